@@ -1,0 +1,568 @@
+package io.dynamosync.testkit.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynamosync.testkit.front.AwsCall;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Answers the calls DynamoDB Local lacks, as AWS does: point-in-time recovery
+ * ({@code DescribeContinuousBackups}, {@code UpdateContinuousBackups}) and export to S3
+ * ({@code ExportTableToPointInTime}, {@code DescribeExport}, {@code ListExports}).
+ *
+ * <p>An export reads the table from DynamoDB Local when the call arrives and writes AWS's layout
+ * to S3: {@code <prefix>/AWSDynamoDB/<export-id>/} with {@code _started},
+ * {@code data/<random>.json.gz} (gzipped DynamoDB JSON, one {@code {"Item":{...}}} a line),
+ * {@code manifest-files.json}, {@code manifest-summary.json} and their {@code .checksum} files.
+ * It stays {@code IN_PROGRESS} for at least {@link #minimumDuration(Duration)}, then turns
+ * {@code COMPLETED}, or {@code FAILED} with AWS's failure code when S3 refuses it.
+ *
+ * <p>Limits, all answered with a {@code ValidationException}: only {@code FULL_EXPORT} and
+ * {@code DYNAMODB_JSON}. An {@code ExportTime} inside the recovery window is accepted, but the
+ * data are the table's at the time of the call (the kit keeps no history).
+ */
+public final class ExportService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExportService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TARGET_PREFIX = "DynamoDB_20120810";
+    private static final Set<String> OPERATIONS = Set.of("ExportTableToPointInTime", "DescribeExport", "ListExports",
+            "DescribeContinuousBackups", "UpdateContinuousBackups");
+    private static final String ERROR_NAMESPACE = "com.amazonaws.dynamodb.v20120810#";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** An answer to one call: HTTP status and JSON body. */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    private final RawDynamoDb dynamoDb;
+    private final S3Client s3;
+    private final Map<String, Instant> recoveryEnabledSince = new ConcurrentHashMap<>();
+    private final Map<String, Export> exportsByArn = new ConcurrentHashMap<>();
+    private final List<String> exportOrder = new CopyOnWriteArrayList<>();
+    private final ExecutorService jobs = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "export-job");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Duration minimumDuration = Duration.ofMillis(500);
+    private volatile int dataFiles = 3;
+
+    /**
+     * @param dynamoDbLocal DynamoDB Local's own endpoint (not the front)
+     * @param s3 a client of the S3 endpoint exports are written to
+     */
+    public ExportService(java.net.URI dynamoDbLocal, S3Client s3) {
+        this.dynamoDb = new RawDynamoDb(dynamoDbLocal);
+        this.s3 = s3;
+    }
+
+    /** How long an export stays IN_PROGRESS at the least, so callers see the state AWS shows. */
+    public ExportService minimumDuration(Duration duration) {
+        this.minimumDuration = Objects.requireNonNull(duration);
+        return this;
+    }
+
+    /** How many data files an export writes (AWS writes at least one a partition). */
+    public ExportService dataFiles(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("an export has at least one data file");
+        }
+        this.dataFiles = count;
+        return this;
+    }
+
+    /** Forgets point-in-time recovery for a table, as if it had never been enabled. */
+    public void disableRecovery(String table) {
+        recoveryEnabledSince.remove(table);
+    }
+
+    /** Whether this service answers the call rather than DynamoDB Local. */
+    public boolean handles(AwsCall call) {
+        return TARGET_PREFIX.equals(call.service()) && OPERATIONS.contains(call.operation());
+    }
+
+    /** Answers one call. */
+    public Answer handle(AwsCall call) {
+        try {
+            JsonNode body = call.body();
+            return switch (call.operation()) {
+                case "DescribeContinuousBackups" -> ok(backups(requireTable(text(body, "TableName"))));
+                case "UpdateContinuousBackups" -> ok(updateBackups(body));
+                case "ExportTableToPointInTime" -> ok(single(startExport(body)));
+                case "DescribeExport" -> ok(single(describeExport(text(body, "ExportArn"))));
+                case "ListExports" -> ok(listExports(body));
+                default -> throw new ServiceError("UnknownOperationException", "An unknown operation was requested.");
+            };
+        } catch (ServiceError e) {
+            ObjectNode error = JSON.createObjectNode();
+            error.put("__type", ERROR_NAMESPACE + e.code);
+            error.put("message", e.getMessage());
+            return new Answer(400, error);
+        }
+    }
+
+    private static Answer ok(JsonNode body) {
+        return new Answer(200, body);
+    }
+
+    private static ObjectNode single(Export export) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.set("ExportDescription", export.describe());
+        return answer;
+    }
+
+    // ---- point-in-time recovery ----
+
+    private ObjectNode updateBackups(JsonNode body) {
+        String table = requireTable(text(body, "TableName"));
+        JsonNode spec = body.get("PointInTimeRecoverySpecification");
+        if (spec == null || !spec.has("PointInTimeRecoveryEnabled")) {
+            throw new ServiceError("ValidationException",
+                    "1 validation error detected: Value null at 'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null");
+        }
+        if (spec.get("PointInTimeRecoveryEnabled").asBoolean()) {
+            recoveryEnabledSince.putIfAbsent(table, Instant.now());
+        } else {
+            recoveryEnabledSince.remove(table);
+        }
+        return backups(table);
+    }
+
+    private ObjectNode backups(String table) {
+        ObjectNode recovery = JSON.createObjectNode();
+        Instant since = recoveryEnabledSince.get(table);
+        if (since == null) {
+            recovery.put("PointInTimeRecoveryStatus", "DISABLED");
+        } else {
+            recovery.put("PointInTimeRecoveryStatus", "ENABLED");
+            recovery.put("RecoveryPeriodInDays", 35);
+            recovery.put("EarliestRestorableDateTime", epochSeconds(since));
+            recovery.put("LatestRestorableDateTime", epochSeconds(Instant.now()));
+        }
+        ObjectNode description = JSON.createObjectNode();
+        description.put("ContinuousBackupsStatus", "ENABLED");
+        description.set("PointInTimeRecoveryDescription", recovery);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.set("ContinuousBackupsDescription", description);
+        return answer;
+    }
+
+    // ---- exports ----
+
+    private Export startExport(JsonNode body) {
+        String tableArn = text(body, "TableArn");
+        if (tableArn == null) {
+            throw new ServiceError("ValidationException",
+                    "1 validation error detected: Value null at 'tableArn' failed to satisfy constraint: Member must not be null");
+        }
+        String bucket = text(body, "S3Bucket");
+        if (bucket == null || bucket.isEmpty()) {
+            throw new ServiceError("ValidationException",
+                    "1 validation error detected: Value null at 's3Bucket' failed to satisfy constraint: Member must not be null");
+        }
+        String type = text(body, "ExportType");
+        if (type != null && !type.equals("FULL_EXPORT")) {
+            throw new ServiceError("ValidationException", "ExportType " + type + " is not supported by the dynamo-sync test kit; use FULL_EXPORT");
+        }
+        String format = text(body, "ExportFormat");
+        if (format != null && !format.equals("DYNAMODB_JSON")) {
+            throw new ServiceError("ValidationException", "ExportFormat " + format + " is not supported by the dynamo-sync test kit; use DYNAMODB_JSON");
+        }
+        String table = tableArn.substring(tableArn.lastIndexOf('/') + 1);
+        JsonNode described = describeTable(table);
+        Instant since = recoveryEnabledSince.get(table);
+        if (since == null) {
+            throw new ServiceError("PointInTimeRecoveryUnavailableException",
+                    "Point in time recovery is not enabled for table '" + table + "'");
+        }
+        Instant now = Instant.now();
+        Instant exportTime = now;
+        if (body.hasNonNull("ExportTime")) {
+            exportTime = fromEpochSeconds(body.get("ExportTime").decimalValue());
+            if (exportTime.isAfter(now.plusSeconds(1)) || exportTime.isBefore(since.minusSeconds(1))) {
+                throw new ServiceError("InvalidExportTimeException", "Export time " + exportTime
+                        + " is not within the point in time recovery window [" + since + ", " + now + "] of table '" + table + "'");
+            }
+        }
+        String clientToken = text(body, "ClientToken");
+        if (clientToken != null) {
+            for (Export existing : exportsByArn.values()) {
+                if (clientToken.equals(existing.clientToken)) {
+                    if (existing.tableArn.equals(tableArn) && existing.bucket.equals(bucket)
+                            && Objects.equals(existing.prefix, text(body, "S3Prefix"))) {
+                        return existing;
+                    }
+                    throw new ServiceError("ExportConflictException",
+                            "There was a conflict when writing to the specified S3 bucket: the client token was used with other parameters.");
+                }
+            }
+        }
+        String id = String.format("%014d-%08x", now.toEpochMilli(), RANDOM.nextInt());
+        Export export = new Export(tableArn + "/export/" + id, id, tableArn, table,
+                described.path("Table").path("TableId").asText(UUID.nameUUIDFromBytes(table.getBytes(StandardCharsets.UTF_8)).toString()),
+                exportTime, now, bucket, text(body, "S3BucketOwner"), text(body, "S3Prefix"),
+                text(body, "S3SseAlgorithm"), text(body, "S3SseKmsKeyId"), clientToken);
+        exportsByArn.put(export.arn, export);
+        exportOrder.add(export.arn);
+        jobs.submit(() -> run(export));
+        return export;
+    }
+
+    private Export describeExport(String arn) {
+        Export export = arn == null ? null : exportsByArn.get(arn);
+        if (export == null) {
+            throw new ServiceError("ExportNotFoundException", "Export not found: " + arn);
+        }
+        return export;
+    }
+
+    private ObjectNode listExports(JsonNode body) {
+        String tableArn = text(body, "TableArn");
+        int max = body.path("MaxResults").asInt(25);
+        int start = body.hasNonNull("NextToken") ? Integer.parseInt(body.get("NextToken").asText()) : 0;
+        List<Export> matching = new ArrayList<>();
+        for (String arn : exportOrder) {
+            Export export = exportsByArn.get(arn);
+            if (tableArn == null || export.tableArn.equals(tableArn)) {
+                matching.add(export);
+            }
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode summaries = answer.putArray("ExportSummaries");
+        for (int i = start; i < Math.min(matching.size(), start + max); i++) {
+            Export export = matching.get(i);
+            ObjectNode summary = summaries.addObject();
+            summary.put("ExportArn", export.arn);
+            summary.put("ExportStatus", export.status);
+            summary.put("ExportType", "FULL_EXPORT");
+        }
+        if (start + max < matching.size()) {
+            answer.put("NextToken", Integer.toString(start + max));
+        }
+        return answer;
+    }
+
+    private void run(Export export) {
+        long started = System.nanoTime();
+        String base = (export.prefix == null || export.prefix.isEmpty() ? "" : trimSlashes(export.prefix) + "/")
+                + "AWSDynamoDB/" + export.id + "/";
+        try {
+            put(export.bucket, base + "_started", new byte[0]);
+            DataFiles files = writeDataFiles(export.table);
+            StringBuilder manifestFiles = new StringBuilder();
+            for (int i = 0; i < files.contents.size(); i++) {
+                byte[] gz = files.contents.get(i);
+                String key = base + "data/" + randomName() + ".json.gz";
+                put(export.bucket, key, gz);
+                byte[] md5 = md5(gz);
+                ObjectNode line = JSON.createObjectNode();
+                line.put("itemCount", files.counts.get(i));
+                line.put("md5Checksum", Base64.getEncoder().encodeToString(md5));
+                line.put("etag", HexFormat.of().formatHex(md5));
+                line.put("dataFileS3Key", key);
+                manifestFiles.append(JSON.writeValueAsString(line)).append('\n');
+            }
+            byte[] manifestBytes = manifestFiles.toString().getBytes(StandardCharsets.UTF_8);
+            put(export.bucket, base + "manifest-files.json", manifestBytes);
+            put(export.bucket, base + "manifest-files.checksum", HexFormat.of().formatHex(md5(manifestBytes)).getBytes(StandardCharsets.UTF_8));
+
+            long remaining = minimumDuration.toNanos() - (System.nanoTime() - started);
+            if (remaining > 0) {
+                TimeUnit.NANOSECONDS.sleep(remaining);
+            }
+            Instant end = Instant.now();
+            ObjectNode summary = JSON.createObjectNode();
+            summary.put("version", "2020-06-30");
+            summary.put("exportArn", export.arn);
+            summary.put("startTime", export.startTime.toString());
+            summary.put("endTime", end.toString());
+            summary.put("tableArn", export.tableArn);
+            summary.put("tableId", export.tableId);
+            summary.put("exportTime", export.exportTime.toString());
+            summary.put("s3Bucket", export.bucket);
+            summary.put("s3Prefix", export.prefix);
+            summary.put("s3SseAlgorithm", export.sseAlgorithm);
+            summary.put("s3SseKmsKeyId", export.kmsKeyId);
+            summary.put("manifestFilesS3Key", base + "manifest-files.json");
+            summary.put("billedSizeBytes", files.billedBytes);
+            summary.put("itemCount", files.items);
+            summary.put("outputFormat", "DYNAMODB_JSON");
+            byte[] summaryBytes = JSON.writeValueAsBytes(summary);
+            put(export.bucket, base + "manifest-summary.json", summaryBytes);
+            put(export.bucket, base + "manifest-summary.checksum", HexFormat.of().formatHex(md5(summaryBytes)).getBytes(StandardCharsets.UTF_8));
+            export.complete(end, base + "manifest-summary.json", files.items, files.billedBytes);
+        } catch (NoSuchBucketException e) {
+            export.fail("S3NoSuchBucket", "The specified bucket does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket)");
+        } catch (S3Exception e) {
+            String code = e.statusCode() == 403 ? "S3AccessDenied" : "S3" + e.awsErrorDetails().errorCode();
+            export.fail(code, e.awsErrorDetails().errorMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            export.fail("UNKNOWN", "the test kit stopped while the export ran");
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("export {} failed", export.arn, e);
+            export.fail("UNKNOWN", e.toString());
+        }
+    }
+
+    private record DataFiles(List<byte[]> contents, List<Long> counts, long items, long billedBytes) {
+    }
+
+    /** Scans the whole table, strongly consistent, spreading items over the data files in turn. */
+    private DataFiles writeDataFiles(String table) throws IOException {
+        int fileCount = dataFiles;
+        List<ByteArrayOutputStream> buffers = new ArrayList<>();
+        List<GZIPOutputStream> gzips = new ArrayList<>();
+        long[] counts = new long[fileCount];
+        for (int i = 0; i < fileCount; i++) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            buffers.add(buffer);
+            gzips.add(new GZIPOutputStream(buffer));
+        }
+        long items = 0;
+        long billed = 0;
+        JsonNode startKey = null;
+        do {
+            ObjectNode scan = JSON.createObjectNode();
+            scan.put("TableName", table);
+            scan.put("ConsistentRead", true);
+            if (startKey != null) {
+                scan.set("ExclusiveStartKey", startKey);
+            }
+            JsonNode page = dynamoDb.call("Scan", scan);
+            for (JsonNode item : page.path("Items")) {
+                ObjectNode line = JSON.createObjectNode();
+                line.set("Item", item);
+                byte[] bytes = JSON.writeValueAsBytes(line);
+                int file = (int) (items % fileCount);
+                gzips.get(file).write(bytes);
+                gzips.get(file).write('\n');
+                counts[file]++;
+                items++;
+                billed += bytes.length;
+            }
+            startKey = page.get("LastEvaluatedKey");
+        } while (startKey != null && !startKey.isEmpty());
+        List<byte[]> contents = new ArrayList<>();
+        List<Long> countList = new ArrayList<>();
+        for (int i = 0; i < fileCount; i++) {
+            gzips.get(i).close();
+            contents.add(buffers.get(i).toByteArray());
+            countList.add(counts[i]);
+        }
+        return new DataFiles(contents, countList, items, billed);
+    }
+
+    private void put(String bucket, String key, byte[] bytes) {
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+    }
+
+    private JsonNode describeTable(String table) {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("TableName", table);
+        try {
+            return dynamoDb.call("DescribeTable", request);
+        } catch (RawDynamoDb.Failure e) {
+            if (e.code.equals("ResourceNotFoundException")) {
+                throw new ServiceError("TableNotFoundException", "Table not found: " + table);
+            }
+            throw new ServiceError(e.code, e.getMessage());
+        }
+    }
+
+    private String requireTable(String table) {
+        if (table == null) {
+            throw new ServiceError("ValidationException",
+                    "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
+        }
+        describeTable(table);
+        return table;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static String trimSlashes(String prefix) {
+        String p = prefix;
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+
+    private static String randomName() {
+        // AWS names data files with 26 lower-case base32 characters.
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        StringBuilder name = new StringBuilder(26);
+        for (int i = 0; i < 26; i++) {
+            name.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return name.toString();
+    }
+
+    private static byte[] md5(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static BigDecimal epochSeconds(Instant instant) {
+        return BigDecimal.valueOf(instant.toEpochMilli()).movePointLeft(3);
+    }
+
+    static Instant fromEpochSeconds(BigDecimal seconds) {
+        return Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
+    }
+
+    @Override
+    public void close() {
+        jobs.shutdownNow();
+        try {
+            jobs.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A DynamoDB error this service answers with. */
+    private static final class ServiceError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String code;
+
+        ServiceError(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    /** One export and its progress; the job thread completes it while callers describe it. */
+    private static final class Export {
+        final String arn;
+        final String id;
+        final String tableArn;
+        final String table;
+        final String tableId;
+        final Instant exportTime;
+        final Instant startTime;
+        final String bucket;
+        final String bucketOwner;
+        final String prefix;
+        final String sseAlgorithm;
+        final String kmsKeyId;
+        final String clientToken;
+        private volatile String status = "IN_PROGRESS";
+        private volatile Instant endTime;
+        private volatile String manifest;
+        private volatile long itemCount;
+        private volatile long billedBytes;
+        private volatile String failureCode;
+        private volatile String failureMessage;
+
+        Export(String arn, String id, String tableArn, String table, String tableId, Instant exportTime, Instant startTime,
+               String bucket, String bucketOwner, String prefix, String sseAlgorithm, String kmsKeyId, String clientToken) {
+            this.arn = arn;
+            this.id = id;
+            this.tableArn = tableArn;
+            this.table = table;
+            this.tableId = tableId;
+            this.exportTime = exportTime;
+            this.startTime = startTime;
+            this.bucket = bucket;
+            this.bucketOwner = bucketOwner;
+            this.prefix = prefix;
+            this.sseAlgorithm = sseAlgorithm;
+            this.kmsKeyId = kmsKeyId;
+            this.clientToken = clientToken == null ? UUID.randomUUID().toString() : clientToken;
+        }
+
+        synchronized void complete(Instant end, String manifestKey, long items, long billed) {
+            this.manifest = manifestKey;
+            this.itemCount = items;
+            this.billedBytes = billed;
+            this.endTime = end;
+            this.status = "COMPLETED";
+        }
+
+        synchronized void fail(String code, String message) {
+            this.failureCode = code;
+            this.failureMessage = message;
+            this.endTime = Instant.now();
+            this.status = "FAILED";
+        }
+
+        synchronized ObjectNode describe() {
+            ObjectNode d = JSON.createObjectNode();
+            d.put("ExportArn", arn);
+            d.put("ExportStatus", status);
+            d.put("StartTime", epochSeconds(startTime));
+            if (endTime != null) {
+                d.put("EndTime", epochSeconds(endTime));
+            }
+            if (manifest != null) {
+                d.put("ExportManifest", manifest);
+            }
+            d.put("TableArn", tableArn);
+            d.put("TableId", tableId);
+            d.put("ExportTime", epochSeconds(exportTime));
+            d.put("ClientToken", clientToken);
+            d.put("S3Bucket", bucket);
+            if (bucketOwner != null) {
+                d.put("S3BucketOwner", bucketOwner);
+            }
+            if (prefix != null) {
+                d.put("S3Prefix", prefix);
+            }
+            d.put("S3SseAlgorithm", sseAlgorithm == null ? "AES256" : sseAlgorithm);
+            if (kmsKeyId != null) {
+                d.put("S3SseKmsKeyId", kmsKeyId);
+            }
+            if (failureCode != null) {
+                d.put("FailureCode", failureCode);
+                d.put("FailureMessage", failureMessage);
+            }
+            d.put("ExportFormat", "DYNAMODB_JSON");
+            d.put("ExportType", "FULL_EXPORT");
+            if ("COMPLETED".equals(status)) {
+                d.put("BilledSizeBytes", billedBytes);
+                d.put("ItemCount", itemCount);
+            }
+            return d;
+        }
+    }
+}
