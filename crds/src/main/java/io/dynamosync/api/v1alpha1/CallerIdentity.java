@@ -11,7 +11,8 @@ public class CallerIdentity {
   @JsonPropertyDescription("AWS account ID the credentials belong to.")
   private String account;
 
-  @JsonPropertyDescription("ARN of the identity, for an assumed role arn:aws:sts::<account>:assumed-role/<role>/<session>.")
+  @JsonPropertyDescription(
+      "ARN of the identity, for an assumed role arn:aws:sts::<account>:assumed-role/<role>/<session>.")
   private String arn;
 
   @JsonPropertyDescription("Unique ID of the identity, as STS reports it.")

@@ -14,7 +14,8 @@ public class Endpoints {
   private String dynamodb;
 
   @Pattern(Patterns.URL)
-  @JsonPropertyDescription("DynamoDB Streams endpoint URL, for example https://streams.dynamodb.us-east-1.amazonaws.com.")
+  @JsonPropertyDescription(
+      "DynamoDB Streams endpoint URL, for example https://streams.dynamodb.us-east-1.amazonaws.com.")
   private String streams;
 
   @Pattern(Patterns.URL)

@@ -25,7 +25,8 @@ public class QueryAccess {
 
   @Override
   public boolean equals(Object o) {
-    return this == o || (o instanceof QueryAccess && Objects.equals(apiKeySecretRef, ((QueryAccess) o).apiKeySecretRef));
+    return this == o
+        || (o instanceof QueryAccess && Objects.equals(apiKeySecretRef, ((QueryAccess) o).apiKeySecretRef));
   }
 
   @Override

@@ -1,12 +1,12 @@
 package io.dynamosync.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import com.fasterxml.jackson.annotation.JsonClassDescription;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,7 +26,8 @@ import java.util.List;
 final class GeneratedCrds {
 
   /** Every kind this module defines; a new kind is added here so its CRD is checked and committed. */
-  static final List<Class<? extends CustomResource<?, ?>>> KINDS = List.of(DynamoIntegration.class, DynamoCollection.class);
+  static final List<Class<? extends CustomResource<?, ?>>> KINDS =
+      List.of(DynamoIntegration.class, DynamoCollection.class);
 
   /** The command that refreshes the committed CRDs, for failure messages. */
   static final String REFRESH_COMMAND = "./mvnw -B -pl crds -am verify -Dcrds.update";
