@@ -96,7 +96,7 @@ class CrdShapeTest {
   }
 
   private static void collectUndescribed(JsonNode schema, String path, List<String> out) {
-    schema.path("properties").fields().forEachRemaining(field -> {
+    schema.path("properties").properties().forEach(field -> {
       String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
       if (field.getValue().path("description").asText().isBlank()) {
         out.add(fieldPath);

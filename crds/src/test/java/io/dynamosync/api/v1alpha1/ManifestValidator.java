@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.client.CustomResource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,8 +129,7 @@ final class ManifestValidator {
     if (value.isObject()) {
       JsonNode properties = schema.path("properties");
       JsonNode additional = schema.path("additionalProperties");
-      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : value.properties()) {
         JsonNode childSchema = properties.has(field.getKey()) ? properties.get(field.getKey()) : additional;
         if (childSchema.isObject()) {
           JsonNode oldChild = old == null ? null : old.get(field.getKey());
@@ -180,7 +178,7 @@ final class ManifestValidator {
   private static Object toCel(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
-      node.fields().forEachRemaining(e -> map.put(e.getKey(), toCel(e.getValue())));
+      node.properties().forEach(e -> map.put(e.getKey(), toCel(e.getValue())));
       return map;
     }
     if (node.isArray()) {
