@@ -1,0 +1,99 @@
+package io.dynamosync.api.worker;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The worker's settings file: the contract between the operator, which writes it into the
+ * collection's ConfigMap, and the worker, which reads it at start ({@code worker run --config}).
+ * Secrets are never in it: access keys come from the environment
+ * ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}) and the
+ * query API key from {@code DYNAMOSYNC_API_KEY}.
+ *
+ * @param collection the collection's name, which is also its SQL table name
+ * @param table DynamoDB table name or ARN
+ * @param region AWS region of the table
+ * @param endpoints endpoint overrides (VPC endpoints, local testing); null for AWS's own
+ * @param credentials how the worker gets AWS credentials
+ * @param s3 bucket and prefix for exports, and how to talk to the S3 endpoint
+ * @param load how the initial load reads the table
+ * @param ingestTransformation SQL over {@code _input}; null for none
+ * @param ignoreTtlDeletes keep documents that DynamoDB's time-to-live deleted
+ * @param dataDirectory where the store lives (the volume's mount point)
+ * @param http the HTTP server's port and query limits
+ * @param stream stream-following options
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record WorkerSettings(
+        String collection,
+        String table,
+        String region,
+        Endpoints endpoints,
+        Credentials credentials,
+        S3 s3,
+        Load load,
+        String ingestTransformation,
+        Boolean ignoreTtlDeletes,
+        String dataDirectory,
+        Http http,
+        Stream stream) {
+
+    /** Endpoint URLs that replace AWS's; each may be null. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Endpoints(String dynamodb, String streams, String s3, String sts) {
+    }
+
+    /**
+     * Where credentials come from: {@code Default} (the SDK's default chain: environment, web
+     * identity, instance profile), or {@code AssumeRole} ({@code roleArn} and {@code externalId},
+     * assumed from the default chain's identity).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Credentials(String source, String roleArn, String externalId) {
+    }
+
+    /**
+     * Export bucket and prefix; {@code checksumWhenRequired} for S3-compatible stores that refuse
+     * the SDK's default checksums; {@code forcePathStyle} for stores without virtual-host buckets.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record S3(String bucket, String prefix, Boolean checksumWhenRequired, Boolean forcePathStyle) {
+    }
+
+    /**
+     * The initial load.
+     *
+     * @param method {@code Auto}, {@code Scan} or {@code Export}
+     * @param readCapacityUnits scan cap in RCU per second; null with a percent, or for the default
+     * @param readCapacityPercent scan cap as a percent of provisioned RCU (provisioned tables only)
+     * @param scanSegments parallel scan segments; null to pick from the table's size
+     * @param exportThresholdBytes the table size from which Auto exports (5 GB by default)
+     * @param enablePointInTimeRecovery turn point-in-time recovery on for an export where it is off
+     * @param cleanupExport delete the export's files once the load has committed
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Load(
+            String method,
+            Double readCapacityUnits,
+            Integer readCapacityPercent,
+            Integer scanSegments,
+            Long exportThresholdBytes,
+            Boolean enablePointInTimeRecovery,
+            Boolean cleanupExport) {
+    }
+
+    /** HTTP port, and the limits every query runs under. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Http(Integer port, Integer queryTimeoutSeconds, Integer queryMaxRows) {
+    }
+
+    /**
+     * Stream following.
+     *
+     * @param retentionHours how long the stream keeps records (24 on AWS; shorter in tests)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Stream(Double retentionHours) {
+    }
+}

@@ -1,0 +1,87 @@
+package io.dynamosync.api.worker;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The worker's {@code GET /status} document: the contract between the worker, which serves it,
+ * and the operator, which copies it into the collection's status.
+ *
+ * @param phase Pending, Exporting, Scanning, Streaming or Error
+ * @param collection the collection's name
+ * @param table the table being replicated
+ * @param load the initial load's progress; null before it starts
+ * @param stream the stream follower's progress; null before it starts
+ * @param store what the store holds
+ * @param error why the worker stopped making progress; null while it makes progress
+ * @param rebootstraps times the worker started over from a new load, and why
+ * @param refusedItems the latest items the store refused, and why
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record WorkerStatus(
+        String phase,
+        String collection,
+        String table,
+        Load load,
+        Stream stream,
+        Store store,
+        Error error,
+        List<Rebootstrap> rebootstraps,
+        List<RefusedItem> refusedItems) {
+
+    /** Initial load progress. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Load(
+            String method,
+            boolean complete,
+            long itemsLoaded,
+            Long itemsEstimated,
+            Integer percent,
+            Integer segmentsDone,
+            Integer segmentsTotal,
+            Integer filesDone,
+            Integer filesTotal,
+            Double consumedReadCapacity,
+            Double readCapacityLimit,
+            String exportArn,
+            Instant startedAt,
+            Instant completedAt) {
+    }
+
+    /** Stream follower progress; {@code lagMillis} is zero when caught up. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Stream(
+            String streamArn,
+            boolean synced,
+            int shardsOpen,
+            int shardsClosed,
+            long recordsApplied,
+            long recordsJournaled,
+            Instant lastEventTime,
+            Long lagMillis) {
+    }
+
+    /** Documents in the store and the store's size on disk. */
+    public record Store(long documents, long bytes) {
+    }
+
+    /**
+     * A stop: {@code reason} is one CamelCase word (e.g. {@code TransformationFailed},
+     * {@code AccessDenied}), {@code message} a sentence a user can act on.
+     */
+    public record Error(String reason, String message, Instant at) {
+    }
+
+    /** One start-over from a new load. */
+    public record Rebootstrap(Instant at, String reason) {
+    }
+
+    /** An item the store did not take, named by its key. */
+    public record RefusedItem(String key, String reason, Instant at) {
+    }
+}
