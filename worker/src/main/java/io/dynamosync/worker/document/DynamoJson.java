@@ -1,0 +1,72 @@
+package io.dynamosync.worker.document;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Reads DynamoDB JSON, the marshalled form of export data files
+ * ({@code {"Id":{"N":"103"},"Authors":{"SS":["A","B"]}}}), into the SDK's item model, so items
+ * from an export take the same path into the store as items from a scan or a stream.
+ */
+public final class DynamoJson {
+
+    private DynamoJson() {
+    }
+
+    /** Reads one item: an object of attribute name to typed value. */
+    public static Map<String, AttributeValue> item(JsonNode item) {
+        if (item == null || !item.isObject()) {
+            throw new IllegalArgumentException("a DynamoDB JSON item is an object, not " + item);
+        }
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = item.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            values.put(field.getKey(), value(field.getValue()));
+        }
+        return values;
+    }
+
+    /** Reads one typed value, such as {@code {"N":"1.5"}}. */
+    public static AttributeValue value(JsonNode node) {
+        if (node == null || !node.isObject() || node.size() != 1) {
+            throw new IllegalArgumentException("a DynamoDB JSON value is an object with one type key, not " + node);
+        }
+        String type = node.fieldNames().next();
+        JsonNode v = node.get(type);
+        return switch (type) {
+            case "S" -> AttributeValue.fromS(v.asText());
+            case "N" -> AttributeValue.fromN(v.asText());
+            case "B" -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(v.asText())));
+            case "BOOL" -> AttributeValue.fromBool(v.asBoolean());
+            case "NULL" -> AttributeValue.fromNul(true);
+            case "M" -> AttributeValue.fromM(item(v));
+            case "L" -> {
+                List<AttributeValue> list = new ArrayList<>(v.size());
+                v.forEach(e -> list.add(value(e)));
+                yield AttributeValue.fromL(list);
+            }
+            case "SS" -> AttributeValue.fromSs(texts(v));
+            case "NS" -> AttributeValue.fromNs(texts(v));
+            case "BS" -> {
+                List<SdkBytes> list = new ArrayList<>(v.size());
+                v.forEach(e -> list.add(SdkBytes.fromByteArray(Base64.getDecoder().decode(e.asText()))));
+                yield AttributeValue.fromBs(list);
+            }
+            default -> throw new IllegalArgumentException("unknown DynamoDB type '" + type + "'");
+        };
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> list = new ArrayList<>(array.size());
+        array.forEach(e -> list.add(e.asText()));
+        return list;
+    }
+}

@@ -1,0 +1,83 @@
+package io.dynamosync.worker.store;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The type of one attribute across a batch, as DynamoDB types map onto SQL: S to VARCHAR, N to
+ * an exact number type (see {@link NumberShape}), B to BLOB, BOOL to BOOLEAN, M and L to JSON,
+ * SS to VARCHAR[], NS to a number list, BS to BLOB[]. NULL carries no type. Two different types
+ * in one attribute join to JSON, which holds any value without loss.
+ */
+record StagedType(Kind kind, NumberShape numbers) {
+
+    enum Kind { NULL, BOOLEAN, NUMBER, VARCHAR, BLOB, JSON, VARCHAR_LIST, NUMBER_LIST, BLOB_LIST }
+
+    static final StagedType NULL = new StagedType(Kind.NULL, NumberShape.NONE);
+
+    static StagedType of(AttributeValue value) {
+        return switch (value.type()) {
+            case S -> new StagedType(Kind.VARCHAR, NumberShape.NONE);
+            case N -> new StagedType(Kind.NUMBER, NumberShape.of(value.n()));
+            case B -> new StagedType(Kind.BLOB, NumberShape.NONE);
+            case BOOL -> new StagedType(Kind.BOOLEAN, NumberShape.NONE);
+            case NUL -> NULL;
+            case M, L -> new StagedType(Kind.JSON, NumberShape.NONE);
+            case SS -> new StagedType(Kind.VARCHAR_LIST, NumberShape.NONE);
+            case NS -> {
+                NumberShape shape = NumberShape.NONE;
+                for (String n : value.ns()) {
+                    shape = shape.join(NumberShape.of(n));
+                }
+                yield new StagedType(Kind.NUMBER_LIST, shape);
+            }
+            case BS -> new StagedType(Kind.BLOB_LIST, NumberShape.NONE);
+            default -> throw new IllegalArgumentException("unsupported DynamoDB type " + value.type());
+        };
+    }
+
+    StagedType join(StagedType other) {
+        if (kind == Kind.NULL) {
+            return other;
+        }
+        if (other.kind == Kind.NULL) {
+            return this;
+        }
+        if (kind != other.kind) {
+            return new StagedType(Kind.JSON, NumberShape.NONE);
+        }
+        return new StagedType(kind, numbers.join(other.numbers));
+    }
+
+    /** The type of the field in the staging JSON that {@code from_json} reads. */
+    String jsonFieldType() {
+        return switch (kind) {
+            case BOOLEAN -> "BOOLEAN";
+            case VARCHAR_LIST, NUMBER_LIST, BLOB_LIST -> "VARCHAR[]";
+            default -> "VARCHAR";
+        };
+    }
+
+    /** The SQL type of the column in {@code _input}. */
+    String sqlType() {
+        return switch (kind) {
+            case NULL, VARCHAR -> "VARCHAR";
+            case BOOLEAN -> "BOOLEAN";
+            case NUMBER -> numbers.sqlType();
+            case BLOB -> "BLOB";
+            case JSON -> "JSON";
+            case VARCHAR_LIST -> "VARCHAR[]";
+            case NUMBER_LIST -> numbers.sqlType() + "[]";
+            case BLOB_LIST -> "BLOB[]";
+        };
+    }
+
+    /** The expression turning staging field {@code field} into the column's SQL type. */
+    String selectExpression(String field) {
+        return switch (kind) {
+            case NULL, VARCHAR, BOOLEAN, VARCHAR_LIST -> field;
+            case NUMBER, NUMBER_LIST, JSON -> "CAST(" + field + " AS " + sqlType() + ")";
+            case BLOB -> "from_base64(" + field + ")";
+            case BLOB_LIST -> "list_transform(" + field + ", x -> from_base64(x))";
+        };
+    }
+}
