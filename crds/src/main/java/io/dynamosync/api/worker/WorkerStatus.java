@@ -32,7 +32,10 @@ public record WorkerStatus(
         List<Rebootstrap> rebootstraps,
         List<RefusedItem> refusedItems) {
 
-    /** Initial load progress. */
+    /**
+     * Initial load progress; {@code itemsRead} counts what this run of the worker read, which
+     * after a restart is less than {@code itemsLoaded}, since committed work is not read again.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Load(
@@ -49,7 +52,8 @@ public record WorkerStatus(
             Double readCapacityLimit,
             String exportArn,
             Instant startedAt,
-            Instant completedAt) {
+            Instant completedAt,
+            Long itemsRead) {
     }
 
     /** Stream follower progress; {@code lagMillis} is zero when caught up. */

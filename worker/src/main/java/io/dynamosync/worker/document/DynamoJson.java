@@ -1,6 +1,9 @@
 package io.dynamosync.worker.document;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -68,5 +71,42 @@ public final class DynamoJson {
         List<String> list = new ArrayList<>(array.size());
         array.forEach(e -> list.add(e.asText()));
         return list;
+    }
+
+    /** Writes an item (or a key, such as a scan's LastEvaluatedKey) as DynamoDB JSON. */
+    public static ObjectNode write(Map<String, AttributeValue> item) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        item.forEach((name, value) -> node.set(name, write(value)));
+        return node;
+    }
+
+    private static ObjectNode write(AttributeValue value) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        switch (value.type()) {
+            case S -> node.put("S", value.s());
+            case N -> node.put("N", value.n());
+            case B -> node.put("B", Base64.getEncoder().encodeToString(value.b().asByteArray()));
+            case BOOL -> node.put("BOOL", value.bool());
+            case NUL -> node.put("NULL", true);
+            case M -> node.set("M", write(value.m()));
+            case L -> {
+                ArrayNode list = node.putArray("L");
+                value.l().forEach(v -> list.add(write(v)));
+            }
+            case SS -> {
+                ArrayNode set = node.putArray("SS");
+                value.ss().forEach(set::add);
+            }
+            case NS -> {
+                ArrayNode set = node.putArray("NS");
+                value.ns().forEach(set::add);
+            }
+            case BS -> {
+                ArrayNode set = node.putArray("BS");
+                value.bs().forEach(b -> set.add(Base64.getEncoder().encodeToString(b.asByteArray())));
+            }
+            default -> throw new IllegalArgumentException("unsupported DynamoDB type " + value.type());
+        }
+        return node;
     }
 }

@@ -1,0 +1,94 @@
+package io.dynamosync.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dynamosync.testkit.LocalAws;
+import io.dynamosync.testkit.LocalAwsExtension;
+import io.dynamosync.worker.load.TableInfo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker killed with SIGKILL in the middle of a load, then started again, ends with exactly
+ * the table's items, and the second run does not read again what the first committed.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class ResumeAfterKillIT {
+
+    private static final int ITEMS = 4000;
+
+    private static JsonNode awaitStatus(WorkerProcess worker, java.util.function.Predicate<JsonNode> condition, Duration timeout) {
+        return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .failFast("the worker exited; its log:\n" + worker.log(), () -> !worker.isAlive())
+                .until(worker::status, s -> s != null && condition.test(s));
+    }
+
+    private static boolean loadComplete(JsonNode status) {
+        return status.path("load").path("complete").asBoolean();
+    }
+
+    @Test
+    void scanResumesFromItsCheckpointsAfterKill9(LocalAws aws, @TempDir Path data) throws Exception {
+        String table = SampleItems.createTable(aws.dynamoDb(), null);
+        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        // Slow enough to be killed mid-way: about 40 RCU/s over some 500 RCU of items.
+        Map<String, Object> settings = WorkerSettingsFor.settings(aws, table, data.resolve("store"),
+                Map.of("method", "Scan", "readCapacityUnits", 40, "scanSegments", 4));
+        long killAt = ThreadLocalRandom.current().nextLong(ITEMS * 3 / 10, ITEMS * 7 / 10);
+
+        WorkerProcess first = WorkerProcess.start(settings, data, "first");
+        JsonNode beforeKill = awaitStatus(first, s -> s.path("load").path("itemsLoaded").asLong() >= killAt, Duration.ofSeconds(90));
+        first.kill();
+        assertThat(loadComplete(beforeKill)).isFalse();
+
+        try (WorkerProcess second = WorkerProcess.start(settings, data, "second")) {
+            JsonNode done = awaitStatus(second, ResumeAfterKillIT::loadComplete, Duration.ofSeconds(120));
+            assertThat(done.path("load").path("itemsLoaded").asLong()).isEqualTo(ITEMS);
+            assertThat(done.path("load").path("itemsRead").asLong()).as("items the resumed run read")
+                    .isLessThan(ITEMS * 8 / 10);
+            assertThat(done.path("store").path("documents").asLong()).isEqualTo(ITEMS);
+        }
+        var info = TableInfo.describe(aws.dynamoDb(), table);
+        StoreContents.assertSame(StoreContents.store(data.resolve("store/store.duckdb"), "orders"),
+                StoreContents.table(aws.dynamoDb(), table, info.itemId()));
+    }
+
+    @Test
+    void exportResumesTheSameExportAfterKill9(LocalAws aws, @TempDir Path data) throws Exception {
+        String table = SampleItems.createTable(aws.dynamoDb(), null);
+        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        String bucket = LocalAws.uniqueName("exports").toLowerCase();
+        aws.s3().createBucket(b -> b.bucket(bucket));
+        aws.exports().minimumDuration(Duration.ofSeconds(3)).dataFiles(8);
+        try {
+            Map<String, Object> settings = WorkerSettingsFor.withBucket(WorkerSettingsFor.settings(aws, table, data.resolve("store"),
+                    Map.of("method", "Export", "enablePointInTimeRecovery", true)), bucket);
+            WorkerProcess first = WorkerProcess.start(settings, data, "first");
+            awaitStatus(first, s -> s.path("load").hasNonNull("exportArn"), Duration.ofSeconds(60));
+            // Somewhere between the export running and its files being ingested.
+            Thread.sleep(ThreadLocalRandom.current().nextLong(200, 4000));
+            first.kill();
+
+            try (WorkerProcess second = WorkerProcess.start(settings, data, "second")) {
+                JsonNode done = awaitStatus(second, ResumeAfterKillIT::loadComplete, Duration.ofSeconds(120));
+                assertThat(done.path("load").path("itemsLoaded").asLong()).isEqualTo(ITEMS);
+                assertThat(done.path("store").path("documents").asLong()).isEqualTo(ITEMS);
+            }
+            String tableArn = aws.dynamoDb().describeTable(b -> b.tableName(table)).table().tableArn();
+            assertThat(aws.dynamoDb().listExports(b -> b.tableArn(tableArn)).exportSummaries())
+                    .as("the restarted worker followed the export the first one started").hasSize(1);
+            var info = TableInfo.describe(aws.dynamoDb(), table);
+            StoreContents.assertSame(StoreContents.store(data.resolve("store/store.duckdb"), "orders"),
+                    StoreContents.table(aws.dynamoDb(), table, info.itemId()));
+        } finally {
+            aws.exports().minimumDuration(Duration.ofMillis(500)).dataFiles(3);
+        }
+    }
+}
