@@ -11,6 +11,9 @@ import io.dynamosync.worker.load.TableInfo;
 import io.dynamosync.worker.store.Store;
 import io.dynamosync.worker.store.StoreException;
 import io.dynamosync.worker.store.Transformation;
+import io.dynamosync.worker.stream.StreamFollower;
+import io.dynamosync.worker.stream.StreamLostException;
+import io.dynamosync.worker.stream.StreamProgress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +39,7 @@ public final class Worker implements AutoCloseable {
     private final List<WorkerStatus.Rebootstrap> rebootstraps = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile Store store;
+    private volatile StreamProgress streamProgress;
     private volatile String phase = "Pending";
     private volatile WorkerStatus.Error error;
 
@@ -62,6 +66,10 @@ public final class Worker implements AutoCloseable {
             try {
                 runOnce();
                 return;
+            } catch (StreamLostException e) {
+                rebootstrap(e);
+                pause = Duration.ofSeconds(1);
+                continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -84,16 +92,60 @@ public final class Worker implements AutoCloseable {
     }
 
     private void runOnce() throws InterruptedException {
+        progress.reset();
         TableInfo table = TableInfo.describe(aws.dynamoDb(), settings.tableName());
+        requireStream(table);
         InitialLoad load = new InitialLoad(settings, aws.dynamoDb(), aws.s3(), store, progress);
         JsonNode state = load.begin(table);
-        if (!state.path("complete").asBoolean()) {
-            phase = state.get("method").asText().equals("Scan") ? "Scanning" : "Exporting";
+        StreamFollower.begin(store, table.streamArn(), Duration.ofMillis((long) (settings.streamRetentionHours() * 3_600_000)));
+        // An export reflects the table within about a minute of its export time, so the
+        // stream is replayed from a little before the load began.
+        Instant notBefore = Instant.parse(state.get("startedAt").asText()).minus(Duration.ofMinutes(5));
+        StreamProgress stream = new StreamProgress();
+        streamProgress = stream;
+        try (StreamFollower follower = new StreamFollower(aws.streams(), aws.dynamoDb(), store, table.itemId(), table.name(),
+                table.streamArn(), notBefore, settings.ignoreTtlDeletes(), stream, StreamFollower.Timing.DEFAULT)) {
+            follower.start();
+            if (!state.path("complete").asBoolean()) {
+                phase = state.get("method").asText().equals("Scan") ? "Scanning" : "Exporting";
+            }
+            error = null;
+            load.run(table);
+            phase = "Streaming";
+            error = null;
+            LOG.info("collection {} holds {} documents; following the stream", settings.collection(), store.documents());
+            follower.goLive();
+            while (true) {
+                RuntimeException failure = follower.failure();
+                if (failure != null) {
+                    throw failure;
+                }
+                Thread.sleep(200);
+            }
         }
-        error = null;
-        load.run(table);
-        error = null;
-        LOG.info("collection {} holds {} documents", settings.collection(), store.documents());
+    }
+
+    /** The collection follows the table through its stream, which must carry new images. */
+    private static void requireStream(TableInfo table) {
+        if (table.streamArn() == null) {
+            throw new LoadException("StreamDisabled", "table " + table.name() + " has no stream, so changes cannot be followed: "
+                    + "aws dynamodb update-table --table-name " + table.name()
+                    + " --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES");
+        }
+        if (!table.streamViewType().equals("NEW_AND_OLD_IMAGES") && !table.streamViewType().equals("NEW_IMAGE")) {
+            throw new LoadException("StreamViewTypeUnsupported", "the stream of table " + table.name() + " carries "
+                    + table.streamViewType() + ", without the new images of changed items; turn the stream off and on "
+                    + "again with StreamViewType=NEW_AND_OLD_IMAGES");
+        }
+    }
+
+    /** Starts over from a new load: the stream has a gap that only a new load can fill. */
+    private void rebootstrap(StreamLostException e) {
+        LOG.warn("re-loading collection {}: {}: {}", settings.collection(), e.reason(), e.getMessage());
+        rebootstraps.add(new WorkerStatus.Rebootstrap(Instant.now(), e.reason() + ": " + e.getMessage()));
+        store.clear();
+        progress.reset();
+        phase = "Pending";
     }
 
     private void fail(String reason, String message, Exception e) {
@@ -124,7 +176,8 @@ public final class Worker implements AutoCloseable {
         Store s = store;
         WorkerStatus.Store stored = s == null ? null : new WorkerStatus.Store(s.documents(), s.bytes());
         return new WorkerStatus(phase, settings.collection(), settings.tableName(),
-                progress.method() == null ? null : progress.snapshot(), null, stored, error,
+                progress.method() == null ? null : progress.snapshot(),
+                streamProgress == null ? null : streamProgress.snapshot(), stored, error,
                 List.copyOf(rebootstraps), s == null ? List.of() : s.refusedItems());
     }
 

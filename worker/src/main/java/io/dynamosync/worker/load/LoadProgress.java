@@ -31,6 +31,20 @@ public final class LoadProgress {
     private volatile Instant startedAt;
     private volatile Instant completedAt;
 
+    /** Forgets everything, for a new load after a re-bootstrap. */
+    public synchronized void reset() {
+        method = null;
+        complete = false;
+        itemsLoaded.set(0);
+        itemsRead.set(0);
+        itemsEstimated = null;
+        unitsDone.set(0);
+        unitsTotal = null;
+        exportArn = null;
+        startedAt = null;
+        completedAt = null;
+    }
+
     /** A load starts: by which method, with what estimate, in how many segments or files. */
     public void start(String loadMethod, Long estimate, Integer units, Instant at) {
         this.method = loadMethod;

@@ -23,6 +23,8 @@ public final class Batch {
 
     private final Map<String, Change> changes = new LinkedHashMap<>();
     private final Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
+    private final java.util.List<JsonNode> journal = new java.util.ArrayList<>();
+    private long forgetJournalUpTo = -1;
 
     /**
      * Stores {@code item} as document {@code id}, replacing any earlier version whole.
@@ -48,6 +50,26 @@ public final class Batch {
         return this;
     }
 
+    /** Appends an entry to the store's journal, kept in order until {@link #forgetJournal}. */
+    public Batch journal(JsonNode entry) {
+        journal.add(entry);
+        return this;
+    }
+
+    /** Removes journal entries up to and including {@code position}, once they are applied. */
+    public Batch forgetJournal(long position) {
+        forgetJournalUpTo = Math.max(forgetJournalUpTo, position);
+        return this;
+    }
+
+    java.util.List<JsonNode> journalEntries() {
+        return journal;
+    }
+
+    long forgetJournalUpTo() {
+        return forgetJournalUpTo;
+    }
+
     Collection<Change> changes() {
         return changes.values();
     }
@@ -62,6 +84,6 @@ public final class Batch {
     }
 
     public boolean isEmpty() {
-        return changes.isEmpty() && checkpoints.isEmpty();
+        return changes.isEmpty() && checkpoints.isEmpty() && journal.isEmpty() && forgetJournalUpTo < 0;
     }
 }

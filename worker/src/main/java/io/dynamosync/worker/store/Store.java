@@ -106,6 +106,7 @@ public final class Store implements AutoCloseable {
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (_id VARCHAR PRIMARY KEY, _event_time TIMESTAMP WITH TIME ZONE)");
             s.execute("CREATE TABLE IF NOT EXISTS _sync_state (name VARCHAR PRIMARY KEY, value JSON, updated_at TIMESTAMP WITH TIME ZONE)");
+            s.execute("CREATE TABLE IF NOT EXISTS _journal (position BIGINT PRIMARY KEY, entry JSON NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS _columns (attribute VARCHAR PRIMARY KEY, column_name VARCHAR NOT NULL, "
                     + "staged_type JSON NOT NULL, position INTEGER NOT NULL)");
         }
@@ -171,15 +172,21 @@ public final class Store implements AutoCloseable {
         }
         try {
             connection.setAutoCommit(false);
+            String output = null;
+            if (!upserts.isEmpty()) {
+                stage(upserts);
+                output = transform();
+                // Columns change before any row does: DuckDB's key index wrongly sees rows
+                // deleted earlier in a transaction as present again once the table is altered.
+                evolveTable(output);
+            }
             if (!ids.isEmpty()) {
                 deleteDocuments(ids);
             }
-            if (!upserts.isEmpty()) {
-                stage(upserts);
-                String output = transform();
-                evolveTable(output);
+            if (output != null) {
                 insert(output);
             }
+            writeJournal(batch);
             writeCheckpoints(batch.checkpoints());
             connection.commit();
             return ids.size();
@@ -530,6 +537,61 @@ public final class Store implements AutoCloseable {
                 + String.join(", ", values) + " FROM " + output + " o");
     }
 
+    private void writeJournal(Batch batch) throws SQLException {
+        if (!batch.journalEntries().isEmpty()) {
+            long next;
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(position), 0) FROM _journal")) {
+                rs.next();
+                next = rs.getLong(1) + 1;
+            }
+            try (PreparedStatement append = connection.prepareStatement(
+                    "INSERT INTO _journal SELECT ? + ordinality - 1, CAST(e AS JSON) FROM "
+                            + "(SELECT unnest(from_json(CAST(? AS JSON), '[\"JSON\"]')) AS e, generate_subscripts(from_json(CAST(? AS JSON), '[\"JSON\"]'), 1) AS ordinality)")) {
+                String entries = JSON.writeValueAsString(batch.journalEntries());
+                append.setLong(1, next);
+                append.setString(2, entries);
+                append.setString(3, entries);
+                append.execute();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (batch.forgetJournalUpTo() >= 0) {
+            try (PreparedStatement forget = connection.prepareStatement("DELETE FROM _journal WHERE position <= ?")) {
+                forget.setLong(1, batch.forgetJournalUpTo());
+                forget.execute();
+            }
+        }
+    }
+
+    /** A journal entry and its position, which orders entries as they were journaled. */
+    public record JournalEntry(long position, JsonNode entry) {
+    }
+
+    /** The oldest {@code limit} journal entries, in journal order. */
+    public synchronized List<JournalEntry> journal(int limit) {
+        List<JournalEntry> entries = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT position, CAST(entry AS VARCHAR) FROM _journal ORDER BY position LIMIT ?")) {
+            query.setInt(1, limit);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new JournalEntry(rs.getLong(1), JSON.readTree(rs.getString(2))));
+                }
+            }
+            return entries;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the journal: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How many entries wait in the journal. */
+    public synchronized long journalSize() {
+        return count("_journal", null);
+    }
+
     private void writeCheckpoints(Map<String, JsonNode> checkpoints) throws SQLException {
         for (Map.Entry<String, JsonNode> checkpoint : checkpoints.entrySet()) {
             if (checkpoint.getValue() == null) {
@@ -580,6 +642,7 @@ public final class Store implements AutoCloseable {
             connection.setAutoCommit(false);
             execute("DELETE FROM " + table);
             execute("DELETE FROM _sync_state");
+            execute("DELETE FROM _journal");
             connection.commit();
         } catch (SQLException e) {
             rollback();

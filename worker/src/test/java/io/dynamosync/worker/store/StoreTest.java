@@ -232,4 +232,34 @@ class StoreTest {
         assertThat(store.checkpoints("")).isEmpty();
         assertThat(store.columnNames()).containsEntry("Status", "Status_2");
     }
+
+    @Test
+    void journalKeepsEntriesInOrderUntilForgottenAndCommitsWithTheBatch() {
+        Store store = open(null);
+        var json = JsonNodeFactory.instance;
+        store.commit(new Batch().journal(json.objectNode().put("n", 1)).journal(json.objectNode().put("n", 2)));
+        store.commit(new Batch().journal(json.objectNode().put("n", 3)).checkpoint("stream", json.textNode("x")));
+
+        List<Store.JournalEntry> entries = store.journal(10);
+        assertThat(entries).extracting(e -> e.entry().get("n").asInt()).containsExactly(1, 2, 3);
+        assertThat(entries).extracting(Store.JournalEntry::position).isSorted().doesNotHaveDuplicates();
+
+        store.commit(new Batch().forgetJournal(entries.get(1).position()));
+        assertThat(store.journal(10)).extracting(e -> e.entry().get("n").asInt()).containsExactly(3);
+        store.commit(new Batch().journal(json.objectNode().put("n", 4)));
+        assertThat(store.journal(10)).extracting(e -> e.entry().get("n").asInt()).containsExactly(3, 4);
+        assertThat(store.journalSize()).isEqualTo(2);
+    }
+
+    @Test
+    void aDocumentUpdatedWithANewAttributeIsReplacedNotDuplicated() {
+        Store store = open(null);
+        store.commit(upsert("a", item("v", 1)).upsert("b", item("v", 2), NOW, "pk=b"));
+        store.commit(upsert("a", item("v", 1, "w", "new column")).delete("b", NOW, "pk=b"));
+        store.commit(upsert("a", item("v", "now text", "x", true)));
+
+        assertThat(rows(store, "SELECT _id, CAST(v AS VARCHAR) AS v, w, x FROM orders"))
+                .extracting(r -> r.get("_id") + "/" + r.get("v") + "/" + r.get("w") + "/" + r.get("x"))
+                .containsExactly("a/\"now text\"/null/true");
+    }
 }
