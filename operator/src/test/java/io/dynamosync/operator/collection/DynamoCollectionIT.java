@@ -237,7 +237,7 @@ class DynamoCollectionIT {
         String ns = readyIntegration("change", null);
         client.resource(Fixtures.collection(ns, "orders", "prod", table(null))).create();
         WorkerSettings first = await().until(() -> settings(ns, "orders"), s -> s != null);
-        String firstHash = podHash(ns);
+        String firstHash = await().until(() -> podHash(ns), h -> h != null);
 
         DynamoCollection cap = harness.collection(ns, "orders");
         cap.getSpec().setReadCapacity(ReadCapacity.ofUnits(25));
@@ -245,7 +245,8 @@ class DynamoCollectionIT {
         WorkerSettings capped = await().until(() -> settings(ns, "orders"), s -> s.load().readCapacityUnits() != null);
         assertThat(capped.load().readCapacityUnits()).isEqualTo(25.0);
         assertThat(capped.loadGeneration()).isEqualTo(first.loadGeneration());
-        assertThat(podHash(ns)).isNotEqualTo(firstHash);
+        // The ConfigMap is written first, then the StatefulSet whose pod template carries the new hash.
+        await().until(() -> !firstHash.equals(podHash(ns)));
 
         DynamoCollection transformed = harness.collection(ns, "orders");
         transformed.getSpec().setIngestTransformation("SELECT *, 1 AS v FROM _input");
@@ -409,8 +410,11 @@ class DynamoCollectionIT {
     }
 
     private static String podHash(String ns) {
-        Map<String, String> annotations = client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get()
-                .getSpec().getTemplate().getMetadata().getAnnotations();
+        StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get();
+        if (sts == null) {
+            return null;
+        }
+        Map<String, String> annotations = sts.getSpec().getTemplate().getMetadata().getAnnotations();
         return annotations.get(CollectionWorker.SETTINGS_HASH_ANNOTATION);
     }
 
