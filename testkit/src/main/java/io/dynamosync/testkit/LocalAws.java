@@ -4,6 +4,7 @@ import io.dynamosync.testkit.export.ExportService;
 import io.dynamosync.testkit.fault.Faults;
 import io.dynamosync.testkit.front.AwsFront;
 import io.dynamosync.testkit.process.ChildJvm;
+import io.dynamosync.testkit.sts.StsService;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,6 +57,8 @@ public final class LocalAws implements AutoCloseable {
     /** The kit's credentials; DynamoDB Local runs with one shared database, so any would do. */
     public static final AwsCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local-secret"));
+    /** Whom {@link #CREDENTIALS} belong to, as the kit's STS endpoint reports them. */
+    public static final String IDENTITY_ARN = "arn:aws:iam::000000000000:user/local";
     private static final AtomicLong NAMES = new AtomicLong();
 
     private final Path workDirectory;
@@ -66,6 +69,7 @@ public final class LocalAws implements AutoCloseable {
     private final ExportService exports;
     private final Faults faults = new Faults();
     private final AwsFront front;
+    private final StsService sts;
     private final List<AutoCloseable> clients = new ArrayList<>();
     private DynamoDbClient dynamoDb;
     private DynamoDbStreamsClient streams;
@@ -107,8 +111,10 @@ public final class LocalAws implements AutoCloseable {
             deleteOwnDirectory();
             throw new IllegalArgumentException("cannot listen on DynamoDB port " + builder.frontPort + ": " + e.getMessage(), e);
         }
-        LOG.info("LocalAws ready: DynamoDB and Streams at {}, S3 at {} (DynamoDB Local pid {}, S3Proxy pid {})",
-                dynamoDbEndpoint(), s3Endpoint(), dynamoDbLocal.pid(), s3Proxy.pid());
+        sts = new StsService(0);
+        sts.addKey("local", "local-secret", IDENTITY_ARN);
+        LOG.info("LocalAws ready: DynamoDB and Streams at {}, S3 at {}, STS at {} (DynamoDB Local pid {}, S3Proxy pid {})",
+                dynamoDbEndpoint(), s3Endpoint(), sts.endpoint(), dynamoDbLocal.pid(), s3Proxy.pid());
     }
 
     /** Starts the kit with defaults: in-memory data, ephemeral ports. */
@@ -214,6 +220,16 @@ public final class LocalAws implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + dynamoDbLocal.port());
     }
 
+    /** The STS endpoint: GetCallerIdentity and AssumeRole over the identities and roles tests register. */
+    public StsService sts() {
+        return sts;
+    }
+
+    /** The STS endpoint's URL. */
+    public URI stsEndpoint() {
+        return sts.endpoint();
+    }
+
     /** The fault proxy's rules and call counts. */
     public Faults faults() {
         return faults;
@@ -315,6 +331,7 @@ public final class LocalAws implements AutoCloseable {
         closed = true;
         clients.forEach(LocalAws::closeQuietly);
         closeQuietly(front);
+        closeQuietly(sts);
         closeQuietly(exports);
         closeQuietly(exportWriter);
         closeQuietly(dynamoDbLocal);

@@ -81,6 +81,13 @@ public final class Conditions {
      */
     public static final String STALLED = "Stalled";
 
+    /**
+     * Collection. Present, and True, only while another collection in the cluster follows the same table's
+     * stream: DynamoDB Streams serves at most two readers a shard before it throttles, so a third reader (another
+     * collection, a Lambda trigger, a Kinesis adapter) slows them all. The collection still runs.
+     */
+    public static final String STREAM_SHARED = "StreamShared";
+
     private Type() {
     }
   }
@@ -183,6 +190,15 @@ public final class Conditions {
 
     /** Ready, Synced: spec.suspend is true, so the worker is stopped and its volume kept. */
     public static final String SUSPENDED = "Suspended";
+
+    /**
+     * Synced: the collection has been suspended for most of the stream's 24-hour retention; resumed after it, the
+     * worker's checkpoint is trimmed away and the table is loaded again.
+     */
+    public static final String SUSPENSION_NEARS_RETENTION = "SuspensionNearsRetention";
+
+    /** StreamShared: another collection, named in the message, follows the same table's stream. */
+    public static final String ANOTHER_READER = "AnotherReader";
 
     private Reason() {
     }

@@ -22,6 +22,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param dataDirectory where the store lives (the volume's mount point)
  * @param http the HTTP server's port and query limits
  * @param stream stream-following options
+ * @param loadGeneration which build of the store these settings ask for, starting at 1. The operator
+ *     raises it when a change to the spec (the transformation, the table) makes the documents
+ *     already stored wrong; a worker whose store was built for another value discards the store
+ *     and loads the table again. Changes that do not touch stored documents (the RCU cap, scan
+ *     segments) keep it, so the worker resumes from its checkpoint. Null is read as 1, so
+ *     settings written before the field existed keep their store.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -37,7 +43,16 @@ public record WorkerSettings(
         Boolean ignoreTtlDeletes,
         String dataDirectory,
         Http http,
-        Stream stream) {
+        Stream stream,
+        Long loadGeneration) {
+
+    /** Settings without a load generation (read as 1), as written before that field existed. */
+    public WorkerSettings(String collection, String table, String region, Endpoints endpoints,
+            Credentials credentials, S3 s3, Load load, String ingestTransformation, Boolean ignoreTtlDeletes,
+            String dataDirectory, Http http, Stream stream) {
+        this(collection, table, region, endpoints, credentials, s3, load, ingestTransformation, ignoreTtlDeletes,
+                dataDirectory, http, stream, null);
+    }
 
     /** Endpoint URLs that replace AWS's; each may be null. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

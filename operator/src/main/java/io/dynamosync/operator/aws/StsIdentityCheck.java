@@ -1,0 +1,62 @@
+package io.dynamosync.operator.aws;
+
+import io.dynamosync.api.v1alpha1.CallerIdentity;
+import io.dynamosync.api.v1alpha1.Conditions;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
+
+/** {@link IdentityCheck} with STS GetCallerIdentity, telling a refused role from refused keys. */
+public final class StsIdentityCheck implements IdentityCheck {
+
+    /** STS error codes that mean the keys themselves are wrong, as opposed to AWS being unreachable. */
+    private static final Set<String> INVALID_KEYS = Set.of("InvalidClientTokenId", "SignatureDoesNotMatch",
+            "ExpiredToken", "UnrecognizedClientException", "IncompleteSignature", "AuthFailure");
+
+    @Override
+    public CallerIdentity callerIdentity(AwsAccount account) throws CredentialsProblem {
+        if (account.assumesRole()) {
+            // Assume first, so that a refused AssumeRole is told apart from refused keys of the operator.
+            try {
+                account.credentials().resolveCredentials();
+            } catch (AwsServiceException e) {
+                throw refusedRole(e);
+            } catch (SdkException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof AwsServiceException service) {
+                    throw refusedRole(service);
+                }
+                throw new AwsUnavailable("STS AssumeRole could not be called: " + e.getMessage(), e);
+            }
+        }
+        try {
+            GetCallerIdentityResponse identity = account.sts().getCallerIdentity();
+            return new CallerIdentity(identity.account(), identity.arn(), identity.userId());
+        } catch (AwsServiceException e) {
+            if (e.awsErrorDetails() != null && INVALID_KEYS.contains(e.awsErrorDetails().errorCode())) {
+                throw new CredentialsProblem(Conditions.Reason.INVALID_CREDENTIALS, "STS rejected the access keys ("
+                        + e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage()
+                        + "); put an active key pair in the Secret.", true);
+            }
+            throw new AwsUnavailable("STS GetCallerIdentity failed: " + message(e), e);
+        } catch (SdkException e) {
+            throw new AwsUnavailable("STS GetCallerIdentity could not be called: " + e.getMessage(), e);
+        }
+    }
+
+    private static CredentialsProblem refusedRole(AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+        if (e.statusCode() >= 500 || "Throttling".equals(code)) {
+            throw new AwsUnavailable("STS AssumeRole failed: " + message(e), e);
+        }
+        return new CredentialsProblem(Conditions.Reason.ASSUME_ROLE_DENIED, "STS refused AssumeRole (" + code + ": "
+                + message(e) + "); the role's trust policy must allow the operator's identity with the external "
+                + "ID, as status.trustPolicy shows.", true);
+    }
+
+    static String message(AwsServiceException e) {
+        return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                ? e.awsErrorDetails().errorMessage() : e.getMessage();
+    }
+}

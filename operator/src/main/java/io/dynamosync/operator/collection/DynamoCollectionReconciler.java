@@ -1,0 +1,606 @@
+package io.dynamosync.operator.collection;
+
+import io.dynamosync.api.v1alpha1.AccessCheck;
+import io.dynamosync.api.v1alpha1.Conditions;
+import io.dynamosync.api.v1alpha1.Conditions.Reason;
+import io.dynamosync.api.v1alpha1.Conditions.Type;
+import io.dynamosync.api.v1alpha1.DeletionPolicy;
+import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
+import io.dynamosync.api.v1alpha1.DynamoIntegration;
+import io.dynamosync.api.v1alpha1.LoadMethod;
+import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.api.v1alpha1.S3Bucket;
+import io.dynamosync.api.worker.WorkerSettings;
+import io.dynamosync.api.worker.WorkerStatus;
+import io.dynamosync.operator.OperatorSettings;
+import io.dynamosync.operator.aws.AccessProbe;
+import io.dynamosync.operator.aws.AccessProbe.ExportTarget;
+import io.dynamosync.operator.aws.AccessProbe.TableAccess;
+import io.dynamosync.operator.aws.AwsAccount;
+import io.dynamosync.operator.aws.AwsConnector;
+import io.dynamosync.operator.aws.AwsUnavailable;
+import io.dynamosync.operator.aws.CredentialsProblem;
+import io.dynamosync.operator.aws.ExportFiles;
+import io.dynamosync.operator.aws.StreamEnabler;
+import io.dynamosync.operator.status.EventRecorder;
+import io.dynamosync.operator.status.StatusDraft;
+import io.dynamosync.operator.worker.CollectionWorker;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a DynamoCollection as a flat pipeline of named steps: resolve its integration, connect to AWS,
+ * verify access (turning the table's stream on where it is off and allowed), provision the worker, report what
+ * the worker says, and warn when another collection reads the same stream. Deletion removes what the collection
+ * owns according to its deletionPolicy.
+ */
+@ControllerConfiguration(name = DynamoCollectionReconciler.NAME)
+public final class DynamoCollectionReconciler implements Reconciler<DynamoCollection>, Cleaner<DynamoCollection> {
+
+    /** The controller's name, in metrics and logs. */
+    public static final String NAME = "dynamocollection";
+    /** Annotation on an owned object holding the hash of what the operator last asked for. */
+    static final String DESIRED_HASH_ANNOTATION = "dynamosync.io/desired-hash";
+    /** Annotation on the StatefulSet holding when the collection was suspended. */
+    static final String SUSPENDED_AT_ANNOTATION = "dynamosync.io/suspended-at";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoCollectionReconciler.class);
+    private static final Set<String> SUITABLE_VIEW_TYPES = Set.of("NEW_IMAGE", "NEW_AND_OLD_IMAGES");
+
+    private final OperatorSettings settings;
+    private final AwsConnector connector;
+    private final AccessProbe accessProbe;
+    private final StreamEnabler streamEnabler;
+    private final ExportFiles exportFiles;
+    private final WorkerStatusSource workers;
+    private final EventRecorder events;
+    private final CollectionPhases phases;
+    private final Clock clock;
+    /** The last access verification of each collection, so that AWS is not probed on every status poll. */
+    private final Map<ResourceID, Verified> verified = new ConcurrentHashMap<>();
+
+    /** What one access verification found, and for which spec and integration. */
+    private record Verified(long generation, String integrationState, Instant at, boolean tableFound,
+            List<AccessCheck> checks, String streamArn, String viewType, boolean streamTurnedOn, boolean exports) {
+
+        boolean healthy() {
+            return tableFound && checks.stream().allMatch(AccessCheck::isGranted) && viewType != null
+                    && SUITABLE_VIEW_TYPES.contains(viewType);
+        }
+    }
+
+    /** The state one reconcile builds up, step by step. */
+    private static final class Run {
+        final DynamoCollection collection;
+        final Context<DynamoCollection> context;
+        final StatusDraft<DynamoCollectionStatus> draft;
+        DynamoIntegration integration;
+        AwsAccount account;
+        Verified access;
+        Duration retryAfter;
+
+        Run(DynamoCollection collection, Context<DynamoCollection> context, Clock clock) {
+            this.collection = collection;
+            this.context = context;
+            DynamoCollectionStatus before = collection.getStatus();
+            this.draft = new StatusDraft<>(collection, before,
+                    before == null ? new DynamoCollectionStatus() : Serialization.clone(before), clock);
+        }
+
+        String namespace() {
+            return collection.getMetadata().getNamespace();
+        }
+
+        String name() {
+            return collection.getMetadata().getName();
+        }
+
+        /** Stops the pipeline here and asks to be run again after {@code retry}. */
+        boolean stop(Duration retry) {
+            retryAfter = retry;
+            return false;
+        }
+    }
+
+    /** A reconciler with its collaborators; the AWS ones are interfaces so that the steps read as intent. */
+    public DynamoCollectionReconciler(OperatorSettings settings, AwsConnector connector, AccessProbe accessProbe,
+            StreamEnabler streamEnabler, ExportFiles exportFiles, WorkerStatusSource workers, EventRecorder events,
+            CollectionPhases phases, Clock clock) {
+        this.settings = settings;
+        this.connector = connector;
+        this.accessProbe = accessProbe;
+        this.streamEnabler = streamEnabler;
+        this.exportFiles = exportFiles;
+        this.workers = workers;
+        this.events = events;
+        this.phases = phases;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, DynamoCollection>> prepareEventSources(EventSourceContext<DynamoCollection> context) {
+        var primaries = context.getPrimaryCache();
+        return List.of(new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(DynamoIntegration.class, DynamoCollection.class)
+                        .withName("integrations")
+                        // Collections wait for their integration to become Ready; other status changes (a new
+                        // permissions policy as collections come and go) must not wake every collection.
+                        .withOnUpdateFilter((now, before) -> !Objects.equals(integrationState(now),
+                                integrationState(before)))
+                        .withSecondaryToPrimaryMapper(integration -> primaries.list(
+                                        integration.getMetadata().getNamespace(),
+                                        c -> c.getSpec() != null && c.getSpec().getIntegrationRef() != null
+                                                && integration.getMetadata().getName()
+                                                        .equals(c.getSpec().getIntegrationRef().getName()))
+                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((DynamoCollection c) -> Set.of(new ResourceID(
+                                c.getSpec().getIntegrationRef().getName(), c.getMetadata().getNamespace())))
+                        .build(), context));
+    }
+
+    @Override
+    public UpdateControl<DynamoCollection> reconcile(DynamoCollection collection, Context<DynamoCollection> context) {
+        Run run = new Run(collection, context, clock);
+        boolean ready = resolveIntegration(run) && connect(run) && verifyAccess(run) && reportAccess(run);
+        if (ready || workerExists(run)) {
+            provisionWorker(run);
+            reportWorker(run);
+        }
+        warnOfSharedStream(run);
+        return finish(run);
+    }
+
+    // ---- steps -------------------------------------------------------------------------------------------------
+
+    private boolean resolveIntegration(Run run) {
+        String name = run.collection.getSpec().getIntegrationRef().getName();
+        DynamoIntegration integration = run.context.getSecondaryResource(DynamoIntegration.class).orElse(null);
+        if (integration == null) {
+            String message = "DynamoIntegration " + name + " does not exist in namespace " + run.namespace()
+                    + "; create it or fix spec.integrationRef.";
+            waitFor(run, Reason.INTEGRATION_NOT_FOUND, message, true);
+            return run.stop(settings.statusPollPeriod());
+        }
+        if (integration.getStatus() == null || !integration.getStatus().hasTrueCondition(Type.READY)) {
+            String why = integration.getStatus() == null ? "it has not been checked yet"
+                    : integration.getStatus().findCondition(Type.READY).map(c -> c.getReason() + ": " + c.getMessage())
+                            .orElse("it has not been checked yet");
+            waitFor(run, Reason.INTEGRATION_NOT_READY, "DynamoIntegration " + name + " is not Ready (" + why
+                    + "); the collection waits for it.", false);
+            return run.stop(settings.statusPollPeriod());
+        }
+        run.integration = integration;
+        return true;
+    }
+
+    private boolean connect(Run run) {
+        try {
+            run.account = connector.connect(run.integration, readSecret(run), externalId(run.integration));
+            return true;
+        } catch (CredentialsProblem e) {
+            // The integration's own reconcile reports this; the collection waits for it.
+            waitFor(run, Reason.INTEGRATION_NOT_READY, "DynamoIntegration "
+                    + run.integration.getMetadata().getName() + " cannot reach AWS: " + e.getMessage(), false);
+            return run.stop(settings.statusPollPeriod());
+        }
+    }
+
+    /**
+     * Probes every permission the collection needs and turns the stream on where it is off, which is also how
+     * UpdateTable is probed. Remembered per spec and integration, and repeated when it found a problem (IAM
+     * changes are invisible to Kubernetes) or when the recheck period has passed.
+     */
+    private boolean verifyAccess(Run run) {
+        ResourceID id = ResourceID.fromResource(run.collection);
+        Verified last = verified.get(id);
+        long generation = Objects.requireNonNullElse(run.collection.getMetadata().getGeneration(), 0L);
+        String integrationState = integrationState(run.integration);
+        Instant now = clock.instant();
+        if (last != null && last.healthy() && last.generation() == generation
+                && last.integrationState().equals(integrationState)
+                && Duration.between(last.at(), now).compareTo(settings.accessRecheckPeriod()) < 0) {
+            run.access = last;
+            return true;
+        }
+        if (last == null || last.generation() != generation) {
+            run.draft.status().setPhase(Phase.VALIDATING);
+            run.draft.setTrue(Type.RECONCILING, Reason.VALIDATING, "Probing AWS permissions and the table.");
+        }
+        String table = run.collection.getSpec().getTable();
+        try {
+            TableAccess probed = accessProbe.probeTable(run.account, table);
+            List<AccessCheck> checks = new ArrayList<>(probed.checks());
+            String streamArn = probed.streamArn();
+            String viewType = probed.streamViewType();
+            boolean turnedOn = false;
+            if (probed.tableFound() && streamArn == null && probed.checks().get(0).isGranted()) {
+                StreamEnabler.StreamChange change = streamEnabler.enable(run.account, table);
+                String tableArn = probed.checks().get(0).getResource();
+                if (change.enabled()) {
+                    checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, true,
+                            "Allowed; the operator turned the stream on with " + StreamEnabler.VIEW_TYPE + "."));
+                    streamArn = change.streamArn();
+                    viewType = StreamEnabler.VIEW_TYPE;
+                    turnedOn = true;
+                    checks.addAll(accessProbe.probeStream(run.account, streamArn));
+                } else {
+                    checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, false, change.deniedMessage()
+                            + " Grant dynamodb:UpdateTable on " + tableArn + ", or turn the stream on yourself."));
+                }
+            }
+            boolean exports = exports(run, probed);
+            S3Bucket bucket = run.integration.getSpec().getS3();
+            if (probed.tableFound() && exports && bucket != null) {
+                boolean deletesFiles = Boolean.TRUE.equals(run.collection.getSpec().getCleanupExport())
+                        || run.collection.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE;
+                checks.addAll(accessProbe.probeExport(run.account, table, new ExportTarget(bucket.getBucket(),
+                        CollectionWorker.exportPrefix(bucket.getPrefix(), run.namespace(), run.name()), deletesFiles)));
+            }
+            run.access = new Verified(generation, integrationState, now, probed.tableFound(), List.copyOf(checks),
+                    streamArn, viewType, turnedOn, exports);
+            verified.put(id, run.access);
+            return true;
+        } catch (AwsUnavailable e) {
+            String message = e.getMessage() + " Retrying.";
+            run.draft.set(Type.ACCESS_VERIFIED, Conditions.UNKNOWN, Reason.AWS_UNREACHABLE, message);
+            run.draft.setTrue(Type.RECONCILING, Reason.AWS_UNREACHABLE, message);
+            return run.stop(settings.statusPollPeriod());
+        }
+    }
+
+    /** Puts what the verification found into status; stops when something is in the way. */
+    private boolean reportAccess(Run run) {
+        Verified access = run.access;
+        DynamoCollectionStatus status = run.draft.status();
+        String table = run.collection.getSpec().getTable();
+        if (!access.tableFound()) {
+            status.setAccess(access.checks());
+            status.setPhase(Phase.ERROR);
+            String message = "Table " + table + " does not exist in region " + run.integration.getSpec().getRegion()
+                    + " of the integration's account; fix spec.table or the integration.";
+            run.draft.setFalse(Type.READY, Reason.TABLE_NOT_FOUND, message);
+            run.draft.setTrue(Type.STALLED, Reason.TABLE_NOT_FOUND, message);
+            run.draft.clear(Type.RECONCILING);
+            return run.stop(settings.statusPollPeriod());
+        }
+        status.setAccess(access.checks());
+        if (access.streamArn() != null) {
+            status.setStreamArn(access.streamArn());
+        }
+        List<String> denied = access.checks().stream().filter(c -> !c.isGranted()).map(AccessCheck::getAction).toList();
+        if (denied.isEmpty()) {
+            run.draft.setTrue(Type.ACCESS_VERIFIED, Reason.ACCESS_GRANTED, "Every permission the collection needs "
+                    + "was granted (" + access.checks().size() + " actions probed).");
+        } else {
+            run.draft.setFalse(Type.ACCESS_VERIFIED, Reason.ACCESS_DENIED, "Denied: " + String.join(", ", denied)
+                    + ". status.access says what to grant on which resource.");
+        }
+
+        String stall = null;
+        String stallReason = null;
+        String region = run.integration.getSpec().getRegion();
+        boolean described = access.checks().get(0).isGranted();
+        if (!described) {
+            // Without DescribeTable the stream's state is unknown; the denial is the thing to fix first.
+            run.draft.set(Type.STREAM_ENABLED, Conditions.UNKNOWN, Reason.ACCESS_DENIED,
+                    "dynamodb:DescribeTable was denied, so whether the table's stream is on is unknown.");
+        } else if (access.viewType() == null) {
+            stallReason = Reason.STREAM_OFF;
+            stall = "The stream of table " + table + " is off and the operator may not turn it on. Grant "
+                    + "dynamodb:UpdateTable, or run: " + StreamEnabler.command(region, table);
+            run.draft.setFalse(Type.STREAM_ENABLED, Reason.STREAM_OFF, stall);
+        } else if (!SUITABLE_VIEW_TYPES.contains(access.viewType())) {
+            stallReason = Reason.STREAM_VIEW_TYPE_UNSUITABLE;
+            stall = "The stream of table " + table + " has view type " + access.viewType() + ", which lacks the new "
+                    + "item the collection stores. The operator does not change it, as other readers may rely on it. "
+                    + "Replace it with: aws dynamodb update-table --region " + region + " --table-name " + table
+                    + " --stream-specification StreamEnabled=false, then " + StreamEnabler.command(region, table);
+            run.draft.setFalse(Type.STREAM_ENABLED, Reason.STREAM_VIEW_TYPE_UNSUITABLE, stall);
+        } else if (access.streamTurnedOn()) {
+            run.draft.setTrue(Type.STREAM_ENABLED, Reason.STREAM_TURNED_ON, "The operator turned the table's stream "
+                    + "on with " + StreamEnabler.VIEW_TYPE + ".");
+        } else if (!run.draft.condition(Type.STREAM_ENABLED).map(c -> Conditions.TRUE.equals(c.getStatus()))
+                .orElse(false)) {
+            run.draft.setTrue(Type.STREAM_ENABLED, Reason.STREAM_FOUND, "The table's stream is on with "
+                    + access.viewType() + ".");
+        }
+        if (stall == null && !denied.isEmpty()) {
+            stallReason = Reason.ACCESS_DENIED;
+            stall = "AWS denied " + String.join(", ", denied) + "; status.access says what to grant, and the "
+                    + "integration's status.permissionsPolicy has the whole policy.";
+        }
+        if (stall == null && access.exports() && run.integration.getSpec().getS3() == null) {
+            stallReason = Reason.EXPORT_BUCKET_MISSING;
+            stall = "The initial load exports the table (loadMethod " + loadMethod(run) + "), but DynamoIntegration "
+                    + run.integration.getMetadata().getName() + " has no spec.s3.bucket to export into; set one, or "
+                    + "set loadMethod: Scan.";
+        }
+        if (stall != null) {
+            status.setPhase(Phase.ERROR);
+            run.draft.setFalse(Type.READY, stallReason, stall);
+            run.draft.setTrue(Type.STALLED, stallReason, stall);
+            run.draft.clear(Type.RECONCILING);
+            return run.stop(settings.statusPollPeriod());
+        }
+        return true;
+    }
+
+    /** Creates or updates the worker's ConfigMap, StatefulSet and Service; announces a rebuild. */
+    private void provisionWorker(Run run) {
+        if (run.integration == null) {
+            return;
+        }
+        KubernetesClient client = run.context.getClient();
+        String workerName = CollectionWorker.workerName(run.name());
+        ConfigMap current = client.configMaps().inNamespace(run.namespace()).withName(workerName).get();
+        WorkerSettings previous = CollectionWorker.readSettings(current).orElse(null);
+        CollectionWorker worker = CollectionWorker.of(run.collection, run.integration, settings, previous);
+
+        StatefulSet statefulSet = worker.statefulSet();
+        StatefulSet existing = client.apps().statefulSets().inNamespace(run.namespace()).withName(workerName).get();
+        if (Boolean.TRUE.equals(run.collection.getSpec().getSuspend())) {
+            String since = existing != null && existing.getMetadata().getAnnotations() != null
+                    && existing.getMetadata().getAnnotations().get(SUSPENDED_AT_ANNOTATION) != null
+                    ? existing.getMetadata().getAnnotations().get(SUSPENDED_AT_ANNOTATION)
+                    : clock.instant().toString();
+            statefulSet.getMetadata().setAnnotations(Map.of(SUSPENDED_AT_ANNOTATION, since));
+        }
+        boolean configChanged = apply(client, worker.configMap(), current);
+        apply(client, statefulSet, existing);
+        apply(client, worker.service(),
+                client.services().inNamespace(run.namespace()).withName(workerName).get());
+
+        if (previous != null && configChanged) {
+            long was = Objects.requireNonNullElse(previous.loadGeneration(), 1L);
+            if (worker.settings().loadGeneration() > was) {
+                events.record(run.collection, EventRecorder.NORMAL, "Rebuilding", "The spec changed what stored "
+                        + "documents look like (transformation or table); the worker loads the table again.");
+            } else {
+                events.record(run.collection, EventRecorder.NORMAL, "SettingsChanged", "The worker's settings "
+                        + "changed; it restarts and resumes from its checkpoint.");
+            }
+        }
+    }
+
+    private void reportWorker(Run run) {
+        DynamoCollection collection = run.collection;
+        if (Boolean.TRUE.equals(collection.getSpec().getSuspend())) {
+            StatefulSet sts = run.context.getClient().apps().statefulSets().inNamespace(run.namespace())
+                    .withName(CollectionWorker.workerName(run.name())).get();
+            Instant since = clock.instant();
+            if (sts != null && sts.getMetadata().getAnnotations() != null
+                    && sts.getMetadata().getAnnotations().get(SUSPENDED_AT_ANNOTATION) != null) {
+                since = Instant.parse(sts.getMetadata().getAnnotations().get(SUSPENDED_AT_ANNOTATION));
+            }
+            WorkerReport.suspended(run.draft, since, clock.instant(), settings.streamRetention());
+            return;
+        }
+        WorkerStatus status = workers.read(run.namespace(), run.name()).orElse(null);
+        if (status == null) {
+            WorkerReport.unavailable(run.draft, workers.statusUrl(run.namespace(), run.name()));
+        } else {
+            WorkerReport.apply(run.draft, status);
+        }
+    }
+
+    /** DynamoDB Streams serves two readers a shard; a second collection on the same stream is worth a warning. */
+    private void warnOfSharedStream(Run run) {
+        String streamArn = run.draft.status().getStreamArn();
+        if (streamArn == null) {
+            run.draft.clear(Type.STREAM_SHARED);
+            return;
+        }
+        ResourceID self = ResourceID.fromResource(run.collection);
+        List<String> others = run.context.getPrimaryCache().list(c -> c.getStatus() != null
+                        && streamArn.equals(c.getStatus().getStreamArn())
+                        && c.getMetadata().getDeletionTimestamp() == null
+                        && !ResourceID.fromResource(c).equals(self))
+                .map(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
+                .sorted().toList();
+        if (others.isEmpty()) {
+            run.draft.clear(Type.STREAM_SHARED);
+        } else {
+            run.draft.setTrue(Type.STREAM_SHARED, Reason.ANOTHER_READER, "Collection " + String.join(", ", others)
+                    + " also follows this table's stream. DynamoDB Streams serves two readers a shard before it "
+                    + "throttles, so any further reader (a Lambda trigger, another collection) slows all of them.");
+        }
+    }
+
+    private UpdateControl<DynamoCollection> finish(Run run) {
+        run.draft.observed();
+        phases.record(run.namespace(), run.name(), run.draft.status().getPhase());
+        run.draft.recordTransitions(events, run.collection);
+        Duration next = run.retryAfter == null ? settings.statusPollPeriod() : run.retryAfter;
+        if (!run.draft.changed()) {
+            return UpdateControl.<DynamoCollection>noUpdate().rescheduleAfter(next);
+        }
+        DynamoCollection patch = Serialization.clone(run.collection);
+        patch.setStatus(run.draft.status());
+        return UpdateControl.patchStatus(patch).rescheduleAfter(next);
+    }
+
+    // ---- deletion ----------------------------------------------------------------------------------------------
+
+    @Override
+    public DeleteControl cleanup(DynamoCollection collection, Context<DynamoCollection> context) {
+        String namespace = collection.getMetadata().getNamespace();
+        String name = collection.getMetadata().getName();
+        verified.remove(ResourceID.fromResource(collection));
+        if (collection.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE) {
+            KubernetesClient client = context.getClient();
+            // The StatefulSet goes first, so that its pod releases the claim and the claim can go.
+            client.apps().statefulSets().inNamespace(namespace).withName(CollectionWorker.workerName(name)).delete();
+            client.persistentVolumeClaims().inNamespace(namespace).withName(CollectionWorker.volumeClaimName(name))
+                    .delete();
+            events.record(collection, EventRecorder.NORMAL, "VolumeDeleted", "Deleted volume claim "
+                    + CollectionWorker.volumeClaimName(name) + " (deletionPolicy Delete).");
+            DynamoIntegration integration = context.getSecondaryResource(DynamoIntegration.class).orElse(null);
+            if (integration != null && integration.getSpec().getS3() != null) {
+                S3Bucket bucket = integration.getSpec().getS3();
+                String prefix = CollectionWorker.exportPrefix(bucket.getPrefix(), namespace, name);
+                try {
+                    AwsAccount account = connector.connect(integration, readSecret(context, integration),
+                            externalId(integration));
+                    int deleted = exportFiles.deleteAll(account, bucket.getBucket(), prefix);
+                    events.record(collection, EventRecorder.NORMAL, "ExportFilesDeleted", "Deleted " + deleted
+                            + " export file(s) under s3://" + bucket.getBucket() + "/" + prefix + ".");
+                } catch (CredentialsProblem e) {
+                    // Waiting would hold the collection forever if the integration stays broken; say what is left.
+                    events.record(collection, EventRecorder.WARNING, "ExportFilesKept", "Export files under s3://"
+                            + bucket.getBucket() + "/" + prefix + " were not deleted: " + e.getMessage());
+                } catch (AwsUnavailable e) {
+                    events.record(collection, EventRecorder.WARNING, Reason.AWS_UNREACHABLE, e.getMessage()
+                            + " Retrying before the collection is deleted.");
+                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.statusPollPeriod());
+                }
+            } else if (integration == null) {
+                events.record(collection, EventRecorder.WARNING, "ExportFilesKept", "DynamoIntegration "
+                        + collection.getSpec().getIntegrationRef().getName() + " is gone, so export files of this "
+                        + "collection, if any, were not deleted from S3.");
+            }
+        }
+        phases.record(namespace, name, null);
+        LOG.info("collection {}/{} deleted (deletionPolicy {})", namespace, name,
+                collection.getSpec().getDeletionPolicy());
+        return DeleteControl.defaultDelete();
+    }
+
+    // ---- small parts -------------------------------------------------------------------------------------------
+
+    private void waitFor(Run run, String reason, String message, boolean stalled) {
+        run.draft.status().setPhase(stalled ? Phase.ERROR : Phase.PENDING);
+        run.draft.set(Type.ACCESS_VERIFIED, Conditions.UNKNOWN, reason, message);
+        run.draft.setFalse(Type.READY, reason, message);
+        if (stalled) {
+            run.draft.setTrue(Type.STALLED, reason, message);
+            run.draft.clear(Type.RECONCILING);
+        } else {
+            run.draft.setTrue(Type.RECONCILING, reason, message);
+            run.draft.clear(Type.STALLED);
+        }
+    }
+
+    private boolean workerExists(Run run) {
+        return run.integration != null && run.context.getClient().apps().statefulSets().inNamespace(run.namespace())
+                .withName(CollectionWorker.workerName(run.name())).get() != null;
+    }
+
+    private boolean exports(Run run, TableAccess probed) {
+        LoadMethod method = loadMethod(run);
+        return method == LoadMethod.EXPORT || method == LoadMethod.AUTO && probed.sizeBytes() != null
+                && probed.sizeBytes() >= settings.exportThresholdBytes();
+    }
+
+    private static LoadMethod loadMethod(Run run) {
+        return Objects.requireNonNullElse(run.collection.getSpec().getLoadMethod(), LoadMethod.AUTO);
+    }
+
+    private static Secret readSecret(Run run) {
+        return readSecret(run.context, run.integration);
+    }
+
+    private static Secret readSecret(Context<DynamoCollection> context, DynamoIntegration integration) {
+        if (integration.getSpec().getAccessKeySecretRef() == null) {
+            return null;
+        }
+        return context.getClient().secrets().inNamespace(integration.getMetadata().getNamespace())
+                .withName(integration.getSpec().getAccessKeySecretRef().getName()).get();
+    }
+
+    private static String externalId(DynamoIntegration integration) {
+        if (integration.getSpec().getExternalId() != null) {
+            return integration.getSpec().getExternalId();
+        }
+        return integration.getStatus() == null ? null : integration.getStatus().getExternalId();
+    }
+
+    /** What of an integration a collection depends on: its spec and whether it is Ready. */
+    private static String integrationState(DynamoIntegration integration) {
+        boolean ready = integration.getStatus() != null && integration.getStatus().hasTrueCondition(Type.READY);
+        return integration.getMetadata().getGeneration() + "/" + ready + "/" + externalId(integration);
+    }
+
+    /**
+     * Creates {@code desired}, or updates the existing object when what the operator asks for changed since it last
+     * asked. Comparing a hash of the request, not the live object, ignores the defaults the API server fills in.
+     *
+     * @return whether anything was written
+     */
+    private static <T extends HasMetadata> boolean apply(KubernetesClient client, T desired, T existing) {
+        String hash = hash(desired);
+        Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(
+                desired.getMetadata().getAnnotations(), Map.of()));
+        annotations.put(DESIRED_HASH_ANNOTATION, hash);
+        desired.getMetadata().setAnnotations(annotations);
+        if (existing == null) {
+            client.resource(desired).create();
+            return true;
+        }
+        if (existing.getMetadata().getAnnotations() != null
+                && hash.equals(existing.getMetadata().getAnnotations().get(DESIRED_HASH_ANNOTATION))) {
+            return false;
+        }
+        keepImmutableFields(desired, existing);
+        desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+        client.resource(desired).update();
+        return true;
+    }
+
+    /** Fields the API server refuses to change, or fills in itself, are taken from the live object. */
+    private static void keepImmutableFields(HasMetadata desired, HasMetadata existing) {
+        if (desired instanceof StatefulSet sts && existing instanceof StatefulSet live) {
+            // A resized volume needs the claim expanded and the StatefulSet recreated; not done here (yet).
+            sts.getSpec().setVolumeClaimTemplates(live.getSpec().getVolumeClaimTemplates());
+            sts.getSpec().setSelector(live.getSpec().getSelector());
+            sts.getSpec().setServiceName(live.getSpec().getServiceName());
+        }
+        if (desired instanceof Service service && existing instanceof Service live && live.getSpec() != null) {
+            service.getSpec().setClusterIP(live.getSpec().getClusterIP());
+            service.getSpec().setClusterIPs(live.getSpec().getClusterIPs());
+        }
+    }
+
+    private static String hash(HasMetadata desired) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.dynamosync.operator.collection;
+
+import io.dynamosync.api.v1alpha1.Conditions.Reason;
+import io.dynamosync.api.v1alpha1.Conditions.Type;
+import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
+import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.api.worker.WorkerStatus;
+import io.dynamosync.operator.status.StatusDraft;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns what a worker reports on {@code /status} (or its silence, or a suspension) into the collection's status:
+ * the numbers copied as they are, and the Ready, InitialLoadComplete, Synced, Reconciling and Stalled conditions
+ * kept true to what the worker does. Pure, so each situation is tested without a worker.
+ */
+final class WorkerReport {
+
+    /** Worker error reasons that have a reason of their own in the API. */
+    private static final Map<String, String> ERROR_REASONS = Map.of(
+            "TransformationFailed", Reason.INVALID_TRANSFORMATION,
+            "InvalidTransformation", Reason.INVALID_TRANSFORMATION,
+            "ExportFailed", Reason.EXPORT_FAILED,
+            "AccessDenied", Reason.ACCESS_DENIED,
+            "StreamTrimmed", Reason.STREAM_TRIMMED);
+
+    private WorkerReport() {
+    }
+
+    /** Copies a worker's status into the collection's and sets the conditions it implies. */
+    static void apply(StatusDraft<DynamoCollectionStatus> draft, WorkerStatus worker) {
+        DynamoCollectionStatus status = draft.status();
+        status.setPhase(phase(worker.phase()));
+        WorkerStatus.Load load = worker.load();
+        if (load != null) {
+            status.setItemsLoaded(load.itemsLoaded());
+            status.setItemsEstimated(load.itemsEstimated());
+            status.setLoadPercent(load.complete() ? Integer.valueOf(100) : load.percent());
+            if (load.exportArn() != null) {
+                status.setExportArn(load.exportArn());
+            }
+        }
+        WorkerStatus.Stream stream = worker.stream();
+        if (stream != null) {
+            if (stream.streamArn() != null) {
+                status.setStreamArn(stream.streamArn());
+            }
+            status.setSyncLagMs(stream.lagMillis());
+            status.setLag(stream.lagMillis() == null ? null : lag(stream.lagMillis()));
+            status.setLastEventTime(stream.lastEventTime() == null ? null
+                    : DateTimeFormatter.ISO_INSTANT.format(stream.lastEventTime().truncatedTo(ChronoUnit.MILLIS)));
+        }
+        if (worker.store() != null) {
+            status.setDocuments(worker.store().documents());
+            status.setStoreBytes(worker.store().bytes());
+        }
+
+        if (worker.error() != null) {
+            String reason = ERROR_REASONS.getOrDefault(worker.error().reason(), worker.error().reason());
+            status.setPhase(Phase.ERROR);
+            draft.setFalse(Type.READY, reason, worker.error().message());
+            if (Reason.EXPORT_FAILED.equals(reason)) {
+                draft.setFalse(Type.INITIAL_LOAD_COMPLETE, reason, worker.error().message());
+            }
+            if (Reason.STREAM_TRIMMED.equals(reason)) {
+                // The worker loads again by itself: progress, not a dead end.
+                draft.setFalse(Type.SYNCED, reason, worker.error().message());
+                draft.setTrue(Type.RECONCILING, reason, worker.error().message());
+                draft.clear(Type.STALLED);
+                return;
+            }
+            draft.setTrue(Type.STALLED, reason, worker.error().message());
+            draft.clear(Type.RECONCILING);
+            return;
+        }
+        draft.clear(Type.STALLED);
+
+        if (load == null || !load.complete()) {
+            String reason = load != null && "Export".equalsIgnoreCase(load.method()) || status.getPhase() == Phase.EXPORTING
+                    ? Reason.EXPORTING : Reason.SCANNING;
+            String message = loadMessage(reason, load);
+            draft.setFalse(Type.INITIAL_LOAD_COMPLETE, reason, message);
+            draft.setFalse(Type.SYNCED, reason, "Stream records are journaled while the initial load runs, and "
+                    + "applied once it commits.");
+            draft.setFalse(Type.READY, reason, message);
+            draft.setTrue(Type.RECONCILING, reason, message);
+            return;
+        }
+        draft.setTrue(Type.INITIAL_LOAD_COMPLETE, Reason.LOADED, load.itemsLoaded() + " items loaded by "
+                + (load.method() == null ? "the initial load" : load.method().toLowerCase(Locale.ROOT)) + ".");
+        if (stream == null || !stream.synced()) {
+            String message = "Applying the stream records journaled during the initial load"
+                    + (stream == null ? "." : " (" + stream.recordsJournaled() + " journaled, " + stream.recordsApplied()
+                            + " applied).");
+            draft.setFalse(Type.SYNCED, Reason.REPLAYING, message);
+            draft.setFalse(Type.READY, Reason.REPLAYING, message);
+            draft.setTrue(Type.RECONCILING, Reason.REPLAYING, message);
+            return;
+        }
+        String message = "Following the table's stream on " + stream.shardsOpen() + " open shard(s)"
+                + (stream.lagMillis() == null ? "." : "; the newest change applied is " + lag(stream.lagMillis())
+                        + " behind DynamoDB.");
+        draft.setTrue(Type.SYNCED, Reason.CAUGHT_UP, message);
+        draft.setTrue(Type.READY, Reason.CAUGHT_UP, message);
+        draft.clear(Type.RECONCILING);
+    }
+
+    /** The worker did not answer: it is starting, restarting or broken. */
+    static void unavailable(StatusDraft<DynamoCollectionStatus> draft, String statusUrl) {
+        String message = "The worker did not answer at " + statusUrl + "; it may still be starting. See the pod's "
+                + "events and logs if this lasts.";
+        if (draft.status().getPhase() == null || draft.status().getPhase() == Phase.VALIDATING) {
+            draft.status().setPhase(Phase.PENDING);
+        }
+        draft.setFalse(Type.READY, Reason.WORKER_UNAVAILABLE, message);
+        draft.setFalse(Type.SYNCED, Reason.WORKER_UNAVAILABLE, message);
+        draft.setTrue(Type.RECONCILING, Reason.PROVISIONING, "The worker's StatefulSet, Service and ConfigMap are "
+                + "in place; waiting for the worker to answer.");
+        draft.clear(Type.STALLED);
+    }
+
+    /**
+     * The worker is scaled to zero on purpose. Synced warns once the suspension has lasted most of the stream's
+     * retention, after which the checkpoint is trimmed away and resuming loads the table again.
+     */
+    static void suspended(StatusDraft<DynamoCollectionStatus> draft, Instant since, Instant now, Duration retention) {
+        draft.setFalse(Type.READY, Reason.SUSPENDED, "Suspended: the worker is stopped and its volume kept. Set "
+                + "spec.suspend to false to resume from the checkpoint.");
+        Duration suspendedFor = Duration.between(since, now);
+        Instant deadline = since.plus(retention);
+        // A sixth of the retention (4 hours of 24) leaves time to act on the warning.
+        if (suspendedFor.compareTo(retention.minus(retention.dividedBy(6))) >= 0) {
+            draft.setFalse(Type.SYNCED, Reason.SUSPENSION_NEARS_RETENTION, "Suspended since " + since + "; the "
+                    + "stream keeps changes for " + lag(retention.toMillis()) + ". Resume before " + deadline
+                    + " or the collection loads the table again.");
+        } else {
+            draft.setFalse(Type.SYNCED, Reason.SUSPENDED, "Suspended since " + since + "; resume before " + deadline
+                    + " to continue from the checkpoint.");
+        }
+        draft.clear(Type.RECONCILING);
+        draft.clear(Type.STALLED);
+    }
+
+    private static String loadMessage(String reason, WorkerStatus.Load load) {
+        String what = Reason.EXPORTING.equals(reason) ? "Exporting the table to S3" : "Scanning the table";
+        if (load == null) {
+            return what + ".";
+        }
+        return what + ": " + load.itemsLoaded() + (load.itemsEstimated() == null ? "" : " of about "
+                + load.itemsEstimated()) + " items loaded" + (load.percent() == null ? "" : " (" + load.percent() + "%)")
+                + ".";
+    }
+
+    private static Phase phase(String worker) {
+        if (worker == null) {
+            return Phase.PENDING;
+        }
+        for (Phase p : List.of(Phase.values())) {
+            if (p.name().equalsIgnoreCase(worker)) {
+                return p;
+            }
+        }
+        return Phase.PENDING;
+    }
+
+    /** A lag for people: 850ms, 3s, 2m10s, 5h3m. */
+    static String lag(long millis) {
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + "m" + (seconds % 60 == 0 ? "" : seconds % 60 + "s");
+        }
+        return seconds / 3600 + "h" + (seconds % 3600 / 60 == 0 ? "" : seconds % 3600 / 60 + "m");
+    }
+}

@@ -1,0 +1,219 @@
+package io.dynamosync.operator.integration;
+
+import io.dynamosync.api.v1alpha1.CallerIdentity;
+import io.dynamosync.api.v1alpha1.Conditions.Reason;
+import io.dynamosync.api.v1alpha1.Conditions.Type;
+import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.DynamoIntegration;
+import io.dynamosync.api.v1alpha1.DynamoIntegrationStatus;
+import io.dynamosync.api.v1alpha1.LoadMethod;
+import io.dynamosync.operator.aws.AwsAccount;
+import io.dynamosync.operator.aws.AwsConnector;
+import io.dynamosync.operator.aws.AwsUnavailable;
+import io.dynamosync.operator.aws.CredentialsProblem;
+import io.dynamosync.operator.aws.IdentityCheck;
+import io.dynamosync.operator.aws.TableRef;
+import io.dynamosync.operator.iam.IamPolicies;
+import io.dynamosync.operator.status.EventRecorder;
+import io.dynamosync.operator.status.StatusDraft;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a DynamoIntegration: resolves its credentials, asks STS whom they belong to, and publishes that
+ * identity, the external ID and the IAM policies to grant, with CredentialsValid and Ready conditions. A change to
+ * its Secret, or to the collections that use it, reconciles it again.
+ */
+@ControllerConfiguration(name = DynamoIntegrationReconciler.NAME)
+public final class DynamoIntegrationReconciler implements Reconciler<DynamoIntegration> {
+
+    /** The controller's name, in metrics and logs. */
+    public static final String NAME = "dynamointegration";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoIntegrationReconciler.class);
+    /** Keys may be revoked and roles changed in IAM without Kubernetes knowing; check again now and then. */
+    private static final Duration RECHECK = Duration.ofMinutes(10);
+    private static final Duration RETRY = Duration.ofSeconds(30);
+
+    private final AwsConnector connector;
+    private final IdentityCheck identityCheck;
+    private final EventRecorder events;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private InformerEventSource<DynamoCollection, DynamoIntegration> collections;
+
+    /** A reconciler reaching AWS through {@code connector} and checking credentials with {@code identityCheck}. */
+    public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
+            Clock clock) {
+        this.connector = connector;
+        this.identityCheck = identityCheck;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, DynamoIntegration>> prepareEventSources(EventSourceContext<DynamoIntegration> context) {
+        var primaries = context.getPrimaryCache();
+        InformerEventSource<Secret, DynamoIntegration> secrets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Secret.class, DynamoIntegration.class)
+                        .withName("secrets")
+                        // A Secret change re-validates the integrations that read it.
+                        .withSecondaryToPrimaryMapper(secret -> primaries.list(secret.getMetadata().getNamespace(),
+                                        i -> i.getSpec().getAccessKeySecretRef() != null
+                                                && secret.getMetadata().getName()
+                                                        .equals(i.getSpec().getAccessKeySecretRef().getName()))
+                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((DynamoIntegration i) -> i.getSpec().getAccessKeySecretRef() == null
+                                ? Set.<ResourceID>of()
+                                : Set.of(new ResourceID(i.getSpec().getAccessKeySecretRef().getName(),
+                                        i.getMetadata().getNamespace())))
+                        .build(), context);
+        collections = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(DynamoCollection.class, DynamoIntegration.class)
+                        .withName("collections")
+                        // The policies list the tables of the integration's collections; their status is not
+                        // relevant, so only spec changes (a new generation), additions and deletions count.
+                        .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getGeneration(),
+                                before.getMetadata().getGeneration()))
+                        .withSecondaryToPrimaryMapper(c -> c.getSpec() == null || c.getSpec().getIntegrationRef() == null
+                                ? Set.of()
+                                : Set.of(new ResourceID(c.getSpec().getIntegrationRef().getName(),
+                                        c.getMetadata().getNamespace())))
+                        .withPrimaryToSecondaryMapper((DynamoIntegration i) -> Set.<ResourceID>of())
+                        .build(), context);
+        return List.of(secrets, collections);
+    }
+
+    @Override
+    public UpdateControl<DynamoIntegration> reconcile(DynamoIntegration integration, Context<DynamoIntegration> context) {
+        DynamoIntegrationStatus before = integration.getStatus();
+        DynamoIntegrationStatus copy = before == null ? new DynamoIntegrationStatus()
+                : Serialization.clone(before);
+        StatusDraft<DynamoIntegrationStatus> draft = new StatusDraft<>(integration, before, copy, clock);
+        Duration next = RECHECK;
+
+        String externalId = externalId(integration, draft.status());
+        publishTrustPolicy(integration, draft.status(), externalId);
+        try {
+            Secret secret = readSecret(integration, context);
+            AwsAccount account = connector.connect(integration, secret, externalId);
+            CallerIdentity identity = identityCheck.callerIdentity(account);
+            draft.status().setIdentity(identity);
+            String message = "Credentials belong to " + identity.getArn() + ".";
+            draft.setTrue(Type.CREDENTIALS_VALID, Reason.VERIFIED, message);
+            draft.setTrue(Type.READY, Reason.VERIFIED, message);
+            draft.clear(Type.STALLED);
+            draft.clear(Type.RECONCILING);
+        } catch (CredentialsProblem problem) {
+            // An identity that no longer verifies is no identity: leaving it would suggest the keys still work.
+            draft.status().setIdentity(null);
+            draft.setFalse(Type.CREDENTIALS_VALID, problem.reason(), problem.getMessage());
+            draft.setFalse(Type.READY, problem.reason(), problem.getMessage());
+            draft.setTrue(Type.STALLED, problem.reason(), problem.getMessage());
+            draft.clear(Type.RECONCILING);
+        } catch (AwsUnavailable e) {
+            String message = e.getMessage() + " Retrying.";
+            draft.set(Type.CREDENTIALS_VALID, io.dynamosync.api.v1alpha1.Conditions.UNKNOWN, Reason.AWS_UNREACHABLE,
+                    message);
+            draft.setFalse(Type.READY, Reason.AWS_UNREACHABLE, message);
+            draft.setTrue(Type.RECONCILING, Reason.AWS_UNREACHABLE, message);
+            draft.clear(Type.STALLED);
+            next = RETRY;
+        }
+        draft.status().setPermissionsPolicy(IamPolicies.permissionsPolicy(tableUses(integration, draft.status()),
+                integration.getSpec().getS3()));
+        draft.observed();
+
+        draft.recordTransitions(events, integration);
+        if (!draft.changed()) {
+            return UpdateControl.<DynamoIntegration>noUpdate().rescheduleAfter(next);
+        }
+        LOG.info("integration {}/{}: {}", integration.getMetadata().getNamespace(), integration.getMetadata().getName(),
+                draft.status().findCondition(Type.READY).map(c -> c.getReason() + " - " + c.getMessage()).orElse("?"));
+        return UpdateControl.patchStatus(withStatus(integration, draft.status())).rescheduleAfter(next);
+    }
+
+    /** The spec's external ID, or the one generated before, or a new one. */
+    private String externalId(DynamoIntegration integration, DynamoIntegrationStatus status) {
+        if (integration.getSpec().getRoleArn() == null) {
+            status.setExternalId(null);
+            return null;
+        }
+        String id = integration.getSpec().getExternalId() != null ? integration.getSpec().getExternalId()
+                : status.getExternalId() != null ? status.getExternalId()
+                : "dynamo-sync-" + HexFormat.of().formatHex(random.generateSeed(16));
+        status.setExternalId(id);
+        return id;
+    }
+
+    /**
+     * The trust policy names the operator's identity, which the operator asks STS for; published before the role
+     * is assumed, since a refused AssumeRole is exactly when the user needs it.
+     */
+    private void publishTrustPolicy(DynamoIntegration integration, DynamoIntegrationStatus status, String externalId) {
+        if (integration.getSpec().getRoleArn() == null) {
+            status.setTrustPolicy(null);
+            return;
+        }
+        try {
+            CallerIdentity operator = identityCheck.callerIdentity(connector.operatorAccount(integration));
+            status.setTrustPolicy(IamPolicies.trustPolicy(operator.getArn(), externalId));
+        } catch (CredentialsProblem | AwsUnavailable e) {
+            // Keep the last policy published: the operator's identity rarely changes, and this is retried.
+            LOG.warn("integration {}/{}: the operator's own identity is unknown: {}",
+                    integration.getMetadata().getNamespace(), integration.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    private static Secret readSecret(DynamoIntegration integration, Context<DynamoIntegration> context) {
+        if (integration.getSpec().getAccessKeySecretRef() == null) {
+            return null;
+        }
+        return context.getClient().secrets().inNamespace(integration.getMetadata().getNamespace())
+                .withName(integration.getSpec().getAccessKeySecretRef().getName()).get();
+    }
+
+    private List<IamPolicies.TableUse> tableUses(DynamoIntegration integration, DynamoIntegrationStatus status) {
+        String account = Optional.ofNullable(status.getIdentity()).map(CallerIdentity::getAccount).orElse(null);
+        String name = integration.getMetadata().getName();
+        return collections.list(integration.getMetadata().getNamespace(),
+                        c -> c.getSpec() != null && c.getSpec().getIntegrationRef() != null
+                                && name.equals(c.getSpec().getIntegrationRef().getName())
+                                && c.getMetadata().getDeletionTimestamp() == null)
+                .map(c -> new IamPolicies.TableUse(
+                        TableRef.of(c.getSpec().getTable(), integration.getSpec().getRegion(), account),
+                        c.getSpec().getLoadMethod() != LoadMethod.SCAN))
+                .distinct()
+                .toList();
+    }
+
+    /**
+     * The resource as read with the new status: JOSDK patches the difference, which is then the status alone (a
+     * bare object would read, to a JSON diff, as removing the labels and finalizers).
+     */
+    private static DynamoIntegration withStatus(DynamoIntegration integration, DynamoIntegrationStatus status) {
+        DynamoIntegration patch = Serialization.clone(integration);
+        patch.setStatus(status);
+        return patch;
+    }
+}

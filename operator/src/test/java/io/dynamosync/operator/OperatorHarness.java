@@ -1,0 +1,164 @@
+package io.dynamosync.operator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.sun.net.httpserver.HttpServer;
+import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
+import io.dynamosync.api.v1alpha1.Condition;
+import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.DynamoIntegration;
+import io.dynamosync.api.v1alpha1.DynamoIntegrationSpec;
+import io.dynamosync.api.v1alpha1.Endpoints;
+import io.dynamosync.api.v1alpha1.Status;
+import io.dynamosync.api.worker.WorkerStatus;
+import io.dynamosync.testkit.LocalAws;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The operator as tests run it: the CRDs installed in Fabric8's mock API server, the real {@link DynamoSyncOperator}
+ * wired to LocalAws (its identity is the kit's own keys), and a stand-in for the workers' {@code /status}.
+ */
+public final class OperatorHarness implements AutoCloseable {
+
+    private static final AtomicLong NAMESPACES = new AtomicLong();
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
+
+    private final KubernetesClient client;
+    private final LocalAws aws;
+    private final HttpServer workers;
+    private final Map<String, WorkerStatus> reports = new ConcurrentHashMap<>();
+    private final DynamoSyncOperator operator;
+
+    /** Starts the operator against {@code client}, polling workers every {@code pollPeriod}. */
+    public OperatorHarness(KubernetesClient client, LocalAws aws, Duration pollPeriod) {
+        this.client = client;
+        this.aws = aws;
+        installCrds(client);
+        try {
+            workers = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        workers.createContext("/", exchange -> {
+            try (exchange) {
+                // /<namespace>/<name>/status
+                String[] path = exchange.getRequestURI().getPath().split("/");
+                WorkerStatus report = path.length == 4 ? reports.get(path[1] + "/" + path[2]) : null;
+                if (report == null) {
+                    exchange.sendResponseHeaders(503, -1);
+                    return;
+                }
+                byte[] body = JSON.writeValueAsBytes(report);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        });
+        workers.start();
+        OperatorSettings settings = OperatorSettings.defaults()
+                .withWorkerAddressTemplate("http://127.0.0.1:" + workers.getAddress().getPort() + "/{namespace}/{name}")
+                .withPeriods(pollPeriod, Duration.ofMinutes(5))
+                .withHttpPort(0);
+        operator = new DynamoSyncOperator(client, settings, LocalAws.CREDENTIALS).start();
+    }
+
+    private static void installCrds(KubernetesClient client) {
+        for (String file : List.of("dynamointegrations.dynamosync.io-v1.yml", "dynamocollections.dynamosync.io-v1.yml")) {
+            try (InputStream in = OperatorHarness.class.getResourceAsStream("/META-INF/dynamosync/crds/" + file)) {
+                CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+                if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                        .get() == null) {
+                    client.resource(crd).create();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A namespace no other test uses. */
+    public static String namespace(String prefix) {
+        return prefix + "-" + NAMESPACES.incrementAndGet();
+    }
+
+    /** The operator under test. */
+    public DynamoSyncOperator operator() {
+        return operator;
+    }
+
+    /** Makes the worker of a collection answer {@code /status} with {@code report}; null makes it silent. */
+    public void workerReports(String namespace, String collection, WorkerStatus report) {
+        if (report == null) {
+            reports.remove(namespace + "/" + collection);
+        } else {
+            reports.put(namespace + "/" + collection, report);
+        }
+    }
+
+    /** A Secret holding access keys under the default key names. */
+    public Secret keySecret(String namespace, String name, String accessKeyId, String secretAccessKey) {
+        return client.resource(new SecretBuilder()
+                .withMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build())
+                .withStringData(Map.of(AccessKeySecretRef.DEFAULT_ACCESS_KEY_ID_KEY, accessKeyId,
+                        AccessKeySecretRef.DEFAULT_SECRET_ACCESS_KEY_KEY, secretAccessKey))
+                .build()).create();
+    }
+
+    /** Points an integration's endpoints at LocalAws. */
+    public DynamoIntegration atLocalAws(DynamoIntegration integration) {
+        DynamoIntegrationSpec spec = integration.getSpec();
+        Endpoints endpoints = new Endpoints();
+        endpoints.setDynamodb(aws.dynamoDbEndpoint().toString());
+        endpoints.setStreams(aws.streamsEndpoint().toString());
+        endpoints.setS3(aws.s3Endpoint().toString());
+        endpoints.setSts(aws.stsEndpoint().toString());
+        spec.setEndpoints(endpoints);
+        return integration;
+    }
+
+    /** The integration as the API server holds it now. */
+    public DynamoIntegration integration(String namespace, String name) {
+        return client.resources(DynamoIntegration.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** The collection as the API server holds it now. */
+    public DynamoCollection collection(String namespace, String name) {
+        return client.resources(DynamoCollection.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** A condition of a status, if present. */
+    public static Optional<Condition> condition(Status status, String type) {
+        return status == null ? Optional.empty() : status.findCondition(type);
+    }
+
+    /** The events recorded about an object in a namespace. */
+    public List<Event> events(String namespace, String name) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+    }
+
+    @Override
+    public void close() {
+        operator.close();
+        workers.stop(0);
+    }
+}

@@ -1,0 +1,441 @@
+package io.dynamosync.operator.collection;
+
+import static io.dynamosync.operator.OperatorHarness.condition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dynamosync.api.v1alpha1.AccessCheck;
+import io.dynamosync.api.v1alpha1.Condition;
+import io.dynamosync.api.v1alpha1.Conditions;
+import io.dynamosync.api.v1alpha1.DeletionPolicy;
+import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
+import io.dynamosync.api.v1alpha1.DynamoIntegration;
+import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.api.v1alpha1.ReadCapacity;
+import io.dynamosync.api.v1alpha1.S3Bucket;
+import io.dynamosync.api.v1alpha1.Storage;
+import io.dynamosync.api.worker.WorkerSettings;
+import io.dynamosync.api.worker.WorkerStatus;
+import io.dynamosync.operator.Fixtures;
+import io.dynamosync.operator.OperatorHarness;
+import io.dynamosync.operator.worker.CollectionWorker;
+import io.dynamosync.testkit.LocalAws;
+import io.dynamosync.testkit.LocalAwsExtension;
+import io.dynamosync.testkit.fault.AwsError;
+import io.dynamosync.testkit.sts.StsService;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+@EnableKubernetesMockClient(crud = true)
+@ExtendWith(LocalAwsExtension.class)
+class DynamoCollectionIT {
+
+    static KubernetesClient client;
+    private static OperatorHarness harness;
+    private static LocalAws aws;
+
+    @BeforeAll
+    static void startOperator(LocalAws localAws) {
+        aws = localAws;
+        harness = new OperatorHarness(client, aws, Duration.ofSeconds(1));
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        harness.close();
+    }
+
+    @Test
+    void tableWithoutAStreamGetsOneAndTheWorkerIsCreatedAsSpecified() {
+        String ns = readyIntegration("stream", null);
+        String table = table(null);
+        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table);
+        Storage storage = new Storage();
+        storage.setSize("20Gi");
+        orders.getSpec().setStorage(storage);
+        client.resource(orders).create();
+
+        DynamoCollectionStatus status = awaitStatus(ns, "orders",
+                s -> isTrue(s, Conditions.Type.STREAM_ENABLED) && isTrue(s, Conditions.Type.ACCESS_VERIFIED));
+
+        TableDescription described = aws.dynamoDb().describeTable(r -> r.tableName(table)).table();
+        assertThat(described.streamSpecification().streamEnabled()).isTrue();
+        assertThat(described.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+        assertThat(status.getStreamArn()).isEqualTo(described.latestStreamArn());
+        assertThat(condition(status, Conditions.Type.STREAM_ENABLED).get().getReason())
+                .isEqualTo(Conditions.Reason.STREAM_TURNED_ON);
+        assertThat(status.getAccess()).extracting(AccessCheck::getAction).contains("dynamodb:DescribeTable",
+                "dynamodb:Scan", "dynamodb:UpdateTable", "dynamodb:DescribeStream", "dynamodb:GetShardIterator",
+                "dynamodb:GetRecords");
+        assertThat(status.getAccess()).allMatch(AccessCheck::isGranted);
+
+        StatefulSet sts = await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker")
+                .get(), s -> s != null);
+        assertThat(sts.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(sts.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests())
+                .containsEntry("storage", new Quantity("20Gi"));
+        assertThat(sts.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getName()).isEqualTo("orders"));
+        Service service = client.services().inNamespace(ns).withName("orders-worker").get();
+        assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(8080);
+        WorkerSettings settings = settings(ns, "orders");
+        assertThat(settings.table()).isEqualTo(table);
+        assertThat(settings.endpoints().dynamodb()).isEqualTo(aws.dynamoDbEndpoint().toString());
+        // Until the worker answers, the collection says it is waiting for it.
+        assertThat(condition(status, Conditions.Type.READY).get().getReason())
+                .isIn(Conditions.Reason.WORKER_UNAVAILABLE, Conditions.Reason.VALIDATING);
+        assertThat(harness.events(ns, "orders")).extracting(Event::getReason)
+                .contains(Conditions.Reason.STREAM_TURNED_ON);
+    }
+
+    @Test
+    void deniedUpdateTableIsNamedWithTheCommandThatTurnsTheStreamOn() {
+        String ns = readyIntegration("noupdate", null);
+        String table = table(null);
+        aws.faults().on("UpdateTable").forTable(table).error(AwsError.ACCESS_DENIED).always();
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+
+        DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isFalse(s, Conditions.Type.STREAM_ENABLED));
+
+        Condition stream = condition(status, Conditions.Type.STREAM_ENABLED).get();
+        assertThat(stream.getReason()).isEqualTo(Conditions.Reason.STREAM_OFF);
+        assertThat(stream.getMessage()).contains("aws dynamodb update-table --region us-east-1 --table-name " + table
+                + " --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES");
+        AccessCheck update = check(status, "dynamodb:UpdateTable");
+        assertThat(update.isGranted()).isFalse();
+        assertThat(update.getMessage()).contains("is not authorized to perform: dynamodb:UpdateTable");
+        assertThat(check(status, "dynamodb:DescribeTable").isGranted()).isTrue();
+        assertThat(check(status, "dynamodb:Scan").isGranted()).isTrue();
+        assertThat(condition(status, Conditions.Type.ACCESS_VERIFIED).get().getMessage()).contains("dynamodb:UpdateTable");
+        assertThat(isTrue(status, Conditions.Type.STALLED)).isTrue();
+        assertThat(status.getPhase()).isEqualTo(Phase.ERROR);
+        assertThat(client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get()).isNull();
+        assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()).isNull();
+    }
+
+    @Test
+    void deniedScanIsNamedActionByAction() {
+        String ns = readyIntegration("noscan", null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
+        aws.faults().on("Scan").forTable(table).error(AwsError.ACCESS_DENIED).always();
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+
+        DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isFalse(s, Conditions.Type.ACCESS_VERIFIED));
+
+        assertThat(check(status, "dynamodb:Scan")).satisfies(scan -> {
+            assertThat(scan.isGranted()).isFalse();
+            assertThat(scan.getMessage()).contains("not authorized to perform: dynamodb:Scan");
+        });
+        assertThat(status.getAccess()).filteredOn(c -> !c.getAction().equals("dynamodb:Scan"))
+                .isNotEmpty().allMatch(AccessCheck::isGranted);
+        assertThat(condition(status, Conditions.Type.ACCESS_VERIFIED).get().getReason())
+                .isEqualTo(Conditions.Reason.ACCESS_DENIED);
+        assertThat(condition(status, Conditions.Type.READY).get().getReason()).isEqualTo(Conditions.Reason.ACCESS_DENIED);
+        assertThat(condition(status, Conditions.Type.STREAM_ENABLED).get().getReason())
+                .isEqualTo(Conditions.Reason.STREAM_FOUND);
+        assertThat(harness.events(ns, "orders")).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo(Conditions.Reason.ACCESS_DENIED);
+        });
+
+        // Once IAM allows it, the next probe sees it: no change to the resource needed.
+        aws.faults().reset();
+        awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.ACCESS_VERIFIED));
+    }
+
+    @Test
+    void streamOfAnotherViewTypeIsRefusedWithAnExplanation() {
+        String ns = readyIntegration("keysonly", null);
+        String table = table(StreamViewType.KEYS_ONLY);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+
+        DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isFalse(s, Conditions.Type.STREAM_ENABLED));
+
+        Condition stream = condition(status, Conditions.Type.STREAM_ENABLED).get();
+        assertThat(stream.getReason()).isEqualTo(Conditions.Reason.STREAM_VIEW_TYPE_UNSUITABLE);
+        assertThat(stream.getMessage()).contains("KEYS_ONLY", "update-table");
+        assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()
+                .streamViewType()).isEqualTo(StreamViewType.KEYS_ONLY);
+    }
+
+    @Test
+    void workerStatusIsReflectedInTheCollection() {
+        String ns = readyIntegration("worker", null);
+        String table = table(null);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+        awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.READY)
+                .map(c -> Conditions.Reason.WORKER_UNAVAILABLE.equals(c.getReason())).orElse(false));
+
+        harness.workerReports(ns, "orders", new WorkerStatus("Scanning", "orders", table,
+                load(false, 400, 1000L, 40), null, new WorkerStatus.Store(400, 4096), null, List.of(), List.of()));
+        DynamoCollectionStatus scanning = awaitStatus(ns, "orders", s -> s.getPhase() == Phase.SCANNING);
+        assertThat(scanning.getItemsLoaded()).isEqualTo(400L);
+        assertThat(scanning.getLoadPercent()).isEqualTo(40);
+        assertThat(condition(scanning, Conditions.Type.INITIAL_LOAD_COMPLETE).get())
+                .extracting(Condition::getStatus, Condition::getReason)
+                .containsExactly(Conditions.FALSE, Conditions.Reason.SCANNING);
+        assertThat(isTrue(scanning, Conditions.Type.RECONCILING)).isTrue();
+
+        Instant lastEvent = Instant.parse("2026-01-02T03:04:05.678Z");
+        harness.workerReports(ns, "orders", new WorkerStatus("Streaming", "orders", table, load(true, 1000, 1000L, 100),
+                new WorkerStatus.Stream("arn:stream", true, 2, 1, 50, 10, lastEvent, 1500L),
+                new WorkerStatus.Store(1010, 65536), null, List.of(), List.of()));
+        DynamoCollectionStatus streaming = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
+
+        assertThat(streaming.getPhase()).isEqualTo(Phase.STREAMING);
+        assertThat(streaming.getDocuments()).isEqualTo(1010L);
+        assertThat(streaming.getStoreBytes()).isEqualTo(65536L);
+        assertThat(streaming.getItemsLoaded()).isEqualTo(1000L);
+        assertThat(streaming.getSyncLagMs()).isEqualTo(1500L);
+        assertThat(streaming.getLag()).isEqualTo("1s");
+        assertThat(streaming.getLastEventTime()).isEqualTo("2026-01-02T03:04:05.678Z");
+        assertThat(isTrue(streaming, Conditions.Type.INITIAL_LOAD_COMPLETE)).isTrue();
+        assertThat(isTrue(streaming, Conditions.Type.SYNCED)).isTrue();
+        assertThat(condition(streaming, Conditions.Type.RECONCILING)).isEmpty();
+        assertThat(condition(streaming, Conditions.Type.STALLED)).isEmpty();
+        assertThat(streaming.getObservedGeneration()).isEqualTo(1L);
+        assertThat(harness.events(ns, "orders")).extracting(Event::getReason)
+                .contains(Conditions.Reason.SCANNING, Conditions.Reason.CAUGHT_UP);
+
+        harness.workerReports(ns, "orders", new WorkerStatus("Error", "orders", table, load(true, 1000, 1000L, 100),
+                null, new WorkerStatus.Store(1010, 65536),
+                new WorkerStatus.Error("TransformationFailed", "Binder Error: column x not found", Instant.now()),
+                List.of(), List.of()));
+        DynamoCollectionStatus failed = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.STALLED));
+        assertThat(condition(failed, Conditions.Type.READY).get())
+                .extracting(Condition::getReason, Condition::getMessage)
+                .containsExactly(Conditions.Reason.INVALID_TRANSFORMATION, "Binder Error: column x not found");
+        assertThat(failed.getPhase()).isEqualTo(Phase.ERROR);
+    }
+
+    @Test
+    void changedReadCapacityUpdatesSettingsAndChangedTransformationRebuilds() {
+        String ns = readyIntegration("change", null);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table(null))).create();
+        WorkerSettings first = await().until(() -> settings(ns, "orders"), s -> s != null);
+        String firstHash = await().until(() -> podHash(ns), h -> h != null);
+
+        DynamoCollection cap = harness.collection(ns, "orders");
+        cap.getSpec().setReadCapacity(ReadCapacity.ofUnits(25));
+        client.resource(cap).update();
+        WorkerSettings capped = await().until(() -> settings(ns, "orders"), s -> s.load().readCapacityUnits() != null);
+        assertThat(capped.load().readCapacityUnits()).isEqualTo(25.0);
+        assertThat(capped.loadGeneration()).isEqualTo(first.loadGeneration());
+        // The ConfigMap is written first, then the StatefulSet whose pod template carries the new hash.
+        await().until(() -> !firstHash.equals(podHash(ns)));
+
+        DynamoCollection transformed = harness.collection(ns, "orders");
+        transformed.getSpec().setIngestTransformation("SELECT *, 1 AS v FROM _input");
+        client.resource(transformed).update();
+        WorkerSettings rebuilt = await().until(() -> settings(ns, "orders"), s -> s.ingestTransformation() != null);
+        assertThat(rebuilt.loadGeneration()).isEqualTo(first.loadGeneration() + 1);
+        assertThat(rebuilt.load().readCapacityUnits()).isEqualTo(25.0);
+        await().untilAsserted(() -> assertThat(harness.events(ns, "orders")).extracting(Event::getReason)
+                .contains("SettingsChanged", "Rebuilding"));
+        awaitStatus(ns, "orders", s -> s.getObservedGeneration() == 3L);
+    }
+
+    @Test
+    void deleteRemovesTheVolumeAndTheExportFiles() {
+        String bucket = bucket();
+        String ns = readyIntegration("delete", bucket);
+        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(null));
+        orders.getSpec().setDeletionPolicy(DeletionPolicy.DELETE);
+        client.resource(orders).create();
+        DynamoCollection kept = Fixtures.collection(ns, "kept", "prod", table(null));
+        client.resource(kept).create();
+        await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("kept-worker").get() != null
+                && client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
+        for (String name : List.of("orders", "kept")) {
+            // The StatefulSet controller would make these; the mock API server has none.
+            client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(ns)
+                    .withName(CollectionWorker.volumeClaimName(name)).endMetadata().withNewSpec()
+                    .withAccessModes("ReadWriteOnce").endSpec().build()).create();
+            aws.s3().putObject(r -> r.bucket(bucket).key("exports/" + ns + "/" + name + "/AWSDynamoDB/1/data/a.json.gz"),
+                    RequestBody.fromString("x"));
+        }
+
+        client.resources(DynamoCollection.class).inNamespace(ns).withName("orders").delete();
+        client.resources(DynamoCollection.class).inNamespace(ns).withName("kept").delete();
+
+        await().until(() -> harness.collection(ns, "orders") == null && harness.collection(ns, "kept") == null);
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-orders-worker-0").get()).isNull();
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-kept-worker-0").get()).isNotNull();
+        assertThat(keys(bucket, "exports/" + ns + "/orders/")).isEmpty();
+        assertThat(keys(bucket, "exports/" + ns + "/kept/")).isNotEmpty();
+    }
+
+    @Test
+    void missingIntegrationIsSaidAndTheCollectionProceedsOnceItExists() {
+        String ns = OperatorHarness.namespace("late");
+        String table = table(null);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+
+        DynamoCollectionStatus waiting = awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.READY)
+                .map(c -> Conditions.Reason.INTEGRATION_NOT_FOUND.equals(c.getReason())).orElse(false));
+        assertThat(condition(waiting, Conditions.Type.READY).get().getMessage()).contains("prod", ns);
+
+        createIntegration(ns, null);
+        awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.STREAM_ENABLED));
+    }
+
+    @Test
+    void twoCollectionsOnOneTableBothGetAWarning() {
+        String ns = readyIntegration("shared", null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
+        client.resource(Fixtures.collection(ns, "first", "prod", table)).create();
+        client.resource(Fixtures.collection(ns, "second", "prod", table)).create();
+
+        for (String name : List.of("first", "second")) {
+            DynamoCollectionStatus status = awaitStatus(ns, name, s -> isTrue(s, Conditions.Type.STREAM_SHARED));
+            String other = name.equals("first") ? "second" : "first";
+            assertThat(condition(status, Conditions.Type.STREAM_SHARED).get().getMessage()).contains(ns + "/" + other);
+            assertThat(harness.events(ns, name)).anySatisfy(e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getReason()).isEqualTo(Conditions.Reason.ANOTHER_READER);
+            });
+        }
+
+        client.resources(DynamoCollection.class).inNamespace(ns).withName("second").delete();
+        awaitStatus(ns, "first", s -> condition(s, Conditions.Type.STREAM_SHARED).isEmpty());
+    }
+
+    @Test
+    void suspendScalesTheWorkerToZeroAndResumeBringsItBack() {
+        String ns = readyIntegration("suspend", null);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table(null))).create();
+        await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
+
+        DynamoCollection suspended = harness.collection(ns, "orders");
+        suspended.getSpec().setSuspend(true);
+        client.resource(suspended).update();
+
+        DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.READY)
+                .map(c -> Conditions.Reason.SUSPENDED.equals(c.getReason())).orElse(false));
+        assertThat(condition(status, Conditions.Type.SYNCED).get().getMessage()).contains("resume before");
+        assertThat(client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get().getSpec().getReplicas())
+                .isZero();
+
+        DynamoCollection resumed = harness.collection(ns, "orders");
+        resumed.getSpec().setSuspend(false);
+        client.resource(resumed).update();
+        await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get().getSpec()
+                .getReplicas() == 1);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    /** A namespace with a Ready access-key integration named prod pointed at LocalAws. */
+    private static String readyIntegration(String prefix, String bucket) {
+        String ns = OperatorHarness.namespace(prefix);
+        createIntegration(ns, bucket);
+        await().atMost(Duration.ofSeconds(30)).until(() -> harness.integration(ns, "prod").getStatus(),
+                s -> isTrue(s, Conditions.Type.READY));
+        return ns;
+    }
+
+    private static void createIntegration(String ns, String bucket) {
+        StsService.Identity user = aws.sts().addUser("000000000000", "sync-" + ns);
+        harness.keySecret(ns, "aws-keys", user.accessKeyId(), user.secretAccessKey());
+        DynamoIntegration integration = harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"));
+        if (bucket != null) {
+            S3Bucket s3 = new S3Bucket();
+            s3.setBucket(bucket);
+            s3.setPrefix("exports");
+            s3.setForcePathStyle(true);
+            s3.setChecksumWhenRequired(true);
+            integration.getSpec().setS3(s3);
+        }
+        client.resource(integration).create();
+    }
+
+    private static String table(StreamViewType stream) {
+        String table = LocalAws.uniqueName("orders");
+        aws.dynamoDb().createTable(r -> {
+            r.tableName(table)
+                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
+                            .attributeType(ScalarAttributeType.S).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST);
+            if (stream != null) {
+                r.streamSpecification(s -> s.streamEnabled(true).streamViewType(stream));
+            }
+        });
+        return table;
+    }
+
+    private static String bucket() {
+        String bucket = LocalAws.uniqueName("exports").toLowerCase();
+        aws.s3().createBucket(r -> r.bucket(bucket));
+        return bucket;
+    }
+
+    private static List<String> keys(String bucket, String prefix) {
+        return aws.s3().listObjectsV2(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
+    }
+
+    private static WorkerStatus.Load load(boolean complete, long loaded, Long estimated, Integer percent) {
+        return new WorkerStatus.Load("Scan", complete, loaded, estimated, percent, null, null, null, null, null, null,
+                null, Instant.parse("2026-01-02T00:00:00Z"), complete ? Instant.parse("2026-01-02T01:00:00Z") : null);
+    }
+
+    private static WorkerSettings settings(String ns, String name) {
+        ConfigMap configMap = client.configMaps().inNamespace(ns).withName(name + "-worker").get();
+        return CollectionWorker.readSettings(configMap).orElse(null);
+    }
+
+    private static String podHash(String ns) {
+        StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get();
+        if (sts == null) {
+            return null;
+        }
+        Map<String, String> annotations = sts.getSpec().getTemplate().getMetadata().getAnnotations();
+        return annotations.get(CollectionWorker.SETTINGS_HASH_ANNOTATION);
+    }
+
+    private static AccessCheck check(DynamoCollectionStatus status, String action) {
+        return status.getAccess().stream().filter(c -> c.getAction().equals(action)).findFirst()
+                .orElseThrow(() -> new AssertionError(action + " not probed: " + status.getAccess()));
+    }
+
+    private static DynamoCollectionStatus awaitStatus(String ns, String name, Predicate<DynamoCollectionStatus> until) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> {
+            DynamoCollection c = harness.collection(ns, name);
+            return c == null ? null : c.getStatus();
+        }, s -> s != null && until.test(s));
+    }
+
+    private static boolean isTrue(io.dynamosync.api.v1alpha1.Status status, String type) {
+        return condition(status, type).map(c -> Conditions.TRUE.equals(c.getStatus())).orElse(false);
+    }
+
+    private static boolean isFalse(io.dynamosync.api.v1alpha1.Status status, String type) {
+        return condition(status, type).map(c -> Conditions.FALSE.equals(c.getStatus())).orElse(false);
+    }
+
+}

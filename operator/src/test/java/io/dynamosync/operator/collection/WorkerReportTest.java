@@ -1,0 +1,97 @@
+package io.dynamosync.operator.collection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynamosync.api.v1alpha1.Condition;
+import io.dynamosync.api.v1alpha1.Conditions;
+import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
+import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.api.worker.WorkerStatus;
+import io.dynamosync.operator.Fixtures;
+import io.dynamosync.operator.status.StatusDraft;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerReportTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private final DynamoCollection collection = Fixtures.collection("shop", "orders", "prod", "Orders");
+    private final StatusDraft<DynamoCollectionStatus> draft = new StatusDraft<>(collection, null,
+            new DynamoCollectionStatus(), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void exportInProgressIsReconcilingWithTheExportingReason() {
+        WorkerReport.apply(draft, new WorkerStatus("Exporting", "orders", "Orders",
+                new WorkerStatus.Load("Export", false, 0, 5000L, 10, null, null, 1, 10, null, null, "arn:export", NOW,
+                        null), null, null, null, List.of(), List.of()));
+
+        assertThat(draft.status().getPhase()).isEqualTo(Phase.EXPORTING);
+        assertThat(draft.status().getExportArn()).isEqualTo("arn:export");
+        assertThat(reason(Conditions.Type.INITIAL_LOAD_COMPLETE)).isEqualTo(Conditions.Reason.EXPORTING);
+        assertThat(reason(Conditions.Type.RECONCILING)).isEqualTo(Conditions.Reason.EXPORTING);
+        assertThat(draft.condition(Conditions.Type.READY).get().getMessage()).contains("about 5000", "10%");
+    }
+
+    @Test
+    void loadedButNotSyncedIsReplaying() {
+        WorkerReport.apply(draft, new WorkerStatus("Streaming", "orders", "Orders",
+                new WorkerStatus.Load("Scan", true, 100, 100L, 100, null, null, null, null, null, null, null, NOW, NOW),
+                new WorkerStatus.Stream("arn:s", false, 1, 0, 5, 20, NOW, 9000L), new WorkerStatus.Store(100, 1),
+                null, List.of(), List.of()));
+
+        assertThat(draft.condition(Conditions.Type.INITIAL_LOAD_COMPLETE).get().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(reason(Conditions.Type.SYNCED)).isEqualTo(Conditions.Reason.REPLAYING);
+        assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.REPLAYING);
+        assertThat(draft.status().getLag()).isEqualTo("9s");
+    }
+
+    @Test
+    void trimmedStreamIsProgressNotAStall() {
+        WorkerReport.apply(draft, new WorkerStatus("Scanning", "orders", "Orders", null, null, null,
+                new WorkerStatus.Error("StreamTrimmed", "Checkpoint older than the stream's retention.", NOW),
+                List.of(), List.of()));
+
+        assertThat(reason(Conditions.Type.SYNCED)).isEqualTo(Conditions.Reason.STREAM_TRIMMED);
+        assertThat(draft.condition(Conditions.Type.RECONCILING)).isPresent();
+        assertThat(draft.condition(Conditions.Type.STALLED)).isEmpty();
+    }
+
+    @Test
+    void suspensionWarnsOnlyWhenItNearsTheStreamsRetention() {
+        WorkerReport.suspended(draft, NOW.minus(Duration.ofHours(2)), NOW, Duration.ofHours(24));
+        assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.SUSPENDED);
+        assertThat(reason(Conditions.Type.SYNCED)).isEqualTo(Conditions.Reason.SUSPENDED);
+
+        WorkerReport.suspended(draft, NOW.minus(Duration.ofHours(21)), NOW, Duration.ofHours(24));
+        Condition synced = draft.condition(Conditions.Type.SYNCED).get();
+        assertThat(synced.getReason()).isEqualTo(Conditions.Reason.SUSPENSION_NEARS_RETENTION);
+        assertThat(synced.getMessage()).contains("2026-03-01T15:00:00Z");
+    }
+
+    @Test
+    void silentWorkerIsUnavailableAndNamesTheAddress() {
+        WorkerReport.unavailable(draft, "http://orders-worker.shop.svc:8080/status");
+
+        assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.WORKER_UNAVAILABLE);
+        assertThat(draft.condition(Conditions.Type.READY).get().getMessage())
+                .contains("http://orders-worker.shop.svc:8080/status");
+        assertThat(draft.status().getPhase()).isEqualTo(Phase.PENDING);
+    }
+
+    @Test
+    void lagReadsAsPeopleWriteIt() {
+        assertThat(WorkerReport.lag(850)).isEqualTo("850ms");
+        assertThat(WorkerReport.lag(3_400)).isEqualTo("3s");
+        assertThat(WorkerReport.lag(130_000)).isEqualTo("2m10s");
+        assertThat(WorkerReport.lag(18_180_000)).isEqualTo("5h3m");
+    }
+
+    private String reason(String type) {
+        return draft.condition(type).map(Condition::getReason).orElse(null);
+    }
+}

@@ -1,0 +1,195 @@
+package io.dynamosync.operator.integration;
+
+import static io.dynamosync.operator.OperatorHarness.condition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamosync.api.v1alpha1.Condition;
+import io.dynamosync.api.v1alpha1.Conditions;
+import io.dynamosync.api.v1alpha1.DynamoIntegration;
+import io.dynamosync.api.v1alpha1.DynamoIntegrationStatus;
+import io.dynamosync.operator.Fixtures;
+import io.dynamosync.operator.OperatorHarness;
+import io.dynamosync.testkit.LocalAws;
+import io.dynamosync.testkit.LocalAwsExtension;
+import io.dynamosync.testkit.sts.StsService;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@EnableKubernetesMockClient(crud = true)
+@ExtendWith(LocalAwsExtension.class)
+class DynamoIntegrationIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static KubernetesClient client;
+    private static OperatorHarness harness;
+    private static LocalAws aws;
+
+    @BeforeAll
+    static void startOperator(LocalAws localAws) {
+        aws = localAws;
+        harness = new OperatorHarness(client, aws, Duration.ofSeconds(1));
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        harness.close();
+    }
+
+    @Test
+    void validKeysMakeTheIntegrationReadyWithItsIdentityAndPolicy() throws Exception {
+        String ns = OperatorHarness.namespace("keys");
+        StsService.Identity user = aws.sts().addUser("123456789012", "dynamo-sync");
+        harness.keySecret(ns, "aws-keys", user.accessKeyId(), user.secretAccessKey());
+        client.resource(Fixtures.collection(ns, "orders", "prod", "Orders")).create();
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+
+        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
+
+        assertThat(status.getIdentity().getArn()).isEqualTo("arn:aws:iam::123456789012:user/dynamo-sync");
+        assertThat(status.getIdentity().getAccount()).isEqualTo("123456789012");
+        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID)).get()
+                .extracting(Condition::getStatus, Condition::getReason)
+                .containsExactly(Conditions.TRUE, Conditions.Reason.VERIFIED);
+        assertThat(status.getObservedGeneration()).isEqualTo(1L);
+        JsonNode policy = JSON.readTree(status.getPermissionsPolicy());
+        assertThat(policy.toString())
+                .contains("arn:aws:dynamodb:us-east-1:123456789012:table/Orders\"")
+                .contains("arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/*")
+                .contains("dynamodb:GetRecords");
+        assertThat(status.getTrustPolicy()).isNull();
+        assertThat(status.getExternalId()).isNull();
+        assertNoSecretIn(ns, "prod", user.secretAccessKey());
+    }
+
+    @Test
+    void missingSecretSaysSoAndItsCreationRevalidates() {
+        String ns = OperatorHarness.namespace("missing");
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "not-yet"))).create();
+
+        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
+                Conditions.FALSE);
+
+        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID).get().getReason())
+                .isEqualTo(Conditions.Reason.SECRET_NOT_FOUND);
+        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID).get().getMessage())
+                .contains("not-yet", ns);
+        assertThat(condition(status, Conditions.Type.STALLED).get().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(condition(status, Conditions.Type.READY).get().getStatus()).isEqualTo(Conditions.FALSE);
+        assertThat(harness.events(ns, "prod")).extracting(Event::getReason).contains(Conditions.Reason.SECRET_NOT_FOUND);
+
+        StsService.Identity user = aws.sts().addUser("123456789012", "late");
+        harness.keySecret(ns, "not-yet", user.accessKeyId(), user.secretAccessKey());
+
+        DynamoIntegrationStatus ready = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
+        assertThat(condition(ready, Conditions.Type.STALLED)).isEmpty();
+        assertThat(ready.getIdentity().getArn()).endsWith(":user/late");
+    }
+
+    @Test
+    void wrongSecretKeyIsInvalidCredentialsWithoutShowingTheKey() {
+        String ns = OperatorHarness.namespace("wrong");
+        StsService.Identity user = aws.sts().addUser("123456789012", "wrong");
+        String wrongSecret = "WRONG" + user.secretAccessKey().substring(5);
+        harness.keySecret(ns, "aws-keys", user.accessKeyId(), wrongSecret);
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+
+        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
+                Conditions.FALSE);
+
+        Condition valid = condition(status, Conditions.Type.CREDENTIALS_VALID).get();
+        assertThat(valid.getReason()).isEqualTo(Conditions.Reason.INVALID_CREDENTIALS);
+        assertThat(valid.getMessage()).contains("SignatureDoesNotMatch");
+        assertThat(status.getIdentity()).isNull();
+        assertNoSecretIn(ns, "prod", wrongSecret);
+    }
+
+    @Test
+    void unknownAccessKeyIsInvalidCredentials() {
+        String ns = OperatorHarness.namespace("unknown");
+        harness.keySecret(ns, "aws-keys", "AKIAUNKNOWNKEY000000", "whatever");
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+
+        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
+                Conditions.FALSE);
+
+        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID).get())
+                .satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo(Conditions.Reason.INVALID_CREDENTIALS);
+                    assertThat(c.getMessage()).contains("InvalidClientTokenId");
+                });
+    }
+
+    @Test
+    void secretWithoutTheNamedKeyIsSecretKeyMissing() {
+        String ns = OperatorHarness.namespace("nokey");
+        client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace(ns)
+                .withName("aws-keys").endMetadata().addToStringData("accessKeyId", "AKIAX").build()).create();
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+
+        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
+                Conditions.FALSE);
+
+        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID).get())
+                .satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo(Conditions.Reason.SECRET_KEY_MISSING);
+                    assertThat(c.getMessage()).contains("secretAccessKey");
+                });
+    }
+
+    @Test
+    void roleAssumedWithTheExternalIdIsReadyAndPublishesTheTrustPolicy() throws Exception {
+        String ns = OperatorHarness.namespace("role");
+        String role = "arn:aws:iam::210987654321:role/" + LocalAws.uniqueName("sync");
+        aws.sts().addRole(role, "ext-" + ns, LocalAws.IDENTITY_ARN);
+        client.resource(harness.atLocalAws(Fixtures.roleIntegration(ns, "prod", "us-east-1", role, "ext-" + ns)))
+                .create();
+
+        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
+
+        assertThat(status.getIdentity().getAccount()).isEqualTo("210987654321");
+        assertThat(status.getIdentity().getArn()).startsWith("arn:aws:sts::210987654321:assumed-role/");
+        assertThat(status.getExternalId()).isEqualTo("ext-" + ns);
+        JsonNode trust = JSON.readTree(status.getTrustPolicy()).get("Statement").get(0);
+        assertThat(trust.at("/Principal/AWS").asText()).isEqualTo(LocalAws.IDENTITY_ARN);
+        assertThat(trust.at("/Condition/StringEquals/sts:ExternalId").asText()).isEqualTo("ext-" + ns);
+    }
+
+    @Test
+    void deniedAssumeRoleSaysSoAndStillShowsTheTrustPolicyToFixIt() throws Exception {
+        String ns = OperatorHarness.namespace("denied");
+        String role = "arn:aws:iam::210987654321:role/" + LocalAws.uniqueName("sync");
+        aws.sts().addRole(role, "the-right-id", LocalAws.IDENTITY_ARN);
+        DynamoIntegration integration = Fixtures.roleIntegration(ns, "prod", "us-east-1", role, null);
+        client.resource(harness.atLocalAws(integration)).create();
+
+        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
+                Conditions.FALSE);
+
+        Condition valid = condition(status, Conditions.Type.CREDENTIALS_VALID).get();
+        assertThat(valid.getReason()).isEqualTo(Conditions.Reason.ASSUME_ROLE_DENIED);
+        assertThat(valid.getMessage()).contains("not authorized to perform: sts:AssumeRole", role);
+        // A generated external ID, published with the trust policy that names it.
+        assertThat(status.getExternalId()).startsWith("dynamo-sync-");
+        assertThat(JSON.readTree(status.getTrustPolicy()).toString()).contains(status.getExternalId());
+    }
+
+    private static DynamoIntegrationStatus awaitCondition(String ns, String name, String type, String value) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> harness.integration(ns, name).getStatus(),
+                s -> condition(s, type).map(c -> value.equals(c.getStatus())).orElse(false));
+    }
+
+    private static void assertNoSecretIn(String ns, String name, String secret) {
+        assertThat(Serialization.asJson(harness.integration(ns, name))).doesNotContain(secret);
+        assertThat(harness.events(ns, name)).allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(secret));
+    }
+}

@@ -1,0 +1,255 @@
+package io.dynamosync.operator.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.DynamoIntegration;
+import io.dynamosync.api.v1alpha1.Endpoints;
+import io.dynamosync.api.v1alpha1.QueryAccess;
+import io.dynamosync.api.v1alpha1.ReadCapacity;
+import io.dynamosync.api.v1alpha1.S3Bucket;
+import io.dynamosync.api.v1alpha1.SecretKeyRef;
+import io.dynamosync.api.v1alpha1.Storage;
+import io.dynamosync.api.worker.WorkerSettings;
+import io.dynamosync.operator.Fixtures;
+import io.dynamosync.operator.OperatorSettings;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class CollectionWorkerTest {
+
+    private static final OperatorSettings OPERATOR = OperatorSettings.defaults();
+
+    private final DynamoIntegration keys = Fixtures.keyIntegration("shop", "prod", "eu-west-1", "aws-keys");
+    private final DynamoCollection orders = Fixtures.collection("shop", "orders", "prod", "Orders");
+
+    @Test
+    void settingsCarryTheTableRegionAndScanCapAsTheWorkerReadsThem() throws Exception {
+        orders.getSpec().setReadCapacity(ReadCapacity.ofUnits(200));
+        orders.getSpec().setScanSegments(8);
+        orders.getSpec().setIngestTransformation("SELECT * FROM _input");
+        Endpoints endpoints = new Endpoints();
+        endpoints.setDynamodb("http://127.0.0.1:8000");
+        keys.getSpec().setEndpoints(endpoints);
+
+        ConfigMap configMap = CollectionWorker.of(orders, keys, OPERATOR, null).configMap();
+        WorkerSettings read = new ObjectMapper().readValue(configMap.getData().get("settings.json"),
+                WorkerSettings.class);
+
+        assertThat(configMap.getMetadata().getName()).isEqualTo("orders-worker");
+        assertThat(read.collection()).isEqualTo("orders");
+        assertThat(read.table()).isEqualTo("Orders");
+        assertThat(read.region()).isEqualTo("eu-west-1");
+        assertThat(read.endpoints().dynamodb()).isEqualTo("http://127.0.0.1:8000");
+        assertThat(read.load().method()).isEqualTo("Scan");
+        assertThat(read.load().readCapacityUnits()).isEqualTo(200.0);
+        assertThat(read.load().scanSegments()).isEqualTo(8);
+        assertThat(read.ingestTransformation()).isEqualTo("SELECT * FROM _input");
+        assertThat(read.dataDirectory()).isEqualTo("/data");
+        assertThat(read.http().port()).isEqualTo(8080);
+        assertThat(read.stream().retentionHours()).isEqualTo(24.0);
+        assertThat(read.loadGeneration()).isEqualTo(1L);
+    }
+
+    @Test
+    void accessKeysReachTheWorkerOnlyAsSecretReferences() {
+        CollectionWorker worker = CollectionWorker.of(orders, keys, OPERATOR, null);
+
+        assertThat(worker.settings().credentials().source()).isEqualTo("Default");
+        Map<String, EnvVar> env = env(worker.statefulSet());
+        assertThat(env.get("AWS_ACCESS_KEY_ID").getValue()).isNull();
+        assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName()).isEqualTo("aws-keys");
+        assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("accessKeyId");
+        assertThat(env.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey())
+                .isEqualTo("secretAccessKey");
+        assertThat(env).doesNotContainKey("AWS_SESSION_TOKEN");
+    }
+
+    @Test
+    void roleIntegrationsPassTheRoleAndExternalIdAndNoKeys() {
+        DynamoIntegration role = Fixtures.roleIntegration("shop", "prod", "us-east-1",
+                "arn:aws:iam::123456789012:role/dynamo-sync", "ext-42");
+
+        CollectionWorker worker = CollectionWorker.of(orders, role, OPERATOR, null);
+
+        assertThat(worker.settings().credentials())
+                .isEqualTo(new WorkerSettings.Credentials("AssumeRole", "arn:aws:iam::123456789012:role/dynamo-sync",
+                        "ext-42"));
+        assertThat(env(worker.statefulSet())).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    }
+
+    @Test
+    void queryApiKeyComesFromTheNamedSecretKey() {
+        SecretKeyRef apiKey = new SecretKeyRef();
+        apiKey.setName("orders-query");
+        apiKey.setKey("token");
+        QueryAccess query = new QueryAccess();
+        query.setApiKeySecretRef(apiKey);
+        orders.getSpec().setQuery(query);
+
+        EnvVar env = env(CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet()).get("DYNAMOSYNC_API_KEY");
+
+        assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("orders-query");
+        assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+    }
+
+    @Test
+    void eachCollectionExportsIntoItsOwnFolderOfTheBucket() {
+        S3Bucket bucket = new S3Bucket();
+        bucket.setBucket("exports");
+        bucket.setPrefix("dynamo-sync");
+        bucket.setForcePathStyle(true);
+        keys.getSpec().setS3(bucket);
+
+        WorkerSettings.S3 s3 = CollectionWorker.of(orders, keys, OPERATOR, null).settings().s3();
+
+        assertThat(s3.bucket()).isEqualTo("exports");
+        assertThat(s3.prefix()).isEqualTo("dynamo-sync/shop/orders/");
+        assertThat(s3.forcePathStyle()).isTrue();
+        assertThat(CollectionWorker.exportPrefix(null, "shop", "orders")).isEqualTo("shop/orders/");
+        assertThat(CollectionWorker.exportPrefix("x/", "shop", "orders")).isEqualTo("x/shop/orders/");
+    }
+
+    @Test
+    void changedReadCapacityRollsThePodButKeepsTheStore() {
+        CollectionWorker before = CollectionWorker.of(orders, keys, OPERATOR, null);
+        orders.getSpec().setReadCapacity(ReadCapacity.ofPercent(25));
+
+        CollectionWorker after = CollectionWorker.of(orders, keys, OPERATOR, before.settings());
+
+        assertThat(after.settings().loadGeneration()).isEqualTo(before.settings().loadGeneration());
+        assertThat(hashOf(after.statefulSet())).isNotEqualTo(hashOf(before.statefulSet()));
+    }
+
+    @Test
+    void changedTransformationRebuildsTheStore() {
+        CollectionWorker first = CollectionWorker.of(orders, keys, OPERATOR, null);
+        orders.getSpec().setIngestTransformation("SELECT *, 1 AS v FROM _input");
+        CollectionWorker second = CollectionWorker.of(orders, keys, OPERATOR, first.settings());
+        // Re-reconciling the same spec must not rebuild again.
+        CollectionWorker third = CollectionWorker.of(orders, keys, OPERATOR, second.settings());
+
+        assertThat(second.settings().loadGeneration()).isEqualTo(first.settings().loadGeneration() + 1);
+        assertThat(third.settings().loadGeneration()).isEqualTo(second.settings().loadGeneration());
+        assertThat(third.settingsJson()).isEqualTo(second.settingsJson());
+    }
+
+    @Test
+    void settingsHashOnThePodTemplateIsTheHashOfTheConfigMapContent() throws Exception {
+        CollectionWorker worker = CollectionWorker.of(orders, keys, OPERATOR, null);
+        byte[] digest = MessageDigest.getInstance("SHA-256")
+                .digest(worker.configMap().getData().get("settings.json").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(hashOf(worker.statefulSet())).isEqualTo(HexFormat.of().formatHex(digest));
+    }
+
+    @Test
+    void statefulSetRunsOneNonRootWorkerWithAReadOnlyRoot() {
+        StatefulSet sts = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet();
+        PodSpec pod = sts.getSpec().getTemplate().getSpec();
+        Container worker = pod.getContainers().get(0);
+
+        assertThat(sts.getMetadata().getName()).isEqualTo("orders-worker");
+        assertThat(sts.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(sts.getSpec().getServiceName()).isEqualTo("orders-worker");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isNotZero();
+        assertThat(worker.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(worker.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(worker.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(worker.getArgs()).containsExactly("run", "--config", "/etc/dynamosync/settings.json");
+        assertThat(worker.getVolumeMounts()).extracting(VolumeMount::getMountPath)
+                .containsExactlyInAnyOrder("/data", "/etc/dynamosync", "/tmp");
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("tmp");
+            assertThat(v.getEmptyDir()).isNotNull();
+        });
+        assertThat(worker.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(worker.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(worker.getPorts().get(0).getContainerPort()).isEqualTo(8080);
+        assertThat(sts.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+            assertThat(owner.getKind()).isEqualTo("DynamoCollection");
+            assertThat(owner.getUid()).isEqualTo(orders.getMetadata().getUid());
+            assertThat(owner.getController()).isTrue();
+        });
+    }
+
+    @Test
+    void volumeIsSizedFromTheSpecOrTenGibibytes() {
+        StatefulSet unsized = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet();
+        Storage storage = new Storage();
+        storage.setSize("50Gi");
+        storage.setStorageClassName("gp3");
+        orders.getSpec().setStorage(storage);
+        StatefulSet sized = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet();
+
+        assertThat(claimSize(unsized)).isEqualTo(new Quantity("10Gi"));
+        assertThat(claimSize(sized)).isEqualTo(new Quantity("50Gi"));
+        assertThat(sized.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName()).isEqualTo("gp3");
+        assertThat(sized.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName()).isEqualTo("data");
+        assertThat(CollectionWorker.volumeClaimName("orders")).isEqualTo("data-orders-worker-0");
+    }
+
+    @Test
+    void resourcesComeFromTheSpecWhenSet() {
+        StatefulSet defaults = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet();
+        orders.getSpec().setResources(new ResourceRequirementsBuilder()
+                .withLimits(Map.of("memory", new Quantity("8Gi"))).build());
+        StatefulSet custom = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet();
+
+        assertThat(defaults.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+                .containsEntry("memory", new Quantity("2Gi"));
+        assertThat(custom.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+                .containsExactlyEntriesOf(Map.of("memory", new Quantity("8Gi")));
+    }
+
+    @Test
+    void suspendScalesToZeroAndKeepsTheClaimTemplate() {
+        orders.getSpec().setSuspend(true);
+
+        StatefulSet sts = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet();
+
+        assertThat(sts.getSpec().getReplicas()).isZero();
+        assertThat(sts.getSpec().getVolumeClaimTemplates()).hasSize(1);
+    }
+
+    @Test
+    void serviceSelectsTheWorkerPodOnPort8080() {
+        CollectionWorker worker = CollectionWorker.of(orders, keys, OPERATOR, null);
+        Service service = worker.service();
+        Map<String, String> podLabels = worker.statefulSet().getSpec().getTemplate().getMetadata().getLabels();
+
+        assertThat(service.getMetadata().getName()).isEqualTo("orders-worker");
+        assertThat(service.getSpec().getPorts()).singleElement()
+                .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
+        assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
+        assertThat(podLabels).containsAllEntriesOf(worker.statefulSet().getSpec().getSelector().getMatchLabels());
+    }
+
+    private static Map<String, EnvVar> env(StatefulSet sts) {
+        return sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, e -> e));
+    }
+
+    private static String hashOf(StatefulSet sts) {
+        return sts.getSpec().getTemplate().getMetadata().getAnnotations().get(CollectionWorker.SETTINGS_HASH_ANNOTATION);
+    }
+
+    private static Quantity claimSize(StatefulSet sts) {
+        return sts.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage");
+    }
+}
