@@ -1,6 +1,7 @@
 package io.dynamosync.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.worker.config.AwsClients;
 import io.dynamosync.worker.config.Settings;
@@ -8,6 +9,7 @@ import io.dynamosync.worker.load.InitialLoad;
 import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
 import io.dynamosync.worker.load.TableInfo;
+import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Store;
 import io.dynamosync.worker.store.StoreException;
 import io.dynamosync.worker.store.Transformation;
@@ -32,6 +34,8 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
+    /** The checkpoint holding the load generation the store was built for. */
+    static final String LOAD_GENERATION = "loadGeneration";
 
     private final Settings settings;
     private final AwsClients aws;
@@ -95,6 +99,7 @@ public final class Worker implements AutoCloseable {
         progress.reset();
         TableInfo table = TableInfo.describe(aws.dynamoDb(), settings.tableName());
         requireStream(table);
+        rebuildIfAsked();
         InitialLoad load = new InitialLoad(settings, aws.dynamoDb(), aws.s3(), store, progress);
         JsonNode state = load.begin(table);
         StreamFollower.begin(store, table.streamArn(), Duration.ofMillis((long) (settings.streamRetentionHours() * 3_600_000)));
@@ -125,6 +130,28 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * Discards the store when the settings ask for another build of it than the one it holds
+     * (the operator raises the load generation when the transformation or the table changes).
+     */
+    private void rebuildIfAsked() {
+        long built = store.checkpoint(LOAD_GENERATION).map(JsonNode::asLong)
+                .orElse(store.checkpoint(InitialLoad.CHECKPOINT).isPresent() ? 1L : settings.loadGeneration());
+        if (built != settings.loadGeneration()) {
+            LOG.info("settings ask for load generation {}, the store holds {}: loading again", settings.loadGeneration(), built);
+            rebootstraps.add(new WorkerStatus.Rebootstrap(Instant.now(), "RebuildRequested: load generation "
+                    + built + " became " + settings.loadGeneration()));
+            store.clear();
+        }
+        if (built != settings.loadGeneration() || store.checkpoint(LOAD_GENERATION).isEmpty()) {
+            recordLoadGeneration();
+        }
+    }
+
+    private void recordLoadGeneration() {
+        store.commit(new Batch().checkpoint(LOAD_GENERATION, JsonNodeFactory.instance.numberNode(settings.loadGeneration())));
+    }
+
     /** The collection follows the table through its stream, which must carry new images. */
     private static void requireStream(TableInfo table) {
         if (table.streamArn() == null) {
@@ -144,6 +171,7 @@ public final class Worker implements AutoCloseable {
         LOG.warn("re-loading collection {}: {}: {}", settings.collection(), e.reason(), e.getMessage());
         rebootstraps.add(new WorkerStatus.Rebootstrap(Instant.now(), e.reason() + ": " + e.getMessage()));
         store.clear();
+        recordLoadGeneration();
         progress.reset();
         phase = "Pending";
     }

@@ -54,6 +54,15 @@ public record WorkerStatus(
             Instant startedAt,
             Instant completedAt,
             Long itemsRead) {
+
+        /** Progress without {@code itemsRead}, as workers before it reported. */
+        public Load(String method, boolean complete, long itemsLoaded, Long itemsEstimated, Integer percent,
+                    Integer segmentsDone, Integer segmentsTotal, Integer filesDone, Integer filesTotal,
+                    Double consumedReadCapacity, Double readCapacityLimit, String exportArn, Instant startedAt,
+                    Instant completedAt) {
+            this(method, complete, itemsLoaded, itemsEstimated, percent, segmentsDone, segmentsTotal, filesDone, filesTotal,
+                    consumedReadCapacity, readCapacityLimit, exportArn, startedAt, completedAt, null);
+        }
     }
 
     /** Stream follower progress; {@code lagMillis} is zero when caught up. */

@@ -37,7 +37,8 @@ public record Settings(
         int httpPort,
         int queryTimeoutSeconds,
         int queryMaxRows,
-        double streamRetentionHours) {
+        double streamRetentionHours,
+        long loadGeneration) {
 
     /** Auto switches from Scan to Export at this table size: 5 GB. */
     public static final long DEFAULT_EXPORT_THRESHOLD = 5L * 1024 * 1024 * 1024;
@@ -142,7 +143,8 @@ public record Settings(
                 raw.ingestTransformation(), Boolean.TRUE.equals(raw.ignoreTtlDeletes()),
                 Path.of(raw.dataDirectory() == null ? "/data" : raw.dataDirectory()), port,
                 http.queryTimeoutSeconds() == null ? 30 : http.queryTimeoutSeconds(),
-                http.queryMaxRows() == null ? 10_000 : http.queryMaxRows(), retention);
+                http.queryMaxRows() == null ? 10_000 : http.queryMaxRows(), retention,
+                raw.loadGeneration() == null ? 1 : raw.loadGeneration());
     }
 
     private static void require(String value, String name) {
@@ -156,9 +158,12 @@ public record Settings(
         return table.startsWith("arn:") ? table.substring(table.lastIndexOf('/') + 1) : table;
     }
 
-    /** Export files' S3 prefix: the settings' prefix (if any) followed by the collection's name. */
+    /**
+     * Where exports are written: the settings' prefix, which the operator makes the collection's
+     * own folder; {@code dynamo-sync/<collection>} when the settings give none.
+     */
     public String exportPrefix() {
         String prefix = s3 == null || s3.prefix() == null ? "" : s3.prefix().replaceAll("/+$", "");
-        return prefix.isEmpty() ? "dynamo-sync/" + collection : prefix + "/" + collection;
+        return prefix.isEmpty() ? "dynamo-sync/" + collection : prefix;
     }
 }

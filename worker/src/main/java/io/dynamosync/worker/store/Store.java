@@ -635,15 +635,19 @@ public final class Store implements AutoCloseable {
 
     /**
      * Empties the collection and forgets every checkpoint, in one transaction, so the next load
-     * starts from nothing (a re-bootstrap). Column names are kept, so queries keep working.
+     * starts from nothing (a re-bootstrap). The attributes' column names are kept, so queries
+     * written against them keep working once the documents are back.
      */
     public synchronized void clear() {
         try {
             connection.setAutoCommit(false);
-            execute("DELETE FROM " + table);
+            // Dropped, not emptied: a new transformation may want none of the old columns.
+            execute("DROP TABLE " + table);
             execute("DELETE FROM _sync_state");
             execute("DELETE FROM _journal");
+            createTables();
             connection.commit();
+            loadCatalog();
         } catch (SQLException e) {
             rollback();
             throw new StoreException("cannot clear the store: " + e.getMessage(), e);

@@ -31,6 +31,8 @@ class SettingsTest {
         assertThat(settings.exportThresholdBytes()).isEqualTo(5L * 1024 * 1024 * 1024);
         assertThat(settings.credentials().source()).isEqualTo("Default");
         assertThat(settings.streamRetentionHours()).isEqualTo(24);
+        assertThat(settings.loadGeneration()).isEqualTo(1);
+        assertThat(settings.exportPrefix()).isEqualTo("dynamo-sync/orders");
     }
 
     @Test
@@ -43,7 +45,7 @@ class SettingsTest {
         assertThat(settings.tableName()).isEqualTo("Orders");
         assertThat(settings.readCapacityUnits()).isEqualTo(250.0);
         assertThat(settings.scanSegments()).isEqualTo(8);
-        assertThat(settings.exportPrefix()).isEqualTo("p/orders");
+        assertThat(settings.exportPrefix()).isEqualTo("p");
     }
 
     @ParameterizedTest

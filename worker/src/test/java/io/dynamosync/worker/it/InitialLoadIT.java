@@ -83,7 +83,7 @@ class InitialLoadIT {
         var tableInfo = TableInfo.describe(aws.dynamoDb(), table);
         StoreContents.assertSame(StoreContents.store(data.resolve("store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, tableInfo.itemId()));
-        assertThat(aws.s3().listObjectsV2(b -> b.bucket(bucket).prefix("exports/orders/AWSDynamoDB/")).contents())
+        assertThat(aws.s3().listObjectsV2(b -> b.bucket(bucket).prefix("exports/AWSDynamoDB/")).contents())
                 .as("export files deleted after the load committed").isEmpty();
     }
 

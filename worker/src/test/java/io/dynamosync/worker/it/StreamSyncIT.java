@@ -182,4 +182,27 @@ class StreamSyncIT {
         }
         assertStoreEqualsTable(aws, table, data);
     }
+
+    @Test
+    void aHigherLoadGenerationRebuildsTheStoreWithTheNewTransformation(LocalAws aws, @TempDir Path data) throws Exception {
+        String table = SampleItems.createTable(aws.dynamoDb(), null);
+        SampleItems.fill(aws.dynamoDb(), table, 0, 100);
+        Map<String, Object> first = WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan"));
+        try (Running running = Running.start(first)) {
+            running.await(StreamSyncIT::synced, Duration.ofSeconds(60));
+        }
+        Map<String, Object> second = new LinkedHashMap<>(first);
+        second.put("loadGeneration", 2);
+        second.put("ingestTransformation", "SELECT _id, customer, upper(status) AS state FROM _input");
+
+        WorkerStatus status;
+        try (Running running = Running.start(second)) {
+            status = running.await(StreamSyncIT::synced, Duration.ofSeconds(60));
+        }
+
+        assertThat(status.rebootstraps()).singleElement().satisfies(r -> assertThat(r.reason()).startsWith("RebuildRequested"));
+        assertThat(status.store().documents()).isEqualTo(100);
+        Map<String, Map<String, Object>> stored = StoreContents.store(data.resolve("store.duckdb"), "orders");
+        assertThat(stored.values()).allSatisfy(document -> assertThat(document).containsOnlyKeys("customer", "state"));
+    }
 }
