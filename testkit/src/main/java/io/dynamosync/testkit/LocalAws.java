@@ -4,6 +4,7 @@ import io.dynamosync.testkit.export.ExportService;
 import io.dynamosync.testkit.fault.Faults;
 import io.dynamosync.testkit.front.AwsFront;
 import io.dynamosync.testkit.process.ChildJvm;
+import io.dynamosync.testkit.stream.ShardedStreams;
 import io.dynamosync.testkit.sts.StsService;
 import java.io.File;
 import java.io.IOException;
@@ -67,6 +68,7 @@ public final class LocalAws implements AutoCloseable {
     private final ChildJvm s3Proxy;
     private final S3Client exportWriter;
     private final ExportService exports;
+    private final ShardedStreams shardedStreams = new ShardedStreams();
     private final Faults faults = new Faults();
     private final AwsFront front;
     private final StsService sts;
@@ -102,7 +104,7 @@ public final class LocalAws implements AutoCloseable {
         exportWriter = configure(S3Client.builder(), s3Endpoint()).build();
         exports = new ExportService(dynamoDbLocalEndpoint(), exportWriter).minimumDuration(builder.exportDuration);
         try {
-            front = new AwsFront(dynamoDbLocalEndpoint(), faults, exports, builder.frontPort);
+            front = new AwsFront(dynamoDbLocalEndpoint(), faults, exports, shardedStreams, builder.frontPort);
         } catch (RuntimeException e) {
             closeQuietly(exports);
             closeQuietly(exportWriter);
@@ -238,6 +240,11 @@ public final class LocalAws implements AutoCloseable {
     /** The emulated export and point-in-time-recovery service. */
     public ExportService exports() {
         return exports;
+    }
+
+    /** Streams with shard lineages (parents, children, splits), which DynamoDB Local never makes. */
+    public ShardedStreams shardedStreams() {
+        return shardedStreams;
     }
 
     /** Process ids of the child servers, for tests that check nothing is left behind. */

@@ -9,6 +9,7 @@ import io.dynamosync.testkit.export.ExportService;
 import io.dynamosync.testkit.fault.AwsError;
 import io.dynamosync.testkit.fault.FaultRule;
 import io.dynamosync.testkit.fault.Faults;
+import io.dynamosync.testkit.stream.ShardedStreams;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -55,12 +56,14 @@ public final class AwsFront implements AutoCloseable {
     private final URI dynamoDbLocal;
     private final Faults faults;
     private final ExportService exports;
+    private final ShardedStreams shardedStreams;
 
     /** Starts the front on a loopback port (0 for any free one), forwarding to {@code dynamoDbLocal}. */
-    public AwsFront(URI dynamoDbLocal, Faults faults, ExportService exports, int port) {
+    public AwsFront(URI dynamoDbLocal, Faults faults, ExportService exports, ShardedStreams shardedStreams, int port) {
         this.dynamoDbLocal = dynamoDbLocal;
         this.faults = faults;
         this.exports = exports;
+        this.shardedStreams = shardedStreams;
         this.executor = Executors.newCachedThreadPool(daemonThreads("aws-front"));
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -101,6 +104,9 @@ public final class AwsFront implements AutoCloseable {
             }
             if (fault != null && fault.error() != null) {
                 respondError(exchange, fault.error(), fault.error().message(call.operation(), call.table()));
+            } else if (shardedStreams.handles(call)) {
+                ShardedStreams.Answer answer = shardedStreams.handle(call);
+                respond(exchange, answer.status(), JSON.writeValueAsBytes(answer.body()));
             } else if (exports.handles(call)) {
                 ExportService.Answer answer = exports.handle(call);
                 respond(exchange, answer.status(), JSON.writeValueAsBytes(answer.body()));

@@ -105,6 +105,8 @@ public final class StreamFollower implements AutoCloseable {
         volatile boolean reading;
         volatile boolean finished;
         volatile String committedSequence;
+        /** The last sequence number handed to the committer, so a restarted reader skips what is queued. */
+        volatile String queuedSequence;
 
         ShardState(String id, String parent) {
             this.id = id;
@@ -144,6 +146,7 @@ public final class StreamFollower implements AutoCloseable {
             ShardState shard = new ShardState(id, checkpoint.getValue().path("parent").asText(null));
             shard.finished = checkpoint.getValue().path("closed").asBoolean();
             shard.committedSequence = checkpoint.getValue().path("sequence").asText(null);
+            shard.queuedSequence = shard.committedSequence;
             shards.put(id, shard);
         }
         progress.stream(streamArn);
@@ -288,8 +291,9 @@ public final class StreamFollower implements AutoCloseable {
     // ---- reading ----
 
     private void read(ShardState shard) {
+        boolean ended = false;
         try {
-            readShard(shard);
+            ended = readShard(shard);
         } catch (StreamLostException e) {
             fail(e);
         } catch (InterruptedException e) {
@@ -299,14 +303,19 @@ public final class StreamFollower implements AutoCloseable {
                 LOG.warn("reading shard {} failed, will start again: {}", shard.id, e.toString());
             }
         } finally {
-            shard.reading = false;
-            progress.stopped(shard.id);
-            rediscover.release();
+            // A shard read to its end stays taken until the committer marks it finished;
+            // released earlier, discovery would read it again before its end is committed.
+            if (!ended) {
+                shard.reading = false;
+                progress.stopped(shard.id);
+                rediscover.release();
+            }
         }
     }
 
-    private void readShard(ShardState shard) throws InterruptedException {
-        String lastRead = shard.committedSequence;
+    /** Reads a shard until it ends (returns true) or the follower stops (returns false). */
+    private boolean readShard(ShardState shard) throws InterruptedException {
+        String lastRead = shard.queuedSequence;
         String iterator = iterator(shard.id, lastRead);
         Instant iteratorAt = Instant.now();
         Duration backoff = Duration.ofMillis(100);
@@ -340,18 +349,19 @@ public final class StreamFollower implements AutoCloseable {
                 records.add(ChangeRecord.of(shard.id, record));
             }
             boolean closed = response.nextShardIterator() == null;
-            if (!records.isEmpty() || closed) {
-                pages.put(new Page(shard.id, records, closed));
-            }
             if (!records.isEmpty()) {
                 lastRead = records.get(records.size() - 1).sequence();
+            }
+            if (!records.isEmpty() || closed) {
+                pages.put(new Page(shard.id, records, closed));
+                shard.queuedSequence = lastRead;
             }
             // At the tip when nothing more is there, or what came is only seconds old (under a
             // steady write load a shard is never empty, yet the follower keeps up).
             progress.caughtUp(shard.id, !closed && (records.isEmpty()
                     || Duration.between(records.get(records.size() - 1).time(), Instant.now()).compareTo(CAUGHT_UP) < 0));
             if (closed) {
-                return;
+                return true;
             }
             iterator = response.nextShardIterator();
             iteratorAt = Instant.now();
@@ -361,6 +371,7 @@ public final class StreamFollower implements AutoCloseable {
                 TimeUnit.NANOSECONDS.sleep(pause);
             }
         }
+        return false;
     }
 
     private String iterator(String shard, String afterSequence) {
@@ -465,6 +476,7 @@ public final class StreamFollower implements AutoCloseable {
             shard.committedSequence = checkpoint.getValue().get("sequence").asText(null);
             if (checkpoint.getValue().get("closed").asBoolean()) {
                 shard.finished = true;
+                shard.reading = false;
                 progress.closed(shard.id);
                 rediscover.release();
             }

@@ -35,7 +35,7 @@ class StreamSyncIT {
     }
 
     /** A running worker and its clients, closed together. */
-    private record Running(Worker worker, AwsClients clients) implements AutoCloseable {
+    record Running(Worker worker, AwsClients clients) implements AutoCloseable {
         static Running start(Map<String, Object> raw) {
             Settings settings = InitialLoadIT.settings(raw);
             AwsClients clients = new AwsClients(settings);
