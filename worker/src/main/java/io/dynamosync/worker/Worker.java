@@ -19,7 +19,11 @@ import io.dynamosync.worker.stream.StreamProgress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -42,6 +46,7 @@ public final class Worker implements AutoCloseable {
     private final LoadProgress progress = new LoadProgress();
     private final List<WorkerStatus.Rebootstrap> rebootstraps = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    private final ScheduledExecutorService progressLog;
     private volatile Store store;
     private volatile StreamProgress streamProgress;
     private volatile String phase = "Pending";
@@ -51,6 +56,11 @@ public final class Worker implements AutoCloseable {
         this.settings = settings;
         this.aws = aws;
         this.thread = new Thread(this::runUntilStopped, "worker-" + settings.collection());
+        this.progressLog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "progress-log");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Opens the store, so queries and readiness work before AWS answers. */
@@ -62,6 +72,21 @@ public final class Worker implements AutoCloseable {
     /** Starts loading and syncing in the background. */
     public void start() {
         thread.start();
+        progressLog.scheduleAtFixedRate(this::logProgress, 30, 30, TimeUnit.SECONDS);
+    }
+
+    /** Every half minute while loading, and while the stream lags, a line says how far things are. */
+    private void logProgress() {
+        WorkerStatus status = status();
+        WorkerStatus.Load load = status.load();
+        if (load != null && !load.complete()) {
+            LOG.info("{} {}: {} of about {} items ({}%), {} RCU consumed", phase.toLowerCase(Locale.ROOT),
+                    settings.tableName(), load.itemsLoaded(), load.itemsEstimated(), load.percent(),
+                    Math.round(load.consumedReadCapacity() == null ? 0 : load.consumedReadCapacity()));
+        } else if (status.stream() != null && !status.stream().synced()) {
+            LOG.info("catching up with the stream of {}: {} records applied, {} ms behind", settings.tableName(),
+                    status.stream().recordsApplied(), status.stream().lagMillis());
+        }
     }
 
     private void runUntilStopped() {
@@ -212,6 +237,7 @@ public final class Worker implements AutoCloseable {
     /** Stops the background work and closes the store. */
     @Override
     public void close() {
+        progressLog.shutdownNow();
         thread.interrupt();
         try {
             thread.join(10_000);
