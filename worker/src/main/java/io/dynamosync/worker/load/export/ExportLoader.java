@@ -8,6 +8,7 @@ import io.dynamosync.worker.document.DynamoJson;
 import io.dynamosync.worker.document.ItemId;
 import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
+import io.dynamosync.worker.load.SideBySide;
 import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Store;
 import java.io.BufferedReader;
@@ -21,10 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,35 +199,11 @@ public final class ExportLoader {
     }
 
     private void ingest(List<JsonNode> files, Instant exportTime) throws InterruptedException {
-        if (files.isEmpty()) {
-            return;
+        List<SideBySide.Part> parts = new ArrayList<>();
+        for (JsonNode file : files) {
+            parts.add(() -> ingestFile(file.get("dataFileS3Key").asText(), exportTime));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, files.size()), r -> {
-            Thread t = new Thread(r, "export-ingest");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (JsonNode file : files) {
-                futures.add(pool.submit(() -> {
-                    ingestFile(file.get("dataFileS3Key").asText(), exportTime);
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new LoadException("ExportIngestFailed", "ingesting the export failed: " + e.getCause(), e.getCause());
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        SideBySide.run("export-ingest", THREADS, parts, "ExportIngestFailed");
     }
 
     /**

@@ -8,16 +8,13 @@ import io.dynamosync.worker.document.ItemId;
 import io.dynamosync.worker.document.ItemSize;
 import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
+import io.dynamosync.worker.load.SideBySide;
 import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -83,35 +80,13 @@ public final class ScanLoader {
         }
         LOG.info("scanning {}: {} of {} segments to go, at most {} RCU/s", table, todo.size(), segments, progress.snapshot().readCapacityLimit());
         int threads = Math.min(MAX_THREADS, Math.max(1, todo.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "scan-" + table);
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            double pageBudget = Math.max(1, limiter.burst() / threads);
-            for (int segment : todo) {
-                JsonNode checkpoint = done.get(SEGMENT_CHECKPOINT + segment);
-                futures.add(pool.submit(() -> {
-                    scanSegment(segment, checkpoint, pageBudget);
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new LoadException("ScanFailed", "the scan of " + table + " failed: " + cause, cause);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
+        double pageBudget = Math.max(1, limiter.burst() / threads);
+        List<SideBySide.Part> parts = new ArrayList<>();
+        for (int segment : todo) {
+            JsonNode checkpoint = done.get(SEGMENT_CHECKPOINT + segment);
+            parts.add(() -> scanSegment(segment, checkpoint, pageBudget));
         }
+        SideBySide.run("scan-" + table, threads, parts, "ScanFailed");
     }
 
     private void scanSegment(int segment, JsonNode checkpoint, double pageBudget) throws InterruptedException {
