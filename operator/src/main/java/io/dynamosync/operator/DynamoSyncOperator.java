@@ -12,9 +12,12 @@ import io.dynamosync.operator.collection.DynamoCollectionReconciler;
 import io.dynamosync.operator.collection.WorkerStatusSource;
 import io.dynamosync.operator.integration.DynamoIntegrationReconciler;
 import io.dynamosync.operator.status.EventRecorder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,6 +28,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,15 +51,35 @@ public final class DynamoSyncOperator implements AutoCloseable {
     private final SdkHttpClient awsHttp;
     private final AwsConnector connector;
     private final HttpServer http;
+    private final KubernetesClient client;
+    private final OperatorSettings.LeaderElection election;
+    private volatile boolean closing;
 
     /**
-     * Builds the operator; {@link #start()} runs it.
+     * Builds the operator; {@link #start()} runs it. A leader that loses its lease ends the process, as
+     * {@link OperatorMain} needs; see the other constructor.
      *
      * @param client the Kubernetes client, closed with the operator
      * @param operatorCredentials the operator's own AWS identity, from which integrations' roles are assumed
      */
     public DynamoSyncOperator(KubernetesClient client, OperatorSettings settings,
             AwsCredentialsProvider operatorCredentials) {
+        this(client, settings, operatorCredentials, DynamoSyncOperator::exitProcess);
+    }
+
+    /**
+     * Builds the operator; {@link #start()} runs it.
+     *
+     * @param client the Kubernetes client, closed with the operator
+     * @param operatorCredentials the operator's own AWS identity, from which integrations' roles are assumed
+     * @param onLostLeadership run when this replica stops leading while it is not being closed: JOSDK cannot stop
+     *     reconciling and wait for the lease again, so this must end the replica (its pod is restarted and stands
+     *     by), or it would reconcile alongside the next leader
+     */
+    public DynamoSyncOperator(KubernetesClient client, OperatorSettings settings,
+            AwsCredentialsProvider operatorCredentials, Runnable onLostLeadership) {
+        this.client = client;
+        this.election = settings.leaderElection();
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         awsHttp = ApacheHttpClient.builder().maxConnections(64).build();
         connector = new AwsConnector(operatorCredentials, awsHttp);
@@ -65,11 +90,33 @@ public final class DynamoSyncOperator implements AutoCloseable {
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build())
-                    .withCloseClientOnStop(true)
+                    // close() releases the Lease after the operator stops, so it closes the client itself.
+                    .withCloseClientOnStop(false)
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(20));
-            if (settings.leaderElectionNamespace() != null) {
-                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("dynamo-sync-operator",
-                        settings.leaderElectionNamespace()));
+            if (election != null) {
+                o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+                        .aLeaderElectionConfiguration(election.leaseName())
+                        .withLeaseNamespace(election.leaseNamespace())
+                        .withIdentity(election.identity())
+                        .withLeaseDuration(election.leaseDuration())
+                        .withRenewDeadline(election.renewDeadline())
+                        .withRetryPeriod(election.retryPeriod())
+                        // JOSDK 5.2.3 calls System.exit(1) whenever leading stops, including when stop() cancels
+                        // the election; called from the shutdown hook that blocks forever (JOSDK issues #1614,
+                        // #3376), so the pod hangs until it is killed. Only a lease lost while running must end it.
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(new LeaderCallbacks(
+                                () -> LOG.info("leading as {}; reconciling", election.identity()),
+                                () -> {
+                                    if (!closing) {
+                                        LOG.error("{} lost the lease {}/{} while running; stopping so as not to "
+                                                + "reconcile alongside the next leader", election.identity(),
+                                                election.leaseNamespace(), election.leaseName());
+                                        onLostLeadership.run();
+                                    }
+                                },
+                                leader -> LOG.info("leader is now {}", leader)))
+                        .build());
             }
         });
         Clock clock = Clock.systemUTC();
@@ -117,14 +164,58 @@ public final class DynamoSyncOperator implements AutoCloseable {
         return registry;
     }
 
-    /** Stops reconciling (letting running reconciles finish), then the HTTP port and AWS clients. */
+    /**
+     * Stops gracefully, as the JVM shutdown hook does: stops reconciling (letting running reconciles finish), then
+     * hands the Lease back so that a standby takes over at its next try instead of when the lease expires, then
+     * closes the Kubernetes client, the HTTP port and the AWS clients.
+     */
     @Override
     public void close() {
+        closing = true;
         operator.stop();
+        if (election != null) {
+            releaseLease();
+        }
+        client.close();
         http.stop(1);
         connector.close();
         awsHttp.close();
         registry.close();
+    }
+
+    /**
+     * Empties the Lease's holder if it is still this replica, as client-go does when it releases on cancel (JOSDK
+     * 5.2.3 does not release). Only after {@link Operator#stop()}: until then this replica may still reconcile.
+     */
+    private void releaseLease() {
+        try {
+            Lease lease = client.leases().inNamespace(election.leaseNamespace()).withName(election.leaseName()).get();
+            if (lease == null || lease.getSpec() == null
+                    || !election.identity().equals(lease.getSpec().getHolderIdentity())) {
+                return;
+            }
+            ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+            lease.getSpec().setHolderIdentity("");
+            lease.getSpec().setLeaseDurationSeconds(1);
+            lease.getSpec().setAcquireTime(now);
+            lease.getSpec().setRenewTime(now);
+            // The Lease's resourceVersion makes this a conditional update: if another replica took the lease in
+            // the meantime, the conflict leaves its lease alone.
+            client.resource(lease).update();
+            LOG.info("released the lease {}/{}", election.leaseNamespace(), election.leaseName());
+        } catch (KubernetesClientException e) {
+            // Not fatal: the standby takes over when the lease expires instead.
+            LOG.warn("could not release the lease {}/{}: {}", election.leaseNamespace(), election.leaseName(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Ends the process on a thread of its own: the leader-election thread that calls this returns at once, and the
+     * shutdown hook's {@link #close()} can stop the executors it runs on without waiting for it.
+     */
+    private static void exitProcess() {
+        new Thread(() -> System.exit(1), "lost-leadership-exit").start();
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {

@@ -2,7 +2,9 @@ package io.dynamosync.operator;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * How this operator runs: the worker image and address, how often it polls workers and re-checks AWS access,
@@ -18,7 +20,7 @@ import java.util.Optional;
  * @param exportThresholdBytes table size from which loadMethod Auto exports instead of scanning
  * @param streamRetention how long the table's stream keeps records; suspensions are warned about near it
  * @param httpPort port of /healthz, /readyz and /metrics; 0 for any free one
- * @param leaderElectionNamespace namespace of the leader-election lease; null runs without leader election
+ * @param leaderElection how replicas elect the one that reconciles; null runs without leader election (one replica)
  */
 public record OperatorSettings(
         String workerImage,
@@ -29,7 +31,7 @@ public record OperatorSettings(
         long exportThresholdBytes,
         Duration streamRetention,
         int httpPort,
-        String leaderElectionNamespace) {
+        LeaderElection leaderElection) {
 
     /** The worker address inside the cluster: the collection's Service. */
     public static final String DEFAULT_WORKER_ADDRESS = "http://{name}-worker.{namespace}.svc:8080";
@@ -56,8 +58,24 @@ public record OperatorSettings(
                         .orElse(d.exportThresholdBytes()),
                 duration(env, "DYNAMOSYNC_STREAM_RETENTION", d.streamRetention()),
                 Optional.ofNullable(env.get("DYNAMOSYNC_HTTP_PORT")).map(Integer::parseInt).orElse(d.httpPort()),
-                // The Helm chart sets this from the pod's namespace; unset (e.g. run from a laptop) means one replica.
-                env.get("DYNAMOSYNC_LEADER_ELECTION_NAMESPACE"));
+                leaderElection(env));
+    }
+
+    private static LeaderElection leaderElection(Map<String, String> env) {
+        // The Helm chart sets this from the pod's namespace; unset (e.g. run from a laptop) means one replica.
+        String namespace = env.get("DYNAMOSYNC_LEADER_ELECTION_NAMESPACE");
+        if (namespace == null) {
+            return null;
+        }
+        // Kubernetes sets HOSTNAME to the pod's name, which is unique among the replicas and names the holder in the
+        // Lease readably; a random ID is the fallback so that two replicas can never share an identity.
+        String identity = Optional.ofNullable(env.get("DYNAMOSYNC_LEADER_ELECTION_IDENTITY"))
+                .or(() -> Optional.ofNullable(env.get("HOSTNAME"))).filter(s -> !s.isBlank())
+                .orElseGet(() -> UUID.randomUUID().toString());
+        LeaderElection d = LeaderElection.in(namespace, identity);
+        return d.withTimings(duration(env, "DYNAMOSYNC_LEADER_ELECTION_LEASE_DURATION", d.leaseDuration()),
+                duration(env, "DYNAMOSYNC_LEADER_ELECTION_RENEW_DEADLINE", d.renewDeadline()),
+                duration(env, "DYNAMOSYNC_LEADER_ELECTION_RETRY_PERIOD", d.retryPeriod()));
     }
 
     private static Duration duration(Map<String, String> env, String name, Duration fallback) {
@@ -68,23 +86,76 @@ public record OperatorSettings(
     /** These settings with another worker address template, for tests that serve /status themselves. */
     public OperatorSettings withWorkerAddressTemplate(String template) {
         return new OperatorSettings(workerImage, workerServiceAccount, template, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElectionNamespace);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection);
     }
 
     /** These settings with other polling periods. */
     public OperatorSettings withPeriods(Duration statusPoll, Duration accessRecheck) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPoll,
-                accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElectionNamespace);
+                accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection);
     }
 
     /** These settings with another HTTP port. */
     public OperatorSettings withHttpPort(int port) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElectionNamespace);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection);
+    }
+
+    /** These settings with leader election; null turns it off. */
+    public OperatorSettings withLeaderElection(LeaderElection election) {
+        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election);
     }
 
     /** The base URL of the worker of a collection. */
     public String workerAddress(String namespace, String name) {
         return workerAddressTemplate.replace("{name}", name).replace("{namespace}", namespace);
+    }
+
+    /**
+     * Leader election among replicas through a {@code coordination.k8s.io/v1} Lease: only the holder reconciles; the
+     * others keep their informers warm and take over once the lease is released (on a graceful stop) or expires.
+     *
+     * @param leaseNamespace namespace of the Lease
+     * @param leaseName name of the Lease, the same for every replica
+     * @param identity this replica's name in the Lease's {@code holderIdentity}; unique among the replicas
+     * @param leaseDuration how long a lease that is not renewed keeps the others waiting, the longest a crashed
+     *     leader leaves resources unreconciled
+     * @param renewDeadline how long the leader keeps failing to renew before it gives up leading (and the process
+     *     exits, so that it cannot reconcile alongside the next leader)
+     * @param retryPeriod how often the leader renews and the others try to acquire
+     */
+    public record LeaderElection(String leaseNamespace, String leaseName, String identity, Duration leaseDuration,
+            Duration renewDeadline, Duration retryPeriod) {
+
+        /** The Lease every replica of the operator competes for. */
+        public static final String DEFAULT_LEASE_NAME = "dynamo-sync-operator";
+
+        public LeaderElection {
+            Objects.requireNonNull(leaseNamespace, "leaseNamespace");
+            Objects.requireNonNull(leaseName, "leaseName");
+            Objects.requireNonNull(identity, "identity");
+            // As client-go requires: a leader must give up before its lease can expire under it, and must get
+            // more than one try at renewing before it gives up.
+            if (retryPeriod.isNegative() || retryPeriod.isZero() || renewDeadline.compareTo(retryPeriod) <= 0
+                    || leaseDuration.compareTo(renewDeadline) <= 0) {
+                throw new IllegalArgumentException("leader election needs lease duration > renew deadline > retry "
+                        + "period > 0, got " + leaseDuration + ", " + renewDeadline + ", " + retryPeriod);
+            }
+        }
+
+        /**
+         * The default lease in {@code namespace}: 15 s lease, 10 s renew deadline, 2 s retry, the defaults of JOSDK
+         * and client-go, so that a crashed leader is replaced within about 15 s at one Lease write per 2 s.
+         */
+        public static LeaderElection in(String namespace, String identity) {
+            return new LeaderElection(namespace, DEFAULT_LEASE_NAME, identity, Duration.ofSeconds(15),
+                    Duration.ofSeconds(10), Duration.ofSeconds(2));
+        }
+
+        /** This election with other timings. */
+        public LeaderElection withTimings(Duration lease, Duration renew, Duration retry) {
+            return new LeaderElection(leaseNamespace, leaseName, identity, lease, renew, retry);
+        }
     }
 }

@@ -81,7 +81,8 @@ public final class OperatorHarness implements AutoCloseable {
         operator = new DynamoSyncOperator(client, settings, LocalAws.CREDENTIALS).start();
     }
 
-    private static void installCrds(KubernetesClient client) {
+    /** Installs the DynamoIntegration and DynamoCollection CRDs, as a cluster has them before the operator runs. */
+    public static void installCrds(KubernetesClient client) {
         for (String file : List.of("dynamointegrations.dynamosync.io-v1.yml", "dynamocollections.dynamosync.io-v1.yml")) {
             try (InputStream in = OperatorHarness.class.getResourceAsStream("/META-INF/dynamosync/crds/" + file)) {
                 CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
