@@ -60,8 +60,8 @@ class LeaderElectionIT {
     static void apiServer() {
         OperatorHarness.installCrds(client);
         // JOSDK checks with a SelfSubjectRulesReview that it may get, create and update Leases before it competes.
-        // A real API server answers from RBAC; the CRUD mock only stores the review and returns it without a
-        // status, on which JOSDK 5.2.3 fails to start. Answer as RBAC would for the operator's Role.
+        // A real API server answers from RBAC; the CRUD mock treats the review as an object to store and refuses it
+        // (422, metadata is required), so JOSDK 5.2.3 fails to start. Answer as RBAC would for the operator's Role.
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
                 .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
                         .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
