@@ -69,7 +69,7 @@ public final class QueryRunner implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        try (Connection connection = store.newConnection()) {
+        try (Connection connection = connect()) {
             lockDown(connection);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot lock the store down for queries: " + e.getMessage(), e);
@@ -147,7 +147,7 @@ public final class QueryRunner implements AutoCloseable {
         if (!acquired) {
             throw new QueryFailure(429, QueryFailure.TOO_MANY, "as many queries as the worker runs at once are running; try again shortly", null, null);
         }
-        try (Connection connection = store.newConnection()) {
+        try (Connection connection = connect()) {
             StatementCheck.Checked checked;
             try {
                 checked = StatementCheck.check(connection, rewritten.sql());
@@ -283,7 +283,7 @@ public final class QueryRunner implements AutoCloseable {
     /** The collection's columns, their types and the attributes they hold. */
     public CollectionSchema schema() {
         List<CollectionSchema.Column> columns = new ArrayList<>();
-        try (Connection connection = store.newConnection();
+        try (Connection connection = connect();
              PreparedStatement query = connection.prepareStatement("SELECT c.column_name, c.data_type, m.attribute "
                      + "FROM information_schema.columns c LEFT JOIN _columns m ON m.column_name = c.column_name "
                      + "WHERE c.table_schema = 'main' AND c.table_name = ? ORDER BY c.ordinal_position")) {
@@ -297,6 +297,17 @@ public final class QueryRunner implements AutoCloseable {
             throw new QueryFailure(500, QueryFailure.QUERY_ERROR, "cannot read the collection's columns: " + e.getMessage(), null, null);
         }
         return new CollectionSchema(store.collection(), columns);
+    }
+
+    /**
+     * A connection of our own to the store. A duplicate takes over the writer's auto-commit
+     * flag, which is off while a batch commits; it is set back on so that each query opens and
+     * ends its own read-only transaction.
+     */
+    private Connection connect() throws SQLException {
+        Connection connection = store.newConnection();
+        connection.setAutoCommit(true);
+        return connection;
     }
 
     private static void cancel(Statement statement) {
