@@ -36,7 +36,8 @@ public final class DemoMain implements Callable<Integer> {
         Demo demo;
         try {
             demo = Demo.start(aws, "orders", orders, rate, data, port, ApiKey.fromEnvironment());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // The kit's servers would keep this JVM (and Maven) alive after a failed start.
             aws.close();
             delete(data);
             throw e;
