@@ -3,6 +3,7 @@ package io.dynamosync.worker;
 import io.dynamosync.worker.config.AwsClients;
 import io.dynamosync.worker.config.Settings;
 import io.dynamosync.worker.config.SettingsException;
+import io.dynamosync.worker.http.ApiKey;
 import io.dynamosync.worker.http.WorkerServer;
 import io.dynamosync.worker.store.StoreException;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class WorkerMain {
             Settings settings = Settings.load(config);
             AwsClients aws = new AwsClients(settings);
             Worker worker = new Worker(settings, aws).open();
-            WorkerServer server = new WorkerServer(worker, settings.httpPort());
+            WorkerServer server = new WorkerServer(worker, settings.httpPort(), ApiKey.fromEnvironment());
             LOG.info("worker of collection {} (table {}) serving on port {}", settings.collection(), settings.table(), server.port());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

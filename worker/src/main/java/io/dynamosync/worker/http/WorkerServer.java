@@ -1,24 +1,58 @@
 package io.dynamosync.worker.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dynamosync.worker.Worker;
+import io.dynamosync.worker.metrics.WorkerMetrics;
+import io.dynamosync.worker.query.QueryFailure;
+import io.dynamosync.worker.query.QueryRequest;
+import io.dynamosync.worker.query.QueryRunner;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's one HTTP port: {@code GET /status} (the load and sync progress the operator
  * copies into the collection's status), {@code GET /healthz} and {@code GET /readyz} (ready
- * once the store is open).
+ * once the store is open), {@code POST /v1/orgs/self/queries} (SQL over the collection, in the
+ * hosted service's API shape), {@code GET /v1/schema} (the collection's columns),
+ * {@code GET /metrics} (Prometheus) and {@code GET /} (the query console).
  */
 public final class WorkerServer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerServer.class);
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** Queries running at once; more wait a second, then get a 429, so a burst cannot starve the writer of cores. */
+    private static final int CONCURRENT_QUERIES = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final Javalin app;
+    private final QueryRunner queries;
 
-    public WorkerServer(Worker worker, int port) {
+    /** An error body as the hosted service's API gives it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ErrorBody(String message, String type, Integer line, Integer column, @JsonProperty("query_id") String queryId) {
+    }
+
+    public WorkerServer(Worker worker, int port, ApiKey apiKey) {
+        WorkerMetrics metrics = new WorkerMetrics(worker);
+        queries = worker.store() == null ? null : new QueryRunner(worker.store(),
+                Duration.ofSeconds(worker.settings().queryTimeoutSeconds()), worker.settings().queryMaxRows(), CONCURRENT_QUERIES, metrics);
+        byte[] console = resource("/console/index.html");
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.routes.get("/status", ctx -> ctx.contentType("application/json").result(JSON.writeValueAsString(worker.status())));
@@ -30,7 +64,81 @@ public final class WorkerServer implements AutoCloseable {
                     ctx.status(503).result("the store is not open yet");
                 }
             });
+            config.routes.get("/metrics", ctx -> ctx.contentType(WorkerMetrics.contentType()).result(metrics.scrape()));
+            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(console));
+            config.routes.post("/v1/orgs/self/queries", ctx -> query(ctx, apiKey));
+            config.routes.get("/v1/schema", ctx -> {
+                if (admitted(ctx, apiKey, null)) {
+                    requireQueries();
+                    ctx.contentType("application/json").result(JSON.writeValueAsString(queries.schema()));
+                }
+            });
+            config.routes.exception(QueryFailure.class, (e, ctx) -> fail(ctx, e, null));
         }).start("0.0.0.0", port);
+        if (apiKey.required()) {
+            LOG.info("the query API and console ask for the API key from {}", ApiKey.ENVIRONMENT);
+        } else {
+            LOG.warn("the query API is open to anyone who reaches port {}: set {} to require an API key", app.port(), ApiKey.ENVIRONMENT);
+        }
+    }
+
+    private void query(Context ctx, ApiKey apiKey) throws JsonProcessingException {
+        String queryId = UUID.randomUUID().toString();
+        if (!admitted(ctx, apiKey, queryId)) {
+            return;
+        }
+        try {
+            requireQueries();
+            QueryRequest request;
+            try {
+                request = JSON.readValue(ctx.body(), QueryRequest.class);
+            } catch (JsonProcessingException e) {
+                throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "the body is not a query request: "
+                        + e.getOriginalMessage().lines().findFirst().orElse("") + "; expected {\"sql\": {\"query\": \"...\"}}");
+            }
+            ctx.contentType("application/json").result(JSON.writeValueAsString(queries.run(request, queryId)));
+        } catch (QueryFailure e) {
+            fail(ctx, e, queryId);
+        } catch (RuntimeException e) {
+            LOG.error("query {} failed unexpectedly", queryId, e);
+            fail(ctx, new QueryFailure(500, "InternalError", "the worker failed to answer the query: " + e, null, null), queryId);
+        }
+    }
+
+    private static boolean admitted(Context ctx, ApiKey apiKey, String queryId) throws JsonProcessingException {
+        if (apiKey.admits(ctx.header("Authorization"))) {
+            return true;
+        }
+        fail(ctx, new QueryFailure(401, "AuthenticationError", ctx.header("Authorization") == null
+                ? "this worker asks for an API key: send the header 'Authorization: ApiKey <key>'"
+                : "the API key is not valid", null, null), queryId);
+        return false;
+    }
+
+    private void requireQueries() {
+        if (queries == null) {
+            throw new QueryFailure(503, QueryFailure.NOT_READY, "the store is not open yet", null, null);
+        }
+    }
+
+    private static void fail(Context ctx, QueryFailure failure, String queryId) {
+        try {
+            ctx.status(failure.status()).contentType("application/json").result(JSON.writeValueAsString(
+                    new ErrorBody(failure.getMessage(), failure.type(), failure.line(), failure.column(), queryId)));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = WorkerServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing from the worker's jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The port the server listens on (useful when started on port 0). */
@@ -38,8 +146,12 @@ public final class WorkerServer implements AutoCloseable {
         return app.port();
     }
 
+    /** Stops serving, then cancels queries still running, so the store can close. */
     @Override
     public void close() {
         app.stop();
+        if (queries != null) {
+            queries.close();
+        }
     }
 }

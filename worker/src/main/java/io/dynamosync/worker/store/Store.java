@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,7 @@ public final class Store implements AutoCloseable {
     /** lower-case column name to (stored name, SQL type) of the collection table. */
     private final Map<String, TableColumn> tableColumns = new LinkedHashMap<>();
     private final Deque<WorkerStatus.RefusedItem> refused = new ArrayDeque<>();
+    private volatile Consumer<Duration> commitListener = took -> { };
 
     private record Column(String name, StagedType type) {
     }
@@ -145,6 +148,11 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** Tells {@code listener} how long each committed batch took, for the metrics. */
+    public void onCommit(Consumer<Duration> listener) {
+        this.commitListener = listener;
+    }
+
     /**
      * Commits a batch: its documents and its checkpoints, all or nothing.
      *
@@ -170,6 +178,7 @@ public final class Store implements AutoCloseable {
                 upserts.add(change);
             }
         }
+        long started = System.nanoTime();
         try {
             connection.setAutoCommit(false);
             String output = null;
@@ -189,6 +198,7 @@ public final class Store implements AutoCloseable {
             writeJournal(batch);
             writeCheckpoints(batch.checkpoints());
             connection.commit();
+            commitListener.accept(Duration.ofNanos(System.nanoTime() - started));
             return ids.size();
         } catch (SQLException | RuntimeException e) {
             rollback();

@@ -1,0 +1,86 @@
+package io.dynamosync.worker.metrics;
+
+import io.dynamosync.api.worker.WorkerStatus;
+import io.dynamosync.worker.Worker;
+import io.dynamosync.worker.load.LoadProgress;
+import io.dynamosync.worker.query.QueryRunner;
+import io.dynamosync.worker.store.Store;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The worker's Prometheus metrics: the load (items loaded, read capacity consumed, throttles),
+ * the stream (records applied, lag), the store (documents, bytes, time to commit a batch) and
+ * the queries (count and latency by outcome).
+ *
+ * <p>The stream and store figures come from one {@link Worker#status()} taken per scrape, so a
+ * scrape costs one count of the documents, not one per metric.
+ */
+public final class WorkerMetrics implements QueryRunner.Listener {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Worker worker;
+    private volatile WorkerStatus status;
+
+    public WorkerMetrics(Worker worker) {
+        this.worker = worker;
+        String collection = worker.settings().collection();
+        registry.config().commonTags("collection", collection);
+        LoadProgress load = worker.progress();
+        Gauge.builder("dynamosync.load.items.loaded", load, LoadProgress::itemsLoaded)
+                .description("Items the initial load has committed to the store").register(registry);
+        FunctionCounter.builder("dynamosync.load.read.capacity.consumed", load, LoadProgress::consumedReadCapacity)
+                .description("Read capacity units the initial load has consumed").register(registry);
+        FunctionCounter.builder("dynamosync.load.throttles", load, p -> p.throttles())
+                .description("Load calls DynamoDB throttled").register(registry);
+        Gauge.builder("dynamosync.stream.records.applied", this, stream(s -> s.recordsApplied()))
+                .description("Stream records applied to the store since the stream was (re)started").register(registry);
+        TimeGauge.builder("dynamosync.stream.lag", this, TimeUnit.MILLISECONDS,
+                        stream(s -> s.lagMillis() == null ? Double.NaN : s.lagMillis()))
+                .description("Now minus the time of the newest change applied; zero when caught up").register(registry);
+        Gauge.builder("dynamosync.stream.synced", this, stream(s -> s.synced() ? 1 : 0))
+                .description("1 when every shard has reached its newest record").register(registry);
+        Gauge.builder("dynamosync.store.documents", this, stored(WorkerStatus.Store::documents))
+                .description("Documents in the collection").register(registry);
+        Gauge.builder("dynamosync.store.bytes", this, stored(WorkerStatus.Store::bytes)).baseUnit("bytes")
+                .description("The store's size on disk").register(registry);
+        Timer commits = Timer.builder("dynamosync.store.commit")
+                .description("Time to commit one batch of documents with its checkpoints").register(registry);
+        Store store = worker.store();
+        if (store != null) {
+            store.onCommit(commits::record);
+        }
+    }
+
+    private ToDoubleFunction<WorkerMetrics> stream(ToDoubleFunction<WorkerStatus.Stream> value) {
+        return m -> m.status == null || m.status.stream() == null ? Double.NaN : value.applyAsDouble(m.status.stream());
+    }
+
+    private ToDoubleFunction<WorkerMetrics> stored(ToDoubleFunction<WorkerStatus.Store> value) {
+        return m -> m.status == null || m.status.store() == null ? Double.NaN : value.applyAsDouble(m.status.store());
+    }
+
+    /** Every metric in Prometheus's text format. */
+    public synchronized String scrape() {
+        status = worker.status();
+        return registry.scrape();
+    }
+
+    /** The content type {@link #scrape()} is in. */
+    public static String contentType() {
+        return "text/plain; version=0.0.4; charset=utf-8";
+    }
+
+    @Override
+    public void finished(String outcome, Duration elapsed) {
+        Timer.builder("dynamosync.queries").description("Queries answered, by outcome (COMPLETED or the error's type)")
+                .tag("outcome", outcome).register(registry).record(elapsed);
+    }
+}

@@ -1,0 +1,327 @@
+package io.dynamosync.worker.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynamosync.worker.store.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs users' SQL against the collection's store so that a query can harm neither the data
+ * nor the host: one read-only statement (see {@link StatementCheck}), in a read-only
+ * transaction, on a database whose file and network access is off and whose configuration is
+ * locked, cancelled at the time limit, and cut at the row limit.
+ */
+public final class QueryRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryRunner.class);
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** Told of every query's outcome ({@code COMPLETED} or the failure's type) and duration, for the metrics. */
+    @FunctionalInterface
+    public interface Listener {
+        void finished(String outcome, Duration elapsed);
+    }
+
+    private final Store store;
+    private final Duration timeout;
+    private final int maxRows;
+    private final Listener listener;
+    private final ScheduledExecutorService timer;
+    private final Semaphore slots;
+    private final Set<Statement> running = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Locks the store's database down (see {@link #lockDown(Connection)}) and readies the runner.
+     *
+     * @param concurrency how many queries may run at once; more wait up to a second, then get a 429
+     */
+    public QueryRunner(Store store, Duration timeout, int maxRows, int concurrency, Listener listener) {
+        this.store = store;
+        this.timeout = timeout;
+        this.maxRows = maxRows;
+        this.listener = listener;
+        this.slots = new Semaphore(concurrency);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "query-time-limit");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try (Connection connection = connect()) {
+            lockDown(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock the store down for queries: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Turns off every file and network access from SQL (read_csv, COPY, ATTACH, INSTALL, LOAD,
+     * httpfs...) and locks the configuration so no statement can turn it back on. Both are
+     * settings of the whole database, so the store's writer runs under them too; it needs
+     * neither, as it only writes its own file and reads values it binds itself.
+     */
+    static void lockDown(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            boolean locked;
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('lock_configuration'), current_setting('enable_external_access')")) {
+                rs.next();
+                locked = rs.getBoolean(1);
+                if (locked && rs.getBoolean(2)) {
+                    throw new IllegalStateException("the store's configuration is locked with external access on; queries would not be confined");
+                }
+            }
+            if (!locked) {
+                s.execute("SET enable_external_access = false");
+                s.execute("SET lock_configuration = true");
+            }
+        }
+    }
+
+    /** Runs one query; throws {@link QueryFailure} with what to tell the client when it cannot. */
+    public QueryResponse run(QueryRequest request, String queryId) {
+        long start = System.nanoTime();
+        String outcome = "COMPLETED";
+        try {
+            return runChecked(request, queryId, start);
+        } catch (QueryFailure e) {
+            outcome = e.type();
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = "InternalError";
+            throw e;
+        } finally {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            LOG.debug("query {}: {} in {} ms", queryId, outcome, elapsed.toMillis());
+            listener.finished(outcome, elapsed);
+        }
+    }
+
+    private QueryResponse runChecked(QueryRequest request, String queryId, long start) {
+        QueryRequest.Sql sql = request == null ? null : request.sql();
+        if (sql == null || sql.query() == null || sql.query().isBlank()) {
+            throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
+        }
+        int limit = maxRows;
+        if (sql.defaultRowLimit() != null) {
+            if (sql.defaultRowLimit() < 1) {
+                throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "sql.default_row_limit must be 1 or more, was " + sql.defaultRowLimit());
+            }
+            limit = Math.min(limit, sql.defaultRowLimit());
+        }
+        Map<String, QueryParameter> declared = declared(sql.parameters());
+        SqlText text = new SqlText(sql.query());
+        SqlText.Rewritten rewritten = text.bind(declared.keySet());
+        List<Object> values = new ArrayList<>();
+        for (String name : rewritten.order()) {
+            values.add(declared.get(name).bindValue());
+        }
+        boolean acquired;
+        try {
+            acquired = slots.tryAcquire(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryFailure(503, QueryFailure.NOT_READY, "the worker is stopping", null, null);
+        }
+        if (!acquired) {
+            throw new QueryFailure(429, QueryFailure.TOO_MANY, "as many queries as the worker runs at once are running; try again shortly", null, null);
+        }
+        try (Connection connection = connect()) {
+            StatementCheck.Checked checked;
+            try {
+                checked = StatementCheck.check(connection, rewritten.sql());
+            } catch (QueryFailure e) {
+                throw withParameterHint(e, text, declared);
+            }
+            return execute(connection, rewritten.sql(), values, limit, checked, queryId, start, text, declared);
+        } catch (SQLException e) {
+            throw withParameterHint(DuckDbErrors.of(e.getMessage(), rewritten.sql()), text, declared);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private QueryResponse execute(Connection connection, String sql, List<Object> values, int limit, StatementCheck.Checked checked,
+                                  String queryId, long start, SqlText text, Map<String, QueryParameter> declared) throws SQLException {
+        try (Statement transaction = connection.createStatement()) {
+            transaction.execute("BEGIN TRANSACTION READ ONLY");
+        }
+        // Before the query: another statement on the connection would end its streamed result.
+        List<String> collections = collections(connection, checked.tables());
+        AtomicBoolean timedOut = new AtomicBoolean();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+            running.add(statement);
+            ScheduledFuture<?> limitTimer = timer.schedule(() -> {
+                timedOut.set(true);
+                cancel(statement);
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            try (ResultSet rs = statement.executeQuery()) {
+                ResultSetMetaData meta = rs.getMetaData();
+                List<QueryResponse.ColumnField> fields = fields(meta);
+                List<ObjectNode> rows = new ArrayList<>();
+                boolean truncated = false;
+                while (rs.next()) {
+                    if (rows.size() == limit) {
+                        truncated = true;
+                        break;
+                    }
+                    ObjectNode row = ResultValues.NODES.objectNode();
+                    for (int i = 1; i <= fields.size(); i++) {
+                        JsonNode value = ResultValues.column(rs, i, meta.getColumnTypeName(i));
+                        row.set(fields.get(i - 1).name(), value);
+                    }
+                    rows.add(row);
+                }
+                List<String> warnings = truncated ? List.of("the results were cut at " + limit
+                        + " rows, the row limit; add a LIMIT or narrow the query to see the rest") : null;
+                return new QueryResponse(queryId, collections, rows, fields, rows.size(),
+                        new QueryResponse.Stats(Duration.ofNanos(System.nanoTime() - start).toMillis()), warnings, "COMPLETED");
+            } finally {
+                limitTimer.cancel(false);
+                running.remove(statement);
+            }
+        } catch (SQLException e) {
+            if (timedOut.get()) {
+                throw new QueryFailure(408, QueryFailure.TIMEOUT, "the query ran longer than the time limit of "
+                        + timeout.toSeconds() + " s and was cancelled", null, null);
+            }
+            throw withParameterHint(DuckDbErrors.of(e.getMessage(), sql), text, declared);
+        } finally {
+            try (Statement transaction = connection.createStatement()) {
+                transaction.execute("ROLLBACK");
+            } catch (SQLException e) {
+                LOG.debug("rollback after query {}: {}", queryId, e.getMessage());
+            }
+        }
+    }
+
+    /** Column names made unique ({@code a}, {@code a_2}...), since each row is a JSON object. */
+    private static List<QueryResponse.ColumnField> fields(ResultSetMetaData meta) throws SQLException {
+        List<QueryResponse.ColumnField> fields = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            String base = meta.getColumnLabel(i);
+            String name = base;
+            for (int n = 2; !taken.add(name); n++) {
+                name = base + "_" + n;
+            }
+            fields.add(new QueryResponse.ColumnField(name, meta.getColumnTypeName(i)));
+        }
+        return fields;
+    }
+
+    /** Of the tables the query names, those that exist (a CTE's name is not a collection). */
+    private static List<String> collections(Connection connection, List<String> named) throws SQLException {
+        Map<String, String> existing = new LinkedHashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")) {
+            while (rs.next()) {
+                existing.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(1));
+            }
+        }
+        List<String> collections = new ArrayList<>();
+        for (String name : named) {
+            String table = existing.get(name.toLowerCase(Locale.ROOT));
+            if (table != null && !collections.contains(table)) {
+                collections.add(table);
+            }
+        }
+        return collections;
+    }
+
+    private static Map<String, QueryParameter> declared(List<QueryParameter> parameters) {
+        Map<String, QueryParameter> declared = new LinkedHashMap<>();
+        if (parameters == null) {
+            return declared;
+        }
+        for (QueryParameter parameter : parameters) {
+            if (parameter == null || parameter.name() == null || !PARAMETER_NAME.matcher(parameter.name()).matches()) {
+                throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "each parameter needs a name of letters, digits and _ "
+                        + "(used as :name in the query), was " + (parameter == null ? "null" : "'" + parameter.name() + "'"));
+            }
+            if (declared.put(parameter.name(), parameter) != null) {
+                throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "parameter :" + parameter.name() + " is declared twice");
+            }
+        }
+        return declared;
+    }
+
+    /** A syntax error next to an undeclared {@code :name} most likely comes from it; say so. */
+    private static QueryFailure withParameterHint(QueryFailure failure, SqlText text, Map<String, QueryParameter> declared) {
+        Set<String> undeclared = text.undeclared(declared);
+        if (!failure.type().equals(QueryFailure.PARSE_ERROR) || undeclared.isEmpty()) {
+            return failure;
+        }
+        return new QueryFailure(failure.status(), failure.type(), failure.getMessage() + " (the query uses :"
+                + String.join(", :", undeclared) + ", which sql.parameters does not declare)", failure.line(), failure.column());
+    }
+
+    /** The collection's columns, their types and the attributes they hold. */
+    public CollectionSchema schema() {
+        List<CollectionSchema.Column> columns = new ArrayList<>();
+        try (Connection connection = connect();
+             PreparedStatement query = connection.prepareStatement("SELECT c.column_name, c.data_type, m.attribute "
+                     + "FROM information_schema.columns c LEFT JOIN _columns m ON m.column_name = c.column_name "
+                     + "WHERE c.table_schema = 'main' AND c.table_name = ? ORDER BY c.ordinal_position")) {
+            query.setString(1, store.collection());
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new CollectionSchema.Column(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new QueryFailure(500, QueryFailure.QUERY_ERROR, "cannot read the collection's columns: " + e.getMessage(), null, null);
+        }
+        return new CollectionSchema(store.collection(), columns);
+    }
+
+    /**
+     * A connection of our own to the store. A duplicate takes over the writer's auto-commit
+     * flag, which is off while a batch commits; it is set back on so that each query opens and
+     * ends its own read-only transaction.
+     */
+    private Connection connect() throws SQLException {
+        Connection connection = store.newConnection();
+        connection.setAutoCommit(true);
+        return connection;
+    }
+
+    private static void cancel(Statement statement) {
+        try {
+            statement.cancel();
+        } catch (SQLException e) {
+            // Already finished or closed: nothing left to cancel.
+        }
+    }
+
+    /** Cancels running queries, so the store can close. */
+    @Override
+    public void close() {
+        running.forEach(QueryRunner::cancel);
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,91 @@
+package io.dynamosync.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynamosync.testkit.LocalAws;
+import io.dynamosync.testkit.LocalAwsExtension;
+import io.dynamosync.worker.http.ApiKey;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The query console in a real browser: Debian's headless Chromium, driven through Debian's
+ * chromedriver (nothing is downloaded). Skipped, saying why, where chromedriver is not installed.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class ConsoleIT {
+
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+
+    @Test
+    void runsAQueryShowsItsRowsAndTheLiveStatus(LocalAws aws, @TempDir Path data, @TempDir Path profile) throws Exception {
+        Assumptions.assumeTrue(CHROMEDRIVER.canExecute(), "no browser test: " + CHROMEDRIVER
+                + " is missing (apt-get install chromium chromium-driver, as .ci/run does)");
+        try (ServedWorker served = ServedWorker.start(aws, data, 30, Map.of(), ApiKey.of("console-key"))) {
+            WebDriver browser = chromium(profile);
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+                browser.get("http://127.0.0.1:" + served.port() + "/");
+
+                wait.until(b -> b.findElement(By.id("status-phase")).getText().equals("Streaming"));
+                assertThat(browser.findElement(By.id("collection")).getText()).isEqualTo("orders");
+                assertThat(browser.findElement(By.id("status-documents")).getText()).isEqualTo("30");
+                String updated = browser.findElement(By.id("status-updated")).getText();
+                wait.until(b -> !b.findElement(By.id("status-updated")).getText().equals(updated));
+                assertThat(browser.findElement(By.id("status-lag")).getText()).isEqualTo("0 ms");
+
+                // The worker has a key: the page asks for it, then sends it.
+                wait.until(b -> b.findElement(By.id("key-box")).isDisplayed());
+                browser.findElement(By.id("api-key")).sendKeys("console-key");
+                browser.findElement(By.id("save-key")).click();
+                wait.until(b -> b.findElements(By.cssSelector("#schema li")).size() > 10);
+                assertThat(browser.findElement(By.id("schema")).getText()).contains("customer", "VARCHAR[]");
+
+                WebElement sql = browser.findElement(By.id("sql"));
+                sql.clear();
+                sql.sendKeys("SELECT \"order\", customer FROM orders WHERE \"order\" < 3 ORDER BY \"order\"");
+                browser.findElement(By.id("run")).click();
+                wait.until(b -> b.findElements(By.cssSelector("#results tbody tr")).size() == 3);
+                List<String> rows = browser.findElements(By.cssSelector("#results tbody tr")).stream().map(WebElement::getText).toList();
+                assertThat(rows).containsExactly("0 cust-0|ünï", "1 cust-1", "2 cust-2");
+                assertThat(browser.findElement(By.id("summary")).getText()).startsWith("3 rows");
+
+                sql.clear();
+                sql.sendKeys("DELETE FROM orders");
+                browser.findElement(By.id("run")).click();
+                wait.until(b -> b.findElement(By.id("error")).isDisplayed());
+                assertThat(browser.findElement(By.id("error")).getText()).startsWith("QueryNotAllowed");
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    private static WebDriver chromium(Path profile) throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        if (CHROMIUM.canExecute()) {
+            options.setBinary(CHROMIUM);
+        }
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createDirectories(profile.resolve("chromium")));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}
