@@ -67,8 +67,8 @@ public final class StreamFollower implements AutoCloseable {
     private static final Duration MIN_CALL_SPACING = Duration.ofMillis(200);
     /** Iterators last 15 minutes; one older than this is replaced before use. */
     private static final Duration ITERATOR_REFRESH = Duration.ofMinutes(14);
-    /** Records younger than this mean a shard is caught up (their times are rounded to the second). */
-    private static final Duration CAUGHT_UP = Duration.ofSeconds(3);
+    /** Records one GetRecords call asks for: the most AWS returns. */
+    private static final int PAGE = 1000;
 
     private final DynamoDbStreamsClient streams;
     private final DynamoDbClient dynamoDb;
@@ -328,7 +328,7 @@ public final class StreamFollower implements AutoCloseable {
             GetRecordsResponse response;
             try {
                 String current = iterator;
-                response = streams.getRecords(b -> b.shardIterator(current).limit(1000));
+                response = streams.getRecords(b -> b.shardIterator(current).limit(PAGE));
             } catch (ExpiredIteratorException e) {
                 LOG.info("iterator of shard {} expired; continuing after {}", shard.id, lastRead);
                 iterator = iterator(shard.id, lastRead);
@@ -356,10 +356,10 @@ public final class StreamFollower implements AutoCloseable {
                 pages.put(new Page(shard.id, records, closed));
                 shard.queuedSequence = lastRead;
             }
-            // At the tip when nothing more is there, or what came is only seconds old (under a
-            // steady write load a shard is never empty, yet the follower keeps up).
-            progress.caughtUp(shard.id, !closed && (records.isEmpty()
-                    || Duration.between(records.get(records.size() - 1).time(), Instant.now()).compareTo(CAUGHT_UP) < 0));
+            // At the tip when a read did not fill its page: the shard had nothing more for now.
+            // (Record times are too coarse to tell: DynamoDB rounds them to the second, DynamoDB
+            // Local to the minute.)
+            progress.caughtUp(shard.id, !closed && records.size() < PAGE);
             if (closed) {
                 return true;
             }
