@@ -13,6 +13,8 @@ import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.api.v1alpha1.Storage;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.OperatorSettings;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -223,15 +225,20 @@ public final class CollectionWorker {
         };
     }
 
+    /** Name, namespace, labels and owner of every object this collection owns. */
+    private ObjectMeta ownedMetadata() {
+        return new ObjectMetaBuilder()
+                .withName(workerName(name()))
+                .withNamespace(namespace())
+                .withLabels(labels())
+                .withOwnerReferences(ownerReference())
+                .build();
+    }
+
     /** The ConfigMap holding the worker's settings. */
     public ConfigMap configMap() {
         return new ConfigMapBuilder()
-                .withNewMetadata()
-                    .withName(workerName(name()))
-                    .withNamespace(namespace())
-                    .withLabels(labels())
-                    .withOwnerReferences(ownerReference())
-                .endMetadata()
+                .withMetadata(ownedMetadata())
                 .withData(Map.of(SETTINGS_KEY, settingsJson))
                 .build();
     }
@@ -239,12 +246,7 @@ public final class CollectionWorker {
     /** The Service in front of the worker's port, for queries and for the operator's status polls. */
     public Service service() {
         return new ServiceBuilder()
-                .withNewMetadata()
-                    .withName(workerName(name()))
-                    .withNamespace(namespace())
-                    .withLabels(labels())
-                    .withOwnerReferences(ownerReference())
-                .endMetadata()
+                .withMetadata(ownedMetadata())
                 .withNewSpec()
                     .withType("ClusterIP")
                     .withSelector(selector())
@@ -265,12 +267,7 @@ public final class CollectionWorker {
     public StatefulSet statefulSet() {
         boolean suspended = Boolean.TRUE.equals(collection.getSpec().getSuspend());
         return new StatefulSetBuilder()
-                .withNewMetadata()
-                    .withName(workerName(name()))
-                    .withNamespace(namespace())
-                    .withLabels(labels())
-                    .withOwnerReferences(ownerReference())
-                .endMetadata()
+                .withMetadata(ownedMetadata())
                 .withNewSpec()
                     // Zero keeps the claim: a suspended collection resumes from the checkpoint on its volume.
                     .withReplicas(suspended ? 0 : 1)
