@@ -1,9 +1,13 @@
 package io.dynamosync.operator;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -38,9 +42,14 @@ public record OperatorSettings(
     /** The table size from which Auto exports, as DESIGN.md states: 5 GB. */
     public static final long DEFAULT_EXPORT_THRESHOLD_BYTES = 5_000_000_000L;
 
+    /** The repository of the worker image this project publishes; the tag is the operator's own version. */
+    public static final String DEFAULT_WORKER_REPOSITORY = "ghcr.io/dynamo-sync/worker";
+
     /** The settings a cluster deployment gets when the environment sets nothing. */
     public static OperatorSettings defaults() {
-        return new OperatorSettings("ghcr.io/dynamo-sync/worker:latest", null, DEFAULT_WORKER_ADDRESS,
+        // The worker of the same release: a moving tag like latest with IfNotPresent would run whichever
+        // worker a node happened to pull first.
+        return new OperatorSettings(DEFAULT_WORKER_REPOSITORY + ":" + version(), null, DEFAULT_WORKER_ADDRESS,
                 Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_EXPORT_THRESHOLD_BYTES, Duration.ofHours(24),
                 8081, null);
     }
@@ -59,6 +68,23 @@ public record OperatorSettings(
                 duration(env, "DYNAMOSYNC_STREAM_RETENTION", d.streamRetention()),
                 Optional.ofNullable(env.get("DYNAMOSYNC_HTTP_PORT")).map(Integer::parseInt).orElse(d.httpPort()),
                 leaderElection(env));
+    }
+
+    /** This operator's version, as the build recorded it; also the tag of the images of this release. */
+    public static String version() {
+        Properties build = new Properties();
+        try (InputStream in = OperatorSettings.class.getResourceAsStream("build.properties")) {
+            if (in != null) {
+                build.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("build.properties is part of the operator's jar", e);
+        }
+        String version = build.getProperty("version");
+        if (version == null || version.startsWith("${")) {
+            throw new IllegalStateException("the operator was built without its version in build.properties");
+        }
+        return version;
     }
 
     private static LeaderElection leaderElection(Map<String, String> env) {

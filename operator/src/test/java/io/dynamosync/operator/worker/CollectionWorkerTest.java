@@ -172,6 +172,12 @@ class CollectionWorkerTest {
         assertThat(worker.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(worker.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(worker.getArgs()).containsExactly("run", "--config", "/etc/dynamosync/settings.json");
+        // The image's entrypoint (/app/bin/worker) starts the worker; a command here would bypass it.
+        assertThat(worker.getCommand()).isEmpty();
+        // The worker of the operator's own release, never a moving tag that IfNotPresent would pin to a stale pull.
+        assertThat(worker.getImage()).isEqualTo("ghcr.io/dynamo-sync/worker:" + OperatorSettings.version())
+                .doesNotEndWith(":latest");
+        assertThat(OperatorSettings.version()).matches("\\d+\\.\\d+\\.\\d+(-[A-Za-z0-9.]+)?");
         assertThat(worker.getVolumeMounts()).extracting(VolumeMount::getMountPath)
                 .containsExactlyInAnyOrder("/data", "/etc/dynamosync", "/tmp");
         assertThat(pod.getVolumes()).anySatisfy(v -> {
