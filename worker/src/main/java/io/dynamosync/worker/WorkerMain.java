@@ -35,7 +35,7 @@ public final class WorkerMain {
             Settings settings = Settings.load(config);
             AwsClients aws = new AwsClients(settings);
             Worker worker = new Worker(settings, aws).open();
-            WorkerServer server = new WorkerServer(worker, settings.httpPort(), ApiKey.fromEnvironment());
+            WorkerServer server = new WorkerServer(worker, httpPort(settings), ApiKey.fromEnvironment());
             LOG.info("worker of collection {} (table {}) serving on port {}", settings.collection(), settings.table(), server.port());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -49,6 +49,26 @@ public final class WorkerMain {
             stopped.await();
             return 0;
         }
+    }
+
+    /**
+     * The settings' port, unless {@code DYNAMOSYNC_HTTP_PORT} overrides it: for running several workers on one host
+     * without a pod network each (by hand, or the test kit's local kubelet), where 8080 can serve only one.
+     */
+    static int httpPort(Settings settings) {
+        String override = System.getenv("DYNAMOSYNC_HTTP_PORT");
+        if (override == null || override.isBlank()) {
+            return settings.httpPort();
+        }
+        try {
+            int port = Integer.parseInt(override.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below, as any other bad setting.
+        }
+        throw new SettingsException("DYNAMOSYNC_HTTP_PORT must be a port, 0 to 65535, was '" + override + "'");
     }
 
     public static void main(String[] args) {
