@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * kstatus's generic rules for a custom resource (sigs.k8s.io/cli-utils, {@code pkg/kstatus/status}: {@code
- * Compute}, {@code checkGenericProperties}, {@code checkGeneration}, {@code checkReadyCondition}), which Flux's
- * health checks and {@code kubectl}-adjacent tools apply to kinds they have no specific rules for. Written out
- * here so a test can say what Flux will conclude about each status the operator writes.
+ * Compute}, {@code checkGenericProperties}, {@code checkGeneration}), which Flux's health checks apply to kinds
+ * they have no specific rules for. Written out here so a test can say what Flux concludes about each status the
+ * operator writes.
+ *
+ * <p>Some kstatus versions add one rule after these, {@code checkReadyCondition}: a {@code Ready} condition, when
+ * nothing else decided, makes the resource Current if True and InProgress if False or Unknown. Both variants are
+ * modelled, as users run both.
  */
 final class Kstatus {
 
@@ -20,8 +24,9 @@ final class Kstatus {
     private Kstatus() {
     }
 
-    /** What kstatus computes for {@code resource}, rule by rule in kstatus's order. */
-    static Result compute(JsonNode resource) {
+    /** What kstatus computes for {@code resource}, rule by rule in kstatus's order; {@code readsReady} adds the
+     * Ready rule. */
+    static Result compute(JsonNode resource, boolean readsReady) {
         JsonNode metadata = resource.path("metadata");
         if (!metadata.path("deletionTimestamp").asText("").isEmpty()) {
             return new Result(Verdict.TERMINATING, "Resource scheduled for deletion");
@@ -44,7 +49,7 @@ final class Kstatus {
             }
         }
         for (JsonNode condition : resource.path("status").path("conditions")) {
-            if (!"Ready".equals(condition.path("type").asText())) {
+            if (!readsReady || !"Ready".equals(condition.path("type").asText())) {
                 continue;
             }
             switch (condition.path("status").asText()) {
