@@ -39,7 +39,7 @@ public record OperatorSettings(
 
     /** The worker address inside the cluster: the collection's Service. */
     public static final String DEFAULT_WORKER_ADDRESS = "http://{name}-worker.{namespace}.svc:8080";
-    /** The table size from which Auto exports, as DESIGN.md states: 5 GB. */
+    /** The table size from which Auto exports, as docs/architecture.md states: 5 GB. */
     public static final long DEFAULT_EXPORT_THRESHOLD_BYTES = 5_000_000_000L;
 
     /** The repository of the worker image this project publishes; the tag is the operator's own version. */
