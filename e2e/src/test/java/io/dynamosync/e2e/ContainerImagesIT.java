@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
+import io.dynamosync.testkit.cluster.LocalKubelet;
 import io.dynamosync.testkit.podman.Podman;
 import io.dynamosync.testkit.process.ChildJvm;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -187,6 +188,29 @@ class ContainerImagesIT {
             assertThat(exit).as(logs(name)).isIn("0", "143");
         } finally {
             Podman.remove(name);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void operatorRunsACollectionWhoseWorkerIsAContainerOfTheImage(LocalAws aws, @TempDir Path work) {
+        String table = LocalAws.uniqueName("Customers");
+        createTable(aws, table, ITEMS);
+        String namespace = LocalCluster.namespace("container");
+        try (LocalCluster cluster = new LocalCluster(client, aws, work, LocalKubelet.Mode.CONTAINER)) {
+            cluster.apply("integration-access-keys.yaml", namespace, o -> cluster.atLocalAws(o, table));
+            cluster.apply("collection-scan.yaml", namespace, o -> cluster.atLocalAws(o, table));
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                var status = cluster.collection(namespace, "customers").getStatus();
+                assertThat(LocalCluster.isTrue(status, "Ready")).as("%s", status == null ? null : status.getConditions())
+                        .isTrue();
+            });
+            assertThat(cluster.query(namespace, "customers", "SELECT count(*) AS n FROM customers").path(0).path("n")
+                    .asLong()).isEqualTo(ITEMS);
+            // The pod ran the image, as the user the pod template names, not a process on the host.
+            String podman = "local-kubelet-" + namespace + "-customers-worker-0";
+            assertThat(Podman.run(List.of("inspect", "--format", "{{.ImageName}} {{.Config.User}}", podman), 60)
+                    .orThrow("inspect").output().trim()).isEqualTo(WORKER_IMAGE + " 10001:10001");
         }
     }
 

@@ -51,10 +51,15 @@ final class LocalCluster implements AutoCloseable {
     private DynamoSyncOperator operator;
 
     LocalCluster(KubernetesClient client, LocalAws aws, Path workDirectory) {
+        this(client, aws, workDirectory, LocalKubelet.Mode.PROCESS);
+    }
+
+    /** A cluster whose kubelet runs workers in {@code mode}: child processes, or containers of the image. */
+    LocalCluster(KubernetesClient client, LocalAws aws, Path workDirectory, LocalKubelet.Mode mode) {
         this.client = client;
         this.aws = aws;
         installCrds();
-        kubelet = new LocalKubelet(client, workDirectory, LocalKubelet.Mode.PROCESS,
+        kubelet = new LocalKubelet(client, workDirectory, mode,
                 Map.of(OperatorSettings.DEFAULT_WORKER_REPOSITORY, ROOT.resolve("worker/target/dist"))).start();
         services = new ServiceProxy(client, kubelet);
         startOperator();
