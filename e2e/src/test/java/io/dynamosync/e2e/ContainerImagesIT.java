@@ -107,6 +107,22 @@ class ContainerImagesIT {
     }
 
     @Test
+    @Order(1)
+    void heapIsSizedFromTheContainersMemoryLimit() {
+        // The worker leaves most of the memory to DuckDB, whose buffer pool lives outside the heap.
+        assertThat(maxHeapUnder1GiB(WORKER_IMAGE) / (double) (1L << 30)).isBetween(0.35, 0.45);
+        assertThat(maxHeapUnder1GiB(OPERATOR_IMAGE) / (double) (1L << 30)).isBetween(0.70, 0.80);
+    }
+
+    private static long maxHeapUnder1GiB(String image) {
+        String flags = Podman.run(List.of("run", "--rm", "--read-only", "--memory", "1g", "--ulimit", "nofile=1024:1024",
+                "--ulimit", "nproc=1024:1024", "-e", "JAVA_OPTS=-XX:+PrintFlagsFinal -version", image), 120).output();
+        return flags.lines().filter(l -> l.contains(" MaxHeapSize ")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll(".*= *(\\d+).*", "$1")))
+                .orElseThrow(() -> new AssertionError("no MaxHeapSize in:\n" + flags));
+    }
+
+    @Test
     @Order(2)
     void workerImageLoadsATableAnswersQueriesStopsCleanlyOnSigtermAndResumes(LocalAws aws, @TempDir Path dir)
             throws Exception {
