@@ -10,14 +10,23 @@ import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
 import io.dynamosync.testkit.cluster.LocalPod;
+import io.dynamosync.api.v1alpha1.QueryAccess;
+import io.dynamosync.api.v1alpha1.SecretKeyRef;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -75,6 +84,10 @@ class LocalClusterIT {
         assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
         assertThat(ready.getStatus().getDocuments()).isEqualTo(300L);
         assertThat(rows(namespace)).isEqualTo(items(aws, table));
+        // kubectl describe shows the load's end as an Event on the collection.
+        assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+                .filteredOn(e -> "customers".equals(e.getInvolvedObject().getName()))
+                .extracting(Event::getReason).contains("Loaded");
 
         // Inserts, updates and deletes reach the replica through the stream.
         put(aws, table, "new-1", 1);
@@ -141,6 +154,52 @@ class LocalClusterIT {
                     .isNull();
             assertThat(Files.exists(volume)).isFalse();
         });
+    }
+
+    @Test
+    void apiKeyFromTheCollectionsSecretGuardsQueriesAndNeverReachesTheLog(LocalAws aws) throws Exception {
+        String namespace = LocalCluster.namespace("apikey");
+        String table = table(aws, 20);
+        String key = "k-" + UUID.randomUUID();
+        client.resource(new SecretBuilder().withNewMetadata().withName("query-key").withNamespace(namespace).endMetadata()
+                .withStringData(Map.of("apiKey", key)).build()).create();
+        cluster.apply("integration-access-keys.yaml", namespace, o -> cluster.atLocalAws(o, table));
+        cluster.apply("collection-scan.yaml", namespace, o -> {
+            if (cluster.atLocalAws(o, table) instanceof DynamoCollection collection) {
+                QueryAccess access = new QueryAccess();
+                SecretKeyRef ref = new SecretKeyRef();
+                ref.setName("query-key");
+                access.setApiKeySecretRef(ref);
+                collection.getSpec().setQuery(access);
+            }
+            return o;
+        });
+        awaitReady(namespace);
+
+        String url = cluster.worker(namespace, "customers") + "/v1/orgs/self/queries";
+        String body = "{\"sql\": {\"query\": \"SELECT count(*) AS n FROM customers\"}}";
+        HttpResponse<String> without = post(url, body, null);
+        assertThat(without.statusCode()).isEqualTo(401);
+        assertThat(without.body()).contains("AuthenticationError").doesNotContain(key);
+        HttpResponse<String> with = post(url, body, "ApiKey " + key);
+        assertThat(with.statusCode()).as(with.body()).isEqualTo(200);
+        assertThat(with.body()).contains("\"n\":20");
+        // The key came from the Secret through the environment; neither the pod's log nor the objects the operator
+        // wrote carry it.
+        assertThat(cluster.kubelet().pod(namespace, "customers-worker").orElseThrow().log()).doesNotContain(key);
+        assertThat(client.apps().statefulSets().inNamespace(namespace).withName("customers-worker").get().toString())
+                .doesNotContain(key);
+        assertThat(client.configMaps().inNamespace(namespace).withName("customers-worker").get().getData().toString())
+                .doesNotContain(key);
+    }
+
+    private static HttpResponse<String> post(String url, String body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void applyExamples(String namespace, String table) {
