@@ -1,10 +1,13 @@
 package io.dynamosync.operator;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * How this operator runs: the worker image and address, how often it polls workers and re-checks AWS access,
@@ -21,6 +24,8 @@ import java.util.UUID;
  * @param streamRetention how long the table's stream keeps records; suspensions are warned about near it
  * @param httpPort port of /healthz, /readyz and /metrics; 0 for any free one
  * @param leaderElection how replicas elect the one that reconciles; null runs without leader election (one replica)
+ * @param watchNamespaces the namespaces whose integrations and collections are reconciled; empty for all, which
+ *     needs cluster-wide permissions
  */
 public record OperatorSettings(
         String workerImage,
@@ -31,18 +36,23 @@ public record OperatorSettings(
         long exportThresholdBytes,
         Duration streamRetention,
         int httpPort,
-        LeaderElection leaderElection) {
+        LeaderElection leaderElection,
+        Set<String> watchNamespaces) {
 
     /** The worker address inside the cluster: the collection's Service. */
     public static final String DEFAULT_WORKER_ADDRESS = "http://{name}-worker.{namespace}.svc:8080";
     /** The table size from which Auto exports, as DESIGN.md states: 5 GB. */
     public static final long DEFAULT_EXPORT_THRESHOLD_BYTES = 5_000_000_000L;
 
+    public OperatorSettings {
+        watchNamespaces = Set.copyOf(watchNamespaces);
+    }
+
     /** The settings a cluster deployment gets when the environment sets nothing. */
     public static OperatorSettings defaults() {
         return new OperatorSettings("ghcr.io/dynamo-sync/worker:latest", null, DEFAULT_WORKER_ADDRESS,
                 Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_EXPORT_THRESHOLD_BYTES, Duration.ofHours(24),
-                8081, null);
+                8081, null, Set.of());
     }
 
     /** Settings from {@code DYNAMOSYNC_*} environment variables, each falling back to {@link #defaults()}. */
@@ -58,7 +68,14 @@ public record OperatorSettings(
                         .orElse(d.exportThresholdBytes()),
                 duration(env, "DYNAMOSYNC_STREAM_RETENTION", d.streamRetention()),
                 Optional.ofNullable(env.get("DYNAMOSYNC_HTTP_PORT")).map(Integer::parseInt).orElse(d.httpPort()),
-                leaderElection(env));
+                leaderElection(env),
+                namespaces(env.getOrDefault("DYNAMOSYNC_WATCH_NAMESPACES", "")));
+    }
+
+    /** A comma-separated list, as the Helm chart joins {@code watchNamespaces}; blank entries are ignored. */
+    private static Set<String> namespaces(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private static LeaderElection leaderElection(Map<String, String> env) {
@@ -86,25 +103,31 @@ public record OperatorSettings(
     /** These settings with another worker address template, for tests that serve /status themselves. */
     public OperatorSettings withWorkerAddressTemplate(String template) {
         return new OperatorSettings(workerImage, workerServiceAccount, template, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces);
     }
 
     /** These settings with other polling periods. */
     public OperatorSettings withPeriods(Duration statusPoll, Duration accessRecheck) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPoll,
-                accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection);
+                accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces);
     }
 
     /** These settings with another HTTP port. */
     public OperatorSettings withHttpPort(int port) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection, watchNamespaces);
     }
 
     /** These settings with leader election; null turns it off. */
     public OperatorSettings withLeaderElection(LeaderElection election) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election, watchNamespaces);
+    }
+
+    /** These settings watching only {@code namespaces}; empty watches all. */
+    public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
+        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, namespaces);
     }
 
     /** The base URL of the worker of a collection. */
