@@ -85,16 +85,25 @@ final class Helm {
 
     /** {@code helm template} of the chart with {@code --set}-style {@code values}; fails the test if helm does. */
     static Rendered template(String... values) {
-        Result result = run(templateArgs(values));
+        return template(CHART, values);
+    }
+
+    /** {@code helm template} of the chart in {@code chart}; fails the test if helm does. */
+    static Rendered template(Path chart, String... values) {
+        Result result = run(templateArgs(chart, values));
         if (result.exitCode() != 0) {
             fail("helm template " + String.join(" ", values) + " failed:\n" + result.err());
         }
         return Rendered.parse(result.out());
     }
 
-    /** The arguments of {@code helm template} with {@code values}, each {@code key=value} or a raw flag. */
+    /** The arguments of {@code helm template} with {@code values}: {@code key=value} or a flag, {@code --name=value}. */
     static List<String> templateArgs(String... values) {
-        List<String> args = new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace", NAMESPACE));
+        return templateArgs(CHART, values);
+    }
+
+    private static List<String> templateArgs(Path chart, String... values) {
+        List<String> args = new ArrayList<>(List.of("template", RELEASE, chart.toString(), "--namespace", NAMESPACE));
         for (String value : values) {
             if (value.startsWith("--")) {
                 args.add(value);
