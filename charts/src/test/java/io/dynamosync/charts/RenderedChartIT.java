@@ -65,10 +65,14 @@ class RenderedChartIT {
     @ParameterizedTest
     @ValueSource(strings = {"", "replicas=2", "watchNamespaces={team-a,team-b}", "networkPolicy.enabled=false",
             "metrics.serviceMonitor.enabled=true", "leaderElection.enabled=true"})
-    void everyContainerIsHardenedWhateverTheValues(String value) {
+    void everyObjectIsValidAndEveryContainerHardenedWhateverTheValues(String value) {
         Rendered chart = value.isEmpty() ? Helm.template() : Helm.template(value);
         assertThat(chart.all(Deployment.class)).isNotEmpty().allSatisfy(d -> PodSecurity.assertHardenedWithCpuLimit(
                 "Deployment " + d.getMetadata().getName(), d.getSpec().getTemplate().getSpec()));
+        assertThat(chart.objects()).filteredOn(o -> !(o instanceof GenericKubernetesResource))
+                .allSatisfy(o -> assertThat(UnknownFields.in(o))
+                        .as("fields of %s %s the Kubernetes API does not define", o.getKind(), o.getMetadata().getName())
+                        .isEmpty());
         assertThat(chart.kind("StatefulSet")).isEmpty();
         assertThat(chart.kind("DaemonSet")).isEmpty();
         assertThat(chart.kind("Pod")).isEmpty();
