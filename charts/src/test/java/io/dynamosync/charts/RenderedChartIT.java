@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
@@ -128,6 +129,16 @@ class RenderedChartIT {
 
         assertThat(env(Helm.template("leaderElection.enabled=true").one(Deployment.class)))
                 .containsKey("DYNAMOSYNC_LEADER_ELECTION_NAMESPACE");
+    }
+
+    @Test
+    void standbyReplicasKeepOneOperatorThroughADrain() {
+        Rendered chart = Helm.template("replicas=2");
+        PodDisruptionBudget budget = chart.one(PodDisruptionBudget.class);
+        assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(chart.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
+        assertThat(Helm.template().kind("PodDisruptionBudget")).as("one replica cannot keep one available").isEmpty();
     }
 
     @Test
