@@ -45,6 +45,7 @@ public record OperatorSettings(
     public static final long DEFAULT_EXPORT_THRESHOLD_BYTES = 5_000_000_000L;
 
     public OperatorSettings {
+        // Copied: the controllers are registered with it, and a caller's set must not change under them.
         watchNamespaces = Set.copyOf(watchNamespaces);
     }
 

@@ -2,6 +2,7 @@ package io.dynamosync.operator.rbac;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -68,8 +69,9 @@ public record ApiPermission(String scope, String apiGroup, String resource, Stri
         }
         String resource = rest.size() >= 3 ? rest.get(0) + "/" + rest.get(2) : rest.get(0);
         boolean named = rest.size() >= 2;
-        boolean watch = Set.of(query.split("&")).contains("watch=true") || Set.of(query.split("&")).contains("watch=1");
-        String verb = switch (method.toUpperCase(java.util.Locale.ROOT)) {
+        List<String> parameters = List.of(query.split("&"));
+        boolean watch = parameters.contains("watch=true") || parameters.contains("watch=1");
+        String verb = switch (method.toUpperCase(Locale.ROOT)) {
             case "GET", "HEAD" -> named ? "get" : watch ? "watch" : "list";
             case "POST" -> "create";
             case "PUT" -> "update";
