@@ -12,11 +12,13 @@ import io.dynamosync.operator.collection.DynamoCollectionReconciler;
 import io.dynamosync.operator.collection.WorkerStatusSource;
 import io.dynamosync.operator.integration.DynamoIntegrationReconciler;
 import io.dynamosync.operator.status.EventRecorder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -30,7 +32,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -121,10 +125,11 @@ public final class DynamoSyncOperator implements AutoCloseable {
         });
         Clock clock = Clock.systemUTC();
         EventRecorder events = new EventRecorder(client);
-        operator.register(new DynamoIntegrationReconciler(connector, new StsIdentityCheck(), events, clock));
+        operator.register(new DynamoIntegrationReconciler(connector, new StsIdentityCheck(), events, clock),
+                watching(settings.watchNamespaces()));
         operator.register(new DynamoCollectionReconciler(settings, connector, new SdkAccessProbe(),
                 new SdkStreamEnabler(), new S3ExportFiles(), new WorkerStatusSource(settings::workerAddress), events,
-                new CollectionPhases(registry), clock));
+                new CollectionPhases(registry), clock), watching(settings.watchNamespaces()));
         try {
             http = HttpServer.create(new InetSocketAddress(settings.httpPort()), 16);
         } catch (IOException e) {
@@ -144,6 +149,19 @@ public final class DynamoSyncOperator implements AutoCloseable {
             respond(exchange, ready ? 200 : 503, ready ? "ok\n" : "informers not ready\n");
         });
         http.createContext("/metrics", exchange -> respond(exchange, 200, registry.scrape()));
+    }
+
+    /**
+     * Narrows a controller to {@code namespaces} when some are given, so that Roles in those namespaces suffice; its
+     * informers of Secrets, integrations and collections follow the controller's namespaces.
+     */
+    private static <P extends HasMetadata> Consumer<ControllerConfigurationOverrider<P>> watching(
+            Set<String> namespaces) {
+        return o -> {
+            if (!namespaces.isEmpty()) {
+                o.settingNamespaces(namespaces);
+            }
+        };
     }
 
     /** Starts the reconcilers and the HTTP port. */

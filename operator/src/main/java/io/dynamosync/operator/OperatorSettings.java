@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * How this operator runs: the worker image and address, how often it polls workers and re-checks AWS access,
@@ -25,6 +28,8 @@ import java.util.UUID;
  * @param streamRetention how long the table's stream keeps records; suspensions are warned about near it
  * @param httpPort port of /healthz, /readyz and /metrics; 0 for any free one
  * @param leaderElection how replicas elect the one that reconciles; null runs without leader election (one replica)
+ * @param watchNamespaces the namespaces whose integrations and collections are reconciled; empty for all, which
+ *     needs cluster-wide permissions
  */
 public record OperatorSettings(
         String workerImage,
@@ -35,7 +40,8 @@ public record OperatorSettings(
         long exportThresholdBytes,
         Duration streamRetention,
         int httpPort,
-        LeaderElection leaderElection) {
+        LeaderElection leaderElection,
+        Set<String> watchNamespaces) {
 
     /** The worker address inside the cluster: the collection's Service. */
     public static final String DEFAULT_WORKER_ADDRESS = "http://{name}-worker.{namespace}.svc:8080";
@@ -45,13 +51,18 @@ public record OperatorSettings(
     /** The repository of the worker image this project publishes; the tag is the operator's own version. */
     public static final String DEFAULT_WORKER_REPOSITORY = "ghcr.io/dynamo-sync/worker";
 
+    public OperatorSettings {
+        // Copied: the controllers are registered with it, and a caller's set must not change under them.
+        watchNamespaces = Set.copyOf(watchNamespaces);
+    }
+
     /** The settings a cluster deployment gets when the environment sets nothing. */
     public static OperatorSettings defaults() {
         // The worker of the same release: a moving tag like latest with IfNotPresent would run whichever
         // worker a node happened to pull first.
         return new OperatorSettings(DEFAULT_WORKER_REPOSITORY + ":" + version(), null, DEFAULT_WORKER_ADDRESS,
                 Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_EXPORT_THRESHOLD_BYTES, Duration.ofHours(24),
-                8081, null);
+                8081, null, Set.of());
     }
 
     /** Settings from {@code DYNAMOSYNC_*} environment variables, each falling back to {@link #defaults()}. */
@@ -67,7 +78,14 @@ public record OperatorSettings(
                         .orElse(d.exportThresholdBytes()),
                 duration(env, "DYNAMOSYNC_STREAM_RETENTION", d.streamRetention()),
                 Optional.ofNullable(env.get("DYNAMOSYNC_HTTP_PORT")).map(Integer::parseInt).orElse(d.httpPort()),
-                leaderElection(env));
+                leaderElection(env),
+                namespaces(env.getOrDefault("DYNAMOSYNC_WATCH_NAMESPACES", "")));
+    }
+
+    /** A comma-separated list, as the Helm chart joins {@code watchNamespaces}; blank entries are ignored. */
+    private static Set<String> namespaces(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** This operator's version, as the build recorded it; also the tag of the images of this release. */
@@ -112,25 +130,31 @@ public record OperatorSettings(
     /** These settings with another worker address template, for tests that serve /status themselves. */
     public OperatorSettings withWorkerAddressTemplate(String template) {
         return new OperatorSettings(workerImage, workerServiceAccount, template, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces);
     }
 
     /** These settings with other polling periods. */
     public OperatorSettings withPeriods(Duration statusPoll, Duration accessRecheck) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPoll,
-                accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection);
+                accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces);
     }
 
     /** These settings with another HTTP port. */
     public OperatorSettings withHttpPort(int port) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection, watchNamespaces);
     }
 
     /** These settings with leader election; null turns it off. */
     public OperatorSettings withLeaderElection(LeaderElection election) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election, watchNamespaces);
+    }
+
+    /** These settings watching only {@code namespaces}; empty watches all. */
+    public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
+        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, namespaces);
     }
 
     /** The base URL of the worker of a collection. */

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The operator as tests run it: the CRDs installed in Fabric8's mock API server, the real {@link DynamoSyncOperator}
@@ -48,6 +49,15 @@ public final class OperatorHarness implements AutoCloseable {
 
     /** Starts the operator against {@code client}, polling workers every {@code pollPeriod}. */
     public OperatorHarness(KubernetesClient client, LocalAws aws, Duration pollPeriod) {
+        this(client, client, aws, pollPeriod, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts the operator on a client of its own, closed with it, and with its settings changed by {@code adjust};
+     * the harness reads and writes through {@code client}, so that the API server can tell the two apart.
+     */
+    public OperatorHarness(KubernetesClient client, KubernetesClient operatorClient, LocalAws aws, Duration pollPeriod,
+            UnaryOperator<OperatorSettings> adjust) {
         this.client = client;
         this.aws = aws;
         installCrds(client);
@@ -78,7 +88,7 @@ public final class OperatorHarness implements AutoCloseable {
                 .withWorkerAddressTemplate("http://127.0.0.1:" + workers.getAddress().getPort() + "/{namespace}/{name}")
                 .withPeriods(pollPeriod, Duration.ofMinutes(5))
                 .withHttpPort(0);
-        operator = new DynamoSyncOperator(client, settings, LocalAws.CREDENTIALS).start();
+        operator = new DynamoSyncOperator(operatorClient, adjust.apply(settings), LocalAws.CREDENTIALS).start();
     }
 
     /** Installs the DynamoIntegration and DynamoCollection CRDs, as a cluster has them before the operator runs. */
