@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -47,6 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  */
 @ExtendWith(LocalAwsExtension.class)
 @EnableKubernetesMockClient(crud = true)
+@Execution(ExecutionMode.CONCURRENT)
 class LocalClusterIT {
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);

@@ -190,9 +190,9 @@ public final class LocalKubelet implements AutoCloseable {
         ensureClaims(namespace, sts);
         LocalPod pod = mode == Mode.PROCESS
                 ? LocalPod.process(command(container), container.getArgs(), env, mounts, podDirectory, port, templateHash(sts),
-                        readiness(container), liveness(container))
+                        readiness(container), liveness(container), startup(container))
                 : LocalPod.container(podman(namespace, podName), container, env, mounts, podDirectory, port,
-                        templateHash(sts), readiness(container), liveness(container), runAsUser(sts));
+                        templateHash(sts), readiness(container), liveness(container), startup(container), runAsUser(sts));
         pods.put(key, pod);
         Map<String, String> labels = Optional.ofNullable(template.getMetadata().getLabels()).orElse(Map.of());
         writePod(namespace, podName, labels, false);
@@ -332,12 +332,27 @@ public final class LocalKubelet implements AutoCloseable {
             Pod current = client.pods().inNamespace(parts[0]).withName(parts[1]).get();
             writePod(parts[0], parts[1], current == null ? Map.of() : current.getMetadata().getLabels(), ready);
         }
-        if (pod.liveness() != null && pod.startedAt().plusSeconds(probeDelay(pod.liveness()) + 30).isBefore(Instant.now())) {
-            if (httpOk(pod, pod.liveness())) {
-                pod.livenessFailures(0);
-            } else if (pod.livenessFailures(pod.livenessFailures() + 1) >= failureThreshold(pod.liveness()) * 4) {
-                // Probed four times a period-second's worth: the threshold counts periods, this loop runs faster.
-                LOG.info("pod {} failed its liveness probe; killing it", key);
+        // Liveness as the kubelet times it: probed every periodSeconds once initialDelaySeconds (and the startup
+        // probe, where there is one) have passed; failureThreshold failures in a row restart the container.
+        Probe startup = pod.startup();
+        if (startup != null && !pod.started()) {
+            if (pod.dueForProbe(startup)) {
+                if (httpOk(pod, startup)) {
+                    pod.started(true);
+                } else if (pod.probeFailed() >= failureThreshold(startup)) {
+                    LOG.info("pod {} failed its startup probe; killing it", key);
+                    pod.kill();
+                }
+            }
+            return;
+        }
+        Probe liveness = pod.liveness();
+        if (liveness != null && pod.startedAt().plusSeconds(probeDelay(liveness)).isBefore(Instant.now())
+                && pod.dueForProbe(liveness)) {
+            if (httpOk(pod, liveness)) {
+                pod.probePassed();
+            } else if (pod.probeFailed() >= failureThreshold(liveness)) {
+                LOG.info("pod {} failed its liveness probe {} times; killing it", key, failureThreshold(liveness));
                 pod.kill();
             }
         }
@@ -354,7 +369,8 @@ public final class LocalKubelet implements AutoCloseable {
     private static boolean httpOk(LocalPod pod, Probe probe) {
         try {
             HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pod.port()
-                    + probe.getHttpGet().getPath())).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                    + probe.getHttpGet().getPath())).timeout(Duration.ofSeconds(probe.getTimeoutSeconds() == null ? 1 : probe.getTimeoutSeconds())).build(),
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() >= 200 && response.statusCode() < 400;
         } catch (IOException e) {
             return false;
@@ -367,6 +383,11 @@ public final class LocalKubelet implements AutoCloseable {
     private static Probe readiness(Container container) {
         return container.getReadinessProbe() != null && container.getReadinessProbe().getHttpGet() != null
                 ? container.getReadinessProbe() : null;
+    }
+
+    private static Probe startup(Container container) {
+        return container.getStartupProbe() != null && container.getStartupProbe().getHttpGet() != null
+                ? container.getStartupProbe() : null;
     }
 
     private static Probe liveness(Container container) {

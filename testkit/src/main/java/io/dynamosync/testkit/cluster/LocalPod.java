@@ -25,12 +25,15 @@ public final class LocalPod {
     private final String templateHash;
     private final Probe readiness;
     private final Probe liveness;
+    private final Probe startup;
     private final Instant startedAt = Instant.now();
     private volatile boolean ready;
-    private volatile int livenessFailures;
+    private volatile boolean started;
+    private volatile int failures;
+    private volatile Instant lastProbe = Instant.EPOCH;
 
     private LocalPod(Process process, String container, Path log, int port, String templateHash, Probe readiness,
-            Probe liveness) {
+            Probe liveness, Probe startup) {
         this.process = process;
         this.container = container;
         this.log = log;
@@ -38,11 +41,12 @@ public final class LocalPod {
         this.templateHash = templateHash;
         this.readiness = readiness;
         this.liveness = liveness;
+        this.startup = startup;
     }
 
     static LocalPod process(List<String> command, List<String> args, Map<String, String> env,
             List<LocalKubelet.Mount> mounts, Path podDirectory, int port, String templateHash, Probe readiness,
-            Probe liveness) {
+            Probe liveness, Probe startup) {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("the local kubelet's process mode mounts volumes in a private mount "
                     + "namespace, which needs root");
@@ -72,14 +76,15 @@ public final class LocalPod {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DYNAMOSYNC_"));
             builder.environment().putAll(env);
-            return new LocalPod(builder.start(), null, log, port, templateHash, readiness, liveness);
+            return new LocalPod(builder.start(), null, log, port, templateHash, readiness, liveness, startup);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     static LocalPod container(String name, Container spec, Map<String, String> env, List<LocalKubelet.Mount> mounts,
-            Path podDirectory, int port, String templateHash, Probe readiness, Probe liveness, Long runAsUser) {
+            Path podDirectory, int port, String templateHash, Probe readiness, Probe liveness, Probe startup,
+            Long runAsUser) {
         Podman.remove(name);
         List<String> options = new ArrayList<>(List.of("--name", name, "--network", "host", "--read-only"));
         if (runAsUser != null) {
@@ -96,7 +101,8 @@ public final class LocalPod {
             args.addAll(0, spec.getCommand().subList(1, spec.getCommand().size()));
         }
         Podman.runDetached(options, spec.getImage(), args);
-        return new LocalPod(null, name, podDirectory.resolve("container.log"), port, templateHash, readiness, liveness);
+        return new LocalPod(null, name, podDirectory.resolve("container.log"), port, templateHash, readiness, liveness,
+                startup);
     }
 
     /** The loopback port the pod serves on. */
@@ -118,13 +124,37 @@ public final class LocalPod {
         ready = value;
     }
 
-    int livenessFailures() {
-        return livenessFailures;
+    boolean started() {
+        return started;
     }
 
-    int livenessFailures(int value) {
-        livenessFailures = value;
-        return value;
+    void started(boolean value) {
+        started = value;
+        failures = 0;
+    }
+
+    /** Whether {@code probe}'s period has passed since the last liveness or startup probe; if so, it is now. */
+    boolean dueForProbe(Probe probe) {
+        long period = probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
+        Instant now = Instant.now();
+        if (lastProbe.plusSeconds(period).isAfter(now)) {
+            return false;
+        }
+        lastProbe = now;
+        return true;
+    }
+
+    /** Counts a failed probe; returns the failures in a row. */
+    int probeFailed() {
+        return ++failures;
+    }
+
+    void probePassed() {
+        failures = 0;
+    }
+
+    Probe startup() {
+        return startup;
     }
 
     Probe readiness() {
