@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dynamosync.worker.Worker;
+import io.dynamosync.worker.config.SettingsException;
 import io.dynamosync.worker.metrics.WorkerMetrics;
 import io.dynamosync.worker.query.QueryFailure;
 import io.dynamosync.worker.query.QueryRequest;
 import io.dynamosync.worker.query.QueryRunner;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,7 +76,12 @@ public final class WorkerServer implements AutoCloseable {
                 }
             });
             config.routes.exception(QueryFailure.class, (e, ctx) -> fail(ctx, e, null));
-        }).start("0.0.0.0", port);
+        });
+        try {
+            app.start("0.0.0.0", port);
+        } catch (JavalinBindException e) {
+            throw new SettingsException("http.port " + port + " is taken by another process");
+        }
         if (apiKey.required()) {
             LOG.info("the query API and console ask for the API key from {}", ApiKey.ENVIRONMENT);
         } else {
