@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.worker.config.AwsClients;
+import io.dynamosync.worker.config.DuckDbLimits;
 import io.dynamosync.worker.config.Settings;
+import io.dynamosync.worker.config.SettingsException;
 import io.dynamosync.worker.load.InitialLoad;
 import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
@@ -16,14 +18,22 @@ import io.dynamosync.worker.store.Transformation;
 import io.dynamosync.worker.stream.StreamFollower;
 import io.dynamosync.worker.stream.StreamLostException;
 import io.dynamosync.worker.stream.StreamProgress;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -32,7 +42,15 @@ import software.amazon.awssdk.core.exception.SdkException;
  * One collection's worker: opens the store, loads the table, and keeps at it. A step that fails
  * is reported in the status with a reason and a message, then retried with a growing pause
  * (up to five minutes), since most causes (a permission, a bucket) are fixed outside the worker
- * while it runs.
+ * while it runs; each failure logs one line, its cause and when the next attempt comes.
+ *
+ * <p>A stream that fails while the table loads (trimmed, replaced, turned off) stops the load
+ * within a fraction of a second, rather than when the load ends: the load is started over, with
+ * the reason in the status.
+ *
+ * <p>The status is served without waiting for the store's writer: documents are counted on a
+ * connection of the status's own (DuckDB readers never wait for a writer), and the items the
+ * store refused are fetched in the background.
  */
 public final class Worker implements AutoCloseable {
 
@@ -51,6 +69,13 @@ public final class Worker implements AutoCloseable {
     private volatile StreamProgress streamProgress;
     private volatile String phase = "Pending";
     private volatile WorkerStatus.Error error;
+    /** The last failure logged, so an unexpected error's stack trace is logged once, not on every retry. */
+    private String lastFailure;
+    private final Object statusLock = new Object();
+    private Connection statusConnection;
+    private long documentsSeen;
+    private volatile List<WorkerStatus.RefusedItem> refusedSeen = List.of();
+    private final AtomicBoolean refusedRefreshing = new AtomicBoolean();
 
     public Worker(Settings settings, AwsClients aws) {
         this.settings = settings;
@@ -63,9 +88,28 @@ public final class Worker implements AutoCloseable {
         });
     }
 
-    /** Opens the store, so queries and readiness work before AWS answers. */
+    /**
+     * Opens the store, so queries and readiness work before AWS answers, and sets DuckDB's memory
+     * and threads (before the query runner locks the database's configuration).
+     */
     public Worker open() {
-        store = Store.open(settings.dataDirectory(), settings.collection(), Transformation.of(settings.ingestTransformation()));
+        Store opened;
+        try {
+            opened = Store.open(settings.dataDirectory(), settings.collection(), Transformation.of(settings.ingestTransformation()));
+        } catch (java.io.UncheckedIOException e) {
+            throw new SettingsException("dataDirectory " + settings.dataDirectory() + " cannot hold the store: "
+                    + e.getCause().getClass().getSimpleName() + " " + e.getCause().getMessage());
+        }
+        DuckDbLimits limits = DuckDbLimits.of(settings);
+        try (Connection connection = opened.newConnection()) {
+            limits.apply(connection);
+        } catch (SQLException e) {
+            opened.close();
+            throw new StoreException("cannot set DuckDB's memory_limit and threads: " + e.getMessage(), e);
+        }
+        LOG.info("DuckDB may use {} MiB of memory and {} threads", limits.memoryBytes() / (1024 * 1024), limits.threads());
+        statusConnection = opened.newConnection();
+        store = opened;
         return this;
     }
 
@@ -83,7 +127,8 @@ public final class Worker implements AutoCloseable {
             LOG.info("{} {}: {} of about {} items ({}%), {} RCU consumed", phase.toLowerCase(Locale.ROOT),
                     settings.tableName(), load.itemsLoaded(), load.itemsEstimated(), load.percent(),
                     Math.round(load.consumedReadCapacity() == null ? 0 : load.consumedReadCapacity()));
-        } else if (status.stream() != null && !status.stream().synced()) {
+        } else if (status.stream() != null && status.stream().lagMillis() != null && status.stream().lagMillis() > 1000) {
+            // Not on every unsynced sample: under steady writes the stream is rarely synced, yet not behind.
             LOG.info("catching up with the stream of {}: {} records applied, {} ms behind", settings.tableName(),
                     status.stream().recordsApplied(), status.stream().lagMillis());
         }
@@ -103,13 +148,13 @@ public final class Worker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (LoadException e) {
-                fail(e.reason(), e.getMessage(), e);
+                fail(e.reason(), e.getMessage(), null, pause);
             } catch (StoreException e) {
-                fail(e.getMessage().contains("transformation") ? "TransformationFailed" : "StoreFailed", e.getMessage(), e);
+                fail(e.getMessage().contains("transformation") ? "TransformationFailed" : "StoreFailed", e.getMessage(), null, pause);
             } catch (SdkException e) {
-                fail("AwsCallFailed", "an AWS call failed after retries: " + e.getMessage(), e);
+                fail("AwsCallFailed", "an AWS call failed after retries: " + e.getMessage(), null, pause);
             } catch (RuntimeException e) {
-                fail("InternalError", e.toString(), e);
+                fail("InternalError", e.toString(), e, pause);
             }
             try {
                 Thread.sleep(pause.toMillis());
@@ -125,7 +170,7 @@ public final class Worker implements AutoCloseable {
         TableInfo table = TableInfo.describe(aws.dynamoDb(), settings.tableName());
         requireStream(table);
         rebuildIfAsked();
-        InitialLoad load = new InitialLoad(settings, aws.dynamoDb(), aws.s3(), store, progress);
+        InitialLoad load = new InitialLoad(settings, aws.dynamoDb(), aws::s3, store, progress);
         JsonNode state = load.begin(table);
         StreamFollower.begin(store, table.streamArn(), Duration.ofMillis((long) (settings.streamRetentionHours() * 3_600_000)));
         // An export reflects the table within about a minute of its export time, so the
@@ -140,7 +185,7 @@ public final class Worker implements AutoCloseable {
                 phase = state.get("method").asText().equals("Scan") ? "Scanning" : "Exporting";
             }
             error = null;
-            load.run(table);
+            runLoad(load, table, follower);
             phase = "Streaming";
             error = null;
             LOG.info("collection {} holds {} documents; following the stream", settings.collection(), store.documents());
@@ -151,6 +196,53 @@ public final class Worker implements AutoCloseable {
                     throw failure;
                 }
                 Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * Runs the load on a thread of its own while watching the stream follower: a stream that
+     * fails during the load (trimmed, replaced, turned off) stops the load at once, since what it
+     * would go on loading could not be kept in step with the table.
+     */
+    private void runLoad(InitialLoad load, TableInfo table, StreamFollower follower) throws InterruptedException {
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            load.run(table);
+            return null;
+        });
+        Thread loader = new Thread(task, "load-" + settings.collection());
+        loader.setDaemon(true);
+        loader.start();
+        try {
+            while (true) {
+                try {
+                    task.get(100, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    RuntimeException failure = follower.failure();
+                    if (failure != null) {
+                        LOG.warn("the stream failed during the load, which stops: {}", oneLine(failure.getMessage()));
+                        throw failure;
+                    }
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (e.getCause() instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            // Nothing of a stopped load may commit after this returns: a re-load clears the store next.
+            loader.interrupt();
+            loader.join(TimeUnit.SECONDS.toMillis(60));
+            if (loader.isAlive()) {
+                LOG.error("the load did not stop within a minute of being asked to");
             }
         }
     }
@@ -201,10 +293,21 @@ public final class Worker implements AutoCloseable {
         phase = "Pending";
     }
 
-    private void fail(String reason, String message, Exception e) {
+    /**
+     * Reports a failure in the status and logs it in one line with the next attempt; only an
+     * unexpected error ({@code unexpected} not null) adds its stack trace, and only the first time.
+     */
+    private void fail(String reason, String message, Exception unexpected, Duration nextAttempt) {
         phase = "Error";
         error = new WorkerStatus.Error(reason, message, Instant.now());
-        LOG.error("{}: {}", reason, message, e instanceof LoadException ? null : e);
+        String line = reason + ": " + oneLine(message);
+        boolean repeated = line.equals(lastFailure);
+        lastFailure = line;
+        LOG.error("{}; next attempt in {} s", line, nextAttempt.toSeconds(), repeated ? null : unexpected);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** Whether the store is open, so queries can be answered. */
@@ -224,14 +327,54 @@ public final class Worker implements AutoCloseable {
         return settings;
     }
 
-    /** The status document {@code GET /status} serves. */
+    /** The status document {@code GET /status} serves; it never waits for a commit. */
     public WorkerStatus status() {
         Store s = store;
-        WorkerStatus.Store stored = s == null ? null : new WorkerStatus.Store(s.documents(), s.bytes());
+        WorkerStatus.Store stored = s == null ? null : new WorkerStatus.Store(documents(), s.bytes());
+        if (s != null) {
+            refreshRefused(s);
+        }
         return new WorkerStatus(phase, settings.collection(), settings.tableName(),
                 progress.method() == null ? null : progress.snapshot(),
                 streamProgress == null ? null : streamProgress.snapshot(), stored, error,
-                List.copyOf(rebootstraps), s == null ? List.of() : s.refusedItems());
+                List.copyOf(rebootstraps), refusedSeen);
+    }
+
+    /** Documents counted on the status's own connection, which a running commit does not hold up. */
+    private long documents() {
+        synchronized (statusLock) {
+            if (statusConnection == null) {
+                return documentsSeen;
+            }
+            try (Statement s = statusConnection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + settings.collection().replace("\"", "\"\"") + "\"")) {
+                rs.next();
+                documentsSeen = rs.getLong(1);
+            } catch (SQLException e) {
+                // The table is being replaced (a re-load): the last count stands for a moment.
+                LOG.debug("counting documents for the status: {}", e.getMessage());
+            }
+            return documentsSeen;
+        }
+    }
+
+    /** The store lists refused items under its writer's lock, so they are fetched beside the status, not in it. */
+    private void refreshRefused(Store s) {
+        if (refusedRefreshing.compareAndSet(false, true)) {
+            try {
+                progressLog.execute(() -> {
+                    try {
+                        refusedSeen = s.refusedItems();
+                    } catch (RuntimeException e) {
+                        LOG.debug("reading refused items: {}", e.toString());
+                    } finally {
+                        refusedRefreshing.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                refusedRefreshing.set(false);
+            }
+        }
     }
 
     /** Stops the background work and closes the store. */
@@ -243,6 +386,16 @@ public final class Worker implements AutoCloseable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (statusLock) {
+            if (statusConnection != null) {
+                try {
+                    statusConnection.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing the status connection: {}", e.getMessage());
+                }
+                statusConnection = null;
+            }
         }
         Store s = store;
         if (s != null) {

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     and loads the table again. Changes that do not touch stored documents (the RCU cap, scan
  *     segments) keep it, so the worker resumes from its checkpoint. Null is read as 1, so
  *     settings written before the field existed keep their store.
+ * @param duckdb the memory and threads DuckDB may use; null to size both from the container
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -44,14 +45,23 @@ public record WorkerSettings(
         String dataDirectory,
         Http http,
         Stream stream,
-        Long loadGeneration) {
+        Long loadGeneration,
+        Duckdb duckdb) {
+
+    /** Settings without DuckDB limits (sized from the container), as written before that field existed. */
+    public WorkerSettings(String collection, String table, String region, Endpoints endpoints,
+            Credentials credentials, S3 s3, Load load, String ingestTransformation, Boolean ignoreTtlDeletes,
+            String dataDirectory, Http http, Stream stream, Long loadGeneration) {
+        this(collection, table, region, endpoints, credentials, s3, load, ingestTransformation, ignoreTtlDeletes,
+                dataDirectory, http, stream, loadGeneration, null);
+    }
 
     /** Settings without a load generation (read as 1), as written before that field existed. */
     public WorkerSettings(String collection, String table, String region, Endpoints endpoints,
             Credentials credentials, S3 s3, Load load, String ingestTransformation, Boolean ignoreTtlDeletes,
             String dataDirectory, Http http, Stream stream) {
         this(collection, table, region, endpoints, credentials, s3, load, ingestTransformation, ignoreTtlDeletes,
-                dataDirectory, http, stream, null);
+                dataDirectory, http, stream, null, null);
     }
 
     /** Endpoint URLs that replace AWS's; each may be null. */
@@ -110,5 +120,16 @@ public record WorkerSettings(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Stream(Double retentionHours) {
+    }
+
+    /**
+     * What DuckDB may use, for queries and the store's writes together.
+     *
+     * @param memoryLimit e.g. {@code 2GiB}, {@code 1536Mi} or {@code 512MB}; null for the container's
+     *     memory less the JVM's heap, three quarters of it
+     * @param threads DuckDB's worker threads; null for the processors the container may use
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Duckdb(String memoryLimit, Integer threads) {
     }
 }

@@ -65,7 +65,18 @@ public record WorkerStatus(
         }
     }
 
-    /** Stream follower progress; {@code lagMillis} is zero when caught up. */
+    /**
+     * Stream follower progress.
+     *
+     * <p>{@code synced} holds when every record the worker has read is committed (queryable) and
+     * the newest read of every open shard found nothing newer; {@code syncedAsOf} is then when the
+     * oldest of those reads was sent, so every change the stream had published by that instant is
+     * queryable. {@code lagMillis} is zero only when no record read waits to be committed;
+     * otherwise the age of the oldest such record, counted from when the worker read it (stream
+     * record times are too coarse: whole seconds on AWS, whole minutes on DynamoDB Local); null
+     * while a load runs and nothing waits. {@code recordsWaiting} counts records read and not yet
+     * queryable (journaled records wait until the load ends).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Stream(
@@ -76,7 +87,16 @@ public record WorkerStatus(
             long recordsApplied,
             long recordsJournaled,
             Instant lastEventTime,
-            Long lagMillis) {
+            Long lagMillis,
+            Instant syncedAsOf,
+            Long recordsWaiting) {
+
+        /** Progress without {@code syncedAsOf} and {@code recordsWaiting}, as workers before them reported. */
+        public Stream(String streamArn, boolean synced, int shardsOpen, int shardsClosed, long recordsApplied,
+                      long recordsJournaled, Instant lastEventTime, Long lagMillis) {
+            this(streamArn, synced, shardsOpen, shardsClosed, recordsApplied, recordsJournaled, lastEventTime, lagMillis,
+                    null, null);
+        }
     }
 
     /** Documents in the store and the store's size on disk. */

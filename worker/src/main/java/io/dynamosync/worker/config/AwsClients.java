@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * The worker's AWS clients, built once from the settings: region, endpoint overrides,
  * credentials (the SDK's default chain, or a role assumed with an external ID), and the SDK's
  * standard retry strategy with more attempts, since throttling is expected while a scan runs at
- * its cap.
+ * its cap. The S3 client is built on first use, by an export, so a scan never builds one (nor
+ * fails on S3 settings it does not need).
  */
 public final class AwsClients implements AutoCloseable {
 
@@ -31,9 +32,11 @@ public final class AwsClients implements AutoCloseable {
     private final StsClient sts;
     private final DynamoDbClient dynamoDb;
     private final DynamoDbStreamsClient streams;
-    private final S3Client s3;
+    private final Settings settings;
+    private S3Client s3;
 
     public AwsClients(Settings settings) {
+        this.settings = settings;
         Region region = Region.of(settings.region());
         WorkerSettings.Endpoints endpoints = settings.endpoints();
         http = ApacheHttpClient.builder().maxConnections(64).connectionTimeout(Duration.ofSeconds(10)).build();
@@ -59,13 +62,40 @@ public final class AwsClients implements AutoCloseable {
                 .overrideConfiguration(o -> o.retryStrategy(retries));
         var streamsBuilder = DynamoDbStreamsClient.builder().region(region).httpClient(http).credentialsProvider(credentials)
                 .overrideConfiguration(o -> o.retryStrategy(retries));
-        var s3Builder = S3Client.builder().region(region).httpClient(http).credentialsProvider(credentials);
         if (endpoints != null && endpoints.dynamodb() != null) {
             dynamoDbBuilder.endpointOverride(URI.create(endpoints.dynamodb()));
         }
         if (endpoints != null && endpoints.streams() != null) {
             streamsBuilder.endpointOverride(URI.create(endpoints.streams()));
         }
+        dynamoDb = dynamoDbBuilder.build();
+        streams = streamsBuilder.build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public DynamoDbStreamsClient streams() {
+        return streams;
+    }
+
+    /** The S3 client, built on the first call. */
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = buildS3();
+        }
+        return s3;
+    }
+
+    /** Whether the S3 client has been built, i.e. whether anything needed S3. */
+    public synchronized boolean s3Built() {
+        return s3 != null;
+    }
+
+    private S3Client buildS3() {
+        WorkerSettings.Endpoints endpoints = settings.endpoints();
+        var s3Builder = S3Client.builder().region(Region.of(settings.region())).httpClient(http).credentialsProvider(credentials);
         if (endpoints != null && endpoints.s3() != null) {
             s3Builder.endpointOverride(URI.create(endpoints.s3()));
         }
@@ -78,28 +108,18 @@ public final class AwsClients implements AutoCloseable {
             s3Builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
-        dynamoDb = dynamoDbBuilder.build();
-        streams = streamsBuilder.build();
-        s3 = s3Builder.build();
-    }
-
-    public DynamoDbClient dynamoDb() {
-        return dynamoDb;
-    }
-
-    public DynamoDbStreamsClient streams() {
-        return streams;
-    }
-
-    public S3Client s3() {
-        return s3;
+        return s3Builder.build();
     }
 
     @Override
     public void close() {
         dynamoDb.close();
         streams.close();
-        s3.close();
+        synchronized (this) {
+            if (s3 != null) {
+                s3.close();
+            }
+        }
         if (sts != null) {
             sts.close();
         }

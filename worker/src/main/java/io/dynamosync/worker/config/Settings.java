@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dynamosync.api.worker.WorkerSettings;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -38,7 +41,9 @@ public record Settings(
         int queryTimeoutSeconds,
         int queryMaxRows,
         double streamRetentionHours,
-        long loadGeneration) {
+        long loadGeneration,
+        Long duckdbMemoryLimitBytes,
+        Integer duckdbThreads) {
 
     /** Auto switches from Scan to Export at this table size: 5 GB. */
     public static final long DEFAULT_EXPORT_THRESHOLD = 5L * 1024 * 1024 * 1024;
@@ -50,6 +55,16 @@ public record Settings(
     private static final Pattern COLLECTION = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern TABLE = Pattern.compile(
             "[a-zA-Z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\\d{12}:table/[a-zA-Z0-9_.-]{3,255}");
+    /**
+     * An AWS region's shape: {@code us-east-1}, {@code us-gov-west-1}, {@code cn-northwest-1}. Checked here,
+     * since the SDK takes any text and fails later, deep inside a client, with a stack trace.
+     */
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    /** S3's bucket naming rules, in short: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit. */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    /** A size as Kubernetes ({@code 2Gi}, {@code 512M}) or DuckDB ({@code 2GiB}, {@code 512MB}) writes it. */
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(i?)(B?)", Pattern.CASE_INSENSITIVE);
     private static final Set<String> METHODS = Set.of("Auto", "Scan", "Export");
     private static final Set<String> SOURCES = Set.of("Default", "AssumeRole");
 
@@ -95,6 +110,10 @@ public record Settings(
             throw new SettingsException("table '" + raw.table() + "' is neither a table name (3-255 of a-z A-Z 0-9 _ . -) nor a table ARN");
         }
         require(raw.region(), "region");
+        if (!REGION.matcher(raw.region()).matches()) {
+            throw new SettingsException("region must be an AWS region such as us-east-1, was '" + raw.region() + "'");
+        }
+        checkEndpoints(raw.endpoints());
         WorkerSettings.Credentials credentials = raw.credentials() == null
                 ? new WorkerSettings.Credentials("Default", null, null) : raw.credentials();
         String source = credentials.source() == null ? "Default" : credentials.source();
@@ -103,6 +122,10 @@ public record Settings(
         }
         if (source.equals("AssumeRole") && (credentials.roleArn() == null || credentials.roleArn().isBlank())) {
             throw new SettingsException("credentials.roleArn is required when credentials.source is AssumeRole");
+        }
+        if (credentials.roleArn() != null && !ROLE_ARN.matcher(credentials.roleArn()).matches()) {
+            throw new SettingsException("credentials.roleArn must be an IAM role ARN such as "
+                    + "arn:aws:iam::123456789012:role/dynamo-sync, was '" + credentials.roleArn() + "'");
         }
         WorkerSettings.Load load = raw.load() == null
                 ? new WorkerSettings.Load(null, null, null, null, null, null, null) : raw.load();
@@ -122,18 +145,41 @@ public record Settings(
         if (load.scanSegments() != null && (load.scanSegments() < 1 || load.scanSegments() > 1_000_000)) {
             throw new SettingsException("load.scanSegments must be 1 to 1000000, was " + load.scanSegments());
         }
+        if (load.exportThresholdBytes() != null && load.exportThresholdBytes() < 0) {
+            throw new SettingsException("load.exportThresholdBytes must be 0 or more, was " + load.exportThresholdBytes());
+        }
         WorkerSettings.S3 s3 = raw.s3();
         if (method.equals("Export") && (s3 == null || s3.bucket() == null || s3.bucket().isBlank())) {
             throw new SettingsException("load.method Export needs s3.bucket, the bucket the export is written to");
+        }
+        if (s3 != null && s3.bucket() != null && !BUCKET.matcher(s3.bucket()).matches()) {
+            throw new SettingsException("s3.bucket must be an S3 bucket name (3 to 63 of a-z 0-9 . -), was '" + s3.bucket() + "'");
         }
         WorkerSettings.Http http = raw.http() == null ? new WorkerSettings.Http(null, null, null) : raw.http();
         int port = http.port() == null ? 8080 : http.port();
         if (port < 0 || port > 65535) {
             throw new SettingsException("http.port must be 0 to 65535, was " + port);
         }
+        if (http.queryTimeoutSeconds() != null && http.queryTimeoutSeconds() < 1) {
+            throw new SettingsException("http.queryTimeoutSeconds must be 1 or more, was " + http.queryTimeoutSeconds());
+        }
+        if (http.queryMaxRows() != null && http.queryMaxRows() < 1) {
+            throw new SettingsException("http.queryMaxRows must be 1 or more, was " + http.queryMaxRows());
+        }
         double retention = raw.stream() == null || raw.stream().retentionHours() == null ? 24 : raw.stream().retentionHours();
         if (!(retention > 0)) {
             throw new SettingsException("stream.retentionHours must be more than 0, was " + retention);
+        }
+        if (raw.loadGeneration() != null && raw.loadGeneration() < 1) {
+            throw new SettingsException("loadGeneration must be 1 or more, was " + raw.loadGeneration());
+        }
+        WorkerSettings.Duckdb duckdb = raw.duckdb() == null ? new WorkerSettings.Duckdb(null, null) : raw.duckdb();
+        Long memoryLimit = duckdb.memoryLimit() == null ? null : bytes(duckdb.memoryLimit(), "duckdb.memoryLimit");
+        if (memoryLimit != null && memoryLimit < 64L * 1024 * 1024) {
+            throw new SettingsException("duckdb.memoryLimit must be at least 64Mi, was '" + duckdb.memoryLimit() + "'");
+        }
+        if (duckdb.threads() != null && (duckdb.threads() < 1 || duckdb.threads() > 1024)) {
+            throw new SettingsException("duckdb.threads must be 1 to 1024, was " + duckdb.threads());
         }
         return new Settings(raw.collection(), raw.table(), raw.region(), raw.endpoints(),
                 new WorkerSettings.Credentials(source, credentials.roleArn(), credentials.externalId()), s3, method,
@@ -144,7 +190,51 @@ public record Settings(
                 Path.of(raw.dataDirectory() == null ? "/data" : raw.dataDirectory()), port,
                 http.queryTimeoutSeconds() == null ? 30 : http.queryTimeoutSeconds(),
                 http.queryMaxRows() == null ? 10_000 : http.queryMaxRows(), retention,
-                raw.loadGeneration() == null ? 1 : raw.loadGeneration());
+                raw.loadGeneration() == null ? 1 : raw.loadGeneration(), memoryLimit, duckdb.threads());
+    }
+
+    /** Endpoints must be absolute http or https URLs with a host; the SDK would fail later, less clearly. */
+    private static void checkEndpoints(WorkerSettings.Endpoints endpoints) {
+        if (endpoints == null) {
+            return;
+        }
+        checkEndpoint(endpoints.dynamodb(), "endpoints.dynamodb");
+        checkEndpoint(endpoints.streams(), "endpoints.streams");
+        checkEndpoint(endpoints.s3(), "endpoints.s3");
+        checkEndpoint(endpoints.sts(), "endpoints.sts");
+    }
+
+    private static void checkEndpoint(String value, String name) {
+        if (value == null) {
+            return;
+        }
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new SettingsException(name + " must be an http or https URL such as https://dynamodb.us-east-1.amazonaws.com, was '"
+                    + value + "'");
+        }
+    }
+
+    /** A size in bytes, from Kubernetes' units (Ki, Mi, Gi, Ti; k, M, G, T) or DuckDB's (KiB, MB...). */
+    static long bytes(String value, String name) {
+        Matcher m = SIZE.matcher(value.strip());
+        if (!m.matches()) {
+            throw new SettingsException(name + " must be a size such as 2Gi, 1536Mi or 512MB, was '" + value + "'");
+        }
+        int power = switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+            case "K" -> 1;
+            case "M" -> 2;
+            case "G" -> 3;
+            case "T" -> 4;
+            default -> 0;
+        };
+        double base = m.group(3).isEmpty() ? 1000 : 1024;
+        return (long) (Double.parseDouble(m.group(1)) * Math.pow(base, power));
     }
 
     private static void require(String value, String name) {

@@ -9,12 +9,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dynamosync.worker.Worker;
+import io.dynamosync.worker.config.SettingsException;
 import io.dynamosync.worker.metrics.WorkerMetrics;
+import io.dynamosync.worker.query.QueryAdmission;
 import io.dynamosync.worker.query.QueryFailure;
 import io.dynamosync.worker.query.QueryRequest;
 import io.dynamosync.worker.query.QueryRunner;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,8 +40,10 @@ public final class WorkerServer implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    /** Queries running at once; more wait a second, then get a 429, so a burst cannot starve the writer of cores. */
-    private static final int CONCURRENT_QUERIES = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** What the worker serves, for the answer to a path or method it does not. */
+    private static final String PATHS = "POST /v1/orgs/self/queries, GET /v1/schema, GET /status, GET /metrics, "
+            + "GET /healthz, GET /readyz and GET / (the console)";
 
     private final Javalin app;
     private final QueryRunner queries;
@@ -51,10 +56,17 @@ public final class WorkerServer implements AutoCloseable {
     public WorkerServer(Worker worker, int port, ApiKey apiKey) {
         WorkerMetrics metrics = new WorkerMetrics(worker);
         queries = worker.store() == null ? null : new QueryRunner(worker.store(),
-                Duration.ofSeconds(worker.settings().queryTimeoutSeconds()), worker.settings().queryMaxRows(), CONCURRENT_QUERIES, metrics);
+                Duration.ofSeconds(worker.settings().queryTimeoutSeconds()), worker.settings().queryMaxRows(),
+                QueryAdmission.forProcessors(Runtime.getRuntime().availableProcessors()), metrics);
         byte[] console = resource("/console/index.html");
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            // A known path asked with another method is a 405, not a 404; both answer JSON, as every error here does.
+            config.http.prefer405over404 = true;
+            config.routes.error(404, "*", ctx -> fail(ctx, new QueryFailure(404, "NotFound", "the worker serves no "
+                    + ctx.path() + "; it serves " + PATHS, null, null), null));
+            config.routes.error(405, "*", ctx -> fail(ctx, new QueryFailure(405, "MethodNotAllowed", ctx.method() + " is not "
+                    + "served on " + ctx.path() + "; it serves " + PATHS, null, null), null));
             config.routes.get("/status", ctx -> ctx.contentType("application/json").result(JSON.writeValueAsString(worker.status())));
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> {
@@ -74,7 +86,12 @@ public final class WorkerServer implements AutoCloseable {
                 }
             });
             config.routes.exception(QueryFailure.class, (e, ctx) -> fail(ctx, e, null));
-        }).start("0.0.0.0", port);
+        });
+        try {
+            app.start("0.0.0.0", port);
+        } catch (JavalinBindException e) {
+            throw new SettingsException("http.port " + port + " is taken by another process");
+        }
         if (apiKey.required()) {
             LOG.info("the query API and console ask for the API key from {}", ApiKey.ENVIRONMENT);
         } else {

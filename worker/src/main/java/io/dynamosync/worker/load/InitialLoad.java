@@ -11,6 +11,7 @@ import io.dynamosync.worker.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,11 +33,17 @@ public final class InitialLoad {
 
     private final Settings settings;
     private final DynamoDbClient dynamoDb;
-    private final S3Client s3;
+    /** S3 is asked for only by an export, so a scan never builds a client for it. */
+    private final Supplier<S3Client> s3;
     private final Store store;
     private final LoadProgress progress;
 
     public InitialLoad(Settings settings, DynamoDbClient dynamoDb, S3Client s3, Store store, LoadProgress progress) {
+        this(settings, dynamoDb, () -> s3, store, progress);
+    }
+
+    /** A load whose S3 client is built only if the load exports. */
+    public InitialLoad(Settings settings, DynamoDbClient dynamoDb, Supplier<S3Client> s3, Store store, LoadProgress progress) {
         this.settings = settings;
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
@@ -104,7 +111,7 @@ public final class InitialLoad {
             new ScanLoader(dynamoDb, store, table.name(), table.itemId(), segments, cap, averageItem, progress).run();
         } else {
             progress.start("Export", table.itemCount(), null, startedAt);
-            ExportLoader.Result result = new ExportLoader(dynamoDb, s3, store, table.arn(), table.itemId(),
+            ExportLoader.Result result = new ExportLoader(dynamoDb, s3.get(), store, table.arn(), table.itemId(),
                     settings.s3().bucket(), settings.exportPrefix(), settings.enablePointInTimeRecovery(), progress,
                     Duration.ofSeconds(10)).run();
             completed.put("exportArn", result.exportArn());
@@ -119,7 +126,7 @@ public final class InitialLoad {
         progress.complete(now);
         LOG.info("loaded {} items of {} by {} in {}", progress.itemsLoaded(), table.name(), method, Duration.between(startedAt, now));
         if (method.equals("Export") && settings.cleanupExport()) {
-            int deleted = ExportLoader.deleteExportFiles(s3, settings.s3().bucket(), completed.get("exportDirectory").asText());
+            int deleted = ExportLoader.deleteExportFiles(s3.get(), settings.s3().bucket(), completed.get("exportDirectory").asText());
             LOG.info("deleted {} export files under s3://{}/{}", deleted, settings.s3().bucket(), completed.get("exportDirectory").asText());
         }
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the parts of a load (scan segments, export files) side by side on a few threads and
@@ -53,6 +54,18 @@ public final class SideBySide {
             }
         } finally {
             pool.shutdownNow();
+            // Parts stopped early (a part failed, or the load was stopped) must be done before this
+            // returns: whoever called may clear the store next, and a late commit would survive it.
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+                    throw new LoadException(failureReason, threadName + " did not stop within a minute of being asked to");
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }

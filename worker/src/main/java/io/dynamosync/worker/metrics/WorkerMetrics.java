@@ -44,9 +44,9 @@ public final class WorkerMetrics implements QueryRunner.Listener {
                 .description("Stream records applied to the store since the stream was (re)started").register(registry);
         TimeGauge.builder("dynamosync.stream.lag", this, TimeUnit.MILLISECONDS,
                         stream(s -> s.lagMillis() == null ? Double.NaN : s.lagMillis()))
-                .description("Now minus the time of the newest change applied; zero when caught up").register(registry);
+                .description("Age of the oldest stream record read and not yet queryable, from when the worker read it; zero when none waits").register(registry);
         Gauge.builder("dynamosync.stream.synced", this, stream(s -> s.synced() ? 1 : 0))
-                .description("1 when every shard has reached its newest record").register(registry);
+                .description("1 when every record read is queryable and the newest read of every open shard found nothing newer").register(registry);
         Gauge.builder("dynamosync.store.documents", this, stored(WorkerStatus.Store::documents))
                 .description("Documents in the collection").register(registry);
         Gauge.builder("dynamosync.store.bytes", this, stored(WorkerStatus.Store::bytes)).baseUnit("bytes")

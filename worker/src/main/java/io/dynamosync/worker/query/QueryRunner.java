@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -32,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * Runs users' SQL against the collection's store so that a query can harm neither the data
  * nor the host: one read-only statement (see {@link StatementCheck}), in a read-only
  * transaction, on a database whose file and network access is off and whose configuration is
- * locked, cancelled at the time limit, and cut at the row limit.
+ * locked, cancelled at the time limit, and cut at the row limit. Results stream from DuckDB (the
+ * runner sets each of its connections to stream before the configuration is locked), so the row
+ * limit bounds the memory an answer takes. How many run at once, and how many of those may run
+ * long, is the {@link QueryAdmission}'s.
  */
 public final class QueryRunner implements AutoCloseable {
 
@@ -50,29 +54,64 @@ public final class QueryRunner implements AutoCloseable {
     private final int maxRows;
     private final Listener listener;
     private final ScheduledExecutorService timer;
-    private final Semaphore slots;
+    private final QueryAdmission admission;
+    /** Connections, one for each place; a query takes one for its run. */
+    private final BlockingQueue<Connection> connections;
+    private final QueryAdmission.Gate gate;
     private final Set<Statement> running = ConcurrentHashMap.newKeySet();
 
     /**
      * Locks the store's database down (see {@link #lockDown(Connection)}) and readies the runner.
      *
-     * @param concurrency how many queries may run at once; more wait up to a second, then get a 429
+     * @param admission how many queries may run at once, and how many of them long
      */
-    public QueryRunner(Store store, Duration timeout, int maxRows, int concurrency, Listener listener) {
+    public QueryRunner(Store store, Duration timeout, int maxRows, QueryAdmission admission, Listener listener) {
         this.store = store;
         this.timeout = timeout;
         this.maxRows = maxRows;
         this.listener = listener;
-        this.slots = new Semaphore(concurrency);
+        this.admission = admission;
+        this.gate = admission.gate();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "query-time-limit");
             thread.setDaemon(true);
             return thread;
         });
-        try (Connection connection = connect()) {
-            lockDown(connection);
+        this.connections = new ArrayBlockingQueue<>(admission.running());
+        try {
+            // One connection a place, set to stream results while the configuration can still change.
+            boolean streaming = true;
+            for (int i = 0; i < admission.running(); i++) {
+                Connection connection = connect();
+                streaming &= streamResults(connection);
+                connections.add(connection);
+            }
+            if (!streaming) {
+                LOG.warn("another query runner locked the store's configuration first: this one's results are not streamed");
+            }
+            try (Connection connection = connect()) {
+                lockDown(connection);
+            }
         } catch (SQLException e) {
+            closeConnections();
             throw new IllegalStateException("cannot lock the store down for queries: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Has DuckDB hand the results of this connection's queries over as they are made, rather than
+     * all at once when the query ends, so reading stops at the row limit; false when the
+     * configuration is locked already.
+     */
+    private static boolean streamResults(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET SESSION jdbc_stream_results = true");
+            return true;
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("locked")) {
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -131,7 +170,8 @@ public final class QueryRunner implements AutoCloseable {
             limit = Math.min(limit, sql.defaultRowLimit());
         }
         Map<String, QueryParameter> declared = declared(sql.parameters());
-        SqlText text = new SqlText(sql.query());
+        // The hosted service's * EXCEPT (a, b) is DuckDB's * EXCLUDE (a, b), as in transformations.
+        SqlText text = new SqlText(new SqlText(sql.query()).exceptAsExclude());
         SqlText.Rewritten rewritten = text.bind(declared.keySet());
         List<Object> values = new ArrayList<>();
         for (String name : rewritten.order()) {
@@ -139,15 +179,20 @@ public final class QueryRunner implements AutoCloseable {
         }
         boolean acquired;
         try {
-            acquired = slots.tryAcquire(1, TimeUnit.SECONDS);
+            acquired = gate.enter(admission.queueWait());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QueryFailure(503, QueryFailure.NOT_READY, "the worker is stopping", null, null);
         }
         if (!acquired) {
-            throw new QueryFailure(429, QueryFailure.TOO_MANY, "as many queries as the worker runs at once are running; try again shortly", null, null);
+            throw new QueryFailure(429, QueryFailure.TOO_MANY, "the " + admission.running()
+                    + " queries the worker runs at once are running; try again shortly", null, null);
         }
-        try (Connection connection = connect()) {
+        Connection connection = connections.poll();
+        try {
+            if (connection == null) {
+                throw new IllegalStateException("no connection for a query that has a place");
+            }
             StatementCheck.Checked checked;
             try {
                 checked = StatementCheck.check(connection, rewritten.sql());
@@ -158,7 +203,10 @@ public final class QueryRunner implements AutoCloseable {
         } catch (SQLException e) {
             throw withParameterHint(DuckDbErrors.of(e.getMessage(), rewritten.sql()), text, declared);
         } finally {
-            slots.release();
+            if (connection != null) {
+                connections.add(connection);
+            }
+            gate.places().release();
         }
     }
 
@@ -170,6 +218,8 @@ public final class QueryRunner implements AutoCloseable {
         // Before the query: another statement on the connection would end its streamed result.
         List<String> collections = collections(connection, checked.tables());
         AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicBoolean heldLong = new AtomicBoolean();
+        AtomicBoolean stoppedLong = new AtomicBoolean();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.size(); i++) {
                 statement.setObject(i + 1, values.get(i));
@@ -179,6 +229,14 @@ public final class QueryRunner implements AutoCloseable {
                 timedOut.set(true);
                 cancel(statement);
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> longTimer = timer.schedule(() -> {
+                if (gate.turnLong()) {
+                    heldLong.set(true);
+                } else {
+                    stoppedLong.set(true);
+                    cancel(statement);
+                }
+            }, admission.longAfter().toMillis(), TimeUnit.MILLISECONDS);
             try (ResultSet rs = statement.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
                 List<QueryResponse.ColumnField> fields = fields(meta);
@@ -202,9 +260,22 @@ public final class QueryRunner implements AutoCloseable {
                         new QueryResponse.Stats(Duration.ofNanos(System.nanoTime() - start).toMillis()), warnings, "COMPLETED");
             } finally {
                 limitTimer.cancel(false);
+                // Cancelled before it ran, or waited for if running, so a long place taken is always given back.
+                if (!longTimer.cancel(false)) {
+                    waitFor(longTimer);
+                }
+                if (heldLong.get()) {
+                    gate.longPlaces().release();
+                }
                 running.remove(statement);
             }
         } catch (SQLException e) {
+            if (stoppedLong.get() && !timedOut.get()) {
+                throw new QueryFailure(429, QueryFailure.TOO_MANY, "the query was stopped after running "
+                        + admission.longAfter().toMillis() + " ms: " + admission.longRunning()
+                        + " long-running queries, as many as the worker runs at once, are running; try again shortly or narrow the query",
+                        null, null);
+            }
             if (timedOut.get()) {
                 throw new QueryFailure(408, QueryFailure.TIMEOUT, "the query ran longer than the time limit of "
                         + timeout.toSeconds() + " s and was cancelled", null, null);
@@ -310,6 +381,16 @@ public final class QueryRunner implements AutoCloseable {
         return connection;
     }
 
+    private static void waitFor(ScheduledFuture<?> task) {
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            // It ran, or never will: either way its outcome is in the flags.
+        }
+    }
+
     private static void cancel(Statement statement) {
         try {
             statement.cancel();
@@ -323,5 +404,17 @@ public final class QueryRunner implements AutoCloseable {
     public void close() {
         running.forEach(QueryRunner::cancel);
         timer.shutdownNow();
+        closeConnections();
+    }
+
+    private void closeConnections() {
+        Connection connection;
+        while ((connection = connections.poll()) != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a query connection: {}", e.getMessage());
+            }
+        }
     }
 }

@@ -204,6 +204,41 @@ final class SqlText {
         return -1;
     }
 
+    /**
+     * The text with the hosted service's {@code * EXCEPT (a, b)} (and {@code t.* EXCEPT (...)})
+     * spelt as DuckDB's {@code * EXCLUDE (a, b)}; a set operation's {@code EXCEPT} never follows
+     * a {@code *}, and quoted text is left alone.
+     */
+    String exceptAsExclude() {
+        StringBuilder out = new StringBuilder(sql.length() + 4);
+        int copied = 0;
+        for (int i = 0; i < sql.length(); i++) {
+            if (!code[i] || sql.charAt(i) != '*') {
+                continue;
+            }
+            int word = skipBlank(i + 1);
+            int end = word + "EXCEPT".length();
+            if (end <= sql.length() && code[word] && code[end - 1] && sql.regionMatches(true, word, "EXCEPT", 0, 6)
+                    && (end == sql.length() || !isWord(sql.charAt(end)))) {
+                int open = skipBlank(end);
+                if (open < sql.length() && code[open] && sql.charAt(open) == '(') {
+                    out.append(sql, copied, word).append("EXCLUDE");
+                    copied = end;
+                }
+            }
+        }
+        return out.append(sql, copied, sql.length()).toString();
+    }
+
+    /** The first offset from {@code from} that is code and not white space. */
+    private int skipBlank(int from) {
+        int i = from;
+        while (i < sql.length() && (!code[i] || Character.isWhitespace(sql.charAt(i)))) {
+            i++;
+        }
+        return i;
+    }
+
     /** Line and column (both from 1) of an offset into the text. */
     static int[] lineAndColumn(String text, int offset) {
         int line = 1;

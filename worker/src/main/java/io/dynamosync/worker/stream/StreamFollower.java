@@ -114,8 +114,8 @@ public final class StreamFollower implements AutoCloseable {
         }
     }
 
-    /** Records one reader read in one call, and whether the shard ended with them. */
-    private record Page(String shard, List<ChangeRecord> records, boolean closed) {
+    /** Records one reader read in one call, whether the shard ended with them, and the progress's ticket for them. */
+    private record Page(String shard, List<ChangeRecord> records, boolean closed, long ticket) {
     }
 
     /** How often to list shards when nothing prompts it, and how long an idle shard waits between reads. */
@@ -258,10 +258,14 @@ public final class StreamFollower implements AutoCloseable {
             start = page.lastEvaluatedShardId();
         } while (start != null);
         Set<String> listedIds = new HashSet<>();
+        List<String> unfinished = new ArrayList<>();
         for (Shard shard : listed) {
             listedIds.add(shard.shardId());
-            shards.computeIfAbsent(shard.shardId(), id -> new ShardState(id, shard.parentShardId()));
+            if (!shards.computeIfAbsent(shard.shardId(), id -> new ShardState(id, shard.parentShardId())).finished) {
+                unfinished.add(shard.shardId());
+            }
         }
+        progress.open(unfinished);
         for (ShardState shard : shards.values()) {
             if (!shard.finished && shard.committedSequence != null && !listedIds.contains(shard.id)) {
                 throw new StreamLostException("ShardTrimmed", "shard " + shard.id + " of " + streamArn
@@ -325,6 +329,7 @@ public final class StreamFollower implements AutoCloseable {
                 iteratorAt = Instant.now();
             }
             long callStart = System.nanoTime();
+            Instant sentAt = Instant.now();
             GetRecordsResponse response;
             try {
                 String current = iterator;
@@ -352,14 +357,12 @@ public final class StreamFollower implements AutoCloseable {
             if (!records.isEmpty()) {
                 lastRead = records.get(records.size() - 1).sequence();
             }
+            // Told before the committer can have them, so nothing read is ever unaccounted for.
+            long ticket = progress.read(shard.id, records.size(), closed, sentAt);
             if (!records.isEmpty() || closed) {
-                pages.put(new Page(shard.id, records, closed));
+                pages.put(new Page(shard.id, records, closed, ticket));
                 shard.queuedSequence = lastRead;
             }
-            // At the tip when a read did not fill its page: the shard had nothing more for now.
-            // (Record times are too coarse to tell: DynamoDB rounds them to the second, DynamoDB
-            // Local to the minute.)
-            progress.caughtUp(shard.id, !closed && records.size() < PAGE);
             if (closed) {
                 return true;
             }
@@ -467,6 +470,9 @@ public final class StreamFollower implements AutoCloseable {
         batch.checkpoint(STREAM_CHECKPOINT, state);
         store.commit(batch);
         streamState.setAll(state);
+        for (Page page : taken) {
+            progress.committed(page.ticket(), !live);
+        }
         progress.counts(state.get("applied").asLong(), state.get("journaled").asLong());
         if (newest != null) {
             progress.event(newest);

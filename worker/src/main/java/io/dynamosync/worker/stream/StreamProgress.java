@@ -2,17 +2,46 @@ package io.dynamosync.worker.stream;
 
 import io.dynamosync.api.worker.WorkerStatus;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The stream follower's progress, for {@code /status} and the metrics. */
+/**
+ * The stream follower's progress, for {@code /status} and the metrics, and what "synced" and
+ * "lag" mean.
+ *
+ * <p><b>Synced</b> holds when the journal is replayed, every record read has been committed, and
+ * the newest read of every open shard (listed and not finished, whether a reader has it yet or
+ * not) found nothing newer. {@link #syncedAsOf()} is then when the oldest of those empty reads was
+ * sent: every change the stream had published by that instant is queryable.
+ *
+ * <p><b>Lag</b> is zero only when no record read waits to be committed; otherwise it is the age
+ * of the oldest record read and not committed, counted on the worker's monotonic clock from the
+ * moment the worker read it. Stream record times are not used: AWS rounds them to the second and
+ * DynamoDB Local to the minute, which would report zero while records wait, or a minute where
+ * there is none.
+ */
 public final class StreamProgress {
+
+    /** One page read and not yet committed: how many records, and when the worker read them. */
+    private record Waiting(int records, long readAtNanos, boolean journaled) {
+    }
+
+    /** The newest read of a shard: whether it found nothing newer, and when it was sent. */
+    private record Tip(boolean atTip, Instant sentAt) {
+    }
 
     private volatile String streamArn;
     private volatile boolean live;
+    private volatile boolean listed;
     private final Set<String> reading = ConcurrentHashMap.newKeySet();
-    private final Set<String> caughtUp = ConcurrentHashMap.newKeySet();
+    private final Set<String> open = ConcurrentHashMap.newKeySet();
+    private final Map<String, Tip> tips = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Long, Waiting> waiting = new ConcurrentSkipListMap<>();
+    private final AtomicLong tickets = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong journaled = new AtomicLong();
@@ -22,8 +51,17 @@ public final class StreamProgress {
         this.streamArn = arn;
     }
 
+    /** The journal is replayed: what was journaled is queryable now. */
     void live() {
+        waiting.values().removeIf(Waiting::journaled);
         this.live = true;
+    }
+
+    /** The shards a listing found that are not finished: each must be read to its tip before the stream is synced. */
+    void open(Collection<String> shards) {
+        open.retainAll(shards);
+        open.addAll(shards);
+        listed = true;
     }
 
     void reading(String shard) {
@@ -32,20 +70,42 @@ public final class StreamProgress {
 
     void closed(String shard) {
         reading.remove(shard);
-        caughtUp.remove(shard);
+        open.remove(shard);
+        tips.remove(shard);
         closed.incrementAndGet();
     }
 
     void stopped(String shard) {
         reading.remove(shard);
-        caughtUp.remove(shard);
+        tips.remove(shard);
     }
 
-    void caughtUp(String shard, boolean atTip) {
-        if (atTip) {
-            caughtUp.add(shard);
+    /**
+     * One GetRecords answer, told before its records go to the committer.
+     *
+     * @param sentAt when the call was sent
+     * @return the ticket to hand back to {@link #committed(long, boolean)}; 0 when nothing waits
+     */
+    long read(String shard, int records, boolean shardClosed, Instant sentAt) {
+        // The tip goes first, so a status read between the two steps sees the shard behind, not synced.
+        tips.put(shard, new Tip(records == 0 && !shardClosed, sentAt));
+        if (records == 0) {
+            return 0;
+        }
+        long ticket = tickets.incrementAndGet();
+        waiting.put(ticket, new Waiting(records, System.nanoTime(), false));
+        return ticket;
+    }
+
+    /** A page is committed: applied (queryable) or journaled (queryable once the load ends and the journal is replayed). */
+    void committed(long ticket, boolean journaledOnly) {
+        if (ticket == 0) {
+            return;
+        }
+        if (journaledOnly) {
+            waiting.computeIfPresent(ticket, (t, w) -> new Waiting(w.records(), w.readAtNanos(), true));
         } else {
-            caughtUp.remove(shard);
+            waiting.remove(ticket);
         }
     }
 
@@ -61,26 +121,56 @@ public final class StreamProgress {
         }
     }
 
-    /** Whether every shard being read has reached its newest record, and the journal is replayed. */
+    /** Whether everything read is queryable and every open shard's newest read found nothing newer. */
     public boolean synced() {
-        return live && caughtUp.containsAll(reading);
+        return syncedAsOf() != null;
+    }
+
+    /**
+     * When synced, the moment as of which every change the stream had published is queryable (the
+     * oldest of the open shards' newest reads); null when not synced.
+     */
+    public Instant syncedAsOf() {
+        if (!live || !listed || open.isEmpty()) {
+            return null;
+        }
+        // Tips before the waiting records: a reader marks its shard behind before it registers what it read.
+        Instant oldest = null;
+        for (String shard : open) {
+            Tip tip = tips.get(shard);
+            if (tip == null || !tip.atTip()) {
+                return null;
+            }
+            oldest = oldest == null || tip.sentAt().isBefore(oldest) ? tip.sentAt() : oldest;
+        }
+        return waiting.isEmpty() ? oldest : null;
     }
 
     public long recordsApplied() {
         return applied.get();
     }
 
-    /** Now minus the newest applied change's time; zero when caught up. */
+    /** Records read and not yet queryable. */
+    public long recordsWaiting() {
+        return waiting.values().stream().mapToLong(Waiting::records).sum();
+    }
+
+    /**
+     * The age of the oldest record read and not yet queryable, in milliseconds (at least 1 while
+     * any waits); zero when none waits once the load has ended; null during the load when none waits.
+     */
     public Long lagMillis() {
-        if (synced()) {
-            return 0L;
+        Map.Entry<Long, Waiting> oldest = waiting.firstEntry();
+        if (oldest == null) {
+            return live ? 0L : null;
         }
-        Instant last = lastEventTime;
-        return last == null ? null : Math.max(0, Instant.now().toEpochMilli() - last.toEpochMilli());
+        return Math.max(1, (System.nanoTime() - oldest.getValue().readAtNanos()) / 1_000_000);
     }
 
     public WorkerStatus.Stream snapshot() {
-        return new WorkerStatus.Stream(streamArn, synced(), reading.size(), (int) closed.get(), applied.get(),
-                journaled.get(), lastEventTime, lagMillis());
+        Instant asOf = syncedAsOf();
+        Long lag = asOf != null ? Long.valueOf(0) : lagMillis();
+        return new WorkerStatus.Stream(streamArn, asOf != null, reading.size(), (int) closed.get(), applied.get(),
+                journaled.get(), lastEventTime, lag, asOf, recordsWaiting());
     }
 }

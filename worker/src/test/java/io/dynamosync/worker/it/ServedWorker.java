@@ -66,12 +66,19 @@ public final class ServedWorker implements AutoCloseable {
      * the stream.
      */
     public static ServedWorker start(LocalAws aws, Path data, int items, Map<String, Object> http, ApiKey apiKey) throws Exception {
+        return start(aws, data, items, http, apiKey, Map.of());
+    }
+
+    /** As {@link #start(LocalAws, Path, int, Map, ApiKey)}, with more settings (e.g. {@code duckdb}). */
+    public static ServedWorker start(LocalAws aws, Path data, int items, Map<String, Object> http, ApiKey apiKey,
+                                     Map<String, Object> more) throws Exception {
         System.setProperty("aws.accessKeyId", "local");
         System.setProperty("aws.secretAccessKey", "local-secret");
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, items);
         Map<String, Object> raw = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
         raw.put("http", http);
+        raw.putAll(more);
         Settings settings = InitialLoadIT.settings(raw);
         AwsClients clients = new AwsClients(settings);
         Worker worker = new Worker(settings, clients).open();
@@ -98,6 +105,16 @@ public final class ServedWorker implements AutoCloseable {
 
     public WorkerStatus status() {
         return worker.status();
+    }
+
+    /** The worker's store, e.g. to hold its writer's lock. */
+    public io.dynamosync.worker.store.Store store() {
+        return worker.store();
+    }
+
+    /** The worker's AWS clients. */
+    public AwsClients clients() {
+        return clients;
     }
 
     /** Sends a query request body as is. */

@@ -2,6 +2,7 @@ package io.dynamosync.worker.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,16 @@ class SqlTextTest {
         assertThat(new SqlText("SELECT 1; -- trailing\n").secondStatement()).isEqualTo(-1);
         assertThat(new SqlText("SELECT 1;\nDROP TABLE t").secondStatement()).isEqualTo(8);
         assertThat(SqlText.lineAndColumn("SELECT 1;\nDROP", 11)).containsExactly(2, 2);
+    }
+
+    @Test
+    void starExceptBecomesExcludeOnlyInCodeAndOnlyAfterAStar() {
+        assertThat(new SqlText("SELECT * EXCEPT (a, b) FROM t").exceptAsExclude()).isEqualTo("SELECT * EXCLUDE (a, b) FROM t");
+        assertThat(new SqlText("select t.*except(a), u.* /* c */ Except\n (b) from t, u").exceptAsExclude())
+                .isEqualTo("select t.*EXCLUDE(a), u.* /* c */ EXCLUDE\n (b) from t, u");
+        for (String untouched : List.of("SELECT * FROM a EXCEPT (SELECT * FROM b)", "SELECT '* EXCEPT (a)', \"* EXCEPT (b)\"",
+                "SELECT * EXCEPTIONAL (a)", "SELECT count(*) EXCEPT_x FROM t", "-- * EXCEPT (a)\nSELECT 1")) {
+            assertThat(new SqlText(untouched).exceptAsExclude()).isEqualTo(untouched);
+        }
     }
 }
