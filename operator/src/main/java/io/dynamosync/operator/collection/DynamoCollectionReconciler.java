@@ -368,7 +368,11 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         String workerName = CollectionWorker.workerName(run.name());
         ConfigMap current = client.configMaps().inNamespace(run.namespace()).withName(workerName).get();
         WorkerSettings previous = CollectionWorker.readSettings(current).orElse(null);
-        CollectionWorker worker = CollectionWorker.of(run.collection, run.integration, settings, previous);
+        // Read now, not from a cache: the pod template's hash covers their values, so rotated keys roll the pod.
+        List<Secret> secrets = CollectionWorker.secretNames(run.collection, run.integration).stream()
+                .map(secret -> client.secrets().inNamespace(run.namespace()).withName(secret).get())
+                .filter(Objects::nonNull).toList();
+        CollectionWorker worker = CollectionWorker.of(run.collection, run.integration, settings, previous, secrets);
 
         StatefulSet statefulSet = worker.statefulSet();
         StatefulSet existing = client.apps().statefulSets().inNamespace(run.namespace()).withName(workerName).get();
@@ -380,7 +384,16 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             statefulSet.getMetadata().setAnnotations(Map.of(SUSPENDED_AT_ANNOTATION, since));
         }
         boolean configChanged = apply(client, worker.configMap(), current);
+        String runningHash = existing == null || existing.getSpec().getTemplate().getMetadata() == null
+                || existing.getSpec().getTemplate().getMetadata().getAnnotations() == null ? null
+                : existing.getSpec().getTemplate().getMetadata().getAnnotations()
+                        .get(CollectionWorker.SETTINGS_HASH_ANNOTATION);
         apply(client, statefulSet, existing);
+        if (runningHash != null && !configChanged && !runningHash.equals(worker.settingsHash())) {
+            events.record(run.collection, EventRecorder.NORMAL, "SecretsChanged", "A Secret the worker reads ("
+                    + String.join(", ", CollectionWorker.secretNames(run.collection, run.integration))
+                    + ") changed; the worker restarts with the new values.");
+        }
         apply(client, worker.service(),
                 client.services().inNamespace(run.namespace()).withName(workerName).get());
 

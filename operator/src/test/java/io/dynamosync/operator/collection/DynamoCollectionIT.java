@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dynamosync.api.v1alpha1.AccessCheck;
+import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
 import io.dynamosync.api.v1alpha1.Condition;
 import io.dynamosync.api.v1alpha1.Conditions;
 import io.dynamosync.api.v1alpha1.DeletionPolicy;
@@ -28,10 +29,12 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -257,6 +260,32 @@ class DynamoCollectionIT {
         await().untilAsserted(() -> assertThat(harness.events(ns, "orders")).extracting(Event::getReason)
                 .contains("SettingsChanged", "Rebuilding"));
         awaitStatus(ns, "orders", s -> s.getObservedGeneration() == 3L);
+    }
+
+    @Test
+    void rotatedAccessKeysRollTheWorker() {
+        String ns = readyIntegration("rotate", null);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table(null))).create();
+        String before = await().until(() -> podHash(ns), h -> h != null);
+        String identityBefore = harness.integration(ns, "prod").getStatus().getIdentity().getArn();
+
+        StsService.Identity rotated = aws.sts().addUser("000000000000", "rotated-" + ns);
+        Secret secret = client.secrets().inNamespace(ns).withName("aws-keys").get();
+        secret.setStringData(Map.of(AccessKeySecretRef.DEFAULT_ACCESS_KEY_ID_KEY, rotated.accessKeyId(),
+                AccessKeySecretRef.DEFAULT_SECRET_ACCESS_KEY_KEY, rotated.secretAccessKey()));
+        client.resource(secret).update();
+
+        // The pod template changes, so the StatefulSet controller restarts the worker with the Secret's new values.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !before.equals(podHash(ns)));
+        await().untilAsserted(() -> assertThat(harness.events(ns, "orders")).extracting(Event::getReason)
+                .contains("SecretsChanged"));
+        await().until(() -> harness.integration(ns, "prod").getStatus().getIdentity(),
+                id -> id != null && !identityBefore.equals(id.getArn()));
+        StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get();
+        assertThat(Serialization.asJson(sts)).doesNotContain(rotated.secretAccessKey(), rotated.accessKeyId());
+        String after = podHash(ns);
+        // Nothing else changed: later reconciles keep the pod.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> after.equals(podHash(ns)));
     }
 
     @Test
