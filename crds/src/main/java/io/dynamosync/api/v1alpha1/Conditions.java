@@ -200,6 +200,18 @@ public final class Conditions {
     /** StreamShared: another collection, named in the message, follows the same table's stream. */
     public static final String ANOTHER_READER = "AnotherReader";
 
+    /**
+     * Reconciling, while the collection is being deleted with deletionPolicy Delete: deleting its export files
+     * from S3 was denied or failed; it is retried a bounded number of times with back-off.
+     */
+    public static final String CLEANUP_FAILED = "CleanupFailed";
+
+    /**
+     * Ready, just before a deleted collection goes: its export files could not be deleted, so they were left in
+     * the bucket and prefix the message names, for the user to delete.
+     */
+    public static final String EXPORT_FILES_KEPT = "ExportFilesKept";
+
     private Reason() {
     }
   }

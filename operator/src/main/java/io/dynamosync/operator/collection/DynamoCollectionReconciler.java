@@ -85,11 +85,11 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private final AwsConnector connector;
     private final AccessProbe accessProbe;
     private final StreamEnabler streamEnabler;
-    private final ExportFiles exportFiles;
     private final WorkerStatusSource workers;
     private final EventRecorder events;
     private final CollectionPhases phases;
     private final Clock clock;
+    private final CollectionCleanup cleanup;
     /** The last access verification of each collection, so that AWS is not probed on every status poll. */
     private final Map<ResourceID, Verified> verified = new ConcurrentHashMap<>();
 
@@ -144,11 +144,11 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         this.connector = connector;
         this.accessProbe = accessProbe;
         this.streamEnabler = streamEnabler;
-        this.exportFiles = exportFiles;
         this.workers = workers;
         this.events = events;
         this.phases = phases;
         this.clock = clock;
+        this.cleanup = new CollectionCleanup(settings.statusPollPeriod(), connector, exportFiles, events, clock);
     }
 
     @Override
@@ -470,46 +470,15 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     @Override
     public DeleteControl cleanup(DynamoCollection collection, Context<DynamoCollection> context) {
-        String namespace = collection.getMetadata().getNamespace();
-        String name = collection.getMetadata().getName();
-        verified.remove(ResourceID.fromResource(collection));
-        if (collection.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE) {
-            KubernetesClient client = context.getClient();
-            // The StatefulSet goes first, so that its pod releases the claim and the claim can go.
-            client.apps().statefulSets().inNamespace(namespace).withName(CollectionWorker.workerName(name)).delete();
-            client.persistentVolumeClaims().inNamespace(namespace).withName(CollectionWorker.volumeClaimName(name))
-                    .delete();
-            events.record(collection, EventRecorder.NORMAL, "VolumeDeleted", "Deleted volume claim "
-                    + CollectionWorker.volumeClaimName(name) + " (deletionPolicy Delete).");
-            DynamoIntegration integration = context.getSecondaryResource(DynamoIntegration.class).orElse(null);
-            if (integration != null && integration.getSpec().getS3() != null) {
-                S3Bucket bucket = integration.getSpec().getS3();
-                String prefix = CollectionWorker.exportPrefix(bucket.getPrefix(), namespace, name);
-                try {
-                    AwsAccount account = connector.connect(integration, readSecret(context, integration),
-                            externalId(integration));
-                    int deleted = exportFiles.deleteAll(account, bucket.getBucket(), prefix);
-                    events.record(collection, EventRecorder.NORMAL, "ExportFilesDeleted", "Deleted " + deleted
-                            + " export file(s) under s3://" + bucket.getBucket() + "/" + prefix + ".");
-                } catch (CredentialsProblem e) {
-                    // Waiting would hold the collection forever if the integration stays broken; say what is left.
-                    events.record(collection, EventRecorder.WARNING, "ExportFilesKept", "Export files under s3://"
-                            + bucket.getBucket() + "/" + prefix + " were not deleted: " + e.getMessage());
-                } catch (AwsUnavailable e) {
-                    events.record(collection, EventRecorder.WARNING, Reason.AWS_UNREACHABLE, e.getMessage()
-                            + " Retrying before the collection is deleted.");
-                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.statusPollPeriod());
-                }
-            } else if (integration == null) {
-                events.record(collection, EventRecorder.WARNING, "ExportFilesKept", "DynamoIntegration "
-                        + collection.getSpec().getIntegrationRef().getName() + " is gone, so export files of this "
-                        + "collection, if any, were not deleted from S3.");
-            }
+        ResourceID id = ResourceID.fromResource(collection);
+        verified.remove(id);
+        DeleteControl control = cleanup.cleanup(collection, context);
+        if (control.isRemoveFinalizer()) {
+            phases.record(collection.getMetadata().getNamespace(), collection.getMetadata().getName(), null);
+            LOG.info("collection {}/{} deleted (deletionPolicy {})", collection.getMetadata().getNamespace(),
+                    collection.getMetadata().getName(), collection.getSpec().getDeletionPolicy());
         }
-        phases.record(namespace, name, null);
-        LOG.info("collection {}/{} deleted (deletionPolicy {})", namespace, name,
-                collection.getSpec().getDeletionPolicy());
-        return DeleteControl.defaultDelete();
+        return control;
     }
 
     // ---- small parts -------------------------------------------------------------------------------------------
@@ -546,7 +515,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         return readSecret(run.context, run.integration);
     }
 
-    private static Secret readSecret(Context<DynamoCollection> context, DynamoIntegration integration) {
+    static Secret readSecret(Context<DynamoCollection> context, DynamoIntegration integration) {
         if (integration.getSpec().getAccessKeySecretRef() == null) {
             return null;
         }
@@ -554,7 +523,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                 .withName(integration.getSpec().getAccessKeySecretRef().getName()).get();
     }
 
-    private static String externalId(DynamoIntegration integration) {
+    static String externalId(DynamoIntegration integration) {
         if (integration.getSpec().getExternalId() != null) {
             return integration.getSpec().getExternalId();
         }

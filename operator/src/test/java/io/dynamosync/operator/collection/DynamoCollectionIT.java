@@ -4,6 +4,7 @@ import static io.dynamosync.operator.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.dynamosync.api.v1alpha1.AccessCheck;
 import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
 import io.dynamosync.api.v1alpha1.Condition;
@@ -35,10 +36,13 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -316,6 +320,57 @@ class DynamoCollectionIT {
         assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-kept-worker-0").get()).isNotNull();
         assertThat(keys(bucket, "exports/" + ns + "/orders/")).isEmpty();
         assertThat(keys(bucket, "exports/" + ns + "/kept/")).isNotEmpty();
+    }
+
+    @Test
+    void deniedExportCleanupIsRetriedThenTheCollectionGoesAndSaysWhatWasLeft() throws Exception {
+        // S3 as it answers an identity without s3:ListBucket or s3:DeleteObject on the bucket.
+        HttpServer deniedS3 = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        AtomicInteger s3Calls = new AtomicInteger();
+        deniedS3.createContext("/", exchange -> {
+            s3Calls.incrementAndGet();
+            byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                    + "<Message>Access Denied</Message><RequestId>1</RequestId></Error>").getBytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/xml");
+            exchange.sendResponseHeaders(403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        deniedS3.start();
+        try {
+            String ns = OperatorHarness.namespace("denied");
+            createIntegration(ns, "locked-bucket");
+            DynamoIntegration integration = harness.integration(ns, "prod");
+            integration.getSpec().getEndpoints().setS3("http://127.0.0.1:" + deniedS3.getAddress().getPort());
+            client.resource(integration).update();
+            await().atMost(Duration.ofSeconds(30)).until(() -> harness.integration(ns, "prod").getStatus(),
+                    s -> isTrue(s, Conditions.Type.READY));
+            DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(null));
+            orders.getSpec().setDeletionPolicy(DeletionPolicy.DELETE);
+            client.resource(orders).create();
+            await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
+
+            client.resources(DynamoCollection.class).inNamespace(ns).withName("orders").delete();
+
+            // Retried while the finalizer holds the collection, saying so in its status.
+            DynamoCollectionStatus retrying = awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.RECONCILING)
+                    .map(c -> Conditions.Reason.CLEANUP_FAILED.equals(c.getReason())).orElse(false));
+            assertThat(condition(retrying, Conditions.Type.RECONCILING).get().getMessage())
+                    .contains("s3://locked-bucket/exports/" + ns + "/orders/", "Access Denied", "attempt");
+            // Then it goes, bounded, and the Warning names what was left behind.
+            await().atMost(Duration.ofSeconds(60)).until(() -> harness.collection(ns, "orders") == null);
+            assertThat(harness.events(ns, "orders")).filteredOn(e -> e.getReason().equals("CleanupFailed"))
+                    .hasSize(CollectionCleanup.MAX_ATTEMPTS - 1);
+            assertThat(harness.events(ns, "orders")).filteredOn(e -> e.getReason().equals("ExportFilesKept"))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.getType()).isEqualTo("Warning");
+                        assertThat(e.getMessage()).contains("s3://locked-bucket/exports/" + ns + "/orders/",
+                                "aws s3 rm --recursive");
+                    });
+            assertThat(s3Calls.get()).isEqualTo(CollectionCleanup.MAX_ATTEMPTS);
+        } finally {
+            deniedS3.stop(0);
+        }
     }
 
     @Test
