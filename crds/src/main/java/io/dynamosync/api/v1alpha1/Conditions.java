@@ -149,11 +149,20 @@ public final class Conditions {
     /** StreamEnabled: the table's stream was already on with a view type that carries the new item. */
     public static final String STREAM_FOUND = "StreamFound";
 
-    /** StreamEnabled, Ready, Stalled: the stream is off and the operator may not call UpdateTable to turn it on. */
+    /**
+     * StreamEnabled, Ready, Stalled: the stream is off, and spec.enableStream is false or UpdateTable was denied;
+     * the message gives the command that turns it on.
+     */
     public static final String STREAM_OFF = "StreamOff";
 
     /** StreamEnabled, Ready, Stalled: the stream is on with KEYS_ONLY or OLD_IMAGE, which lack the new item. */
     public static final String STREAM_VIEW_TYPE_UNSUITABLE = "StreamViewTypeUnsuitable";
+
+    /**
+     * Ready, Stalled: the initial load exports the table, point-in-time recovery is off, and
+     * spec.enablePointInTimeRecovery is false; the message gives the command that turns it on.
+     */
+    public static final String POINT_IN_TIME_RECOVERY_OFF = "PointInTimeRecoveryOff";
 
     /** Ready, Reconciling: the operator is creating or updating the worker's StatefulSet, Service and ConfigMap. */
     public static final String PROVISIONING = "Provisioning";

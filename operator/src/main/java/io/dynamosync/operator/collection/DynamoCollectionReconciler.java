@@ -15,6 +15,7 @@ import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.OperatorSettings;
 import io.dynamosync.operator.aws.AccessProbe;
+import io.dynamosync.operator.aws.AccessProbe.ExportAccess;
 import io.dynamosync.operator.aws.AccessProbe.ExportTarget;
 import io.dynamosync.operator.aws.AccessProbe.TableAccess;
 import io.dynamosync.operator.aws.AwsAccount;
@@ -95,11 +96,12 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     /** What one access verification found, and for which spec and integration. */
     private record Verified(long generation, String integrationState, Instant at, boolean tableFound,
-            List<AccessCheck> checks, String streamArn, String viewType, boolean streamTurnedOn, boolean exports) {
+            List<AccessCheck> checks, String streamArn, String viewType, boolean streamTurnedOn, boolean exports,
+            boolean recoveryMissing) {
 
         boolean healthy() {
             return tableFound && checks.stream().allMatch(AccessCheck::isGranted) && viewType != null
-                    && SUITABLE_VIEW_TYPES.contains(viewType);
+                    && SUITABLE_VIEW_TYPES.contains(viewType) && !recoveryMissing;
         }
     }
 
@@ -247,7 +249,9 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             String streamArn = probed.streamArn();
             String viewType = probed.streamViewType();
             boolean turnedOn = false;
-            if (probed.tableFound() && streamArn == null && probed.checks().get(0).isGranted()) {
+            // Only where the spec allows it: turning a stream on is a change to the user's table.
+            if (probed.tableFound() && streamArn == null && probed.checks().get(0).isGranted()
+                    && Boolean.TRUE.equals(run.collection.getSpec().getEnableStream())) {
                 StreamEnabler.StreamChange change = streamEnabler.enable(run.account, table);
                 String tableArn = probed.checks().get(0).getResource();
                 if (change.enabled()) {
@@ -264,14 +268,18 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             }
             boolean exports = exports(run, probed);
             S3Bucket bucket = run.integration.getSpec().getS3();
+            boolean recoveryMissing = false;
             if (probed.tableFound() && exports && bucket != null) {
                 boolean deletesFiles = Boolean.TRUE.equals(run.collection.getSpec().getCleanupExport())
                         || run.collection.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE;
-                checks.addAll(accessProbe.probeExport(run.account, table, new ExportTarget(bucket.getBucket(),
-                        CollectionWorker.exportPrefix(bucket.getPrefix(), run.namespace(), run.name()), deletesFiles)));
+                ExportAccess export = accessProbe.probeExport(run.account, table, new ExportTarget(bucket.getBucket(),
+                        CollectionWorker.exportPrefix(bucket.getPrefix(), run.namespace(), run.name()), deletesFiles));
+                checks.addAll(export.checks());
+                recoveryMissing = Boolean.FALSE.equals(export.pointInTimeRecovery())
+                        && !Boolean.TRUE.equals(run.collection.getSpec().getEnablePointInTimeRecovery());
             }
             run.access = new Verified(generation, integrationState, now, probed.tableFound(), List.copyOf(checks),
-                    streamArn, viewType, turnedOn, exports);
+                    streamArn, viewType, turnedOn, exports, recoveryMissing);
             verified.put(id, run.access);
             return true;
         } catch (AwsUnavailable e) {
@@ -320,8 +328,12 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                     "dynamodb:DescribeTable was denied, so whether the table's stream is on is unknown.");
         } else if (access.viewType() == null) {
             stallReason = Reason.STREAM_OFF;
-            stall = "The stream of table " + table + " is off and the operator may not turn it on. Grant "
-                    + "dynamodb:UpdateTable, or run: " + StreamEnabler.command(region, table);
+            stall = Boolean.TRUE.equals(run.collection.getSpec().getEnableStream())
+                    ? "The stream of table " + table + " is off and AWS denied the operator turning it on. Grant "
+                            + "dynamodb:UpdateTable, or run: " + StreamEnabler.command(region, table)
+                    : "The stream of table " + table + " is off. Turn it on with: "
+                            + StreamEnabler.command(region, table) + " (or set spec.enableStream: true to let the "
+                            + "operator do it, which needs dynamodb:UpdateTable on the table).";
             run.draft.setFalse(Type.STREAM_ENABLED, Reason.STREAM_OFF, stall);
         } else if (!SUITABLE_VIEW_TYPES.contains(access.viewType())) {
             stallReason = Reason.STREAM_VIEW_TYPE_UNSUITABLE;
@@ -343,9 +355,17 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             stall = "AWS denied " + String.join(", ", denied) + "; status.access says what to grant, and the "
                     + "integration's status.permissionsPolicy has the whole policy.";
         }
+        if (stall == null && access.recoveryMissing()) {
+            stallReason = Reason.POINT_IN_TIME_RECOVERY_OFF;
+            stall = "The initial load exports table " + table + " (loadMethod " + loadMethodName(run) + "), which needs "
+                    + "point-in-time recovery, and it is off. Turn it on with: aws dynamodb update-continuous-backups "
+                    + "--region " + region + " --table-name " + table + " --point-in-time-recovery-specification "
+                    + "PointInTimeRecoveryEnabled=true (AWS bills it), set spec.enablePointInTimeRecovery: true to let "
+                    + "the worker do it, or set loadMethod: Scan.";
+        }
         if (stall == null && access.exports() && run.integration.getSpec().getS3() == null) {
             stallReason = Reason.EXPORT_BUCKET_MISSING;
-            stall = "The initial load exports the table (loadMethod " + loadMethod(run) + "), but DynamoIntegration "
+            stall = "The initial load exports the table (loadMethod " + loadMethodName(run) + "), but DynamoIntegration "
                     + run.integration.getMetadata().getName() + " has no spec.s3.bucket to export into; set one, or "
                     + "set loadMethod: Scan.";
         }
@@ -505,6 +525,12 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         LoadMethod method = loadMethod(run);
         return method == LoadMethod.EXPORT || method == LoadMethod.AUTO && probed.sizeBytes() != null
                 && probed.sizeBytes() >= settings.exportThresholdBytes();
+    }
+
+    /** The load method as the spec spells it. */
+    private static String loadMethodName(Run run) {
+        String name = loadMethod(run).name();
+        return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
     }
 
     private static LoadMethod loadMethod(Run run) {

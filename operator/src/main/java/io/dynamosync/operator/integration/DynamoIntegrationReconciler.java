@@ -3,6 +3,7 @@ package io.dynamosync.operator.integration;
 import io.dynamosync.api.v1alpha1.CallerIdentity;
 import io.dynamosync.api.v1alpha1.Conditions.Reason;
 import io.dynamosync.api.v1alpha1.Conditions.Type;
+import io.dynamosync.api.v1alpha1.DeletionPolicy;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationStatus;
@@ -16,6 +17,7 @@ import io.dynamosync.operator.aws.TableRef;
 import io.dynamosync.operator.iam.IamPolicies;
 import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.status.StatusDraft;
+import io.dynamosync.operator.worker.CollectionWorker;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -202,7 +204,14 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                                 && c.getMetadata().getDeletionTimestamp() == null)
                 .map(c -> new IamPolicies.TableUse(
                         TableRef.of(c.getSpec().getTable(), integration.getSpec().getRegion(), account),
-                        c.getSpec().getLoadMethod() != LoadMethod.SCAN))
+                        c.getSpec().getLoadMethod() != LoadMethod.SCAN,
+                        Boolean.TRUE.equals(c.getSpec().getEnableStream()),
+                        Boolean.TRUE.equals(c.getSpec().getEnablePointInTimeRecovery()),
+                        Boolean.TRUE.equals(c.getSpec().getCleanupExport())
+                                || c.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE,
+                        integration.getSpec().getS3() == null ? null : CollectionWorker.exportPrefix(
+                                integration.getSpec().getS3().getPrefix(), c.getMetadata().getNamespace(),
+                                c.getMetadata().getName())))
                 .distinct()
                 .toList();
     }

@@ -246,7 +246,8 @@ public final class CollectionWorker {
                 spec.getReadCapacity() == null ? null : spec.getReadCapacity().getPercent(),
                 spec.getScanSegments(),
                 operator.exportThresholdBytes(),
-                true,
+                // Point-in-time recovery is billed; the worker turns it on only where the spec says it may.
+                Boolean.TRUE.equals(spec.getEnablePointInTimeRecovery()),
                 spec.getCleanupExport());
         WorkerSettings.Stream stream = new WorkerSettings.Stream(operator.streamRetention().toMillis() / 3_600_000.0);
         WorkerSettings next = new WorkerSettings(name(), spec.getTable(), account.getRegion(), endpoints, credentials,

@@ -81,6 +81,7 @@ class DynamoCollectionIT {
         String ns = readyIntegration("stream", null);
         String table = table(null);
         DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table);
+        orders.getSpec().setEnableStream(true);
         Storage storage = new Storage();
         storage.setSize("20Gi");
         orders.getSpec().setStorage(storage);
@@ -124,7 +125,9 @@ class DynamoCollectionIT {
         String ns = readyIntegration("noupdate", null);
         String table = table(null);
         aws.faults().on("UpdateTable").forTable(table).error(AwsError.ACCESS_DENIED).always();
-        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table);
+        orders.getSpec().setEnableStream(true);
+        client.resource(orders).create();
 
         DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isFalse(s, Conditions.Type.STREAM_ENABLED));
 
@@ -142,6 +145,58 @@ class DynamoCollectionIT {
         assertThat(status.getPhase()).isEqualTo(Phase.ERROR);
         assertThat(client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get()).isNull();
         assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()).isNull();
+    }
+
+    @Test
+    void streamThatIsOffIsLeftToTheUserUnlessTheSpecAllowsTurningItOn() {
+        String ns = readyIntegration("streamoff", null);
+        String table = table(null);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+
+        DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isFalse(s, Conditions.Type.STREAM_ENABLED));
+
+        Condition stream = condition(status, Conditions.Type.STREAM_ENABLED).get();
+        assertThat(stream.getReason()).isEqualTo(Conditions.Reason.STREAM_OFF);
+        assertThat(stream.getMessage()).contains("aws dynamodb update-table --region us-east-1 --table-name " + table
+                + " --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES", "spec.enableStream");
+        assertThat(isTrue(status, Conditions.Type.STALLED)).isTrue();
+        assertThat(status.getAccess()).extracting(AccessCheck::getAction).doesNotContain("dynamodb:UpdateTable");
+        assertThat(aws.faults().calls("UpdateTable", table)).isZero();
+        assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()).isNull();
+
+        DynamoCollection allowed = harness.collection(ns, "orders");
+        allowed.getSpec().setEnableStream(true);
+        client.resource(allowed).update();
+        awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.STREAM_ENABLED));
+        assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()
+                .streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+    }
+
+    @Test
+    void exportWithPointInTimeRecoveryOffStallsWithTheCommandUnlessTheSpecAllowsTurningItOn() {
+        String bucket = bucket();
+        String ns = readyIntegration("pitr", bucket);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
+        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table);
+        orders.getSpec().setLoadMethod(io.dynamosync.api.v1alpha1.LoadMethod.EXPORT);
+        client.resource(orders).create();
+
+        DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.STALLED));
+
+        Condition ready = condition(status, Conditions.Type.READY).get();
+        assertThat(ready.getReason()).isEqualTo(Conditions.Reason.POINT_IN_TIME_RECOVERY_OFF);
+        assertThat(ready.getMessage()).contains("(loadMethod Export)", "aws dynamodb update-continuous-backups --region us-east-1 "
+                + "--table-name " + table + " --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true",
+                "spec.enablePointInTimeRecovery");
+        assertThat(aws.faults().calls("UpdateContinuousBackups", table)).isZero();
+        assertThat(client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get()).isNull();
+
+        DynamoCollection allowed = harness.collection(ns, "orders");
+        allowed.getSpec().setEnablePointInTimeRecovery(true);
+        client.resource(allowed).update();
+        await().atMost(Duration.ofSeconds(30)).until(() -> settings(ns, "orders"), s -> s != null);
+        assertThat(settings(ns, "orders").load().enablePointInTimeRecovery()).isTrue();
+        awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.STALLED).isEmpty());
     }
 
     @Test
@@ -192,7 +247,7 @@ class DynamoCollectionIT {
     @Test
     void workerStatusIsReflectedInTheCollection() {
         String ns = readyIntegration("worker", null);
-        String table = table(null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
         client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
         awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.READY)
                 .map(c -> Conditions.Reason.WORKER_UNAVAILABLE.equals(c.getReason())).orElse(false));
@@ -242,7 +297,7 @@ class DynamoCollectionIT {
     @Test
     void changedReadCapacityUpdatesSettingsAndChangedTransformationRebuilds() {
         String ns = readyIntegration("change", null);
-        client.resource(Fixtures.collection(ns, "orders", "prod", table(null))).create();
+        client.resource(Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES))).create();
         WorkerSettings first = await().until(() -> settings(ns, "orders"), s -> s != null);
         String firstHash = await().until(() -> podHash(ns), h -> h != null);
 
@@ -269,7 +324,7 @@ class DynamoCollectionIT {
     @Test
     void rotatedAccessKeysRollTheWorker() {
         String ns = readyIntegration("rotate", null);
-        client.resource(Fixtures.collection(ns, "orders", "prod", table(null))).create();
+        client.resource(Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES))).create();
         String before = await().until(() -> podHash(ns), h -> h != null);
         String identityBefore = harness.integration(ns, "prod").getStatus().getIdentity().getArn();
 
@@ -296,10 +351,10 @@ class DynamoCollectionIT {
     void deleteRemovesTheVolumeAndTheExportFiles() {
         String bucket = bucket();
         String ns = readyIntegration("delete", bucket);
-        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(null));
+        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES));
         orders.getSpec().setDeletionPolicy(DeletionPolicy.DELETE);
         client.resource(orders).create();
-        DynamoCollection kept = Fixtures.collection(ns, "kept", "prod", table(null));
+        DynamoCollection kept = Fixtures.collection(ns, "kept", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES));
         client.resource(kept).create();
         await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("kept-worker").get() != null
                 && client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
@@ -345,7 +400,7 @@ class DynamoCollectionIT {
             client.resource(integration).update();
             await().atMost(Duration.ofSeconds(30)).until(() -> harness.integration(ns, "prod").getStatus(),
                     s -> isTrue(s, Conditions.Type.READY));
-            DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(null));
+            DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES));
             orders.getSpec().setDeletionPolicy(DeletionPolicy.DELETE);
             client.resource(orders).create();
             await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
@@ -376,7 +431,7 @@ class DynamoCollectionIT {
     @Test
     void missingIntegrationIsSaidAndTheCollectionProceedsOnceItExists() {
         String ns = OperatorHarness.namespace("late");
-        String table = table(null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
         client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
 
         DynamoCollectionStatus waiting = awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.READY)
@@ -411,7 +466,7 @@ class DynamoCollectionIT {
     @Test
     void suspendScalesTheWorkerToZeroAndResumeBringsItBack() {
         String ns = readyIntegration("suspend", null);
-        client.resource(Fixtures.collection(ns, "orders", "prod", table(null))).create();
+        client.resource(Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES))).create();
         await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
 
         DynamoCollection suspended = harness.collection(ns, "orders");

@@ -54,7 +54,8 @@ class ManyCollectionsIT {
                         .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
                         .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
                                 .attributeType(ScalarAttributeType.S).build())
-                        .billingMode(BillingMode.PAY_PER_REQUEST));
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
                 String name = "c" + i;
                 names.add(name);
                 harness.workerReports(ns, name, new WorkerStatus("Streaming", name, table,
