@@ -1,5 +1,6 @@
 package io.dynamosync.operator;
 
+import io.dynamosync.api.worker.WorkerSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -35,8 +36,8 @@ public record OperatorSettings(
 
     /** The worker address inside the cluster: the collection's Service. */
     public static final String DEFAULT_WORKER_ADDRESS = "http://{name}-worker.{namespace}.svc:8080";
-    /** The table size from which Auto exports, as DESIGN.md states: 5 GB. */
-    public static final long DEFAULT_EXPORT_THRESHOLD_BYTES = 5_000_000_000L;
+    /** The table size from which Auto exports: the worker contract's default, 5 GB. */
+    public static final long DEFAULT_EXPORT_THRESHOLD_BYTES = WorkerSettings.Load.DEFAULT_EXPORT_THRESHOLD_BYTES;
 
     /** The settings a cluster deployment gets when the environment sets nothing. */
     public static OperatorSettings defaults() {

@@ -2,6 +2,7 @@ package io.dynamosync.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.dynamosync.api.worker.WorkerSettings;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -32,17 +33,19 @@ public class DynamoCollectionSpec {
 
   @Default("Auto")
   @JsonPropertyDescription(
-      "How the initial load reads the table. Auto: Scan below the operator's size threshold (5 GB by default), "
+      "How the initial load reads the table. Auto: Scan below the operator's size threshold ("
+          + WorkerSettings.Load.DEFAULT_EXPORT_THRESHOLD_BYTES + " bytes, 5 GB, by default), "
           + "Export above it. Export: export the table to the integration's S3 bucket and ingest the files; "
           + "consumes no read capacity but needs point-in-time recovery on the table (see "
           + "enablePointInTimeRecovery). Scan: read the table in parallel segments under readCapacity.")
   private LoadMethod loadMethod = LoadMethod.AUTO;
 
   @JsonPropertyDescription(
-      "Cap on the read capacity the scan consumes; applies to scans only. When omitted, the operator caps a "
-          + "provisioned table's scan at 50 percent of its provisioned read capacity (a schema default cannot "
-          + "do this, as it does not know the table's billing mode); an on-demand table's scan is capped only "
-          + "when units is set.")
+      "Cap on the read capacity the scan consumes; applies to scans only. When omitted, the worker caps a "
+          + "provisioned table's scan at " + WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED + " percent of "
+          + "its provisioned read capacity and an on-demand table's at "
+          + WorkerSettings.Load.DEFAULT_ON_DEMAND_UNITS + " read capacity units per second (a schema default "
+          + "cannot do this, as it does not know the table's billing mode).")
   private ReadCapacity readCapacity;
 
   @Min(1)

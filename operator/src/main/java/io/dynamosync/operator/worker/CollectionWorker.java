@@ -168,14 +168,9 @@ public final class CollectionWorker {
         return DATA_VOLUME + "-" + workerName(collectionName) + "-0";
     }
 
-    /**
-     * The folder, below the integration's prefix, that this collection's exports are written to; each collection
-     * gets its own so that deleting one collection's files never touches another's.
-     */
+    /** The collection's export folder in the integration's bucket, as the worker contract defines it. */
     public static String exportPrefix(String integrationPrefix, String namespace, String collectionName) {
-        String base = integrationPrefix == null || integrationPrefix.isEmpty() ? ""
-                : integrationPrefix.endsWith("/") ? integrationPrefix : integrationPrefix + "/";
-        return base + namespace + "/" + collectionName + "/";
+        return WorkerSettings.S3.folder(integrationPrefix, namespace, collectionName);
     }
 
     /** The worker's settings, as written to its ConfigMap. */
