@@ -14,6 +14,7 @@ import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.OperatorSettings;
+import io.dynamosync.operator.ReferencedSecrets;
 import io.dynamosync.operator.aws.AccessProbe;
 import io.dynamosync.operator.aws.AccessProbe.ExportAccess;
 import io.dynamosync.operator.aws.AccessProbe.ExportTarget;
@@ -156,7 +157,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     @Override
     public List<EventSource<?, DynamoCollection>> prepareEventSources(EventSourceContext<DynamoCollection> context) {
         var primaries = context.getPrimaryCache();
-        return List.of(new InformerEventSource<>(
+        InformerEventSource<DynamoIntegration, DynamoCollection> integrations = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(DynamoIntegration.class, DynamoCollection.class)
                         .withName("integrations")
                         // Collections wait for their integration to become Ready; other status changes (a new
@@ -165,13 +166,40 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                                 integrationState(before)))
                         .withSecondaryToPrimaryMapper(integration -> primaries.list(
                                         integration.getMetadata().getNamespace(),
-                                        c -> c.getSpec() != null && c.getSpec().getIntegrationRef() != null
-                                                && integration.getMetadata().getName()
-                                                        .equals(c.getSpec().getIntegrationRef().getName()))
+                                        c -> usesIntegration(c, integration.getMetadata().getName()))
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((DynamoCollection c) -> Set.of(new ResourceID(
                                 c.getSpec().getIntegrationRef().getName(), c.getMetadata().getNamespace())))
-                        .build(), context));
+                        .build(), context);
+        InformerEventSource<Secret, DynamoCollection> secrets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Secret.class, DynamoCollection.class)
+                        .withName("secrets")
+                        // Only Secrets the operator has read and labelled, not every Secret in the cluster. A new
+                        // value in one the worker reads rolls the worker now, not at the next poll.
+                        .withLabelSelector(ReferencedSecrets.LABEL)
+                        .withSecondaryToPrimaryMapper(secret -> {
+                            String namespace = secret.getMetadata().getNamespace();
+                            String name = secret.getMetadata().getName();
+                            Set<String> integrationsReading = integrations.list(namespace,
+                                            i -> i.getSpec().getAccessKeySecretRef() != null
+                                                    && name.equals(i.getSpec().getAccessKeySecretRef().getName()))
+                                    .map(i -> i.getMetadata().getName()).collect(Collectors.toSet());
+                            return primaries.list(namespace, c -> c.getSpec() != null && (integrationsReading.stream()
+                                            .anyMatch(i -> usesIntegration(c, i))
+                                            || c.getSpec().getQuery() != null
+                                                    && c.getSpec().getQuery().getApiKeySecretRef() != null
+                                                    && name.equals(c.getSpec().getQuery().getApiKeySecretRef()
+                                                            .getName())))
+                                    .map(ResourceID::fromResource).collect(Collectors.toSet());
+                        })
+                        .withPrimaryToSecondaryMapper((DynamoCollection c) -> Set.<ResourceID>of())
+                        .build(), context);
+        return List.of(integrations, secrets);
+    }
+
+    private static boolean usesIntegration(DynamoCollection c, String integration) {
+        return c.getSpec() != null && c.getSpec().getIntegrationRef() != null
+                && integration.equals(c.getSpec().getIntegrationRef().getName());
     }
 
     @Override
@@ -390,7 +418,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         WorkerSettings previous = CollectionWorker.readSettings(current).orElse(null);
         // Read now, not from a cache: the pod template's hash covers their values, so rotated keys roll the pod.
         List<Secret> secrets = CollectionWorker.secretNames(run.collection, run.integration).stream()
-                .map(secret -> client.secrets().inNamespace(run.namespace()).withName(secret).get())
+                .map(secret -> ReferencedSecrets.read(client, run.namespace(), secret))
                 .filter(Objects::nonNull).toList();
         CollectionWorker worker = CollectionWorker.of(run.collection, run.integration, settings, previous, secrets);
 
@@ -545,8 +573,8 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         if (integration.getSpec().getAccessKeySecretRef() == null) {
             return null;
         }
-        return context.getClient().secrets().inNamespace(integration.getMetadata().getNamespace())
-                .withName(integration.getSpec().getAccessKeySecretRef().getName()).get();
+        return ReferencedSecrets.read(context.getClient(), integration.getMetadata().getNamespace(),
+                integration.getSpec().getAccessKeySecretRef().getName());
     }
 
     static String externalId(DynamoIntegration integration) {

@@ -8,6 +8,7 @@ import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationStatus;
 import io.dynamosync.api.v1alpha1.LoadMethod;
+import io.dynamosync.operator.ReferencedSecrets;
 import io.dynamosync.operator.aws.AwsAccount;
 import io.dynamosync.operator.aws.AwsConnector;
 import io.dynamosync.operator.aws.AwsUnavailable;
@@ -56,6 +57,11 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     /** Keys may be revoked and roles changed in IAM without Kubernetes knowing; check again now and then. */
     private static final Duration RECHECK = Duration.ofMinutes(10);
     private static final Duration RETRY = Duration.ofSeconds(30);
+    /**
+     * How soon a missing Secret is looked for again: created later, it carries no label yet, so the Secret
+     * informer (which watches labelled Secrets only) does not report it.
+     */
+    private static final Duration SECRET_RETRY = Duration.ofSeconds(10);
 
     private final AwsConnector connector;
     private final IdentityCheck identityCheck;
@@ -79,6 +85,9 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         InformerEventSource<Secret, DynamoIntegration> secrets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Secret.class, DynamoIntegration.class)
                         .withName("secrets")
+                        // Only the Secrets integrations and collections refer to, which the operator labels as it
+                        // reads them: not every Secret in the cluster.
+                        .withLabelSelector(ReferencedSecrets.LABEL)
                         // A Secret change re-validates the integrations that read it.
                         .withSecondaryToPrimaryMapper(secret -> primaries.list(secret.getMetadata().getNamespace(),
                                         i -> i.getSpec().getAccessKeySecretRef() != null
@@ -133,6 +142,9 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             draft.setFalse(Type.READY, problem.reason(), problem.getMessage());
             draft.setTrue(Type.STALLED, problem.reason(), problem.getMessage());
             draft.clear(Type.RECONCILING);
+            if (Reason.SECRET_NOT_FOUND.equals(problem.reason())) {
+                next = SECRET_RETRY;
+            }
         } catch (AwsUnavailable e) {
             String message = e.getMessage() + " Retrying.";
             draft.set(Type.CREDENTIALS_VALID, io.dynamosync.api.v1alpha1.Conditions.UNKNOWN, Reason.AWS_UNREACHABLE,
@@ -191,8 +203,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         if (integration.getSpec().getAccessKeySecretRef() == null) {
             return null;
         }
-        return context.getClient().secrets().inNamespace(integration.getMetadata().getNamespace())
-                .withName(integration.getSpec().getAccessKeySecretRef().getName()).get();
+        return ReferencedSecrets.read(context.getClient(), integration.getMetadata().getNamespace(),
+                integration.getSpec().getAccessKeySecretRef().getName());
     }
 
     private List<IamPolicies.TableUse> tableUses(DynamoIntegration integration, DynamoIntegrationStatus status) {

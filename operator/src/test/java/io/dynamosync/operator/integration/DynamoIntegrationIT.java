@@ -12,6 +12,7 @@ import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationStatus;
 import io.dynamosync.operator.Fixtures;
 import io.dynamosync.operator.OperatorHarness;
+import io.dynamosync.operator.ReferencedSecrets;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
 import io.dynamosync.testkit.sts.StsService;
@@ -89,10 +90,35 @@ class DynamoIntegrationIT {
 
         StsService.Identity user = aws.sts().addUser("123456789012", "late");
         harness.keySecret(ns, "not-yet", user.accessKeyId(), user.secretAccessKey());
+        harness.keySecret(ns, "unrelated", user.accessKeyId(), user.secretAccessKey());
 
         DynamoIntegrationStatus ready = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
         assertThat(condition(ready, Conditions.Type.STALLED)).isEmpty();
         assertThat(ready.getIdentity().getArn()).endsWith(":user/late");
+        // The operator's Secret informers select on this label, so they watch only Secrets it was asked to read.
+        assertThat(client.secrets().inNamespace(ns).withName("not-yet").get().getMetadata().getLabels())
+                .containsEntry(ReferencedSecrets.LABEL, "true");
+        assertThat(client.secrets().inNamespace(ns).withName("unrelated").get().getMetadata().getLabels())
+                .doesNotContainKey(ReferencedSecrets.LABEL);
+    }
+
+    @Test
+    void changedKeysInAReferencedSecretRevalidateAtOnce() {
+        String ns = OperatorHarness.namespace("relabel");
+        StsService.Identity first = aws.sts().addUser("123456789012", "first-" + ns);
+        harness.keySecret(ns, "aws-keys", first.accessKeyId(), first.secretAccessKey());
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+        awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
+
+        StsService.Identity second = aws.sts().addUser("123456789012", "second-" + ns);
+        var secret = client.secrets().inNamespace(ns).withName("aws-keys").get();
+        secret.setStringData(java.util.Map.of("accessKeyId", second.accessKeyId(), "secretAccessKey",
+                second.secretAccessKey()));
+        client.resource(secret).update();
+
+        // Well before the 10-minute recheck: the labelled Secret's informer reported the change.
+        await().atMost(Duration.ofSeconds(15)).until(() -> harness.integration(ns, "prod").getStatus().getIdentity(),
+                id -> id != null && id.getArn().endsWith(":user/second-" + ns));
     }
 
     @Test
