@@ -121,7 +121,8 @@ public final class DynamoSyncOperator implements AutoCloseable {
         });
         Clock clock = Clock.systemUTC();
         EventRecorder events = new EventRecorder(client);
-        operator.register(new DynamoIntegrationReconciler(connector, new StsIdentityCheck(), events, clock));
+        operator.register(new DynamoIntegrationReconciler(connector, new StsIdentityCheck(), events, clock,
+                settings.workerRoleArn()));
         operator.register(new DynamoCollectionReconciler(settings, connector, new SdkAccessProbe(),
                 new SdkStreamEnabler(), new S3ExportFiles(), new WorkerStatusSource(settings::workerAddress), events,
                 new CollectionPhases(registry), clock));

@@ -14,6 +14,9 @@ import java.util.UUID;
  * @param workerImage the worker container image
  * @param workerServiceAccount service account of worker pods (for IRSA with role integrations); null for the
  *     namespace default
+ * @param workerRoleArn the IAM role worker pods run as (the role their ServiceAccount's IRSA annotation or Pod
+ *     Identity association names); a role integration's trust policy must trust it, since each worker assumes the
+ *     integration's role itself. Null when not configured: the trust policy then names the operator only
  * @param workerAddressTemplate base URL of a worker, with {@code {name}} and {@code {namespace}} for the
  *     collection's; {@code /status} is appended
  * @param statusPollPeriod how often each worker's {@code /status} is read into its collection
@@ -26,6 +29,7 @@ import java.util.UUID;
 public record OperatorSettings(
         String workerImage,
         String workerServiceAccount,
+        String workerRoleArn,
         String workerAddressTemplate,
         Duration statusPollPeriod,
         Duration accessRecheckPeriod,
@@ -41,7 +45,7 @@ public record OperatorSettings(
 
     /** The settings a cluster deployment gets when the environment sets nothing. */
     public static OperatorSettings defaults() {
-        return new OperatorSettings("ghcr.io/dynamo-sync/worker:latest", null, DEFAULT_WORKER_ADDRESS,
+        return new OperatorSettings("ghcr.io/dynamo-sync/worker:latest", null, null, DEFAULT_WORKER_ADDRESS,
                 Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_EXPORT_THRESHOLD_BYTES, Duration.ofHours(24),
                 8081, null);
     }
@@ -52,6 +56,7 @@ public record OperatorSettings(
         return new OperatorSettings(
                 env.getOrDefault("DYNAMOSYNC_WORKER_IMAGE", d.workerImage()),
                 env.getOrDefault("DYNAMOSYNC_WORKER_SERVICE_ACCOUNT", d.workerServiceAccount()),
+                env.getOrDefault("DYNAMOSYNC_WORKER_ROLE_ARN", d.workerRoleArn()),
                 env.getOrDefault("DYNAMOSYNC_WORKER_ADDRESS", d.workerAddressTemplate()),
                 duration(env, "DYNAMOSYNC_STATUS_POLL_PERIOD", d.statusPollPeriod()),
                 duration(env, "DYNAMOSYNC_ACCESS_RECHECK_PERIOD", d.accessRecheckPeriod()),
@@ -86,25 +91,31 @@ public record OperatorSettings(
 
     /** These settings with another worker address template, for tests that serve /status themselves. */
     public OperatorSettings withWorkerAddressTemplate(String template) {
-        return new OperatorSettings(workerImage, workerServiceAccount, template, statusPollPeriod,
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, template, statusPollPeriod,
                 accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection);
+    }
+
+    /** These settings with the IAM role worker pods run as. */
+    public OperatorSettings withWorkerRoleArn(String roleArn) {
+        return new OperatorSettings(workerImage, workerServiceAccount, roleArn, workerAddressTemplate,
+                statusPollPeriod, accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection);
     }
 
     /** These settings with other polling periods. */
     public OperatorSettings withPeriods(Duration statusPoll, Duration accessRecheck) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPoll,
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPoll,
                 accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection);
     }
 
     /** These settings with another HTTP port. */
     public OperatorSettings withHttpPort(int port) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
                 accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection);
     }
 
     /** These settings with leader election; null turns it off. */
     public OperatorSettings withLeaderElection(LeaderElection election) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
                 accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election);
     }
 

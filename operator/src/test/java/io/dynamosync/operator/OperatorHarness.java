@@ -48,6 +48,12 @@ public final class OperatorHarness implements AutoCloseable {
 
     /** Starts the operator against {@code client}, polling workers every {@code pollPeriod}. */
     public OperatorHarness(KubernetesClient client, LocalAws aws, Duration pollPeriod) {
+        this(client, aws, pollPeriod, settings -> settings);
+    }
+
+    /** As the other constructor, with the operator's settings changed by {@code adjust}. */
+    public OperatorHarness(KubernetesClient client, LocalAws aws, Duration pollPeriod,
+            java.util.function.UnaryOperator<OperatorSettings> adjust) {
         this.client = client;
         this.aws = aws;
         installCrds(client);
@@ -78,7 +84,7 @@ public final class OperatorHarness implements AutoCloseable {
                 .withWorkerAddressTemplate("http://127.0.0.1:" + workers.getAddress().getPort() + "/{namespace}/{name}")
                 .withPeriods(pollPeriod, Duration.ofMinutes(5))
                 .withHttpPort(0);
-        operator = new DynamoSyncOperator(client, settings, LocalAws.CREDENTIALS).start();
+        operator = new DynamoSyncOperator(client, adjust.apply(settings), LocalAws.CREDENTIALS).start();
     }
 
     /** Installs the DynamoIntegration and DynamoCollection CRDs, as a cluster has them before the operator runs. */

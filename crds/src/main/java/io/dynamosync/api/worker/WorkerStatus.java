@@ -85,7 +85,11 @@ public record WorkerStatus(
 
     /**
      * A stop: {@code reason} is one CamelCase word (e.g. {@code TransformationFailed},
-     * {@code AccessDenied}), {@code message} a sentence a user can act on.
+     * {@code AccessDenied}), {@code message} a sentence a user can act on. The operator gives some
+     * reasons a condition reason of their own: {@code AssumeRoleDenied} (STS refused the worker the
+     * integration's role; the message carries STS's, which names the worker's identity),
+     * {@code PointInTimeRecoveryDisabled}, {@code ExportFailed}, {@code StreamTrimmed},
+     * {@code TransformationFailed} and {@code AccessDenied}.
      */
     public record Error(String reason, String message, Instant at) {
     }

@@ -27,7 +27,15 @@ final class WorkerReport {
             "InvalidTransformation", Reason.INVALID_TRANSFORMATION,
             "ExportFailed", Reason.EXPORT_FAILED,
             "AccessDenied", Reason.ACCESS_DENIED,
-            "StreamTrimmed", Reason.STREAM_TRIMMED);
+            "StreamTrimmed", Reason.STREAM_TRIMMED,
+            "AssumeRoleDenied", Reason.ASSUME_ROLE_DENIED,
+            "PointInTimeRecoveryDisabled", Reason.POINT_IN_TIME_RECOVERY_OFF);
+
+    /** What to do when STS refuses the worker the integration's role; the worker's message names its identity. */
+    static final String WORKER_TRUST_FIX = " Each worker assumes the integration's role itself, so the role's trust "
+            + "policy must name the worker's identity as well as the operator's: the integration's status.trustPolicy "
+            + "lists every identity to trust once the operator's DYNAMOSYNC_WORKER_ROLE_ARN names the IAM role worker "
+            + "pods run as (their ServiceAccount's IRSA or Pod Identity role).";
 
     private WorkerReport() {
     }
@@ -62,8 +70,10 @@ final class WorkerReport {
 
         if (worker.error() != null) {
             String reason = ERROR_REASONS.getOrDefault(worker.error().reason(), worker.error().reason());
+            String message = Reason.ASSUME_ROLE_DENIED.equals(reason) ? worker.error().message() + WORKER_TRUST_FIX
+                    : worker.error().message();
             status.setPhase(Phase.ERROR);
-            draft.setFalse(Type.READY, reason, worker.error().message());
+            draft.setFalse(Type.READY, reason, message);
             if (Reason.EXPORT_FAILED.equals(reason)) {
                 draft.setFalse(Type.INITIAL_LOAD_COMPLETE, reason, worker.error().message());
             }
@@ -74,7 +84,7 @@ final class WorkerReport {
                 draft.clear(Type.STALLED);
                 return;
             }
-            draft.setTrue(Type.STALLED, reason, worker.error().message());
+            draft.setTrue(Type.STALLED, reason, message);
             draft.clear(Type.RECONCILING);
             return;
         }

@@ -143,22 +143,35 @@ public final class IamPolicies {
     }
 
     /**
-     * The trust policy for a role integration: {@code operatorArn} may assume the role only with
+     * The trust policy for a role integration: every identity that calls AssumeRole on the role (the operator,
+     * which probes access, and the workers, which load and stream) may assume it, and only with
      * {@code externalId}, so that no one else's operator can be tricked into using it (the confused deputy).
      *
-     * @param operatorArn the operator's own identity as GetCallerIdentity reports it; an assumed-role session
-     *     (IRSA) is turned into its role's ARN, which is what a trust policy names
+     * @param callerArns the callers' identities, as GetCallerIdentity reports them or as configured; an
+     *     assumed-role session (IRSA) is turned into its role's ARN, which is what a trust policy names
      */
-    public static String trustPolicy(String operatorArn, String externalId) {
+    public static String trustPolicy(Collection<String> callerArns, String externalId) {
+        TreeSet<String> principals = new TreeSet<>();
+        callerArns.stream().filter(Objects::nonNull).map(IamPolicies::principalOf).forEach(principals::add);
         ObjectNode policy = JSON.createObjectNode();
         policy.put("Version", "2012-10-17");
         ObjectNode statement = policy.putArray("Statement").addObject();
-        statement.put("Sid", "DynamoSyncOperator");
+        statement.put("Sid", "DynamoSync");
         statement.put("Effect", "Allow");
-        statement.putObject("Principal").put("AWS", principalOf(operatorArn));
+        if (principals.size() == 1) {
+            statement.putObject("Principal").put("AWS", principals.first());
+        } else {
+            ArrayNode aws = statement.putObject("Principal").putArray("AWS");
+            principals.forEach(aws::add);
+        }
         statement.put("Action", "sts:AssumeRole");
         statement.putObject("Condition").putObject("StringEquals").put("sts:ExternalId", externalId);
         return write(policy);
+    }
+
+    /** The trust policy for one caller; see {@link #trustPolicy(Collection, String)}. */
+    public static String trustPolicy(String callerArn, String externalId) {
+        return trustPolicy(List.of(callerArn), externalId);
     }
 
     /** The IAM principal of an identity: the role of an assumed-role session, the identity itself otherwise. */

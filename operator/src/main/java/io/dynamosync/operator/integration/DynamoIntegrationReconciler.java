@@ -33,6 +33,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -67,16 +68,27 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     private final IdentityCheck identityCheck;
     private final EventRecorder events;
     private final Clock clock;
+    private final String workerRoleArn;
     private final SecureRandom random = new SecureRandom();
     private InformerEventSource<DynamoCollection, DynamoIntegration> collections;
 
     /** A reconciler reaching AWS through {@code connector} and checking credentials with {@code identityCheck}. */
     public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
             Clock clock) {
+        this(connector, identityCheck, events, clock, null);
+    }
+
+    /**
+     * As the other constructor, with the IAM role worker pods run as, which role integrations' trust policies
+     * name beside the operator's own identity.
+     */
+    public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
+            Clock clock, String workerRoleArn) {
         this.connector = connector;
         this.identityCheck = identityCheck;
         this.events = events;
         this.clock = clock;
+        this.workerRoleArn = workerRoleArn;
     }
 
     @Override
@@ -181,8 +193,9 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     }
 
     /**
-     * The trust policy names the operator's identity, which the operator asks STS for; published before the role
-     * is assumed, since a refused AssumeRole is exactly when the user needs it.
+     * The trust policy names every identity that assumes the role: the operator's, which the operator asks STS
+     * for, and the workers', as configured. Published before the role is assumed, since a refused AssumeRole is
+     * exactly when the user needs it.
      */
     private void publishTrustPolicy(DynamoIntegration integration, DynamoIntegrationStatus status, String externalId) {
         if (integration.getSpec().getRoleArn() == null) {
@@ -191,7 +204,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         }
         try {
             CallerIdentity operator = identityCheck.callerIdentity(connector.operatorAccount(integration));
-            status.setTrustPolicy(IamPolicies.trustPolicy(operator.getArn(), externalId));
+            status.setTrustPolicy(IamPolicies.trustPolicy(Arrays.asList(operator.getArn(), workerRoleArn),
+                    externalId));
         } catch (CredentialsProblem | AwsUnavailable e) {
             // Keep the last policy published: the operator's identity rarely changes, and this is retried.
             LOG.warn("integration {}/{}: the operator's own identity is unknown: {}",

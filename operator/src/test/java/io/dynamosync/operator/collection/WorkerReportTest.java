@@ -25,6 +25,19 @@ class WorkerReportTest {
             new DynamoCollectionStatus(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
+    void workerRefusedTheRoleIsStalledNamingItsIdentityAndTheFix() {
+        String sts = "User: arn:aws:sts::111122223333:assumed-role/node-role/i-0abc is not authorized to perform: "
+                + "sts:AssumeRole on resource: arn:aws:iam::210987654321:role/sync";
+        WorkerReport.apply(draft, new WorkerStatus("Error", "orders", "Orders", null, null, null,
+                new WorkerStatus.Error("AssumeRoleDenied", sts, NOW), List.of(), List.of()));
+
+        Condition ready = draft.condition(Conditions.Type.READY).get();
+        assertThat(ready.getReason()).isEqualTo(Conditions.Reason.ASSUME_ROLE_DENIED);
+        assertThat(ready.getMessage()).contains("assumed-role/node-role", "trust policy", "DYNAMOSYNC_WORKER_ROLE_ARN");
+        assertThat(reason(Conditions.Type.STALLED)).isEqualTo(Conditions.Reason.ASSUME_ROLE_DENIED);
+    }
+
+    @Test
     void exportInProgressIsReconcilingWithTheExportingReason() {
         WorkerReport.apply(draft, new WorkerStatus("Exporting", "orders", "Orders",
                 new WorkerStatus.Load("Export", false, 0, 5000L, 10, null, null, 1, 10, null, null, "arn:export", NOW,

@@ -167,6 +167,18 @@ class IamPoliciesTest {
     }
 
     @Test
+    void trustPolicyNamesEveryIdentityThatAssumesTheRole() throws Exception {
+        JsonNode policy = JSON.readTree(IamPolicies.trustPolicy(java.util.Arrays.asList(
+                "arn:aws:sts::111122223333:assumed-role/dynamo-sync-operator/session-1",
+                "arn:aws:iam::111122223333:role/dynamo-sync-worker", null), "ext-42"));
+
+        JsonNode statement = policy.get("Statement").get(0);
+        assertThat(statement.at("/Principal/AWS")).extracting(JsonNode::asText).containsExactly(
+                "arn:aws:iam::111122223333:role/dynamo-sync-operator", "arn:aws:iam::111122223333:role/dynamo-sync-worker");
+        assertThat(statement.at("/Condition/StringEquals/sts:ExternalId").asText()).isEqualTo("ext-42");
+    }
+
+    @Test
     void userPrincipalsAreNamedAsTheyAre() {
         assertThat(IamPolicies.principalOf("arn:aws:iam::111122223333:user/ci")).isEqualTo("arn:aws:iam::111122223333:user/ci");
     }

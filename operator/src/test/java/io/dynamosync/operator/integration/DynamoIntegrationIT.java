@@ -2,6 +2,7 @@ package io.dynamosync.operator.integration;
 
 import static io.dynamosync.operator.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,10 +22,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
 
 @EnableKubernetesMockClient(crud = true)
 @ExtendWith(LocalAwsExtension.class)
@@ -34,11 +42,15 @@ class DynamoIntegrationIT {
     static KubernetesClient client;
     private static OperatorHarness harness;
     private static LocalAws aws;
+    private static final String WORKER_ROLE = "arn:aws:iam::000000000000:role/dynamo-sync-worker";
 
     @BeforeAll
     static void startOperator(LocalAws localAws) {
         aws = localAws;
-        harness = new OperatorHarness(client, aws, Duration.ofSeconds(1));
+        // Worker pods run as their own IAM role (IRSA on their ServiceAccount); here a kit role the kit's
+        // identity may assume, standing in for the web identity exchange.
+        aws.sts().addRole(WORKER_ROLE, null, LocalAws.IDENTITY_ARN);
+        harness = new OperatorHarness(client, aws, Duration.ofSeconds(1), s -> s.withWorkerRoleArn(WORKER_ROLE));
     }
 
     @AfterAll
@@ -186,8 +198,50 @@ class DynamoIntegrationIT {
         assertThat(status.getIdentity().getArn()).startsWith("arn:aws:sts::210987654321:assumed-role/");
         assertThat(status.getExternalId()).isEqualTo("ext-" + ns);
         JsonNode trust = JSON.readTree(status.getTrustPolicy()).get("Statement").get(0);
-        assertThat(trust.at("/Principal/AWS").asText()).isEqualTo(LocalAws.IDENTITY_ARN);
+        assertThat(trust.at("/Principal/AWS")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder(LocalAws.IDENTITY_ARN, WORKER_ROLE);
         assertThat(trust.at("/Condition/StringEquals/sts:ExternalId").asText()).isEqualTo("ext-" + ns);
+    }
+
+    @Test
+    void publishedTrustPolicyLetsTheWorkersIdentityAssumeTheRoleWithTheExternalId() throws Exception {
+        String ns = OperatorHarness.namespace("workertrust");
+        String role = "arn:aws:iam::210987654321:role/" + LocalAws.uniqueName("sync");
+        // At first the role trusts only the operator, as users who followed the old trust policy have it.
+        aws.sts().addRole(role, "ext-" + ns, LocalAws.IDENTITY_ARN);
+        client.resource(harness.atLocalAws(Fixtures.roleIntegration(ns, "prod", "us-east-1", role, "ext-" + ns)))
+                .create();
+        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
+        try (StsClient worker = workerSts()) {
+            assertThatThrownBy(() -> worker.assumeRole(r -> r.roleArn(role).roleSessionName("w")
+                    .externalId("ext-" + ns))).hasMessageContaining("dynamo-sync-worker")
+                    .hasMessageContaining("not authorized to perform: sts:AssumeRole");
+
+            // The user pastes the published trust policy: the kit's role then trusts exactly its principals.
+            JsonNode trust = JSON.readTree(status.getTrustPolicy()).get("Statement").get(0);
+            List<String> principals = new ArrayList<>();
+            trust.at("/Principal/AWS").forEach(p -> principals.add(p.asText()));
+            aws.sts().addRole(role, trust.at("/Condition/StringEquals/sts:ExternalId").asText(),
+                    principals.toArray(String[]::new));
+
+            assertThat(worker.assumeRole(r -> r.roleArn(role).roleSessionName("w").externalId("ext-" + ns))
+                    .assumedRoleUser().arn()).startsWith("arn:aws:sts::210987654321:assumed-role/");
+            assertThatThrownBy(() -> worker.assumeRole(r -> r.roleArn(role).roleSessionName("w")
+                    .externalId("someone-else"))).hasMessageContaining("not authorized");
+        }
+    }
+
+    /** STS as a worker pod calls it: with the credentials of the worker's own role. */
+    private static StsClient workerSts() {
+        try (StsClient kit = StsClient.builder().region(Region.US_EAST_1).endpointOverride(aws.stsEndpoint())
+                .credentialsProvider(LocalAws.CREDENTIALS).build()) {
+            Credentials session = kit.assumeRole(r -> r.roleArn(WORKER_ROLE).roleSessionName("worker-pod"))
+                    .credentials();
+            return StsClient.builder().region(Region.US_EAST_1).endpointOverride(aws.stsEndpoint())
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                            session.accessKeyId(), session.secretAccessKey(), session.sessionToken())))
+                    .build();
+        }
     }
 
     @Test
