@@ -475,6 +475,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             WorkerReport.unavailable(run.draft, workers.statusUrl(run.namespace(), run.name()));
         } else {
             WorkerReport.apply(run.draft, status);
+            phases.recordWorker(run.namespace(), run.name(), status);
         }
     }
 

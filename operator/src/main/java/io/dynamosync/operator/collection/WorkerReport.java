@@ -4,6 +4,7 @@ import io.dynamosync.api.v1alpha1.Conditions.Reason;
 import io.dynamosync.api.v1alpha1.Conditions.Type;
 import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
 import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.api.v1alpha1.WorkerEvent;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.status.StatusDraft;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns what a worker reports on {@code /status} (or its silence, or a suspension) into the collection's status:
@@ -38,6 +40,19 @@ final class WorkerReport {
             + "pods run as (their ServiceAccount's IRSA or Pod Identity role).";
 
     private WorkerReport() {
+    }
+
+    /** The newest {@link DynamoCollectionStatus#MAX_WORKER_EVENTS} of a worker's list, oldest first; null if none. */
+    private static <T> List<WorkerEvent> latest(List<T> reported, Function<T, WorkerEvent> toEvent) {
+        if (reported == null || reported.isEmpty()) {
+            return null;
+        }
+        int from = Math.max(0, reported.size() - DynamoCollectionStatus.MAX_WORKER_EVENTS);
+        return reported.subList(from, reported.size()).stream().map(toEvent).toList();
+    }
+
+    private static String instant(Instant at) {
+        return at == null ? null : DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
     }
 
     /** Copies a worker's status into the collection's and sets the conditions it implies. */
@@ -67,6 +82,9 @@ final class WorkerReport {
             status.setDocuments(worker.store().documents());
             status.setStoreBytes(worker.store().bytes());
         }
+        status.setRebootstraps(latest(worker.rebootstraps(), r -> new WorkerEvent(instant(r.at()), null, r.reason())));
+        status.setRefusedItems(latest(worker.refusedItems(), r -> new WorkerEvent(instant(r.at()), r.key(),
+                r.reason())));
 
         if (worker.error() != null) {
             String reason = ERROR_REASONS.getOrDefault(worker.error().reason(), worker.error().reason());

@@ -77,6 +77,8 @@ public final class CollectionWorker {
     public static final String SETTINGS_HASH_ANNOTATION = "dynamosync.io/settings-hash";
     /** Label naming the collection on every object the operator makes for it. */
     public static final String COLLECTION_LABEL = "dynamosync.io/collection";
+    /** Startup probe failures allowed, 10 s apart: a store gets 30 minutes to open before the pod restarts. */
+    static final int STARTUP_FAILURE_THRESHOLD = 180;
     /** The worker's user and group: not root, and owner of the files on its volume. */
     public static final long WORKER_UID = 10001L;
 
@@ -390,6 +392,9 @@ public final class CollectionWorker {
                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIRECTORY).withReadOnly(true)
                     .endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                // The worker serves HTTP only once its store is open, which for a large store takes a while: the
+                // startup probe holds the liveness probe off until then, so a slow open is not killed in a loop.
+                .withStartupProbe(probe("/healthz", STARTUP_FAILURE_THRESHOLD))
                 .withLivenessProbe(probe("/healthz", 6))
                 .withReadinessProbe(probe("/readyz", 3))
                 .build();

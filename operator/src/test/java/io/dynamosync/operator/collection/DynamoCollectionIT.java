@@ -265,8 +265,23 @@ class DynamoCollectionIT {
         Instant lastEvent = Instant.parse("2026-01-02T03:04:05.678Z");
         harness.workerReports(ns, "orders", new WorkerStatus("Streaming", "orders", table, load(true, 1000, 1000L, 100),
                 new WorkerStatus.Stream("arn:stream", true, 2, 1, 50, 10, lastEvent, 1500L),
-                new WorkerStatus.Store(1010, 65536), null, List.of(), List.of()));
+                new WorkerStatus.Store(1010, 65536), null,
+                List.of(new WorkerStatus.Rebootstrap(lastEvent, "StreamTrimmed: checkpoint older than 24 hours")),
+                List.of(new WorkerStatus.RefusedItem("id=7", "Conversion Error", lastEvent)), 12L));
         DynamoCollectionStatus streaming = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
+        assertThat(streaming.getRebootstraps()).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getReason)
+                .containsExactly("StreamTrimmed: checkpoint older than 24 hours");
+        assertThat(streaming.getRefusedItems()).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
+                .containsExactly("id=7");
+        var registry = harness.operator().registry();
+        assertThat(registry.get("dynamosync.collection.documents").tag("namespace", ns).tag("collection", "orders")
+                .gauge().value()).isEqualTo(1010.0);
+        assertThat(registry.get("dynamosync.collection.lag.seconds").tag("namespace", ns).gauge().value())
+                .isEqualTo(1.5);
+        assertThat(registry.get("dynamosync.collection.throttles").tag("namespace", ns).gauge().value())
+                .isEqualTo(12.0);
+        assertThat(registry.get("dynamosync.collection.phase").tag("namespace", ns).tag("phase", "Streaming")
+                .gauge().value()).isEqualTo(1.0);
 
         assertThat(streaming.getPhase()).isEqualTo(Phase.STREAMING);
         assertThat(streaming.getDocuments()).isEqualTo(1010L);

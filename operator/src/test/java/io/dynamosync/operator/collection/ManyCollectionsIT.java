@@ -96,6 +96,10 @@ class ManyCollectionsIT {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("dynamosync_collections{phase=\"Streaming\"} 50.0")
+                    .contains("dynamosync_collection_documents{collection=\"c7\",namespace=\"" + ns + "\"} 10.0")
+                    .contains("dynamosync_collection_lag_seconds{collection=\"c7\",namespace=\"" + ns + "\"} 0.1")
+                    .contains("dynamosync_collection_phase{collection=\"c7\",namespace=\"" + ns
+                            + "\",phase=\"Streaming\"} 1.0")
                     .contains("operator_sdk_reconciliations_started");
         }
     }

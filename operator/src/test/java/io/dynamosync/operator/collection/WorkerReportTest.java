@@ -64,6 +64,25 @@ class WorkerReportTest {
     }
 
     @Test
+    void reBootstrapsAndRefusedItemsReachTheStatusBounded() {
+        List<WorkerStatus.RefusedItem> refused = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            refused.add(new WorkerStatus.RefusedItem("id=" + i, "Binder Error: could not convert", NOW.plusSeconds(i)));
+        }
+        WorkerReport.apply(draft, new WorkerStatus("Scanning", "orders", "Orders", null, null, null, null,
+                List.of(new WorkerStatus.Rebootstrap(NOW, "StreamTrimmed: checkpoint older than 24 hours")),
+                refused));
+
+        assertThat(draft.status().getRebootstraps()).singleElement().satisfies(r -> {
+            assertThat(r.getReason()).startsWith("StreamTrimmed");
+            assertThat(r.getAt()).isEqualTo("2026-03-01T12:00:00Z");
+        });
+        assertThat(draft.status().getRefusedItems()).hasSize(DynamoCollectionStatus.MAX_WORKER_EVENTS)
+                .extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
+                .startsWith("id=15").endsWith("id=24");
+    }
+
+    @Test
     void trimmedStreamIsProgressNotAStall() {
         WorkerReport.apply(draft, new WorkerStatus("Scanning", "orders", "Orders", null, null, null,
                 new WorkerStatus.Error("StreamTrimmed", "Checkpoint older than the stream's retention.", NOW),

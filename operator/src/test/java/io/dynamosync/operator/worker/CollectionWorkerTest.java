@@ -225,6 +225,12 @@ class CollectionWorkerTest {
         });
         assertThat(worker.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(worker.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        // Liveness waits for the startup probe: a store that opens for many minutes is not killed in a loop.
+        assertThat(worker.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(worker.getStartupProbe().getPeriodSeconds() * worker.getStartupProbe().getFailureThreshold())
+                .isGreaterThanOrEqualTo(30 * 60)
+                .isGreaterThan(worker.getLivenessProbe().getPeriodSeconds()
+                        * worker.getLivenessProbe().getFailureThreshold());
         assertThat(worker.getPorts().get(0).getContainerPort()).isEqualTo(8080);
         assertThat(sts.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
             assertThat(owner.getKind()).isEqualTo("DynamoCollection");
