@@ -88,6 +88,13 @@ public final class Conditions {
      */
     public static final String STREAM_SHARED = "StreamShared";
 
+    /**
+     * Collection. Present, and False, only while the volume claim's size differs from spec.storage.size: being
+     * expanded, or refused (the StorageClass does not allow expansion, or the spec asks for less). The collection
+     * still runs on the volume it has.
+     */
+    public static final String VOLUME_RESIZED = "VolumeResized";
+
     private Type() {
     }
   }
@@ -205,6 +212,15 @@ public final class Conditions {
      * worker's checkpoint is trimmed away and the table is loaded again.
      */
     public static final String SUSPENSION_NEARS_RETENTION = "SuspensionNearsRetention";
+
+    /** VolumeResized: the operator asked for the larger size on the claim; the storage driver is expanding it. */
+    public static final String EXPANDING = "Expanding";
+
+    /** VolumeResized: the claim's StorageClass does not set allowVolumeExpansion, so the claim keeps its size. */
+    public static final String EXPANSION_NOT_ALLOWED = "ExpansionNotAllowed";
+
+    /** VolumeResized: spec.storage.size is smaller than the claim; Kubernetes cannot shrink a volume. */
+    public static final String SHRINK_REFUSED = "ShrinkRefused";
 
     /** StreamShared: another collection, named in the message, follows the same table's stream. */
     public static final String ANOTHER_READER = "AnotherReader";

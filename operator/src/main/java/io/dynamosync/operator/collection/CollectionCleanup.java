@@ -96,7 +96,7 @@ final class CollectionCleanup {
         try {
             AwsAccount account = connector.connect(integration,
                     DynamoCollectionReconciler.readSecret(context, integration),
-                    DynamoCollectionReconciler.externalId(integration));
+                    AwsConnector.externalId(integration));
             int deleted = exportFiles.deleteAll(account, bucket.getBucket(), prefix);
             failures.remove(id);
             events.record(collection, EventRecorder.NORMAL, "ExportFilesDeleted", "Deleted " + deleted

@@ -239,7 +239,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     private boolean connect(Run run) {
         try {
-            run.account = connector.connect(run.integration, readSecret(run), externalId(run.integration));
+            run.account = connector.connect(run.integration, readSecret(run), AwsConnector.externalId(run.integration));
             return true;
         } catch (CredentialsProblem e) {
             // The integration's own reconcile reports this; the collection waits for it.
@@ -444,6 +444,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         }
         apply(client, worker.service(),
                 client.services().inNamespace(run.namespace()).withName(workerName).get());
+        VolumeExpansion.apply(client, run.collection, run.draft);
 
         if (previous != null && configChanged) {
             long was = Objects.requireNonNullElse(previous.loadGeneration(), 1L);
@@ -578,17 +579,10 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                 integration.getSpec().getAccessKeySecretRef().getName());
     }
 
-    static String externalId(DynamoIntegration integration) {
-        if (integration.getSpec().getExternalId() != null) {
-            return integration.getSpec().getExternalId();
-        }
-        return integration.getStatus() == null ? null : integration.getStatus().getExternalId();
-    }
-
     /** What of an integration a collection depends on: its spec and whether it is Ready. */
     private static String integrationState(DynamoIntegration integration) {
         boolean ready = integration.getStatus() != null && integration.getStatus().hasTrueCondition(Type.READY);
-        return integration.getMetadata().getGeneration() + "/" + ready + "/" + externalId(integration);
+        return integration.getMetadata().getGeneration() + "/" + ready + "/" + AwsConnector.externalId(integration);
     }
 
     /**

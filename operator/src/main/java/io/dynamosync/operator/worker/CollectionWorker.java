@@ -14,6 +14,7 @@ import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.api.v1alpha1.Storage;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.OperatorSettings;
+import io.dynamosync.operator.aws.AwsConnector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -228,7 +229,8 @@ public final class CollectionWorker {
                         account.getEndpoints().getStreams(), account.getEndpoints().getS3(),
                         account.getEndpoints().getSts());
         WorkerSettings.Credentials credentials = account.getRoleArn() != null
-                ? new WorkerSettings.Credentials("AssumeRole", account.getRoleArn(), externalId())
+                ? new WorkerSettings.Credentials("AssumeRole", account.getRoleArn(),
+                        AwsConnector.externalId(integration))
                 // Access keys reach the worker as environment variables from the Secret, never through the file.
                 : new WorkerSettings.Credentials("Default", null, null);
         WorkerSettings.S3 s3 = account.getS3() == null ? null
@@ -272,14 +274,6 @@ public final class CollectionWorker {
         return new WorkerSettings(s.collection(), s.table(), s.region(), s.endpoints(), s.credentials(), s.s3(),
                 s.load(), s.ingestTransformation(), s.ignoreTtlDeletes(), s.dataDirectory(), s.http(), s.stream(),
                 generation);
-    }
-
-    private String externalId() {
-        // The reconciler publishes a generated external ID in status when the spec names none.
-        if (integration.getSpec().getExternalId() != null) {
-            return integration.getSpec().getExternalId();
-        }
-        return integration.getStatus() == null ? null : integration.getStatus().getExternalId();
     }
 
     private static String loadMethodName(LoadMethod method) {

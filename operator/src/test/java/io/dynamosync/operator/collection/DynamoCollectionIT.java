@@ -33,6 +33,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -441,6 +442,55 @@ class DynamoCollectionIT {
         } finally {
             deniedS3.stop(0);
         }
+    }
+
+    @Test
+    void largerStorageExpandsTheClaimWhereItsClassAllowsAndSaysWhyNotElsewhere() {
+        String ns = readyIntegration("resize", null);
+        for (String[] storageClass : new String[][] {{"growable-" + ns, "true"}, {"fixed-" + ns, "false"}}) {
+            client.resource(new StorageClassBuilder().withNewMetadata().withName(storageClass[0]).endMetadata()
+                    .withProvisioner("example.com/disk").withAllowVolumeExpansion(Boolean.valueOf(storageClass[1]))
+                    .build()).create();
+        }
+        for (String name : List.of("grows", "fixed")) {
+            DynamoCollection collection = Fixtures.collection(ns, name, "prod", table(StreamViewType.NEW_AND_OLD_IMAGES));
+            Storage storage = new Storage();
+            storage.setSize("10Gi");
+            storage.setStorageClassName((name.equals("grows") ? "growable-" : "fixed-") + ns);
+            collection.getSpec().setStorage(storage);
+            client.resource(collection).create();
+            await().until(() -> client.apps().statefulSets().inNamespace(ns).withName(name + "-worker").get() != null);
+            // The StatefulSet controller would make the claim from the template; the mock API server has none.
+            client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(ns)
+                    .withName(CollectionWorker.volumeClaimName(name)).endMetadata().withNewSpec()
+                    .withAccessModes("ReadWriteOnce").withStorageClassName(storage.getStorageClassName())
+                    .withNewResources().addToRequests("storage", new Quantity("10Gi")).endResources().endSpec()
+                    .withNewStatus().addToCapacity("storage", new Quantity("10Gi")).endStatus().build()).create();
+            DynamoCollection bigger = harness.collection(ns, name);
+            bigger.getSpec().getStorage().setSize("20Gi");
+            client.resource(bigger).update();
+        }
+
+        DynamoCollectionStatus grows = awaitStatus(ns, "grows", s -> condition(s, Conditions.Type.VOLUME_RESIZED)
+                .map(c -> Conditions.Reason.EXPANDING.equals(c.getReason())).orElse(false));
+        assertThat(condition(grows, Conditions.Type.VOLUME_RESIZED).get().getMessage()).contains("10Gi", "20Gi");
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-grows-worker-0").get().getSpec()
+                .getResources().getRequests()).containsEntry("storage", new Quantity("20Gi"));
+        DynamoCollectionStatus fixed = awaitStatus(ns, "fixed", s -> condition(s, Conditions.Type.VOLUME_RESIZED)
+                .isPresent());
+        assertThat(condition(fixed, Conditions.Type.VOLUME_RESIZED).get())
+                .satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo(Conditions.Reason.EXPANSION_NOT_ALLOWED);
+                    assertThat(c.getMessage()).contains("fixed-" + ns, "allowVolumeExpansion");
+                });
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-fixed-worker-0").get().getSpec()
+                .getResources().getRequests()).containsEntry("storage", new Quantity("10Gi"));
+
+        // Once the driver has expanded it, the condition goes.
+        var claim = client.persistentVolumeClaims().inNamespace(ns).withName("data-grows-worker-0").get();
+        claim.getStatus().getCapacity().put("storage", new Quantity("20Gi"));
+        client.resource(claim).updateStatus();
+        awaitStatus(ns, "grows", s -> condition(s, Conditions.Type.VOLUME_RESIZED).isEmpty());
     }
 
     @Test
