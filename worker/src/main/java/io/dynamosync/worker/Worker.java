@@ -55,6 +55,8 @@ public final class Worker implements AutoCloseable {
     public Worker(Settings settings, AwsClients aws) {
         this.settings = settings;
         this.aws = aws;
+        // The SDK retries throttled calls itself; counting them there is the only place that sees them all.
+        aws.onThrottle(progress::throttled);
         this.thread = new Thread(this::runUntilStopped, "worker-" + settings.collection());
         this.progressLog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "progress-log");
@@ -231,7 +233,7 @@ public final class Worker implements AutoCloseable {
         return new WorkerStatus(phase, settings.collection(), settings.tableName(),
                 progress.method() == null ? null : progress.snapshot(),
                 streamProgress == null ? null : streamProgress.snapshot(), stored, error,
-                List.copyOf(rebootstraps), s == null ? List.of() : s.refusedItems());
+                List.copyOf(rebootstraps), s == null ? List.of() : s.refusedItems(), aws.throttles());
     }
 
     /** Stops the background work and closes the store. */

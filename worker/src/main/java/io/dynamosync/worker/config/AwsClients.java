@@ -32,6 +32,7 @@ public final class AwsClients implements AutoCloseable {
     private final DynamoDbClient dynamoDb;
     private final DynamoDbStreamsClient streams;
     private final S3Client s3;
+    private final ThrottleCount throttles = new ThrottleCount();
 
     public AwsClients(Settings settings) {
         Region region = Region.of(settings.region());
@@ -56,9 +57,9 @@ public final class AwsClients implements AutoCloseable {
             credentials = DefaultCredentialsProvider.builder().build();
         }
         var dynamoDbBuilder = DynamoDbClient.builder().region(region).httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(retries));
+                .overrideConfiguration(o -> o.retryStrategy(retries).addMetricPublisher(throttles));
         var streamsBuilder = DynamoDbStreamsClient.builder().region(region).httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(retries));
+                .overrideConfiguration(o -> o.retryStrategy(retries).addMetricPublisher(throttles));
         var s3Builder = S3Client.builder().region(region).httpClient(http).credentialsProvider(credentials);
         if (endpoints != null && endpoints.dynamodb() != null) {
             dynamoDbBuilder.endpointOverride(URI.create(endpoints.dynamodb()));
@@ -93,6 +94,16 @@ public final class AwsClients implements AutoCloseable {
 
     public S3Client s3() {
         return s3;
+    }
+
+    /** Attempts DynamoDB or DynamoDB Streams throttled since these clients were built, retried ones included. */
+    public long throttles() {
+        return throttles.count();
+    }
+
+    /** Runs {@code listener} on each throttled attempt. */
+    public void onThrottle(Runnable listener) {
+        throttles.onThrottle(listener);
     }
 
     @Override
