@@ -29,7 +29,6 @@ import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.status.StatusDraft;
 import io.dynamosync.operator.worker.CollectionWorker;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -46,15 +45,10 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,8 +69,6 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     /** The controller's name, in metrics and logs. */
     public static final String NAME = "dynamocollection";
-    /** Annotation on an owned object holding the hash of what the operator last asked for. */
-    static final String DESIRED_HASH_ANNOTATION = "dynamosync.io/desired-hash";
     /** Annotation on the StatefulSet holding when the collection was suspended. */
     static final String SUSPENDED_AT_ANNOTATION = "dynamosync.io/suspended-at";
 
@@ -431,18 +423,18 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                     : clock.instant().toString();
             statefulSet.getMetadata().setAnnotations(Map.of(SUSPENDED_AT_ANNOTATION, since));
         }
-        boolean configChanged = apply(client, worker.configMap(), current);
+        boolean configChanged = OwnedObjects.apply(client, worker.configMap(), current);
         String runningHash = existing == null || existing.getSpec().getTemplate().getMetadata() == null
                 || existing.getSpec().getTemplate().getMetadata().getAnnotations() == null ? null
                 : existing.getSpec().getTemplate().getMetadata().getAnnotations()
                         .get(CollectionWorker.SETTINGS_HASH_ANNOTATION);
-        apply(client, statefulSet, existing);
+        OwnedObjects.apply(client, statefulSet, existing);
         if (runningHash != null && !configChanged && !runningHash.equals(worker.settingsHash())) {
             events.record(run.collection, EventRecorder.NORMAL, "SecretsChanged", "A Secret the worker reads ("
                     + String.join(", ", CollectionWorker.secretNames(run.collection, run.integration))
                     + ") changed; the worker restarts with the new values.");
         }
-        apply(client, worker.service(),
+        OwnedObjects.apply(client, worker.service(),
                 client.services().inNamespace(run.namespace()).withName(workerName).get());
         VolumeExpansion.apply(client, run.collection, run.draft);
 
@@ -583,55 +575,5 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private static String integrationState(DynamoIntegration integration) {
         boolean ready = integration.getStatus() != null && integration.getStatus().hasTrueCondition(Type.READY);
         return integration.getMetadata().getGeneration() + "/" + ready + "/" + AwsConnector.externalId(integration);
-    }
-
-    /**
-     * Creates {@code desired}, or updates the existing object when what the operator asks for changed since it last
-     * asked. Comparing a hash of the request, not the live object, ignores the defaults the API server fills in.
-     *
-     * @return whether anything was written
-     */
-    private static <T extends HasMetadata> boolean apply(KubernetesClient client, T desired, T existing) {
-        String hash = hash(desired);
-        Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(
-                desired.getMetadata().getAnnotations(), Map.of()));
-        annotations.put(DESIRED_HASH_ANNOTATION, hash);
-        desired.getMetadata().setAnnotations(annotations);
-        if (existing == null) {
-            client.resource(desired).create();
-            return true;
-        }
-        if (existing.getMetadata().getAnnotations() != null
-                && hash.equals(existing.getMetadata().getAnnotations().get(DESIRED_HASH_ANNOTATION))) {
-            return false;
-        }
-        keepImmutableFields(desired, existing);
-        desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-        client.resource(desired).update();
-        return true;
-    }
-
-    /** Fields the API server refuses to change, or fills in itself, are taken from the live object. */
-    private static void keepImmutableFields(HasMetadata desired, HasMetadata existing) {
-        if (desired instanceof StatefulSet sts && existing instanceof StatefulSet live) {
-            // A resized volume needs the claim expanded and the StatefulSet recreated; not done here (yet).
-            sts.getSpec().setVolumeClaimTemplates(live.getSpec().getVolumeClaimTemplates());
-            sts.getSpec().setSelector(live.getSpec().getSelector());
-            sts.getSpec().setServiceName(live.getSpec().getServiceName());
-        }
-        if (desired instanceof Service service && existing instanceof Service live && live.getSpec() != null) {
-            service.getSpec().setClusterIP(live.getSpec().getClusterIP());
-            service.getSpec().setClusterIPs(live.getSpec().getClusterIPs());
-        }
-    }
-
-    private static String hash(HasMetadata desired) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }
