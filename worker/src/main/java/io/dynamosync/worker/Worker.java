@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sts.model.StsException;
 
 /**
  * One collection's worker: opens the store, loads the table, and keeps at it. A step that fails
@@ -109,7 +110,14 @@ public final class Worker implements AutoCloseable {
             } catch (StoreException e) {
                 fail(e.getMessage().contains("transformation") ? "TransformationFailed" : "StoreFailed", e.getMessage(), e);
             } catch (SdkException e) {
-                fail("AwsCallFailed", "an AWS call failed after retries: " + e.getMessage(), e);
+                StsException denied = assumeRoleDenial(e);
+                if (denied != null) {
+                    // The operator turns this reason into a condition that names the trust policy to fix.
+                    fail("AssumeRoleDenied", "STS refused the worker the integration's role: "
+                            + denied.awsErrorDetails().errorMessage(), e);
+                } else {
+                    fail("AwsCallFailed", "an AWS call failed after retries: " + e.getMessage(), e);
+                }
             } catch (RuntimeException e) {
                 fail("InternalError", e.toString(), e);
             }
@@ -201,6 +209,16 @@ public final class Worker implements AutoCloseable {
         recordLoadGeneration();
         progress.reset();
         phase = "Pending";
+    }
+
+    /** The STS refusal behind a failed call, when credentials could not be had by assuming the role. */
+    private static StsException assumeRoleDenial(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StsException sts && sts.statusCode() == 403) {
+                return sts;
+            }
+        }
+        return null;
     }
 
     private void fail(String reason, String message, Exception e) {
