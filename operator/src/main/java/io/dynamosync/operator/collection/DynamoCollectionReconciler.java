@@ -60,9 +60,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles a DynamoCollection as a flat pipeline of named steps: resolve its integration, connect to AWS,
- * verify access (turning the table's stream on where it is off and allowed), provision the worker, report what
- * the worker says, and warn when another collection reads the same stream. Deletion removes what the collection
- * owns according to its deletionPolicy.
+ * verify access (ensuring the stream: turning it on where it is off and spec.enableStream allows), report access,
+ * provision the worker (with {@link OwnedObjects} and {@link VolumeExpansion}), report what the worker says, and
+ * warn when another collection reads the same stream. Deletion ({@link CollectionCleanup}) removes what the
+ * collection owns according to its deletionPolicy, and always finishes.
  */
 @ControllerConfiguration(name = DynamoCollectionReconciler.NAME)
 public final class DynamoCollectionReconciler implements Reconciler<DynamoCollection>, Cleaner<DynamoCollection> {
@@ -266,26 +267,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         try {
             TableAccess probed = accessProbe.probeTable(run.account, table);
             List<AccessCheck> checks = new ArrayList<>(probed.checks());
-            String streamArn = probed.streamArn();
-            String viewType = probed.streamViewType();
-            boolean turnedOn = false;
-            // Only where the spec allows it: turning a stream on is a change to the user's table.
-            if (probed.tableFound() && streamArn == null && probed.checks().get(0).isGranted()
-                    && Boolean.TRUE.equals(run.collection.getSpec().getEnableStream())) {
-                StreamEnabler.StreamChange change = streamEnabler.enable(run.account, table);
-                String tableArn = probed.checks().get(0).getResource();
-                if (change.enabled()) {
-                    checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, true,
-                            "Allowed; the operator turned the stream on with " + StreamEnabler.VIEW_TYPE + "."));
-                    streamArn = change.streamArn();
-                    viewType = StreamEnabler.VIEW_TYPE;
-                    turnedOn = true;
-                    checks.addAll(accessProbe.probeStream(run.account, streamArn));
-                } else {
-                    checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, false, change.deniedMessage()
-                            + " Grant dynamodb:UpdateTable on " + tableArn + ", or turn the stream on yourself."));
-                }
-            }
+            StreamState stream = ensureStream(run, probed, checks);
             boolean exports = exports(run, probed);
             S3Bucket bucket = run.integration.getSpec().getS3();
             boolean recoveryMissing = false;
@@ -299,7 +281,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                         && !Boolean.TRUE.equals(run.collection.getSpec().getEnablePointInTimeRecovery());
             }
             run.access = new Verified(generation, integrationState, now, probed.tableFound(), List.copyOf(checks),
-                    streamArn, viewType, turnedOn, exports, recoveryMissing);
+                    stream.arn(), stream.viewType(), stream.turnedOn(), exports, recoveryMissing);
             verified.put(id, run.access);
             return true;
         } catch (AwsUnavailable e) {
@@ -308,6 +290,32 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             run.draft.setTrue(Type.RECONCILING, Reason.AWS_UNREACHABLE, message);
             return run.stop(settings.statusPollPeriod());
         }
+    }
+
+    /** The table's stream as the verification leaves it. */
+    private record StreamState(String arn, String viewType, boolean turnedOn) {
+    }
+
+    /**
+     * Turns the table's stream on where it is off and the spec allows it (a change to the user's table, so only
+     * with spec.enableStream), which is also how UpdateTable is probed; adds what it did to {@code checks}.
+     */
+    private StreamState ensureStream(Run run, TableAccess probed, List<AccessCheck> checks) {
+        if (!probed.tableFound() || probed.streamArn() != null || !probed.checks().get(0).isGranted()
+                || !Boolean.TRUE.equals(run.collection.getSpec().getEnableStream())) {
+            return new StreamState(probed.streamArn(), probed.streamViewType(), false);
+        }
+        StreamEnabler.StreamChange change = streamEnabler.enable(run.account, run.collection.getSpec().getTable());
+        String tableArn = probed.checks().get(0).getResource();
+        if (!change.enabled()) {
+            checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, false, change.deniedMessage()
+                    + " Grant dynamodb:UpdateTable on " + tableArn + ", or turn the stream on yourself."));
+            return new StreamState(null, null, false);
+        }
+        checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, true,
+                "Allowed; the operator turned the stream on with " + StreamEnabler.VIEW_TYPE + "."));
+        checks.addAll(accessProbe.probeStream(run.account, change.streamArn()));
+        return new StreamState(change.streamArn(), StreamEnabler.VIEW_TYPE, true);
     }
 
     /** Puts what the verification found into status; stops when something is in the way. */
