@@ -125,8 +125,8 @@ public final class DynamoSyncOperator implements AutoCloseable {
         });
         Clock clock = Clock.systemUTC();
         EventRecorder events = new EventRecorder(client);
-        operator.register(new DynamoIntegrationReconciler(connector, new StsIdentityCheck(), events, clock),
-                watching(settings.watchNamespaces()));
+        operator.register(new DynamoIntegrationReconciler(connector, new StsIdentityCheck(), events, clock,
+                settings.workerRoleArn()), watching(settings.watchNamespaces()));
         operator.register(new DynamoCollectionReconciler(settings, connector, new SdkAccessProbe(),
                 new SdkStreamEnabler(), new S3ExportFiles(), new WorkerStatusSource(settings::workerAddress), events,
                 new CollectionPhases(registry), clock), watching(settings.watchNamespaces()));

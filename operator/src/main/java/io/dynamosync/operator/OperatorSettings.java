@@ -3,6 +3,7 @@ package io.dynamosync.operator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import io.dynamosync.api.worker.WorkerSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -20,6 +21,9 @@ import java.util.stream.Collectors;
  * @param workerImage the worker container image
  * @param workerServiceAccount service account of worker pods (for IRSA with role integrations); null for the
  *     namespace default
+ * @param workerRoleArn the IAM role worker pods run as (the role their ServiceAccount's IRSA annotation or Pod
+ *     Identity association names); a role integration's trust policy must trust it, since each worker assumes the
+ *     integration's role itself. Null when not configured: the trust policy then names the operator only
  * @param workerAddressTemplate base URL of a worker, with {@code {name}} and {@code {namespace}} for the
  *     collection's; {@code /status} is appended
  * @param statusPollPeriod how often each worker's {@code /status} is read into its collection
@@ -34,6 +38,7 @@ import java.util.stream.Collectors;
 public record OperatorSettings(
         String workerImage,
         String workerServiceAccount,
+        String workerRoleArn,
         String workerAddressTemplate,
         Duration statusPollPeriod,
         Duration accessRecheckPeriod,
@@ -45,8 +50,8 @@ public record OperatorSettings(
 
     /** The worker address inside the cluster: the collection's Service. */
     public static final String DEFAULT_WORKER_ADDRESS = "http://{name}-worker.{namespace}.svc:8080";
-    /** The table size from which Auto exports, as docs/architecture.md states: 5 GB. */
-    public static final long DEFAULT_EXPORT_THRESHOLD_BYTES = 5_000_000_000L;
+    /** The table size from which Auto exports: the worker contract's default, 5 GB. */
+    public static final long DEFAULT_EXPORT_THRESHOLD_BYTES = WorkerSettings.Load.DEFAULT_EXPORT_THRESHOLD_BYTES;
 
     /** The repository of the worker image this project publishes; the tag is the operator's own version. */
     public static final String DEFAULT_WORKER_REPOSITORY = "ghcr.io/dynamo-sync/worker";
@@ -60,7 +65,7 @@ public record OperatorSettings(
     public static OperatorSettings defaults() {
         // The worker of the same release: a moving tag like latest with IfNotPresent would run whichever
         // worker a node happened to pull first.
-        return new OperatorSettings(DEFAULT_WORKER_REPOSITORY + ":" + version(), null, DEFAULT_WORKER_ADDRESS,
+        return new OperatorSettings(DEFAULT_WORKER_REPOSITORY + ":" + version(), null, null, DEFAULT_WORKER_ADDRESS,
                 Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_EXPORT_THRESHOLD_BYTES, Duration.ofHours(24),
                 8081, null, Set.of());
     }
@@ -71,6 +76,7 @@ public record OperatorSettings(
         return new OperatorSettings(
                 env.getOrDefault("DYNAMOSYNC_WORKER_IMAGE", d.workerImage()),
                 env.getOrDefault("DYNAMOSYNC_WORKER_SERVICE_ACCOUNT", d.workerServiceAccount()),
+                env.getOrDefault("DYNAMOSYNC_WORKER_ROLE_ARN", d.workerRoleArn()),
                 env.getOrDefault("DYNAMOSYNC_WORKER_ADDRESS", d.workerAddressTemplate()),
                 duration(env, "DYNAMOSYNC_STATUS_POLL_PERIOD", d.statusPollPeriod()),
                 duration(env, "DYNAMOSYNC_ACCESS_RECHECK_PERIOD", d.accessRecheckPeriod()),
@@ -129,31 +135,38 @@ public record OperatorSettings(
 
     /** These settings with another worker address template, for tests that serve /status themselves. */
     public OperatorSettings withWorkerAddressTemplate(String template) {
-        return new OperatorSettings(workerImage, workerServiceAccount, template, statusPollPeriod,
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, template, statusPollPeriod,
                 accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces);
+    }
+
+    /** These settings with the IAM role worker pods run as. */
+    public OperatorSettings withWorkerRoleArn(String roleArn) {
+        return new OperatorSettings(workerImage, workerServiceAccount, roleArn, workerAddressTemplate,
+                statusPollPeriod, accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection,
+                watchNamespaces);
     }
 
     /** These settings with other polling periods. */
     public OperatorSettings withPeriods(Duration statusPoll, Duration accessRecheck) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPoll,
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPoll,
                 accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces);
     }
 
     /** These settings with another HTTP port. */
     public OperatorSettings withHttpPort(int port) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
                 accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection, watchNamespaces);
     }
 
     /** These settings with leader election; null turns it off. */
     public OperatorSettings withLeaderElection(LeaderElection election) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
                 accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election, watchNamespaces);
     }
 
     /** These settings watching only {@code namespaces}; empty watches all. */
     public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerAddressTemplate, statusPollPeriod,
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
                 accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, namespaces);
     }
 

@@ -52,6 +52,12 @@ public final class OperatorHarness implements AutoCloseable {
         this(client, client, aws, pollPeriod, UnaryOperator.identity());
     }
 
+    /** As the other constructors, with the operator's settings changed by {@code adjust}. */
+    public OperatorHarness(KubernetesClient client, LocalAws aws, Duration pollPeriod,
+            UnaryOperator<OperatorSettings> adjust) {
+        this(client, client, aws, pollPeriod, adjust);
+    }
+
     /**
      * Starts the operator on a client of its own, closed with it, and with its settings changed by {@code adjust};
      * the harness reads and writes through {@code client}, so that the API server can tell the two apart.

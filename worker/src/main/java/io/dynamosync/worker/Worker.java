@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sts.model.StsException;
 
 /**
  * One collection's worker: opens the store, loads the table, and keeps at it. A step that fails
@@ -80,6 +81,8 @@ public final class Worker implements AutoCloseable {
     public Worker(Settings settings, AwsClients aws) {
         this.settings = settings;
         this.aws = aws;
+        // The SDK retries throttled calls itself; counting them there is the only place that sees them all.
+        aws.onThrottle(progress::throttled);
         this.thread = new Thread(this::runUntilStopped, "worker-" + settings.collection());
         this.progressLog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "progress-log");
@@ -152,7 +155,14 @@ public final class Worker implements AutoCloseable {
             } catch (StoreException e) {
                 fail(e.getMessage().contains("transformation") ? "TransformationFailed" : "StoreFailed", e.getMessage(), null, pause);
             } catch (SdkException e) {
-                fail("AwsCallFailed", "an AWS call failed after retries: " + e.getMessage(), null, pause);
+                StsException denied = assumeRoleDenial(e);
+                if (denied != null) {
+                    // The operator turns this reason into a condition that names the trust policy to fix.
+                    fail("AssumeRoleDenied", "STS refused the worker the integration's role: "
+                            + denied.awsErrorDetails().errorMessage(), null, pause);
+                } else {
+                    fail("AwsCallFailed", "an AWS call failed after retries: " + e.getMessage(), null, pause);
+                }
             } catch (RuntimeException e) {
                 fail("InternalError", e.toString(), e, pause);
             }
@@ -293,6 +303,16 @@ public final class Worker implements AutoCloseable {
         phase = "Pending";
     }
 
+    /** The STS refusal behind a failed call, when credentials could not be had by assuming the role. */
+    private static StsException assumeRoleDenial(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StsException sts && sts.statusCode() == 403) {
+                return sts;
+            }
+        }
+        return null;
+    }
+
     /**
      * Reports a failure in the status and logs it in one line with the next attempt; only an
      * unexpected error ({@code unexpected} not null) adds its stack trace, and only the first time.
@@ -337,7 +357,7 @@ public final class Worker implements AutoCloseable {
         return new WorkerStatus(phase, settings.collection(), settings.tableName(),
                 progress.method() == null ? null : progress.snapshot(),
                 streamProgress == null ? null : streamProgress.snapshot(), stored, error,
-                List.copyOf(rebootstraps), refusedSeen);
+                List.copyOf(rebootstraps), refusedSeen, aws.throttles());
     }
 
     /** Documents counted on the status's own connection, which a running commit does not hold up. */

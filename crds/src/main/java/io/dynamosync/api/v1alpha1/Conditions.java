@@ -88,6 +88,13 @@ public final class Conditions {
      */
     public static final String STREAM_SHARED = "StreamShared";
 
+    /**
+     * Collection. Present, and False, only while the volume claim's size differs from spec.storage.size: being
+     * expanded, or refused (the StorageClass does not allow expansion, or the spec asks for less). The collection
+     * still runs on the volume it has.
+     */
+    public static final String VOLUME_RESIZED = "VolumeResized";
+
     private Type() {
     }
   }
@@ -149,11 +156,20 @@ public final class Conditions {
     /** StreamEnabled: the table's stream was already on with a view type that carries the new item. */
     public static final String STREAM_FOUND = "StreamFound";
 
-    /** StreamEnabled, Ready, Stalled: the stream is off and the operator may not call UpdateTable to turn it on. */
+    /**
+     * StreamEnabled, Ready, Stalled: the stream is off, and spec.enableStream is false or UpdateTable was denied;
+     * the message gives the command that turns it on.
+     */
     public static final String STREAM_OFF = "StreamOff";
 
     /** StreamEnabled, Ready, Stalled: the stream is on with KEYS_ONLY or OLD_IMAGE, which lack the new item. */
     public static final String STREAM_VIEW_TYPE_UNSUITABLE = "StreamViewTypeUnsuitable";
+
+    /**
+     * Ready, Stalled: the initial load exports the table, point-in-time recovery is off, and
+     * spec.enablePointInTimeRecovery is false; the message gives the command that turns it on.
+     */
+    public static final String POINT_IN_TIME_RECOVERY_OFF = "PointInTimeRecoveryOff";
 
     /** Ready, Reconciling: the operator is creating or updating the worker's StatefulSet, Service and ConfigMap. */
     public static final String PROVISIONING = "Provisioning";
@@ -197,8 +213,29 @@ public final class Conditions {
      */
     public static final String SUSPENSION_NEARS_RETENTION = "SuspensionNearsRetention";
 
+    /** VolumeResized: the operator asked for the larger size on the claim; the storage driver is expanding it. */
+    public static final String EXPANDING = "Expanding";
+
+    /** VolumeResized: the claim's StorageClass does not set allowVolumeExpansion, so the claim keeps its size. */
+    public static final String EXPANSION_NOT_ALLOWED = "ExpansionNotAllowed";
+
+    /** VolumeResized: spec.storage.size is smaller than the claim; Kubernetes cannot shrink a volume. */
+    public static final String SHRINK_REFUSED = "ShrinkRefused";
+
     /** StreamShared: another collection, named in the message, follows the same table's stream. */
     public static final String ANOTHER_READER = "AnotherReader";
+
+    /**
+     * Reconciling, while the collection is being deleted with deletionPolicy Delete: deleting its export files
+     * from S3 was denied or failed; it is retried a bounded number of times with back-off.
+     */
+    public static final String CLEANUP_FAILED = "CleanupFailed";
+
+    /**
+     * Ready, just before a deleted collection goes: its export files could not be deleted, so they were left in
+     * the bucket and prefix the message names, for the user to delete.
+     */
+    public static final String EXPORT_FILES_KEPT = "ExportFilesKept";
 
     private Reason() {
     }

@@ -3,6 +3,7 @@ package io.dynamosync.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -27,8 +28,30 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Lag", jsonPath = ".status.lag")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+// The name becomes the worker's Service (a DNS-1035 label), StatefulSet, pods and their labels; refusing here
+// what those refuse later keeps a bad name from becoming a worker that never starts.
+@ValidationRule(value = "self.metadata.name.matches('" + DynamoCollection.NAME_PATTERN + "')",
+    message = "metadata.name must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter "
+        + "and ending with a letter or digit (the worker's Service is named after it)")
+@ValidationRule(value = "size(self.metadata.name) <= " + DynamoCollection.MAX_NAME_LENGTH,
+    message = "metadata.name must be at most " + DynamoCollection.MAX_NAME_LENGTH + " characters: the worker's "
+        + "StatefulSet is named <name>-worker, and Kubernetes labels its pods with controller-revision-hash "
+        + "<name>-worker-<hash>, a label value of at most 63 characters")
 public class DynamoCollection extends CustomResource<DynamoCollectionSpec, DynamoCollectionStatus>
     implements Namespaced {
+
+  /** What a collection's name must look like: a DNS-1035 label, as the worker's Service name must be. */
+  public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
+  /**
+   * The longest collection name that still makes a worker. The StatefulSet is {@code <name>-worker} (7 more
+   * characters); its controller labels every pod {@code controller-revision-hash: <statefulset>-<hash>}, where the
+   * hash is a 32-bit FNV hash written in up to 10 characters, and a label value holds at most 63 characters: so
+   * the StatefulSet name may have 63 - 11 = 52 characters, and the collection 52 - 7 = 45. Everything else derived
+   * from the name fits within that: the pod {@code <name>-worker-0} (54, a DNS label of at most 63), its claim
+   * {@code data-<name>-worker-0} (59) and the Service {@code <name>-worker} (52).
+   */
+  public static final int MAX_NAME_LENGTH = 63 - 1 - 10 - 7;
 
   // Overridden only to give kubectl explain a description of spec and status.
   @Override

@@ -2,6 +2,7 @@ package io.dynamosync.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.dynamosync.api.worker.WorkerSettings;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -32,17 +33,19 @@ public class DynamoCollectionSpec {
 
   @Default("Auto")
   @JsonPropertyDescription(
-      "How the initial load reads the table. Auto: Scan below the operator's size threshold (5 GB by default), "
+      "How the initial load reads the table. Auto: Scan below the operator's size threshold ("
+          + WorkerSettings.Load.DEFAULT_EXPORT_THRESHOLD_BYTES + " bytes, 5 GB, by default), "
           + "Export above it. Export: export the table to the integration's S3 bucket and ingest the files; "
-          + "consumes no read capacity but needs point-in-time recovery, which the operator turns on where "
-          + "allowed. Scan: read the table in parallel segments under readCapacity.")
+          + "consumes no read capacity but needs point-in-time recovery on the table (see "
+          + "enablePointInTimeRecovery). Scan: read the table in parallel segments under readCapacity.")
   private LoadMethod loadMethod = LoadMethod.AUTO;
 
   @JsonPropertyDescription(
-      "Cap on the read capacity the scan consumes; applies to scans only. When omitted, the operator caps a "
-          + "provisioned table's scan at 50 percent of its provisioned read capacity (a schema default cannot "
-          + "do this, as it does not know the table's billing mode); an on-demand table's scan is capped only "
-          + "when units is set.")
+      "Cap on the read capacity the scan consumes; applies to scans only. When omitted, the worker caps a "
+          + "provisioned table's scan at " + WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED + " percent of "
+          + "its provisioned read capacity and an on-demand table's at "
+          + WorkerSettings.Load.DEFAULT_ON_DEMAND_UNITS + " read capacity units per second (a schema default "
+          + "cannot do this, as it does not know the table's billing mode).")
   private ReadCapacity readCapacity;
 
   @Min(1)
@@ -79,6 +82,18 @@ public class DynamoCollectionSpec {
 
   @JsonPropertyDescription("Delete the export's files from S3 once the initial load has committed them. Default false.")
   private Boolean cleanupExport;
+
+  @JsonPropertyDescription(
+      "Let the operator turn the table's stream on (NEW_AND_OLD_IMAGES) where it is off, which needs "
+          + "dynamodb:UpdateTable on the table. Default false: the collection's StreamEnabled condition gives the "
+          + "command to run instead, and the permissions policy grants no UpdateTable.")
+  private Boolean enableStream;
+
+  @JsonPropertyDescription(
+      "Let the worker turn on point-in-time recovery (billed by AWS) where an export needs it and it is off, "
+          + "which needs dynamodb:UpdateContinuousBackups on the table. Default false: the collection stalls with "
+          + "the command to run instead, and the permissions policy grants no UpdateContinuousBackups.")
+  private Boolean enablePointInTimeRecovery;
 
   @JsonPropertyDescription(
       "Keep documents whose items DynamoDB's time to live deleted; deletes made by clients still apply. Default "
@@ -178,6 +193,22 @@ public class DynamoCollectionSpec {
     this.cleanupExport = cleanupExport;
   }
 
+  public Boolean getEnableStream() {
+    return enableStream;
+  }
+
+  public void setEnableStream(Boolean enableStream) {
+    this.enableStream = enableStream;
+  }
+
+  public Boolean getEnablePointInTimeRecovery() {
+    return enablePointInTimeRecovery;
+  }
+
+  public void setEnablePointInTimeRecovery(Boolean enablePointInTimeRecovery) {
+    this.enablePointInTimeRecovery = enablePointInTimeRecovery;
+  }
+
   public Boolean getIgnoreTtlDeletes() {
     return ignoreTtlDeletes;
   }
@@ -214,6 +245,8 @@ public class DynamoCollectionSpec {
         && Objects.equals(query, that.query)
         && deletionPolicy == that.deletionPolicy
         && Objects.equals(cleanupExport, that.cleanupExport)
+        && Objects.equals(enableStream, that.enableStream)
+        && Objects.equals(enablePointInTimeRecovery, that.enablePointInTimeRecovery)
         && Objects.equals(ignoreTtlDeletes, that.ignoreTtlDeletes)
         && Objects.equals(suspend, that.suspend);
   }
@@ -221,7 +254,8 @@ public class DynamoCollectionSpec {
   @Override
   public int hashCode() {
     return Objects.hash(integrationRef, table, loadMethod, readCapacity, scanSegments, ingestTransformation, storage,
-        resources, query, deletionPolicy, cleanupExport, ignoreTtlDeletes, suspend);
+        resources, query, deletionPolicy, cleanupExport, enableStream, enablePointInTimeRecovery, ignoreTtlDeletes,
+        suspend);
   }
 
   @Override
@@ -229,7 +263,8 @@ public class DynamoCollectionSpec {
     return "DynamoCollectionSpec{integrationRef=" + integrationRef + ", table=" + table + ", loadMethod=" + loadMethod
         + ", readCapacity=" + readCapacity + ", scanSegments=" + scanSegments + ", ingestTransformation="
         + ingestTransformation + ", storage=" + storage + ", resources=" + resources + ", query=" + query
-        + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", ignoreTtlDeletes="
+        + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", enableStream="
+        + enableStream + ", enablePointInTimeRecovery=" + enablePointInTimeRecovery + ", ignoreTtlDeletes="
         + ignoreTtlDeletes + ", suspend=" + suspend + "}";
   }
 }

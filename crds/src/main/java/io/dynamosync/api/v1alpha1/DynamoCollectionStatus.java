@@ -49,6 +49,19 @@ public class DynamoCollectionStatus extends Status {
   @JsonPropertyDescription("When DynamoDB recorded the newest change applied to the store (RFC 3339).")
   private String lastEventTime;
 
+  @JsonPropertyDescription(
+      "The worker's latest re-bootstraps (loading the table again: a trimmed or replaced stream, a changed "
+          + "transformation), newest last, at most " + DynamoCollectionStatus.MAX_WORKER_EVENTS + ".")
+  private List<WorkerEvent> rebootstraps;
+
+  @JsonPropertyDescription(
+      "The latest items the store refused, newest last, at most " + DynamoCollectionStatus.MAX_WORKER_EVENTS
+          + "; the worker's /status has them all.")
+  private List<WorkerEvent> refusedItems;
+
+  /** How many re-bootstraps and refused items the status keeps, so that it stays small. */
+  public static final int MAX_WORKER_EVENTS = 10;
+
   public Phase getPhase() {
     return phase;
   }
@@ -145,6 +158,22 @@ public class DynamoCollectionStatus extends Status {
     this.lastEventTime = lastEventTime;
   }
 
+  public List<WorkerEvent> getRebootstraps() {
+    return rebootstraps;
+  }
+
+  public void setRebootstraps(List<WorkerEvent> rebootstraps) {
+    this.rebootstraps = rebootstraps;
+  }
+
+  public List<WorkerEvent> getRefusedItems() {
+    return refusedItems;
+  }
+
+  public void setRefusedItems(List<WorkerEvent> refusedItems) {
+    this.refusedItems = refusedItems;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!super.equals(o)) {
@@ -162,13 +191,15 @@ public class DynamoCollectionStatus extends Status {
         && Objects.equals(storeBytes, that.storeBytes)
         && Objects.equals(syncLagMs, that.syncLagMs)
         && Objects.equals(lag, that.lag)
-        && Objects.equals(lastEventTime, that.lastEventTime);
+        && Objects.equals(lastEventTime, that.lastEventTime)
+        && Objects.equals(rebootstraps, that.rebootstraps)
+        && Objects.equals(refusedItems, that.refusedItems);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), phase, access, streamArn, exportArn, itemsLoaded, itemsEstimated,
-        loadPercent, documents, storeBytes, syncLagMs, lag, lastEventTime);
+        loadPercent, documents, storeBytes, syncLagMs, lag, lastEventTime, rebootstraps, refusedItems);
   }
 
   @Override

@@ -13,7 +13,8 @@ import java.util.Objects;
 public class ReadCapacity {
 
   /** The percent the operator applies on provisioned tables when the spec sets no cap. */
-  public static final int DEFAULT_PERCENT_OF_PROVISIONED = 50;
+  public static final int DEFAULT_PERCENT_OF_PROVISIONED =
+      io.dynamosync.api.worker.WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED;
 
   @Min(1)
   @JsonPropertyDescription("Read capacity units per second the scan may consume, at least 1.")

@@ -84,6 +84,17 @@ public record WorkerSettings(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record S3(String bucket, String prefix, Boolean checksumWhenRequired, Boolean forcePathStyle) {
+
+        /**
+         * The folder, below an integration's prefix, that one collection's exports are written to:
+         * {@code <prefix>/<namespace>/<collection>/}. Each collection gets its own, so that deleting one
+         * collection's files never touches another's.
+         */
+        public static String folder(String integrationPrefix, String namespace, String collection) {
+            String base = integrationPrefix == null || integrationPrefix.isEmpty() ? ""
+                    : integrationPrefix.endsWith("/") ? integrationPrefix : integrationPrefix + "/";
+            return base + namespace + "/" + collection + "/";
+        }
     }
 
     /**
@@ -93,7 +104,8 @@ public record WorkerSettings(
      * @param readCapacityUnits scan cap in RCU per second; null with a percent, or for the default
      * @param readCapacityPercent scan cap as a percent of provisioned RCU (provisioned tables only)
      * @param scanSegments parallel scan segments; null to pick from the table's size
-     * @param exportThresholdBytes the table size from which Auto exports (5 GB by default)
+     * @param exportThresholdBytes the table size from which Auto exports
+     *     ({@link #DEFAULT_EXPORT_THRESHOLD_BYTES} by default)
      * @param enablePointInTimeRecovery turn point-in-time recovery on for an export where it is off
      * @param cleanupExport delete the export's files once the load has committed
      */
@@ -106,6 +118,19 @@ public record WorkerSettings(
             Long exportThresholdBytes,
             Boolean enablePointInTimeRecovery,
             Boolean cleanupExport) {
+
+        /** The table size from which Auto exports rather than scans: 5 GB, as the design states. */
+        public static final long DEFAULT_EXPORT_THRESHOLD_BYTES = 5_000_000_000L;
+
+        /** The scan's cap on a provisioned table when none is set: this percent of its provisioned read capacity. */
+        public static final int DEFAULT_PERCENT_OF_PROVISIONED = 50;
+
+        /**
+         * The scan's cap on an on-demand table when no units are set, in read capacity units a second: an
+         * on-demand table has no provisioned capacity to take a percent of, and an uncapped scan would bill for,
+         * and may throttle, whatever the table can serve.
+         */
+        public static final int DEFAULT_ON_DEMAND_UNITS = 1000;
     }
 
     /** HTTP port, and the limits every query runs under. */

@@ -18,6 +18,8 @@ import java.util.List;
  * @param error why the worker stopped making progress; null while it makes progress
  * @param rebootstraps times the worker started over from a new load, and why
  * @param refusedItems the latest items the store refused, and why
+ * @param throttles requests DynamoDB or DynamoDB Streams throttled since the worker started (the
+ *     SDK's retries on throttling included); null from workers that do not count them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -30,7 +32,14 @@ public record WorkerStatus(
         Store store,
         Error error,
         List<Rebootstrap> rebootstraps,
-        List<RefusedItem> refusedItems) {
+        List<RefusedItem> refusedItems,
+        Long throttles) {
+
+    /** A status without a throttle count, as workers before it reported. */
+    public WorkerStatus(String phase, String collection, String table, Load load, Stream stream, Store store,
+            Error error, List<Rebootstrap> rebootstraps, List<RefusedItem> refusedItems) {
+        this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, null);
+    }
 
     /**
      * Initial load progress; {@code itemsRead} counts what this run of the worker read, which
@@ -105,7 +114,11 @@ public record WorkerStatus(
 
     /**
      * A stop: {@code reason} is one CamelCase word (e.g. {@code TransformationFailed},
-     * {@code AccessDenied}), {@code message} a sentence a user can act on.
+     * {@code AccessDenied}), {@code message} a sentence a user can act on. The operator gives some
+     * reasons a condition reason of their own: {@code AssumeRoleDenied} (STS refused the worker the
+     * integration's role; the message carries STS's, which names the worker's identity),
+     * {@code PointInTimeRecoveryDisabled}, {@code ExportFailed}, {@code StreamTrimmed},
+     * {@code TransformationFailed} and {@code AccessDenied}.
      */
     public record Error(String reason, String message, Instant at) {
     }

@@ -40,6 +40,19 @@ class CrdShapeTest {
   }
 
   @Test
+  void collectionDescriptionsStateTheDefaultsTheWorkerApplies() {
+    JsonNode spec = JSON.valueToTree(onlyVersion(GeneratedCrds.committed(DynamoCollection.class)).getSchema()
+        .getOpenAPIV3Schema()).at("/properties/spec/properties");
+
+    assertThat(spec.at("/loadMethod/description").asText())
+        .contains(io.dynamosync.api.worker.WorkerSettings.Load.DEFAULT_EXPORT_THRESHOLD_BYTES + " bytes");
+    assertThat(spec.at("/readCapacity/description").asText())
+        .contains(io.dynamosync.api.worker.WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED + " percent")
+        .contains(io.dynamosync.api.worker.WorkerSettings.Load.DEFAULT_ON_DEMAND_UNITS + " read capacity units")
+        .doesNotContain("capped only when");
+  }
+
+  @Test
   void kubectlGetIntegrationsShowsReadyIdentityAge() {
     assertThat(onlyVersion(GeneratedCrds.committed(DynamoIntegration.class)).getAdditionalPrinterColumns())
         .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)

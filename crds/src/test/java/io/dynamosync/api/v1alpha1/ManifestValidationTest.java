@@ -325,6 +325,46 @@ class ManifestValidationTest {
     assertThat(COLLECTIONS.validateUpdate(old, raised)).isEmpty();
   }
 
+  @Test
+  void acceptsACollectionNameOfExactlyTheLongestLength() {
+    String longest = "o" + "a".repeat(DynamoCollection.MAX_NAME_LENGTH - 1);
+
+    assertThat(longest).hasSize(45);
+    assertThat(COLLECTIONS.validate(Manifests.parseOne(collectionYaml(longest, MINIMAL_SPEC)))).isEmpty();
+    // What the worker's objects are then called, each within its Kubernetes limit.
+    String statefulSet = longest + "-worker";
+    assertThat((statefulSet + "-" + "4294967295").length()).as("controller-revision-hash label").isEqualTo(63);
+    assertThat((statefulSet + "-0").length()).as("pod name, a DNS label").isLessThanOrEqualTo(63);
+  }
+
+  @Test
+  void refusesACollectionNameOneCharacterTooLongAndSaysTheLimit() {
+    String tooLong = "a".repeat(DynamoCollection.MAX_NAME_LENGTH + 1);
+
+    assertThat(COLLECTIONS.validate(Manifests.parseOne(collectionYaml(tooLong, MINIMAL_SPEC))))
+        .singleElement()
+        .satisfies(v -> {
+          assertThat(v.path()).isEmpty();
+          assertThat(v.rule()).isEqualTo(Violation.CEL);
+          assertThat(v.message()).startsWith("metadata.name must be at most 45 characters");
+        });
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"orders.eu", "1orders", "orders-", "Orders", "-orders",
+      "orders_v2"})
+  void refusesCollectionNamesThatAreNotDns1035Labels(String name) {
+    assertThat(COLLECTIONS.validate(Manifests.parseOne(collectionYaml(name, MINIMAL_SPEC))))
+        .singleElement()
+        .satisfies(v -> assertThat(v.message()).startsWith("metadata.name must be a DNS-1035 label"));
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"o", "orders", "orders-v2", "eu-orders-2"})
+  void acceptsCollectionNamesThatAreDns1035Labels(String name) {
+    assertThat(COLLECTIONS.validate(Manifests.parseOne(collectionYaml(name, MINIMAL_SPEC)))).isEmpty();
+  }
+
   private static Refusal integration(String name, String spec, String path, String rule, String message) {
     return new Refusal("DynamoIntegration: " + name, INTEGRATIONS, integrationYaml(spec), path, rule, message);
   }
@@ -343,13 +383,23 @@ class ManifestValidationTest {
         """ + spec.indent(2);
   }
 
+  private static final String MINIMAL_SPEC = """
+      integrationRef:
+        name: prod
+      table: Orders
+      """;
+
   private static String collectionYaml(String spec) {
+    return collectionYaml("orders", spec);
+  }
+
+  private static String collectionYaml(String name, String spec) {
     return """
         apiVersion: dynamosync.io/v1alpha1
         kind: DynamoCollection
         metadata:
-          name: orders
+          name: %s
         spec:
-        """ + spec.indent(2);
+        """.formatted(name) + spec.indent(2);
   }
 }

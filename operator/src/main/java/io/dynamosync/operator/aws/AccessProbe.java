@@ -38,6 +38,18 @@ public interface AccessProbe {
     /** Probes DescribeStream, GetShardIterator and GetRecords on a stream; empty while it has no shard yet. */
     List<AccessCheck> probeStream(AwsAccount account, String streamArn);
 
-    /** Probes what an export needs: DescribeContinuousBackups on the table, and list, put, get (and delete) in S3. */
-    List<AccessCheck> probeExport(AwsAccount account, String table, ExportTarget target);
+    /**
+     * What the export probes found.
+     *
+     * @param checks each action probed
+     * @param pointInTimeRecovery whether point-in-time recovery is on; null when it could not be read
+     */
+    record ExportAccess(List<AccessCheck> checks, Boolean pointInTimeRecovery) {
+    }
+
+    /**
+     * Probes what an export needs: DescribeContinuousBackups on the table (reading whether point-in-time recovery
+     * is on), put and get in the collection's folder, and list and delete there where files are deleted.
+     */
+    ExportAccess probeExport(AwsAccount account, String table, ExportTarget target);
 }

@@ -84,6 +84,17 @@ public final class AwsConnector implements AutoCloseable {
         return account;
     }
 
+    /**
+     * The external ID a role integration is assumed with: the spec's, or the one the integration's reconcile
+     * generated and published in status; null for access keys or before one is published.
+     */
+    public static String externalId(DynamoIntegration integration) {
+        if (integration.getSpec().getExternalId() != null) {
+            return integration.getSpec().getExternalId();
+        }
+        return integration.getStatus() == null ? null : integration.getStatus().getExternalId();
+    }
+
     /** The operator's own identity, reaching the integration's STS endpoint; for the trust policy. */
     public AwsAccount operatorAccount(DynamoIntegration integration) {
         String key = "operator@" + Objects.toString(stsEndpoint(integration.getSpec()), "aws") + "@"

@@ -9,6 +9,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
@@ -92,28 +93,32 @@ public final class SdkAccessProbe implements AccessProbe {
     }
 
     @Override
-    public List<AccessCheck> probeExport(AwsAccount account, String table, ExportTarget target) {
+    public ExportAccess probeExport(AwsAccount account, String table, ExportTarget target) {
         List<AccessCheck> checks = new ArrayList<>();
-        checks.add(call("dynamodb:DescribeContinuousBackups", table,
-                () -> account.dynamoDb().describeContinuousBackups(r -> r.tableName(table))));
+        PointInTimeRecoveryStatus[] recovery = new PointInTimeRecoveryStatus[1];
+        checks.add(call("dynamodb:DescribeContinuousBackups", table, () -> recovery[0] = account.dynamoDb()
+                .describeContinuousBackups(r -> r.tableName(table)).continuousBackupsDescription()
+                .pointInTimeRecoveryDescription().pointInTimeRecoveryStatus()));
         String bucketArn = "arn:" + TableRef.partitionOf(account.region()) + ":s3:::" + target.bucket();
         String marker = target.prefix() + MARKER;
-        checks.add(call("s3:ListBucket", bucketArn, () -> account.s3().listObjectsV2(r -> r.bucket(target.bucket())
-                .prefix(target.prefix()).maxKeys(1))));
+        if (target.deletesFiles()) {
+            // Listing is needed only to find the files to delete.
+            checks.add(call("s3:ListBucket", bucketArn, () -> account.s3().listObjectsV2(r -> r.bucket(target.bucket())
+                    .prefix(target.prefix()).maxKeys(1))));
+        }
         AccessCheck put = call("s3:PutObject", bucketArn + "/" + marker, () -> account.s3().putObject(
                 r -> r.bucket(target.bucket()).key(marker), RequestBody.fromString("dynamo-sync access check\n")));
         checks.add(put);
         if (put.isGranted()) {
             checks.add(call("s3:GetObject", bucketArn + "/" + marker,
                     () -> account.s3().getObjectAsBytes(r -> r.bucket(target.bucket()).key(marker))));
-            AccessCheck delete = call("s3:DeleteObject", bucketArn + "/" + marker,
-                    () -> account.s3().deleteObject(r -> r.bucket(target.bucket()).key(marker)));
-            // Deleting is needed only to clean up exports; otherwise a denial here is nobody's problem.
             if (target.deletesFiles()) {
-                checks.add(delete);
+                checks.add(call("s3:DeleteObject", bucketArn + "/" + marker,
+                        () -> account.s3().deleteObject(r -> r.bucket(target.bucket()).key(marker))));
             }
         }
-        return checks;
+        Boolean on = recovery[0] == null ? null : recovery[0] == PointInTimeRecoveryStatus.ENABLED;
+        return new ExportAccess(List.copyOf(checks), on);
     }
 
     private static AccessCheck call(String action, String resource, Supplier<?> call) {

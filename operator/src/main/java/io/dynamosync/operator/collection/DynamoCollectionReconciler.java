@@ -14,7 +14,9 @@ import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.OperatorSettings;
+import io.dynamosync.operator.ReferencedSecrets;
 import io.dynamosync.operator.aws.AccessProbe;
+import io.dynamosync.operator.aws.AccessProbe.ExportAccess;
 import io.dynamosync.operator.aws.AccessProbe.ExportTarget;
 import io.dynamosync.operator.aws.AccessProbe.TableAccess;
 import io.dynamosync.operator.aws.AwsAccount;
@@ -27,7 +29,6 @@ import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.status.StatusDraft;
 import io.dynamosync.operator.worker.CollectionWorker;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -44,15 +45,10 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,17 +60,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles a DynamoCollection as a flat pipeline of named steps: resolve its integration, connect to AWS,
- * verify access (turning the table's stream on where it is off and allowed), provision the worker, report what
- * the worker says, and warn when another collection reads the same stream. Deletion removes what the collection
- * owns according to its deletionPolicy.
+ * verify access (ensuring the stream: turning it on where it is off and spec.enableStream allows), report access,
+ * provision the worker (with {@link OwnedObjects} and {@link VolumeExpansion}), report what the worker says, and
+ * warn when another collection reads the same stream. Deletion ({@link CollectionCleanup}) removes what the
+ * collection owns according to its deletionPolicy, and always finishes.
  */
 @ControllerConfiguration(name = DynamoCollectionReconciler.NAME)
 public final class DynamoCollectionReconciler implements Reconciler<DynamoCollection>, Cleaner<DynamoCollection> {
 
     /** The controller's name, in metrics and logs. */
     public static final String NAME = "dynamocollection";
-    /** Annotation on an owned object holding the hash of what the operator last asked for. */
-    static final String DESIRED_HASH_ANNOTATION = "dynamosync.io/desired-hash";
     /** Annotation on the StatefulSet holding when the collection was suspended. */
     static final String SUSPENDED_AT_ANNOTATION = "dynamosync.io/suspended-at";
 
@@ -85,21 +80,22 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private final AwsConnector connector;
     private final AccessProbe accessProbe;
     private final StreamEnabler streamEnabler;
-    private final ExportFiles exportFiles;
     private final WorkerStatusSource workers;
     private final EventRecorder events;
     private final CollectionPhases phases;
     private final Clock clock;
+    private final CollectionCleanup cleanup;
     /** The last access verification of each collection, so that AWS is not probed on every status poll. */
     private final Map<ResourceID, Verified> verified = new ConcurrentHashMap<>();
 
     /** What one access verification found, and for which spec and integration. */
     private record Verified(long generation, String integrationState, Instant at, boolean tableFound,
-            List<AccessCheck> checks, String streamArn, String viewType, boolean streamTurnedOn, boolean exports) {
+            List<AccessCheck> checks, String streamArn, String viewType, boolean streamTurnedOn, boolean exports,
+            boolean recoveryMissing) {
 
         boolean healthy() {
             return tableFound && checks.stream().allMatch(AccessCheck::isGranted) && viewType != null
-                    && SUITABLE_VIEW_TYPES.contains(viewType);
+                    && SUITABLE_VIEW_TYPES.contains(viewType) && !recoveryMissing;
         }
     }
 
@@ -144,17 +140,17 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         this.connector = connector;
         this.accessProbe = accessProbe;
         this.streamEnabler = streamEnabler;
-        this.exportFiles = exportFiles;
         this.workers = workers;
         this.events = events;
         this.phases = phases;
         this.clock = clock;
+        this.cleanup = new CollectionCleanup(settings.statusPollPeriod(), connector, exportFiles, events, clock);
     }
 
     @Override
     public List<EventSource<?, DynamoCollection>> prepareEventSources(EventSourceContext<DynamoCollection> context) {
         var primaries = context.getPrimaryCache();
-        return List.of(new InformerEventSource<>(
+        InformerEventSource<DynamoIntegration, DynamoCollection> integrations = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(DynamoIntegration.class, DynamoCollection.class)
                         .withName("integrations")
                         // Collections wait for their integration to become Ready; other status changes (a new
@@ -163,13 +159,40 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                                 integrationState(before)))
                         .withSecondaryToPrimaryMapper(integration -> primaries.list(
                                         integration.getMetadata().getNamespace(),
-                                        c -> c.getSpec() != null && c.getSpec().getIntegrationRef() != null
-                                                && integration.getMetadata().getName()
-                                                        .equals(c.getSpec().getIntegrationRef().getName()))
+                                        c -> usesIntegration(c, integration.getMetadata().getName()))
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((DynamoCollection c) -> Set.of(new ResourceID(
                                 c.getSpec().getIntegrationRef().getName(), c.getMetadata().getNamespace())))
-                        .build(), context));
+                        .build(), context);
+        InformerEventSource<Secret, DynamoCollection> secrets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Secret.class, DynamoCollection.class)
+                        .withName("secrets")
+                        // Only Secrets the operator has read and labelled, not every Secret in the cluster. A new
+                        // value in one the worker reads rolls the worker now, not at the next poll.
+                        .withLabelSelector(ReferencedSecrets.LABEL)
+                        .withSecondaryToPrimaryMapper(secret -> {
+                            String namespace = secret.getMetadata().getNamespace();
+                            String name = secret.getMetadata().getName();
+                            Set<String> integrationsReading = integrations.list(namespace,
+                                            i -> i.getSpec().getAccessKeySecretRef() != null
+                                                    && name.equals(i.getSpec().getAccessKeySecretRef().getName()))
+                                    .map(i -> i.getMetadata().getName()).collect(Collectors.toSet());
+                            return primaries.list(namespace, c -> c.getSpec() != null && (integrationsReading.stream()
+                                            .anyMatch(i -> usesIntegration(c, i))
+                                            || c.getSpec().getQuery() != null
+                                                    && c.getSpec().getQuery().getApiKeySecretRef() != null
+                                                    && name.equals(c.getSpec().getQuery().getApiKeySecretRef()
+                                                            .getName())))
+                                    .map(ResourceID::fromResource).collect(Collectors.toSet());
+                        })
+                        .withPrimaryToSecondaryMapper((DynamoCollection c) -> Set.<ResourceID>of())
+                        .build(), context);
+        return List.of(integrations, secrets);
+    }
+
+    private static boolean usesIntegration(DynamoCollection c, String integration) {
+        return c.getSpec() != null && c.getSpec().getIntegrationRef() != null
+                && integration.equals(c.getSpec().getIntegrationRef().getName());
     }
 
     @Override
@@ -209,7 +232,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     private boolean connect(Run run) {
         try {
-            run.account = connector.connect(run.integration, readSecret(run), externalId(run.integration));
+            run.account = connector.connect(run.integration, readSecret(run), AwsConnector.externalId(run.integration));
             return true;
         } catch (CredentialsProblem e) {
             // The integration's own reconcile reports this; the collection waits for it.
@@ -244,34 +267,21 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         try {
             TableAccess probed = accessProbe.probeTable(run.account, table);
             List<AccessCheck> checks = new ArrayList<>(probed.checks());
-            String streamArn = probed.streamArn();
-            String viewType = probed.streamViewType();
-            boolean turnedOn = false;
-            if (probed.tableFound() && streamArn == null && probed.checks().get(0).isGranted()) {
-                StreamEnabler.StreamChange change = streamEnabler.enable(run.account, table);
-                String tableArn = probed.checks().get(0).getResource();
-                if (change.enabled()) {
-                    checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, true,
-                            "Allowed; the operator turned the stream on with " + StreamEnabler.VIEW_TYPE + "."));
-                    streamArn = change.streamArn();
-                    viewType = StreamEnabler.VIEW_TYPE;
-                    turnedOn = true;
-                    checks.addAll(accessProbe.probeStream(run.account, streamArn));
-                } else {
-                    checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, false, change.deniedMessage()
-                            + " Grant dynamodb:UpdateTable on " + tableArn + ", or turn the stream on yourself."));
-                }
-            }
+            StreamState stream = ensureStream(run, probed, checks);
             boolean exports = exports(run, probed);
             S3Bucket bucket = run.integration.getSpec().getS3();
+            boolean recoveryMissing = false;
             if (probed.tableFound() && exports && bucket != null) {
                 boolean deletesFiles = Boolean.TRUE.equals(run.collection.getSpec().getCleanupExport())
                         || run.collection.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE;
-                checks.addAll(accessProbe.probeExport(run.account, table, new ExportTarget(bucket.getBucket(),
-                        CollectionWorker.exportPrefix(bucket.getPrefix(), run.namespace(), run.name()), deletesFiles)));
+                ExportAccess export = accessProbe.probeExport(run.account, table, new ExportTarget(bucket.getBucket(),
+                        CollectionWorker.exportPrefix(bucket.getPrefix(), run.namespace(), run.name()), deletesFiles));
+                checks.addAll(export.checks());
+                recoveryMissing = Boolean.FALSE.equals(export.pointInTimeRecovery())
+                        && !Boolean.TRUE.equals(run.collection.getSpec().getEnablePointInTimeRecovery());
             }
             run.access = new Verified(generation, integrationState, now, probed.tableFound(), List.copyOf(checks),
-                    streamArn, viewType, turnedOn, exports);
+                    stream.arn(), stream.viewType(), stream.turnedOn(), exports, recoveryMissing);
             verified.put(id, run.access);
             return true;
         } catch (AwsUnavailable e) {
@@ -280,6 +290,32 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             run.draft.setTrue(Type.RECONCILING, Reason.AWS_UNREACHABLE, message);
             return run.stop(settings.statusPollPeriod());
         }
+    }
+
+    /** The table's stream as the verification leaves it. */
+    private record StreamState(String arn, String viewType, boolean turnedOn) {
+    }
+
+    /**
+     * Turns the table's stream on where it is off and the spec allows it (a change to the user's table, so only
+     * with spec.enableStream), which is also how UpdateTable is probed; adds what it did to {@code checks}.
+     */
+    private StreamState ensureStream(Run run, TableAccess probed, List<AccessCheck> checks) {
+        if (!probed.tableFound() || probed.streamArn() != null || !probed.checks().get(0).isGranted()
+                || !Boolean.TRUE.equals(run.collection.getSpec().getEnableStream())) {
+            return new StreamState(probed.streamArn(), probed.streamViewType(), false);
+        }
+        StreamEnabler.StreamChange change = streamEnabler.enable(run.account, run.collection.getSpec().getTable());
+        String tableArn = probed.checks().get(0).getResource();
+        if (!change.enabled()) {
+            checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, false, change.deniedMessage()
+                    + " Grant dynamodb:UpdateTable on " + tableArn + ", or turn the stream on yourself."));
+            return new StreamState(null, null, false);
+        }
+        checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, true,
+                "Allowed; the operator turned the stream on with " + StreamEnabler.VIEW_TYPE + "."));
+        checks.addAll(accessProbe.probeStream(run.account, change.streamArn()));
+        return new StreamState(change.streamArn(), StreamEnabler.VIEW_TYPE, true);
     }
 
     /** Puts what the verification found into status; stops when something is in the way. */
@@ -320,8 +356,12 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                     "dynamodb:DescribeTable was denied, so whether the table's stream is on is unknown.");
         } else if (access.viewType() == null) {
             stallReason = Reason.STREAM_OFF;
-            stall = "The stream of table " + table + " is off and the operator may not turn it on. Grant "
-                    + "dynamodb:UpdateTable, or run: " + StreamEnabler.command(region, table);
+            stall = Boolean.TRUE.equals(run.collection.getSpec().getEnableStream())
+                    ? "The stream of table " + table + " is off and AWS denied the operator turning it on. Grant "
+                            + "dynamodb:UpdateTable, or run: " + StreamEnabler.command(region, table)
+                    : "The stream of table " + table + " is off. Turn it on with: "
+                            + StreamEnabler.command(region, table) + " (or set spec.enableStream: true to let the "
+                            + "operator do it, which needs dynamodb:UpdateTable on the table).";
             run.draft.setFalse(Type.STREAM_ENABLED, Reason.STREAM_OFF, stall);
         } else if (!SUITABLE_VIEW_TYPES.contains(access.viewType())) {
             stallReason = Reason.STREAM_VIEW_TYPE_UNSUITABLE;
@@ -343,9 +383,17 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             stall = "AWS denied " + String.join(", ", denied) + "; status.access says what to grant, and the "
                     + "integration's status.permissionsPolicy has the whole policy.";
         }
+        if (stall == null && access.recoveryMissing()) {
+            stallReason = Reason.POINT_IN_TIME_RECOVERY_OFF;
+            stall = "The initial load exports table " + table + " (loadMethod " + loadMethodName(run) + "), which needs "
+                    + "point-in-time recovery, and it is off. Turn it on with: aws dynamodb update-continuous-backups "
+                    + "--region " + region + " --table-name " + table + " --point-in-time-recovery-specification "
+                    + "PointInTimeRecoveryEnabled=true (AWS bills it), set spec.enablePointInTimeRecovery: true to let "
+                    + "the worker do it, or set loadMethod: Scan.";
+        }
         if (stall == null && access.exports() && run.integration.getSpec().getS3() == null) {
             stallReason = Reason.EXPORT_BUCKET_MISSING;
-            stall = "The initial load exports the table (loadMethod " + loadMethod(run) + "), but DynamoIntegration "
+            stall = "The initial load exports the table (loadMethod " + loadMethodName(run) + "), but DynamoIntegration "
                     + run.integration.getMetadata().getName() + " has no spec.s3.bucket to export into; set one, or "
                     + "set loadMethod: Scan.";
         }
@@ -368,7 +416,11 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         String workerName = CollectionWorker.workerName(run.name());
         ConfigMap current = client.configMaps().inNamespace(run.namespace()).withName(workerName).get();
         WorkerSettings previous = CollectionWorker.readSettings(current).orElse(null);
-        CollectionWorker worker = CollectionWorker.of(run.collection, run.integration, settings, previous);
+        // Read now, not from a cache: the pod template's hash covers their values, so rotated keys roll the pod.
+        List<Secret> secrets = CollectionWorker.secretNames(run.collection, run.integration).stream()
+                .map(secret -> ReferencedSecrets.read(client, run.namespace(), secret))
+                .filter(Objects::nonNull).toList();
+        CollectionWorker worker = CollectionWorker.of(run.collection, run.integration, settings, previous, secrets);
 
         StatefulSet statefulSet = worker.statefulSet();
         StatefulSet existing = client.apps().statefulSets().inNamespace(run.namespace()).withName(workerName).get();
@@ -379,10 +431,20 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                     : clock.instant().toString();
             statefulSet.getMetadata().setAnnotations(Map.of(SUSPENDED_AT_ANNOTATION, since));
         }
-        boolean configChanged = apply(client, worker.configMap(), current);
-        apply(client, statefulSet, existing);
-        apply(client, worker.service(),
+        boolean configChanged = OwnedObjects.apply(client, worker.configMap(), current);
+        String runningHash = existing == null || existing.getSpec().getTemplate().getMetadata() == null
+                || existing.getSpec().getTemplate().getMetadata().getAnnotations() == null ? null
+                : existing.getSpec().getTemplate().getMetadata().getAnnotations()
+                        .get(CollectionWorker.SETTINGS_HASH_ANNOTATION);
+        OwnedObjects.apply(client, statefulSet, existing);
+        if (runningHash != null && !configChanged && !runningHash.equals(worker.settingsHash())) {
+            events.record(run.collection, EventRecorder.NORMAL, "SecretsChanged", "A Secret the worker reads ("
+                    + String.join(", ", CollectionWorker.secretNames(run.collection, run.integration))
+                    + ") changed; the worker restarts with the new values.");
+        }
+        OwnedObjects.apply(client, worker.service(),
                 client.services().inNamespace(run.namespace()).withName(workerName).get());
+        VolumeExpansion.apply(client, run.collection, run.draft);
 
         if (previous != null && configChanged) {
             long was = Objects.requireNonNullElse(previous.loadGeneration(), 1L);
@@ -414,6 +476,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             WorkerReport.unavailable(run.draft, workers.statusUrl(run.namespace(), run.name()));
         } else {
             WorkerReport.apply(run.draft, status);
+            phases.recordWorker(run.namespace(), run.name(), status);
         }
     }
 
@@ -457,46 +520,15 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     @Override
     public DeleteControl cleanup(DynamoCollection collection, Context<DynamoCollection> context) {
-        String namespace = collection.getMetadata().getNamespace();
-        String name = collection.getMetadata().getName();
-        verified.remove(ResourceID.fromResource(collection));
-        if (collection.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE) {
-            KubernetesClient client = context.getClient();
-            // The StatefulSet goes first, so that its pod releases the claim and the claim can go.
-            client.apps().statefulSets().inNamespace(namespace).withName(CollectionWorker.workerName(name)).delete();
-            client.persistentVolumeClaims().inNamespace(namespace).withName(CollectionWorker.volumeClaimName(name))
-                    .delete();
-            events.record(collection, EventRecorder.NORMAL, "VolumeDeleted", "Deleted volume claim "
-                    + CollectionWorker.volumeClaimName(name) + " (deletionPolicy Delete).");
-            DynamoIntegration integration = context.getSecondaryResource(DynamoIntegration.class).orElse(null);
-            if (integration != null && integration.getSpec().getS3() != null) {
-                S3Bucket bucket = integration.getSpec().getS3();
-                String prefix = CollectionWorker.exportPrefix(bucket.getPrefix(), namespace, name);
-                try {
-                    AwsAccount account = connector.connect(integration, readSecret(context, integration),
-                            externalId(integration));
-                    int deleted = exportFiles.deleteAll(account, bucket.getBucket(), prefix);
-                    events.record(collection, EventRecorder.NORMAL, "ExportFilesDeleted", "Deleted " + deleted
-                            + " export file(s) under s3://" + bucket.getBucket() + "/" + prefix + ".");
-                } catch (CredentialsProblem e) {
-                    // Waiting would hold the collection forever if the integration stays broken; say what is left.
-                    events.record(collection, EventRecorder.WARNING, "ExportFilesKept", "Export files under s3://"
-                            + bucket.getBucket() + "/" + prefix + " were not deleted: " + e.getMessage());
-                } catch (AwsUnavailable e) {
-                    events.record(collection, EventRecorder.WARNING, Reason.AWS_UNREACHABLE, e.getMessage()
-                            + " Retrying before the collection is deleted.");
-                    return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.statusPollPeriod());
-                }
-            } else if (integration == null) {
-                events.record(collection, EventRecorder.WARNING, "ExportFilesKept", "DynamoIntegration "
-                        + collection.getSpec().getIntegrationRef().getName() + " is gone, so export files of this "
-                        + "collection, if any, were not deleted from S3.");
-            }
+        ResourceID id = ResourceID.fromResource(collection);
+        verified.remove(id);
+        DeleteControl control = cleanup.cleanup(collection, context);
+        if (control.isRemoveFinalizer()) {
+            phases.record(collection.getMetadata().getNamespace(), collection.getMetadata().getName(), null);
+            LOG.info("collection {}/{} deleted (deletionPolicy {})", collection.getMetadata().getNamespace(),
+                    collection.getMetadata().getName(), collection.getSpec().getDeletionPolicy());
         }
-        phases.record(namespace, name, null);
-        LOG.info("collection {}/{} deleted (deletionPolicy {})", namespace, name,
-                collection.getSpec().getDeletionPolicy());
-        return DeleteControl.defaultDelete();
+        return control;
     }
 
     // ---- small parts -------------------------------------------------------------------------------------------
@@ -525,6 +557,12 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                 && probed.sizeBytes() >= settings.exportThresholdBytes();
     }
 
+    /** The load method as the spec spells it. */
+    private static String loadMethodName(Run run) {
+        String name = loadMethod(run).name();
+        return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static LoadMethod loadMethod(Run run) {
         return Objects.requireNonNullElse(run.collection.getSpec().getLoadMethod(), LoadMethod.AUTO);
     }
@@ -533,74 +571,17 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         return readSecret(run.context, run.integration);
     }
 
-    private static Secret readSecret(Context<DynamoCollection> context, DynamoIntegration integration) {
+    static Secret readSecret(Context<DynamoCollection> context, DynamoIntegration integration) {
         if (integration.getSpec().getAccessKeySecretRef() == null) {
             return null;
         }
-        return context.getClient().secrets().inNamespace(integration.getMetadata().getNamespace())
-                .withName(integration.getSpec().getAccessKeySecretRef().getName()).get();
-    }
-
-    private static String externalId(DynamoIntegration integration) {
-        if (integration.getSpec().getExternalId() != null) {
-            return integration.getSpec().getExternalId();
-        }
-        return integration.getStatus() == null ? null : integration.getStatus().getExternalId();
+        return ReferencedSecrets.read(context.getClient(), integration.getMetadata().getNamespace(),
+                integration.getSpec().getAccessKeySecretRef().getName());
     }
 
     /** What of an integration a collection depends on: its spec and whether it is Ready. */
     private static String integrationState(DynamoIntegration integration) {
         boolean ready = integration.getStatus() != null && integration.getStatus().hasTrueCondition(Type.READY);
-        return integration.getMetadata().getGeneration() + "/" + ready + "/" + externalId(integration);
-    }
-
-    /**
-     * Creates {@code desired}, or updates the existing object when what the operator asks for changed since it last
-     * asked. Comparing a hash of the request, not the live object, ignores the defaults the API server fills in.
-     *
-     * @return whether anything was written
-     */
-    private static <T extends HasMetadata> boolean apply(KubernetesClient client, T desired, T existing) {
-        String hash = hash(desired);
-        Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(
-                desired.getMetadata().getAnnotations(), Map.of()));
-        annotations.put(DESIRED_HASH_ANNOTATION, hash);
-        desired.getMetadata().setAnnotations(annotations);
-        if (existing == null) {
-            client.resource(desired).create();
-            return true;
-        }
-        if (existing.getMetadata().getAnnotations() != null
-                && hash.equals(existing.getMetadata().getAnnotations().get(DESIRED_HASH_ANNOTATION))) {
-            return false;
-        }
-        keepImmutableFields(desired, existing);
-        desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-        client.resource(desired).update();
-        return true;
-    }
-
-    /** Fields the API server refuses to change, or fills in itself, are taken from the live object. */
-    private static void keepImmutableFields(HasMetadata desired, HasMetadata existing) {
-        if (desired instanceof StatefulSet sts && existing instanceof StatefulSet live) {
-            // A resized volume needs the claim expanded and the StatefulSet recreated; not done here (yet).
-            sts.getSpec().setVolumeClaimTemplates(live.getSpec().getVolumeClaimTemplates());
-            sts.getSpec().setSelector(live.getSpec().getSelector());
-            sts.getSpec().setServiceName(live.getSpec().getServiceName());
-        }
-        if (desired instanceof Service service && existing instanceof Service live && live.getSpec() != null) {
-            service.getSpec().setClusterIP(live.getSpec().getClusterIP());
-            service.getSpec().setClusterIPs(live.getSpec().getClusterIPs());
-        }
-    }
-
-    private static String hash(HasMetadata desired) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return integration.getMetadata().getGeneration() + "/" + ready + "/" + AwsConnector.externalId(integration);
     }
 }

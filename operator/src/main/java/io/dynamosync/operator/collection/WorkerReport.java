@@ -4,6 +4,7 @@ import io.dynamosync.api.v1alpha1.Conditions.Reason;
 import io.dynamosync.api.v1alpha1.Conditions.Type;
 import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
 import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.api.v1alpha1.WorkerEvent;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.status.StatusDraft;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns what a worker reports on {@code /status} (or its silence, or a suspension) into the collection's status:
@@ -27,9 +29,30 @@ final class WorkerReport {
             "InvalidTransformation", Reason.INVALID_TRANSFORMATION,
             "ExportFailed", Reason.EXPORT_FAILED,
             "AccessDenied", Reason.ACCESS_DENIED,
-            "StreamTrimmed", Reason.STREAM_TRIMMED);
+            "StreamTrimmed", Reason.STREAM_TRIMMED,
+            "AssumeRoleDenied", Reason.ASSUME_ROLE_DENIED,
+            "PointInTimeRecoveryDisabled", Reason.POINT_IN_TIME_RECOVERY_OFF);
+
+    /** What to do when STS refuses the worker the integration's role; the worker's message names its identity. */
+    static final String WORKER_TRUST_FIX = " Each worker assumes the integration's role itself, so the role's trust "
+            + "policy must name the worker's identity as well as the operator's: the integration's status.trustPolicy "
+            + "lists every identity to trust once the operator's DYNAMOSYNC_WORKER_ROLE_ARN names the IAM role worker "
+            + "pods run as (their ServiceAccount's IRSA or Pod Identity role).";
 
     private WorkerReport() {
+    }
+
+    /** The newest {@link DynamoCollectionStatus#MAX_WORKER_EVENTS} of a worker's list, oldest first; null if none. */
+    private static <T> List<WorkerEvent> latest(List<T> reported, Function<T, WorkerEvent> toEvent) {
+        if (reported == null || reported.isEmpty()) {
+            return null;
+        }
+        int from = Math.max(0, reported.size() - DynamoCollectionStatus.MAX_WORKER_EVENTS);
+        return reported.subList(from, reported.size()).stream().map(toEvent).toList();
+    }
+
+    private static String instant(Instant at) {
+        return at == null ? null : DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
     }
 
     /** Copies a worker's status into the collection's and sets the conditions it implies. */
@@ -59,11 +82,16 @@ final class WorkerReport {
             status.setDocuments(worker.store().documents());
             status.setStoreBytes(worker.store().bytes());
         }
+        status.setRebootstraps(latest(worker.rebootstraps(), r -> new WorkerEvent(instant(r.at()), null, r.reason())));
+        status.setRefusedItems(latest(worker.refusedItems(), r -> new WorkerEvent(instant(r.at()), r.key(),
+                r.reason())));
 
         if (worker.error() != null) {
             String reason = ERROR_REASONS.getOrDefault(worker.error().reason(), worker.error().reason());
+            String message = Reason.ASSUME_ROLE_DENIED.equals(reason) ? worker.error().message() + WORKER_TRUST_FIX
+                    : worker.error().message();
             status.setPhase(Phase.ERROR);
-            draft.setFalse(Type.READY, reason, worker.error().message());
+            draft.setFalse(Type.READY, reason, message);
             if (Reason.EXPORT_FAILED.equals(reason)) {
                 draft.setFalse(Type.INITIAL_LOAD_COMPLETE, reason, worker.error().message());
             }
@@ -74,7 +102,7 @@ final class WorkerReport {
                 draft.clear(Type.STALLED);
                 return;
             }
-            draft.setTrue(Type.STALLED, reason, worker.error().message());
+            draft.setTrue(Type.STALLED, reason, message);
             draft.clear(Type.RECONCILING);
             return;
         }

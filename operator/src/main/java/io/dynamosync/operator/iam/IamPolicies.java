@@ -21,17 +21,27 @@ import java.util.regex.Pattern;
  */
 public final class IamPolicies {
 
-    /** Read-only table actions, on the table ARN. {@code UpdateTable} turns the stream on where it is off. */
-    static final List<String> TABLE_ACTIONS = List.of("dynamodb:DescribeTable", "dynamodb:Scan",
-            "dynamodb:UpdateTable");
+    /** Read-only table actions, on the table ARN: every collection describes and may scan its table. */
+    static final List<String> TABLE_ACTIONS = List.of("dynamodb:DescribeTable", "dynamodb:Scan");
+    /** Turns the stream on where it is off; only for collections with spec.enableStream. */
+    static final List<String> ENABLE_STREAM_ACTIONS = List.of("dynamodb:UpdateTable");
     /** Stream actions, on the table's stream ARNs. */
     static final List<String> STREAM_ACTIONS = List.of("dynamodb:DescribeStream", "dynamodb:GetShardIterator",
             "dynamodb:GetRecords");
-    /** Export actions on the table; point-in-time recovery must be on for an export. */
+    /** Export actions on the table: the export itself, and reading whether point-in-time recovery is on. */
     static final List<String> EXPORT_TABLE_ACTIONS = List.of("dynamodb:ExportTableToPointInTime",
-            "dynamodb:DescribeContinuousBackups", "dynamodb:UpdateContinuousBackups");
-    /** Object actions in the export bucket, under the integration's prefix. */
-    static final List<String> EXPORT_OBJECT_ACTIONS = List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject");
+            "dynamodb:DescribeContinuousBackups");
+    /** Turns point-in-time recovery on; only for collections with spec.enablePointInTimeRecovery. */
+    static final List<String> ENABLE_RECOVERY_ACTIONS = List.of("dynamodb:UpdateContinuousBackups");
+    /**
+     * Object actions in the collection's export folder: what DynamoDB needs to write an export as the caller
+     * (PutObject, PutObjectAcl, AbortMultipartUpload, as AWS's export documentation lists them), and GetObject for
+     * the worker to read it back.
+     */
+    static final List<String> EXPORT_OBJECT_ACTIONS = List.of("s3:AbortMultipartUpload", "s3:GetObject",
+            "s3:PutObject", "s3:PutObjectAcl");
+    /** Listing and deleting the export's files: only where they are deleted (cleanupExport, deletionPolicy Delete). */
+    static final List<String> DELETE_OBJECT_ACTIONS = List.of("s3:DeleteObject");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern ASSUMED_ROLE =
@@ -41,17 +51,28 @@ public final class IamPolicies {
     }
 
     /**
-     * A table a collection replicates, and whether its load may use an export.
+     * A table a collection replicates, and what its settings let the code do to it.
      *
      * @param table the table
      * @param mayExport loadMethod Export or Auto, which exports large tables
+     * @param enablesStream spec.enableStream: the operator may call UpdateTable to turn the stream on
+     * @param enablesPointInTimeRecovery spec.enablePointInTimeRecovery: the worker may turn it on for an export
+     * @param deletesExportFiles cleanupExport or deletionPolicy Delete: the export's files are listed and deleted
+     * @param exportFolder the collection's folder in the bucket ({@code CollectionWorker.exportPrefix}), or null
      */
-    public record TableUse(TableRef table, boolean mayExport) {
+    public record TableUse(TableRef table, boolean mayExport, boolean enablesStream, boolean enablesPointInTimeRecovery,
+            boolean deletesExportFiles, String exportFolder) {
+
+        /** A table only read (scanned and streamed), whose stream the operator may not turn on. */
+        public static TableUse readOnly(TableRef table) {
+            return new TableUse(table, false, false, false, false, null);
+        }
     }
 
     /**
      * The permissions policy for {@code tables}, or null when no collection uses the integration yet (IAM refuses
-     * a statement without resources, and granting every table would be more than is needed).
+     * a statement without resources, and granting every table would be more than is needed). Each statement
+     * names only the tables, streams and export folders whose collections' settings need it.
      *
      * @param bucket the integration's export bucket, or null; granted only when some table may be exported
      */
@@ -60,53 +81,97 @@ public final class IamPolicies {
             return null;
         }
         TreeSet<String> tableArns = new TreeSet<>();
+        TreeSet<String> streamEnablingArns = new TreeSet<>();
         TreeSet<String> streamArns = new TreeSet<>();
         TreeSet<String> exportTableArns = new TreeSet<>();
+        TreeSet<String> recoveryEnablingArns = new TreeSet<>();
         TreeSet<String> exportArns = new TreeSet<>();
+        TreeSet<String> exportFolders = new TreeSet<>();
+        TreeSet<String> deletedFolders = new TreeSet<>();
+        String partition = tables.iterator().next().table().partition();
+        String bucketArn = bucket == null ? null : "arn:" + partition + ":s3:::" + bucket.getBucket();
         for (TableUse use : tables) {
             tableArns.add(use.table().arn());
             streamArns.add(use.table().streamsArn());
+            if (use.enablesStream()) {
+                streamEnablingArns.add(use.table().arn());
+            }
             if (use.mayExport() && bucket != null) {
                 exportTableArns.add(use.table().arn());
                 exportArns.add(use.table().exportsArn());
+                String folder = bucketArn + "/" + folder(use, bucket) + "*";
+                exportFolders.add(folder);
+                if (use.enablesPointInTimeRecovery()) {
+                    recoveryEnablingArns.add(use.table().arn());
+                }
+                if (use.deletesExportFiles()) {
+                    deletedFolders.add(folder);
+                }
             }
         }
         ObjectNode policy = JSON.createObjectNode();
         policy.put("Version", "2012-10-17");
         ArrayNode statements = policy.putArray("Statement");
         statement(statements, "ReadTables", TABLE_ACTIONS, tableArns);
+        if (!streamEnablingArns.isEmpty()) {
+            statement(statements, "EnableStreams", ENABLE_STREAM_ACTIONS, streamEnablingArns);
+        }
         statement(statements, "ReadStreams", STREAM_ACTIONS, streamArns);
         // ListStreams takes no resource: IAM grants it on "*" only.
         statement(statements, "ListStreams", List.of("dynamodb:ListStreams"), List.of("*"));
         if (!exportTableArns.isEmpty()) {
             statement(statements, "ExportTables", EXPORT_TABLE_ACTIONS, exportTableArns);
+            if (!recoveryEnablingArns.isEmpty()) {
+                statement(statements, "EnablePointInTimeRecovery", ENABLE_RECOVERY_ACTIONS, recoveryEnablingArns);
+            }
             statement(statements, "DescribeExports", List.of("dynamodb:DescribeExport"), exportArns);
-            String partition = tables.iterator().next().table().partition();
-            String bucketArn = "arn:" + partition + ":s3:::" + bucket.getBucket();
-            String prefix = Objects.requireNonNullElse(bucket.getPrefix(), "");
-            statement(statements, "ListExportBucket", List.of("s3:ListBucket"), List.of(bucketArn));
-            statement(statements, "ExportObjects", EXPORT_OBJECT_ACTIONS, List.of(bucketArn + "/" + prefix + "*"));
+            statement(statements, "ExportObjects", EXPORT_OBJECT_ACTIONS, exportFolders);
+            if (!deletedFolders.isEmpty()) {
+                ObjectNode list = statement(statements, "ListExportFiles", List.of("s3:ListBucket"),
+                        List.of(bucketArn));
+                ArrayNode prefixes = list.putObject("Condition").putObject("StringLike").putArray("s3:prefix");
+                deletedFolders.forEach(f -> prefixes.add(f.substring(bucketArn.length() + 1)));
+                statement(statements, "DeleteExportFiles", DELETE_OBJECT_ACTIONS, deletedFolders);
+            }
         }
         return write(policy);
     }
 
+    /** The collection's folder; the integration's prefix where the use does not say (a whole-prefix grant). */
+    private static String folder(TableUse use, S3Bucket bucket) {
+        return use.exportFolder() != null ? use.exportFolder() : Objects.requireNonNullElse(bucket.getPrefix(), "");
+    }
+
     /**
-     * The trust policy for a role integration: {@code operatorArn} may assume the role only with
+     * The trust policy for a role integration: every identity that calls AssumeRole on the role (the operator,
+     * which probes access, and the workers, which load and stream) may assume it, and only with
      * {@code externalId}, so that no one else's operator can be tricked into using it (the confused deputy).
      *
-     * @param operatorArn the operator's own identity as GetCallerIdentity reports it; an assumed-role session
-     *     (IRSA) is turned into its role's ARN, which is what a trust policy names
+     * @param callerArns the callers' identities, as GetCallerIdentity reports them or as configured; an
+     *     assumed-role session (IRSA) is turned into its role's ARN, which is what a trust policy names
      */
-    public static String trustPolicy(String operatorArn, String externalId) {
+    public static String trustPolicy(Collection<String> callerArns, String externalId) {
+        TreeSet<String> principals = new TreeSet<>();
+        callerArns.stream().filter(Objects::nonNull).map(IamPolicies::principalOf).forEach(principals::add);
         ObjectNode policy = JSON.createObjectNode();
         policy.put("Version", "2012-10-17");
         ObjectNode statement = policy.putArray("Statement").addObject();
-        statement.put("Sid", "DynamoSyncOperator");
+        statement.put("Sid", "DynamoSync");
         statement.put("Effect", "Allow");
-        statement.putObject("Principal").put("AWS", principalOf(operatorArn));
+        if (principals.size() == 1) {
+            statement.putObject("Principal").put("AWS", principals.first());
+        } else {
+            ArrayNode aws = statement.putObject("Principal").putArray("AWS");
+            principals.forEach(aws::add);
+        }
         statement.put("Action", "sts:AssumeRole");
         statement.putObject("Condition").putObject("StringEquals").put("sts:ExternalId", externalId);
         return write(policy);
+    }
+
+    /** The trust policy for one caller; see {@link #trustPolicy(Collection, String)}. */
+    public static String trustPolicy(String callerArn, String externalId) {
+        return trustPolicy(List.of(callerArn), externalId);
     }
 
     /** The IAM principal of an identity: the role of an assumed-role session, the identity itself otherwise. */
@@ -119,7 +184,8 @@ public final class IamPolicies {
         return identityArn;
     }
 
-    private static void statement(ArrayNode statements, String sid, List<String> actions, Collection<String> resources) {
+    private static ObjectNode statement(ArrayNode statements, String sid, List<String> actions,
+            Collection<String> resources) {
         ObjectNode statement = statements.addObject();
         statement.put("Sid", sid);
         statement.put("Effect", "Allow");
@@ -127,6 +193,7 @@ public final class IamPolicies {
         actions.forEach(action::add);
         ArrayNode resource = statement.putArray("Resource");
         resources.forEach(resource::add);
+        return statement;
     }
 
     private static String write(ObjectNode policy) {

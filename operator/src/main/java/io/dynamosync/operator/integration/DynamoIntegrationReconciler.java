@@ -3,10 +3,12 @@ package io.dynamosync.operator.integration;
 import io.dynamosync.api.v1alpha1.CallerIdentity;
 import io.dynamosync.api.v1alpha1.Conditions.Reason;
 import io.dynamosync.api.v1alpha1.Conditions.Type;
+import io.dynamosync.api.v1alpha1.DeletionPolicy;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationStatus;
 import io.dynamosync.api.v1alpha1.LoadMethod;
+import io.dynamosync.operator.ReferencedSecrets;
 import io.dynamosync.operator.aws.AwsAccount;
 import io.dynamosync.operator.aws.AwsConnector;
 import io.dynamosync.operator.aws.AwsUnavailable;
@@ -16,6 +18,7 @@ import io.dynamosync.operator.aws.TableRef;
 import io.dynamosync.operator.iam.IamPolicies;
 import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.status.StatusDraft;
+import io.dynamosync.operator.worker.CollectionWorker;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -30,6 +33,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -54,21 +58,37 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     /** Keys may be revoked and roles changed in IAM without Kubernetes knowing; check again now and then. */
     private static final Duration RECHECK = Duration.ofMinutes(10);
     private static final Duration RETRY = Duration.ofSeconds(30);
+    /**
+     * How soon a missing Secret is looked for again: created later, it carries no label yet, so the Secret
+     * informer (which watches labelled Secrets only) does not report it.
+     */
+    private static final Duration SECRET_RETRY = Duration.ofSeconds(10);
 
     private final AwsConnector connector;
     private final IdentityCheck identityCheck;
     private final EventRecorder events;
     private final Clock clock;
+    private final String workerRoleArn;
     private final SecureRandom random = new SecureRandom();
     private InformerEventSource<DynamoCollection, DynamoIntegration> collections;
 
     /** A reconciler reaching AWS through {@code connector} and checking credentials with {@code identityCheck}. */
     public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
             Clock clock) {
+        this(connector, identityCheck, events, clock, null);
+    }
+
+    /**
+     * As the other constructor, with the IAM role worker pods run as, which role integrations' trust policies
+     * name beside the operator's own identity.
+     */
+    public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
+            Clock clock, String workerRoleArn) {
         this.connector = connector;
         this.identityCheck = identityCheck;
         this.events = events;
         this.clock = clock;
+        this.workerRoleArn = workerRoleArn;
     }
 
     @Override
@@ -77,6 +97,9 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         InformerEventSource<Secret, DynamoIntegration> secrets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Secret.class, DynamoIntegration.class)
                         .withName("secrets")
+                        // Only the Secrets integrations and collections refer to, which the operator labels as it
+                        // reads them: not every Secret in the cluster.
+                        .withLabelSelector(ReferencedSecrets.LABEL)
                         // A Secret change re-validates the integrations that read it.
                         .withSecondaryToPrimaryMapper(secret -> primaries.list(secret.getMetadata().getNamespace(),
                                         i -> i.getSpec().getAccessKeySecretRef() != null
@@ -131,6 +154,9 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             draft.setFalse(Type.READY, problem.reason(), problem.getMessage());
             draft.setTrue(Type.STALLED, problem.reason(), problem.getMessage());
             draft.clear(Type.RECONCILING);
+            if (Reason.SECRET_NOT_FOUND.equals(problem.reason())) {
+                next = SECRET_RETRY;
+            }
         } catch (AwsUnavailable e) {
             String message = e.getMessage() + " Retrying.";
             draft.set(Type.CREDENTIALS_VALID, io.dynamosync.api.v1alpha1.Conditions.UNKNOWN, Reason.AWS_UNREACHABLE,
@@ -167,8 +193,9 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     }
 
     /**
-     * The trust policy names the operator's identity, which the operator asks STS for; published before the role
-     * is assumed, since a refused AssumeRole is exactly when the user needs it.
+     * The trust policy names every identity that assumes the role: the operator's, which the operator asks STS
+     * for, and the workers', as configured. Published before the role is assumed, since a refused AssumeRole is
+     * exactly when the user needs it.
      */
     private void publishTrustPolicy(DynamoIntegration integration, DynamoIntegrationStatus status, String externalId) {
         if (integration.getSpec().getRoleArn() == null) {
@@ -177,7 +204,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         }
         try {
             CallerIdentity operator = identityCheck.callerIdentity(connector.operatorAccount(integration));
-            status.setTrustPolicy(IamPolicies.trustPolicy(operator.getArn(), externalId));
+            status.setTrustPolicy(IamPolicies.trustPolicy(Arrays.asList(operator.getArn(), workerRoleArn),
+                    externalId));
         } catch (CredentialsProblem | AwsUnavailable e) {
             // Keep the last policy published: the operator's identity rarely changes, and this is retried.
             LOG.warn("integration {}/{}: the operator's own identity is unknown: {}",
@@ -189,8 +217,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         if (integration.getSpec().getAccessKeySecretRef() == null) {
             return null;
         }
-        return context.getClient().secrets().inNamespace(integration.getMetadata().getNamespace())
-                .withName(integration.getSpec().getAccessKeySecretRef().getName()).get();
+        return ReferencedSecrets.read(context.getClient(), integration.getMetadata().getNamespace(),
+                integration.getSpec().getAccessKeySecretRef().getName());
     }
 
     private List<IamPolicies.TableUse> tableUses(DynamoIntegration integration, DynamoIntegrationStatus status) {
@@ -202,7 +230,14 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                                 && c.getMetadata().getDeletionTimestamp() == null)
                 .map(c -> new IamPolicies.TableUse(
                         TableRef.of(c.getSpec().getTable(), integration.getSpec().getRegion(), account),
-                        c.getSpec().getLoadMethod() != LoadMethod.SCAN))
+                        c.getSpec().getLoadMethod() != LoadMethod.SCAN,
+                        Boolean.TRUE.equals(c.getSpec().getEnableStream()),
+                        Boolean.TRUE.equals(c.getSpec().getEnablePointInTimeRecovery()),
+                        Boolean.TRUE.equals(c.getSpec().getCleanupExport())
+                                || c.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE,
+                        integration.getSpec().getS3() == null ? null : CollectionWorker.exportPrefix(
+                                integration.getSpec().getS3().getPrefix(), c.getMetadata().getNamespace(),
+                                c.getMetadata().getName())))
                 .distinct()
                 .toList();
     }

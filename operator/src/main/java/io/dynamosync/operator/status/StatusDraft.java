@@ -108,6 +108,8 @@ public final class StatusDraft<S extends Status> {
                 Conditions.Reason.STREAM_OFF, Conditions.Reason.STREAM_VIEW_TYPE_UNSUITABLE,
                 Conditions.Reason.EXPORT_FAILED, Conditions.Reason.INVALID_TRANSFORMATION,
                 Conditions.Reason.STREAM_TRIMMED, Conditions.Reason.SUSPENSION_NEARS_RETENTION,
-                Conditions.Reason.AWS_UNREACHABLE).contains(reason);
+                Conditions.Reason.AWS_UNREACHABLE, Conditions.Reason.EXPANSION_NOT_ALLOWED,
+                Conditions.Reason.SHRINK_REFUSED, Conditions.Reason.POINT_IN_TIME_RECOVERY_OFF,
+                Conditions.Reason.EXPORT_FILES_KEPT).contains(reason);
     }
 }

@@ -9,10 +9,12 @@ import io.dynamosync.api.v1alpha1.DynamoCollectionSpec;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationSpec;
 import io.dynamosync.api.v1alpha1.LoadMethod;
+import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.api.v1alpha1.Storage;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.OperatorSettings;
+import io.dynamosync.operator.aws.AwsConnector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -30,6 +32,8 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -38,12 +42,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The Kubernetes objects that run one collection's worker (its settings ConfigMap, StatefulSet and Service),
@@ -63,10 +71,15 @@ public final class CollectionWorker {
     public static final String DATA_DIRECTORY = "/data";
     /** Name of the volume claim template; the claim of pod 0 is {@code data-<name>-worker-0}. */
     public static final String DATA_VOLUME = "data";
-    /** Pod template annotation holding a hash of the settings, so that a change to them rolls the pod. */
+    /**
+     * Pod template annotation holding a hash of everything the worker is given at start (its settings and the
+     * values of the Secret keys in its environment), so that a change to any of them rolls the pod.
+     */
     public static final String SETTINGS_HASH_ANNOTATION = "dynamosync.io/settings-hash";
     /** Label naming the collection on every object the operator makes for it. */
     public static final String COLLECTION_LABEL = "dynamosync.io/collection";
+    /** Startup probe failures allowed, 10 s apart: a store gets 30 minutes to open before the pod restarts. */
+    static final int STARTUP_FAILURE_THRESHOLD = 180;
     /** The worker's user and group: not root, and owner of the files on its volume. */
     public static final long WORKER_UID = 10001L;
 
@@ -78,12 +91,19 @@ public final class CollectionWorker {
     private final OperatorSettings operator;
     private final WorkerSettings settings;
     private final String settingsJson;
+    private final Map<String, Secret> secrets;
 
     private CollectionWorker(DynamoCollection collection, DynamoIntegration integration, OperatorSettings operator,
-            WorkerSettings previous) {
+            WorkerSettings previous, Collection<Secret> secrets) {
         this.collection = collection;
         this.integration = integration;
         this.operator = operator;
+        this.secrets = new HashMap<>();
+        for (Secret secret : secrets) {
+            if (secret != null) {
+                this.secrets.put(secret.getMetadata().getName(), secret);
+            }
+        }
         this.settings = settings(previous);
         try {
             this.settingsJson = JSON.writeValueAsString(settings);
@@ -100,7 +120,32 @@ public final class CollectionWorker {
      */
     public static CollectionWorker of(DynamoCollection collection, DynamoIntegration integration,
             OperatorSettings operator, WorkerSettings previous) {
-        return new CollectionWorker(collection, integration, operator, previous);
+        return new CollectionWorker(collection, integration, operator, previous, List.of());
+    }
+
+    /**
+     * The worker of {@code collection}, with the Secrets its environment reads as they are now, so that the pod
+     * template's hash changes, and the pod rolls, when their values do (rotated access keys, a new API key).
+     *
+     * @param previous as in {@link #of(DynamoCollection, DynamoIntegration, OperatorSettings, WorkerSettings)}
+     * @param secrets the Secrets named by {@link #secretNames}, as read now; a missing one is simply absent
+     */
+    public static CollectionWorker of(DynamoCollection collection, DynamoIntegration integration,
+            OperatorSettings operator, WorkerSettings previous, Collection<Secret> secrets) {
+        return new CollectionWorker(collection, integration, operator, previous, secrets);
+    }
+
+    /** The Secrets, in the collection's namespace, whose keys the worker's environment reads. */
+    public static Set<String> secretNames(DynamoCollection collection, DynamoIntegration integration) {
+        Set<String> names = new TreeSet<>();
+        if (integration.getSpec().getAccessKeySecretRef() != null) {
+            names.add(integration.getSpec().getAccessKeySecretRef().getName());
+        }
+        QueryAccess query = collection.getSpec().getQuery();
+        if (query != null && query.getApiKeySecretRef() != null) {
+            names.add(query.getApiKeySecretRef().getName());
+        }
+        return names;
     }
 
     /** Reads settings as a ConfigMap holds them, or empty when the ConfigMap is absent or not readable. */
@@ -126,14 +171,9 @@ public final class CollectionWorker {
         return DATA_VOLUME + "-" + workerName(collectionName) + "-0";
     }
 
-    /**
-     * The folder, below the integration's prefix, that this collection's exports are written to; each collection
-     * gets its own so that deleting one collection's files never touches another's.
-     */
+    /** The collection's export folder in the integration's bucket, as the worker contract defines it. */
     public static String exportPrefix(String integrationPrefix, String namespace, String collectionName) {
-        String base = integrationPrefix == null || integrationPrefix.isEmpty() ? ""
-                : integrationPrefix.endsWith("/") ? integrationPrefix : integrationPrefix + "/";
-        return base + namespace + "/" + collectionName + "/";
+        return WorkerSettings.S3.folder(integrationPrefix, namespace, collectionName);
     }
 
     /** The worker's settings, as written to its ConfigMap. */
@@ -146,14 +186,39 @@ public final class CollectionWorker {
         return settingsJson;
     }
 
-    /** SHA-256 of the settings JSON, in hex. */
+    /**
+     * SHA-256, in hex, of what the worker is given at start: the settings JSON, then, for each environment
+     * variable read from a Secret, its name, the Secret's UID and the key's value (or that it is absent). The UID
+     * salts the values, so that the annotation tells nothing about a short API key to someone who cannot read the
+     * Secret itself.
+     */
     public String settingsHash() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(settingsJson.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(settingsJson.getBytes(StandardCharsets.UTF_8));
+            for (EnvVar variable : environment()) {
+                if (variable.getValueFrom() == null || variable.getValueFrom().getSecretKeyRef() == null) {
+                    continue; // a plain value is in the pod template itself
+                }
+                SecretKeySelector ref = variable.getValueFrom().getSecretKeyRef();
+                Secret secret = secrets.get(ref.getName());
+                String value = secret == null ? null : secretValue(secret, ref.getKey());
+                String part = "\0" + variable.getName() + "\0" + (value == null ? "-"
+                        : secret.getMetadata().getUid() + "\0" + value);
+                digest.update(part.getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+    }
+
+    /** A key's value as the Secret holds it (base64 in data; stringData where a client or mock kept it). */
+    private static String secretValue(Secret secret, String key) {
+        if (secret.getData() != null && secret.getData().get(key) != null) {
+            return secret.getData().get(key);
+        }
+        return secret.getStringData() == null ? null : secret.getStringData().get(key);
     }
 
     private WorkerSettings settings(WorkerSettings previous) {
@@ -164,7 +229,8 @@ public final class CollectionWorker {
                         account.getEndpoints().getStreams(), account.getEndpoints().getS3(),
                         account.getEndpoints().getSts());
         WorkerSettings.Credentials credentials = account.getRoleArn() != null
-                ? new WorkerSettings.Credentials("AssumeRole", account.getRoleArn(), externalId())
+                ? new WorkerSettings.Credentials("AssumeRole", account.getRoleArn(),
+                        AwsConnector.externalId(integration))
                 // Access keys reach the worker as environment variables from the Secret, never through the file.
                 : new WorkerSettings.Credentials("Default", null, null);
         WorkerSettings.S3 s3 = account.getS3() == null ? null
@@ -179,7 +245,8 @@ public final class CollectionWorker {
                 spec.getReadCapacity() == null ? null : spec.getReadCapacity().getPercent(),
                 spec.getScanSegments(),
                 operator.exportThresholdBytes(),
-                true,
+                // Point-in-time recovery is billed; the worker turns it on only where the spec says it may.
+                Boolean.TRUE.equals(spec.getEnablePointInTimeRecovery()),
                 spec.getCleanupExport());
         WorkerSettings.Stream stream = new WorkerSettings.Stream(operator.streamRetention().toMillis() / 3_600_000.0);
         WorkerSettings next = new WorkerSettings(name(), spec.getTable(), account.getRegion(), endpoints, credentials,
@@ -207,14 +274,6 @@ public final class CollectionWorker {
         return new WorkerSettings(s.collection(), s.table(), s.region(), s.endpoints(), s.credentials(), s.s3(),
                 s.load(), s.ingestTransformation(), s.ignoreTtlDeletes(), s.dataDirectory(), s.http(), s.stream(),
                 generation);
-    }
-
-    private String externalId() {
-        // The reconciler publishes a generated external ID in status when the spec names none.
-        if (integration.getSpec().getExternalId() != null) {
-            return integration.getSpec().getExternalId();
-        }
-        return integration.getStatus() == null ? null : integration.getStatus().getExternalId();
     }
 
     private static String loadMethodName(LoadMethod method) {
@@ -327,6 +386,9 @@ public final class CollectionWorker {
                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIRECTORY).withReadOnly(true)
                     .endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                // The worker serves HTTP only once its store is open, which for a large store takes a while: the
+                // startup probe holds the liveness probe off until then, so a slow open is not killed in a loop.
+                .withStartupProbe(probe("/healthz", STARTUP_FAILURE_THRESHOLD))
                 .withLivenessProbe(probe("/healthz", 6))
                 .withReadinessProbe(probe("/readyz", 3))
                 .build();

@@ -4,7 +4,9 @@ import static io.dynamosync.operator.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.dynamosync.api.v1alpha1.AccessCheck;
+import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
 import io.dynamosync.api.v1alpha1.Condition;
 import io.dynamosync.api.v1alpha1.Conditions;
 import io.dynamosync.api.v1alpha1.DeletionPolicy;
@@ -28,14 +30,20 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +82,7 @@ class DynamoCollectionIT {
         String ns = readyIntegration("stream", null);
         String table = table(null);
         DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table);
+        orders.getSpec().setEnableStream(true);
         Storage storage = new Storage();
         storage.setSize("20Gi");
         orders.getSpec().setStorage(storage);
@@ -117,7 +126,9 @@ class DynamoCollectionIT {
         String ns = readyIntegration("noupdate", null);
         String table = table(null);
         aws.faults().on("UpdateTable").forTable(table).error(AwsError.ACCESS_DENIED).always();
-        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table);
+        orders.getSpec().setEnableStream(true);
+        client.resource(orders).create();
 
         DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isFalse(s, Conditions.Type.STREAM_ENABLED));
 
@@ -135,6 +146,58 @@ class DynamoCollectionIT {
         assertThat(status.getPhase()).isEqualTo(Phase.ERROR);
         assertThat(client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get()).isNull();
         assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()).isNull();
+    }
+
+    @Test
+    void streamThatIsOffIsLeftToTheUserUnlessTheSpecAllowsTurningItOn() {
+        String ns = readyIntegration("streamoff", null);
+        String table = table(null);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+
+        DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isFalse(s, Conditions.Type.STREAM_ENABLED));
+
+        Condition stream = condition(status, Conditions.Type.STREAM_ENABLED).get();
+        assertThat(stream.getReason()).isEqualTo(Conditions.Reason.STREAM_OFF);
+        assertThat(stream.getMessage()).contains("aws dynamodb update-table --region us-east-1 --table-name " + table
+                + " --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES", "spec.enableStream");
+        assertThat(isTrue(status, Conditions.Type.STALLED)).isTrue();
+        assertThat(status.getAccess()).extracting(AccessCheck::getAction).doesNotContain("dynamodb:UpdateTable");
+        assertThat(aws.faults().calls("UpdateTable", table)).isZero();
+        assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()).isNull();
+
+        DynamoCollection allowed = harness.collection(ns, "orders");
+        allowed.getSpec().setEnableStream(true);
+        client.resource(allowed).update();
+        awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.STREAM_ENABLED));
+        assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()
+                .streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+    }
+
+    @Test
+    void exportWithPointInTimeRecoveryOffStallsWithTheCommandUnlessTheSpecAllowsTurningItOn() {
+        String bucket = bucket();
+        String ns = readyIntegration("pitr", bucket);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
+        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table);
+        orders.getSpec().setLoadMethod(io.dynamosync.api.v1alpha1.LoadMethod.EXPORT);
+        client.resource(orders).create();
+
+        DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.STALLED));
+
+        Condition ready = condition(status, Conditions.Type.READY).get();
+        assertThat(ready.getReason()).isEqualTo(Conditions.Reason.POINT_IN_TIME_RECOVERY_OFF);
+        assertThat(ready.getMessage()).contains("(loadMethod Export)", "aws dynamodb update-continuous-backups --region us-east-1 "
+                + "--table-name " + table + " --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true",
+                "spec.enablePointInTimeRecovery");
+        assertThat(aws.faults().calls("UpdateContinuousBackups", table)).isZero();
+        assertThat(client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get()).isNull();
+
+        DynamoCollection allowed = harness.collection(ns, "orders");
+        allowed.getSpec().setEnablePointInTimeRecovery(true);
+        client.resource(allowed).update();
+        await().atMost(Duration.ofSeconds(30)).until(() -> settings(ns, "orders"), s -> s != null);
+        assertThat(settings(ns, "orders").load().enablePointInTimeRecovery()).isTrue();
+        awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.STALLED).isEmpty());
     }
 
     @Test
@@ -185,7 +248,7 @@ class DynamoCollectionIT {
     @Test
     void workerStatusIsReflectedInTheCollection() {
         String ns = readyIntegration("worker", null);
-        String table = table(null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
         client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
         awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.READY)
                 .map(c -> Conditions.Reason.WORKER_UNAVAILABLE.equals(c.getReason())).orElse(false));
@@ -203,8 +266,23 @@ class DynamoCollectionIT {
         Instant lastEvent = Instant.parse("2026-01-02T03:04:05.678Z");
         harness.workerReports(ns, "orders", new WorkerStatus("Streaming", "orders", table, load(true, 1000, 1000L, 100),
                 new WorkerStatus.Stream("arn:stream", true, 2, 1, 50, 10, lastEvent, 1500L),
-                new WorkerStatus.Store(1010, 65536), null, List.of(), List.of()));
+                new WorkerStatus.Store(1010, 65536), null,
+                List.of(new WorkerStatus.Rebootstrap(lastEvent, "StreamTrimmed: checkpoint older than 24 hours")),
+                List.of(new WorkerStatus.RefusedItem("id=7", "Conversion Error", lastEvent)), 12L));
         DynamoCollectionStatus streaming = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
+        assertThat(streaming.getRebootstraps()).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getReason)
+                .containsExactly("StreamTrimmed: checkpoint older than 24 hours");
+        assertThat(streaming.getRefusedItems()).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
+                .containsExactly("id=7");
+        var registry = harness.operator().registry();
+        assertThat(registry.get("dynamosync.collection.documents").tag("namespace", ns).tag("collection", "orders")
+                .gauge().value()).isEqualTo(1010.0);
+        assertThat(registry.get("dynamosync.collection.lag.seconds").tag("namespace", ns).gauge().value())
+                .isEqualTo(1.5);
+        assertThat(registry.get("dynamosync.collection.throttles").tag("namespace", ns).gauge().value())
+                .isEqualTo(12.0);
+        assertThat(registry.get("dynamosync.collection.phase").tag("namespace", ns).tag("phase", "Streaming")
+                .gauge().value()).isEqualTo(1.0);
 
         assertThat(streaming.getPhase()).isEqualTo(Phase.STREAMING);
         assertThat(streaming.getDocuments()).isEqualTo(1010L);
@@ -235,7 +313,7 @@ class DynamoCollectionIT {
     @Test
     void changedReadCapacityUpdatesSettingsAndChangedTransformationRebuilds() {
         String ns = readyIntegration("change", null);
-        client.resource(Fixtures.collection(ns, "orders", "prod", table(null))).create();
+        client.resource(Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES))).create();
         WorkerSettings first = await().until(() -> settings(ns, "orders"), s -> s != null);
         String firstHash = await().until(() -> podHash(ns), h -> h != null);
 
@@ -260,13 +338,39 @@ class DynamoCollectionIT {
     }
 
     @Test
+    void rotatedAccessKeysRollTheWorker() {
+        String ns = readyIntegration("rotate", null);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES))).create();
+        String before = await().until(() -> podHash(ns), h -> h != null);
+        String identityBefore = harness.integration(ns, "prod").getStatus().getIdentity().getArn();
+
+        StsService.Identity rotated = aws.sts().addUser("000000000000", "rotated-" + ns);
+        Secret secret = client.secrets().inNamespace(ns).withName("aws-keys").get();
+        secret.setStringData(Map.of(AccessKeySecretRef.DEFAULT_ACCESS_KEY_ID_KEY, rotated.accessKeyId(),
+                AccessKeySecretRef.DEFAULT_SECRET_ACCESS_KEY_KEY, rotated.secretAccessKey()));
+        client.resource(secret).update();
+
+        // The pod template changes, so the StatefulSet controller restarts the worker with the Secret's new values.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !before.equals(podHash(ns)));
+        await().untilAsserted(() -> assertThat(harness.events(ns, "orders")).extracting(Event::getReason)
+                .contains("SecretsChanged"));
+        await().until(() -> harness.integration(ns, "prod").getStatus().getIdentity(),
+                id -> id != null && !identityBefore.equals(id.getArn()));
+        StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get();
+        assertThat(Serialization.asJson(sts)).doesNotContain(rotated.secretAccessKey(), rotated.accessKeyId());
+        String after = podHash(ns);
+        // Nothing else changed: later reconciles keep the pod.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> after.equals(podHash(ns)));
+    }
+
+    @Test
     void deleteRemovesTheVolumeAndTheExportFiles() {
         String bucket = bucket();
         String ns = readyIntegration("delete", bucket);
-        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(null));
+        DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES));
         orders.getSpec().setDeletionPolicy(DeletionPolicy.DELETE);
         client.resource(orders).create();
-        DynamoCollection kept = Fixtures.collection(ns, "kept", "prod", table(null));
+        DynamoCollection kept = Fixtures.collection(ns, "kept", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES));
         client.resource(kept).create();
         await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("kept-worker").get() != null
                 && client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
@@ -290,9 +394,109 @@ class DynamoCollectionIT {
     }
 
     @Test
+    void deniedExportCleanupIsRetriedThenTheCollectionGoesAndSaysWhatWasLeft() throws Exception {
+        // S3 as it answers an identity without s3:ListBucket or s3:DeleteObject on the bucket.
+        HttpServer deniedS3 = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        AtomicInteger s3Calls = new AtomicInteger();
+        deniedS3.createContext("/", exchange -> {
+            s3Calls.incrementAndGet();
+            byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                    + "<Message>Access Denied</Message><RequestId>1</RequestId></Error>").getBytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/xml");
+            exchange.sendResponseHeaders(403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        deniedS3.start();
+        try {
+            String ns = OperatorHarness.namespace("denied");
+            createIntegration(ns, "locked-bucket");
+            DynamoIntegration integration = harness.integration(ns, "prod");
+            integration.getSpec().getEndpoints().setS3("http://127.0.0.1:" + deniedS3.getAddress().getPort());
+            client.resource(integration).update();
+            await().atMost(Duration.ofSeconds(30)).until(() -> harness.integration(ns, "prod").getStatus(),
+                    s -> isTrue(s, Conditions.Type.READY));
+            DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES));
+            orders.getSpec().setDeletionPolicy(DeletionPolicy.DELETE);
+            client.resource(orders).create();
+            await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
+
+            client.resources(DynamoCollection.class).inNamespace(ns).withName("orders").delete();
+
+            // Retried while the finalizer holds the collection, saying so in its status.
+            DynamoCollectionStatus retrying = awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.RECONCILING)
+                    .map(c -> Conditions.Reason.CLEANUP_FAILED.equals(c.getReason())).orElse(false));
+            assertThat(condition(retrying, Conditions.Type.RECONCILING).get().getMessage())
+                    .contains("s3://locked-bucket/exports/" + ns + "/orders/", "Access Denied", "attempt");
+            // Then it goes, bounded, and the Warning names what was left behind.
+            await().atMost(Duration.ofSeconds(60)).until(() -> harness.collection(ns, "orders") == null);
+            assertThat(harness.events(ns, "orders")).filteredOn(e -> e.getReason().equals("CleanupFailed"))
+                    .hasSize(CollectionCleanup.MAX_ATTEMPTS - 1);
+            assertThat(harness.events(ns, "orders")).filteredOn(e -> e.getReason().equals("ExportFilesKept"))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.getType()).isEqualTo("Warning");
+                        assertThat(e.getMessage()).contains("s3://locked-bucket/exports/" + ns + "/orders/",
+                                "aws s3 rm --recursive");
+                    });
+            assertThat(s3Calls.get()).isEqualTo(CollectionCleanup.MAX_ATTEMPTS);
+        } finally {
+            deniedS3.stop(0);
+        }
+    }
+
+    @Test
+    void largerStorageExpandsTheClaimWhereItsClassAllowsAndSaysWhyNotElsewhere() {
+        String ns = readyIntegration("resize", null);
+        for (String[] storageClass : new String[][] {{"growable-" + ns, "true"}, {"fixed-" + ns, "false"}}) {
+            client.resource(new StorageClassBuilder().withNewMetadata().withName(storageClass[0]).endMetadata()
+                    .withProvisioner("example.com/disk").withAllowVolumeExpansion(Boolean.valueOf(storageClass[1]))
+                    .build()).create();
+        }
+        for (String name : List.of("grows", "fixed")) {
+            DynamoCollection collection = Fixtures.collection(ns, name, "prod", table(StreamViewType.NEW_AND_OLD_IMAGES));
+            Storage storage = new Storage();
+            storage.setSize("10Gi");
+            storage.setStorageClassName((name.equals("grows") ? "growable-" : "fixed-") + ns);
+            collection.getSpec().setStorage(storage);
+            client.resource(collection).create();
+            await().until(() -> client.apps().statefulSets().inNamespace(ns).withName(name + "-worker").get() != null);
+            // The StatefulSet controller would make the claim from the template; the mock API server has none.
+            client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(ns)
+                    .withName(CollectionWorker.volumeClaimName(name)).endMetadata().withNewSpec()
+                    .withAccessModes("ReadWriteOnce").withStorageClassName(storage.getStorageClassName())
+                    .withNewResources().addToRequests("storage", new Quantity("10Gi")).endResources().endSpec()
+                    .withNewStatus().addToCapacity("storage", new Quantity("10Gi")).endStatus().build()).create();
+            DynamoCollection bigger = harness.collection(ns, name);
+            bigger.getSpec().getStorage().setSize("20Gi");
+            client.resource(bigger).update();
+        }
+
+        DynamoCollectionStatus grows = awaitStatus(ns, "grows", s -> condition(s, Conditions.Type.VOLUME_RESIZED)
+                .map(c -> Conditions.Reason.EXPANDING.equals(c.getReason())).orElse(false));
+        assertThat(condition(grows, Conditions.Type.VOLUME_RESIZED).get().getMessage()).contains("10Gi", "20Gi");
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-grows-worker-0").get().getSpec()
+                .getResources().getRequests()).containsEntry("storage", new Quantity("20Gi"));
+        DynamoCollectionStatus fixed = awaitStatus(ns, "fixed", s -> condition(s, Conditions.Type.VOLUME_RESIZED)
+                .isPresent());
+        assertThat(condition(fixed, Conditions.Type.VOLUME_RESIZED).get())
+                .satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo(Conditions.Reason.EXPANSION_NOT_ALLOWED);
+                    assertThat(c.getMessage()).contains("fixed-" + ns, "allowVolumeExpansion");
+                });
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-fixed-worker-0").get().getSpec()
+                .getResources().getRequests()).containsEntry("storage", new Quantity("10Gi"));
+
+        // Once the driver has expanded it, the condition goes.
+        var claim = client.persistentVolumeClaims().inNamespace(ns).withName("data-grows-worker-0").get();
+        claim.getStatus().getCapacity().put("storage", new Quantity("20Gi"));
+        client.resource(claim).updateStatus();
+        awaitStatus(ns, "grows", s -> condition(s, Conditions.Type.VOLUME_RESIZED).isEmpty());
+    }
+
+    @Test
     void missingIntegrationIsSaidAndTheCollectionProceedsOnceItExists() {
         String ns = OperatorHarness.namespace("late");
-        String table = table(null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
         client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
 
         DynamoCollectionStatus waiting = awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.READY)
@@ -327,7 +531,7 @@ class DynamoCollectionIT {
     @Test
     void suspendScalesTheWorkerToZeroAndResumeBringsItBack() {
         String ns = readyIntegration("suspend", null);
-        client.resource(Fixtures.collection(ns, "orders", "prod", table(null))).create();
+        client.resource(Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES))).create();
         await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
 
         DynamoCollection suspended = harness.collection(ns, "orders");

@@ -54,7 +54,8 @@ class ManyCollectionsIT {
                         .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
                         .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
                                 .attributeType(ScalarAttributeType.S).build())
-                        .billingMode(BillingMode.PAY_PER_REQUEST));
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
                 String name = "c" + i;
                 names.add(name);
                 harness.workerReports(ns, name, new WorkerStatus("Streaming", name, table,
@@ -95,6 +96,10 @@ class ManyCollectionsIT {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("dynamosync_collections{phase=\"Streaming\"} 50.0")
+                    .contains("dynamosync_collection_documents{collection=\"c7\",namespace=\"" + ns + "\"} 10.0")
+                    .contains("dynamosync_collection_lag_seconds{collection=\"c7\",namespace=\"" + ns + "\"} 0.1")
+                    .contains("dynamosync_collection_phase{collection=\"c7\",namespace=\"" + ns
+                            + "\",phase=\"Streaming\"} 1.0")
                     .contains("operator_sdk_reconciliations_started");
         }
     }

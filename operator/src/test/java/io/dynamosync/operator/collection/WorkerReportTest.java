@@ -25,6 +25,19 @@ class WorkerReportTest {
             new DynamoCollectionStatus(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
+    void workerRefusedTheRoleIsStalledNamingItsIdentityAndTheFix() {
+        String sts = "User: arn:aws:sts::111122223333:assumed-role/node-role/i-0abc is not authorized to perform: "
+                + "sts:AssumeRole on resource: arn:aws:iam::210987654321:role/sync";
+        WorkerReport.apply(draft, new WorkerStatus("Error", "orders", "Orders", null, null, null,
+                new WorkerStatus.Error("AssumeRoleDenied", sts, NOW), List.of(), List.of()));
+
+        Condition ready = draft.condition(Conditions.Type.READY).get();
+        assertThat(ready.getReason()).isEqualTo(Conditions.Reason.ASSUME_ROLE_DENIED);
+        assertThat(ready.getMessage()).contains("assumed-role/node-role", "trust policy", "DYNAMOSYNC_WORKER_ROLE_ARN");
+        assertThat(reason(Conditions.Type.STALLED)).isEqualTo(Conditions.Reason.ASSUME_ROLE_DENIED);
+    }
+
+    @Test
     void exportInProgressIsReconcilingWithTheExportingReason() {
         WorkerReport.apply(draft, new WorkerStatus("Exporting", "orders", "Orders",
                 new WorkerStatus.Load("Export", false, 0, 5000L, 10, null, null, 1, 10, null, null, "arn:export", NOW,
@@ -48,6 +61,25 @@ class WorkerReportTest {
         assertThat(reason(Conditions.Type.SYNCED)).isEqualTo(Conditions.Reason.REPLAYING);
         assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.REPLAYING);
         assertThat(draft.status().getLag()).isEqualTo("9s");
+    }
+
+    @Test
+    void reBootstrapsAndRefusedItemsReachTheStatusBounded() {
+        List<WorkerStatus.RefusedItem> refused = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            refused.add(new WorkerStatus.RefusedItem("id=" + i, "Binder Error: could not convert", NOW.plusSeconds(i)));
+        }
+        WorkerReport.apply(draft, new WorkerStatus("Scanning", "orders", "Orders", null, null, null, null,
+                List.of(new WorkerStatus.Rebootstrap(NOW, "StreamTrimmed: checkpoint older than 24 hours")),
+                refused));
+
+        assertThat(draft.status().getRebootstraps()).singleElement().satisfies(r -> {
+            assertThat(r.getReason()).startsWith("StreamTrimmed");
+            assertThat(r.getAt()).isEqualTo("2026-03-01T12:00:00Z");
+        });
+        assertThat(draft.status().getRefusedItems()).hasSize(DynamoCollectionStatus.MAX_WORKER_EVENTS)
+                .extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
+                .startsWith("id=15").endsWith("id=24");
     }
 
     @Test

@@ -18,8 +18,9 @@ class IamPoliciesTest {
     @Test
     void grantsReadAndStreamActionsOnEachTableAndItsStreams() throws Exception {
         List<TableUse> tables = List.of(
-                new TableUse(TableRef.of("Orders", "eu-west-1", "123456789012"), false),
-                new TableUse(TableRef.of("arn:aws:dynamodb:us-east-1:210987654321:table/Users", "eu-west-1", "123456789012"), false));
+                TableUse.readOnly(TableRef.of("Orders", "eu-west-1", "123456789012")),
+                new TableUse(TableRef.of("arn:aws:dynamodb:us-east-1:210987654321:table/Users", "eu-west-1",
+                        "123456789012"), false, true, false, false, null));
 
         JsonNode policy = JSON.readTree(IamPolicies.permissionsPolicy(tables, null));
 
@@ -28,7 +29,9 @@ class IamPoliciesTest {
                 "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders",
                 "arn:aws:dynamodb:us-east-1:210987654321:table/Users");
         assertThat(resources(policy, "dynamodb:DescribeTable")).hasSize(2);
-        assertThat(resources(policy, "dynamodb:UpdateTable")).hasSize(2);
+        // Only the collection allowed to turn its stream on may change its table.
+        assertThat(resources(policy, "dynamodb:UpdateTable"))
+                .containsExactly("arn:aws:dynamodb:us-east-1:210987654321:table/Users");
         assertThat(resources(policy, "dynamodb:GetRecords")).containsExactlyInAnyOrder(
                 "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/*",
                 "arn:aws:dynamodb:us-east-1:210987654321:table/Users/stream/*");
@@ -40,13 +43,14 @@ class IamPoliciesTest {
     }
 
     @Test
-    void grantsExportAndBucketActionsOnlyForTablesThatMayBeExported() throws Exception {
+    void grantsExportAndBucketActionsOnlyForTablesThatMayBeExportedInTheirOwnFolders() throws Exception {
         S3Bucket bucket = new S3Bucket();
         bucket.setBucket("exports");
         bucket.setPrefix("dynamo-sync/");
         List<TableUse> tables = List.of(
-                new TableUse(TableRef.of("Orders", "eu-west-1", "123456789012"), true),
-                new TableUse(TableRef.of("Users", "eu-west-1", "123456789012"), false));
+                new TableUse(TableRef.of("Orders", "eu-west-1", "123456789012"), true, false, true, true,
+                        "dynamo-sync/shop/orders/"),
+                new TableUse(TableRef.of("Users", "eu-west-1", "123456789012"), false, false, false, false, null));
 
         JsonNode policy = JSON.readTree(IamPolicies.permissionsPolicy(tables, bucket));
 
@@ -57,9 +61,85 @@ class IamPoliciesTest {
         assertThat(resources(policy, "dynamodb:DescribeExport"))
                 .containsExactly("arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/export/*");
         assertThat(resources(policy, "s3:ListBucket")).containsExactly("arn:aws:s3:::exports");
-        for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject")) {
-            assertThat(resources(policy, action)).containsExactly("arn:aws:s3:::exports/dynamo-sync/*");
+        for (String action : List.of("s3:PutObject", "s3:PutObjectAcl", "s3:AbortMultipartUpload", "s3:GetObject",
+                "s3:DeleteObject")) {
+            assertThat(resources(policy, action)).as(action)
+                    .containsExactly("arn:aws:s3:::exports/dynamo-sync/shop/orders/*");
         }
+        JsonNode list = statementGranting(policy, "s3:ListBucket");
+        assertThat(list.at("/Condition/StringLike/s3:prefix").get(0).asText()).isEqualTo("dynamo-sync/shop/orders/*");
+    }
+
+    /**
+     * The calls the code makes with the integration's identity, each with who makes it and when; the policy must
+     * grant exactly these for every combination of a collection's settings. Export's S3 writes are made by DynamoDB
+     * as the caller, so AWS's export documentation, not our code, lists them.
+     */
+    private static final List<Call> CALLS = List.of(
+            new Call("dynamodb:DescribeTable", "SdkAccessProbe.probeTable; worker load", s -> true),
+            new Call("dynamodb:Scan", "SdkAccessProbe.probeTable (Limit 1); worker ScanLoader", s -> true),
+            new Call("dynamodb:ListStreams", "SdkAccessProbe.probeTable", s -> true),
+            new Call("dynamodb:DescribeStream", "SdkAccessProbe.probeStream; worker stream", s -> true),
+            new Call("dynamodb:GetShardIterator", "SdkAccessProbe.probeStream; worker stream", s -> true),
+            new Call("dynamodb:GetRecords", "SdkAccessProbe.probeStream; worker stream", s -> true),
+            new Call("dynamodb:UpdateTable", "SdkStreamEnabler, only with spec.enableStream", Settings::enableStream),
+            new Call("dynamodb:DescribeContinuousBackups", "SdkAccessProbe.probeExport; worker ExportLoader",
+                    Settings::export),
+            new Call("dynamodb:UpdateContinuousBackups", "worker ExportLoader, only with enablePointInTimeRecovery",
+                    s -> s.export() && s.enableRecovery()),
+            new Call("dynamodb:ExportTableToPointInTime", "worker ExportLoader", Settings::export),
+            new Call("dynamodb:DescribeExport", "worker ExportLoader", Settings::export),
+            new Call("s3:PutObject", "SdkAccessProbe.probeExport (marker); DynamoDB writing the export",
+                    Settings::export),
+            new Call("s3:PutObjectAcl", "DynamoDB writing the export (AWS export documentation)", Settings::export),
+            new Call("s3:AbortMultipartUpload", "DynamoDB writing the export (AWS export documentation)",
+                    Settings::export),
+            new Call("s3:GetObject", "SdkAccessProbe.probeExport (marker); worker ExportLoader", Settings::export),
+            new Call("s3:ListBucket", "S3ExportFiles.deleteAll; worker cleanup; probe where files are deleted",
+                    s -> s.export() && s.deletesFiles()),
+            new Call("s3:DeleteObject", "S3ExportFiles.deleteAll (deletionPolicy Delete); worker cleanupExport",
+                    s -> s.export() && s.deletesFiles()));
+
+    /** One combination of the settings that change what a collection calls. */
+    record Settings(boolean export, boolean enableStream, boolean enableRecovery, boolean cleanupExport,
+            boolean deletionPolicyDelete) {
+
+        boolean deletesFiles() {
+            return cleanupExport || deletionPolicyDelete;
+        }
+
+        @Override
+        public String toString() {
+            return (export ? "Export" : "Scan") + (enableStream ? " enableStream" : "")
+                    + (enableRecovery ? " enablePointInTimeRecovery" : "") + (cleanupExport ? " cleanupExport" : "")
+                    + (deletionPolicyDelete ? " deletionPolicy=Delete" : "");
+        }
+    }
+
+    record Call(String action, String madeBy, java.util.function.Predicate<Settings> when) {
+    }
+
+    static java.util.stream.Stream<Settings> everyCombination() {
+        return java.util.stream.IntStream.range(0, 32).mapToObj(bits -> new Settings((bits & 1) != 0,
+                (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0, (bits & 16) != 0));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("everyCombination")
+    void grantsExactlyTheCallsTheSettingsMake(Settings settings) throws Exception {
+        S3Bucket bucket = new S3Bucket();
+        bucket.setBucket("exports");
+        TableUse use = new TableUse(TableRef.of("Orders", "eu-west-1", "123456789012"), settings.export(),
+                settings.enableStream(), settings.enableRecovery(), settings.deletesFiles(), "shop/orders/");
+
+        JsonNode policy = JSON.readTree(IamPolicies.permissionsPolicy(List.of(use), bucket));
+
+        java.util.Set<String> granted = new java.util.TreeSet<>();
+        for (JsonNode statement : policy.get("Statement")) {
+            statement.get("Action").forEach(a -> granted.add(a.asText()));
+        }
+        assertThat(granted).containsExactlyInAnyOrderElementsOf(CALLS.stream().filter(c -> c.when().test(settings))
+                .map(Call::action).toList());
     }
 
     @Test
@@ -87,8 +167,31 @@ class IamPoliciesTest {
     }
 
     @Test
+    void trustPolicyNamesEveryIdentityThatAssumesTheRole() throws Exception {
+        JsonNode policy = JSON.readTree(IamPolicies.trustPolicy(java.util.Arrays.asList(
+                "arn:aws:sts::111122223333:assumed-role/dynamo-sync-operator/session-1",
+                "arn:aws:iam::111122223333:role/dynamo-sync-worker", null), "ext-42"));
+
+        JsonNode statement = policy.get("Statement").get(0);
+        assertThat(statement.at("/Principal/AWS")).extracting(JsonNode::asText).containsExactly(
+                "arn:aws:iam::111122223333:role/dynamo-sync-operator", "arn:aws:iam::111122223333:role/dynamo-sync-worker");
+        assertThat(statement.at("/Condition/StringEquals/sts:ExternalId").asText()).isEqualTo("ext-42");
+    }
+
+    @Test
     void userPrincipalsAreNamedAsTheyAre() {
         assertThat(IamPolicies.principalOf("arn:aws:iam::111122223333:user/ci")).isEqualTo("arn:aws:iam::111122223333:user/ci");
+    }
+
+    private static JsonNode statementGranting(JsonNode policy, String action) {
+        for (JsonNode statement : policy.get("Statement")) {
+            for (JsonNode a : statement.get("Action")) {
+                if (a.asText().equals(action)) {
+                    return statement;
+                }
+            }
+        }
+        throw new AssertionError(action + " is not granted");
     }
 
     /** Every resource of every statement that grants {@code action}. */

@@ -2,6 +2,7 @@ package io.dynamosync.operator.integration;
 
 import static io.dynamosync.operator.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationStatus;
 import io.dynamosync.operator.Fixtures;
 import io.dynamosync.operator.OperatorHarness;
+import io.dynamosync.operator.ReferencedSecrets;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
 import io.dynamosync.testkit.sts.StsService;
@@ -20,10 +22,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
 
 @EnableKubernetesMockClient(crud = true)
 @ExtendWith(LocalAwsExtension.class)
@@ -33,11 +42,15 @@ class DynamoIntegrationIT {
     static KubernetesClient client;
     private static OperatorHarness harness;
     private static LocalAws aws;
+    private static final String WORKER_ROLE = "arn:aws:iam::000000000000:role/dynamo-sync-worker";
 
     @BeforeAll
     static void startOperator(LocalAws localAws) {
         aws = localAws;
-        harness = new OperatorHarness(client, aws, Duration.ofSeconds(1));
+        // Worker pods run as their own IAM role (IRSA on their ServiceAccount); here a kit role the kit's
+        // identity may assume, standing in for the web identity exchange.
+        aws.sts().addRole(WORKER_ROLE, null, LocalAws.IDENTITY_ARN);
+        harness = new OperatorHarness(client, aws, Duration.ofSeconds(1), s -> s.withWorkerRoleArn(WORKER_ROLE));
     }
 
     @AfterAll
@@ -89,10 +102,35 @@ class DynamoIntegrationIT {
 
         StsService.Identity user = aws.sts().addUser("123456789012", "late");
         harness.keySecret(ns, "not-yet", user.accessKeyId(), user.secretAccessKey());
+        harness.keySecret(ns, "unrelated", user.accessKeyId(), user.secretAccessKey());
 
         DynamoIntegrationStatus ready = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
         assertThat(condition(ready, Conditions.Type.STALLED)).isEmpty();
         assertThat(ready.getIdentity().getArn()).endsWith(":user/late");
+        // The operator's Secret informers select on this label, so they watch only Secrets it was asked to read.
+        assertThat(client.secrets().inNamespace(ns).withName("not-yet").get().getMetadata().getLabels())
+                .containsEntry(ReferencedSecrets.LABEL, "true");
+        assertThat(client.secrets().inNamespace(ns).withName("unrelated").get().getMetadata().getLabels())
+                .doesNotContainKey(ReferencedSecrets.LABEL);
+    }
+
+    @Test
+    void changedKeysInAReferencedSecretRevalidateAtOnce() {
+        String ns = OperatorHarness.namespace("relabel");
+        StsService.Identity first = aws.sts().addUser("123456789012", "first-" + ns);
+        harness.keySecret(ns, "aws-keys", first.accessKeyId(), first.secretAccessKey());
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+        awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
+
+        StsService.Identity second = aws.sts().addUser("123456789012", "second-" + ns);
+        var secret = client.secrets().inNamespace(ns).withName("aws-keys").get();
+        secret.setStringData(java.util.Map.of("accessKeyId", second.accessKeyId(), "secretAccessKey",
+                second.secretAccessKey()));
+        client.resource(secret).update();
+
+        // Well before the 10-minute recheck: the labelled Secret's informer reported the change.
+        await().atMost(Duration.ofSeconds(15)).until(() -> harness.integration(ns, "prod").getStatus().getIdentity(),
+                id -> id != null && id.getArn().endsWith(":user/second-" + ns));
     }
 
     @Test
@@ -160,8 +198,50 @@ class DynamoIntegrationIT {
         assertThat(status.getIdentity().getArn()).startsWith("arn:aws:sts::210987654321:assumed-role/");
         assertThat(status.getExternalId()).isEqualTo("ext-" + ns);
         JsonNode trust = JSON.readTree(status.getTrustPolicy()).get("Statement").get(0);
-        assertThat(trust.at("/Principal/AWS").asText()).isEqualTo(LocalAws.IDENTITY_ARN);
+        assertThat(trust.at("/Principal/AWS")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder(LocalAws.IDENTITY_ARN, WORKER_ROLE);
         assertThat(trust.at("/Condition/StringEquals/sts:ExternalId").asText()).isEqualTo("ext-" + ns);
+    }
+
+    @Test
+    void publishedTrustPolicyLetsTheWorkersIdentityAssumeTheRoleWithTheExternalId() throws Exception {
+        String ns = OperatorHarness.namespace("workertrust");
+        String role = "arn:aws:iam::210987654321:role/" + LocalAws.uniqueName("sync");
+        // At first the role trusts only the operator, as users who followed the old trust policy have it.
+        aws.sts().addRole(role, "ext-" + ns, LocalAws.IDENTITY_ARN);
+        client.resource(harness.atLocalAws(Fixtures.roleIntegration(ns, "prod", "us-east-1", role, "ext-" + ns)))
+                .create();
+        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
+        try (StsClient worker = workerSts()) {
+            assertThatThrownBy(() -> worker.assumeRole(r -> r.roleArn(role).roleSessionName("w")
+                    .externalId("ext-" + ns))).hasMessageContaining("dynamo-sync-worker")
+                    .hasMessageContaining("not authorized to perform: sts:AssumeRole");
+
+            // The user pastes the published trust policy: the kit's role then trusts exactly its principals.
+            JsonNode trust = JSON.readTree(status.getTrustPolicy()).get("Statement").get(0);
+            List<String> principals = new ArrayList<>();
+            trust.at("/Principal/AWS").forEach(p -> principals.add(p.asText()));
+            aws.sts().addRole(role, trust.at("/Condition/StringEquals/sts:ExternalId").asText(),
+                    principals.toArray(String[]::new));
+
+            assertThat(worker.assumeRole(r -> r.roleArn(role).roleSessionName("w").externalId("ext-" + ns))
+                    .assumedRoleUser().arn()).startsWith("arn:aws:sts::210987654321:assumed-role/");
+            assertThatThrownBy(() -> worker.assumeRole(r -> r.roleArn(role).roleSessionName("w")
+                    .externalId("someone-else"))).hasMessageContaining("not authorized");
+        }
+    }
+
+    /** STS as a worker pod calls it: with the credentials of the worker's own role. */
+    private static StsClient workerSts() {
+        try (StsClient kit = StsClient.builder().region(Region.US_EAST_1).endpointOverride(aws.stsEndpoint())
+                .credentialsProvider(LocalAws.CREDENTIALS).build()) {
+            Credentials session = kit.assumeRole(r -> r.roleArn(WORKER_ROLE).roleSessionName("worker-pod"))
+                    .credentials();
+            return StsClient.builder().region(Region.US_EAST_1).endpointOverride(aws.stsEndpoint())
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                            session.accessKeyId(), session.secretAccessKey(), session.sessionToken())))
+                    .build();
+        }
     }
 
     @Test

@@ -20,12 +20,17 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -149,12 +154,52 @@ class CollectionWorkerTest {
     }
 
     @Test
-    void settingsHashOnThePodTemplateIsTheHashOfTheConfigMapContent() throws Exception {
-        CollectionWorker worker = CollectionWorker.of(orders, keys, OPERATOR, null);
-        byte[] digest = MessageDigest.getInstance("SHA-256")
-                .digest(worker.configMap().getData().get("settings.json").getBytes(StandardCharsets.UTF_8));
+    void rotatedAccessKeysRollThePodAndAnUnchangedSecretDoesNot() {
+        Secret before = keySecret("aws-keys", "uid-1", "AKIAOLD", "old-secret");
+        Secret rotated = keySecret("aws-keys", "uid-1", "AKIANEW", "new-secret");
+        Secret relabelled = keySecret("aws-keys", "uid-1", "AKIAOLD", "old-secret");
+        relabelled.getMetadata().setLabels(Map.of("team", "data"));
+        relabelled.getData().put("unrelated", "eA==");
 
-        assertThat(hashOf(worker.statefulSet())).isEqualTo(HexFormat.of().formatHex(digest));
+        String first = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(before)).statefulSet());
+        String again = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(relabelled)).statefulSet());
+        String afterRotation = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(rotated))
+                .statefulSet());
+
+        assertThat(again).isEqualTo(first);
+        assertThat(afterRotation).isNotEqualTo(first);
+        // The same settings and the same Secret values give the same hash, so a reconcile rolls nothing.
+        assertThat(hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(rotated)).statefulSet()))
+                .isEqualTo(afterRotation);
+    }
+
+    @Test
+    void newQueryApiKeyRollsThePod() {
+        SecretKeyRef ref = new SecretKeyRef();
+        ref.setName("query-key");
+        QueryAccess query = new QueryAccess();
+        query.setApiKeySecretRef(ref);
+        orders.getSpec().setQuery(query);
+        Secret keysSecret = keySecret("aws-keys", "uid-1", "AKIA", "secret");
+        Secret apiKey = new SecretBuilder().withNewMetadata().withName("query-key").withUid("uid-2").endMetadata()
+                .withData(Map.of("apiKey", "b2xk")).build();
+        Secret newApiKey = new SecretBuilder(apiKey).withData(Map.of("apiKey", "bmV3")).build();
+
+        assertThat(CollectionWorker.secretNames(orders, keys)).containsExactly("aws-keys", "query-key");
+        assertThat(hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(keysSecret, apiKey))
+                .statefulSet()))
+                .isNotEqualTo(hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(keysSecret, newApiKey))
+                        .statefulSet()));
+    }
+
+    @Test
+    void podTemplateHashIsNotTheHashOfTheKeyAlone() throws Exception {
+        Secret secret = keySecret("aws-keys", "uid-1", "AKIA", "short");
+        String hash = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(secret)).statefulSet());
+        String bare = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(secret.getData().get("secretAccessKey").getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(hash).isNotEqualTo(bare).doesNotContain("short");
     }
 
     @Test
@@ -186,6 +231,12 @@ class CollectionWorkerTest {
         });
         assertThat(worker.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(worker.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        // Liveness waits for the startup probe: a store that opens for many minutes is not killed in a loop.
+        assertThat(worker.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(worker.getStartupProbe().getPeriodSeconds() * worker.getStartupProbe().getFailureThreshold())
+                .isGreaterThanOrEqualTo(30 * 60)
+                .isGreaterThan(worker.getLivenessProbe().getPeriodSeconds()
+                        * worker.getLivenessProbe().getFailureThreshold());
         assertThat(worker.getPorts().get(0).getContainerPort()).isEqualTo(8080);
         assertThat(sts.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
             assertThat(owner.getKind()).isEqualTo("DynamoCollection");
@@ -249,6 +300,15 @@ class CollectionWorkerTest {
     private static Map<String, EnvVar> env(StatefulSet sts) {
         return sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .collect(Collectors.toMap(EnvVar::getName, e -> e));
+    }
+
+    private static Secret keySecret(String name, String uid, String id, String key) {
+        Base64.Encoder base64 = Base64.getEncoder();
+        return new SecretBuilder().withNewMetadata().withName(name).withUid(uid).endMetadata()
+                .withData(new HashMap<>(Map.of(
+                        "accessKeyId", base64.encodeToString(id.getBytes(StandardCharsets.UTF_8)),
+                        "secretAccessKey", base64.encodeToString(key.getBytes(StandardCharsets.UTF_8)))))
+                .build();
     }
 
     private static String hashOf(StatefulSet sts) {

@@ -34,6 +34,7 @@ public final class AwsClients implements AutoCloseable {
     private final DynamoDbStreamsClient streams;
     private final Settings settings;
     private S3Client s3;
+    private final ThrottleCount throttles = new ThrottleCount();
 
     public AwsClients(Settings settings) {
         this.settings = settings;
@@ -59,9 +60,9 @@ public final class AwsClients implements AutoCloseable {
             credentials = DefaultCredentialsProvider.builder().build();
         }
         var dynamoDbBuilder = DynamoDbClient.builder().region(region).httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(retries));
+                .overrideConfiguration(o -> o.retryStrategy(retries).addMetricPublisher(throttles));
         var streamsBuilder = DynamoDbStreamsClient.builder().region(region).httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(retries));
+                .overrideConfiguration(o -> o.retryStrategy(retries).addMetricPublisher(throttles));
         if (endpoints != null && endpoints.dynamodb() != null) {
             dynamoDbBuilder.endpointOverride(URI.create(endpoints.dynamodb()));
         }
@@ -109,6 +110,16 @@ public final class AwsClients implements AutoCloseable {
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
         return s3Builder.build();
+    }
+
+    /** Attempts DynamoDB or DynamoDB Streams throttled since these clients were built, retried ones included. */
+    public long throttles() {
+        return throttles.count();
+    }
+
+    /** Runs {@code listener} on each throttled attempt. */
+    public void onThrottle(Runnable listener) {
+        throttles.onThrottle(listener);
     }
 
     @Override

@@ -45,12 +45,13 @@ public record Settings(
         Long duckdbMemoryLimitBytes,
         Integer duckdbThreads) {
 
+    // The defaults the operator and the CRD describe too: one source, in the worker contract.
     /** Auto switches from Scan to Export at this table size: 5 GB. */
-    public static final long DEFAULT_EXPORT_THRESHOLD = 5L * 1024 * 1024 * 1024;
+    public static final long DEFAULT_EXPORT_THRESHOLD = WorkerSettings.Load.DEFAULT_EXPORT_THRESHOLD_BYTES;
     /** The scan cap of an on-demand table when the collection sets none, in RCU per second. */
-    public static final double DEFAULT_ON_DEMAND_UNITS = 1000;
+    public static final double DEFAULT_ON_DEMAND_UNITS = WorkerSettings.Load.DEFAULT_ON_DEMAND_UNITS;
     /** The scan cap of a provisioned table when the collection sets none: half its read capacity. */
-    public static final int DEFAULT_PERCENT = 50;
+    public static final int DEFAULT_PERCENT = WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED;
 
     private static final Pattern COLLECTION = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern TABLE = Pattern.compile(

@@ -39,7 +39,7 @@ public final class WorkerMetrics implements QueryRunner.Listener {
         FunctionCounter.builder("dynamosync.load.read.capacity.consumed", load, LoadProgress::consumedReadCapacity)
                 .description("Read capacity units the initial load has consumed").register(registry);
         FunctionCounter.builder("dynamosync.load.throttles", load, p -> p.throttles())
-                .description("Load calls DynamoDB throttled").register(registry);
+                .description("Calls DynamoDB and DynamoDB Streams throttled, the SDK's retries included").register(registry);
         Gauge.builder("dynamosync.stream.records.applied", this, stream(s -> s.recordsApplied()))
                 .description("Stream records applied to the store since the stream was (re)started").register(registry);
         TimeGauge.builder("dynamosync.stream.lag", this, TimeUnit.MILLISECONDS,

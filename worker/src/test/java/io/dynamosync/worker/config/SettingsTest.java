@@ -28,7 +28,8 @@ class SettingsTest {
         assertThat(settings.loadMethod()).isEqualTo("Auto");
         assertThat(settings.dataDirectory()).isEqualTo(Path.of("/data"));
         assertThat(settings.httpPort()).isEqualTo(8080);
-        assertThat(settings.exportThresholdBytes()).isEqualTo(5L * 1024 * 1024 * 1024);
+        // 5 GB, as the operator and the CRD say, not 5 GiB.
+        assertThat(settings.exportThresholdBytes()).isEqualTo(5_000_000_000L);
         assertThat(settings.credentials().source()).isEqualTo("Default");
         assertThat(settings.streamRetentionHours()).isEqualTo(24);
         assertThat(settings.loadGeneration()).isEqualTo(1);
