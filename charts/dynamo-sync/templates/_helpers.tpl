@@ -80,10 +80,11 @@ Role in each of watchNamespaces.
 - apiGroups: ["dynamosync.io"]
   resources: ["dynamocollections/status", "dynamointegrations/status"]
   verbs: ["patch"]
-# Access keys of integrations: read, and watched so that a rotated key re-validates its integration.
+# Secrets that integrations and collections refer to: read, and watched so that a rotated key re-validates its
+# integration and rolls its workers. The informer sees only Secrets the operator labelled as referenced (patch).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "patch"]
 # Each collection's worker: its settings ConfigMap, StatefulSet and Service, created and kept as asked.
 - apiGroups: [""]
   resources: ["configmaps", "services"]
@@ -91,12 +92,19 @@ Role in each of watchNamespaces.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
   verbs: ["get", "create", "update", "delete"]
-# deletionPolicy Delete removes the worker's volume claim with the collection.
+# A larger spec.storage.size expands the worker's volume claim; deletionPolicy Delete removes it with the collection.
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["delete"]
+  verbs: ["get", "patch", "delete"]
 # Events on integrations and collections, as kubectl describe shows them.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- end -}}
+
+{{- define "dynamo-sync.clusterRules" -}}
+# Before expanding a volume claim, whether its StorageClass allows expansion (StorageClasses are not namespaced).
+- apiGroups: ["storage.k8s.io"]
+  resources: ["storageclasses"]
+  verbs: ["get"]
 {{- end -}}

@@ -48,21 +48,23 @@ class ChartRbacIT {
     @Test
     void clusterWideTheClusterRoleGrantsWhatTheOperatorUsesInWatchedNamespaces() throws IOException {
         Rendered chart = Helm.template();
-        ClusterRole role = chart.one(ClusterRole.class);
+        ClusterRole role = clusterRole(chart, "-operator");
         assertThat(granted("watched", role.getRules()))
                 .as("ClusterRole %s against %s", role.getMetadata().getName(), RULES)
-                .containsExactlyElementsOf(used("watched", "cluster"));
-        assertBound(chart, chart.one(ClusterRoleBinding.class).getRoleRef(),
-                chart.one(ClusterRoleBinding.class).getSubjects(), "ClusterRole", role.getMetadata().getName());
+                .containsExactlyElementsOf(used("watched"));
+        assertBound(chart, binding(chart, role).getRoleRef(), binding(chart, role).getSubjects(), "ClusterRole",
+                role.getMetadata().getName());
+        assertClusterScopedGrants(chart);
         assertThat(chart.all(Role.class)).as("no Lease without leader election").isEmpty();
     }
 
     @Test
     void withWatchedNamespacesEachGetsARoleAndNothingIsClusterWide() throws IOException {
         Rendered chart = Helm.template("watchNamespaces={team-a,team-b}");
-        assertThat(chart.all(ClusterRole.class)).as("no cluster-wide grant").isEmpty();
-        assertThat(chart.all(ClusterRoleBinding.class)).isEmpty();
-        assertThat(used("cluster")).as("cluster-scoped permissions the chart would need a ClusterRole for").isEmpty();
+        // Only what is not namespaced at all is granted cluster-wide; nothing of any namespace.
+        assertThat(chart.all(ClusterRole.class)).as("no cluster-wide grant of namespaced objects")
+                .extracting(r -> r.getMetadata().getName()).allMatch(n -> n.endsWith("-operator-cluster"));
+        assertClusterScopedGrants(chart);
         List<Role> roles = chart.all(Role.class);
         assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
         for (Role role : roles) {
@@ -87,8 +89,29 @@ class ChartRbacIT {
                 .allSatisfy(r -> assertThat(r.getResourceNames()).containsExactly("dynamo-sync-operator"));
         RoleBinding binding = chart.one(RoleBinding.class);
         assertBound(chart, binding.getRoleRef(), binding.getSubjects(), "Role", lease.getMetadata().getName());
-        assertThat(granted("watched", chart.one(ClusterRole.class).getRules()))
-                .containsExactlyElementsOf(used("watched", "cluster"));
+        assertThat(granted("watched", clusterRole(chart, "-operator").getRules()))
+                .containsExactlyElementsOf(used("watched"));
+    }
+
+    /** The ClusterRole whose name ends in {@code suffix}. */
+    private static ClusterRole clusterRole(Rendered chart, String suffix) {
+        return chart.all(ClusterRole.class).stream().filter(r -> r.getMetadata().getName().endsWith(suffix))
+                .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(),
+                        l -> { assertThat(l).as("ClusterRoles ending in %s", suffix).hasSize(1); return l.get(0); }));
+    }
+
+    private static ClusterRoleBinding binding(Rendered chart, ClusterRole role) {
+        return chart.all(ClusterRoleBinding.class).stream()
+                .filter(b -> b.getRoleRef().getName().equals(role.getMetadata().getName())).findFirst().orElseThrow();
+    }
+
+    /** The permissions on objects of no namespace (StorageClasses): exactly those used, in both modes. */
+    private static void assertClusterScopedGrants(Rendered chart) throws IOException {
+        ClusterRole cluster = clusterRole(chart, "-operator-cluster");
+        assertThat(granted("cluster", cluster.getRules())).as("ClusterRole %s against %s",
+                cluster.getMetadata().getName(), RULES).containsExactlyElementsOf(used("cluster"));
+        assertBound(chart, binding(chart, cluster).getRoleRef(), binding(chart, cluster).getSubjects(), "ClusterRole",
+                cluster.getMetadata().getName());
     }
 
     private static void assertBound(Rendered chart, RoleRef ref, List<Subject> subjects, String kind, String name) {

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.Map;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Objects;
 
 /**
@@ -20,8 +20,6 @@ import java.util.Objects;
  * the VolumeResized condition.
  */
 final class VolumeExpansion {
-
-    private static final String DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
     private VolumeExpansion() {
     }
@@ -50,8 +48,13 @@ final class VolumeExpansion {
             return;
         }
         if (order > 0) {
-            StorageClass storageClass = storageClass(client, claim.getSpec().getStorageClassName());
-            if (storageClass == null || !Boolean.TRUE.equals(storageClass.getAllowVolumeExpansion())) {
+            // A claim names its class once admitted (the default class is filled in); one that names none is
+            // simply asked to grow, and the API server's refusal, if any, is reported below.
+            String className = claim.getSpec().getStorageClassName();
+            StorageClass storageClass = className == null ? null
+                    : client.storage().v1().storageClasses().withName(className).get();
+            if (className != null && (storageClass == null
+                    || !Boolean.TRUE.equals(storageClass.getAllowVolumeExpansion()))) {
                 String name = storageClass == null ? Objects.toString(claim.getSpec().getStorageClassName())
                         : storageClass.getMetadata().getName();
                 draft.setFalse(Type.VOLUME_RESIZED, Reason.EXPANSION_NOT_ALLOWED, "spec.storage.size is " + wanted
@@ -60,10 +63,17 @@ final class VolumeExpansion {
                         + "that does, or move the collection to a new one (a new collection loads the table again).");
                 return;
             }
-            client.persistentVolumeClaims().inNamespace(namespace).withName(claimName).edit(c -> {
-                c.getSpec().getResources().getRequests().put("storage", wanted);
-                return c;
-            });
+            try {
+                client.persistentVolumeClaims().inNamespace(namespace).withName(claimName).edit(c -> {
+                    c.getSpec().getResources().getRequests().put("storage", wanted);
+                    return c;
+                });
+            } catch (KubernetesClientException e) {
+                draft.setFalse(Type.VOLUME_RESIZED, Reason.EXPANSION_NOT_ALLOWED, "spec.storage.size is " + wanted
+                        + " but volume claim " + claimName + " has " + requested + ", and the API server refused to "
+                        + "expand it: " + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()));
+                return;
+            }
             requested = wanted;
         }
         if (capacity != null && capacity.getNumericalAmount().compareTo(requested.getNumericalAmount()) < 0) {
@@ -77,16 +87,5 @@ final class VolumeExpansion {
             return;
         }
         draft.clear(Type.VOLUME_RESIZED);
-    }
-
-    /** The named StorageClass, or the cluster's default one when the claim names none. */
-    private static StorageClass storageClass(KubernetesClient client, String name) {
-        if (name != null) {
-            return client.storage().v1().storageClasses().withName(name).get();
-        }
-        return client.storage().v1().storageClasses().list().getItems().stream()
-                .filter(c -> "true".equals(Map.copyOf(c.getMetadata().getAnnotations() == null ? Map.of()
-                        : c.getMetadata().getAnnotations()).get(DEFAULT_CLASS_ANNOTATION)))
-                .findFirst().orElse(null);
     }
 }

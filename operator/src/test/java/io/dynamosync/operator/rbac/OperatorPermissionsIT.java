@@ -144,7 +144,10 @@ class OperatorPermissionsIT {
                 .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
                 .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
                         .attributeType(ScalarAttributeType.S).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST));
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                // The operator turns a stream on only where the collection allows it; this table has its own.
+                .streamSpecification(st -> st.streamEnabled(true)
+                        .streamViewType(software.amazon.awssdk.services.dynamodb.model.StreamViewType.NEW_AND_OLD_IMAGES)));
         DynamoCollection orders = Fixtures.collection(WATCHED, "orders", "prod", table);
         orders.getSpec().setDeletionPolicy(DeletionPolicy.DELETE);
         client.resource(orders).create();
@@ -164,6 +167,26 @@ class OperatorPermissionsIT {
                         client.configMaps().inNamespace(WATCHED).withName("orders-worker").get(),
                         client.apps().statefulSets().inNamespace(WATCHED).withName("orders-worker").get())
                 .noneMatch(o -> o.getMetadata().getAnnotations().containsValue("from-an-older-operator")));
+
+        // A larger volume: the claim (which the StatefulSet controller would have made) is expanded where its
+        // StorageClass allows it.
+        client.resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder().withNewMetadata()
+                .withName("rbac-growable").endMetadata().withProvisioner("example.com/disk")
+                .withAllowVolumeExpansion(true).build()).create();
+        client.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
+                .withNamespace(WATCHED).withName("data-orders-worker-0").endMetadata().withNewSpec()
+                .withAccessModes("ReadWriteOnce").withStorageClassName("rbac-growable").withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("10Gi")).endResources()
+                .endSpec().build()).create();
+        client.resources(DynamoCollection.class).inNamespace(WATCHED).withName("orders").edit(c -> {
+            io.dynamosync.api.v1alpha1.Storage storage = new io.dynamosync.api.v1alpha1.Storage();
+            storage.setSize("20Gi");
+            c.getSpec().setStorage(storage);
+            return c;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.persistentVolumeClaims().inNamespace(WATCHED)
+                .withName("data-orders-worker-0").get().getSpec().getResources().getRequests().get("storage")
+                .equals(new io.fabric8.kubernetes.api.model.Quantity("20Gi")));
 
         client.resources(DynamoCollection.class).inNamespace(WATCHED).withName("orders").edit(c -> {
             c.getSpec().setSuspend(true);
