@@ -144,8 +144,10 @@ class RenderedChartIT {
     @Test
     void everySettingTheChartPassesIsOneTheOperatorReads() throws IOException {
         Deployment operator = Helm.template("watchNamespaces={team-a,team-b}", "replicas=3",
-                "worker.addressTemplate=http://{name}-worker.{namespace}.svc.cluster.local:8080").one(Deployment.class);
+                "worker.addressTemplate=http://{name}-worker.{namespace}.svc.cluster.local:8080",
+                "worker.roleArn=arn:aws:iam::123456789012:role/dynamo-sync-worker").one(Deployment.class);
         OperatorSettings settings = settings(operator);
+        assertThat(settings.workerRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/dynamo-sync-worker");
         assertThat(settings.watchNamespaces()).containsExactlyInAnyOrder("team-a", "team-b");
         assertThat(settings.workerImage()).isEqualTo("ghcr.io/dynamo-sync/worker:" + APP_VERSION);
         assertThat(settings.workerServiceAccount()).isEqualTo("dynamo-sync-worker");
