@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 public final class BenchMain implements Callable<Integer> {
 
     /** The benchmarks, in the order they run. */
-    enum Benchmark { scan, export, latency, cap, queries }
+    enum Benchmark { scan, export, latency, sustain, cap, queries }
 
     @Option(names = "--only", split = ",", paramLabel = "NAME",
             description = "Benchmarks to run, comma-separated, of: ${COMPLETION-CANDIDATES} (default: all). "
@@ -42,6 +42,12 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--latency-rate", description = "Writes per second for change latency (default: ${DEFAULT-VALUE}).")
     double latencyRate = 20;
+
+    @Option(names = "--sustain-seconds", description = "How long each write rate is held in the sustained stream search (default: ${DEFAULT-VALUE}).")
+    int sustainSeconds = 30;
+
+    @Option(names = "--sustain-start-rate", description = "The first write rate tried, doubled until the lag passes 1 s (default: ${DEFAULT-VALUE}).")
+    double sustainStartRate = 10;
 
     @Option(names = "--rcu-cap", description = "The read capacity cap of the RCU cap benchmark, RCU/s (default: ${DEFAULT-VALUE}).")
     double rcuCap = 100;
@@ -85,6 +91,8 @@ public final class BenchMain implements Callable<Integer> {
         parameters.put("repetitions", repetitions);
         parameters.put("latencyWrites", latencyWrites);
         parameters.put("latencyRate", latencyRate);
+        parameters.put("sustainSeconds", sustainSeconds);
+        parameters.put("sustainStartRate", sustainStartRate);
         parameters.put("rcuCap", rcuCap);
         parameters.put("capItems", capItems);
         parameters.put("orders", orders);
@@ -111,6 +119,7 @@ public final class BenchMain implements Callable<Integer> {
                         case scan -> ScanLoadBench.run(ctx, table, items);
                         case export -> ExportLoadBench.run(ctx, table, items);
                         case latency -> ChangeLatencyBench.run(ctx);
+                        case sustain -> SustainedStreamBench.run(ctx);
                         case cap -> CapacityCapBench.run(ctx);
                         case queries -> QueryBench.run(ctx);
                         default -> throw new IllegalStateException(benchmark.name());
