@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 public final class BenchMain implements Callable<Integer> {
 
     /** The benchmarks, in the order they run. */
-    enum Benchmark { scan, export, latency, sustain, cap, queries }
+    enum Benchmark { scan, export, latency, sustain, cap, queries, operator }
 
     @Option(names = "--only", split = ",", paramLabel = "NAME",
             description = "Benchmarks to run, comma-separated, of: ${COMPLETION-CANDIDATES} (default: all). "
@@ -64,6 +64,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--scan-query-runs", description = "Timed runs of each query's DynamoDB Scan version (default: ${DEFAULT-VALUE}).")
     int scanQueryRuns = 5;
 
+    @Option(names = "--collections", description = "Collections the operator benchmark brings to Ready (default: ${DEFAULT-VALUE}).")
+    int collections = 100;
+
     @Option(names = "--worker-dist", description = "The worker's built application (default: ${DEFAULT-VALUE}).")
     Path workerDist = Path.of("worker/target/dist");
 
@@ -98,6 +101,7 @@ public final class BenchMain implements Callable<Integer> {
         parameters.put("orders", orders);
         parameters.put("queryRuns", queryRuns);
         parameters.put("scanQueryRuns", scanQueryRuns);
+        parameters.put("collections", collections);
         parameters.put("workerJavaOptions", Context.WORKER_JAVA_OPTIONS);
         Report report = new Report(Instant.now().truncatedTo(ChronoUnit.SECONDS), commit, Machine.describe(), parameters);
         Path scratch = Files.createTempDirectory("dynamosync-bench-");
@@ -122,6 +126,7 @@ public final class BenchMain implements Callable<Integer> {
                         case sustain -> SustainedStreamBench.run(ctx);
                         case cap -> CapacityCapBench.run(ctx);
                         case queries -> QueryBench.run(ctx);
+                        case operator -> OperatorBench.run(ctx);
                         default -> throw new IllegalStateException(benchmark.name());
                     }
                     Progress.line("%s: done in %.0f s", benchmark, (System.nanoTime() - start) / 1e9);

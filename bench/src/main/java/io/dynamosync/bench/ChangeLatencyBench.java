@@ -51,7 +51,6 @@ final class ChangeLatencyBench {
                 put(writer, table, i);
                 Thread.sleep((long) (1000 / rate));
             }
-            worker.await(s -> true, Duration.ofMillis(100), Duration.ofSeconds(10), "status");
             Thread watcher = new Thread(() -> watchQueries(worker, visible, stop), "query-poll");
             watcher.start();
             long period = (long) (1e9 / rate);

@@ -45,29 +45,42 @@ final class QueryBench {
         Tables.fill(dynamoDb, table, orders, i -> Tables.order(i, now));
         Tables.enableStream(dynamoDb, table);
         Random random = new Random(42);
-        Path store;
         Map<String, List<Double>> ours = new HashMap<>();
-        List<Question> questions;
+        Map<String, List<Double>> direct = new HashMap<>();
+        List<Question> questions = questions(table, orders, now, random);
         try (WorkerRun worker = ctx.worker("orders", table, Map.of("method", "Scan"), null)) {
             worker.await(s -> s.path("load").path("complete").asBoolean(), Duration.ofMillis(200), Duration.ofMinutes(30),
                     "the orders' load");
-            Progress.line("queries: %,d orders loaded; %d runs of each query through the API", orders, ctx.options.queryRuns);
-            questions = questions(table, orders, now, random);
-            for (Question q : questions) {
-                List<Double> times = new ArrayList<>();
-                for (int run = -WARM_UP; run < ctx.options.queryRuns; run++) {
-                    String[] parameters = q.parameters();
-                    long start = System.nanoTime();
-                    worker.query(q.sql(), parameters);
-                    if (run >= 0) {
-                        times.add((System.nanoTime() - start) / 1e6);
+            // Nothing writes to the table now, so the store's files hold still: a copy of them is the same data,
+            // which DuckDB in this JVM can open while the worker keeps its own.
+            Thread.sleep(2000);
+            Path copy = copyStore(ctx, ctx.lastWorkerDirectory("orders").resolve("data"));
+            Progress.line("queries: %,d orders loaded; %d runs of each query through the API and in DuckDB, in turns",
+                    orders, ctx.options.queryRuns);
+            try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + copy.resolve("store.duckdb"))) {
+                for (Question q : questions) {
+                    List<Double> api = new ArrayList<>();
+                    List<Double> engine = new ArrayList<>();
+                    try (PreparedStatement statement = db.prepareStatement(q.sql().replaceAll("(?<!:):[A-Za-z_]\\w*", "?"))) {
+                        for (int i = 0; i + 2 < q.parameters().length; i += 3) {
+                            statement.setString(i / 3 + 1, q.parameters()[i + 2]);
+                        }
+                        for (int run = -WARM_UP; run < ctx.options.queryRuns; run++) {
+                            long start = System.nanoTime();
+                            worker.query(q.sql(), q.parameters());
+                            double apiMillis = (System.nanoTime() - start) / 1e6;
+                            double engineMillis = timeDirect(statement);
+                            if (run >= 0) {
+                                api.add(apiMillis);
+                                engine.add(engineMillis);
+                            }
+                        }
                     }
+                    ours.put(q.name(), api);
+                    direct.put(q.name(), engine);
                 }
-                ours.put(q.name(), times);
             }
-            store = ctx.lastWorkerDirectory("orders").resolve("data");
         }
-        Map<String, List<Double>> direct = duckDb(ctx, store, questions);
         Map<String, List<Double>> scan = new HashMap<>();
         for (Question q : questions) {
             List<Double> times = new ArrayList<>();
@@ -151,8 +164,8 @@ final class QueryBench {
         }
     }
 
-    /** The same SQL on a copy of the worker's store, in this JVM, every row and column read. */
-    private static Map<String, List<Double>> duckDb(Context ctx, Path store, List<Question> questions) throws Exception {
+    /** Copies the store's files, which hold still while nothing is written. */
+    private static Path copyStore(Context ctx, Path store) throws Exception {
         Path copy = ctx.scratch.resolve("orders-store-copy");
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.list(store)) {
@@ -160,32 +173,20 @@ final class QueryBench {
                 Files.copy(file, copy.resolve(file.getFileName()));
             }
         }
-        Map<String, List<Double>> times = new HashMap<>();
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + copy.resolve("store.duckdb"))) {
-            for (Question q : questions) {
-                List<Double> list = new ArrayList<>();
-                try (PreparedStatement statement = db.prepareStatement(q.sql().replaceAll("(?<!:):[A-Za-z_]\\w*", "?"))) {
-                    for (int i = 0; i + 2 < q.parameters().length; i += 3) {
-                        statement.setString(i / 3 + 1, q.parameters()[i + 2]);
-                    }
-                    for (int run = -WARM_UP; run < ctx.options.queryRuns; run++) {
-                        long start = System.nanoTime();
-                        try (ResultSet rows = statement.executeQuery()) {
-                            int columns = rows.getMetaData().getColumnCount();
-                            while (rows.next()) {
-                                for (int c = 1; c <= columns; c++) {
-                                    rows.getObject(c);
-                                }
-                            }
-                        }
-                        if (run >= 0) {
-                            list.add((System.nanoTime() - start) / 1e6);
-                        }
-                    }
+        return copy;
+    }
+
+    /** One run of {@code statement} in this JVM, every row and column read, in ms. */
+    private static double timeDirect(PreparedStatement statement) throws Exception {
+        long start = System.nanoTime();
+        try (ResultSet rows = statement.executeQuery()) {
+            int columns = rows.getMetaData().getColumnCount();
+            while (rows.next()) {
+                for (int c = 1; c <= columns; c++) {
+                    rows.getObject(c);
                 }
-                times.put(q.name(), list);
             }
         }
-        return times;
+        return (System.nanoTime() - start) / 1e6;
     }
 }
