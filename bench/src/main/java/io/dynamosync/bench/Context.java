@@ -2,7 +2,6 @@ package io.dynamosync.bench;
 
 import io.dynamosync.testkit.LocalAws;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,10 +37,5 @@ public final class Context {
     /** The folder of the latest worker started. */
     Path lastWorkerDirectory(String collection) {
         return scratch.resolve("worker-" + runs + "-" + collection);
-    }
-
-    /** CPU time of this JVM so far, in nanoseconds. */
-    static long ownCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }
