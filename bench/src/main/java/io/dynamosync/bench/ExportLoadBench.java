@@ -1,0 +1,97 @@
+package io.dynamosync.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Export load: items per second ingesting the table's export files, from the moment the worker knows the files
+ * to the load's end; beside DuckDB reading the same files, decompressed, with {@code read_json} into a table.
+ */
+final class ExportLoadBench {
+
+    private static final String BUCKET = "bench-exports";
+
+    private ExportLoadBench() {
+    }
+
+    static void run(Context ctx, String table, int items) throws Exception {
+        S3Client s3 = ctx.aws.s3();
+        if (!s3.listBuckets().buckets().stream().anyMatch(b -> b.name().equals(BUCKET))) {
+            s3.createBucket(b -> b.bucket(BUCKET));
+        }
+        List<Double> ours = new ArrayList<>();
+        List<Double> reference = new ArrayList<>();
+        for (int rep = 1; rep <= ctx.options.repetitions; rep++) {
+            String prefix = "run-" + rep + "-" + System.nanoTime();
+            ours.add(workerExport(ctx, table, items, prefix));
+            reference.add(duckDbReadJson(ctx, s3, prefix, items, rep));
+            Progress.line("export load, run %d: worker %.0f items/s, DuckDB read_json %.0f items/s", rep,
+                    ours.get(ours.size() - 1), reference.get(reference.size() - 1));
+        }
+        ctx.report.add(new Figure("Export load", "items/s ingesting the export's files", Stats.median(ours), Stats.median(reference),
+                "items/s", "DuckDB read_json of the same files, decompressed, into a table"));
+    }
+
+    private static double workerExport(Context ctx, String table, int items, String prefix) throws Exception {
+        Map<String, Object> s3 = Map.of("bucket", BUCKET, "prefix", prefix, "checksumWhenRequired", true, "forcePathStyle", true);
+        try (WorkerRun worker = ctx.worker("bench", table, Map.of("method", "Export", "enablePointInTimeRecovery", true), s3)) {
+            worker.await(s -> s.path("load").hasNonNull("filesTotal"), Duration.ofMillis(50), Duration.ofMinutes(30),
+                    "the export's files");
+            Instant ingestStart = Instant.now();
+            JsonNode done = worker.await(s -> s.path("load").path("complete").asBoolean(), Duration.ofMillis(100),
+                    Duration.ofMinutes(60), "the load's end");
+            long loaded = done.path("load").path("itemsLoaded").asLong();
+            if (loaded != items) {
+                throw new IllegalStateException("the worker loaded " + loaded + " items from the export, the table holds " + items);
+            }
+            Instant end = Instant.parse(done.path("load").path("completedAt").asText());
+            return loaded / (Duration.between(ingestStart, end).toNanos() / 1e9);
+        }
+    }
+
+    private static double duckDbReadJson(Context ctx, S3Client s3, String prefix, int items, int rep) throws Exception {
+        Path files = ctx.scratch.resolve("export-files-" + rep);
+        Files.createDirectories(files);
+        int n = 0;
+        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents()) {
+            if (object.key().contains("/data/") && object.key().endsWith(".json.gz")) {
+                try (InputStream in = new GZIPInputStream(s3.getObject(b -> b.bucket(BUCKET).key(object.key())))) {
+                    Files.copy(in, files.resolve("part-" + (n++) + ".json"));
+                }
+            }
+        }
+        if (n == 0) {
+            throw new IllegalStateException("no export data files under s3://" + BUCKET + "/" + prefix);
+        }
+        Path database = ctx.scratch.resolve("read-json-" + rep + ".duckdb");
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + database);
+             Statement statement = db.createStatement()) {
+            long start = System.nanoTime();
+            statement.execute("CREATE TABLE export AS SELECT * FROM read_json('" + files.resolve("*.json")
+                    + "', format = 'newline_delimited')");
+            statement.execute("CHECKPOINT");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            try (ResultSet count = statement.executeQuery("SELECT count(*) FROM export")) {
+                count.next();
+                if (count.getLong(1) != items) {
+                    throw new IllegalStateException("read_json read " + count.getLong(1) + " items, the table holds " + items);
+                }
+            }
+            return items / seconds;
+        }
+    }
+}
