@@ -70,7 +70,8 @@ What the operator does in each namespace it watches, exactly as operator/rbac-ru
 Role in each of watchNamespaces.
 */}}
 {{- define "dynamo-sync.watchedRules" -}}
-# Reconciled kinds: informers list and watch them; the finalizer is a patch, status a patch of /status.
+# Reconciled kinds: informers list and watch them; the finalizer is a patch; status is replaced at the version
+# read (update of /status), so that a write decided on stale data is refused rather than merged.
 - apiGroups: ["dynamosync.io"]
   resources: ["dynamocollections"]
   verbs: ["list", "watch", "patch"]
@@ -79,7 +80,7 @@ Role in each of watchNamespaces.
   verbs: ["list", "watch"]
 - apiGroups: ["dynamosync.io"]
   resources: ["dynamocollections/status", "dynamointegrations/status"]
-  verbs: ["patch"]
+  verbs: ["update"]
 # Secrets that integrations and collections refer to: read, and watched so that a rotated key re-validates its
 # integration and rolls its workers. The informer sees only Secrets the operator labelled as referenced (patch).
 - apiGroups: [""]

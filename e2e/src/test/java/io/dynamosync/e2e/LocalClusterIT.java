@@ -216,7 +216,10 @@ class LocalClusterIT {
             assertThat(isTrue(c.getStatus(), "Ready")).as("%s", c.getStatus() == null ? null
                     : c.getStatus().getConditions()).isTrue();
         });
-        return cluster.collection(namespace, "customers");
+        DynamoCollection ready = cluster.collection(namespace, "customers");
+        // One condition of each type: kubectl wait and kstatus read the first they find.
+        assertThat(ready.getStatus().getConditions()).extracting(c -> c.getType()).doesNotHaveDuplicates();
+        return ready;
     }
 
     private static void edit(String namespace, java.util.function.Consumer<DynamoCollection> change) {

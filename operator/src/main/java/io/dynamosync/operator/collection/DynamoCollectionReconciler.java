@@ -27,6 +27,7 @@ import io.dynamosync.operator.aws.ExportFiles;
 import io.dynamosync.operator.aws.StreamEnabler;
 import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.status.StatusDraft;
+import io.dynamosync.operator.status.StatusWrite;
 import io.dynamosync.operator.worker.CollectionWorker;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -70,6 +71,8 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     /** The controller's name, in metrics and logs. */
     public static final String NAME = "dynamocollection";
+    /** How soon a reconcile whose status write met a newer version runs again. */
+    private static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
     /** Annotation on the StatefulSet holding when the collection was suspended. */
     static final String SUSPENDED_AT_ANNOTATION = "dynamosync.io/suspended-at";
 
@@ -506,14 +509,20 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private UpdateControl<DynamoCollection> finish(Run run) {
         run.draft.observed();
         phases.record(run.namespace(), run.name(), run.draft.status().getPhase());
-        run.draft.recordTransitions(events, run.collection);
         Duration next = run.retryAfter == null ? settings.statusPollPeriod() : run.retryAfter;
         if (!run.draft.changed()) {
+            run.draft.recordTransitions(events, run.collection);
             return UpdateControl.<DynamoCollection>noUpdate().rescheduleAfter(next);
         }
-        DynamoCollection patch = Serialization.clone(run.collection);
-        patch.setStatus(run.draft.status());
-        return UpdateControl.patchStatus(patch).rescheduleAfter(next);
+        DynamoCollection written = Serialization.clone(run.collection);
+        written.setStatus(run.draft.status());
+        if (!StatusWrite.replace(run.context.getClient(), written)) {
+            // Written meanwhile (the cache was behind): decide again on what is there now.
+            return UpdateControl.<DynamoCollection>noUpdate().rescheduleAfter(CONFLICT_RETRY);
+        }
+        // Events only for what was written, so that a refused write announces nothing twice.
+        run.draft.recordTransitions(events, run.collection);
+        return UpdateControl.<DynamoCollection>noUpdate().rescheduleAfter(next);
     }
 
     // ---- deletion ----------------------------------------------------------------------------------------------

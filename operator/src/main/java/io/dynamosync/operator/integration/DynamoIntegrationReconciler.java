@@ -18,6 +18,7 @@ import io.dynamosync.operator.aws.TableRef;
 import io.dynamosync.operator.iam.IamPolicies;
 import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.status.StatusDraft;
+import io.dynamosync.operator.status.StatusWrite;
 import io.dynamosync.operator.worker.CollectionWorker;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -170,13 +171,19 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                 integration.getSpec().getS3()));
         draft.observed();
 
-        draft.recordTransitions(events, integration);
         if (!draft.changed()) {
+            draft.recordTransitions(events, integration);
             return UpdateControl.<DynamoIntegration>noUpdate().rescheduleAfter(next);
         }
         LOG.info("integration {}/{}: {}", integration.getMetadata().getNamespace(), integration.getMetadata().getName(),
                 draft.status().findCondition(Type.READY).map(c -> c.getReason() + " - " + c.getMessage()).orElse("?"));
-        return UpdateControl.patchStatus(withStatus(integration, draft.status())).rescheduleAfter(next);
+        if (!StatusWrite.replace(context.getClient(), withStatus(integration, draft.status()))) {
+            // Written meanwhile (the cache was behind): decide again on what is there now.
+            return UpdateControl.<DynamoIntegration>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+        }
+        // Events only for what was written, so that a refused write announces nothing twice.
+        draft.recordTransitions(events, integration);
+        return UpdateControl.<DynamoIntegration>noUpdate().rescheduleAfter(next);
     }
 
     /** The spec's external ID, or the one generated before, or a new one. */
@@ -242,10 +249,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                 .toList();
     }
 
-    /**
-     * The resource as read with the new status: JOSDK patches the difference, which is then the status alone (a
-     * bare object would read, to a JSON diff, as removing the labels and finalizers).
-     */
+    /** The resource as read, at its resource version, with the new status: what {@link StatusWrite} replaces. */
     private static DynamoIntegration withStatus(DynamoIntegration integration, DynamoIntegrationStatus status) {
         DynamoIntegration patch = Serialization.clone(integration);
         patch.setStatus(status);
