@@ -230,7 +230,8 @@ public final class Worker implements AutoCloseable {
         WorkerStatus.Store stored = s == null ? null : new WorkerStatus.Store(s.documents(), s.bytes());
         return new WorkerStatus(phase, settings.collection(), settings.tableName(),
                 progress.method() == null ? null : progress.snapshot(),
-                streamProgress == null ? null : streamProgress.snapshot(), stored, error,
+                streamProgress == null ? null : streamProgress.snapshot(), stored, error != null ? error
+                        : streamProgress == null ? null : streamProgress.readError().orElse(null),
                 List.copyOf(rebootstraps), s == null ? List.of() : s.refusedItems());
     }
 
