@@ -280,6 +280,43 @@ class FaultsIT {
                 "customers", false)).isEqualTo(Tables.items(aws, table)));
     }
 
+    @Test
+    void streamTrimmedUnderASlowLoadIsLoadedAgainAndLosesNothing(LocalAws aws) throws Exception {
+        String namespace = LocalCluster.namespace("trimmed");
+        String table = Tables.create(aws, "Customers");
+        String payload = "y".repeat(200_000);
+        for (int i = 0; i < 24; i++) {
+            Tables.put(aws, table, String.format("big-%03d", i), i, payload + i);
+        }
+        // Six 1 MB pages, each a second late: the load lasts long enough for its stream to be trimmed meanwhile.
+        aws.faults().on("Scan").forTable(table).latency(Duration.ofSeconds(1)).always();
+        try (LocalCluster.ConditionLog conditions = cluster.watch(DynamoCollection.class, namespace, "customers")) {
+            apply(namespace, table, c -> {
+                c.getSpec().setScanSegments(1);
+                c.getSpec().setReadCapacity(readCapacityUnits(200));
+            });
+            LocalPod pod = awaitPod(namespace, null);
+            await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(100)).until(() -> status(pod)
+                    .map(s -> "Scanning".equals(s.path("phase").asText())).orElse(false));
+            // Changes made during the load, then the stream's records trimmed before the worker read them: the
+            // stream has a gap only a new load can fill.
+            for (int i = 0; i < 20; i++) {
+                Tables.put(aws, table, "during-load-" + i, i);
+            }
+            FaultRule trimmed = aws.faults().on("GetRecords").forTable(table).error(AwsError.TRIMMED_DATA_ACCESS).times(1);
+            await().atMost(Duration.ofSeconds(60)).until(trimmed::exhausted);
+
+            awaitReady(namespace);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(Tables.rows(cluster, namespace,
+                    "customers", true)).isEqualTo(Tables.items(aws, table)));
+            assertThat(cluster.workerStatus(namespace, "customers").path("rebootstraps"))
+                    .anySatisfy(r -> assertThat(r.path("reason").asText()).startsWith("StreamTrimmed"));
+            assertThat(conditions.find("Reconciling", "True", "Scanning")).as("%s", conditions).isPresent();
+            assertThat(conditions.saw("Stalled", "True")).as("%s", conditions).isFalse();
+            assertThat(cluster.kubelet().restarts(namespace, "customers-worker-0")).isZero();
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static void apply(String namespace, String table, Consumer<DynamoCollection> change) {

@@ -335,8 +335,11 @@ public final class LocalKubelet implements AutoCloseable {
         if (pod.liveness() != null && pod.startedAt().plusSeconds(probeDelay(pod.liveness()) + 30).isBefore(Instant.now())) {
             if (httpOk(pod, pod.liveness())) {
                 pod.livenessFailures(0);
-            } else if (pod.livenessFailures(pod.livenessFailures() + 1) >= failureThreshold(pod.liveness()) * 4) {
-                // Probed four times a period-second's worth: the threshold counts periods, this loop runs faster.
+            } else if (pod.livenessFailures(pod.livenessFailures() + 1)
+                    >= failureThreshold(pod.liveness()) * periodSeconds(pod.liveness()) * 4) {
+                // A kubelet kills after failureThreshold failed probes, periodSeconds apart; this loop probes four
+                // times a second, so that many seconds of failures. (Counting polls per period killed workers that
+                // were merely slow to start after a sixth of the time a kubelet gives them.)
                 LOG.info("pod {} failed its liveness probe; killing it", key);
                 pod.kill();
             }
@@ -345,6 +348,10 @@ public final class LocalKubelet implements AutoCloseable {
 
     private static long probeDelay(Probe probe) {
         return probe.getInitialDelaySeconds() == null ? 0 : probe.getInitialDelaySeconds();
+    }
+
+    private static int periodSeconds(Probe probe) {
+        return probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
     }
 
     private static int failureThreshold(Probe probe) {
