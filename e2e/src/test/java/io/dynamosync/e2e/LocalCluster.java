@@ -12,10 +12,16 @@ import io.dynamosync.operator.OperatorSettings;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.cluster.LocalKubelet;
 import io.dynamosync.testkit.cluster.ServiceProxy;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,7 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LocalCluster implements AutoCloseable {
 
     static final Path ROOT = Path.of(System.getProperty("dynamosync.root", "..")).toAbsolutePath().normalize();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Every digit of a number the query API answers with is kept, as a user's client would want.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final AtomicLong NAMESPACES = new AtomicLong();
 
@@ -48,6 +56,7 @@ final class LocalCluster implements AutoCloseable {
     private final LocalAws aws;
     private final LocalKubelet kubelet;
     private final ServiceProxy services;
+    private final List<Watch> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
     private DynamoSyncOperator operator;
 
     LocalCluster(KubernetesClient client, LocalAws aws, Path workDirectory) {
@@ -71,7 +80,10 @@ final class LocalCluster implements AutoCloseable {
                 .withWorkerAddressTemplate(services.addressTemplate())
                 .withPeriods(Duration.ofSeconds(1), Duration.ofMinutes(5))
                 .withHttpPort(0);
-        operator = new DynamoSyncOperator(client, settings, LocalAws.CREDENTIALS).start();
+        // The operator closes its client when it stops, so it gets one of its own: the kubelet, the Service network
+        // and the tests keep theirs across an operator restart.
+        KubernetesClient own = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+        operator = new DynamoSyncOperator(own, settings, LocalAws.CREDENTIALS).start();
     }
 
     /** Stops the operator as SIGTERM does. */
@@ -98,7 +110,7 @@ final class LocalCluster implements AutoCloseable {
 
     /**
      * Applies the objects of an example manifest in {@code namespace}, as {@code kubectl apply -f} would, after
-     * {@code edit} has pointed them at the test kit.
+     * {@code edit} has pointed them at the test kit; objects {@code edit} turns into null are left out.
      */
     List<HasMetadata> apply(String example, String namespace, java.util.function.UnaryOperator<HasMetadata> edit) {
         List<HasMetadata> applied = new ArrayList<>();
@@ -110,7 +122,10 @@ final class LocalCluster implements AutoCloseable {
                     default -> item;
                 };
                 typed.getMetadata().setNamespace(namespace);
-                applied.add(client.resource(edit.apply(typed)).create());
+                HasMetadata edited = edit.apply(typed);
+                if (edited != null) {
+                    applied.add(client.resource(edited).create());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -178,6 +193,132 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** A response of the query API: its HTTP status and JSON body. */
+    record Answer(int status, JsonNode body) {
+    }
+
+    /** Posts {@code body} as it is to the collection's query API, as a user's client (or an attacker) would. */
+    Answer post(String namespace, String collection, String body) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create(worker(namespace, collection) + "/v1/orgs/self/queries"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json;
+            try {
+                json = JSON.readTree(response.body());
+            } catch (IOException e) {
+                json = JSON.getNodeFactory().textNode(response.body());
+            }
+            return new Answer(response.statusCode(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Posts one SQL statement to the collection's query API. */
+    Answer ask(String namespace, String collection, String sql) {
+        try {
+            return post(namespace, collection, JSON.writeValueAsString(Map.of("sql", Map.of("query", sql))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The worker's {@code /status}, read through its Service. */
+    JsonNode workerStatus(String namespace, String collection) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create(worker(namespace, collection) + "/status")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The Events recorded about one object, oldest first, as {@code kubectl describe} lists them. */
+    List<Event> events(String namespace, String name) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
+                .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getName()))
+                .toList();
+    }
+
+    /** Whether an Event of this type and reason was recorded about the object. */
+    boolean hasEvent(String namespace, String name, String type, String reason) {
+        return events(namespace, name).stream().anyMatch(e -> type.equals(e.getType()) && reason.equals(e.getReason()));
+    }
+
+    /**
+     * Watches a resource's conditions from now on and keeps every distinct one it saw, so that a test can say what
+     * the conditions reported while a fault lasted, not only after.
+     */
+    <T extends CustomResource<?, ? extends Status>> ConditionLog watch(Class<T> kind, String namespace, String name) {
+        ConditionLog log = new ConditionLog();
+        Watch watch = client.resources(kind).inNamespace(namespace).withName(name).watch(new Watcher<T>() {
+            @Override
+            public void eventReceived(Action action, T resource) {
+                log.add(resource.getStatus());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+        log.watch = watch;
+        watches.add(watch);
+        return log;
+    }
+
+    /** Every distinct condition (type, status, reason and message) a watched resource reported. */
+    static final class ConditionLog implements AutoCloseable {
+        private final List<Condition> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private Watch watch;
+
+        private void add(Status status) {
+            if (status == null || status.getConditions() == null) {
+                return;
+            }
+            for (Condition c : status.getConditions()) {
+                boolean known = seen.stream().anyMatch(s -> s.getType().equals(c.getType())
+                        && s.getStatus().equals(c.getStatus()) && java.util.Objects.equals(s.getReason(), c.getReason()));
+                if (!known) {
+                    seen.add(c);
+                }
+            }
+        }
+
+        /** The first condition seen of this type, status and reason. */
+        Optional<Condition> find(String type, String status, String reason) {
+            return seen.stream().filter(c -> c.getType().equals(type) && c.getStatus().equals(status)
+                    && reason.equals(c.getReason())).findFirst();
+        }
+
+        /** Whether a condition of this type ever had this status, whatever its reason. */
+        boolean saw(String type, String status) {
+            return seen.stream().anyMatch(c -> c.getType().equals(type) && c.getStatus().equals(status));
+        }
+
+        @Override
+        public String toString() {
+            return seen.stream().map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason()).toList().toString();
+        }
+
+        @Override
+        public void close() {
+            if (watch != null) {
+                watch.close();
+            }
+        }
+    }
+
     private void installCrds() {
         for (String file : List.of("dynamointegrations.dynamosync.io-v1.yml", "dynamocollections.dynamosync.io-v1.yml")) {
             try (InputStream in = Files.newInputStream(ROOT.resolve("crds/generated").resolve(file))) {
@@ -194,6 +335,7 @@ final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        watches.forEach(Watch::close);
         operator.close();
         kubelet.close();
         services.close();

@@ -356,7 +356,8 @@ public final class Worker implements AutoCloseable {
         }
         return new WorkerStatus(phase, settings.collection(), settings.tableName(),
                 progress.method() == null ? null : progress.snapshot(),
-                streamProgress == null ? null : streamProgress.snapshot(), stored, error,
+                streamProgress == null ? null : streamProgress.snapshot(), stored, error != null ? error
+                        : streamProgress == null ? null : streamProgress.readError().orElse(null),
                 List.copyOf(rebootstraps), refusedSeen, aws.throttles());
     }
 

@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 public final class SdkAccessProbe implements AccessProbe {
 
     /** Error codes that mean "not allowed", as IAM, SCPs and KMS say it. */
+    /** S3's error code for a bucket that does not exist. */
+    public static final String NO_SUCH_BUCKET = "NoSuchBucket";
     private static final Set<String> DENIED = Set.of("AccessDeniedException", "AccessDenied",
             "UnauthorizedOperation", "UnrecognizedClientException", "AllAccessDisabled");
     private static final String MARKER = ".dynamo-sync-access-check";
@@ -139,6 +141,12 @@ public final class SdkAccessProbe implements AccessProbe {
     /** A denial with AWS's own message; any other service error is not about permissions, so it is retried. */
     private static AccessCheck denied(String action, String resource, AwsServiceException e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        if (NO_SUCH_BUCKET.equals(code)) {
+            // Not a passing failure: retrying as if AWS were unreachable would wait forever for a bucket no one makes.
+            String bucket = resource.substring(resource.indexOf(":::") + 3).split("/", 2)[0];
+            return new AccessCheck(action, resource, false, "Bucket " + bucket + " does not exist (" + NO_SUCH_BUCKET
+                    + "); create it, or fix spec.s3.bucket of the integration.");
+        }
         if (code == null || !DENIED.contains(code) && e.statusCode() != 403) {
             throw unavailable(action, e);
         }

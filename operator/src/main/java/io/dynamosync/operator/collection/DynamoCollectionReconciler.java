@@ -25,6 +25,8 @@ import io.dynamosync.operator.aws.AwsUnavailable;
 import io.dynamosync.operator.aws.CredentialsProblem;
 import io.dynamosync.operator.aws.ExportFiles;
 import io.dynamosync.operator.aws.StreamEnabler;
+import io.dynamosync.operator.aws.SdkAccessProbe;
+import io.dynamosync.operator.aws.TableRef;
 import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.status.StatusDraft;
 import io.dynamosync.operator.status.StatusWrite;
@@ -53,6 +55,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -201,7 +204,8 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     @Override
     public UpdateControl<DynamoCollection> reconcile(DynamoCollection collection, Context<DynamoCollection> context) {
         Run run = new Run(collection, context, clock);
-        boolean ready = resolveIntegration(run) && connect(run) && verifyAccess(run) && reportAccess(run);
+        boolean ready = resolveIntegration(run) && sameRegion(run) && connect(run) && verifyAccess(run)
+                && reportAccess(run);
         if (ready || workerExists(run)) {
             provisionWorker(run);
             reportWorker(run);
@@ -231,6 +235,27 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         }
         run.integration = integration;
         return true;
+    }
+
+    /**
+     * A table ARN must name the integration's region: the integration's clients call that region's endpoints, where
+     * a table of another region does not exist (DynamoDB Local, which ignores regions, would find it anyway).
+     */
+    private boolean sameRegion(Run run) {
+        String region = run.integration.getSpec().getRegion();
+        String table = run.collection.getSpec().getTable();
+        TableRef ref = TableRef.of(table, region, null);
+        if (ref.region().equals(region)) {
+            return true;
+        }
+        String message = "Table " + table + " is in region " + ref.region() + ", but DynamoIntegration "
+                + run.integration.getMetadata().getName() + " reaches region " + region + "; use an integration for "
+                + ref.region() + ", or fix spec.table.";
+        run.draft.status().setPhase(Phase.ERROR);
+        run.draft.setFalse(Type.READY, Reason.TABLE_NOT_FOUND, message);
+        run.draft.setTrue(Type.STALLED, Reason.TABLE_NOT_FOUND, message);
+        run.draft.clear(Type.RECONCILING);
+        return run.stop(settings.statusPollPeriod());
     }
 
     private boolean connect(Run run) {
@@ -380,6 +405,12 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                 .orElse(false)) {
             run.draft.setTrue(Type.STREAM_ENABLED, Reason.STREAM_FOUND, "The table's stream is on with "
                     + access.viewType() + ".");
+        }
+        Optional<AccessCheck> noBucket = access.checks().stream().filter(c -> !c.isGranted()
+                && c.getMessage() != null && c.getMessage().contains(SdkAccessProbe.NO_SUCH_BUCKET)).findFirst();
+        if (stall == null && noBucket.isPresent()) {
+            stallReason = Reason.EXPORT_BUCKET_MISSING;
+            stall = "The initial load exports the table, but " + noBucket.get().getMessage();
         }
         if (stall == null && !denied.isEmpty()) {
             stallReason = Reason.ACCESS_DENIED;

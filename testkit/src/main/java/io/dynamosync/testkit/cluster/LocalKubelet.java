@@ -362,6 +362,10 @@ public final class LocalKubelet implements AutoCloseable {
         return probe.getInitialDelaySeconds() == null ? 0 : probe.getInitialDelaySeconds();
     }
 
+    private static int periodSeconds(Probe probe) {
+        return probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
+    }
+
     private static int failureThreshold(Probe probe) {
         return probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold();
     }

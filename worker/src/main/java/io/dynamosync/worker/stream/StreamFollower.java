@@ -305,6 +305,7 @@ public final class StreamFollower implements AutoCloseable {
         } catch (RuntimeException e) {
             if (!stopping) {
                 LOG.warn("reading shard {} failed, will start again: {}", shard.id, e.toString());
+                progress.readFailed(shard.id, e);
             }
         } finally {
             // A shard read to its end stays taken until the committer marks it finished;
@@ -349,6 +350,7 @@ public final class StreamFollower implements AutoCloseable {
                 throw new StreamLostException("ShardTrimmed", "shard " + shard.id + " disappeared while it was read");
             }
             backoff = Duration.ofMillis(100);
+            progress.readSucceeded(shard.id);
             List<ChangeRecord> records = new ArrayList<>(response.records().size());
             for (Record record : response.records()) {
                 records.add(ChangeRecord.of(shard.id, record));
