@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +43,6 @@ public final class Worker implements AutoCloseable {
     private final Settings settings;
     private final AwsClients aws;
     private final LoadProgress progress = new LoadProgress();
-    private final List<WorkerStatus.Rebootstrap> rebootstraps = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final ScheduledExecutorService progressLog;
     private volatile Store store;
@@ -164,9 +162,8 @@ public final class Worker implements AutoCloseable {
                 .orElse(store.checkpoint(InitialLoad.CHECKPOINT).isPresent() ? 1L : settings.loadGeneration());
         if (built != settings.loadGeneration()) {
             LOG.info("settings ask for load generation {}, the store holds {}: loading again", settings.loadGeneration(), built);
-            rebootstraps.add(new WorkerStatus.Rebootstrap(Instant.now(), "RebuildRequested: load generation "
+            store.clear(new WorkerStatus.Rebootstrap(Instant.now(), "RebuildRequested: load generation "
                     + built + " became " + settings.loadGeneration()));
-            store.clear();
         }
         if (built != settings.loadGeneration() || store.checkpoint(LOAD_GENERATION).isEmpty()) {
             recordLoadGeneration();
@@ -194,8 +191,7 @@ public final class Worker implements AutoCloseable {
     /** Starts over from a new load: the stream has a gap that only a new load can fill. */
     private void rebootstrap(StreamLostException e) {
         LOG.warn("re-loading collection {}: {}: {}", settings.collection(), e.reason(), e.getMessage());
-        rebootstraps.add(new WorkerStatus.Rebootstrap(Instant.now(), e.reason() + ": " + e.getMessage()));
-        store.clear();
+        store.clear(new WorkerStatus.Rebootstrap(Instant.now(), e.reason() + ": " + e.getMessage()));
         recordLoadGeneration();
         progress.reset();
         phase = "Pending";
@@ -231,7 +227,7 @@ public final class Worker implements AutoCloseable {
         return new WorkerStatus(phase, settings.collection(), settings.tableName(),
                 progress.method() == null ? null : progress.snapshot(),
                 streamProgress == null ? null : streamProgress.snapshot(), stored, error,
-                List.copyOf(rebootstraps), s == null ? List.of() : s.refusedItems());
+                s == null ? List.of() : s.rebootstraps(), s == null ? List.of() : s.refusedItems());
     }
 
     /** Stops the background work and closes the store. */
