@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * on the writer thread between transactions. DuckDB's own automatic checkpoint would run inside a
  * commit every 16 MB of log and cost more as the table grows; here it is only a backstop
  * ({@link #AUTOMATIC_CHECKPOINT}). This checkpoints when the writer has been idle a moment with
- * anything uncheckpointed; when the log passes a quarter of the file (4 MB to 1 GB), so that a
- * checkpoint, whose cost grows with the table, comes once per so much written and its cost per
- * row stays constant; and a minute after the last one while busy. A checkpoint also vacuums rows
+ * anything uncheckpointed; when the log passes the file's own size (4 MB to 1 GB), so that a
+ * checkpoint, whose cost grows with the table, comes once per as much written and its cost per
+ * row stays constant (a load from empty checkpoints at 4, 8, 16... MB); and a minute after the
+ * last one while busy. A checkpoint also vacuums rows
  * that updates and deletes replaced, whose blocks later writes reuse.
  */
 final class LogCheckpointer {
@@ -59,7 +60,7 @@ final class LogCheckpointer {
             return;
         }
         long wal = walBytes();
-        long threshold = Math.max(MIN_CHECKPOINT_WAL_BYTES, Math.min(CHECKPOINT_WAL_BYTES, size(file) / 4));
+        long threshold = Math.max(MIN_CHECKPOINT_WAL_BYTES, Math.min(CHECKPOINT_WAL_BYTES, size(file)));
         boolean stale = System.nanoTime() - last > CHECKPOINT_AT_LEAST_EVERY.toNanos();
         if (idle || wal >= threshold || stale) {
             // Past twice the bound, wait for running queries rather than let the log grow on.
