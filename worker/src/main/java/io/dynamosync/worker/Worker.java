@@ -26,14 +26,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -63,7 +61,6 @@ public final class Worker implements AutoCloseable {
     private final Settings settings;
     private final AwsClients aws;
     private final LoadProgress progress = new LoadProgress();
-    private final List<WorkerStatus.Rebootstrap> rebootstraps = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final ScheduledExecutorService progressLog;
     private volatile Store store;
@@ -75,8 +72,6 @@ public final class Worker implements AutoCloseable {
     private final Object statusLock = new Object();
     private Connection statusConnection;
     private long documentsSeen;
-    private volatile List<WorkerStatus.RefusedItem> refusedSeen = List.of();
-    private final AtomicBoolean refusedRefreshing = new AtomicBoolean();
 
     public Worker(Settings settings, AwsClients aws) {
         this.settings = settings;
@@ -266,9 +261,8 @@ public final class Worker implements AutoCloseable {
                 .orElse(store.checkpoint(InitialLoad.CHECKPOINT).isPresent() ? 1L : settings.loadGeneration());
         if (built != settings.loadGeneration()) {
             LOG.info("settings ask for load generation {}, the store holds {}: loading again", settings.loadGeneration(), built);
-            rebootstraps.add(new WorkerStatus.Rebootstrap(Instant.now(), "RebuildRequested: load generation "
+            store.clear(new WorkerStatus.Rebootstrap(Instant.now(), "RebuildRequested: load generation "
                     + built + " became " + settings.loadGeneration()));
-            store.clear();
         }
         if (built != settings.loadGeneration() || store.checkpoint(LOAD_GENERATION).isEmpty()) {
             recordLoadGeneration();
@@ -296,8 +290,7 @@ public final class Worker implements AutoCloseable {
     /** Starts over from a new load: the stream has a gap that only a new load can fill. */
     private void rebootstrap(StreamLostException e) {
         LOG.warn("re-loading collection {}: {}: {}", settings.collection(), e.reason(), e.getMessage());
-        rebootstraps.add(new WorkerStatus.Rebootstrap(Instant.now(), e.reason() + ": " + e.getMessage()));
-        store.clear();
+        store.clear(new WorkerStatus.Rebootstrap(Instant.now(), e.reason() + ": " + e.getMessage()));
         recordLoadGeneration();
         progress.reset();
         phase = "Pending";
@@ -351,14 +344,11 @@ public final class Worker implements AutoCloseable {
     public WorkerStatus status() {
         Store s = store;
         WorkerStatus.Store stored = s == null ? null : new WorkerStatus.Store(documents(), s.bytes());
-        if (s != null) {
-            refreshRefused(s);
-        }
         return new WorkerStatus(phase, settings.collection(), settings.tableName(),
                 progress.method() == null ? null : progress.snapshot(),
                 streamProgress == null ? null : streamProgress.snapshot(), stored, error != null ? error
                         : streamProgress == null ? null : streamProgress.readError().orElse(null),
-                List.copyOf(rebootstraps), refusedSeen, aws.throttles());
+                s == null ? List.of() : s.rebootstraps(), s == null ? List.of() : s.refusedItems(), aws.throttles());
     }
 
     /** Documents counted on the status's own connection, which a running commit does not hold up. */
@@ -376,25 +366,6 @@ public final class Worker implements AutoCloseable {
                 LOG.debug("counting documents for the status: {}", e.getMessage());
             }
             return documentsSeen;
-        }
-    }
-
-    /** The store lists refused items under its writer's lock, so they are fetched beside the status, not in it. */
-    private void refreshRefused(Store s) {
-        if (refusedRefreshing.compareAndSet(false, true)) {
-            try {
-                progressLog.execute(() -> {
-                    try {
-                        refusedSeen = s.refusedItems();
-                    } catch (RuntimeException e) {
-                        LOG.debug("reading refused items: {}", e.toString());
-                    } finally {
-                        refusedRefreshing.set(false);
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                refusedRefreshing.set(false);
-            }
         }
     }
 

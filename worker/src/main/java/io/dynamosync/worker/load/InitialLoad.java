@@ -95,8 +95,20 @@ public final class InitialLoad {
     public void run(TableInfo table) throws InterruptedException {
         JsonNode state = begin(table);
         if (state.path("complete").asBoolean()) {
-            progress.start(state.path("method").asText(), table.itemCount(), null, Instant.parse(state.get("startedAt").asText()));
-            progress.loaded(store.documents());
+            // The figures of the load itself, as committed with it, not what the collection holds now.
+            boolean scan = state.path("method").asText().equals("Scan");
+            Integer units = state.hasNonNull("units") ? Integer.valueOf(state.get("units").asInt())
+                    : scan && state.hasNonNull("segments") ? Integer.valueOf(state.get("segments").asInt()) : null;
+            progress.start(state.path("method").asText(), state.path("itemsEstimated").asLong(table.itemCount()), units,
+                    Instant.parse(state.get("startedAt").asText()));
+            progress.loaded(state.path("items").asLong(store.documents()));
+            progress.consumedBefore(state.path("consumedReadCapacity").asDouble(0));
+            for (int i = 0; units != null && i < units; i++) {
+                progress.unitDone();
+            }
+            if (state.hasNonNull("exportArn")) {
+                progress.exportArn(state.get("exportArn").asText());
+            }
             progress.complete(Instant.parse(state.path("completedAt").asText(state.get("startedAt").asText())));
             return;
         }
@@ -122,7 +134,17 @@ public final class InitialLoad {
         completed.put("complete", true);
         completed.put("completedAt", now.toString());
         completed.put("items", progress.itemsLoaded());
+        completed.put("consumedReadCapacity", progress.consumedReadCapacity());
+        if (progress.snapshot().itemsEstimated() != null) {
+            completed.put("itemsEstimated", progress.snapshot().itemsEstimated());
+        }
+        Integer units = progress.snapshot().segmentsTotal() != null ? progress.snapshot().segmentsTotal() : progress.snapshot().filesTotal();
+        if (units != null) {
+            completed.put("units", units);
+        }
         store.commit(new Batch().checkpoint(CHECKPOINT, completed));
+        // The load's rows go from the write-ahead log into the file now, not in a stream commit later.
+        store.checkpointNow();
         progress.complete(now);
         LOG.info("loaded {} items of {} by {} in {}", progress.itemsLoaded(), table.name(), method, Duration.between(startedAt, now));
         if (method.equals("Export") && settings.cleanupExport()) {

@@ -34,6 +34,7 @@ public final class LoadProgress {
     /** Forgets everything, for a new load after a re-bootstrap. */
     public synchronized void reset() {
         method = null;
+        consumed.reset();
         complete = false;
         itemsLoaded.set(0);
         itemsRead.set(0);
@@ -80,6 +81,11 @@ public final class LoadProgress {
         while (!consumedBySecond.isEmpty() && consumedBySecond.firstKey() < second - 600) {
             consumedBySecond.pollFirstEntry();
         }
+    }
+
+    /** Read capacity an earlier run consumed, from its checkpoints, so the total survives restarts. */
+    public void consumedBefore(double units) {
+        consumed.add(units);
     }
 
     public void throttled() {

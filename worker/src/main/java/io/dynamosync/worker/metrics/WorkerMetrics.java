@@ -51,11 +51,17 @@ public final class WorkerMetrics implements QueryRunner.Listener {
                 .description("Documents in the collection").register(registry);
         Gauge.builder("dynamosync.store.bytes", this, stored(WorkerStatus.Store::bytes)).baseUnit("bytes")
                 .description("The store's size on disk").register(registry);
+        Gauge.builder("dynamosync.store.free.bytes", worker, w -> w.store() == null ? Double.NaN : w.store().space().freeBytes())
+                .baseUnit("bytes").description("Bytes of the store file free for reuse (space updates and deletes gave back)")
+                .register(registry);
         Timer commits = Timer.builder("dynamosync.store.commit")
                 .description("Time to commit one batch of documents with its checkpoints").register(registry);
+        Timer checkpoints = Timer.builder("dynamosync.store.checkpoint")
+                .description("Time to write the write-ahead log into the store file (a DuckDB checkpoint)").register(registry);
         Store store = worker.store();
         if (store != null) {
             store.onCommit(commits::record);
+            store.onCheckpoint(checkpoints::record);
         }
     }
 

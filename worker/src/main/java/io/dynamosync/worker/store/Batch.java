@@ -2,8 +2,10 @@ package io.dynamosync.worker.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -23,8 +25,9 @@ public final class Batch {
 
     private final Map<String, Change> changes = new LinkedHashMap<>();
     private final Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
-    private final java.util.List<JsonNode> journal = new java.util.ArrayList<>();
+    private final List<JsonNode> journal = new ArrayList<>();
     private long forgetJournalUpTo = -1;
+    private long bytes;
 
     /**
      * Stores {@code item} as document {@code id}, replacing any earlier version whole.
@@ -34,6 +37,7 @@ public final class Batch {
     public Batch upsert(String id, Map<String, AttributeValue> item, Instant eventTime, String key) {
         changes.remove(id);
         changes.put(id, new Change(id, item, eventTime, key));
+        bytes += 64 + id.length() + approximateBytes(item);
         return this;
     }
 
@@ -41,6 +45,7 @@ public final class Batch {
     public Batch delete(String id, Instant eventTime, String key) {
         changes.remove(id);
         changes.put(id, new Change(id, null, eventTime, key));
+        bytes += 64 + id.length();
         return this;
     }
 
@@ -53,6 +58,8 @@ public final class Batch {
     /** Appends an entry to the store's journal, kept in order until {@link #forgetJournal}. */
     public Batch journal(JsonNode entry) {
         journal.add(entry);
+        // A journal entry carries an item image or two; its node count is a cheap proxy.
+        bytes += 64L + 32L * entry.size();
         return this;
     }
 
@@ -62,7 +69,19 @@ public final class Batch {
         return this;
     }
 
-    java.util.List<JsonNode> journalEntries() {
+    /** Adds {@code later}'s changes and checkpoints after this batch's, as if committed after it. */
+    void append(Batch later) {
+        for (Change change : later.changes.values()) {
+            changes.remove(change.id());
+            changes.put(change.id(), change);
+        }
+        checkpoints.putAll(later.checkpoints);
+        journal.addAll(later.journal);
+        forgetJournalUpTo = Math.max(forgetJournalUpTo, later.forgetJournalUpTo);
+        bytes += later.bytes;
+    }
+
+    List<JsonNode> journalEntries() {
         return journal;
     }
 
@@ -83,7 +102,35 @@ public final class Batch {
         return changes.size();
     }
 
+    /** About how much memory the batch's documents take, to bound what waits to be written. */
+    public long approximateBytes() {
+        return bytes;
+    }
+
     public boolean isEmpty() {
         return changes.isEmpty() && checkpoints.isEmpty() && journal.isEmpty() && forgetJournalUpTo < 0;
+    }
+
+    /** Characters and bytes of an item, without copying anything: a bound on memory, not DynamoDB's size. */
+    static long approximateBytes(Map<String, AttributeValue> item) {
+        long size = 16L * item.size();
+        for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+            size += attribute.getKey().length() + approximateBytes(attribute.getValue());
+        }
+        return size;
+    }
+
+    private static long approximateBytes(AttributeValue value) {
+        return 16 + switch (value.type()) {
+            case S -> 2L * value.s().length();
+            case N -> value.n().length();
+            case B -> value.b().asByteArrayUnsafe().length;
+            case M -> approximateBytes(value.m());
+            case L -> value.l().stream().mapToLong(Batch::approximateBytes).sum();
+            case SS -> value.ss().stream().mapToLong(s -> 16 + 2L * s.length()).sum();
+            case NS -> value.ns().stream().mapToLong(s -> 16 + s.length()).sum();
+            case BS -> value.bs().stream().mapToLong(b -> 16 + b.asByteArrayUnsafe().length).sum();
+            default -> 0;
+        };
     }
 }

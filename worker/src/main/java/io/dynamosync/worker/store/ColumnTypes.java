@@ -102,7 +102,7 @@ final class ColumnTypes {
         return type.equals("DATE") || type.startsWith("TIMESTAMP");
     }
 
-    private static String element(String type) {
+    static String element(String type) {
         return isList(type) ? type.substring(0, type.length() - 2) : type;
     }
 

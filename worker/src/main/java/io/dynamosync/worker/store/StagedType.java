@@ -48,15 +48,6 @@ record StagedType(Kind kind, NumberShape numbers) {
         return new StagedType(kind, numbers.join(other.numbers));
     }
 
-    /** The type of the field in the staging JSON that {@code from_json} reads. */
-    String jsonFieldType() {
-        return switch (kind) {
-            case BOOLEAN -> "BOOLEAN";
-            case VARCHAR_LIST, NUMBER_LIST, BLOB_LIST -> "VARCHAR[]";
-            default -> "VARCHAR";
-        };
-    }
-
     /** The SQL type of the column in {@code _input}. */
     String sqlType() {
         return switch (kind) {
@@ -71,13 +62,15 @@ record StagedType(Kind kind, NumberShape numbers) {
         };
     }
 
-    /** The expression turning staging field {@code field} into the column's SQL type. */
-    String selectExpression(String field) {
+    /** The SQL type of the column's exact companion, or null when the column's own type is exact. */
+    String exactType() {
+        if (numbers.exact()) {
+            return null;
+        }
         return switch (kind) {
-            case NULL, VARCHAR, BOOLEAN, VARCHAR_LIST -> field;
-            case NUMBER, NUMBER_LIST, JSON -> "CAST(" + field + " AS " + sqlType() + ")";
-            case BLOB -> "from_base64(" + field + ")";
-            case BLOB_LIST -> "list_transform(" + field + ", x -> from_base64(x))";
+            case NUMBER -> "VARCHAR";
+            case NUMBER_LIST -> "VARCHAR[]";
+            default -> null;
         };
     }
 }

@@ -1,40 +1,29 @@
 package io.dynamosync.worker.store;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.api.worker.WorkerStatus;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The collection's store: a DuckDB file on the collection's volume holding one table, named
@@ -42,61 +31,93 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * checkpoints of everything that feeds it.
  *
  * <p>Each {@link Batch} commits in one transaction together with its checkpoints, so a crash at
- * any point replays nothing twice and loses nothing. Within it, the batch is staged as the
- * temporary table {@code _input} (one typed column per attribute), the ingest transformation
- * runs over it, and its result replaces the batch's documents whole; deleted documents go.
+ * any point replays nothing twice and loses nothing. One writer thread ({@link Writer}) commits
+ * the batches every producer hands it, merging those that queue up into one transaction; within
+ * it, the documents are staged through DuckDB's appender as {@code _input} ({@link Staging}), the
+ * ingest transformation runs over it, and its result replaces the documents whole
+ * ({@link Ingest}). Columns follow the attributes ({@link Catalog}). Readers (checkpoints,
+ * counts, queries) use connections of their own and see only what committed.
  *
- * <p>Columns appear as attributes do. DuckDB compares names without case, so each attribute
- * gets a column name of its own, recorded in {@code _columns}: its own name, unless another
- * attribute differing only in case came first, then its name with {@code _2}, {@code _3}...
- * appended. An attribute named {@code _id} is kept as {@code _item_id} (the table's keys make
- * {@code _id}), and only when the transformation uses that column; otherwise its item is
- * refused, by key. A column whose values change type widens (see {@link ColumnTypes}); no value
- * is lost.
+ * <p>The writer moves the write-ahead log into the file between transactions, at moments
+ * {@link LogCheckpointer} chooses, rather than DuckDB inside a commit; and on request
+ * ({@link #checkpointNow()}).
  */
 public final class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Where an item's own {@code _id} attribute is kept, if the transformation wants it. */
     public static final String ITEM_ID_COLUMN = "_item_id";
-    private static final int REFUSED_KEPT = 20;
+    /** The checkpoint a load commits as complete ({@code {"complete": true}}), which lets a new generation be served. */
+    public static final String LOAD_CHECKPOINT = "load";
+    /** Appended to the collection's name to name the generation built beside the served one. */
+    static final String BUILDING_SUFFIX = "__building";
 
     private final Path file;
-    private final Connection connection;
+    private final DuckDBConnection connection;
+    private final DuckDBConnection reader;
     private final String collection;
     private final String table;
-    private final Transformation transformation;
-    /** attribute name to column (name, staged type), in first-seen order. */
-    private final Map<String, Column> columns = new LinkedHashMap<>();
-    /** lower-case column name to (stored name, SQL type) of the collection table. */
-    private final Map<String, TableColumn> tableColumns = new LinkedHashMap<>();
-    private final Deque<WorkerStatus.RefusedItem> refused = new ArrayDeque<>();
+    private final String building;
+    /** Whether a new generation is being built beside the served table; writer thread, read by status. */
+    private volatile boolean rebuilding;
+    private final Catalog catalog;
+    private final Ingest ingest;
+    private final Writer writer;
     private volatile Consumer<Duration> commitListener = took -> { };
+    private final LogCheckpointer checkpointer;
 
-    private record Column(String name, StagedType type) {
+    /** A public entry of the journal: its position, which orders entries as journaled, and the entry. */
+    public record JournalEntry(long position, JsonNode entry) {
     }
 
-    private record TableColumn(String name, String type) {
-    }
-
-    private Store(Path file, Connection connection, String collection, Transformation transformation) {
+    private Store(Path file, DuckDBConnection connection, String collection, Transformation transformation,
+                  Writer.Limits limits) throws SQLException {
         this.file = file;
         this.connection = connection;
         this.collection = collection;
         this.table = SqlNames.quote(collection);
-        this.transformation = transformation;
+        this.building = SqlNames.quote(collection + BUILDING_SUFFIX);
+        this.catalog = new Catalog(connection, collection);
+        this.ingest = new Ingest(connection, collection, transformation, catalog);
+        this.reader = (DuckDBConnection) connection.duplicate();
+        this.checkpointer = new LogCheckpointer(connection, file);
+        this.writer = new Writer(collection, limits, new Writer.Target() {
+            @Override
+            public void commit(List<Writer.Job> jobs, Batch merged) {
+                commitGroup(jobs, merged);
+            }
+
+            @Override
+            public void maintain(boolean idle) {
+                checkpointer.runIfDue(idle);
+            }
+        });
     }
 
     /** Opens (or creates) the store of {@code collection} in {@code directory}. */
     public static Store open(Path directory, String collection, Transformation transformation) {
+        return open(directory, collection, transformation, Writer.Limits.DEFAULT);
+    }
+
+    static Store open(Path directory, String collection, Transformation transformation, Writer.Limits limits) {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("store.duckdb");
-            Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
-            Store store = new Store(file, connection, collection, transformation);
+            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET checkpoint_threshold = '" + LogCheckpointer.AUTOMATIC_CHECKPOINT + "'");
+            } catch (SQLException e) {
+                // A database still open in this process with its configuration locked by the query
+                // runner keeps the threshold it was given when first opened.
+                LOG.debug("checkpoint threshold left as it is: {}", e.getMessage());
+            }
+            Store store = new Store(file, connection, collection, transformation, limits);
             store.createTables();
-            store.loadCatalog();
+            if (store.exists(collection + BUILDING_SUFFIX)) {
+                store.target(true);
+            }
+            store.catalog.load();
+            store.writer.start();
             return store;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the store directory " + directory, e);
@@ -113,25 +134,31 @@ public final class Store implements AutoCloseable {
             s.execute("CREATE TABLE IF NOT EXISTS _columns (attribute VARCHAR PRIMARY KEY, column_name VARCHAR NOT NULL, "
                     + "staged_type JSON NOT NULL, position INTEGER NOT NULL)");
         }
+        History.createTables(connection);
     }
 
-    /** Reads the column mapping and the table's columns; also after a rollback, to forget what it undid. */
-    private void loadCatalog() throws SQLException {
-        columns.clear();
-        tableColumns.clear();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT attribute, column_name, staged_type FROM _columns ORDER BY position")) {
-            while (rs.next()) {
-                columns.put(rs.getString(1), new Column(rs.getString(2), readType(rs.getString(3))));
+    private boolean exists(String tableName) throws SQLException {
+        try (var query = connection.prepareStatement(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?")) {
+            query.setString(1, tableName);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
             }
         }
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = "
-                     + SqlNames.literal(collection) + " AND table_schema = 'main' ORDER BY ordinal_position")) {
-            while (rs.next()) {
-                tableColumns.put(rs.getString(1).toLowerCase(Locale.ROOT), new TableColumn(rs.getString(1), rs.getString(2)));
-            }
-        }
+    }
+
+    /** Points writes at the generation being built, or back at the served table. */
+    private void target(boolean toBuilding) {
+        rebuilding = toBuilding;
+        String name = toBuilding ? collection + BUILDING_SUFFIX : collection;
+        catalog.target(name);
+        ingest.target(name);
+    }
+
+    /** Whether a new generation is being built while the last complete one is served. */
+    public boolean rebuilding() {
+        return rebuilding;
     }
 
     /** The collection's name, which is its table's name. */
@@ -142,70 +169,114 @@ public final class Store implements AutoCloseable {
     /** A new connection to the same database, for readers; the caller closes it. */
     public Connection newConnection() {
         try {
-            return ((DuckDBConnection) connection).duplicate();
+            return reader.duplicate();
         } catch (SQLException e) {
             throw new StoreException("cannot open a connection to the store: " + e.getMessage(), e);
         }
     }
 
-    /** Tells {@code listener} how long each committed batch took, for the metrics. */
+    /** Tells {@code listener} how long each committed transaction took, for the metrics. */
     public void onCommit(Consumer<Duration> listener) {
         this.commitListener = listener;
     }
 
+    /** Tells {@code listener} how long each DuckDB checkpoint took, for the metrics. */
+    public void onCheckpoint(Consumer<Duration> listener) {
+        checkpointer.onCheckpoint(listener);
+    }
+
     /**
-     * Commits a batch: its documents and its checkpoints, all or nothing.
+     * Commits a batch: its documents and its checkpoints, all or nothing, and waits until they
+     * are committed (possibly together with other producers' batches).
      *
      * @return the number of documents written (upserted or deleted), refused items excluded
      * @throws StoreException when the batch cannot be committed; nothing of it was written
      */
-    public synchronized int commit(Batch batch) {
+    public int commit(Batch batch) {
         if (batch.isEmpty()) {
             return 0;
         }
-        List<Batch.Change> upserts = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        boolean keepsItemIds = transformation.mentions(ITEM_ID_COLUMN);
-        for (Batch.Change change : batch.changes()) {
-            if (!change.isDelete() && change.item().containsKey("_id") && !keepsItemIds) {
-                refuse(change.key(), "the item has its own _id attribute, which would clash with the _id made from the "
-                        + "table's keys; use _item_id in the ingest transformation to keep it (e.g. SELECT *, "
-                        + "_item_id AS legacyId FROM _input), or rename the attribute in DynamoDB");
-                continue;
+        return Writer.await(writer.submit(batch, new Writer.Sink()));
+    }
+
+    /** The writer thread's handle, for tests in this package. */
+    Writer writer() {
+        return writer;
+    }
+
+    /** A channel for a producer that hands batches over without waiting for each to commit. */
+    public Feed feed() {
+        return new Feed();
+    }
+
+    /**
+     * A producer's channel to the store (one a scan segment, say): batches commit in the order
+     * handed over, each with its checkpoints; the producer goes on reading meanwhile, and waits
+     * only when too much waits to be written. Once a batch fails, every later one is refused, so
+     * no checkpoint passes over rows that were lost.
+     */
+    public final class Feed {
+        private final Writer.Sink sink = new Writer.Sink();
+        private CompletableFuture<Integer> last = CompletableFuture.completedFuture(0);
+
+        private Feed() {
+        }
+
+        /**
+         * Hands a batch over; {@code committed} runs (on the writer thread, so briefly) with the
+         * number of documents written once the batch has committed.
+         *
+         * @throws StoreException when an earlier batch of this feed failed
+         */
+        public void submit(Batch batch, java.util.function.IntConsumer committed) {
+            if (batch.isEmpty()) {
+                return;
             }
-            ids.add(change.id());
-            if (!change.isDelete()) {
-                upserts.add(change);
+            CompletableFuture<Integer> done = writer.submit(batch, sink);
+            last = done.thenApply(written -> {
+                committed.accept(written);
+                return written;
+            });
+        }
+
+        /** Waits until everything handed over has committed; throws what failed. */
+        public void flush() {
+            Writer.await(last);
+            if (sink.failure != null) {
+                throw sink.failure;
             }
         }
+    }
+
+    /** Runs on the writer thread: one transaction for every job of the group. */
+    private void commitGroup(List<Writer.Job> jobs, Batch merged) {
         long started = System.nanoTime();
+        Set<String> refusedIds = new HashSet<>();
         try {
             connection.setAutoCommit(false);
-            String output = null;
-            if (!upserts.isEmpty()) {
-                stage(upserts);
-                output = transform();
-                // Columns change before any row does: DuckDB's key index wrongly sees rows
-                // deleted earlier in a transaction as present again once the table is altered.
-                evolveTable(output);
+            List<String[]> refusals = new ArrayList<>();
+            ingest.write(merged, (change, reason) -> {
+                refusedIds.add(change.id());
+                refusals.add(new String[] {change.key(), reason});
+            });
+            for (String[] refusal : refusals) {
+                History.refuse(connection, refusal[0], refusal[1]);
             }
-            if (!ids.isEmpty()) {
-                deleteDocuments(ids);
-            }
-            if (output != null) {
-                insert(output);
-            }
-            writeJournal(batch);
-            writeCheckpoints(batch.checkpoints());
+            SyncState.writeJournal(connection, merged);
+            SyncState.writeCheckpoints(connection, merged.checkpoints());
+            boolean promoted = rebuilding && promoteIfComplete();
             connection.commit();
-            commitListener.accept(Duration.ofNanos(System.nanoTime() - started));
-            return ids.size();
+            if (promoted) {
+                target(false);
+                catalog.load();
+                LOG.info("collection {}: the new generation is served", collection);
+            }
+            checkpointer.written();
         } catch (SQLException | RuntimeException e) {
             rollback();
-            if (e instanceof StoreException se) {
-                throw se;
-            }
-            throw new StoreException("the store could not commit a batch of " + batch.size() + " documents: " + e.getMessage(), e);
+            StoreException failure = e instanceof StoreException se ? se
+                    : new StoreException("the store could not commit a batch of " + merged.size() + " documents: " + e.getMessage(), e);
+            throw failure;
         } finally {
             try {
                 connection.setAutoCommit(true);
@@ -213,516 +284,210 @@ public final class Store implements AutoCloseable {
                 LOG.warn("could not restore autocommit: {}", e.getMessage());
             }
         }
+        commitListener.accept(Duration.ofNanos(System.nanoTime() - started));
+        for (Writer.Job job : jobs) {
+            int written = 0;
+            for (Batch.Change change : job.batch.changes()) {
+                if (!refusedIds.contains(change.id())) {
+                    written++;
+                }
+            }
+            job.done.complete(written);
+        }
+    }
+
+    /**
+     * Serves the generation being built, in the transaction that completes it: once its load has
+     * committed as complete and the journal of changes made meanwhile has been applied to it.
+     */
+    private boolean promoteIfComplete() throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
+                        + SqlNames.literal(LOAD_CHECKPOINT) + "), false), (SELECT count(*) FROM _journal)")) {
+            rs.next();
+            if (!rs.getBoolean(1) || rs.getLong(2) > 0) {
+                return false;
+            }
+        }
+        execute("DROP TABLE " + table);
+        execute("ALTER TABLE " + building + " RENAME TO " + table);
+        return true;
     }
 
     private void rollback() {
         try {
             connection.rollback();
-            loadCatalog();
+            catalog.load();
         } catch (SQLException e) {
             LOG.error("rollback failed: {}", e.getMessage());
         }
     }
 
-    private synchronized void refuse(String key, String reason) {
-        LOG.warn("refused item {}: {}", key, reason);
-        refused.addFirst(new WorkerStatus.RefusedItem(key, reason, Instant.now()));
-        while (refused.size() > REFUSED_KEPT) {
-            refused.removeLast();
-        }
+    /** Writes everything committed into the database file now (the end of a load, say), and waits. */
+    public void checkpointNow() {
+        writer.exclusive(() -> checkpointer.run(true));
     }
 
-    /** The latest items the store refused, newest first. */
-    public synchronized List<WorkerStatus.RefusedItem> refusedItems() {
-        return List.copyOf(refused);
-    }
-
-    private void deleteDocuments(List<String> ids) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table
-                + " WHERE _id IN (SELECT unnest(from_json(CAST(? AS JSON), '[\"VARCHAR\"]')))")) {
-            delete.setString(1, JSON.writeValueAsString(ids));
-            delete.execute();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Writes the upserts into the temporary table {@code _input}, one typed column per known attribute. */
-    private void stage(List<Batch.Change> upserts) throws SQLException {
-        // First pass: the type of every attribute over this batch, joined with what came before.
-        Map<String, StagedType> batchTypes = new LinkedHashMap<>();
-        for (Batch.Change change : upserts) {
-            for (Map.Entry<String, AttributeValue> attribute : change.item().entrySet()) {
-                batchTypes.merge(attribute.getKey(), StagedType.of(attribute.getValue()), StagedType::join);
-            }
-        }
-        for (Map.Entry<String, StagedType> entry : batchTypes.entrySet()) {
-            Column known = columns.get(entry.getKey());
-            if (known == null) {
-                addColumn(entry.getKey(), entry.getValue());
-            } else {
-                StagedType joined = known.type().join(entry.getValue());
-                if (!joined.equals(known.type())) {
-                    columns.put(entry.getKey(), new Column(known.name(), joined));
-                    saveColumn(entry.getKey());
-                }
-            }
-        }
-        // Second pass: one JSON object a document, each value written for its column's type.
-        StringWriter rows = new StringWriter();
-        try (JsonGenerator out = JSON.createGenerator(rows)) {
-            out.writeStartArray();
-            for (Batch.Change change : upserts) {
-                out.writeStartObject();
-                out.writeStringField("_id", change.id());
-                out.writeStringField("_event_time", change.eventTime().toString());
-                for (Map.Entry<String, AttributeValue> attribute : change.item().entrySet()) {
-                    Column column = columns.get(attribute.getKey());
-                    out.writeFieldName(column.name());
-                    writeStaged(out, attribute.getValue(), column.type());
-                }
-                out.writeEndObject();
-            }
-            out.writeEndArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ObjectNode structure = JSON.createObjectNode();
-        structure.put("_id", "VARCHAR");
-        structure.put("_event_time", "VARCHAR");
-        StringBuilder select = new StringBuilder("SELECT CAST(struct_extract(r, '_id') AS VARCHAR) AS _id, "
-                + "CAST(struct_extract(r, '_event_time') AS TIMESTAMP WITH TIME ZONE) AS _event_time");
-        for (Column column : columns.values()) {
-            structure.put(column.name(), column.type().jsonFieldType());
-            String field = "struct_extract(r, " + SqlNames.literal(column.name()) + ")";
-            select.append(", ").append(column.type().selectExpression(field)).append(" AS ").append(SqlNames.quote(column.name()));
-        }
-        String structureText;
-        try {
-            structureText = JSON.writeValueAsString(List.of(structure));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        select.append(" FROM (SELECT unnest(from_json(CAST(? AS JSON), ").append(SqlNames.literal(structureText)).append(")) AS r)");
-        try (PreparedStatement staging = connection.prepareStatement("CREATE OR REPLACE TEMP TABLE _input AS " + select)) {
-            staging.setString(1, rows.toString());
-            staging.execute();
-        }
-    }
-
-    private void addColumn(String attribute, StagedType type) throws SQLException {
-        Set<String> taken = new java.util.HashSet<>();
-        taken.add("_id");
-        taken.add("_event_time");
-        for (Column column : columns.values()) {
-            taken.add(column.name().toLowerCase(Locale.ROOT));
-        }
-        String base = attribute.equals("_id") ? ITEM_ID_COLUMN : attribute;
-        String name = base;
-        for (int n = 2; taken.contains(name.toLowerCase(Locale.ROOT)); n++) {
-            name = base + "_" + n;
-        }
-        columns.put(attribute, new Column(name, type));
-        saveColumn(attribute);
-    }
-
-    private void saveColumn(String attribute) throws SQLException {
-        Column column = columns.get(attribute);
-        int position = new ArrayList<>(columns.keySet()).indexOf(attribute);
-        try (PreparedStatement save = connection.prepareStatement("INSERT OR REPLACE INTO _columns VALUES (?, ?, ?, ?)")) {
-            save.setString(1, attribute);
-            save.setString(2, column.name());
-            save.setString(3, writeType(column.type()));
-            save.setInt(4, position);
-            save.execute();
-        }
-    }
-
-    private static String writeType(StagedType type) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("kind", type.kind().name());
-        node.put("allLong", type.numbers().allLong());
-        node.put("allInteger", type.numbers().allInteger());
-        node.put("integerDigits", type.numbers().integerDigits());
-        node.put("scale", type.numbers().scale());
-        return node.toString();
-    }
-
-    private static StagedType readType(String text) {
-        try {
-            JsonNode node = JSON.readTree(text);
-            return new StagedType(StagedType.Kind.valueOf(node.get("kind").asText()), new NumberShape(
-                    node.get("allLong").asBoolean(), node.get("allInteger").asBoolean(),
-                    node.get("integerDigits").asInt(), node.get("scale").asInt()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void writeStaged(JsonGenerator out, AttributeValue value, StagedType type) throws IOException {
-        if (value.type() == AttributeValue.Type.NUL) {
-            out.writeNull();
-            return;
-        }
-        switch (type.kind()) {
-            case VARCHAR -> out.writeString(value.s());
-            case BOOLEAN -> out.writeBoolean(value.bool());
-            case NUMBER -> out.writeString(type.numbers().text(value.n()));
-            case BLOB -> out.writeString(base64(value.b()));
-            case VARCHAR_LIST -> writeStrings(out, value.ss());
-            case NUMBER_LIST -> {
-                out.writeStartArray();
-                for (String n : value.ns()) {
-                    out.writeString(type.numbers().text(n));
-                }
-                out.writeEndArray();
-            }
-            case BLOB_LIST -> {
-                out.writeStartArray();
-                for (SdkBytes b : value.bs()) {
-                    out.writeString(base64(b));
-                }
-                out.writeEndArray();
-            }
-            case JSON -> out.writeString(jsonText(value));
-            case NULL -> out.writeNull();
-        }
-    }
-
-    private static void writeStrings(JsonGenerator out, List<String> values) throws IOException {
-        out.writeStartArray();
-        for (String v : values) {
-            out.writeString(v);
-        }
-        out.writeEndArray();
-    }
-
-    /**
-     * A DynamoDB value as JSON text: maps and lists as objects and arrays, numbers with all
-     * their digits, binaries in base64, sets as arrays.
-     */
-    static String jsonText(AttributeValue value) throws IOException {
-        StringWriter text = new StringWriter();
-        try (JsonGenerator out = JSON.createGenerator(text)) {
-            writeJson(out, value);
-        }
-        return text.toString();
-    }
-
-    private static void writeJson(JsonGenerator out, AttributeValue value) throws IOException {
-        switch (value.type()) {
-            case S -> out.writeString(value.s());
-            case N -> out.writeNumber(value.n());
-            case B -> out.writeString(base64(value.b()));
-            case BOOL -> out.writeBoolean(value.bool());
-            case NUL -> out.writeNull();
-            case M -> {
-                out.writeStartObject();
-                for (Map.Entry<String, AttributeValue> e : new TreeMap<>(value.m()).entrySet()) {
-                    out.writeFieldName(e.getKey());
-                    writeJson(out, e.getValue());
-                }
-                out.writeEndObject();
-            }
-            case L -> {
-                out.writeStartArray();
-                for (AttributeValue v : value.l()) {
-                    writeJson(out, v);
-                }
-                out.writeEndArray();
-            }
-            case SS -> writeStrings(out, value.ss());
-            case NS -> {
-                out.writeStartArray();
-                for (String n : value.ns()) {
-                    out.writeNumber(n);
-                }
-                out.writeEndArray();
-            }
-            case BS -> {
-                out.writeStartArray();
-                for (SdkBytes b : value.bs()) {
-                    out.writeString(base64(b));
-                }
-                out.writeEndArray();
-            }
-            default -> throw new IllegalArgumentException("unsupported DynamoDB type " + value.type());
-        }
-    }
-
-    private static String base64(SdkBytes bytes) {
-        return Base64.getEncoder().encodeToString(bytes.asByteArray());
-    }
-
-    /** Runs the transformation over {@code _input}; returns the relation holding its result. */
-    private String transform() throws SQLException {
-        if (transformation.isIdentity()) {
-            return "_input";
-        }
-        try (Statement s = connection.createStatement()) {
-            s.execute("CREATE OR REPLACE TEMP TABLE _output AS " + transformation.sql());
-        } catch (SQLException e) {
-            throw new StoreException("the ingest transformation failed: " + e.getMessage(), e);
-        }
-        Map<String, String> outputColumns = describe("_output");
-        if (!outputColumns.containsKey("_id")) {
-            throw new StoreException("the ingest transformation must return the _id column (e.g. SELECT *, ... FROM _input); "
-                    + "it returned " + outputColumns.keySet());
-        }
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM _output WHERE _id IS NULL OR _id NOT IN (SELECT _id FROM _input)), "
-                     + "(SELECT min(_id) FROM (SELECT _id FROM _output GROUP BY _id HAVING count(*) > 1))")) {
-            rs.next();
-            if (rs.getLong(1) > 0) {
-                throw new StoreException("the ingest transformation must keep _id as it comes in _input, since _id "
-                        + "is how updates and deletes find a document; copy it to another column to change it");
-            }
-            if (rs.getString(2) != null) {
-                throw new StoreException("the ingest transformation returned more than one row for _id '" + rs.getString(2) + "'");
-            }
-        }
-        return "_output";
-    }
-
-    /** Adds the output's new columns to the collection table and widens those whose type changed. */
-    private void evolveTable(String output) throws SQLException {
-        for (Map.Entry<String, String> column : describe(output).entrySet()) {
-            String name = column.getKey();
-            String type = column.getValue();
-            if (name.equals("_id") || name.equals("_event_time")) {
-                continue;
-            }
-            TableColumn existing = tableColumns.get(name.toLowerCase(Locale.ROOT));
-            if (existing == null) {
-                execute("ALTER TABLE " + table + " ADD COLUMN " + SqlNames.quote(name) + " " + type);
-                tableColumns.put(name.toLowerCase(Locale.ROOT), new TableColumn(name, type));
-                continue;
-            }
-            if (existing.type().equalsIgnoreCase(type) || count(output, name) == 0) {
-                continue;
-            }
-            String wider;
-            if (count(table, existing.name()) == 0) {
-                wider = type;
-            } else {
-                int digits = ColumnTypes.needsDigits(existing.type(), type)
-                        ? Math.max(integerDigits(table, existing.name(), existing.type()), integerDigits(output, name, type))
-                        : 0;
-                wider = ColumnTypes.widen(existing.type(), type, digits);
-            }
-            if (!wider.equalsIgnoreCase(existing.type())) {
-                String quoted = SqlNames.quote(existing.name());
-                LOG.info("column {} of {} widens from {} to {}", existing.name(), collection, existing.type(), wider);
-                execute("ALTER TABLE " + table + " ALTER COLUMN " + quoted + " TYPE " + wider
-                        + " USING " + ColumnTypes.convert(quoted, existing.type(), wider));
-                tableColumns.put(name.toLowerCase(Locale.ROOT), new TableColumn(existing.name(), wider));
+    /** The latest items the store refused, newest first; kept in the store, so they survive restarts. */
+    public List<WorkerStatus.RefusedItem> refusedItems() {
+        synchronized (reader) {
+            try {
+                return History.refused(reader);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the refused items: " + e.getMessage(), e);
             }
         }
     }
 
-    private void insert(String output) throws SQLException {
-        Map<String, String> outputColumns = describe(output);
-        List<String> targets = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        for (Map.Entry<String, String> column : outputColumns.entrySet()) {
-            String name = column.getKey();
-            String source = "o." + SqlNames.quote(name);
-            if (name.equals("_id")) {
-                targets.add("_id");
-                values.add("CAST(" + source + " AS VARCHAR)");
-            } else if (name.equals("_event_time")) {
-                targets.add("_event_time");
-                values.add("CAST(" + source + " AS TIMESTAMP WITH TIME ZONE)");
-            } else {
-                TableColumn target = tableColumns.get(name.toLowerCase(Locale.ROOT));
-                targets.add(SqlNames.quote(target.name()));
-                values.add(ColumnTypes.convert(source, column.getValue(), target.type()));
+    /** Every re-bootstrap the store went through, oldest first; kept in the store, so they survive restarts. */
+    public List<WorkerStatus.Rebootstrap> rebootstraps() {
+        synchronized (reader) {
+            try {
+                return History.rebootstraps(reader);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the re-bootstraps: " + e.getMessage(), e);
             }
         }
-        if (!outputColumns.containsKey("_event_time")) {
-            targets.add("_event_time");
-            values.add("(SELECT i._event_time FROM _input i WHERE i._id = o._id)");
-        }
-        execute("INSERT INTO " + table + " (" + String.join(", ", targets) + ") SELECT "
-                + String.join(", ", values) + " FROM " + output + " o");
-    }
-
-    private void writeJournal(Batch batch) throws SQLException {
-        if (!batch.journalEntries().isEmpty()) {
-            long next;
-            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(position), 0) FROM _journal")) {
-                rs.next();
-                next = rs.getLong(1) + 1;
-            }
-            try (PreparedStatement append = connection.prepareStatement(
-                    "INSERT INTO _journal SELECT ? + ordinality - 1, CAST(e AS JSON) FROM "
-                            + "(SELECT unnest(from_json(CAST(? AS JSON), '[\"JSON\"]')) AS e, generate_subscripts(from_json(CAST(? AS JSON), '[\"JSON\"]'), 1) AS ordinality)")) {
-                String entries = JSON.writeValueAsString(batch.journalEntries());
-                append.setLong(1, next);
-                append.setString(2, entries);
-                append.setString(3, entries);
-                append.execute();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        if (batch.forgetJournalUpTo() >= 0) {
-            try (PreparedStatement forget = connection.prepareStatement("DELETE FROM _journal WHERE position <= ?")) {
-                forget.setLong(1, batch.forgetJournalUpTo());
-                forget.execute();
-            }
-        }
-    }
-
-    /** A journal entry and its position, which orders entries as they were journaled. */
-    public record JournalEntry(long position, JsonNode entry) {
     }
 
     /** The oldest {@code limit} journal entries, in journal order. */
-    public synchronized List<JournalEntry> journal(int limit) {
-        List<JournalEntry> entries = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT position, CAST(entry AS VARCHAR) FROM _journal ORDER BY position LIMIT ?")) {
-            query.setInt(1, limit);
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    entries.add(new JournalEntry(rs.getLong(1), JSON.readTree(rs.getString(2))));
-                }
+    public List<JournalEntry> journal(int limit) {
+        synchronized (reader) {
+            try {
+                return SyncState.journal(reader, limit);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the journal: " + e.getMessage(), e);
             }
-            return entries;
-        } catch (SQLException e) {
-            throw new StoreException("cannot read the journal: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
     /** How many entries wait in the journal. */
-    public synchronized long journalSize() {
-        return count("_journal", null);
-    }
-
-    private void writeCheckpoints(Map<String, JsonNode> checkpoints) throws SQLException {
-        for (Map.Entry<String, JsonNode> checkpoint : checkpoints.entrySet()) {
-            if (checkpoint.getValue() == null) {
-                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM _sync_state WHERE name = ?")) {
-                    delete.setString(1, checkpoint.getKey());
-                    delete.execute();
-                }
-            } else {
-                try (PreparedStatement save = connection.prepareStatement("INSERT OR REPLACE INTO _sync_state VALUES (?, ?, now())")) {
-                    save.setString(1, checkpoint.getKey());
-                    save.setString(2, checkpoint.getValue().toString());
-                    save.execute();
-                }
-            }
-        }
+    public long journalSize() {
+        return count("_journal");
     }
 
     /** The checkpoint named {@code name}, if one was committed. */
-    public synchronized Optional<JsonNode> checkpoint(String name) {
+    public Optional<JsonNode> checkpoint(String name) {
         return Optional.ofNullable(checkpoints(name).get(name));
     }
 
     /** Every checkpoint whose name starts with {@code prefix}. */
-    public synchronized Map<String, JsonNode> checkpoints(String prefix) {
-        Map<String, JsonNode> found = new LinkedHashMap<>();
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT name, CAST(value AS VARCHAR) FROM _sync_state WHERE starts_with(name, ?) ORDER BY name")) {
-            query.setString(1, prefix);
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    found.put(rs.getString(1), JSON.readTree(rs.getString(2)));
-                }
+    public Map<String, JsonNode> checkpoints(String prefix) {
+        synchronized (reader) {
+            try {
+                return SyncState.checkpoints(reader, prefix);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read checkpoints: " + e.getMessage(), e);
             }
-            return found;
-        } catch (SQLException e) {
-            throw new StoreException("cannot read checkpoints: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
     /**
-     * Empties the collection and forgets every checkpoint, in one transaction, so the next load
-     * starts from nothing (a re-bootstrap). The attributes' column names are kept, so queries
-     * written against them keep working once the documents are back.
+     * Starts a new generation of the collection and forgets every checkpoint, in one transaction,
+     * so the next load starts from nothing (a re-bootstrap). The collection's table keeps serving
+     * queries meanwhile: the new generation is built in a table beside it ({@code <name>__building}),
+     * into which every write goes, and replaces it in the transaction that completes it (its load
+     * committed, the changes journaled meanwhile applied). The attributes' column names are kept.
      */
-    public synchronized void clear() {
-        try {
-            connection.setAutoCommit(false);
-            // Dropped, not emptied: a new transformation may want none of the old columns.
-            execute("DROP TABLE " + table);
-            execute("DELETE FROM _sync_state");
-            execute("DELETE FROM _journal");
-            createTables();
-            connection.commit();
-            loadCatalog();
-        } catch (SQLException e) {
-            rollback();
-            throw new StoreException("cannot clear the store: " + e.getMessage(), e);
-        } finally {
+    public void clear() {
+        clear(null);
+    }
+
+    /**
+     * {@link #clear()}, recording why in the same transaction (see {@link #rebootstraps()}).
+     *
+     * @param rebootstrap the reason and time, or null
+     */
+    public void clear(WorkerStatus.Rebootstrap rebootstrap) {
+        writer.exclusive(() -> {
             try {
-                connection.setAutoCommit(true);
+                connection.setAutoCommit(false);
+                // The served table stays until the new generation, built beside it, is complete.
+                execute("DROP TABLE IF EXISTS " + building);
+                execute("CREATE TABLE " + building + " (_id VARCHAR PRIMARY KEY, _event_time TIMESTAMP WITH TIME ZONE)");
+                execute("DELETE FROM _sync_state");
+                execute("DELETE FROM _journal");
+                History.forgetRefused(connection);
+                if (rebootstrap != null) {
+                    History.rebootstrap(connection, rebootstrap);
+                }
+                connection.commit();
+                target(true);
+                catalog.load();
+                checkpointer.written();
             } catch (SQLException e) {
-                LOG.warn("could not restore autocommit: {}", e.getMessage());
+                rollback();
+                throw new StoreException("cannot clear the store: " + e.getMessage(), e);
+            } finally {
+                try {
+                    connection.setAutoCommit(true);
+                } catch (SQLException e) {
+                    LOG.warn("could not restore autocommit: {}", e.getMessage());
+                }
             }
-        }
+        });
     }
 
     /** How many documents the collection holds. */
-    public synchronized long documents() {
-        return count(table, null);
+    public long documents() {
+        return count(table);
     }
 
     /** The store's size on disk, write-ahead log included. */
     public long bytes() {
-        long size = 0;
-        for (Path p : List.of(file, file.resolveSibling(file.getFileName() + ".wal"))) {
-            try {
-                size += Files.exists(p) ? Files.size(p) : 0;
-            } catch (IOException e) {
-                // A file that vanished between the check and the read counts as empty.
+        return LogCheckpointer.size(file) + checkpointer.walBytes();
+    }
+
+    /** The store's space: its file, its write-ahead log, and the part of the file free for reuse. */
+    public record Space(long fileBytes, long walBytes, long freeBytes) {
+        /** File and log together, as {@link #bytes()}. */
+        public long bytes() {
+            return fileBytes + walBytes;
+        }
+
+        /** The share of the file's blocks that are free, 0 to 1. */
+        public double reclaimableShare() {
+            return fileBytes == 0 ? 0 : (double) freeBytes / fileBytes;
+        }
+    }
+
+    /** How the store uses its space, from DuckDB's own account of its blocks. */
+    public Space space() {
+        synchronized (reader) {
+            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT block_size * free_blocks FROM pragma_database_size() WHERE database_name = current_database()")) {
+                long free = rs.next() ? rs.getLong(1) : 0;
+                return new Space(LogCheckpointer.size(file), checkpointer.walBytes(), free);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the store's size: " + e.getMessage(), e);
             }
         }
-        return size;
     }
 
     /** The attribute-to-column mapping, for the status page and tests. */
-    public synchronized Map<String, String> columnNames() {
+    public Map<String, String> columnNames() {
         Map<String, String> names = new LinkedHashMap<>();
-        columns.forEach((attribute, column) -> names.put(attribute, column.name()));
+        synchronized (reader) {
+            try (Statement s = reader.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT attribute, column_name FROM _columns ORDER BY position")) {
+                while (rs.next()) {
+                    names.put(rs.getString(1), rs.getString(2));
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the columns: " + e.getMessage(), e);
+            }
+        }
         return names;
     }
 
-    private Map<String, String> describe(String relation) throws SQLException {
-        Map<String, String> described = new LinkedHashMap<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE " + relation)) {
-            while (rs.next()) {
-                described.put(rs.getString("column_name"), rs.getString("column_type"));
+    private long count(String relation) {
+        synchronized (reader) {
+            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + relation)) {
+                rs.next();
+                return rs.getLong(1);
+            } catch (SQLException e) {
+                throw new StoreException("cannot count " + relation + ": " + e.getMessage(), e);
             }
-        }
-        return described;
-    }
-
-    private long count(String relation, String column) {
-        String what = column == null ? "*" : SqlNames.quote(column);
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(" + what + ") FROM " + relation)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new StoreException("cannot count " + relation + ": " + e.getMessage(), e);
-        }
-    }
-
-    private int integerDigits(String relation, String column, String type) throws SQLException {
-        String quoted = SqlNames.quote(column);
-        String value = ColumnTypes.isList(type) ? "unnest(" + quoted + ")" : quoted;
-        String sql = "SELECT coalesce(max(length(CAST(CAST(abs(v) AS HUGEINT) AS VARCHAR))), 0) FROM (SELECT " + value + " AS v FROM "
-                + relation + ")";
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
         }
     }
 
@@ -732,9 +497,12 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** Commits what was handed over, then closes the database. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        writer.close();
         try {
+            reader.close();
             connection.close();
         } catch (SQLException e) {
             LOG.warn("closing the store: {}", e.getMessage());

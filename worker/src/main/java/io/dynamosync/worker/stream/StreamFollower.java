@@ -44,8 +44,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * a shard closes, and starts a reader for each shard whose parent is done (a shard whose parent
  * is no longer listed is a root). Readers call GetRecords at most five times a second a shard,
  * take a fresh iterator after their last read record when one expires, and back off when
- * throttled. One committer thread gathers what the readers read and commits it every 200 ms or
- * 5,000 records, with each shard's sequence number, in one transaction.
+ * throttled. One committer thread commits what the readers read, with each shard's sequence
+ * number, in one transaction: at once when no commit is running, else everything that arrived
+ * meanwhile (up to 5,000 records) as soon as the running one ends.
  *
  * <p>While the initial load runs, records are journaled in the store rather than applied; once
  * the load has committed, {@link #goLive()} replays the journal in order and applies records
@@ -63,7 +64,6 @@ public final class StreamFollower implements AutoCloseable {
     /** One checkpoint a shard: its last committed sequence number and whether it is finished. */
     public static final String SHARD_CHECKPOINT = "stream/shard/";
     private static final int MAX_BATCH_RECORDS = 5000;
-    private static final Duration COMMIT_EVERY = Duration.ofMillis(200);
     private static final Duration MIN_CALL_SPACING = Duration.ofMillis(200);
     /** Iterators last 15 minutes; one older than this is replaced before use. */
     private static final Duration ITERATOR_REFRESH = Duration.ofMinutes(14);
@@ -120,7 +120,7 @@ public final class StreamFollower implements AutoCloseable {
 
     /** How often to list shards when nothing prompts it, and how long an idle shard waits between reads. */
     public record Timing(Duration discoveryInterval, Duration idlePoll) {
-        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), Duration.ofMillis(250));
+        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), MIN_CALL_SPACING);
     }
 
     /**
@@ -413,16 +413,11 @@ public final class StreamFollower implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
+                // Group commit: what arrived while the last commit ran goes now, without waiting for more.
                 List<Page> taken = new ArrayList<>();
                 taken.add(first);
                 int records = first.records().size();
-                long deadline = System.nanoTime() + COMMIT_EVERY.toNanos();
-                while (records < MAX_BATCH_RECORDS) {
-                    long left = deadline - System.nanoTime();
-                    Page next = left > 0 ? pages.poll(left, TimeUnit.NANOSECONDS) : null;
-                    if (next == null) {
-                        break;
-                    }
+                for (Page next; records < MAX_BATCH_RECORDS && (next = pages.poll()) != null; ) {
                     taken.add(next);
                     records += next.records().size();
                 }

@@ -68,14 +68,22 @@ public final class StoreContents {
             }
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM \"" + collection + "\"")) {
                 ResultSetMetaData meta = rs.getMetaData();
+                Map<String, Integer> positions = new HashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    positions.put(meta.getColumnName(i), i);
+                }
                 while (rs.next()) {
                     Map<String, Object> document = new TreeMap<>();
                     for (int i = 1; i <= meta.getColumnCount(); i++) {
                         String column = meta.getColumnName(i);
-                        if (column.equals("_id") || column.equals("_event_time")) {
+                        if (column.equals("_id") || column.equals("_event_time")
+                                || column.endsWith("__exact") && !attributeOf.containsKey(column)) {
                             continue;
                         }
-                        Object value = stored(rs, i, meta.getColumnTypeName(i));
+                        // A number column that cannot hold every digit has them in its exact companion.
+                        Integer exact = attributeOf.containsKey(column + "__exact") ? null : positions.get(column + "__exact");
+                        Object value = exact != null ? stored(rs, exact, meta.getColumnTypeName(exact))
+                                : stored(rs, i, meta.getColumnTypeName(i));
                         if (value != null) {
                             document.put(attributeOf.getOrDefault(column, column), value);
                         }
@@ -147,10 +155,14 @@ public final class StoreContents {
             Object[] elements = (Object[]) ((Array) value).getArray();
             List<Object> list = new ArrayList<>();
             for (Object element : elements) {
-                list.add(scalar(element));
+                list.add(type.equals("VARCHAR[]") && column > 0 && rs.getMetaData().getColumnName(column).endsWith("__exact")
+                        ? number(new BigDecimal((String) element)) : scalar(element));
             }
             list.sort(Comparator.comparing(Object::toString));
             return list;
+        }
+        if (rs.getMetaData().getColumnName(column).endsWith("__exact") && value instanceof String text) {
+            return number(new BigDecimal(text));
         }
         return scalar(value);
     }

@@ -109,7 +109,137 @@ class StoreTest {
                 .containsEntry("map", "{\"l\":[\"x\"],\"n\":9.9999999999999999999999999999999999999E+125}")
                 .containsEntry("list", "[1,false]").containsEntry("ss", "[red, blue]").containsEntry("ns", "[1.0, 2.5]")
                 .containsEntry("bs", "['AQ==']");
-        assertThat(rows(store, "SELECT tiny = 1E-130 AS same FROM orders").get(0)).containsEntry("same", "true");
+        assertThat(rows(store, "SELECT tiny = 1E-130 AS same, tiny__exact FROM orders").get(0)).containsEntry("same", "true")
+                .containsEntry("tiny__exact", "1E-130");
+    }
+
+    @Test
+    void aNumberColumnThatOutgrowsDecimalKeepsEveryDigitInItsExactCompanion() {
+        Store store = open(null);
+        store.commit(upsert("a", item("v", AttributeValue.fromN("12345678901234567890.123456789012345678"),
+                "ns", AttributeValue.fromNs(List.of("1.25", "-7")))));
+        assertThat(types(store)).containsEntry("v", "DECIMAL(38,18)").doesNotContainKey("v__exact");
+
+        store.commit(upsert("b", item("v", AttributeValue.fromN("-9.9999999999999999999999999999999999999E+125"),
+                "ns", AttributeValue.fromNs(List.of("1E-130", "12345678901234567890123456789012345678")))));
+
+        assertThat(types(store)).containsEntry("v", "DOUBLE").containsEntry("v__exact", "VARCHAR")
+                .containsEntry("ns", "DOUBLE[]").containsEntry("ns__exact", "VARCHAR[]");
+        assertThat(rows(store, "SELECT _id, v__exact, ns__exact, v < 0 AS negative FROM orders ORDER BY _id"))
+                .extracting(r -> r.get("_id") + " " + r.get("v__exact") + " " + r.get("ns__exact") + " " + r.get("negative"))
+                .containsExactly("a 12345678901234567890.123456789012345678 [1.25, -7.00] false",
+                        "b -9.9999999999999999999999999999999999999E+125 [1E-130, 12345678901234567890123456789012345678] true");
+        assertThat(store.columnNames()).containsOnlyKeys("v", "ns");
+    }
+
+    @Test
+    void anAttributeNamedLikeACompanionGetsAColumnOfItsOwn() {
+        Store store = open(null);
+        store.commit(upsert("a", item("v", AttributeValue.fromN("1E-130"), "v__exact", "mine")));
+
+        assertThat(store.columnNames()).containsEntry("v", "v").containsEntry("v__exact", "v__exact_2");
+        assertThat(rows(store, "SELECT v__exact, v__exact_2 FROM orders").get(0))
+                .containsEntry("v__exact", "1E-130").containsEntry("v__exact_2", "mine");
+    }
+
+    private static Thread started(Runnable work) {
+        Thread thread = new Thread(work);
+        thread.start();
+        return thread;
+    }
+
+    @Test
+    void feedsOfManyProducersCommitEachInOrderWithItsCheckpoints() throws Exception {
+        Store store = open(null);
+        int producers = 6;
+        int pages = 20;
+        Map<String, String> expected = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            threads.add(started(() -> {
+                Store.Feed feed = store.feed();
+                for (int page = 0; page < pages; page++) {
+                    Batch batch = new Batch();
+                    // Each page rewrites the producer's ten documents and deletes one: only order makes the last state.
+                    for (int d = 0; d < 10; d++) {
+                        String id = producer + "-" + d;
+                        if (d == page % 10) {
+                            batch.delete(id, NOW, "pk=" + id);
+                            expected.remove(id);
+                        } else {
+                            batch.upsert(id, item("page", page, "producer", "p" + producer), NOW, "pk=" + id);
+                            expected.put(id, page + "/p" + producer);
+                        }
+                    }
+                    batch.checkpoint("feed/" + producer, JsonNodeFactory.instance.numberNode(page));
+                    feed.submit(batch, written::addAndGet);
+                }
+                feed.flush();
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        Map<String, String> stored = new HashMap<>();
+        rows(store, "SELECT _id, page, producer FROM orders").forEach(r -> stored.put((String) r.get("_id"), r.get("page") + "/" + r.get("producer")));
+        assertThat(stored).isEqualTo(expected);
+        assertThat(written.get()).isEqualTo((long) producers * pages * 10);
+        for (int p = 0; p < producers; p++) {
+            assertThat(store.checkpoint("feed/" + p)).get().extracting(n -> n.asInt()).isEqualTo(pages - 1);
+        }
+    }
+
+    @Test
+    void onceABatchFailsTheFeedRefusesTheBatchesAfterIt() {
+        Store store = open("SELECT *, CAST(code AS INTEGER) AS number FROM _input");
+        Store.Feed feed = store.feed();
+        feed.submit(upsert("a", item("code", "1")).checkpoint("feed", JsonNodeFactory.instance.numberNode(1)), n -> { });
+        feed.flush();
+        feed.submit(upsert("b", item("code", "not a number")).checkpoint("feed", JsonNodeFactory.instance.numberNode(2)), n -> { });
+
+        assertThatThrownBy(() -> {
+            feed.submit(upsert("c", item("code", "3")).checkpoint("feed", JsonNodeFactory.instance.numberNode(3)), n -> { });
+            feed.flush();
+        }).isInstanceOf(StoreException.class).hasMessageContaining("ingest transformation failed");
+        assertThat(store.checkpoint("feed")).get().extracting(n -> n.asInt()).isEqualTo(1);
+        assertThat(rows(store, "SELECT _id FROM orders")).extracting(r -> r.get("_id")).containsExactly("a");
+        assertThatThrownBy(() -> feed.submit(upsert("d", item("code", "4")), n -> { })).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void aProducerWaitsWhileTooManyBytesWaitToBeWritten() throws Exception {
+        Store store = Store.open(directory.resolve("small"), "orders", Transformation.IDENTITY,
+                new Writer.Limits(64 * 1024, 1 << 20, 1000, java.time.Duration.ofSeconds(1)));
+        opened.add(store);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // Keeps the writer busy, so what is handed over waits.
+        Thread busy = started(() -> store.writer().exclusive(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        Store.Feed feed = store.feed();
+        String big = "x".repeat(20_000);
+        feed.submit(upsert("a", item("text", big)), n -> { });
+        Thread producer = started(() -> {
+            for (int i = 0; i < 4; i++) {
+                feed.submit(upsert("b" + i, item("text", big)), n -> { });
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> producer.getState() == Thread.State.WAITING);
+        assertThat(producer.isAlive()).as("the producer waits for the writer").isTrue();
+
+        release.countDown();
+        producer.join(10_000);
+        busy.join(10_000);
+        feed.flush();
+        assertThat(store.documents()).isEqualTo(5);
     }
 
     @Test
@@ -223,14 +353,68 @@ class StoreTest {
     }
 
     @Test
-    void clearEmptiesDocumentsAndCheckpointsButKeepsColumnNames() {
+    void clearForgetsCheckpointsAndKeepsServingUntilTheNewGenerationIsComplete() throws Exception {
         Store store = open(null);
-        store.commit(upsert("a", item("status", "x", "Status", "y")).checkpoint("load", JsonNodeFactory.instance.textNode("done")));
-        store.clear();
+        var json = JsonNodeFactory.instance;
+        store.commit(upsert("a", item("status", "x", "Status", "y")).upsert("b", item("status", "old"), NOW, "pk=b")
+                .checkpoint(Store.LOAD_CHECKPOINT, json.objectNode().put("complete", true)));
+        store.clear(new io.dynamosync.api.worker.WorkerStatus.Rebootstrap(NOW, "StreamTrimmed: records were trimmed"));
 
-        assertThat(store.documents()).isZero();
         assertThat(store.checkpoints("")).isEmpty();
+        assertThat(store.rebuilding()).isTrue();
         assertThat(store.columnNames()).containsEntry("Status", "Status_2");
+        // The new generation loads beside the served one; queries still see the old documents.
+        store.commit(upsert("c", item("status", "new", "extra", 1)).checkpoint(Store.LOAD_CHECKPOINT, json.objectNode().put("complete", false)));
+        store.commit(new Batch().journal(json.objectNode().put("n", 1)));
+        assertThat(rows(store, "SELECT _id, status FROM orders ORDER BY _id")).extracting(r -> r.get("_id") + "=" + r.get("status"))
+                .containsExactly("a=x", "b=old");
+        // Complete with changes still journaled: not yet.
+        store.commit(new Batch().checkpoint(Store.LOAD_CHECKPOINT, json.objectNode().put("complete", true)));
+        assertThat(store.documents()).isEqualTo(2);
+        // The batch that applies the journal swaps the generations in its own transaction.
+        store.commit(upsert("d", item("status", "journaled")).forgetJournal(store.journal(10).get(0).position()));
+
+        assertThat(store.rebuilding()).isFalse();
+        assertThat(rows(store, "SELECT _id, status, extra FROM orders ORDER BY _id"))
+                .extracting(r -> r.get("_id") + "=" + r.get("status") + "/" + r.get("extra")).containsExactly("c=new/1", "d=journaled/null");
+        assertThat(rows(store, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE '%building%'").get(0))
+                .containsEntry("n", "0");
+        assertThat(store.rebootstraps()).singleElement().satisfies(r -> assertThat(r.reason()).startsWith("StreamTrimmed"));
+        // Later writes go to the served table.
+        store.commit(upsert("e", item("status", "live")));
+        assertThat(store.documents()).isEqualTo(3);
+    }
+
+    @Test
+    void aRebuildInterruptedByARestartGoesOnBesideTheServedTable() {
+        Store store = open(null);
+        var json = JsonNodeFactory.instance;
+        store.commit(upsert("a", item("v", 1)).checkpoint(Store.LOAD_CHECKPOINT, json.objectNode().put("complete", true)));
+        store.clear();
+        store.commit(upsert("b", item("v", 2)));
+        close();
+        opened.clear();
+
+        Store reopened = open(null);
+        assertThat(reopened.rebuilding()).isTrue();
+        assertThat(reopened.documents()).isEqualTo(1);
+        reopened.commit(new Batch().checkpoint(Store.LOAD_CHECKPOINT, json.objectNode().put("complete", true)));
+        assertThat(rows(reopened, "SELECT _id FROM orders")).extracting(r -> r.get("_id")).containsExactly("b");
+    }
+
+    @Test
+    void refusedItemsAndRebootstrapsSurviveReopening() {
+        Store store = open(null);
+        store.commit(upsert("a", item("_id", "legacy-1", "v", 1)));
+        store.clear(new io.dynamosync.api.worker.WorkerStatus.Rebootstrap(NOW, "RebuildRequested: load generation 1 became 2"));
+        store.commit(upsert("b", item("_id", "legacy-2", "v", 1)));
+        close();
+        opened.clear();
+
+        Store reopened = open(null);
+        assertThat(reopened.refusedItems()).extracting(r -> r.key()).containsExactly("pk=b");
+        assertThat(reopened.rebootstraps()).extracting(r -> r.reason() + " at " + r.at())
+                .containsExactly("RebuildRequested: load generation 1 became 2 at " + NOW);
     }
 
     @Test

@@ -213,6 +213,7 @@ public final class ExportLoader {
     private void ingestFile(String key, Instant exportTime) throws IOException {
         long items = 0;
         Batch batch = new Batch();
+        Store.Feed feed = store.feed();
         try (BufferedReader lines = reader(key, true)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.isBlank()) {
@@ -222,20 +223,22 @@ public final class ExportLoader {
                 batch.upsert(itemId.of(item), item, exportTime, itemId.describeKey(item));
                 items++;
                 if (batch.size() >= BATCH_ITEMS) {
-                    commit(batch);
+                    submit(feed, batch);
                     batch = new Batch();
                 }
             }
         }
         batch.checkpoint(FILE_CHECKPOINT + key, JsonNodeFactory.instance.objectNode().put("items", items));
-        commit(batch);
+        submit(feed, batch);
+        feed.flush();
         progress.unitDone();
     }
 
-    private void commit(Batch batch) {
-        store.commit(batch);
-        progress.read(batch.size());
-        progress.loaded(batch.size());
+    /** Hands a batch to the store's writer; the file reads on while it commits. */
+    private void submit(Store.Feed feed, Batch batch) {
+        int size = batch.size();
+        progress.read(size);
+        feed.submit(batch, written -> progress.loaded(size));
     }
 
     private JsonNode readJson(String key) {

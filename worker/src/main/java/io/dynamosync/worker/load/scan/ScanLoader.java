@@ -71,6 +71,7 @@ public final class ScanLoader {
             JsonNode checkpoint = done.get(SEGMENT_CHECKPOINT + segment);
             if (checkpoint != null) {
                 progress.loaded(checkpoint.path("items").asLong());
+                progress.consumedBefore(checkpoint.path("consumed").asDouble(0));
             }
             if (checkpoint != null && checkpoint.path("done").asBoolean()) {
                 progress.unitDone();
@@ -93,8 +94,11 @@ public final class ScanLoader {
         Map<String, AttributeValue> startKey = checkpoint == null || checkpoint.path("lastKey").isMissingNode()
                 || checkpoint.path("lastKey").isNull() ? null : DynamoJson.item(checkpoint.get("lastKey"));
         long items = checkpoint == null ? 0 : checkpoint.path("items").asLong();
+        double consumedHere = checkpoint == null ? 0 : checkpoint.path("consumed").asDouble(0);
         // Units one item costs, learnt from each page; the table's average size seeds it.
         double unitsPerItem = averageItemBytes / 4096.0;
+        // Pages are handed to the store's writer; the segment reads on while they commit.
+        Store.Feed feed = store.feed();
         while (!Thread.currentThread().isInterrupted()) {
             int limit = (int) Math.max(1, Math.min(10_000, Math.floor(pageBudget / Math.max(unitsPerItem, 1e-6))));
             double expected = Math.max(1, Math.ceil(limit * unitsPerItem));
@@ -126,11 +130,14 @@ public final class ScanLoader {
             ObjectNode position = JsonNodeFactory.instance.objectNode();
             position.put("done", startKey == null);
             position.put("items", items);
+            consumedHere += consumed;
+            position.put("consumed", consumedHere);
             position.set("lastKey", startKey == null ? null : DynamoJson.write(startKey));
             batch.checkpoint(SEGMENT_CHECKPOINT + segment, position);
-            store.commit(batch);
-            progress.loaded(page.count());
+            int count = page.count();
+            feed.submit(batch, written -> progress.loaded(count));
             if (startKey == null) {
+                feed.flush();
                 progress.unitDone();
                 return;
             }
