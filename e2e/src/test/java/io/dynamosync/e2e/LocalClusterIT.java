@@ -10,6 +10,7 @@ import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
 import io.dynamosync.testkit.cluster.LocalPod;
+import io.dynamosync.testkit.sts.StsService;
 import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Event;
@@ -194,6 +195,39 @@ class LocalClusterIT {
                 .doesNotContain(key);
         assertThat(client.configMaps().inNamespace(namespace).withName("customers-worker").get().getData().toString())
                 .doesNotContain(key);
+    }
+
+    @Test
+    void rotatedAccessKeysRestartTheWorkerWithTheNewKeys(LocalAws aws) {
+        String namespace = LocalCluster.namespace("rotate");
+        String table = table(aws, 30);
+        applyExamples(namespace, table);
+        awaitReady(namespace);
+        LocalPod before = cluster.kubelet().pod(namespace, "customers-worker").orElseThrow();
+        assertThat(before.environment()).containsEntry("AWS_ACCESS_KEY_ID", "local");
+
+        StsService.Identity rotated = aws.sts().addUser("000000000000", "rotated-" + namespace);
+        client.secrets().inNamespace(namespace).withName("dev-aws-keys").edit(secret -> {
+            secret.setData(null);
+            secret.setStringData(Map.of("accessKeyId", rotated.accessKeyId(),
+                    "secretAccessKey", rotated.secretAccessKey()));
+            return secret;
+        });
+
+        // The pod template carries a hash of the Secret's values: the worker is replaced and starts with the new keys.
+        await().atMost(READY_WITHIN).untilAsserted(() -> assertThat(cluster.kubelet().pod(namespace, "customers-worker"))
+                .hasValueSatisfying(pod -> {
+                    assertThat(pod).isNotSameAs(before);
+                    assertThat(pod.environment()).containsEntry("AWS_ACCESS_KEY_ID", rotated.accessKeyId())
+                            .containsEntry("AWS_SECRET_ACCESS_KEY", rotated.secretAccessKey());
+                }));
+        assertThat(client.v1().events().inNamespace(namespace).list().getItems()).extracting(Event::getReason)
+                .contains("SecretsChanged");
+        put(aws, table, "after-rotation", 1);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
+        // The keys went to the worker through its environment, never into a log.
+        assertThat(cluster.kubelet().pod(namespace, "customers-worker").orElseThrow().log())
+                .doesNotContain(rotated.secretAccessKey());
     }
 
     private static HttpResponse<String> post(String url, String body, String authorization) throws Exception {

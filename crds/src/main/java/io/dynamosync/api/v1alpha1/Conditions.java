@@ -189,8 +189,17 @@ public final class Conditions {
     /** Synced, Ready, Reconciling: the worker is applying stream records journaled while the load ran. */
     public static final String REPLAYING = "Replaying";
 
-    /** Synced, Ready: the worker has applied every record read and is reading every open shard. */
+    /**
+     * Synced, Ready: the worker has applied every record read and is reading every open shard, or is less than
+     * a second behind the newest record it read.
+     */
     public static final String CAUGHT_UP = "CaughtUp";
+
+    /**
+     * Synced (False), Ready (True): the worker applies changes as they come but is a second or more behind the
+     * newest record it read; queries see every change up to {@code status.lag} ago.
+     */
+    public static final String BEHIND = "Behind";
 
     /**
      * Synced, Ready, Reconciling: the checkpoint is older than the stream's 24-hour retention, or the stream

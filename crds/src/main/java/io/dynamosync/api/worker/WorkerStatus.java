@@ -98,13 +98,31 @@ public record WorkerStatus(
             Instant lastEventTime,
             Long lagMillis,
             Instant syncedAsOf,
-            Long recordsWaiting) {
+            Long recordsWaiting,
+            Boolean following) {
 
         /** Progress without {@code syncedAsOf} and {@code recordsWaiting}, as workers before them reported. */
         public Stream(String streamArn, boolean synced, int shardsOpen, int shardsClosed, long recordsApplied,
                       long recordsJournaled, Instant lastEventTime, Long lagMillis) {
             this(streamArn, synced, shardsOpen, shardsClosed, recordsApplied, recordsJournaled, lastEventTime, lagMillis,
-                    null, null);
+                    null, null, null);
+        }
+
+        /** Progress without {@code following}, as workers before it reported. */
+        public Stream(String streamArn, boolean synced, int shardsOpen, int shardsClosed, long recordsApplied,
+                      long recordsJournaled, Instant lastEventTime, Long lagMillis, Instant syncedAsOf,
+                      Long recordsWaiting) {
+            this(streamArn, synced, shardsOpen, shardsClosed, recordsApplied, recordsJournaled, lastEventTime, lagMillis,
+                    syncedAsOf, recordsWaiting, null);
+        }
+
+        /**
+         * Whether the worker applies changes as they come: the journal of the load is replayed. Unlike
+         * {@code synced}, which a busy table keeps false most of the time, this stays true while the worker keeps
+         * up; null from workers before it, which then count as following once synced.
+         */
+        public boolean followsChanges() {
+            return following != null ? following : synced;
         }
     }
 

@@ -121,7 +121,7 @@ final class WorkerReport {
         }
         draft.setTrue(Type.INITIAL_LOAD_COMPLETE, Reason.LOADED, load.itemsLoaded() + " items loaded by "
                 + (load.method() == null ? "the initial load" : load.method().toLowerCase(Locale.ROOT)) + ".");
-        if (stream == null || !stream.synced()) {
+        if (stream == null || !stream.followsChanges()) {
             String message = "Applying the stream records journaled during the initial load"
                     + (stream == null ? "." : " (" + stream.recordsJournaled() + " journaled, " + stream.recordsApplied()
                             + " applied).");
@@ -130,13 +130,25 @@ final class WorkerReport {
             draft.setTrue(Type.RECONCILING, Reason.REPLAYING, message);
             return;
         }
+        // The worker's own "synced" is strict (nothing read waits, every shard's newest read was empty), so a busy
+        // table is seldom exactly there; under a second behind counts as caught up, or Synced would flip, with an
+        // Event, at nearly every poll.
+        boolean caughtUp = stream.synced() || stream.lagMillis() != null && stream.lagMillis() < SYNCED_WITHIN_MILLIS;
         String message = "Following the table's stream on " + stream.shardsOpen() + " open shard(s)"
                 + (stream.lagMillis() == null ? "." : "; the newest change applied is " + lag(stream.lagMillis())
                         + " behind DynamoDB.");
-        draft.setTrue(Type.SYNCED, Reason.CAUGHT_UP, message);
-        draft.setTrue(Type.READY, Reason.CAUGHT_UP, message);
+        if (caughtUp) {
+            draft.setTrue(Type.SYNCED, Reason.CAUGHT_UP, message);
+            draft.setTrue(Type.READY, Reason.CAUGHT_UP, message);
+        } else {
+            draft.setFalse(Type.SYNCED, Reason.BEHIND, message);
+            draft.setTrue(Type.READY, Reason.BEHIND, message);
+        }
         draft.clear(Type.RECONCILING);
     }
+
+    /** How far behind the newest record read a worker may be and still count as caught up. */
+    static final long SYNCED_WITHIN_MILLIS = 1_000;
 
     /** The worker did not answer: it is starting, restarting or broken. */
     static void unavailable(StatusDraft<DynamoCollectionStatus> draft, String statusUrl) {

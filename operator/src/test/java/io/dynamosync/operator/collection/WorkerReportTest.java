@@ -51,6 +51,24 @@ class WorkerReportTest {
     }
 
     @Test
+    void aWorkerFollowingABusyTableIsReadyAndCaughtUpUnderASecondBehindElseBehind() {
+        // A busy table keeps the worker's strict "synced" false; the journal is replayed, so it follows changes.
+        for (long lag : new long[] {300, 4_000}) {
+            WorkerReport.apply(draft, new WorkerStatus("Streaming", "orders", "Orders",
+                    new WorkerStatus.Load("Scan", true, 100, 100L, 100, null, null, null, null, null, null, null, NOW, NOW),
+                    new WorkerStatus.Stream("arn:s", false, 1, 0, 5, 20, NOW, lag, null, 12L, true),
+                    new WorkerStatus.Store(100, 1), null, List.of(), List.of()));
+
+            assertThat(draft.condition(Conditions.Type.READY).get().getStatus()).isEqualTo(Conditions.TRUE);
+            assertThat(draft.condition(Conditions.Type.RECONCILING)).isEmpty();
+            assertThat(reason(Conditions.Type.SYNCED)).isEqualTo(lag < 1_000 ? Conditions.Reason.CAUGHT_UP
+                    : Conditions.Reason.BEHIND);
+            assertThat(draft.condition(Conditions.Type.SYNCED).get().getStatus())
+                    .isEqualTo(lag < 1_000 ? Conditions.TRUE : Conditions.FALSE);
+        }
+    }
+
+    @Test
     void loadedButNotSyncedIsReplaying() {
         WorkerReport.apply(draft, new WorkerStatus("Streaming", "orders", "Orders",
                 new WorkerStatus.Load("Scan", true, 100, 100L, 100, null, null, null, null, null, null, null, NOW, NOW),

@@ -26,6 +26,7 @@ public final class LocalPod {
     private final Probe readiness;
     private final Probe liveness;
     private final Probe startup;
+    private Map<String, String> environment = Map.of();
     private final Instant startedAt = Instant.now();
     private volatile boolean ready;
     private volatile boolean started;
@@ -76,7 +77,9 @@ public final class LocalPod {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DYNAMOSYNC_"));
             builder.environment().putAll(env);
-            return new LocalPod(builder.start(), null, log, port, templateHash, readiness, liveness, startup);
+            LocalPod pod = new LocalPod(builder.start(), null, log, port, templateHash, readiness, liveness, startup);
+            pod.environment = Map.copyOf(env);
+            return pod;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -101,8 +104,15 @@ public final class LocalPod {
             args.addAll(0, spec.getCommand().subList(1, spec.getCommand().size()));
         }
         Podman.runDetached(options, spec.getImage(), args);
-        return new LocalPod(null, name, podDirectory.resolve("container.log"), port, templateHash, readiness, liveness,
-                startup);
+        LocalPod pod = new LocalPod(null, name, podDirectory.resolve("container.log"), port, templateHash, readiness,
+                liveness, startup);
+        pod.environment = Map.copyOf(env);
+        return pod;
+    }
+
+    /** The environment the container was started with, values from Secrets and ConfigMaps resolved. */
+    public Map<String, String> environment() {
+        return environment;
     }
 
     /** The loopback port the pod serves on. */

@@ -185,7 +185,7 @@ public final class StreamProgress {
         Instant asOf = syncedAsOf();
         Long lag = asOf != null ? Long.valueOf(0) : lagMillis();
         return new WorkerStatus.Stream(streamArn, asOf != null, reading.size(), (int) closed.get(), applied.get(),
-                journaled.get(), lastEventTime, lag, asOf, recordsWaiting());
+                journaled.get(), lastEventTime, lag, asOf, recordsWaiting(), live);
     }
 
     void readFailed(String shard, RuntimeException e) {
