@@ -356,7 +356,8 @@ class BadInputIT {
     private static void createLimits() {
         LocalAws aws = kit;
         // No stream while the items are written, so they reach the replica by the scan alone: DynamoDB Local's stream
-        // images give an empty map as {} where DynamoDB gives {"M": {}}. The operator turns the stream on.
+        // images give an empty map as {} where DynamoDB gives {"M": {}}. The stream is turned on after, as the
+        // StreamOff condition tells a user to.
         String strings = LocalAws.uniqueName("Limits");
         aws.dynamoDb().createTable(b -> b.tableName(strings)
                 .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
@@ -402,6 +403,8 @@ class BadInputIT {
             item.put("id", AttributeValue.fromS(id));
             aws.dynamoDb().putItem(b -> b.tableName(strings).item(item));
         });
+        aws.dynamoDb().updateTable(b -> b.tableName(strings)
+                .streamSpecification(st -> st.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
 
         String blobs = LocalAws.uniqueName("BinaryKeys");
         aws.dynamoDb().createTable(b -> b.tableName(blobs)
