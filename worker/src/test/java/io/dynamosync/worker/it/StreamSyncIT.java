@@ -90,7 +90,7 @@ class StreamSyncIT {
         try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, ITEMS + 200, 50);
              Running running = Running.start(settings)) {
             running.await(s -> "Scanning".equals(s.phase()), Duration.ofSeconds(30));
-            running.await(StreamSyncIT::streaming, Duration.ofSeconds(90));
+            running.await(s -> streaming(s) && workload.changes() > 100, Duration.ofSeconds(90));
             Thread.sleep(2000);
             workload.close();
             assertThat(workload.changes()).isGreaterThan(100);
