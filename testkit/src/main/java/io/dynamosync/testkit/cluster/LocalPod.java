@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 /** One pod the {@link LocalKubelet} runs: a child process or a podman container, listening on its own port. */
 public final class LocalPod {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalPod.class);
+
     private final Process process;
     private final String container;
     private final Path log;
@@ -59,7 +61,14 @@ public final class LocalPod {
             List<String> line = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
                     "/bin/sh", "-c", "", "pod"));
             int n = 0;
+            Path program = Path.of(command.get(0)).toAbsolutePath().normalize();
             for (LocalKubelet.Mount mount : mounts) {
+                if (program.startsWith(Path.of(mount.path()))) {
+                    // A pod's image holds its program; here it is a file of the host, which a volume mounted over
+                    // its folder (an emptyDir on /tmp, with the application built under /tmp) would hide.
+                    LOG.info("not mounting volume at {}: it would hide the program {}", mount.path(), program);
+                    continue;
+                }
                 Files.createDirectories(Path.of(mount.path()));
                 script.append("mount --bind \"$").append(++n).append("\" \"$").append(++n).append("\"\n");
                 if (mount.readOnly()) {
