@@ -224,7 +224,9 @@ class LocalClusterIT {
         assertThat(client.v1().events().inNamespace(namespace).list().getItems()).extracting(Event::getReason)
                 .contains("SecretsChanged");
         put(aws, table, "after-rotation", 1);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
+        // The new pod answers once its store is open; until then the Service has no endpoint (503).
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
         // The keys went to the worker through its environment, never into a log.
         assertThat(cluster.kubelet().pod(namespace, "customers-worker").orElseThrow().log())
                 .doesNotContain(rotated.secretAccessKey());
