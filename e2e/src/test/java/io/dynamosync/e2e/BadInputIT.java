@@ -32,7 +32,6 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -69,11 +68,8 @@ class BadInputIT {
 
     @BeforeAll
     static void startCluster(LocalAws aws, @TempDir Path work) {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "the local kubelet mounts each pod's volumes in a private mount namespace, which needs root");
-        assertThat(LocalCluster.ROOT.resolve("worker/target/dist/bin/worker")).isExecutable();
         kit = aws;
-        cluster = new LocalCluster(client, aws, work);
+        cluster = LocalCluster.forTests(client, aws, work);
     }
 
     @AfterAll

@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,10 +54,7 @@ class FaultsIT {
 
     @BeforeAll
     static void startCluster(LocalAws aws, @TempDir Path work) {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "the local kubelet mounts each pod's volumes in a private mount namespace, which needs root");
-        assertThat(LocalCluster.ROOT.resolve("worker/target/dist/bin/worker")).isExecutable();
-        cluster = new LocalCluster(client, aws, work);
+        cluster = LocalCluster.forTests(client, aws, work);
     }
 
     @AfterAll

@@ -74,6 +74,17 @@ final class LocalCluster implements AutoCloseable {
         startOperator();
     }
 
+    /**
+     * A cluster whose kubelet runs workers as processes, for a test class; skipped where that cannot run (it
+     * mounts each pod's volumes in a private mount namespace, which needs root).
+     */
+    static LocalCluster forTests(KubernetesClient client, LocalAws aws, Path workDirectory) {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "the local kubelet mounts each pod's volumes in a private mount namespace, which needs root");
+        org.assertj.core.api.Assertions.assertThat(ROOT.resolve("worker/target/dist/bin/worker")).isExecutable();
+        return new LocalCluster(client, aws, workDirectory);
+    }
+
     /** Starts the operator (again, after {@link #stopOperator}). */
     void startOperator() {
         OperatorSettings settings = OperatorSettings.defaults()

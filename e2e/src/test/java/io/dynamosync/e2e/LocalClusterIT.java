@@ -30,7 +30,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,10 +60,7 @@ class LocalClusterIT {
 
     @BeforeAll
     static void startCluster(LocalAws aws, @TempDir Path work) {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "the local kubelet mounts each pod's volumes in a private mount namespace, which needs root");
-        assertThat(LocalCluster.ROOT.resolve("worker/target/dist/bin/worker")).isExecutable();
-        cluster = new LocalCluster(client, aws, work);
+        cluster = LocalCluster.forTests(client, aws, work);
     }
 
     @AfterAll
