@@ -341,11 +341,14 @@ class FaultsIT {
         return cluster.collection(namespace, "customers");
     }
 
-    /** The ready worker pod, once it is another than {@code not} (one just killed). */
+    /**
+     * The running worker pod answering {@code /status}, once it is another than {@code not} (one just killed). Not
+     * its readiness: a worker is ready only once its first load is complete.
+     */
     private static LocalPod awaitPod(String namespace, LocalPod not) {
         return await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(100))
                 .until(() -> cluster.kubelet().pod(namespace, "customers-worker")
-                        .filter(p -> p != not && p.ready()).orElse(null), p -> p != null);
+                        .filter(p -> p != not && p.alive() && status(p).isPresent()).orElse(null), p -> p != null);
     }
 
     private static void edit(String namespace, Consumer<DynamoCollection> change) {

@@ -289,6 +289,7 @@ public final class Worker implements AutoCloseable {
 
     /** Starts over from a new load: the stream has a gap that only a new load can fill. */
     private void rebootstrap(StreamLostException e) {
+        stopFollowing();
         LOG.warn("re-loading collection {}: {}: {}", settings.collection(), e.reason(), e.getMessage());
         store.clear(new WorkerStatus.Rebootstrap(Instant.now(), e.reason() + ": " + e.getMessage()));
         recordLoadGeneration();
@@ -311,6 +312,7 @@ public final class Worker implements AutoCloseable {
      * unexpected error ({@code unexpected} not null) adds its stack trace, and only the first time.
      */
     private void fail(String reason, String message, Exception unexpected, Duration nextAttempt) {
+        stopFollowing();
         phase = "Error";
         error = new WorkerStatus.Error(reason, message, Instant.now());
         String line = reason + ": " + oneLine(message);
@@ -319,13 +321,42 @@ public final class Worker implements AutoCloseable {
         LOG.error("{}; next attempt in {} s", line, nextAttempt.toSeconds(), repeated ? null : unexpected);
     }
 
+    /** The follower of the last attempt has stopped: the status must not go on saying it follows the stream. */
+    private void stopFollowing() {
+        StreamProgress last = streamProgress;
+        if (last != null) {
+            last.stopped();
+        }
+    }
+
     private static String oneLine(String message) {
         return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
-    /** Whether the store is open, so queries can be answered. */
+    /**
+     * Whether queries are answered from a complete generation: the store is open and a load has
+     * completed (its journal applied). During the first load the worker answers queries with what
+     * it has, but is not ready; during a re-load it stays ready, serving the last complete one.
+     */
     public boolean ready() {
-        return store != null;
+        Store s = store;
+        return s != null && s.servingGeneration() != null;
+    }
+
+    /** Why the worker is not {@link #ready()}, in a sentence; null when it is. */
+    public String notReadyBecause() {
+        Store s = store;
+        if (s == null) {
+            return "the store is not open yet";
+        }
+        if (s.servingGeneration() != null) {
+            return null;
+        }
+        WorkerStatus.Load load = progress.method() == null ? null : progress.snapshot();
+        return "the first load is not complete" + (load == null ? " (it has not started)"
+                : load.complete() ? " (the changes made during it are being applied)"
+                : load.percent() != null ? " (" + load.percent() + "% loaded)" : " (" + load.itemsLoaded() + " items loaded)")
+                + (error != null ? "; " + error.reason() + ": " + error.message() : "");
     }
 
     public Store store() {
@@ -343,12 +374,23 @@ public final class Worker implements AutoCloseable {
     /** The status document {@code GET /status} serves; it never waits for a commit. */
     public WorkerStatus status() {
         Store s = store;
-        WorkerStatus.Store stored = s == null ? null : new WorkerStatus.Store(documents(), s.bytes());
+        WorkerStatus.Store stored = s == null ? null : storeStatus(s);
         return new WorkerStatus(phase, settings.collection(), settings.tableName(),
                 progress.method() == null ? null : progress.snapshot(),
                 streamProgress == null ? null : streamProgress.snapshot(), stored, error != null ? error
                         : streamProgress == null ? null : streamProgress.readError().orElse(null),
                 s == null ? List.of() : s.rebootstraps(), s == null ? List.of() : s.refusedItems(), aws.throttles());
+    }
+
+    private WorkerStatus.Store storeStatus(Store s) {
+        Store.Space space;
+        try {
+            space = s.space();
+        } catch (StoreException e) {
+            LOG.debug("reading the store's space for the status: {}", e.getMessage());
+            return new WorkerStatus.Store(documents(), s.bytes(), null, s.servingGeneration(), s.buildingGeneration());
+        }
+        return new WorkerStatus.Store(documents(), space.bytes(), space.freeBytes(), s.servingGeneration(), s.buildingGeneration());
     }
 
     /** Documents counted on the status's own connection, which a running commit does not hold up. */

@@ -126,8 +126,26 @@ public record WorkerStatus(
         }
     }
 
-    /** Documents in the store and the store's size on disk. */
-    public record Store(long documents, long bytes) {
+    /**
+     * What the store holds and serves.
+     *
+     * @param documents documents in the served table
+     * @param bytes the store's size on disk, its write-ahead log included
+     * @param reclaimableBytes bytes of the store's file that are free for reuse (freed by updates and
+     *     deletes); null from workers that do not report it
+     * @param servingGeneration the load generation queries are answered from: 1 for the first load,
+     *     one more for each re-load; null until the first load is complete (the worker is not ready)
+     * @param buildingGeneration the generation being loaded (the first, or a re-load's beside the
+     *     served one, whose progress is {@code load}); null when the served one is the newest
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Store(long documents, long bytes, Long reclaimableBytes, Long servingGeneration, Long buildingGeneration) {
+
+        /** Documents and bytes only, as workers before generations reported. */
+        public Store(long documents, long bytes) {
+            this(documents, bytes, null, null, null);
+        }
     }
 
     /**

@@ -302,12 +302,17 @@ public final class CollectionWorker {
                 .build();
     }
 
-    /** The Service in front of the worker's port, for queries and for the operator's status polls. */
+    /**
+     * The Service in front of the worker's port, for queries and for the operator's status polls. It lists the
+     * worker before it is ready too: the worker is ready once its first load is complete, and the operator must
+     * read the load's progress meanwhile (queries then answer from what is loaded so far).
+     */
     public Service service() {
         return new ServiceBuilder()
                 .withMetadata(ownedMetadata())
                 .withNewSpec()
                     .withType("ClusterIP")
+                    .withPublishNotReadyAddresses(true)
                     .withSelector(selector())
                     .addNewPort()
                         .withName("http")

@@ -24,7 +24,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The cluster's Service network, on one loopback port: {@code http://127.0.0.1:PORT/<namespace>/<service>/<path>}
- * reaches {@code <path>} on a ready pod that the Service's selector matches, as
+ * reaches {@code <path>} on a ready pod that the Service's selector matches (or a running one, when the Service
+ * publishes not-ready addresses), as
  * {@code http://<service>.<namespace>.svc:<port>/<path>} does in a cluster. Point the operator's worker address
  * template at {@link #addressTemplate()}.
  */
@@ -119,13 +120,16 @@ public final class ServiceProxy implements AutoCloseable {
             return Optional.empty();
         }
         Map<String, String> selector = service.getSpec().getSelector();
+        // As in a cluster: a Service lists only ready pods, unless it publishes not-ready addresses too.
+        boolean notReadyToo = Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
         for (Map.Entry<String, LocalPod> entry : kubelet.pods().entrySet()) {
-            if (!entry.getKey().startsWith(namespace + "/") || !entry.getValue().ready()) {
+            LocalPod pod = entry.getValue();
+            if (!entry.getKey().startsWith(namespace + "/") || !(pod.ready() || notReadyToo && pod.alive())) {
                 continue;
             }
-            Pod pod = client.pods().inNamespace(namespace).withName(entry.getKey().substring(namespace.length() + 1)).get();
-            Map<String, String> labels = pod == null || pod.getMetadata().getLabels() == null ? Map.of()
-                    : pod.getMetadata().getLabels();
+            Pod resource = client.pods().inNamespace(namespace).withName(entry.getKey().substring(namespace.length() + 1)).get();
+            Map<String, String> labels = resource == null || resource.getMetadata().getLabels() == null ? Map.of()
+                    : resource.getMetadata().getLabels();
             if (labels.entrySet().containsAll(selector.entrySet())) {
                 return Optional.of(entry.getValue());
             }

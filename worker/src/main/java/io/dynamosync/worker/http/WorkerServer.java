@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's one HTTP port: {@code GET /status} (the load and sync progress the operator
  * copies into the collection's status), {@code GET /healthz} and {@code GET /readyz} (ready
- * once the store is open), {@code POST /v1/orgs/self/queries} (SQL over the collection, in the
+ * once a complete load is served; a JSON 503 saying why before), {@code POST /v1/orgs/self/queries} (SQL over the collection, in the
  * hosted service's API shape), {@code GET /v1/schema} (the collection's columns),
  * {@code GET /metrics} (Prometheus) and {@code GET /} (the query console).
  */
@@ -70,10 +70,12 @@ public final class WorkerServer implements AutoCloseable {
             config.routes.get("/status", ctx -> ctx.contentType("application/json").result(JSON.writeValueAsString(worker.status())));
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> {
-                if (worker.ready()) {
+                String notReady = worker.notReadyBecause();
+                if (notReady == null) {
                     ctx.result("ready");
                 } else {
-                    ctx.status(503).result("the store is not open yet");
+                    ctx.status(503).contentType("application/json").result(JSON.writeValueAsString(
+                            java.util.Map.of("ready", false, "reason", "NoCompleteGeneration", "message", notReady)));
                 }
             });
             config.routes.get("/metrics", ctx -> ctx.contentType(WorkerMetrics.contentType()).result(metrics.scrape()));

@@ -60,6 +60,8 @@ public final class Store implements AutoCloseable {
     private final String building;
     /** Whether a new generation is being built beside the served table; writer thread, read by status. */
     private volatile boolean rebuilding;
+    /** The generation served and the one being built; written by the writer thread after each commit. */
+    private volatile History.Generations generations = new History.Generations(null, null);
     private final Catalog catalog;
     private final Ingest ingest;
     private final Writer writer;
@@ -117,6 +119,7 @@ public final class Store implements AutoCloseable {
                 store.target(true);
             }
             store.catalog.load();
+            store.openGenerations();
             store.writer.start();
             return store;
         } catch (IOException e) {
@@ -135,6 +138,23 @@ public final class Store implements AutoCloseable {
                     + "staged_type JSON NOT NULL, position INTEGER NOT NULL)");
         }
         History.createTables(connection);
+    }
+
+    /**
+     * Reads the generations, starting the first in a new store; a store from before generations
+     * were kept whose load is complete serves it.
+     */
+    private void openGenerations() throws SQLException {
+        History.Generations found = History.generations(connection);
+        if (found.serving() == null && found.building() == null) {
+            History.startGeneration(connection);
+            found = History.generations(connection);
+        }
+        if (found.building() != null && !rebuilding && generationComplete()) {
+            History.served(connection, found.building());
+            found = new History.Generations(found.building(), null);
+        }
+        generations = found;
     }
 
     private boolean exists(String tableName) throws SQLException {
@@ -264,12 +284,23 @@ public final class Store implements AutoCloseable {
             }
             SyncState.writeJournal(connection, merged);
             SyncState.writeCheckpoints(connection, merged.checkpoints());
-            boolean promoted = rebuilding && promoteIfComplete();
+            History.Generations was = generations;
+            boolean completes = was.building() != null && generationComplete();
+            if (completes) {
+                if (rebuilding) {
+                    execute("DROP TABLE " + table);
+                    execute("ALTER TABLE " + building + " RENAME TO " + table);
+                }
+                History.served(connection, was.building());
+            }
             connection.commit();
-            if (promoted) {
-                target(false);
-                catalog.load();
-                LOG.info("collection {}: the new generation is served", collection);
+            if (completes) {
+                generations = new History.Generations(was.building(), null);
+                if (rebuilding) {
+                    target(false);
+                    catalog.load();
+                }
+                LOG.info("collection {}: generation {} is complete and served", collection, was.building());
             }
             checkpointer.written();
         } catch (SQLException | RuntimeException e) {
@@ -297,21 +328,30 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Serves the generation being built, in the transaction that completes it: once its load has
-     * committed as complete and the journal of changes made meanwhile has been applied to it.
+     * Whether the generation being written is complete, as seen inside the transaction: its load
+     * committed as complete and the journal of changes made meanwhile applied. The transaction
+     * that completes it serves it (in a re-build, by putting its table in the served one's place).
      */
-    private boolean promoteIfComplete() throws SQLException {
+    private boolean generationComplete() throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
-                        + SqlNames.literal(LOAD_CHECKPOINT) + "), false), (SELECT count(*) FROM _journal)")) {
+                        + SqlNames.literal(LOAD_CHECKPOINT) + "), false) AND NOT EXISTS (SELECT 1 FROM _journal)")) {
             rs.next();
-            if (!rs.getBoolean(1) || rs.getLong(2) > 0) {
-                return false;
-            }
+            return rs.getBoolean(1);
         }
-        execute("DROP TABLE " + table);
-        execute("ALTER TABLE " + building + " RENAME TO " + table);
-        return true;
+    }
+
+    /** The generation served to queries (the newest complete one), or null before the first load completes. */
+    public Long servingGeneration() {
+        return generations.serving();
+    }
+
+    /**
+     * The generation being built (the first load's, or a re-load's beside the served one), or null
+     * when the served one is the newest.
+     */
+    public Long buildingGeneration() {
+        return generations.building();
     }
 
     private void rollback() {
@@ -411,7 +451,9 @@ public final class Store implements AutoCloseable {
                 if (rebootstrap != null) {
                     History.rebootstrap(connection, rebootstrap);
                 }
+                long next = History.startGeneration(connection);
                 connection.commit();
+                generations = new History.Generations(generations.serving(), next);
                 target(true);
                 catalog.load();
                 checkpointer.written();

@@ -38,6 +38,8 @@ public final class StreamProgress {
 
     private volatile String streamArn;
     private volatile boolean live;
+    /** Set once the follower has stopped for good (its stream failed or was turned off): no change is followed any more. */
+    private volatile boolean stopped;
     private volatile boolean listed;
     private final Set<String> reading = ConcurrentHashMap.newKeySet();
     private final Set<String> open = ConcurrentHashMap.newKeySet();
@@ -69,6 +71,20 @@ public final class StreamProgress {
     void live() {
         waiting.values().removeIf(Waiting::journaled);
         this.live = true;
+    }
+
+    /**
+     * The follower stopped for good: its stream failed (trimmed, replaced, turned off) or the
+     * worker stopped following it. The status then says the worker no longer follows changes and
+     * is not synced, while the store goes on serving what it holds.
+     */
+    public void stopped() {
+        this.stopped = true;
+    }
+
+    /** Whether the worker applies changes as they come: the journal is replayed and the follower runs. */
+    public boolean following() {
+        return live && !stopped;
     }
 
     /** The shards a listing found that are not finished: each must be read to its tip before the stream is synced. */
@@ -145,7 +161,7 @@ public final class StreamProgress {
      * oldest of the open shards' newest reads); null when not synced.
      */
     public Instant syncedAsOf() {
-        if (!live || !listed || open.isEmpty()) {
+        if (!following() || !listed || open.isEmpty()) {
             return null;
         }
         // Tips before the waiting records: a reader marks its shard behind before it registers what it read.
@@ -176,7 +192,7 @@ public final class StreamProgress {
     public Long lagMillis() {
         Map.Entry<Long, Waiting> oldest = waiting.firstEntry();
         if (oldest == null) {
-            return live ? 0L : null;
+            return following() ? 0L : null;
         }
         return Math.max(1, (System.nanoTime() - oldest.getValue().readAtNanos()) / 1_000_000);
     }
@@ -185,7 +201,7 @@ public final class StreamProgress {
         Instant asOf = syncedAsOf();
         Long lag = asOf != null ? Long.valueOf(0) : lagMillis();
         return new WorkerStatus.Stream(streamArn, asOf != null, reading.size(), (int) closed.get(), applied.get(),
-                journaled.get(), lastEventTime, lag, asOf, recordsWaiting(), live);
+                journaled.get(), lastEventTime, lag, asOf, recordsWaiting(), following());
     }
 
     void readFailed(String shard, RuntimeException e) {
