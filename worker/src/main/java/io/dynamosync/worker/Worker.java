@@ -15,6 +15,7 @@ import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Store;
 import io.dynamosync.worker.store.StoreException;
 import io.dynamosync.worker.store.Transformation;
+import io.dynamosync.worker.store.TransformationException;
 import io.dynamosync.worker.stream.StreamFollower;
 import io.dynamosync.worker.stream.StreamLostException;
 import io.dynamosync.worker.stream.StreamProgress;
@@ -147,8 +148,10 @@ public final class Worker implements AutoCloseable {
                 return;
             } catch (LoadException e) {
                 fail(e.reason(), e.getMessage(), null, pause);
+            } catch (TransformationException e) {
+                fail("TransformationFailed", e.getMessage(), null, pause);
             } catch (StoreException e) {
-                fail(e.getMessage().contains("transformation") ? "TransformationFailed" : "StoreFailed", e.getMessage(), null, pause);
+                fail("StoreFailed", e.getMessage(), null, pause);
             } catch (SdkException e) {
                 StsException denied = assumeRoleDenial(e);
                 if (denied != null) {
@@ -186,19 +189,29 @@ public final class Worker implements AutoCloseable {
         try (StreamFollower follower = new StreamFollower(aws.streams(), aws.dynamoDb(), store, table.itemId(), table.name(),
                 table.streamArn(), notBefore, settings.ignoreTtlDeletes(), stream, StreamFollower.Timing.DEFAULT)) {
             follower.start();
-            if (!state.path("complete").asBoolean()) {
+            boolean loaded = state.path("complete").asBoolean();
+            if (!loaded) {
                 phase = state.get("method").asText().equals("Scan") ? "Scanning" : "Exporting";
+                error = null;
             }
-            error = null;
             runLoad(load, table, follower);
-            phase = "Streaming";
-            error = null;
+            // A failure met while streaming stays in the status until the stream gets past it: else the
+            // same failure (a batch the transformation refuses) would show as Streaming at every attempt.
+            long appliedBefore = stream.recordsApplied();
+            if (!loaded || error == null) {
+                phase = "Streaming";
+                error = null;
+            }
             LOG.info("collection {} holds {} documents; following the stream", settings.collection(), store.documents());
             follower.goLive();
             while (true) {
                 RuntimeException failure = follower.failure();
                 if (failure != null) {
                     throw failure;
+                }
+                if (error != null && (stream.synced() || stream.recordsApplied() > appliedBefore)) {
+                    phase = "Streaming";
+                    error = null;
                 }
                 Thread.sleep(200);
             }

@@ -173,7 +173,7 @@ public final class StreamFollower implements AutoCloseable {
             Instant last = Instant.parse(state.get("lastCommitAt").asText());
             if (last.plus(retention).isBefore(now)) {
                 throw new StreamLostException("CheckpointOlderThanRetention", "the collection last read the stream at " + last
-                        + ", longer ago than the stream keeps records (" + retention.toHours() + " hours)");
+                        + ", longer ago than the stream keeps records (" + hours(retention) + " hours)");
             }
             return;
         }
@@ -184,6 +184,13 @@ public final class StreamFollower implements AutoCloseable {
         state.put("applied", 0);
         state.put("journaled", 0);
         store.commit(new Batch().checkpoint(STREAM_CHECKPOINT, state));
+    }
+
+    /** A retention in hours as the settings give it: 24, or 0.5 (not 0). */
+    private static String hours(Duration retention) {
+        return java.math.BigDecimal.valueOf(retention.toMillis())
+                .divide(java.math.BigDecimal.valueOf(3_600_000), java.math.MathContext.DECIMAL64)
+                .stripTrailingZeros().toPlainString();
     }
 
     /** Starts discovery, readers and the committer. */
