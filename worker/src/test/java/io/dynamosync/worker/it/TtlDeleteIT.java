@@ -9,6 +9,7 @@ import io.dynamosync.worker.document.ItemId;
 import io.dynamosync.worker.load.TableInfo;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -96,6 +97,41 @@ class TtlDeleteIT {
         Map<String, Map<String, Object>> expected = new HashMap<>(StoreContents.table(aws.dynamoDb(), table, itemId));
         assertThat(expected).doesNotContainKeys(itemId.of(key(7)), itemId.of(key(8)));
         expected.put(itemId.of(key(7)), before.get(itemId.of(key(7))));
+        StoreContents.assertSame(StoreContents.store(data.resolve("store.duckdb"), "orders"), expected);
+    }
+
+    @Test
+    void aTtlDeleteJournaledDuringTheLoadIsStillIgnoredWhenTheJournalIsReplayed(LocalAws aws, @TempDir Path data)
+            throws Exception {
+        String table = SampleItems.createTable(aws.dynamoDb(), null);
+        SampleItems.fill(aws.dynamoDb(), table, 0, 300);
+        ItemId itemId = TableInfo.describe(aws.dynamoDb(), table).itemId();
+        Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data,
+                Map.of("method", "Scan", "readCapacityUnits", 5)));
+        settings.put("ignoreTtlDeletes", true);
+        Map<String, AttributeValue> renewed = new HashMap<>(SampleItems.item(7));
+        renewed.put("status", AttributeValue.fromS("renewed"));
+
+        WorkerStatus status;
+        Map<String, Map<String, Object>> beforeExpiry;
+        Instant expired;
+        try (StreamSyncIT.Running running = StreamSyncIT.Running.start(settings)) {
+            running.await(s -> "Scanning".equals(s.phase()) && s.load() != null && s.load().itemsLoaded() > 0,
+                    Duration.ofSeconds(30));
+            // Whether or not the scan has passed item 7, the journal holds its change and then its expiry.
+            aws.dynamoDb().putItem(b -> b.tableName(table).item(renewed));
+            beforeExpiry = StoreContents.table(aws.dynamoDb(), table, itemId);
+            aws.ttlDeletes().markKey(table, key(7));
+            aws.dynamoDb().deleteItem(b -> b.tableName(table).key(key(7)));
+            expired = Instant.now();
+            status = StreamSyncIT.settle(running, aws, table);
+        }
+
+        assertThat(status.load().completedAt()).as("the change and the expiry came during the load, so were journaled")
+                .isAfter(expired);
+        Map<String, Map<String, Object>> expected = new HashMap<>(StoreContents.table(aws.dynamoDb(), table, itemId));
+        expected.put(itemId.of(key(7)), beforeExpiry.get(itemId.of(key(7))));
+        assertThat(expected.get(itemId.of(key(7)))).containsEntry("status", "renewed");
         StoreContents.assertSame(StoreContents.store(data.resolve("store.duckdb"), "orders"), expected);
     }
 }
