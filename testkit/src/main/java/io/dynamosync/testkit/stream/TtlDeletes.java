@@ -52,7 +52,10 @@ public final class TtlDeletes {
         return this;
     }
 
-    /** Marks the next {@code count} REMOVE records of {@code table} the front relays (not relayed before) as TTL deletes. */
+    /**
+     * Marks the next {@code count} REMOVE records of {@code table} the front relays as TTL deletes;
+     * records relayed before this call are not remembered, so mark before deleting.
+     */
     public TtlDeletes markNext(String table, int count) {
         if (count <= 0) {
             throw new IllegalArgumentException("count must be positive, was " + count);
