@@ -180,14 +180,15 @@ public final class Worker implements AutoCloseable {
         rebuildIfAsked();
         InitialLoad load = new InitialLoad(settings, aws.dynamoDb(), aws::s3, store, progress);
         JsonNode state = load.begin(table);
-        StreamFollower.begin(store, table.streamArn(), Duration.ofMillis((long) (settings.streamRetentionHours() * 3_600_000)));
+        Duration retention = Duration.ofMillis((long) (settings.streamRetentionHours() * 3_600_000));
+        StreamFollower.begin(store, table.streamArn(), retention);
         // An export reflects the table within about a minute of its export time, so the
         // stream is replayed from a little before the load began.
         Instant notBefore = Instant.parse(state.get("startedAt").asText()).minus(Duration.ofMinutes(5));
         StreamProgress stream = new StreamProgress();
         streamProgress = stream;
         try (StreamFollower follower = new StreamFollower(aws.streams(), aws.dynamoDb(), store, table.itemId(), table.name(),
-                table.streamArn(), notBefore, settings.ignoreTtlDeletes(), stream, StreamFollower.Timing.DEFAULT)) {
+                table.streamArn(), notBefore, settings.ignoreTtlDeletes(), stream, StreamFollower.Timing.DEFAULT.forRetention(retention))) {
             follower.start();
             boolean loaded = state.path("complete").asBoolean();
             if (!loaded) {

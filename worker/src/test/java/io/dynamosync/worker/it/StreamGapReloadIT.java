@@ -142,4 +142,28 @@ class StreamGapReloadIT {
         assertThat(status.load().itemsLoaded()).as("the whole table loaded again").isEqualTo(ITEMS + 50);
         StreamSyncIT.assertStoreEqualsTable(aws, table, data);
     }
+
+    @Test
+    void aWorkerIdleLongerThanTheRetentionResumesAfterARestartWithoutLoadingAgain(LocalAws aws, @TempDir Path data)
+            throws Exception {
+        String table = SampleItems.createTable(aws.dynamoDb(), null);
+        SampleItems.fill(aws.dynamoDb(), table, 0, 100);
+        Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
+        // A retention of 7.2 seconds: the worker below reads an idle stream for longer than that.
+        settings.put("stream", Map.of("retentionHours", 0.002));
+        try (StreamSyncIT.Running running = StreamSyncIT.Running.start(settings)) {
+            running.await(StreamSyncIT::synced, Duration.ofSeconds(60));
+            Thread.sleep(10_000);
+        }
+        SampleItems.fill(aws.dynamoDb(), table, 100, 120);
+
+        WorkerStatus status;
+        try (StreamSyncIT.Running running = StreamSyncIT.Running.start(settings)) {
+            status = running.await(s -> StreamSyncIT.synced(s) && s.store().documents() == 120, Duration.ofSeconds(60));
+        }
+
+        assertThat(status.rebootstraps()).as("nothing was missed, so nothing is loaded again").isEmpty();
+        assertThat(status.load().itemsRead()).as("items this run read from the table").isZero();
+        StreamSyncIT.assertStoreEqualsTable(aws, table, data);
+    }
 }
