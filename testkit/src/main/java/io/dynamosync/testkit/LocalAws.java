@@ -5,6 +5,7 @@ import io.dynamosync.testkit.fault.Faults;
 import io.dynamosync.testkit.front.AwsFront;
 import io.dynamosync.testkit.process.ChildJvm;
 import io.dynamosync.testkit.stream.ShardedStreams;
+import io.dynamosync.testkit.stream.TtlDeletes;
 import io.dynamosync.testkit.sts.StsService;
 import java.io.File;
 import java.io.IOException;
@@ -69,6 +70,7 @@ public final class LocalAws implements AutoCloseable {
     private final S3Client exportWriter;
     private final ExportService exports;
     private final ShardedStreams shardedStreams = new ShardedStreams();
+    private final TtlDeletes ttlDeletes = new TtlDeletes();
     private final Faults faults = new Faults();
     private final AwsFront front;
     private final StsService sts;
@@ -104,7 +106,7 @@ public final class LocalAws implements AutoCloseable {
         exportWriter = configure(S3Client.builder(), s3Endpoint()).build();
         exports = new ExportService(dynamoDbLocalEndpoint(), exportWriter).minimumDuration(builder.exportDuration);
         try {
-            front = new AwsFront(dynamoDbLocalEndpoint(), faults, exports, shardedStreams, builder.frontPort);
+            front = new AwsFront(dynamoDbLocalEndpoint(), faults, exports, shardedStreams, ttlDeletes, builder.frontPort);
         } catch (RuntimeException e) {
             closeQuietly(exports);
             closeQuietly(exportWriter);
@@ -245,6 +247,11 @@ public final class LocalAws implements AutoCloseable {
     /** Streams with shard lineages (parents, children, splits), which DynamoDB Local never makes. */
     public ShardedStreams shardedStreams() {
         return shardedStreams;
+    }
+
+    /** REMOVE stream records to read as deletes by DynamoDB's time to live, which DynamoDB Local never makes. */
+    public TtlDeletes ttlDeletes() {
+        return ttlDeletes;
     }
 
     /** Process ids of the child servers, for tests that check nothing is left behind. */

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit 5 extension that hands tests a {@link LocalAws} started once for the whole test run
- * and stopped when the run ends. Before each test it clears the fault rules and call counts,
- * so no test's faults reach another.
+ * and stopped when the run ends. Before each test it clears the fault rules, call counts and
+ * time-to-live marks, so no test's faults reach another.
  *
  * <pre>{@code
  * @ExtendWith(LocalAwsExtension.class)
@@ -44,6 +44,7 @@ public final class LocalAwsExtension implements ParameterResolver, BeforeEachCal
         LocalAws aws = context.getRoot().getStore(NAMESPACE).get(LocalAws.class, LocalAws.class);
         if (aws != null) {
             aws.faults().reset();
+            aws.ttlDeletes().reset();
         }
     }
 }

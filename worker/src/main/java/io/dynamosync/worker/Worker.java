@@ -15,6 +15,7 @@ import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Store;
 import io.dynamosync.worker.store.StoreException;
 import io.dynamosync.worker.store.Transformation;
+import io.dynamosync.worker.store.TransformationException;
 import io.dynamosync.worker.stream.StreamFollower;
 import io.dynamosync.worker.stream.StreamLostException;
 import io.dynamosync.worker.stream.StreamProgress;
@@ -147,8 +148,10 @@ public final class Worker implements AutoCloseable {
                 return;
             } catch (LoadException e) {
                 fail(e.reason(), e.getMessage(), null, pause);
+            } catch (TransformationException e) {
+                fail("TransformationFailed", e.getMessage(), null, pause);
             } catch (StoreException e) {
-                fail(e.getMessage().contains("transformation") ? "TransformationFailed" : "StoreFailed", e.getMessage(), null, pause);
+                fail("StoreFailed", e.getMessage(), null, pause);
             } catch (SdkException e) {
                 StsException denied = assumeRoleDenial(e);
                 if (denied != null) {
@@ -177,28 +180,39 @@ public final class Worker implements AutoCloseable {
         rebuildIfAsked();
         InitialLoad load = new InitialLoad(settings, aws.dynamoDb(), aws::s3, store, progress);
         JsonNode state = load.begin(table);
-        StreamFollower.begin(store, table.streamArn(), Duration.ofMillis((long) (settings.streamRetentionHours() * 3_600_000)));
+        Duration retention = Duration.ofMillis((long) (settings.streamRetentionHours() * 3_600_000));
+        StreamFollower.begin(store, table.streamArn(), retention);
         // An export reflects the table within about a minute of its export time, so the
         // stream is replayed from a little before the load began.
         Instant notBefore = Instant.parse(state.get("startedAt").asText()).minus(Duration.ofMinutes(5));
         StreamProgress stream = new StreamProgress();
         streamProgress = stream;
         try (StreamFollower follower = new StreamFollower(aws.streams(), aws.dynamoDb(), store, table.itemId(), table.name(),
-                table.streamArn(), notBefore, settings.ignoreTtlDeletes(), stream, StreamFollower.Timing.DEFAULT)) {
+                table.streamArn(), notBefore, settings.ignoreTtlDeletes(), stream, StreamFollower.Timing.DEFAULT.forRetention(retention))) {
             follower.start();
-            if (!state.path("complete").asBoolean()) {
+            boolean loaded = state.path("complete").asBoolean();
+            if (!loaded) {
                 phase = state.get("method").asText().equals("Scan") ? "Scanning" : "Exporting";
+                error = null;
             }
-            error = null;
             runLoad(load, table, follower);
-            phase = "Streaming";
-            error = null;
+            // A failure met while streaming stays in the status until the stream gets past it: else the
+            // same failure (a batch the transformation refuses) would show as Streaming at every attempt.
+            long appliedBefore = stream.recordsApplied();
+            if (!loaded || error == null) {
+                phase = "Streaming";
+                error = null;
+            }
             LOG.info("collection {} holds {} documents; following the stream", settings.collection(), store.documents());
             follower.goLive();
             while (true) {
                 RuntimeException failure = follower.failure();
                 if (failure != null) {
                     throw failure;
+                }
+                if (error != null && (stream.synced() || stream.recordsApplied() > appliedBefore)) {
+                    phase = "Streaming";
+                    error = null;
                 }
                 Thread.sleep(200);
             }

@@ -10,6 +10,7 @@ import io.dynamosync.testkit.fault.AwsError;
 import io.dynamosync.testkit.fault.FaultRule;
 import io.dynamosync.testkit.fault.Faults;
 import io.dynamosync.testkit.stream.ShardedStreams;
+import io.dynamosync.testkit.stream.TtlDeletes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -28,13 +29,16 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DynamoDB and DynamoDB Streams endpoint the kit hands out. Each call is counted and checked
  * against the fault rules; the export and point-in-time-recovery calls DynamoDB Local lacks are
- * answered by the {@link ExportService}; everything else goes to DynamoDB Local byte for byte.
+ * answered by the {@link ExportService}; everything else goes to DynamoDB Local byte for byte,
+ * except GetRecords answers holding REMOVE records a test marked as time-to-live deletes
+ * ({@link TtlDeletes}).
  */
 public final class AwsFront implements AutoCloseable {
 
@@ -57,13 +61,16 @@ public final class AwsFront implements AutoCloseable {
     private final Faults faults;
     private final ExportService exports;
     private final ShardedStreams shardedStreams;
+    private final TtlDeletes ttlDeletes;
 
     /** Starts the front on a loopback port (0 for any free one), forwarding to {@code dynamoDbLocal}. */
-    public AwsFront(URI dynamoDbLocal, Faults faults, ExportService exports, ShardedStreams shardedStreams, int port) {
+    public AwsFront(URI dynamoDbLocal, Faults faults, ExportService exports, ShardedStreams shardedStreams,
+                    TtlDeletes ttlDeletes, int port) {
         this.dynamoDbLocal = dynamoDbLocal;
         this.faults = faults;
         this.exports = exports;
         this.shardedStreams = shardedStreams;
+        this.ttlDeletes = ttlDeletes;
         this.executor = Executors.newCachedThreadPool(daemonThreads("aws-front"));
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -106,12 +113,14 @@ public final class AwsFront implements AutoCloseable {
                 respondError(exchange, fault.error(), fault.error().message(call.operation(), call.table()));
             } else if (shardedStreams.handles(call)) {
                 ShardedStreams.Answer answer = shardedStreams.handle(call);
-                respond(exchange, answer.status(), JSON.writeValueAsBytes(answer.body()));
+                byte[] emulated = JSON.writeValueAsBytes(answer.body());
+                respond(exchange, answer.status(),
+                        isGetRecords(call) && answer.status() == 200 ? ttlDeletes.mark(call.table(), emulated) : emulated);
             } else if (exports.handles(call)) {
                 ExportService.Answer answer = exports.handle(call);
                 respond(exchange, answer.status(), JSON.writeValueAsBytes(answer.body()));
             } else {
-                forward(exchange, body);
+                forward(exchange, call, body);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -121,7 +130,11 @@ public final class AwsFront implements AutoCloseable {
         }
     }
 
-    private void forward(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
+    private static boolean isGetRecords(AwsCall call) {
+        return "DynamoDBStreams_20120810".equals(call.service()) && "GetRecords".equals(call.operation());
+    }
+
+    private void forward(HttpExchange exchange, AwsCall call, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(dynamoDbLocal.resolve(exchange.getRequestURI().toString()))
                 .timeout(Duration.ofSeconds(60))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
@@ -140,6 +153,17 @@ public final class AwsFront implements AutoCloseable {
             }
         });
         byte[] answer = response.body();
+        if (response.statusCode() == 200 && isGetRecords(call) && ttlDeletes.marks(call.table())
+                && response.headers().firstValue("Content-Encoding").filter(e -> !e.equals("identity")).isEmpty()) {
+            byte[] marked = ttlDeletes.mark(call.table(), answer);
+            if (marked != answer) {
+                answer = marked;
+                // The SDK checks DynamoDB's answers against this header.
+                CRC32 crc = new CRC32();
+                crc.update(answer);
+                out.set("x-amz-crc32", Long.toString(crc.getValue()));
+            }
+        }
         exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
         try (OutputStream os = exchange.getResponseBody()) {
             os.write(answer);

@@ -103,6 +103,17 @@ public final class ShardedStreams {
             return shard;
         }
 
+        /**
+         * Trims a shard, as AWS does once a closed shard's records are past the stream's retention:
+         * DescribeStream no longer lists it, and GetShardIterator and GetRecords for it answer
+         * {@code ResourceNotFoundException}.
+         */
+        public void trim(String shardId) {
+            if (!shards.removeIf(s -> s.id.equals(shardId))) {
+                throw new IllegalArgumentException("stream " + arn + " has no shard " + shardId);
+            }
+        }
+
         private EmulatedShard find(String shardId) {
             return shards.stream().filter(s -> s.id.equals(shardId)).findFirst().orElse(null);
         }
@@ -168,6 +179,9 @@ public final class ShardedStreams {
         private Answer records(JsonNode request) {
             String[] parts = request.path("ShardIterator").asText().split("\\|");
             EmulatedShard shard = find(parts[2]);
+            if (shard == null) {
+                return error("ResourceNotFoundException", "Requested resource not found: Shard does not exist");
+            }
             int position = Integer.parseInt(parts[3]);
             int limit = request.path("Limit").asInt(1000);
             ObjectNode answer = JSON.createObjectNode();

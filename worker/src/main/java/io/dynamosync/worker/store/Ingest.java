@@ -94,11 +94,11 @@ final class Ingest {
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE OR REPLACE TEMP TABLE _output AS " + transformation.sql());
         } catch (SQLException e) {
-            throw new StoreException("the ingest transformation failed: " + e.getMessage(), e);
+            throw new TransformationException("the ingest transformation failed: " + e.getMessage(), e);
         }
         Map<String, String> outputColumns = describe("_output");
         if (!outputColumns.containsKey("_id")) {
-            throw new StoreException("the ingest transformation must return the _id column (e.g. SELECT *, ... FROM _input); "
+            throw new TransformationException("the ingest transformation must return the _id column (e.g. SELECT *, ... FROM _input); "
                     + "it returned " + outputColumns.keySet());
         }
         try (Statement s = connection.createStatement();
@@ -106,11 +106,11 @@ final class Ingest {
                      + "(SELECT min(_id) FROM (SELECT _id FROM _output GROUP BY _id HAVING count(*) > 1))")) {
             rs.next();
             if (rs.getLong(1) > 0) {
-                throw new StoreException("the ingest transformation must keep _id as it comes in _input, since _id "
+                throw new TransformationException("the ingest transformation must keep _id as it comes in _input, since _id "
                         + "is how updates and deletes find a document; copy it to another column to change it");
             }
             if (rs.getString(2) != null) {
-                throw new StoreException("the ingest transformation returned more than one row for _id '" + rs.getString(2) + "'");
+                throw new TransformationException("the ingest transformation returned more than one row for _id '" + rs.getString(2) + "'");
             }
         }
         return "_output";

@@ -81,6 +81,7 @@ public final class StreamFollower implements AutoCloseable {
     private final StreamProgress progress;
     private final Duration discoveryInterval;
     private final Duration idlePoll;
+    private final Duration idleCheckpoint;
 
     private final BlockingQueue<Page> pages = new ArrayBlockingQueue<>(64);
     private final Map<String, ShardState> shards = new ConcurrentHashMap<>();
@@ -118,9 +119,18 @@ public final class StreamFollower implements AutoCloseable {
     private record Page(String shard, List<ChangeRecord> records, boolean closed, long ticket) {
     }
 
-    /** How often to list shards when nothing prompts it, and how long an idle shard waits between reads. */
-    public record Timing(Duration discoveryInterval, Duration idlePoll) {
-        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), MIN_CALL_SPACING);
+    /**
+     * How often to list shards when nothing prompts it, how long an idle shard waits between reads,
+     * and how often a follower with nothing to commit records that it has read everything.
+     */
+    public record Timing(Duration discoveryInterval, Duration idlePoll, Duration idleCheckpoint) {
+        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), MIN_CALL_SPACING, Duration.ofHours(1));
+
+        /** These timings, recording an idle read often enough (a quarter of it) for a stream keeping records {@code retention}. */
+        public Timing forRetention(Duration retention) {
+            Duration quarter = retention.dividedBy(4);
+            return new Timing(discoveryInterval, idlePoll, quarter.compareTo(idleCheckpoint) < 0 ? quarter : idleCheckpoint);
+        }
     }
 
     /**
@@ -139,6 +149,7 @@ public final class StreamFollower implements AutoCloseable {
         this.progress = progress;
         this.discoveryInterval = timing.discoveryInterval();
         this.idlePoll = timing.idlePoll();
+        this.idleCheckpoint = timing.idleCheckpoint();
         this.streamState = (ObjectNode) store.checkpoint(STREAM_CHECKPOINT).orElseThrow(
                 () -> new IllegalStateException("the stream checkpoint must be begun first"));
         for (Map.Entry<String, JsonNode> checkpoint : store.checkpoints(SHARD_CHECKPOINT).entrySet()) {
@@ -173,7 +184,7 @@ public final class StreamFollower implements AutoCloseable {
             Instant last = Instant.parse(state.get("lastCommitAt").asText());
             if (last.plus(retention).isBefore(now)) {
                 throw new StreamLostException("CheckpointOlderThanRetention", "the collection last read the stream at " + last
-                        + ", longer ago than the stream keeps records (" + retention.toHours() + " hours)");
+                        + ", longer ago than the stream keeps records (" + hours(retention) + " hours)");
             }
             return;
         }
@@ -184,6 +195,13 @@ public final class StreamFollower implements AutoCloseable {
         state.put("applied", 0);
         state.put("journaled", 0);
         store.commit(new Batch().checkpoint(STREAM_CHECKPOINT, state));
+    }
+
+    /** A retention in hours as the settings give it: 24, or 0.5 (not 0). */
+    private static String hours(Duration retention) {
+        return java.math.BigDecimal.valueOf(retention.toMillis())
+                .divide(java.math.BigDecimal.valueOf(3_600_000), java.math.MathContext.DECIMAL64)
+                .stripTrailingZeros().toPlainString();
     }
 
     /** Starts discovery, readers and the committer. */
@@ -411,6 +429,7 @@ public final class StreamFollower implements AutoCloseable {
                 }
                 Page first = pages.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    recordIdleRead();
                     continue;
                 }
                 // Group commit: what arrived while the last commit ran goes now, without waiting for more.
@@ -484,6 +503,27 @@ public final class StreamFollower implements AutoCloseable {
                 rediscover.release();
             }
         }
+    }
+
+    /**
+     * While nothing comes, records now and then (every {@code idleCheckpoint}) that everything the
+     * stream published up to the last empty reads is committed: {@link #begin} compares that time
+     * with the retention, and without it a restart after a quiet spell longer than the retention
+     * would load the whole table again although no record was missed.
+     */
+    private void recordIdleRead() {
+        Instant readUpTo = live ? progress.syncedAsOf() : null;
+        if (readUpTo == null) {
+            return;
+        }
+        Instant recorded = Instant.parse(streamState.get("lastCommitAt").asText());
+        if (Duration.between(recorded, readUpTo).compareTo(idleCheckpoint) < 0) {
+            return;
+        }
+        ObjectNode state = streamState.deepCopy();
+        state.put("lastCommitAt", readUpTo.toString());
+        store.commit(new Batch().checkpoint(STREAM_CHECKPOINT, state));
+        streamState.setAll(state);
     }
 
     /** Applies the journal in order, a batch at a time, each batch forgetting what it applied. */

@@ -65,14 +65,14 @@ class StreamSyncIT {
         return status.stream() != null && status.stream().lagMillis() != null && "Streaming".equals(status.phase());
     }
 
-    private static void assertStoreEqualsTable(LocalAws aws, String table, Path data) throws Exception {
+    static void assertStoreEqualsTable(LocalAws aws, String table, Path data) throws Exception {
         var info = TableInfo.describe(aws.dynamoDb(), table);
         StoreContents.assertSame(StoreContents.store(data.resolve("store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, info.itemId()));
     }
 
     /** Waits until the worker has applied every record the stream holds, then stops it. */
-    private static WorkerStatus settle(Running running, LocalAws aws, String table) {
+    static WorkerStatus settle(Running running, LocalAws aws, String table) {
         long records = StreamRecords.count(aws.dynamoDb(), aws.streams(), table);
         WorkerStatus status = running.await(s -> synced(s) && s.stream().recordsApplied() >= records, Duration.ofSeconds(60));
         running.close();
