@@ -182,6 +182,30 @@ final class WorkerReport {
         draft.clear(Type.RECONCILING);
     }
 
+    /**
+     * The refused items in {@code now} that {@code before} did not have: those refused after the newest one it
+     * listed (a worker that restarts lists the same ones again; a re-load forgets them, and refuses anew).
+     */
+    static List<WorkerEvent> newlyRefused(List<WorkerEvent> before, List<WorkerEvent> now) {
+        if (now == null) {
+            return List.of();
+        }
+        Instant newestBefore = before == null ? null : before.stream().map(e -> parse(e.getAt()))
+                .filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
+        return now.stream().filter(e -> {
+            Instant at = parse(e.getAt());
+            return newestBefore == null || at != null && at.isAfter(newestBefore);
+        }).toList();
+    }
+
+    private static Instant parse(String at) {
+        try {
+            return at == null ? null : Instant.parse(at);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     /** How far behind the newest record read a worker may be and still count as caught up. */
     static final long SYNCED_WITHIN_MILLIS = 1_000;
 

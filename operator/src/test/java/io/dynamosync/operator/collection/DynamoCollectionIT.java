@@ -337,6 +337,17 @@ class DynamoCollectionIT {
                 .containsExactly("id=2", "id=3", "id=4", "id=5", "id=6", "id=7", "id=8", "id=9", "id=10", "id=11");
         assertThat(loaded.getRefusedItems().get(9).getAt()).isEqualTo("2026-01-02T00:30:11Z");
         assertThat(loaded.getRebootstraps()).isNull();
+        // Said once in an Event, naming the newest; later polls of the same list add none.
+        await().untilAsserted(() -> assertThat(harness.events(ns, "orders"))
+                .filteredOn(e -> "ItemsRefused".equals(e.getReason())).singleElement().satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage()).contains("10 or more item(s)", "id=11", "Conversion Error");
+                }));
+        worker.refused("id=12", "Conversion Error: Could not convert string 'y' to INT64", firstRefused.plusSeconds(12));
+        harness.workerAnswers(ns, "orders", worker);
+        await().untilAsserted(() -> assertThat(harness.events(ns, "orders"))
+                .filteredOn(e -> "ItemsRefused".equals(e.getReason())).hasSize(2)
+                .anySatisfy(e -> assertThat(e.getMessage()).startsWith("1 item(s) refused").contains("id=12")));
 
         // Records trimmed before the worker read them: it starts over with a new load, and says why only in its
         // re-bootstraps (no error); meanwhile the store keeps serving the previous load.

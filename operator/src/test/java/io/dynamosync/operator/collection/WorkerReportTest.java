@@ -104,6 +104,21 @@ class WorkerReportTest {
     }
 
     @Test
+    void newlyRefusedItemsAreThoseAfterTheNewestReportedBefore() {
+        List<io.dynamosync.api.v1alpha1.WorkerEvent> before = List.of(
+                new io.dynamosync.api.v1alpha1.WorkerEvent("2026-03-01T12:00:00Z", "id=1", "x"),
+                new io.dynamosync.api.v1alpha1.WorkerEvent("2026-03-01T12:00:00.500Z", "id=2", "x"));
+        List<io.dynamosync.api.v1alpha1.WorkerEvent> now = List.of(before.get(0), before.get(1),
+                new io.dynamosync.api.v1alpha1.WorkerEvent("2026-03-01T12:00:01Z", "id=3", "x"));
+
+        assertThat(WorkerReport.newlyRefused(before, now)).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
+                .containsExactly("id=3");
+        assertThat(WorkerReport.newlyRefused(now, now)).isEmpty();
+        assertThat(WorkerReport.newlyRefused(null, before)).hasSize(2);
+        assertThat(WorkerReport.newlyRefused(before, null)).isEmpty();
+    }
+
+    @Test
     void aReloadAfterTheStreamWasLostIsProgressThatSaysWhy() {
         WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW)
                 .reloading("CheckpointOlderThanRetention: the collection last read the stream at "
