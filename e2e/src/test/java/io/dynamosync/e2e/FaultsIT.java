@@ -308,6 +308,11 @@ class FaultsIT {
             assertThat(cluster.workerStatus(namespace, "customers").path("rebootstraps"))
                     .anySatisfy(r -> assertThat(r.path("reason").asText()).startsWith("StreamTrimmed"));
             assertThat(conditions.find("Reconciling", "True", "Scanning")).as("%s", conditions).isPresent();
+            // While it loaded again, the collection said why, and an Event did.
+            assertThat(conditions.find("Reconciling", "True", "StreamTrimmed")).as("%s", conditions)
+                    .hasValueSatisfying(c -> assertThat(c.getMessage()).contains("Loading the table again",
+                            "StreamTrimmed: records of shard"));
+            assertThat(cluster.hasEvent(namespace, "customers", "Warning", "StreamTrimmed")).isTrue();
             assertThat(conditions.saw("Stalled", "True")).as("%s", conditions).isFalse();
             assertThat(cluster.kubelet().restarts(namespace, "customers-worker-0")).isZero();
         }

@@ -12,6 +12,7 @@ import io.dynamosync.testkit.LocalAws;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.micrometer.core.instrument.Counter;
@@ -135,12 +136,18 @@ class LeaderElectionIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> holder().equals(Optional.of(only.identity())));
 
         // As if the API server had been out of reach for longer than the lease and another replica had taken it.
-        client.leases().inNamespace(leaseNamespace).withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME)
-                .edit(l -> {
-                    l.getSpec().setHolderIdentity("operator-elsewhere");
-                    l.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
-                    l.getSpec().setLeaseDurationSeconds(60);
-                    return l;
+        // The leader renews meanwhile, and the API server refuses a write of the Lease as read before that (409):
+        // read and write again, as that replica would.
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
+                && k.getCode() == 409).until(() -> {
+                    client.leases().inNamespace(leaseNamespace)
+                            .withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME).edit(l -> {
+                                l.getSpec().setHolderIdentity("operator-elsewhere");
+                                l.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+                                l.getSpec().setLeaseDurationSeconds(60);
+                                return l;
+                            });
+                    return true;
                 });
 
         // In a cluster this ends the process, so that it stops reconciling alongside the new leader.

@@ -1,8 +1,5 @@
 package io.dynamosync.operator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpServer;
 import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
 import io.dynamosync.api.v1alpha1.Condition;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
@@ -10,7 +7,6 @@ import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationSpec;
 import io.dynamosync.api.v1alpha1.Endpoints;
 import io.dynamosync.api.v1alpha1.Status;
-import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.testkit.LocalAws;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -20,31 +16,25 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
  * The operator as tests run it: the CRDs installed in Fabric8's mock API server, the real {@link DynamoSyncOperator}
- * wired to LocalAws (its identity is the kit's own keys), and a stand-in for the workers' {@code /status}.
+ * wired to LocalAws (its identity is the kit's own keys), and a {@link WorkerStandIn} for the workers' {@code /status}.
  */
 public final class OperatorHarness implements AutoCloseable {
 
     private static final AtomicLong NAMESPACES = new AtomicLong();
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
 
     private final KubernetesClient client;
     private final LocalAws aws;
-    private final HttpServer workers;
-    private final Map<String, WorkerStatus> reports = new ConcurrentHashMap<>();
+    private final WorkerStandIn workers;
     private final DynamoSyncOperator operator;
 
     /** Starts the operator against {@code client}, polling workers every {@code pollPeriod}. */
@@ -67,31 +57,9 @@ public final class OperatorHarness implements AutoCloseable {
         this.client = client;
         this.aws = aws;
         installCrds(client);
-        try {
-            workers = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        workers.createContext("/", exchange -> {
-            try (exchange) {
-                // /<namespace>/<name>/status
-                String[] path = exchange.getRequestURI().getPath().split("/");
-                WorkerStatus report = path.length == 4 ? reports.get(path[1] + "/" + path[2]) : null;
-                if (report == null) {
-                    exchange.sendResponseHeaders(503, -1);
-                    return;
-                }
-                byte[] body = JSON.writeValueAsBytes(report);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        });
-        workers.start();
+        workers = new WorkerStandIn();
         OperatorSettings settings = OperatorSettings.defaults()
-                .withWorkerAddressTemplate("http://127.0.0.1:" + workers.getAddress().getPort() + "/{namespace}/{name}")
+                .withWorkerAddressTemplate(workers.addressTemplate())
                 .withPeriods(pollPeriod, Duration.ofMinutes(5))
                 .withHttpPort(0);
         operator = new DynamoSyncOperator(operatorClient, adjust.apply(settings), LocalAws.CREDENTIALS).start();
@@ -122,13 +90,9 @@ public final class OperatorHarness implements AutoCloseable {
         return operator;
     }
 
-    /** Makes the worker of a collection answer {@code /status} with {@code report}; null makes it silent. */
-    public void workerReports(String namespace, String collection, WorkerStatus report) {
-        if (report == null) {
-            reports.remove(namespace + "/" + collection);
-        } else {
-            reports.put(namespace + "/" + collection, report);
-        }
+    /** Makes the worker of a collection answer {@code /status} as {@code answer} stands now; null makes it silent. */
+    public void workerAnswers(String namespace, String collection, WorkerAnswer answer) {
+        workers.answer(namespace, collection, answer);
     }
 
     /** A Secret holding access keys under the default key names. */
@@ -176,6 +140,6 @@ public final class OperatorHarness implements AutoCloseable {
     @Override
     public void close() {
         operator.close();
-        workers.stop(0);
+        workers.close();
     }
 }

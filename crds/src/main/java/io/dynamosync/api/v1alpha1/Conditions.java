@@ -202,8 +202,9 @@ public final class Conditions {
     public static final String BEHIND = "Behind";
 
     /**
-     * Synced, Ready, Reconciling: the checkpoint is older than the stream's 24-hour retention, or the stream
-     * was replaced, so changes may be missing; the worker loads the table again.
+     * Synced, Ready, Reconciling: the worker could not follow the stream without a gap (records or a shard trimmed
+     * before they were read, the checkpoint older than the stream's retention, the stream replaced or turned off)
+     * and loads the table again; the message carries the worker's re-bootstrap reason.
      */
     public static final String STREAM_TRIMMED = "StreamTrimmed";
 

@@ -13,7 +13,12 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -40,10 +45,22 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 public final class AwsConnector implements AutoCloseable {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * How long a replaced account stays open: the integration's and its collections' reconciles share it on other
+     * threads (and, as a Secret gets its label, may see two versions of it for a moment), so one may still be in a
+     * call, which the SDK bounds by {@link #CALL_TIMEOUT}.
+     */
+    static final Duration RETIRED_ACCOUNT_KEPT = CALL_TIMEOUT.multipliedBy(2);
 
     private final AwsCredentialsProvider operatorCredentials;
     private final SdkHttpClient http;
     private final Map<String, Cached> accounts = new ConcurrentHashMap<>();
+    private final Set<AwsAccount> retiring = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService retired = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "aws-account-retirement");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private record Cached(String fingerprint, AwsAccount account) {
     }
@@ -79,7 +96,7 @@ public final class AwsConnector implements AutoCloseable {
                 : withKeys(spec, keys(integration, secret));
         Cached previous = accounts.put(key, new Cached(fingerprint, account));
         if (previous != null) {
-            previous.account().close();
+            retire(previous.account());
         }
         return account;
     }
@@ -107,7 +124,22 @@ public final class AwsConnector implements AutoCloseable {
     public void forget(String namespace, String name) {
         Cached cached = accounts.remove(namespace + "/" + name);
         if (cached != null) {
-            cached.account().close();
+            retire(cached.account());
+        }
+    }
+
+    /** Closes an account no longer handed out once a call made with it before has surely ended. */
+    private void retire(AwsAccount account) {
+        retiring.add(account);
+        try {
+            retired.schedule(() -> {
+                if (retiring.remove(account)) {
+                    account.close();
+                }
+            }, RETIRED_ACCOUNT_KEPT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            retiring.remove(account);
+            account.close();
         }
     }
 
@@ -206,6 +238,10 @@ public final class AwsConnector implements AutoCloseable {
 
     @Override
     public void close() {
+        // Retired accounts are closed now: the operator stops, and its reconciles have ended.
+        retired.shutdownNow();
+        retiring.forEach(AwsAccount::close);
+        retiring.clear();
         accounts.values().forEach(c -> c.account().close());
         accounts.clear();
     }

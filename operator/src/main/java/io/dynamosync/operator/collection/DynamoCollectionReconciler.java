@@ -11,6 +11,7 @@ import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.LoadMethod;
 import io.dynamosync.api.v1alpha1.Phase;
 import io.dynamosync.api.v1alpha1.S3Bucket;
+import io.dynamosync.api.v1alpha1.WorkerEvent;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.OperatorSettings;
@@ -514,6 +515,27 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         }
     }
 
+    /**
+     * A Warning for items the store refused since the last status written: no condition changes for them (the rest
+     * of the table is served), so without it they would show only in {@code status.refusedItems}.
+     */
+    private void announceRefusedItems(Run run) {
+        List<WorkerEvent> refused = WorkerReport.newlyRefused(
+                run.collection.getStatus() == null ? null : run.collection.getStatus().getRefusedItems(),
+                run.draft.status().getRefusedItems());
+        if (refused.isEmpty()) {
+            return;
+        }
+        WorkerEvent newest = refused.get(refused.size() - 1);
+        // The status keeps the newest few; more may have been refused meanwhile.
+        String count = refused.size() >= DynamoCollectionStatus.MAX_WORKER_EVENTS ? refused.size() + " or more"
+                : Integer.toString(refused.size());
+        events.record(run.collection, EventRecorder.WARNING, "ItemsRefused", count + " item(s) refused by "
+                + "the store, which keeps the rest of the table; the newest, " + newest.getKey() + ": "
+                + newest.getReason() + ". status.refusedItems lists the latest " + DynamoCollectionStatus.MAX_WORKER_EVENTS
+                + ", the worker's /status more.");
+    }
+
     /** DynamoDB Streams serves two readers a shard; a second collection on the same stream is worth a warning. */
     private void warnOfSharedStream(Run run) {
         String streamArn = run.draft.status().getStreamArn();
@@ -553,6 +575,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         }
         // Events only for what was written, so that a refused write announces nothing twice.
         run.draft.recordTransitions(events, run.collection);
+        announceRefusedItems(run);
         return UpdateControl.<DynamoCollection>noUpdate().rescheduleAfter(next);
     }
 

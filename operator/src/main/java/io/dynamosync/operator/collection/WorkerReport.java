@@ -11,9 +11,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -29,7 +32,6 @@ final class WorkerReport {
             "InvalidTransformation", Reason.INVALID_TRANSFORMATION,
             "ExportFailed", Reason.EXPORT_FAILED,
             "AccessDenied", Reason.ACCESS_DENIED,
-            "StreamTrimmed", Reason.STREAM_TRIMMED,
             "AssumeRoleDenied", Reason.ASSUME_ROLE_DENIED,
             "PointInTimeRecoveryDisabled", Reason.POINT_IN_TIME_RECOVERY_OFF);
 
@@ -42,13 +44,38 @@ final class WorkerReport {
     private WorkerReport() {
     }
 
-    /** The newest {@link DynamoCollectionStatus#MAX_WORKER_EVENTS} of a worker's list, oldest first; null if none. */
-    private static <T> List<WorkerEvent> latest(List<T> reported, Function<T, WorkerEvent> toEvent) {
+    /** The re-bootstrap reason the worker gives when the operator raised the load generation. */
+    static final String REBUILD_REQUESTED = "RebuildRequested";
+
+    /**
+     * The newest {@link DynamoCollectionStatus#MAX_WORKER_EVENTS} of a worker's list, oldest first; null if none.
+     * Sorted by time here, since the worker lists re-bootstraps oldest first and refused items newest first.
+     */
+    private static <T> List<WorkerEvent> latest(List<T> reported, Function<T, Instant> at,
+            Function<T, WorkerEvent> toEvent) {
         if (reported == null || reported.isEmpty()) {
             return null;
         }
-        int from = Math.max(0, reported.size() - DynamoCollectionStatus.MAX_WORKER_EVENTS);
-        return reported.subList(from, reported.size()).stream().map(toEvent).toList();
+        List<T> sorted = reported.stream()
+                .sorted(Comparator.comparing(at, Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
+        int from = Math.max(0, sorted.size() - DynamoCollectionStatus.MAX_WORKER_EVENTS);
+        return sorted.subList(from, sorted.size()).stream().map(toEvent).toList();
+    }
+
+    /**
+     * The re-bootstrap behind the load that runs now, if it is a re-load: the newest one, when the load has not
+     * completed and did not start before it (a first load has none before it; a worker restarted during a re-load
+     * resumes it with its start). Before the worker has begun a load (no {@code load} yet, as for a moment at every
+     * start) it cannot be told, so it is not claimed.
+     */
+    static Optional<WorkerStatus.Rebootstrap> reloadCause(WorkerStatus worker) {
+        WorkerStatus.Load load = worker.load();
+        if (worker.rebootstraps() == null || load == null || load.complete()) {
+            return Optional.empty();
+        }
+        return worker.rebootstraps().stream().filter(r -> r.at() != null)
+                .max(Comparator.comparing(WorkerStatus.Rebootstrap::at))
+                .filter(newest -> load.startedAt() == null || !load.startedAt().isBefore(newest.at()));
     }
 
     private static String instant(Instant at) {
@@ -82,9 +109,10 @@ final class WorkerReport {
             status.setDocuments(worker.store().documents());
             status.setStoreBytes(worker.store().bytes());
         }
-        status.setRebootstraps(latest(worker.rebootstraps(), r -> new WorkerEvent(instant(r.at()), null, r.reason())));
-        status.setRefusedItems(latest(worker.refusedItems(), r -> new WorkerEvent(instant(r.at()), r.key(),
-                r.reason())));
+        status.setRebootstraps(latest(worker.rebootstraps(), WorkerStatus.Rebootstrap::at,
+                r -> new WorkerEvent(instant(r.at()), null, r.reason())));
+        status.setRefusedItems(latest(worker.refusedItems(), WorkerStatus.RefusedItem::at,
+                r -> new WorkerEvent(instant(r.at()), r.key(), r.reason())));
 
         if (worker.error() != null) {
             String reason = ERROR_REASONS.getOrDefault(worker.error().reason(), worker.error().reason());
@@ -94,13 +122,6 @@ final class WorkerReport {
             draft.setFalse(Type.READY, reason, message);
             if (Reason.EXPORT_FAILED.equals(reason)) {
                 draft.setFalse(Type.INITIAL_LOAD_COMPLETE, reason, worker.error().message());
-            }
-            if (Reason.STREAM_TRIMMED.equals(reason)) {
-                // The worker loads again by itself: progress, not a dead end.
-                draft.setFalse(Type.SYNCED, reason, worker.error().message());
-                draft.setTrue(Type.RECONCILING, reason, worker.error().message());
-                draft.clear(Type.STALLED);
-                return;
             }
             draft.setTrue(Type.STALLED, reason, message);
             draft.clear(Type.RECONCILING);
@@ -113,6 +134,20 @@ final class WorkerReport {
                     ? Reason.EXPORTING : Reason.SCANNING;
             String message = loadMessage(reason, load);
             draft.setFalse(Type.INITIAL_LOAD_COMPLETE, reason, message);
+            Optional<WorkerStatus.Rebootstrap> cause = reloadCause(worker);
+            if (cause.isPresent()) {
+                // A re-load: say why, since the collection was loaded before. A stream that lost changes has a
+                // reason of its own (an Event a user can search for); a rebuild the spec asked for was announced.
+                String why = Objects.requireNonNullElse(cause.get().reason(), "");
+                String word = why.contains(":") ? why.substring(0, why.indexOf(':')) : why;
+                String reloadReason = REBUILD_REQUESTED.equals(word) ? reason : Reason.STREAM_TRIMMED;
+                String reload = "Loading the table again since " + instant(cause.get().at()) + " (" + why
+                        + "); until the load completes, queries answer from the previous one. " + message;
+                draft.setFalse(Type.SYNCED, reloadReason, reload);
+                draft.setFalse(Type.READY, reloadReason, reload);
+                draft.setTrue(Type.RECONCILING, reloadReason, reload);
+                return;
+            }
             draft.setFalse(Type.SYNCED, reason, "Stream records are journaled while the initial load runs, and "
                     + "applied once it commits.");
             draft.setFalse(Type.READY, reason, message);
@@ -145,6 +180,30 @@ final class WorkerReport {
             draft.setTrue(Type.READY, Reason.BEHIND, message);
         }
         draft.clear(Type.RECONCILING);
+    }
+
+    /**
+     * The refused items in {@code now} that {@code before} did not have: those refused after the newest one it
+     * listed (a worker that restarts lists the same ones again; a re-load forgets them, and refuses anew).
+     */
+    static List<WorkerEvent> newlyRefused(List<WorkerEvent> before, List<WorkerEvent> now) {
+        if (now == null) {
+            return List.of();
+        }
+        Instant newestBefore = before == null ? null : before.stream().map(e -> parse(e.getAt()))
+                .filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
+        return now.stream().filter(e -> {
+            Instant at = parse(e.getAt());
+            return newestBefore == null || at != null && at.isAfter(newestBefore);
+        }).toList();
+    }
+
+    private static Instant parse(String at) {
+        try {
+            return at == null ? null : Instant.parse(at);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** How far behind the newest record read a worker may be and still count as caught up. */

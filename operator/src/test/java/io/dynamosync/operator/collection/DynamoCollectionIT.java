@@ -18,9 +18,9 @@ import io.dynamosync.api.v1alpha1.ReadCapacity;
 import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.api.v1alpha1.Storage;
 import io.dynamosync.api.worker.WorkerSettings;
-import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.Fixtures;
 import io.dynamosync.operator.OperatorHarness;
+import io.dynamosync.operator.WorkerAnswer;
 import io.dynamosync.operator.worker.CollectionWorker;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
@@ -246,67 +246,196 @@ class DynamoCollectionIT {
     }
 
     @Test
-    void workerStatusIsReflectedInTheCollection() {
+    void workerProgressFromLoadToFollowingIsReflectedInTheCollection() {
         String ns = readyIntegration("worker", null);
         String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
         client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
-        awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.READY)
-                .map(c -> Conditions.Reason.WORKER_UNAVAILABLE.equals(c.getReason())).orElse(false));
+        awaitStatus(ns, "orders", s -> hasReason(s, Conditions.Type.READY, Conditions.Reason.WORKER_UNAVAILABLE));
 
-        harness.workerReports(ns, "orders", new WorkerStatus("Scanning", "orders", table,
-                load(false, 400, 1000L, 40), null, new WorkerStatus.Store(400, 4096), null, List.of(), List.of()));
+        // Scanning, with stream records journaled meanwhile: they wait for the load to commit, so a lag shows.
+        WorkerAnswer worker = WorkerAnswer.of("orders", table);
+        harness.workerAnswers(ns, "orders", worker.scanning(400, 1000).journaling(25, 4_000L));
         DynamoCollectionStatus scanning = awaitStatus(ns, "orders", s -> s.getPhase() == Phase.SCANNING);
         assertThat(scanning.getItemsLoaded()).isEqualTo(400L);
         assertThat(scanning.getLoadPercent()).isEqualTo(40);
+        assertThat(scanning.getStreamArn()).isEqualTo(worker.streamArn());
+        assertThat(scanning.getLag()).isEqualTo("4s");
         assertThat(condition(scanning, Conditions.Type.INITIAL_LOAD_COMPLETE).get())
                 .extracting(Condition::getStatus, Condition::getReason)
                 .containsExactly(Conditions.FALSE, Conditions.Reason.SCANNING);
+        assertThat(condition(scanning, Conditions.Type.READY).get().getMessage())
+                .contains("400 of about 1000 items loaded (40%)");
         assertThat(isTrue(scanning, Conditions.Type.RECONCILING)).isTrue();
 
+        // Loaded: the journal is replayed before changes are applied as they come.
+        harness.workerAnswers(ns, "orders", worker.replaying(25, 9_000));
+        DynamoCollectionStatus replaying = awaitStatus(ns, "orders",
+                s -> hasReason(s, Conditions.Type.READY, Conditions.Reason.REPLAYING));
+        assertThat(isTrue(replaying, Conditions.Type.INITIAL_LOAD_COMPLETE)).isTrue();
+        assertThat(isTrue(replaying, Conditions.Type.RECONCILING)).isTrue();
+        assertThat(replaying.getLag()).isEqualTo("9s");
+
+        // Synced: nothing waits, so no lag.
         Instant lastEvent = Instant.parse("2026-01-02T03:04:05.678Z");
-        harness.workerReports(ns, "orders", new WorkerStatus("Streaming", "orders", table, load(true, 1000, 1000L, 100),
-                new WorkerStatus.Stream("arn:stream", true, 2, 1, 50, 10, lastEvent, 1500L),
-                new WorkerStatus.Store(1010, 65536), null,
-                List.of(new WorkerStatus.Rebootstrap(lastEvent, "StreamTrimmed: checkpoint older than 24 hours")),
-                List.of(new WorkerStatus.RefusedItem("id=7", "Conversion Error", lastEvent)), 12L));
-        DynamoCollectionStatus streaming = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
-        assertThat(streaming.getRebootstraps()).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getReason)
-                .containsExactly("StreamTrimmed: checkpoint older than 24 hours");
-        assertThat(streaming.getRefusedItems()).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
-                .containsExactly("id=7");
+        harness.workerAnswers(ns, "orders", worker.applied(10, lastEvent)
+                .synced(Instant.parse("2026-01-02T03:04:07.120Z")).throttled(12));
+        DynamoCollectionStatus synced = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
+        assertThat(condition(synced, Conditions.Type.READY).get().getReason()).isEqualTo(Conditions.Reason.CAUGHT_UP);
+        assertThat(isTrue(synced, Conditions.Type.SYNCED)).isTrue();
+        assertThat(synced.getPhase()).isEqualTo(Phase.STREAMING);
+        assertThat(synced.getDocuments()).isEqualTo(1010L);
+        assertThat(synced.getItemsLoaded()).isEqualTo(1000L);
+        assertThat(synced.getSyncLagMs()).isZero();
+        assertThat(synced.getLag()).isEqualTo("0ms");
+        assertThat(synced.getLastEventTime()).isEqualTo("2026-01-02T03:04:05.678Z");
+        assertThat(condition(synced, Conditions.Type.RECONCILING)).isEmpty();
+        assertThat(condition(synced, Conditions.Type.STALLED)).isEmpty();
+        assertThat(synced.getObservedGeneration()).isEqualTo(1L);
         var registry = harness.operator().registry();
         assertThat(registry.get("dynamosync.collection.documents").tag("namespace", ns).tag("collection", "orders")
                 .gauge().value()).isEqualTo(1010.0);
-        assertThat(registry.get("dynamosync.collection.lag.seconds").tag("namespace", ns).gauge().value())
-                .isEqualTo(1.5);
+        assertThat(registry.get("dynamosync.collection.lag.seconds").tag("namespace", ns).gauge().value()).isZero();
         assertThat(registry.get("dynamosync.collection.throttles").tag("namespace", ns).gauge().value())
                 .isEqualTo(12.0);
         assertThat(registry.get("dynamosync.collection.phase").tag("namespace", ns).tag("phase", "Streaming")
                 .gauge().value()).isEqualTo(1.0);
 
-        assertThat(streaming.getPhase()).isEqualTo(Phase.STREAMING);
-        assertThat(streaming.getDocuments()).isEqualTo(1010L);
-        assertThat(streaming.getStoreBytes()).isEqualTo(65536L);
-        assertThat(streaming.getItemsLoaded()).isEqualTo(1000L);
-        assertThat(streaming.getSyncLagMs()).isEqualTo(1500L);
-        assertThat(streaming.getLag()).isEqualTo("1s");
-        assertThat(streaming.getLastEventTime()).isEqualTo("2026-01-02T03:04:05.678Z");
-        assertThat(isTrue(streaming, Conditions.Type.INITIAL_LOAD_COMPLETE)).isTrue();
-        assertThat(isTrue(streaming, Conditions.Type.SYNCED)).isTrue();
-        assertThat(condition(streaming, Conditions.Type.RECONCILING)).isEmpty();
-        assertThat(condition(streaming, Conditions.Type.STALLED)).isEmpty();
-        assertThat(streaming.getObservedGeneration()).isEqualTo(1L);
-        assertThat(harness.events(ns, "orders")).extracting(Event::getReason)
-                .contains(Conditions.Reason.SCANNING, Conditions.Reason.CAUGHT_UP);
+        // A busy table: the worker follows, 1.5 s behind with records waiting. Still Ready, not Synced.
+        harness.workerAnswers(ns, "orders", worker.behind(1_500, 40));
+        DynamoCollectionStatus behind = awaitStatus(ns, "orders",
+                s -> hasReason(s, Conditions.Type.SYNCED, Conditions.Reason.BEHIND));
+        assertThat(condition(behind, Conditions.Type.SYNCED).get().getStatus()).isEqualTo(Conditions.FALSE);
+        assertThat(condition(behind, Conditions.Type.READY).get())
+                .extracting(Condition::getStatus, Condition::getReason)
+                .containsExactly(Conditions.TRUE, Conditions.Reason.BEHIND);
+        assertThat(behind.getLag()).isEqualTo("1s");
+        assertThat(registry.get("dynamosync.collection.lag.seconds").tag("namespace", ns).gauge().value())
+                .isEqualTo(1.5);
+        assertThat(condition(behind, Conditions.Type.RECONCILING)).isEmpty();
+        assertThat(harness.events(ns, "orders")).extracting(Event::getReason).contains(Conditions.Reason.SCANNING,
+                Conditions.Reason.REPLAYING, Conditions.Reason.CAUGHT_UP, Conditions.Reason.BEHIND);
+    }
 
-        harness.workerReports(ns, "orders", new WorkerStatus("Error", "orders", table, load(true, 1000, 1000L, 100),
-                null, new WorkerStatus.Store(1010, 65536),
-                new WorkerStatus.Error("TransformationFailed", "Binder Error: column x not found", Instant.now()),
-                List.of(), List.of()));
+    @Test
+    void refusedItemsAndAReloadAfterTheStreamWasTrimmedAreShown() {
+        String ns = readyIntegration("reload", null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+        await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
+
+        // The worker lists refused items newest first; the status keeps the newest ten, newest last.
+        WorkerAnswer worker = WorkerAnswer.of("orders", table).scanning(1000, 1000)
+                .synced(Instant.parse("2026-01-02T01:00:00Z"));
+        Instant firstRefused = Instant.parse("2026-01-02T00:30:00Z");
+        for (int i = 0; i < 12; i++) {
+            worker.refused("id=" + i, "Conversion Error: Could not convert string 'x' to INT64",
+                    firstRefused.plusSeconds(i));
+        }
+        harness.workerAnswers(ns, "orders", worker);
+        DynamoCollectionStatus loaded = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
+        assertThat(loaded.getRefusedItems()).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
+                .containsExactly("id=2", "id=3", "id=4", "id=5", "id=6", "id=7", "id=8", "id=9", "id=10", "id=11");
+        assertThat(loaded.getRefusedItems().get(9).getAt()).isEqualTo("2026-01-02T00:30:11Z");
+        assertThat(loaded.getRebootstraps()).isNull();
+        // Said once in an Event, naming the newest; later polls of the same list add none.
+        await().untilAsserted(() -> assertThat(harness.events(ns, "orders"))
+                .filteredOn(e -> "ItemsRefused".equals(e.getReason())).singleElement().satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage()).contains("10 or more item(s)", "id=11", "Conversion Error");
+                }));
+        worker.refused("id=12", "Conversion Error: Could not convert string 'y' to INT64", firstRefused.plusSeconds(12));
+        harness.workerAnswers(ns, "orders", worker);
+        await().untilAsserted(() -> assertThat(harness.events(ns, "orders"))
+                .filteredOn(e -> "ItemsRefused".equals(e.getReason())).hasSize(2)
+                .anySatisfy(e -> assertThat(e.getMessage()).startsWith("1 item(s) refused").contains("id=12")));
+
+        // Records trimmed before the worker read them: it starts over with a new load, and says why only in its
+        // re-bootstraps (no error); meanwhile the store keeps serving the previous load.
+        Instant trimmed = Instant.parse("2026-01-03T00:00:00Z");
+        harness.workerAnswers(ns, "orders", worker.reloading(WorkerAnswer.streamTrimmed("shardId-0001"), trimmed,
+                300, 1000));
+        DynamoCollectionStatus reloading = awaitStatus(ns, "orders",
+                s -> hasReason(s, Conditions.Type.READY, Conditions.Reason.STREAM_TRIMMED));
+        assertThat(condition(reloading, Conditions.Type.READY).get()).satisfies(ready -> {
+            assertThat(ready.getStatus()).isEqualTo(Conditions.FALSE);
+            assertThat(ready.getMessage()).contains("2026-01-03T00:00:00Z",
+                    "StreamTrimmed: records of shard shardId-0001 were trimmed before they were read",
+                    "300 of about 1000 items loaded (30%)");
+        });
+        assertThat(condition(reloading, Conditions.Type.RECONCILING).get())
+                .extracting(Condition::getStatus, Condition::getReason)
+                .containsExactly(Conditions.TRUE, Conditions.Reason.STREAM_TRIMMED);
+        assertThat(condition(reloading, Conditions.Type.SYNCED).get())
+                .extracting(Condition::getStatus, Condition::getReason)
+                .containsExactly(Conditions.FALSE, Conditions.Reason.STREAM_TRIMMED);
+        assertThat(condition(reloading, Conditions.Type.INITIAL_LOAD_COMPLETE).get().getReason())
+                .isEqualTo(Conditions.Reason.SCANNING);
+        assertThat(condition(reloading, Conditions.Type.STALLED)).isEmpty();
+        assertThat(reloading.getPhase()).isEqualTo(Phase.SCANNING);
+        assertThat(reloading.getDocuments()).isEqualTo(1000L);
+        // A new load refuses its items anew.
+        assertThat(reloading.getRefusedItems()).isNull();
+        assertThat(reloading.getRebootstraps()).singleElement().satisfies(r -> {
+            assertThat(r.getAt()).isEqualTo("2026-01-03T00:00:00Z");
+            assertThat(r.getReason()).startsWith("StreamTrimmed: ");
+        });
+        assertThat(harness.events(ns, "orders")).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo(Conditions.Reason.STREAM_TRIMMED);
+            assertThat(e.getMessage()).contains("shardId-0001");
+        });
+
+        // The new load completes and the worker follows again; the re-bootstrap stays listed.
+        harness.workerAnswers(ns, "orders", worker.synced(Instant.parse("2026-01-03T00:20:00Z")));
+        DynamoCollectionStatus reloaded = awaitStatus(ns, "orders",
+                s -> hasReason(s, Conditions.Type.READY, Conditions.Reason.CAUGHT_UP));
+        assertThat(condition(reloaded, Conditions.Type.RECONCILING)).isEmpty();
+        assertThat(reloaded.getRebootstraps()).hasSize(1);
+    }
+
+    @Test
+    void workerStopsAreStalledWithTheWorkersReasonAndClearOnceFixed() {
+        String ns = readyIntegration("stopped", null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+        await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
+        WorkerAnswer worker = WorkerAnswer.of("orders", table).scanning(1000, 1000)
+                .synced(Instant.parse("2026-01-02T01:00:00Z"));
+        harness.workerAnswers(ns, "orders", worker);
+        awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
+
+        // Reads of the stream denied: the worker still serves what it has, in phase Streaming, with the error.
+        harness.workerAnswers(ns, "orders", worker.streamReadDenied(Instant.now()));
+        DynamoCollectionStatus denied = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.STALLED));
+        assertThat(condition(denied, Conditions.Type.STALLED).get().getReason())
+                .isEqualTo(Conditions.Reason.ACCESS_DENIED);
+        assertThat(condition(denied, Conditions.Type.READY).get()).satisfies(ready -> {
+            assertThat(ready.getStatus()).isEqualTo(Conditions.FALSE);
+            assertThat(ready.getReason()).isEqualTo(Conditions.Reason.ACCESS_DENIED);
+            assertThat(ready.getMessage()).contains("dynamodb:GetRecords", worker.streamArn());
+        });
+        assertThat(denied.getPhase()).isEqualTo(Phase.ERROR);
+        assertThat(harness.events(ns, "orders")).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo(Conditions.Reason.ACCESS_DENIED);
+        });
+
+        // Granted again: the next read works and the error goes.
+        harness.workerAnswers(ns, "orders", worker.streamReadsWork());
+        DynamoCollectionStatus granted = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
+        assertThat(condition(granted, Conditions.Type.STALLED)).isEmpty();
+        assertThat(granted.getPhase()).isEqualTo(Phase.STREAMING);
+
+        // A transformation DuckDB refuses stops the worker.
+        harness.workerAnswers(ns, "orders", worker.stopped("TransformationFailed", "the ingest transformation failed: "
+                + "Binder Error: Referenced column \"x\" not found in FROM clause!", Instant.now()));
         DynamoCollectionStatus failed = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.STALLED));
         assertThat(condition(failed, Conditions.Type.READY).get())
                 .extracting(Condition::getReason, Condition::getMessage)
-                .containsExactly(Conditions.Reason.INVALID_TRANSFORMATION, "Binder Error: column x not found");
+                .containsExactly(Conditions.Reason.INVALID_TRANSFORMATION, "the ingest transformation failed: "
+                        + "Binder Error: Referenced column \"x\" not found in FROM clause!");
+        assertThat(condition(failed, Conditions.Type.STALLED).get().getReason())
+                .isEqualTo(Conditions.Reason.INVALID_TRANSFORMATION);
         assertThat(failed.getPhase()).isEqualTo(Phase.ERROR);
     }
 
@@ -603,11 +732,6 @@ class DynamoCollectionIT {
                 .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
     }
 
-    private static WorkerStatus.Load load(boolean complete, long loaded, Long estimated, Integer percent) {
-        return new WorkerStatus.Load("Scan", complete, loaded, estimated, percent, null, null, null, null, null, null,
-                null, Instant.parse("2026-01-02T00:00:00Z"), complete ? Instant.parse("2026-01-02T01:00:00Z") : null);
-    }
-
     private static WorkerSettings settings(String ns, String name) {
         ConfigMap configMap = client.configMaps().inNamespace(ns).withName(name + "-worker").get();
         return CollectionWorker.readSettings(configMap).orElse(null);
@@ -636,6 +760,10 @@ class DynamoCollectionIT {
 
     private static boolean isTrue(io.dynamosync.api.v1alpha1.Status status, String type) {
         return condition(status, type).map(c -> Conditions.TRUE.equals(c.getStatus())).orElse(false);
+    }
+
+    private static boolean hasReason(io.dynamosync.api.v1alpha1.Status status, String type, String reason) {
+        return condition(status, type).map(c -> reason.equals(c.getReason())).orElse(false);
     }
 
     private static boolean isFalse(io.dynamosync.api.v1alpha1.Status status, String type) {

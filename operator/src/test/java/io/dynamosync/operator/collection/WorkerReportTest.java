@@ -9,6 +9,7 @@ import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
 import io.dynamosync.api.v1alpha1.Phase;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.Fixtures;
+import io.dynamosync.operator.WorkerAnswer;
 import io.dynamosync.operator.status.StatusDraft;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,45 +71,106 @@ class WorkerReportTest {
 
     @Test
     void loadedButNotSyncedIsReplaying() {
-        WorkerReport.apply(draft, new WorkerStatus("Streaming", "orders", "Orders",
-                new WorkerStatus.Load("Scan", true, 100, 100L, 100, null, null, null, null, null, null, null, NOW, NOW),
-                new WorkerStatus.Stream("arn:s", false, 1, 0, 5, 20, NOW, 9000L), new WorkerStatus.Store(100, 1),
-                null, List.of(), List.of()));
+        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(100, 100).journaling(20, 30_000L)
+                .replaying(12, 9_000).build());
 
         assertThat(draft.condition(Conditions.Type.INITIAL_LOAD_COMPLETE).get().getStatus()).isEqualTo(Conditions.TRUE);
         assertThat(reason(Conditions.Type.SYNCED)).isEqualTo(Conditions.Reason.REPLAYING);
         assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.REPLAYING);
+        assertThat(draft.condition(Conditions.Type.READY).get().getMessage()).contains("20 journaled, 8 applied");
         assertThat(draft.status().getLag()).isEqualTo("9s");
     }
 
     @Test
-    void reBootstrapsAndRefusedItemsReachTheStatusBounded() {
-        List<WorkerStatus.RefusedItem> refused = new java.util.ArrayList<>();
+    void reBootstrapsAndRefusedItemsReachTheStatusBoundedNewestLast() {
+        // The worker lists re-bootstraps oldest first and refused items newest first (at most 20).
+        WorkerAnswer worker = WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW);
+        worker.reloading(WorkerAnswer.streamTrimmed("shardId-1"), NOW.plusSeconds(60), 0, 100).synced(NOW);
+        worker.reloading(WorkerAnswer.rebuildRequested(1, 2), NOW.plusSeconds(120), 0, 100).synced(NOW);
         for (int i = 0; i < 25; i++) {
-            refused.add(new WorkerStatus.RefusedItem("id=" + i, "Binder Error: could not convert", NOW.plusSeconds(i)));
+            worker.refused("id=" + i, "Conversion Error: Could not convert string 'x' to INT64", NOW.plusSeconds(i));
         }
-        WorkerReport.apply(draft, new WorkerStatus("Scanning", "orders", "Orders", null, null, null, null,
-                List.of(new WorkerStatus.Rebootstrap(NOW, "StreamTrimmed: checkpoint older than 24 hours")),
-                refused));
+        assertThat(worker.build().refusedItems()).hasSize(WorkerAnswer.REFUSED_KEPT)
+                .first().satisfies(newest -> assertThat(newest.key()).isEqualTo("id=24"));
+        WorkerReport.apply(draft, worker.build());
 
-        assertThat(draft.status().getRebootstraps()).singleElement().satisfies(r -> {
-            assertThat(r.getReason()).startsWith("StreamTrimmed");
-            assertThat(r.getAt()).isEqualTo("2026-03-01T12:00:00Z");
-        });
+        assertThat(draft.status().getRebootstraps()).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getReason)
+                .satisfiesExactly(r -> assertThat(r).startsWith("StreamTrimmed: "),
+                        r -> assertThat(r).startsWith("RebuildRequested: "));
+        assertThat(draft.status().getRebootstraps().get(0).getAt()).isEqualTo("2026-03-01T12:01:00Z");
         assertThat(draft.status().getRefusedItems()).hasSize(DynamoCollectionStatus.MAX_WORKER_EVENTS)
                 .extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
                 .startsWith("id=15").endsWith("id=24");
     }
 
     @Test
-    void trimmedStreamIsProgressNotAStall() {
-        WorkerReport.apply(draft, new WorkerStatus("Scanning", "orders", "Orders", null, null, null,
-                new WorkerStatus.Error("StreamTrimmed", "Checkpoint older than the stream's retention.", NOW),
-                List.of(), List.of()));
+    void newlyRefusedItemsAreThoseAfterTheNewestReportedBefore() {
+        List<io.dynamosync.api.v1alpha1.WorkerEvent> before = List.of(
+                new io.dynamosync.api.v1alpha1.WorkerEvent("2026-03-01T12:00:00Z", "id=1", "x"),
+                new io.dynamosync.api.v1alpha1.WorkerEvent("2026-03-01T12:00:00.500Z", "id=2", "x"));
+        List<io.dynamosync.api.v1alpha1.WorkerEvent> now = List.of(before.get(0), before.get(1),
+                new io.dynamosync.api.v1alpha1.WorkerEvent("2026-03-01T12:00:01Z", "id=3", "x"));
 
-        assertThat(reason(Conditions.Type.SYNCED)).isEqualTo(Conditions.Reason.STREAM_TRIMMED);
-        assertThat(draft.condition(Conditions.Type.RECONCILING)).isPresent();
+        assertThat(WorkerReport.newlyRefused(before, now)).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
+                .containsExactly("id=3");
+        assertThat(WorkerReport.newlyRefused(now, now)).isEmpty();
+        assertThat(WorkerReport.newlyRefused(null, before)).hasSize(2);
+        assertThat(WorkerReport.newlyRefused(before, null)).isEmpty();
+    }
+
+    @Test
+    void aReloadAfterTheStreamWasLostIsProgressThatSaysWhy() {
+        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW)
+                .reloading("CheckpointOlderThanRetention: the collection last read the stream at "
+                        + "2026-02-27T11:00:00Z, longer ago than the stream keeps records (24 hours)", NOW, 25, 100)
+                .build());
+
+        for (String type : List.of(Conditions.Type.READY, Conditions.Type.SYNCED, Conditions.Type.RECONCILING)) {
+            assertThat(reason(type)).as(type).isEqualTo(Conditions.Reason.STREAM_TRIMMED);
+            assertThat(draft.condition(type).get().getMessage()).as(type)
+                    .contains("since 2026-03-01T12:00:00Z", "CheckpointOlderThanRetention: the collection last read",
+                            "25 of about 100 items loaded (25%)");
+        }
+        assertThat(draft.condition(Conditions.Type.RECONCILING).get().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(reason(Conditions.Type.INITIAL_LOAD_COMPLETE)).isEqualTo(Conditions.Reason.SCANNING);
         assertThat(draft.condition(Conditions.Type.STALLED)).isEmpty();
+        assertThat(draft.status().getPhase()).isEqualTo(Phase.SCANNING);
+    }
+
+    @Test
+    void aRebuildTheSpecAskedForKeepsTheLoadsReasonAndSaysWhy() {
+        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW)
+                .reloading(WorkerAnswer.rebuildRequested(1, 2), NOW, 25, 100).build());
+
+        assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.SCANNING);
+        assertThat(reason(Conditions.Type.RECONCILING)).isEqualTo(Conditions.Reason.SCANNING);
+        assertThat(draft.condition(Conditions.Type.READY).get().getMessage())
+                .contains("RebuildRequested: load generation 1 became 2");
+    }
+
+    @Test
+    void aFirstLoadIsNotAReloadNorIsOneThatCompleted() {
+        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(25, 100).build());
+        assertThat(draft.condition(Conditions.Type.READY).get().getMessage()).doesNotContain("again");
+
+        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW)
+                .reloading(WorkerAnswer.streamTrimmed("shardId-1"), NOW, 25, 100).synced(NOW).build());
+        assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.CAUGHT_UP);
+        assertThat(draft.condition(Conditions.Type.RECONCILING)).isEmpty();
+    }
+
+    @Test
+    void streamReadsDeniedWhileStreamingAreStalled() {
+        WorkerAnswer worker = WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW);
+        WorkerReport.apply(draft, worker.streamReadDenied(NOW).build());
+
+        assertThat(reason(Conditions.Type.STALLED)).isEqualTo(Conditions.Reason.ACCESS_DENIED);
+        assertThat(draft.condition(Conditions.Type.READY).get().getMessage()).contains("dynamodb:GetRecords");
+        assertThat(draft.status().getPhase()).isEqualTo(Phase.ERROR);
+
+        WorkerReport.apply(draft, worker.streamReadsWork().build());
+        assertThat(draft.condition(Conditions.Type.STALLED)).isEmpty();
+        assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.CAUGHT_UP);
     }
 
     @Test
