@@ -44,6 +44,7 @@ public final class LocalAwsExtension implements ParameterResolver, BeforeEachCal
         LocalAws aws = context.getRoot().getStore(NAMESPACE).get(LocalAws.class, LocalAws.class);
         if (aws != null) {
             aws.faults().reset();
+            aws.streamTrimming().reset();
         }
     }
 }

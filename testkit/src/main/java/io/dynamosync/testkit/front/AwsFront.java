@@ -1,5 +1,8 @@
 package io.dynamosync.testkit.front;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
@@ -10,6 +13,7 @@ import io.dynamosync.testkit.fault.AwsError;
 import io.dynamosync.testkit.fault.FaultRule;
 import io.dynamosync.testkit.fault.Faults;
 import io.dynamosync.testkit.stream.ShardedStreams;
+import io.dynamosync.testkit.stream.StreamTrimming;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +39,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The DynamoDB and DynamoDB Streams endpoint the kit hands out. Each call is counted and checked
  * against the fault rules; the export and point-in-time-recovery calls DynamoDB Local lacks are
- * answered by the {@link ExportService}; everything else goes to DynamoDB Local byte for byte.
+ * answered by the {@link ExportService}, streams with shard lineages by {@link ShardedStreams},
+ * and the stream calls of tables under {@link StreamTrimming} see trimmed streams; everything
+ * else goes to DynamoDB Local byte for byte. The read capacity answers report consuming is
+ * counted in {@link Faults#consumedCapacity}.
  */
 public final class AwsFront implements AutoCloseable {
 
@@ -57,13 +65,16 @@ public final class AwsFront implements AutoCloseable {
     private final Faults faults;
     private final ExportService exports;
     private final ShardedStreams shardedStreams;
+    private final StreamTrimming trimming;
 
     /** Starts the front on a loopback port (0 for any free one), forwarding to {@code dynamoDbLocal}. */
-    public AwsFront(URI dynamoDbLocal, Faults faults, ExportService exports, ShardedStreams shardedStreams, int port) {
+    public AwsFront(URI dynamoDbLocal, Faults faults, ExportService exports, ShardedStreams shardedStreams,
+                    StreamTrimming trimming, int port) {
         this.dynamoDbLocal = dynamoDbLocal;
         this.faults = faults;
         this.exports = exports;
         this.shardedStreams = shardedStreams;
+        this.trimming = trimming;
         this.executor = Executors.newCachedThreadPool(daemonThreads("aws-front"));
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -110,8 +121,21 @@ public final class AwsFront implements AutoCloseable {
             } else if (exports.handles(call)) {
                 ExportService.Answer answer = exports.handle(call);
                 respond(exchange, answer.status(), JSON.writeValueAsBytes(answer.body()));
+            } else if (trimming.handles(call)) {
+                StreamTrimming.Decision decision = trimming.decide(call);
+                if (decision instanceof StreamTrimming.Forward forward) {
+                    byte[] sent = forward.body() == call.body() ? body : JSON.writeValueAsBytes(forward.body());
+                    HttpResponse<byte[]> response = forward(exchange, sent);
+                    if (response.statusCode() == 200) {
+                        trimming.answered(call, forward.body(), JSON.readTree(response.body()));
+                    }
+                } else {
+                    respondError(exchange, AwsError.TRIMMED_DATA_ACCESS,
+                            AwsError.TRIMMED_DATA_ACCESS.message(call.operation(), call.table()));
+                }
             } else {
-                forward(exchange, body);
+                HttpResponse<byte[]> response = forward(exchange, body);
+                countConsumed(call, response);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -121,7 +145,39 @@ public final class AwsFront implements AutoCloseable {
         }
     }
 
-    private void forward(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
+    /**
+     * Adds what an answer reports consuming to the counts, for calls that asked for it. The body is
+     * only scanned for its top-level {@code ConsumedCapacity}, since a Scan page may be megabytes.
+     */
+    private void countConsumed(AwsCall call, HttpResponse<byte[]> response) {
+        String asked = call.body().path("ReturnConsumedCapacity").asText("NONE");
+        if (response.statusCode() != 200 || asked.equals("NONE")) {
+            return;
+        }
+        try (JsonParser parser = JSON.getFactory().createParser(response.body())) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (name.equals("ConsumedCapacity")) {
+                    JsonNode consumed = JSON.readTree(parser);
+                    double units = 0;
+                    for (JsonNode one : consumed.isArray() ? consumed : JSON.createArrayNode().add(consumed)) {
+                        units += one.path("CapacityUnits").asDouble(0);
+                    }
+                    faults.consumed(call.operation(), call.table(), units, Instant.now());
+                    return;
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException e) {
+            LOG.warn("could not read the consumed capacity of a {} answer: {}", call.operation(), e.toString());
+        }
+    }
+
+    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(dynamoDbLocal.resolve(exchange.getRequestURI().toString()))
                 .timeout(Duration.ofSeconds(60))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
@@ -144,6 +200,7 @@ public final class AwsFront implements AutoCloseable {
         try (OutputStream os = exchange.getResponseBody()) {
             os.write(answer);
         }
+        return response;
     }
 
     private static void respondError(HttpExchange exchange, AwsError error, String message) throws IOException {
