@@ -282,7 +282,12 @@ public final class StreamTrimming implements AutoCloseable {
         Trimmed trimmed = tables.get(position.table());
         String point = trimmed == null ? null : trimmed.trimPoint(position.shard());
         // The next record would be the first after the position; past the trim point it is gone.
-        return point != null && position.after().compareTo(new BigInteger(point)) < 0 ? new Refuse() : new Forward(call.body());
+        if (point != null && position.after().compareTo(new BigInteger(point)) < 0) {
+            LOG.info("stream of {}: GetRecords after {} in shard {} refused, records up to {} are trimmed",
+                    position.table(), position.after(), position.shard(), point);
+            return new Refuse();
+        }
+        return new Forward(call.body());
     }
 
     /** Learns where the iterators DynamoDB Local handed back stand, from a call and its answer. */
