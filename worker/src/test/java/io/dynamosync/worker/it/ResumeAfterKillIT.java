@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumeAfterKillIT {
 
     private static final int ITEMS = 4000;
-    /** Data files of an export: 20 items each, as the kit spreads items over them in turn. */
-    private static final int EXPORT_FILES = 200;
+    /** Data files of an export: 40 items each, as the kit spreads items over them in turn. */
+    private static final int EXPORT_FILES = 100;
 
     private static JsonNode awaitStatus(WorkerProcess worker, java.util.function.Predicate<JsonNode> condition, Duration timeout) {
         return awaitStatus(worker, condition, timeout, Duration.ofMillis(50));
@@ -82,7 +82,7 @@ class ResumeAfterKillIT {
                     Map.of("method", "Export", "enablePointInTimeRecovery", true)), bucket);
             WorkerProcess first = WorkerProcess.start(settings, data, "first");
             JsonNode beforeKill = awaitStatus(first, s -> s.path("load").path("filesDone").asInt() >= 1,
-                    Duration.ofSeconds(60), Duration.ofMillis(5));
+                    Duration.ofSeconds(120), Duration.ofMillis(5));
             first.kill();
             int filesDone = beforeKill.path("load").path("filesDone").asInt();
             assertThat(beforeKill.path("load").path("filesTotal").asInt()).isEqualTo(EXPORT_FILES);
