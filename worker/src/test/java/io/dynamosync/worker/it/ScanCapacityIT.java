@@ -74,7 +74,7 @@ class ScanCapacityIT {
         }
         assertThat(last - first).as("the scan ran long enough to measure windows").isGreaterThanOrEqualTo(6);
         assertThat(over).as("5-second windows over " + CAP * 5 + " RCU").isEmpty();
-        // Checked after the rate, so a worker that under-counts fails on the rate it really ran at.
+        // After the rate: an under-counting worker fails on the rate where it could run over the cap, here otherwise.
         assertThat(progress.consumedReadCapacity()).as("RCU the worker counted").isCloseTo(total, within(0.001));
         double average = total / (last - first + 1);
         // A limiter that merely crawled would pass the cap test too; it must use some of what it has.
