@@ -6,6 +6,7 @@ import io.dynamosync.testkit.front.AwsFront;
 import io.dynamosync.testkit.process.ChildJvm;
 import io.dynamosync.testkit.stream.ShardedStreams;
 import io.dynamosync.testkit.stream.TtlDeletes;
+import io.dynamosync.testkit.stream.StreamTrimming;
 import io.dynamosync.testkit.sts.StsService;
 import java.io.File;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,6 +73,7 @@ public final class LocalAws implements AutoCloseable {
     private final ExportService exports;
     private final ShardedStreams shardedStreams = new ShardedStreams();
     private final TtlDeletes ttlDeletes = new TtlDeletes();
+    private final StreamTrimming streamTrimming;
     private final Faults faults = new Faults();
     private final AwsFront front;
     private final StsService sts;
@@ -105,9 +108,18 @@ public final class LocalAws implements AutoCloseable {
         s3Proxy = s3p;
         exportWriter = configure(S3Client.builder(), s3Endpoint()).build();
         exports = new ExportService(dynamoDbLocalEndpoint(), exportWriter).minimumDuration(builder.exportDuration);
+        // Trimming reads the streams from DynamoDB Local itself, past the front's faults and counts.
+        streamTrimming = new StreamTrimming(
+                track(DynamoDbClient.builder().endpointOverride(dynamoDbLocalEndpoint()).region(REGION)
+                        .credentialsProvider(CREDENTIALS).httpClientBuilder(ApacheHttpClient.builder()).build()),
+                track(DynamoDbStreamsClient.builder().endpointOverride(dynamoDbLocalEndpoint()).region(REGION)
+                        .credentialsProvider(CREDENTIALS).httpClientBuilder(ApacheHttpClient.builder()).build()),
+                Clock.systemUTC());
         try {
-            front = new AwsFront(dynamoDbLocalEndpoint(), faults, exports, shardedStreams, ttlDeletes, builder.frontPort);
+            front = new AwsFront(dynamoDbLocalEndpoint(), faults, exports, shardedStreams, ttlDeletes, streamTrimming, builder.frontPort);
         } catch (RuntimeException e) {
+            closeQuietly(streamTrimming);
+            clients.forEach(LocalAws::closeQuietly);
             closeQuietly(exports);
             closeQuietly(exportWriter);
             closeQuietly(ddb);
@@ -254,6 +266,11 @@ public final class LocalAws implements AutoCloseable {
         return ttlDeletes;
     }
 
+    /** Stream retention for DynamoDB Local's streams, which never trim: records older than a test says are gone. */
+    public StreamTrimming streamTrimming() {
+        return streamTrimming;
+    }
+
     /** Process ids of the child servers, for tests that check nothing is left behind. */
     public List<Long> childPids() {
         return List.of(dynamoDbLocal.pid(), s3Proxy.pid());
@@ -343,6 +360,7 @@ public final class LocalAws implements AutoCloseable {
             return;
         }
         closed = true;
+        closeQuietly(streamTrimming);
         clients.forEach(LocalAws::closeQuietly);
         closeQuietly(front);
         closeQuietly(sts);

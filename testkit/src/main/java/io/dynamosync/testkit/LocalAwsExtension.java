@@ -45,6 +45,7 @@ public final class LocalAwsExtension implements ParameterResolver, BeforeEachCal
         if (aws != null) {
             aws.faults().reset();
             aws.ttlDeletes().reset();
+            aws.streamTrimming().reset();
         }
     }
 }

@@ -164,6 +164,33 @@ class FaultProxyIT {
     }
 
     @Test
+    void consumedCapacityTheAnswersReportIsCountedByTable(LocalAws aws) {
+        DynamoDbClient dynamoDb = aws.dynamoDb();
+        String table = Tables.create(dynamoDb, false);
+        for (int i = 0; i < 20; i++) {
+            int n = i;
+            dynamoDb.putItem(b -> b.tableName(table).item(Map.of(
+                    "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("p" + n),
+                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
+                    "data", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x".repeat(3000)))));
+        }
+
+        double reported = 0;
+        for (int i = 0; i < 3; i++) {
+            reported += dynamoDb.scan(b -> b.tableName(table).consistentRead(true)
+                    .returnConsumedCapacity(software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity.TOTAL))
+                    .consumedCapacity().capacityUnits();
+        }
+        dynamoDb.scan(b -> b.tableName(table));
+
+        assertThat(reported).as("DynamoDB Local reports what a scan consumes").isPositive();
+        assertThat(aws.faults().consumedCapacity("Scan", table)).isCloseTo(reported, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(aws.faults().consumedCapacityBySecond("Scan", table).values().stream().mapToDouble(Double::doubleValue).sum())
+                .isCloseTo(reported, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(aws.faults().consumedCapacity("PutItem", table)).as("calls that did not ask are not counted").isZero();
+    }
+
+    @Test
     void resetClearsRulesAndCounts(LocalAws aws) {
         DynamoDbClient dynamoDb = aws.newDynamoDb(b -> b.overrideConfiguration(o -> o.retryStrategy(NO_RETRIES)));
         String table = Tables.create(dynamoDb, false);

@@ -1,5 +1,8 @@
 package io.dynamosync.testkit.front;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
@@ -11,6 +14,7 @@ import io.dynamosync.testkit.fault.FaultRule;
 import io.dynamosync.testkit.fault.Faults;
 import io.dynamosync.testkit.stream.ShardedStreams;
 import io.dynamosync.testkit.stream.TtlDeletes;
+import io.dynamosync.testkit.stream.StreamTrimming;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,9 +41,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The DynamoDB and DynamoDB Streams endpoint the kit hands out. Each call is counted and checked
  * against the fault rules; the export and point-in-time-recovery calls DynamoDB Local lacks are
- * answered by the {@link ExportService}; everything else goes to DynamoDB Local byte for byte,
- * except GetRecords answers holding REMOVE records a test marked as time-to-live deletes
- * ({@link TtlDeletes}).
+ * answered by the {@link ExportService}, streams with shard lineages by {@link ShardedStreams},
+ * and the stream calls of tables under {@link StreamTrimming} see trimmed streams; everything
+ * else goes to DynamoDB Local byte for byte, except GetRecords answers holding REMOVE records a
+ * test marked as time-to-live deletes ({@link TtlDeletes}). The read capacity answers report
+ * consuming is counted in {@link Faults#consumedCapacity}.
  */
 public final class AwsFront implements AutoCloseable {
 
@@ -62,15 +69,17 @@ public final class AwsFront implements AutoCloseable {
     private final ExportService exports;
     private final ShardedStreams shardedStreams;
     private final TtlDeletes ttlDeletes;
+    private final StreamTrimming trimming;
 
     /** Starts the front on a loopback port (0 for any free one), forwarding to {@code dynamoDbLocal}. */
     public AwsFront(URI dynamoDbLocal, Faults faults, ExportService exports, ShardedStreams shardedStreams,
-                    TtlDeletes ttlDeletes, int port) {
+                    TtlDeletes ttlDeletes, StreamTrimming trimming, int port) {
         this.dynamoDbLocal = dynamoDbLocal;
         this.faults = faults;
         this.exports = exports;
         this.shardedStreams = shardedStreams;
         this.ttlDeletes = ttlDeletes;
+        this.trimming = trimming;
         this.executor = Executors.newCachedThreadPool(daemonThreads("aws-front"));
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -119,8 +128,21 @@ public final class AwsFront implements AutoCloseable {
             } else if (exports.handles(call)) {
                 ExportService.Answer answer = exports.handle(call);
                 respond(exchange, answer.status(), JSON.writeValueAsBytes(answer.body()));
+            } else if (trimming.handles(call)) {
+                StreamTrimming.Decision decision = trimming.decide(call);
+                if (decision instanceof StreamTrimming.Forward forward) {
+                    byte[] sent = forward.body() == call.body() ? body : JSON.writeValueAsBytes(forward.body());
+                    HttpResponse<byte[]> response = forward(exchange, call, sent);
+                    if (response.statusCode() == 200) {
+                        trimming.answered(call, forward.body(), JSON.readTree(response.body()));
+                    }
+                } else {
+                    respondError(exchange, AwsError.TRIMMED_DATA_ACCESS,
+                            AwsError.TRIMMED_DATA_ACCESS.message(call.operation(), call.table()));
+                }
             } else {
-                forward(exchange, call, body);
+                HttpResponse<byte[]> response = forward(exchange, call, body);
+                countConsumed(call, response);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -134,7 +156,39 @@ public final class AwsFront implements AutoCloseable {
         return "DynamoDBStreams_20120810".equals(call.service()) && "GetRecords".equals(call.operation());
     }
 
-    private void forward(HttpExchange exchange, AwsCall call, byte[] body) throws IOException, InterruptedException {
+    /**
+     * Adds what an answer reports consuming to the counts, for calls that asked for it. The body is
+     * only scanned for its top-level {@code ConsumedCapacity}, since a Scan page may be megabytes.
+     */
+    private void countConsumed(AwsCall call, HttpResponse<byte[]> response) {
+        String asked = call.body().path("ReturnConsumedCapacity").asText("NONE");
+        if (response.statusCode() != 200 || asked.equals("NONE")) {
+            return;
+        }
+        try (JsonParser parser = JSON.getFactory().createParser(response.body())) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (name.equals("ConsumedCapacity")) {
+                    JsonNode consumed = JSON.readTree(parser);
+                    double units = 0;
+                    for (JsonNode one : consumed.isArray() ? consumed : JSON.createArrayNode().add(consumed)) {
+                        units += one.path("CapacityUnits").asDouble(0);
+                    }
+                    faults.consumed(call.operation(), call.table(), units, Instant.now());
+                    return;
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException e) {
+            LOG.warn("could not read the consumed capacity of a {} answer: {}", call.operation(), e.toString());
+        }
+    }
+
+    private HttpResponse<byte[]> forward(HttpExchange exchange, AwsCall call, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(dynamoDbLocal.resolve(exchange.getRequestURI().toString()))
                 .timeout(Duration.ofSeconds(60))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
@@ -168,6 +222,7 @@ public final class AwsFront implements AutoCloseable {
         try (OutputStream os = exchange.getResponseBody()) {
             os.write(answer);
         }
+        return response;
     }
 
     private static void respondError(HttpExchange exchange, AwsError error, String message) throws IOException {

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker killed with SIGKILL five times while it streams, and started again each time, ends
- * with the store equal to the table, every stream record applied exactly once.
+ * A worker killed with SIGKILL five times while it streams, and started again each time, resumes
+ * each time from its checkpoints (it reads no item again, keeps the load it made, records no
+ * re-bootstrap) and ends with the store equal to the table, every stream record applied exactly once.
  */
 @ExtendWith(LocalAwsExtension.class)
 class StreamKillIT {
@@ -33,6 +34,19 @@ class StreamKillIT {
         return "Streaming".equals(status.path("phase").asText());
     }
 
+    /**
+     * A restart that resumed: it read no item (a reload would read the whole table again), its
+     * load is the first run's (a reload starts a load of its own), and the store, which keeps
+     * every re-bootstrap, records none.
+     */
+    private static void assertResumedWithoutReloading(JsonNode status, String loadStartedAt, String run) {
+        assertThat(status.path("load").path("complete").asBoolean()).as(run + ": load complete").isTrue();
+        assertThat(status.path("load").path("itemsRead").asLong(0)).as(run + ": items read by this run").isZero();
+        assertThat(status.path("load").path("startedAt").asText()).as(run + ": the load's start").isEqualTo(loadStartedAt);
+        assertThat(status.path("rebootstraps").isArray()).as(run + ": re-bootstraps are reported").isTrue();
+        assertThat(status.path("rebootstraps")).as(run + ": re-bootstraps").isEmpty();
+    }
+
     @Test
     void fiveKillsDuringStreamingLoseNothingAndApplyNothingTwice(LocalAws aws, @TempDir Path data) throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
@@ -40,13 +54,17 @@ class StreamKillIT {
         Map<String, Object> settings = WorkerSettingsFor.settings(aws, table, data.resolve("store"), Map.of("method", "Scan"));
 
         WorkerProcess worker = WorkerProcess.start(settings, data, "run-0");
-        await(worker, StreamKillIT::streaming, Duration.ofSeconds(60));
+        JsonNode loaded = await(worker, StreamKillIT::streaming, Duration.ofSeconds(60)).path("load");
+        assertThat(loaded.path("itemsRead").asLong()).as("items the first run read").isEqualTo(500);
+        String loadStartedAt = loaded.path("startedAt").asText();
+        assertThat(loadStartedAt).isNotEmpty();
         try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, 600, 40)) {
             for (int kill = 1; kill <= 5; kill++) {
                 Thread.sleep(ThreadLocalRandom.current().nextLong(500, 2500));
                 worker.kill();
                 worker = WorkerProcess.start(settings, data, "run-" + kill);
-                await(worker, StreamKillIT::streaming, Duration.ofSeconds(60));
+                JsonNode resumed = await(worker, StreamKillIT::streaming, Duration.ofSeconds(60));
+                assertResumedWithoutReloading(resumed, loadStartedAt, "run " + kill);
             }
         }
         long records = StreamRecords.count(aws.dynamoDb(), aws.streams(), table);
@@ -56,7 +74,7 @@ class StreamKillIT {
 
         assertThat(status.path("stream").path("recordsApplied").asLong())
                 .as("stream records applied, counted in the same transactions as the changes").isEqualTo(records);
-        assertThat(status.path("rebootstraps")).isEmpty();
+        assertResumedWithoutReloading(status, loadStartedAt, "the last run, at the end");
         var info = TableInfo.describe(aws.dynamoDb(), table);
         StoreContents.assertSame(StoreContents.store(data.resolve("store/store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, info.itemId()));

@@ -7,6 +7,7 @@ import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
 import io.dynamosync.testkit.fault.AwsError;
 import io.dynamosync.testkit.fault.FaultRule;
+import io.dynamosync.testkit.stream.StreamTrimming;
 import io.dynamosync.worker.Worker;
 import io.dynamosync.worker.config.AwsClients;
 import io.dynamosync.worker.config.Settings;
@@ -107,23 +108,45 @@ class StreamSyncIT {
     void aLoadLongerThanTheStreamRetentionLosesNothingThanksToTheJournal(LocalAws aws, @TempDir Path data) throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        // A fresh, empty stream: every record in it is a change made while the worker loads.
+        aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(s -> s.streamEnabled(false)));
+        aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(s -> s.streamEnabled(true)
+                .streamViewType("NEW_AND_OLD_IMAGES")));
+        // Long enough for a reader polling five times a second on a busy machine; a worker that
+        // read the stream only after its load would still find the load's changes trimmed.
+        Duration retention = Duration.ofSeconds(5);
         Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data,
-                Map.of("method", "Scan", "readCapacityUnits", 40, "scanSegments", 2)));
-        // Retention of 3.6 seconds: the load below takes several times as long.
-        settings.put("stream", Map.of("retentionHours", 0.001));
+                Map.of("method", "Scan", "readCapacityUnits", 20, "scanSegments", 2)));
+        settings.put("stream", Map.of("retentionHours", retention.toMillis() / 3_600_000.0));
+        // Watched before the worker takes its first iterator, so the kit knows where each of its iterators stands.
+        StreamTrimming.Trimmed trimmed = aws.streamTrimming().watch(table);
+        // Every Scan page waits: the load lasts until records made during it have expired.
+        FaultRule slowScan = aws.faults().on("Scan").forTable(table).latency(Duration.ofSeconds(3)).always();
 
         WorkerStatus status;
-        try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, ITEMS, 40);
-             Running running = Running.start(settings)) {
-            WorkerStatus loaded = running.await(StreamSyncIT::streaming, Duration.ofSeconds(90));
-            assertThat(Duration.between(loaded.load().startedAt(), loaded.load().completedAt()))
-                    .isGreaterThan(Duration.ofMillis((long) (0.001 * 3_600_000)));
-            workload.close();
+        long trimmedDuringLoad;
+        try (Running running = Running.start(settings)) {
+            running.await(s -> "Scanning".equals(s.phase()) && s.stream() != null && s.stream().shardsOpen() > 0,
+                    Duration.ofSeconds(30));
+            trimmed.retention(retention);
+            try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, ITEMS, 40)) {
+                WorkerStatus trimming = running.await(s -> trimmed.trimmedRecords() >= 20, Duration.ofSeconds(30));
+                assertThat(trimming.load().complete()).as("the load still ran when changes made during it were trimmed").isFalse();
+                trimmedDuringLoad = trimmed.trimmedRecords();
+                slowScan.remove();
+                running.await(StreamSyncIT::streaming, Duration.ofSeconds(90));
+            }
+            // Trimmed records are what the journal must have saved; DynamoDB Local still holds
+            // them, so once trimming stops they can be counted against what the worker applied.
+            aws.streamTrimming().forget(table);
             status = settle(running, aws, table);
         }
 
         assertThat(status.rebootstraps()).as("no re-load was needed").isEmpty();
-        assertThat(status.stream().recordsJournaled()).isPositive();
+        assertThat(status.stream().recordsJournaled()).as("records journaled during the load, the trimmed ones included")
+                .isGreaterThanOrEqualTo(trimmedDuringLoad);
+        assertThat(status.stream().recordsApplied()).as("every record the stream published, the trimmed ones included")
+                .isEqualTo(StreamRecords.count(aws.dynamoDb(), aws.streams(), table));
         assertStoreEqualsTable(aws, table, data);
     }
 
