@@ -153,8 +153,9 @@ public record WorkerStatus(
      * {@code AccessDenied}), {@code message} a sentence a user can act on. The operator gives some
      * reasons a condition reason of their own: {@code AssumeRoleDenied} (STS refused the worker the
      * integration's role; the message carries STS's, which names the worker's identity),
-     * {@code PointInTimeRecoveryDisabled}, {@code ExportFailed}, {@code StreamTrimmed},
-     * {@code TransformationFailed} and {@code AccessDenied}.
+     * {@code PointInTimeRecoveryDisabled}, {@code ExportFailed}, {@code TransformationFailed} and
+     * {@code AccessDenied}. A lost stream is no error: it is a {@link Rebootstrap}, whose reason
+     * starts with {@code StreamTrimmed}, {@code ShardTrimmed}, {@code StreamReplaced} and the like.
      */
     public record Error(String reason, String message, Instant at) {
     }
