@@ -124,7 +124,7 @@ class SoakIT {
         Duration length = Duration.ofMillis(Math.round(MINUTES * 60_000));
         // The baseline is taken once the worker has run warm: after the second minute, or half way on a short run.
         Duration baselineAt = length.compareTo(Duration.ofMinutes(4)) >= 0 ? Duration.ofMinutes(2) : length.dividedBy(2);
-        List<long[]> heap = new ArrayList<>(); // {seconds since start, heap used, live data after GC}
+        List<long[]> heap = new ArrayList<>(); // {seconds since start, heap used}
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong ticket = new AtomicLong();
         AtomicLong seq = new AtomicLong(INITIAL_ITEMS);
@@ -155,10 +155,10 @@ class SoakIT {
         });
         Future<?> heapSampler = pool.submit(() -> {
             while (writing.get()) {
-                long[] sample = heap(service);
-                if (sample != null) {
+                Long used = heapUsed(service);
+                if (used != null) {
                     synchronized (heap) {
-                        heap.add(new long[] {(System.nanoTime() - start) / 1_000_000_000L, sample[0], sample[1]});
+                        heap.add(new long[] {(System.nanoTime() - start) / 1_000_000_000L, used});
                     }
                 }
                 Thread.sleep(1000);
@@ -166,19 +166,26 @@ class SoakIT {
             return null;
         });
 
-        // Both heaps are taken under the same load: the end's a little before the writers finish.
-        sleepUntil(start + baselineAt.toNanos());
-        long[] baseline = heapAfterGc(workerPid, service);
-        sleepUntil(start + length.toNanos() - Math.min(Duration.ofSeconds(10).toNanos(), length.toNanos() / 6));
-        long[] end = heapAfterGc(workerPid, service);
-        for (Future<?> writer : writers) {
-            writer.get();
+        long[] baseline;
+        long[] end;
+        try {
+            // Both heaps are taken under the same load: the end's a little before the writers finish.
+            sleepUntil(start + baselineAt.toNanos());
+            baseline = heapAfterGc(workerPid, service);
+            sleepUntil(start + length.toNanos() - Math.min(Duration.ofSeconds(10).toNanos(), length.toNanos() / 6));
+            end = heapAfterGc(workerPid, service);
+            for (Future<?> writer : writers) {
+                writer.get();
+            }
+            writing.set(false);
+            lag.get();
+            heapSampler.get();
+        } finally {
+            // A writer that failed (or this thread interrupted) must not leave the samplers running.
+            writing.set(false);
+            pool.shutdownNow();
         }
         double seconds = (lastDone.get() - start) / 1e9;
-        writing.set(false);
-        lag.get();
-        heapSampler.get();
-        pool.shutdown();
         // The writes still unseen are checked until the replica shows them all (or a minute passes).
         long caughtUpBy = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (!pending.isEmpty() && System.nanoTime() < caughtUpBy) {
@@ -192,7 +199,7 @@ class SoakIT {
         double p50 = percentile(lagSamples, 50);
         double p99 = percentile(lagSamples, 99);
         double max = lagSamples.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-        Map<Long, Long> floors = floorsPerMinute(heap);
+        Map<Long, Long> floors = floorsPerMinute(heap, length);
         String heapMeasure = baseline[1] == 1 && end[1] == 1 ? "after a full GC" : "floor of its minute (no forced GC)";
         String summary = String.format("SOAK %.1f min, %.0f writes/s asked, %.1f achieved by %d writers: "
                         + "%,d writes (%,d puts, %,d updates, %,d deletes); lag p50 %.0f ms, p99 %.0f ms, max %.0f ms "
@@ -339,25 +346,22 @@ class SoakIT {
         }
     }
 
-    /** The worker's heap in use and its live data after the last GC that reclaimed old objects, from /metrics. */
-    private static long[] heap(String service) {
+    /** The worker's heap in use (every heap pool), from its /metrics; null when the scrape failed. */
+    private static Long heapUsed(String service) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(service + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             double used = 0;
-            double live = Double.NaN;
             boolean found = false;
             for (String line : response.body().lines().toList()) {
                 if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                     used += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     found = true;
-                } else if (line.startsWith("jvm_gc_live_data_size_bytes")) {
-                    live = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
             assertThat(found).as("the worker's /metrics has jvm_memory_used_bytes{area=\"heap\"}").isTrue();
-            return new long[] {(long) used, (long) live};
+            return (long) used;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
@@ -378,9 +382,9 @@ class SoakIT {
         String output = new String(gc.getInputStream().readAllBytes());
         boolean done = gc.waitFor(60, TimeUnit.SECONDS) && gc.exitValue() == 0 && !output.contains("Exception");
         if (done) {
-            long[] after = heap(service);
+            Long after = heapUsed(service);
             if (after != null) {
-                return new long[] {after[0], 1};
+                return new long[] {after, 1};
             }
         } else {
             System.out.println("SOAK could not force a GC in the worker (" + output.strip() + "); using floors");
@@ -388,9 +392,9 @@ class SoakIT {
         long floor = Long.MAX_VALUE;
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < until) {
-            long[] sample = heap(service);
-            if (sample != null) {
-                floor = Math.min(floor, sample[0]);
+            Long used = heapUsed(service);
+            if (used != null) {
+                floor = Math.min(floor, used);
             }
             Thread.sleep(1000);
         }
@@ -413,12 +417,17 @@ class SoakIT {
         return workers.get(0).pid();
     }
 
-    /** The smallest heap in use seen in each minute of the run: what survived the young collections of that minute. */
-    private static Map<Long, Long> floorsPerMinute(List<long[]> samples) {
+    /**
+     * The smallest heap in use seen in each whole minute of the run: what survived that minute's young collections
+     * (the samples after the writers' schedule ended, while they caught up, are left out).
+     */
+    private static Map<Long, Long> floorsPerMinute(List<long[]> samples, Duration length) {
         Map<Long, Long> floors = new TreeMap<>();
         synchronized (samples) {
             for (long[] s : samples) {
-                floors.merge(s[0] / 60 + 1, s[1], Math::min);
+                if (s[0] < Math.max(60, length.toSeconds() / 60 * 60)) {
+                    floors.merge(s[0] / 60 + 1, s[1], Math::min);
+                }
             }
         }
         return floors;
