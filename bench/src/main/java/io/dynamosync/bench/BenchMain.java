@@ -28,7 +28,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", paramLabel = "NAME",
             description = "Benchmarks to run, comma-separated, of: ${COMPLETION-CANDIDATES} (default: all). "
-                    + "scan also gives the footprint figures.")
+                    + "scan also gives the footprint figures. --only soak runs the soak test instead (bench/soak).")
     List<Benchmark> only = List.of(Benchmark.values());
 
     @Option(names = "--items", description = "Items of about 1 KB in the scan and export table (default: ${DEFAULT-VALUE}).")

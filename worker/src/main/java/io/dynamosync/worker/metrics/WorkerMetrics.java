@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -18,7 +20,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * The worker's Prometheus metrics: the load (items loaded, read capacity consumed, throttles),
  * the stream (records applied, lag), the store (documents, bytes, time to commit a batch) and
- * the queries (count and latency by outcome).
+ * the queries (count and latency by outcome), and the JVM's memory and garbage collection.
  *
  * <p>The stream and store figures come from one {@link Worker#status()} taken per scrape, so a
  * scrape costs one count of the documents, not one per metric.
@@ -58,6 +60,10 @@ public final class WorkerMetrics implements QueryRunner.Listener {
                 .description("Time to commit one batch of documents with its checkpoints").register(registry);
         Timer checkpoints = Timer.builder("dynamosync.store.checkpoint")
                 .description("Time to write the write-ahead log into the store file (a DuckDB checkpoint)").register(registry);
+        // Heap by pool and what survives collection (jvm_gc_live_data_size_bytes): whether the heap stays flat
+        // under a steady stream is read from outside (the soak test, and users' dashboards).
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
         Store store = worker.store();
         if (store != null) {
             store.onCommit(commits::record);

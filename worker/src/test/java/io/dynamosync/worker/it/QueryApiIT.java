@@ -264,5 +264,8 @@ class QueryApiIT {
         assertThat(metrics).containsPattern("dynamosync_queries_seconds_count\\{collection=\"orders\",outcome=\"QueryError\"} [1-9]");
         assertThat(metrics).contains("dynamosync_stream_lag_seconds", "dynamosync_stream_records_applied",
                 "dynamosync_load_read_capacity_consumed_total", "dynamosync_load_throttles_total");
+        // The JVM's heap, for telling a leak from a full buffer (the soak test reads it).
+        assertThat(metrics).containsPattern("jvm_memory_used_bytes\\{area=\"heap\",collection=\"orders\",id=\"[^\"]+\"} \\d");
+        assertThat(metrics).contains("jvm_gc_live_data_size_bytes");
     }
 }
