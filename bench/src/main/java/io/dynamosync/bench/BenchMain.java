@@ -35,7 +35,7 @@ public final class BenchMain implements Callable<Integer> {
     int items = 200_000;
 
     @Option(names = "--repetitions", description = "Measured runs of each load, worker and reference in turn (default: ${DEFAULT-VALUE}).")
-    int repetitions = 2;
+    int repetitions = 1;
 
     @Option(names = "--latency-writes", description = "Writes timed for change latency (default: ${DEFAULT-VALUE}).")
     int latencyWrites = 1000;

@@ -36,8 +36,7 @@ class InitialLoadIT {
         // The worker reads credentials from the SDK's default chain, as in a pod.
         System.setProperty("aws.accessKeyId", "local");
         System.setProperty("aws.secretAccessKey", "local-secret");
-        table = SampleItems.createTable(aws.dynamoDb(), null);
-        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
     }
 
     static Settings settings(Map<String, Object> raw) {

@@ -44,8 +44,7 @@ class ResumeAfterKillIT {
 
     @Test
     void scanResumesFromItsCheckpointsAfterKill9(LocalAws aws, @TempDir Path data) throws Exception {
-        String table = SampleItems.createTable(aws.dynamoDb(), null);
-        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
         // Slow enough to be killed mid-way: about 40 RCU/s over some 500 RCU of items.
         Map<String, Object> settings = WorkerSettingsFor.settings(aws, table, data.resolve("store"),
                 Map.of("method", "Scan", "readCapacityUnits", 40, "scanSegments", 4));
@@ -70,8 +69,7 @@ class ResumeAfterKillIT {
 
     @Test
     void exportResumesTheSameExportAfterKill9WithoutReadingCommittedFilesAgain(LocalAws aws, @TempDir Path data) throws Exception {
-        String table = SampleItems.createTable(aws.dynamoDb(), null);
-        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
         String bucket = LocalAws.uniqueName("exports").toLowerCase();
         aws.s3().createBucket(b -> b.bucket(bucket));
         // Many small files, each committed on its own: ingesting them all takes far longer than

@@ -30,6 +30,23 @@ public final class SampleItems {
 
     /** Creates a table keyed by {@code customer} (S) and {@code order} (N), with a stream. */
     public static String createTable(DynamoDbClient dynamoDb, Long provisionedReadCapacity) {
+        return createTable(dynamoDb, provisionedReadCapacity, true);
+    }
+
+    /**
+     * Creates a table holding items {@code 0} to {@code items - 1}, written before its stream was
+     * turned on: a table that existed before the collection, as most do. DynamoDB Local writes
+     * many times slower to a table with a stream, and a worker would replay the fill's records.
+     */
+    public static String createFilledTable(DynamoDbClient dynamoDb, Long provisionedReadCapacity, int items) throws Exception {
+        String name = createTable(dynamoDb, provisionedReadCapacity, false);
+        fill(dynamoDb, name, 0, items);
+        dynamoDb.updateTable(b -> b.tableName(name).streamSpecification(StreamSpecification.builder().streamEnabled(true)
+                .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()));
+        return name;
+    }
+
+    private static String createTable(DynamoDbClient dynamoDb, Long provisionedReadCapacity, boolean stream) {
         String name = LocalAws.uniqueName("orders");
         dynamoDb.createTable(b -> {
             b.tableName(name)
@@ -39,8 +56,8 @@ public final class SampleItems {
                     .keySchema(
                             KeySchemaElement.builder().attributeName("customer").keyType(KeyType.HASH).build(),
                             KeySchemaElement.builder().attributeName("order").keyType(KeyType.RANGE).build())
-                    .streamSpecification(StreamSpecification.builder().streamEnabled(true)
-                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build());
+                    .streamSpecification(stream ? StreamSpecification.builder().streamEnabled(true)
+                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build() : null);
             if (provisionedReadCapacity == null) {
                 b.billingMode(BillingMode.PAY_PER_REQUEST);
             } else {

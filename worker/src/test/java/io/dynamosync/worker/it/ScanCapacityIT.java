@@ -83,8 +83,7 @@ class ScanCapacityIT {
 
     @Test
     void scanStaysUnderItsCapOverEveryFiveSecondWindow(LocalAws aws, @TempDir Path data) throws Exception {
-        String table = SampleItems.createTable(aws.dynamoDb(), PROVISIONED);
-        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        String table = SampleItems.createFilledTable(aws.dynamoDb(), PROVISIONED, ITEMS);
 
         LoadProgress progress = scan(aws, table, data);
 
@@ -95,8 +94,7 @@ class ScanCapacityIT {
 
     @Test
     void scanStaysUnderItsCapWhileAFifthOfCallsAreThrottled(LocalAws aws, @TempDir Path data) throws Exception {
-        String table = SampleItems.createTable(aws.dynamoDb(), PROVISIONED);
-        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        String table = SampleItems.createFilledTable(aws.dynamoDb(), PROVISIONED, ITEMS);
         FaultRule throttle = aws.faults().on("Scan").forTable(table)
                 .error(AwsError.PROVISIONED_THROUGHPUT_EXCEEDED).atRate(0.2);
 

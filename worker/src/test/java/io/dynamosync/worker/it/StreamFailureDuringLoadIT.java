@@ -38,8 +38,7 @@ class StreamFailureDuringLoadIT {
 
     @Test
     void trimmedRecordsDuringALoadStartTheLoadOverWithinSeconds(LocalAws aws, @TempDir Path data) throws Exception {
-        String table = SampleItems.createTable(aws.dynamoDb(), null);
-        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
 
         try (StreamSyncIT.Running running = StreamSyncIT.Running.start(WorkerSettingsFor.settings(aws, table, data, SLOW_SCAN))) {
             WorkerStatus before = running.await(StreamFailureDuringLoadIT::scanning, Duration.ofSeconds(60));
@@ -59,8 +58,7 @@ class StreamFailureDuringLoadIT {
 
     @Test
     void aStreamTurnedOffDuringALoadStopsTheLoadWithTheReasonInTheStatus(LocalAws aws, @TempDir Path data) throws Exception {
-        String table = SampleItems.createTable(aws.dynamoDb(), null);
-        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
 
         try (StreamSyncIT.Running running = StreamSyncIT.Running.start(WorkerSettingsFor.settings(aws, table, data, SLOW_SCAN))) {
             running.await(StreamFailureDuringLoadIT::scanning, Duration.ofSeconds(60));

@@ -82,8 +82,7 @@ class StreamSyncIT {
 
     @Test
     void changesDuringAndAfterTheLoadEndWithTheStoreEqualToTheTable(LocalAws aws, @TempDir Path data) throws Exception {
-        String table = SampleItems.createTable(aws.dynamoDb(), null);
-        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
         Map<String, Object> settings = WorkerSettingsFor.settings(aws, table, data,
                 Map.of("method", "Scan", "readCapacityUnits", 60, "scanSegments", 2));
 
@@ -106,8 +105,7 @@ class StreamSyncIT {
 
     @Test
     void aLoadLongerThanTheStreamRetentionLosesNothingThanksToTheJournal(LocalAws aws, @TempDir Path data) throws Exception {
-        String table = SampleItems.createTable(aws.dynamoDb(), null);
-        SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
+        String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
         // A fresh, empty stream: every record in it is a change made while the worker loads.
         aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(s -> s.streamEnabled(false)));
         aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(s -> s.streamEnabled(true)
