@@ -3,6 +3,7 @@ package io.dynamosync.operator;
 import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
 import io.dynamosync.api.v1alpha1.Condition;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.DynamoCollectionSpec;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationSpec;
 import io.dynamosync.api.v1alpha1.Endpoints;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -124,6 +126,25 @@ public final class OperatorHarness implements AutoCloseable {
     /** The collection as the API server holds it now. */
     public DynamoCollection collection(String namespace, String name) {
         return client.resources(DynamoCollection.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /**
+     * Changes a collection's spec the way {@code kubectl edit} does: a patch of what changed, so the operator's own
+     * writes in the meantime (status, finalizers) do not make it fail with a conflict.
+     */
+    public DynamoCollection editCollection(String namespace, String name, Consumer<DynamoCollectionSpec> change) {
+        return client.resources(DynamoCollection.class).inNamespace(namespace).withName(name).edit(c -> {
+            change.accept(c.getSpec());
+            return c;
+        });
+    }
+
+    /** Changes an integration's spec with a patch; see {@link #editCollection}. */
+    public DynamoIntegration editIntegration(String namespace, String name, Consumer<DynamoIntegrationSpec> change) {
+        return client.resources(DynamoIntegration.class).inNamespace(namespace).withName(name).edit(i -> {
+            change.accept(i.getSpec());
+            return i;
+        });
     }
 
     /** A condition of a status, if present. */

@@ -165,9 +165,7 @@ class DynamoCollectionIT {
         assertThat(aws.faults().calls("UpdateTable", table)).isZero();
         assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()).isNull();
 
-        DynamoCollection allowed = harness.collection(ns, "orders");
-        allowed.getSpec().setEnableStream(true);
-        client.resource(allowed).update();
+        harness.editCollection(ns, "orders", spec -> spec.setEnableStream(true));
         awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.STREAM_ENABLED));
         assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification()
                 .streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
@@ -192,9 +190,7 @@ class DynamoCollectionIT {
         assertThat(aws.faults().calls("UpdateContinuousBackups", table)).isZero();
         assertThat(client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get()).isNull();
 
-        DynamoCollection allowed = harness.collection(ns, "orders");
-        allowed.getSpec().setEnablePointInTimeRecovery(true);
-        client.resource(allowed).update();
+        harness.editCollection(ns, "orders", spec -> spec.setEnablePointInTimeRecovery(true));
         await().atMost(Duration.ofSeconds(30)).until(() -> settings(ns, "orders"), s -> s != null);
         assertThat(settings(ns, "orders").load().enablePointInTimeRecovery()).isTrue();
         awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.STALLED).isEmpty());
@@ -446,18 +442,14 @@ class DynamoCollectionIT {
         WorkerSettings first = await().until(() -> settings(ns, "orders"), s -> s != null);
         String firstHash = await().until(() -> podHash(ns), h -> h != null);
 
-        DynamoCollection cap = harness.collection(ns, "orders");
-        cap.getSpec().setReadCapacity(ReadCapacity.ofUnits(25));
-        client.resource(cap).update();
+        harness.editCollection(ns, "orders", spec -> spec.setReadCapacity(ReadCapacity.ofUnits(25)));
         WorkerSettings capped = await().until(() -> settings(ns, "orders"), s -> s.load().readCapacityUnits() != null);
         assertThat(capped.load().readCapacityUnits()).isEqualTo(25.0);
         assertThat(capped.loadGeneration()).isEqualTo(first.loadGeneration());
         // The ConfigMap is written first, then the StatefulSet whose pod template carries the new hash.
         await().until(() -> !firstHash.equals(podHash(ns)));
 
-        DynamoCollection transformed = harness.collection(ns, "orders");
-        transformed.getSpec().setIngestTransformation("SELECT *, 1 AS v FROM _input");
-        client.resource(transformed).update();
+        harness.editCollection(ns, "orders", spec -> spec.setIngestTransformation("SELECT *, 1 AS v FROM _input"));
         WorkerSettings rebuilt = await().until(() -> settings(ns, "orders"), s -> s.ingestTransformation() != null);
         assertThat(rebuilt.loadGeneration()).isEqualTo(first.loadGeneration() + 1);
         assertThat(rebuilt.load().readCapacityUnits()).isEqualTo(25.0);
@@ -540,9 +532,8 @@ class DynamoCollectionIT {
         try {
             String ns = OperatorHarness.namespace("denied");
             createIntegration(ns, "locked-bucket");
-            DynamoIntegration integration = harness.integration(ns, "prod");
-            integration.getSpec().getEndpoints().setS3("http://127.0.0.1:" + deniedS3.getAddress().getPort());
-            client.resource(integration).update();
+            String lockedS3 = "http://127.0.0.1:" + deniedS3.getAddress().getPort();
+            harness.editIntegration(ns, "prod", spec -> spec.getEndpoints().setS3(lockedS3));
             await().atMost(Duration.ofSeconds(30)).until(() -> harness.integration(ns, "prod").getStatus(),
                     s -> isTrue(s, Conditions.Type.READY));
             DynamoCollection orders = Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES));
@@ -595,9 +586,7 @@ class DynamoCollectionIT {
                     .withAccessModes("ReadWriteOnce").withStorageClassName(storage.getStorageClassName())
                     .withNewResources().addToRequests("storage", new Quantity("10Gi")).endResources().endSpec()
                     .withNewStatus().addToCapacity("storage", new Quantity("10Gi")).endStatus().build()).create();
-            DynamoCollection bigger = harness.collection(ns, name);
-            bigger.getSpec().getStorage().setSize("20Gi");
-            client.resource(bigger).update();
+            harness.editCollection(ns, name, spec -> spec.getStorage().setSize("20Gi"));
         }
 
         DynamoCollectionStatus grows = awaitStatus(ns, "grows", s -> condition(s, Conditions.Type.VOLUME_RESIZED)
@@ -663,9 +652,7 @@ class DynamoCollectionIT {
         client.resource(Fixtures.collection(ns, "orders", "prod", table(StreamViewType.NEW_AND_OLD_IMAGES))).create();
         await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get() != null);
 
-        DynamoCollection suspended = harness.collection(ns, "orders");
-        suspended.getSpec().setSuspend(true);
-        client.resource(suspended).update();
+        harness.editCollection(ns, "orders", spec -> spec.setSuspend(true));
 
         DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> condition(s, Conditions.Type.READY)
                 .map(c -> Conditions.Reason.SUSPENDED.equals(c.getReason())).orElse(false));
@@ -673,9 +660,7 @@ class DynamoCollectionIT {
         assertThat(client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get().getSpec().getReplicas())
                 .isZero();
 
-        DynamoCollection resumed = harness.collection(ns, "orders");
-        resumed.getSpec().setSuspend(false);
-        client.resource(resumed).update();
+        harness.editCollection(ns, "orders", spec -> spec.setSuspend(false));
         await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker").get().getSpec()
                 .getReplicas() == 1);
     }
