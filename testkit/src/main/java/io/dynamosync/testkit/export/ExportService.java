@@ -25,9 +25,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -340,7 +343,13 @@ public final class ExportService implements AutoCloseable {
     private record DataFiles(List<byte[]> contents, List<Long> counts, long items, long billedBytes) {
     }
 
-    /** Scans the whole table, strongly consistent, spreading items over the data files in turn. */
+    /** Segments of the parallel scan an export reads the table with (DynamoDB Local scans slowly one page at a time). */
+    private static final int SCAN_SEGMENTS = 4;
+
+    /**
+     * Scans the whole table, strongly consistent, in {@link #SCAN_SEGMENTS} parallel segments, spreading items over
+     * the data files in turn.
+     */
     private DataFiles writeDataFiles(String table) throws IOException {
         int fileCount = dataFiles;
         List<ByteArrayOutputStream> buffers = new ArrayList<>();
@@ -351,13 +360,55 @@ public final class ExportService implements AutoCloseable {
             buffers.add(buffer);
             gzips.add(new GZIPOutputStream(buffer));
         }
-        long items = 0;
-        long billed = 0;
+        AtomicLong items = new AtomicLong();
+        AtomicLong billed = new AtomicLong();
+        ExecutorService segments = Executors.newFixedThreadPool(SCAN_SEGMENTS, r -> {
+            Thread t = new Thread(r, "export-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> scans = new ArrayList<>();
+            for (int segment = 0; segment < SCAN_SEGMENTS; segment++) {
+                int mine = segment;
+                scans.add(segments.submit(() -> {
+                    scanSegment(table, mine, gzips, counts, items, billed);
+                    return null;
+                }));
+            }
+            for (Future<?> scan : scans) {
+                scan.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while scanning " + table, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            segments.shutdownNow();
+        }
+        List<byte[]> contents = new ArrayList<>();
+        List<Long> countList = new ArrayList<>();
+        for (int i = 0; i < fileCount; i++) {
+            gzips.get(i).close();
+            contents.add(buffers.get(i).toByteArray());
+            countList.add(counts[i]);
+        }
+        return new DataFiles(contents, countList, items.get(), billed.get());
+    }
+
+    private void scanSegment(String table, int segment, List<GZIPOutputStream> gzips, long[] counts, AtomicLong items,
+                             AtomicLong billed) throws IOException {
         JsonNode startKey = null;
         do {
             ObjectNode scan = JSON.createObjectNode();
             scan.put("TableName", table);
             scan.put("ConsistentRead", true);
+            scan.put("Segment", segment);
+            scan.put("TotalSegments", SCAN_SEGMENTS);
             if (startKey != null) {
                 scan.set("ExclusiveStartKey", startKey);
             }
@@ -366,23 +417,17 @@ public final class ExportService implements AutoCloseable {
                 ObjectNode line = JSON.createObjectNode();
                 line.set("Item", item);
                 byte[] bytes = JSON.writeValueAsBytes(line);
-                int file = (int) (items % fileCount);
-                gzips.get(file).write(bytes);
-                gzips.get(file).write('\n');
-                counts[file]++;
-                items++;
-                billed += bytes.length;
+                int file = (int) (items.getAndIncrement() % gzips.size());
+                GZIPOutputStream gzip = gzips.get(file);
+                synchronized (gzip) {
+                    gzip.write(bytes);
+                    gzip.write('\n');
+                    counts[file]++;
+                }
+                billed.addAndGet(bytes.length);
             }
             startKey = page.get("LastEvaluatedKey");
         } while (startKey != null && !startKey.isEmpty());
-        List<byte[]> contents = new ArrayList<>();
-        List<Long> countList = new ArrayList<>();
-        for (int i = 0; i < fileCount; i++) {
-            gzips.get(i).close();
-            contents.add(buffers.get(i).toByteArray());
-            countList.add(counts[i]);
-        }
-        return new DataFiles(contents, countList, items, billed);
     }
 
     private void put(String bucket, String key, byte[] bytes) {
