@@ -18,6 +18,6 @@ final class BenchWrite {
     }
 
     static void checkpoint(Store store) {
-        store.checkpointNow();
+        store.finishLoad();
     }
 }

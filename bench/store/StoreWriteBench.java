@@ -63,7 +63,7 @@ public class StoreWriteBench {
             for (int t = 0; t < threads; t++) {
                 List<Batch> mine = new ArrayList<>();
                 for (int first = t * page; first < items; first += threads * page) {
-                    Batch batch = new Batch();
+                    Batch batch = Batch.fromSnapshot();
                     for (int i = first; i < Math.min(items, first + page); i++) {
                         batch.upsert("cust|" + i, item(i), now, "order=" + i);
                     }

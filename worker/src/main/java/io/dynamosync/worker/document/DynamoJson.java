@@ -1,9 +1,12 @@
 package io.dynamosync.worker.document;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -65,6 +68,103 @@ public final class DynamoJson {
             }
             default -> throw new IllegalArgumentException("unknown DynamoDB type '" + type + "'");
         };
+    }
+
+    /**
+     * Reads a line of an export data file ({@code {"Item": {...}}}) from a parser over it, without building a tree
+     * first: the export's many items are read the cheap way.
+     */
+    public static Map<String, AttributeValue> exportLine(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("a line of an export data file is an object holding \"Item\"");
+        }
+        Map<String, AttributeValue> item = null;
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            parser.nextToken();
+            if (name.equals("Item")) {
+                item = item(parser);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (item == null) {
+            throw new IllegalArgumentException("a line of an export data file is an object holding \"Item\"");
+        }
+        return item;
+    }
+
+    /** Reads one item from a parser at its opening brace; leaves the parser at the closing one. */
+    public static Map<String, AttributeValue> item(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("a DynamoDB JSON item is an object, not " + parser.currentToken());
+        }
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            parser.nextToken();
+            values.put(name, value(parser));
+        }
+        return values;
+    }
+
+    /** Reads one typed value from a parser at its opening brace; leaves the parser at the closing one. */
+    public static AttributeValue value(JsonParser parser) throws IOException {
+        String type = parser.currentToken() == JsonToken.START_OBJECT ? parser.nextFieldName() : null;
+        if (type == null) {
+            throw new IllegalArgumentException("a DynamoDB JSON value is an object with one type key");
+        }
+        JsonToken token = parser.nextToken();
+        AttributeValue value = switch (type) {
+            case "S" -> AttributeValue.fromS(scalar(parser, token));
+            case "N" -> AttributeValue.fromN(scalar(parser, token));
+            case "B" -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(scalar(parser, token))));
+            case "BOOL" -> AttributeValue.fromBool(token == JsonToken.VALUE_TRUE
+                    || token == JsonToken.VALUE_STRING && Boolean.parseBoolean(parser.getText()));
+            case "NULL" -> AttributeValue.fromNul(true);
+            case "M" -> AttributeValue.fromM(item(parser));
+            case "L" -> {
+                List<AttributeValue> list = new ArrayList<>();
+                for (JsonToken next = array(parser, token); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+                    list.add(value(parser));
+                }
+                yield AttributeValue.fromL(list);
+            }
+            case "SS" -> AttributeValue.fromSs(texts(parser, token));
+            case "NS" -> AttributeValue.fromNs(texts(parser, token));
+            case "BS" -> {
+                List<SdkBytes> list = new ArrayList<>();
+                for (String text : texts(parser, token)) {
+                    list.add(SdkBytes.fromByteArray(Base64.getDecoder().decode(text)));
+                }
+                yield AttributeValue.fromBs(list);
+            }
+            default -> throw new IllegalArgumentException("unknown DynamoDB type '" + type + "'");
+        };
+        if (parser.nextToken() != JsonToken.END_OBJECT) {
+            throw new IllegalArgumentException("a DynamoDB JSON value is an object with one type key");
+        }
+        return value;
+    }
+
+    private static String scalar(JsonParser parser, JsonToken token) throws IOException {
+        if (token == null || !token.isScalarValue()) {
+            throw new IllegalArgumentException("a DynamoDB JSON value of this type is a string, not " + token);
+        }
+        return parser.getText();
+    }
+
+    private static JsonToken array(JsonParser parser, JsonToken token) throws IOException {
+        if (token != JsonToken.START_ARRAY) {
+            throw new IllegalArgumentException("a DynamoDB JSON list or set is an array, not " + token);
+        }
+        return parser.nextToken();
+    }
+
+    private static List<String> texts(JsonParser parser, JsonToken token) throws IOException {
+        List<String> list = new ArrayList<>();
+        for (JsonToken next = array(parser, token); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+            list.add(scalar(parser, next));
+        }
+        return list;
     }
 
     private static List<String> texts(JsonNode array) {

@@ -130,6 +130,9 @@ public final class InitialLoad {
             completed.put("exportTime", result.exportTime().toString());
             completed.put("exportDirectory", result.exportDirectory());
         }
+        // The loaded table gets its key and the load's rows go from the write-ahead log into the file before the load
+        // counts as complete, so its end is the moment the generation is ready to serve.
+        store.finishLoad();
         Instant now = Instant.now();
         completed.put("complete", true);
         completed.put("completedAt", now.toString());
@@ -143,8 +146,6 @@ public final class InitialLoad {
             completed.put("units", units);
         }
         store.commit(new Batch().checkpoint(CHECKPOINT, completed));
-        // The load's rows go from the write-ahead log into the file now, not in a stream commit later.
-        store.checkpointNow();
         progress.complete(now);
         LOG.info("loaded {} items of {} by {} in {}", progress.itemsLoaded(), table.name(), method, Duration.between(startedAt, now));
         if (method.equals("Export") && settings.cleanupExport()) {

@@ -28,6 +28,28 @@ public final class Batch {
     private final List<JsonNode> journal = new ArrayList<>();
     private long forgetJournalUpTo = -1;
     private long bytes;
+    /** Whether this batch's upserts are items read from a snapshot of the table; see {@link #fromSnapshot()}. */
+    private final boolean snapshot;
+    /** How many of the changes need the table's key to find an earlier version (all but a snapshot's upserts). */
+    private int keyedChanges;
+
+    public Batch() {
+        this(false);
+    }
+
+    private Batch(boolean snapshot) {
+        this.snapshot = snapshot;
+    }
+
+    /**
+     * A batch of items read from a snapshot of the table (a scan page, the lines of an export file), for a
+     * load: a load reads each item once, or again only when a crash cut a page or a file short, so the store
+     * may append them to the generation it is loading without looking for an earlier version, and drop the
+     * copies a re-read left once the load ends (see {@link Store}).
+     */
+    public static Batch fromSnapshot() {
+        return new Batch(true);
+    }
 
     /**
      * Stores {@code item} as document {@code id}, replacing any earlier version whole.
@@ -38,6 +60,9 @@ public final class Batch {
         changes.remove(id);
         changes.put(id, new Change(id, item, eventTime, key));
         bytes += 64 + id.length() + approximateBytes(item);
+        if (!snapshot) {
+            keyedChanges++;
+        }
         return this;
     }
 
@@ -46,6 +71,7 @@ public final class Batch {
         changes.remove(id);
         changes.put(id, new Change(id, null, eventTime, key));
         bytes += 64 + id.length();
+        keyedChanges++;
         return this;
     }
 
@@ -79,6 +105,12 @@ public final class Batch {
         journal.addAll(later.journal);
         forgetJournalUpTo = Math.max(forgetJournalUpTo, later.forgetJournalUpTo);
         bytes += later.bytes;
+        keyedChanges += later.keyedChanges;
+    }
+
+    /** Whether any change must find and replace an earlier version of its document (anything but a snapshot's upserts). */
+    boolean needsKey() {
+        return keyedChanges > 0;
     }
 
     List<JsonNode> journalEntries() {

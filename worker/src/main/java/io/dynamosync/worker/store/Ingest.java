@@ -26,6 +26,11 @@ final class Ingest {
     private final String collection;
     /** The table written to, quoted: the collection's, or the generation being built beside it. */
     private String table;
+    /**
+     * Whether that table has its key ({@code _id} its primary key). A generation being loaded has none: the
+     * load's items are appended, without looking for earlier versions, until the table is keyed ({@link #key()}).
+     */
+    private boolean keyed = true;
     private final Transformation transformation;
     private final Catalog catalog;
     private final Staging staging;
@@ -39,9 +44,38 @@ final class Ingest {
         this.staging = new Staging(connection, catalog);
     }
 
-    /** Writes go to table {@code name} from now on. */
-    void target(String name) {
+    /** Writes go to table {@code name} from now on; {@code keyed} says whether it has its key. */
+    void target(String name, boolean keyed) {
         this.table = SqlNames.quote(name);
+        this.keyed = keyed;
+    }
+
+    boolean keyed() {
+        return keyed;
+    }
+
+    /**
+     * Gives the table its key: drops the copies of documents that a load read twice (a page or a file read again
+     * after a crash cut it short; the last copy written stays), then makes {@code _id} the primary key. Each step
+     * commits on its own (the caller is in autocommit) and changes no document, so a crash between them only means
+     * doing it again.
+     */
+    void key() throws SQLException {
+        long started = System.nanoTime();
+        long copies;
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) - count(DISTINCT _id) FROM " + table)) {
+            rs.next();
+            copies = rs.getLong(1);
+        }
+        if (copies > 0) {
+            execute("DELETE FROM " + table + " WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER "
+                    + "(PARTITION BY _id ORDER BY rowid DESC) AS copy FROM " + table + ") WHERE copy > 1)");
+        }
+        execute("ALTER TABLE " + table + " ADD PRIMARY KEY (_id)");
+        keyed = true;
+        LOG.info("collection {}: keyed its table by _id ({} copies read twice dropped) in {} ms", collection, copies,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /**
@@ -78,8 +112,12 @@ final class Ingest {
             // deleted earlier in a transaction as present again once the table is altered.
             evolveTable(output);
         }
-        staging.stageIds(ids);
-        execute("DELETE FROM " + table + " WHERE _id IN (SELECT _id FROM _changed)");
+        if (keyed) {
+            staging.stageIds(ids);
+            execute("DELETE FROM " + table + " WHERE _id IN (SELECT _id FROM _changed)");
+        } else if (batch.needsKey()) {
+            throw new IllegalStateException("a change that replaces documents reached a table not yet keyed");
+        }
         if (output != null) {
             insert(output);
         }

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #AUTOMATIC_CHECKPOINT}). This checkpoints when the writer has been idle a moment with
  * anything uncheckpointed; when the log passes the file's own size (4 MB to 1 GB), so that a
  * checkpoint, whose cost grows with the table, comes once per as much written and its cost per
- * row stays constant (a load from empty checkpoints at 4, 8, 16... MB); and a minute after the
- * last one while busy. A checkpoint also vacuums rows
+ * row stays constant; and a minute after the last one while busy. While a load appends to a
+ * generation not yet keyed, only the upper bound counts: the load ends with a checkpoint of its own. A checkpoint also vacuums rows
  * that updates and deletes replaced, whose blocks later writes reuse.
  */
 final class LogCheckpointer {
@@ -55,12 +55,20 @@ final class LogCheckpointer {
         dirty = true;
     }
 
-    void runIfDue(boolean idle) {
+    /**
+     * Checkpoints if due.
+     *
+     * @param idle whether the writer has been idle a moment
+     * @param loading whether a load is appending to a table without its key: then only the log's upper bound
+     *                ({@link #CHECKPOINT_WAL_BYTES}) calls for a checkpoint by size, since the load ends with one
+     */
+    void runIfDue(boolean idle, boolean loading) {
         if (!dirty) {
             return;
         }
         long wal = walBytes();
-        long threshold = Math.max(MIN_CHECKPOINT_WAL_BYTES, Math.min(CHECKPOINT_WAL_BYTES, size(file)));
+        long threshold = loading ? CHECKPOINT_WAL_BYTES
+                : Math.max(MIN_CHECKPOINT_WAL_BYTES, Math.min(CHECKPOINT_WAL_BYTES, size(file)));
         boolean stale = System.nanoTime() - last > CHECKPOINT_AT_LEAST_EVERY.toNanos();
         if (idle || wal >= threshold || stale) {
             // Past twice the bound, wait for running queries rather than let the log grow on.

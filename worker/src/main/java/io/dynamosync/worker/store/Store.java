@@ -91,7 +91,7 @@ public final class Store implements AutoCloseable {
 
             @Override
             public void maintain(boolean idle) {
-                checkpointer.runIfDue(idle);
+                checkpointer.runIfDue(idle, !ingest.keyed());
             }
         });
     }
@@ -115,9 +115,7 @@ public final class Store implements AutoCloseable {
             }
             Store store = new Store(file, connection, collection, transformation, limits);
             store.createTables();
-            if (store.exists(collection + BUILDING_SUFFIX)) {
-                store.target(true);
-            }
+            store.target(store.exists(collection + BUILDING_SUFFIX));
             store.catalog.load();
             store.openGenerations();
             store.writer.start();
@@ -131,7 +129,8 @@ public final class Store implements AutoCloseable {
 
     private void createTables() throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (_id VARCHAR PRIMARY KEY, _event_time TIMESTAMP WITH TIME ZONE)");
+            // Without its key until the first load ends: see Ingest#key.
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (_id VARCHAR, _event_time TIMESTAMP WITH TIME ZONE)");
             s.execute("CREATE TABLE IF NOT EXISTS _sync_state (name VARCHAR PRIMARY KEY, value JSON, updated_at TIMESTAMP WITH TIME ZONE)");
             s.execute("CREATE TABLE IF NOT EXISTS _journal (position BIGINT PRIMARY KEY, entry JSON NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS _columns (attribute VARCHAR PRIMARY KEY, column_name VARCHAR NOT NULL, "
@@ -169,11 +168,26 @@ public final class Store implements AutoCloseable {
     }
 
     /** Points writes at the generation being built, or back at the served table. */
-    private void target(boolean toBuilding) {
+    private void target(boolean toBuilding) throws SQLException {
+        target(toBuilding, hasKey(toBuilding ? collection + BUILDING_SUFFIX : collection));
+    }
+
+    private void target(boolean toBuilding, boolean keyed) {
         rebuilding = toBuilding;
         String name = toBuilding ? collection + BUILDING_SUFFIX : collection;
         catalog.target(name);
-        ingest.target(name);
+        ingest.target(name, keyed);
+    }
+
+    private boolean hasKey(String tableName) throws SQLException {
+        try (var query = connection.prepareStatement("SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main' "
+                + "AND table_name = ? AND constraint_type = 'PRIMARY KEY'")) {
+            query.setString(1, tableName);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
     }
 
     /** Whether a new generation is being built while the last complete one is served. */
@@ -273,6 +287,9 @@ public final class Store implements AutoCloseable {
         long started = System.nanoTime();
         Set<String> refusedIds = new HashSet<>();
         try {
+            if (!ingest.keyed() && (merged.needsKey() || completesLoad(merged))) {
+                ingest.key();
+            }
             connection.setAutoCommit(false);
             List<String[]> refusals = new ArrayList<>();
             ingest.write(merged, (change, reason) -> {
@@ -327,6 +344,12 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** Whether the batch commits the load as complete: the table it loaded gets its key first. */
+    private static boolean completesLoad(Batch batch) {
+        JsonNode load = batch.checkpoints().get(LOAD_CHECKPOINT);
+        return load != null && load.path("complete").asBoolean();
+    }
+
     /**
      * Whether the generation being written is complete, as seen inside the transaction: its load
      * committed as complete and the journal of changes made meanwhile applied. The transaction
@@ -361,6 +384,23 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             LOG.error("rollback failed: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Ends a load's writing: gives the generation it loaded its key (see {@link Ingest#key()}) and writes everything
+     * into the database file, and waits. The load is then committed as complete.
+     */
+    public void finishLoad() {
+        writer.exclusive(() -> {
+            if (!ingest.keyed()) {
+                try {
+                    ingest.key();
+                } catch (SQLException e) {
+                    throw new StoreException("cannot key the loaded table: " + e.getMessage(), e);
+                }
+            }
+            checkpointer.run(true);
+        });
     }
 
     /** Writes everything committed into the database file now (the end of a load, say), and waits. */
@@ -444,7 +484,7 @@ public final class Store implements AutoCloseable {
                 connection.setAutoCommit(false);
                 // The served table stays until the new generation, built beside it, is complete.
                 execute("DROP TABLE IF EXISTS " + building);
-                execute("CREATE TABLE " + building + " (_id VARCHAR PRIMARY KEY, _event_time TIMESTAMP WITH TIME ZONE)");
+                execute("CREATE TABLE " + building + " (_id VARCHAR, _event_time TIMESTAMP WITH TIME ZONE)");
                 execute("DELETE FROM _sync_state");
                 execute("DELETE FROM _journal");
                 History.forgetRefused(connection);
@@ -454,7 +494,7 @@ public final class Store implements AutoCloseable {
                 long next = History.startGeneration(connection);
                 connection.commit();
                 generations = new History.Generations(generations.serving(), next);
-                target(true);
+                target(true, false);
                 catalog.load();
                 checkpointer.written();
             } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package io.dynamosync.worker.load.export;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -208,23 +209,26 @@ public final class ExportLoader {
 
     /**
      * Ingests one data file in batches; only the last batch marks the file done, so a file cut
-     * short by a crash is read again whole (its documents are upserted, so nothing doubles).
+     * short by a crash is read again whole (the copies this leaves are dropped when the load ends).
      */
     private void ingestFile(String key, Instant exportTime) throws IOException {
         long items = 0;
-        Batch batch = new Batch();
+        Batch batch = Batch.fromSnapshot();
         Store.Feed feed = store.feed();
         try (BufferedReader lines = reader(key, true)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, AttributeValue> item = DynamoJson.item(JSON.readTree(line).get("Item"));
+                Map<String, AttributeValue> item;
+                try (JsonParser parser = JSON.getFactory().createParser(line)) {
+                    item = DynamoJson.exportLine(parser);
+                }
                 batch.upsert(itemId.of(item), item, exportTime, itemId.describeKey(item));
                 items++;
                 if (batch.size() >= BATCH_ITEMS) {
                     submit(feed, batch);
-                    batch = new Batch();
+                    batch = Batch.fromSnapshot();
                 }
             }
         }

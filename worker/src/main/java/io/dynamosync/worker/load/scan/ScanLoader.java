@@ -123,7 +123,7 @@ public final class ScanLoader {
             }
             startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             items += page.count();
-            Batch batch = new Batch();
+            Batch batch = Batch.fromSnapshot();
             for (Map<String, AttributeValue> item : page.items()) {
                 batch.upsert(itemId.of(item), item, readAt, itemId.describeKey(item));
             }
