@@ -41,6 +41,8 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * Operator: seconds for {@code --collections} collections to reach Ready on Fabric8's mock API server (CRUD
@@ -52,6 +54,9 @@ final class OperatorBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The mock server logs every request through java.util.logging; held here so the level sticks. */
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    /** How long the collections get to be Ready; past it, the report names the reasons of those that are not. */
+    private static final java.time.Duration DEADLINE = java.time.Duration.ofMinutes(5);
 
     private OperatorBench() {
     }
@@ -102,7 +107,10 @@ final class OperatorBench {
                     aws.dynamoDb().createTable(r -> r.tableName(table)
                             .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
                             .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-                            .billingMode(BillingMode.PAY_PER_REQUEST));
+                            .billingMode(BillingMode.PAY_PER_REQUEST)
+                            // A collection needs its table's stream (the operator would turn it on only if asked).
+                            .streamSpecification(StreamSpecification.builder().streamEnabled(true)
+                                    .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()));
                     tables.add(table);
                 }
                 long start = System.nanoTime();
@@ -110,13 +118,24 @@ final class OperatorBench {
                     client.resource(collection(ns, "c" + i, tables.get(i))).create();
                 }
                 int ready = 0;
-                long deadline = start + 600_000_000_000L;
+                Map<String, Long> waiting = Map.of();
+                long deadline = start + DEADLINE.toNanos();
+                long nextLine = start + 30_000_000_000L;
                 while (System.nanoTime() < deadline) {
-                    ready = (int) client.resources(DynamoCollection.class).inNamespace(ns).list().getItems().stream()
-                            .filter(c -> c.getStatus() != null && c.getStatus().findCondition(Conditions.Type.READY)
-                                    .map(r -> Conditions.TRUE.equals(r.getStatus())).orElse(false)).count();
+                    // Why each collection is not Ready yet: its Ready condition's reason (or that it has none yet).
+                    waiting = client.resources(DynamoCollection.class).inNamespace(ns).list().getItems().stream()
+                            .map(c -> c.getStatus() == null ? java.util.Optional.<io.dynamosync.api.v1alpha1.Condition>empty()
+                                    : c.getStatus().findCondition(Conditions.Type.READY))
+                            .filter(r -> r.map(c -> !Conditions.TRUE.equals(c.getStatus())).orElse(true))
+                            .collect(java.util.stream.Collectors.groupingBy(r -> r.map(c -> c.getReason())
+                                    .orElse("no Ready condition yet"), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+                    ready = collections - (int) waiting.values().stream().mapToLong(Long::longValue).sum();
                     if (ready == collections) {
                         break;
+                    }
+                    if (System.nanoTime() > nextLine) {
+                        Progress.line("operator: %d of %d collections Ready; the others: %s", ready, collections, waiting);
+                        nextLine += 30_000_000_000L;
                     }
                     Thread.sleep(200);
                 }
@@ -127,7 +146,8 @@ final class OperatorBench {
                 Progress.line("operator: %d of %d collections Ready in %.1f s, %.1f reconciles each, heap %.0f MiB after GC (%.0f MiB before the operator)",
                         ready, collections, seconds, reconciles / collections, heap / 1048576.0, heapBefore / 1048576.0);
                 if (ready < collections) {
-                    ctx.report.note("Operator: only " + ready + " of " + collections + " collections were Ready after 10 minutes.");
+                    ctx.report.note("Operator: only " + ready + " of " + collections + " collections were Ready after "
+                            + DEADLINE.toMinutes() + " minutes; the others: " + waiting);
                 }
                 String none = "none: no outside limit; read against earlier runs";
                 ctx.report.add(new Figure("Operator", collections + " collections to Ready", seconds, Double.NaN, "s", none));
