@@ -46,7 +46,7 @@ public final class SampleItems {
         return name;
     }
 
-    private static String createTable(DynamoDbClient dynamoDb, Long provisionedReadCapacity, boolean stream) {
+    static String createTable(DynamoDbClient dynamoDb, Long provisionedReadCapacity, boolean stream) {
         String name = LocalAws.uniqueName("orders");
         dynamoDb.createTable(b -> {
             b.tableName(name)

@@ -34,6 +34,12 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Writes {@code settings} (with a free HTTP port) to a file and starts a worker on it. */
     public static WorkerProcess start(Map<String, Object> settings, Path directory, String logName) throws IOException {
+        return start(settings, directory, logName, "-Xmx512m");
+    }
+
+    /** {@link #start(Map, Path, String)} with a heap limit of {@code maxHeap} (such as {@code -Xmx160m}); out of heap, it exits. */
+    public static WorkerProcess start(Map<String, Object> settings, Path directory, String logName, String maxHeap)
+            throws IOException {
         int port = ChildJvm.freePort();
         java.util.Map<String, Object> withPort = new java.util.LinkedHashMap<>(settings);
         withPort.put("http", Map.of("port", port));
@@ -41,7 +47,7 @@ public final class WorkerProcess implements AutoCloseable {
         Files.writeString(config, JSON.writeValueAsString(withPort));
         Path log = directory.resolve(logName + ".log");
         ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                maxHeap, "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "io.dynamosync.worker.WorkerMain", "run", "--config", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -57,6 +57,8 @@ public final class ExportLoader {
     /** Checkpoint name prefix: one checkpoint per data file done. */
     public static final String FILE_CHECKPOINT = "load/export/file/";
     private static final int BATCH_ITEMS = 2000;
+    /** A batch is handed over at this size too, so a file of large items holds no more than this in one batch. */
+    private static final long BATCH_BYTES = 4L << 20;
     private static final int THREADS = 4;
 
     private final DynamoDbClient dynamoDb;
@@ -226,7 +228,7 @@ public final class ExportLoader {
                 }
                 batch.upsert(itemId.of(item), item, exportTime, itemId.describeKey(item));
                 items++;
-                if (batch.size() >= BATCH_ITEMS) {
+                if (batch.size() >= BATCH_ITEMS || batch.approximateBytes() >= BATCH_BYTES) {
                     submit(feed, batch);
                     batch = Batch.fromSnapshot();
                 }
