@@ -44,10 +44,13 @@ public final class BenchMain implements Callable<Integer> {
     double latencyRate = 20;
 
     @Option(names = "--sustain-seconds", description = "How long each write rate is held in the sustained stream search (default: ${DEFAULT-VALUE}).")
-    int sustainSeconds = 30;
+    int sustainSeconds = 20;
+
+    @Option(names = "--sustain-confirm-seconds", description = "How long the rate the search found must then hold (default: ${DEFAULT-VALUE}).")
+    int sustainConfirmSeconds = 60;
 
     @Option(names = "--sustain-start-rate", description = "The first write rate tried, doubled until the lag passes 1 s (default: ${DEFAULT-VALUE}).")
-    double sustainStartRate = 10;
+    double sustainStartRate = 40;
 
     @Option(names = "--rcu-cap", description = "The read capacity cap of the RCU cap benchmark, RCU/s (default: ${DEFAULT-VALUE}).")
     double rcuCap = 100;

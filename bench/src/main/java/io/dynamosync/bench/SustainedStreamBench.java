@@ -49,12 +49,20 @@ final class SustainedStreamBench {
                 best = rate;
             }
             // One more step between the last rate that held and the first that did not, for a finer answer.
+            double previous = best / 2;
             if (best > 0 && !Double.isNaN(failed) && holds(ctx, worker, dynamoDb, table, best * 1.5, seconds, seq, completed)) {
+                previous = best;
                 best = best * 1.5;
             }
+            // The answer must hold for a whole minute (--sustain-confirm-seconds); if it does not, the rate below it must.
+            int confirm = ctx.options.sustainConfirmSeconds;
+            if (best > 0 && !holds(ctx, worker, dynamoDb, table, best, confirm, seq, completed)) {
+                best = previous >= ctx.options.sustainStartRate && holds(ctx, worker, dynamoDb, table, previous, confirm, seq, completed)
+                        ? previous : 0;
+            }
         }
-        ctx.report.add(new Figure("Sustained stream", "highest write rate with lag under 1 s for " + seconds + " s", best, limit,
-                "writes/s", "the PutItem rate DynamoDB Local accepts here from " + WRITERS + " writers"));
+        ctx.report.add(new Figure("Sustained stream", "highest write rate with lag under 1 s for " + ctx.options.sustainConfirmSeconds
+                + " s", best, limit, "writes/s", "the PutItem rate DynamoDB Local accepts here from " + WRITERS + " writers"));
     }
 
     /** Whether the lag stays under the limit at {@code rate} for {@code seconds}, with the writers keeping the rate. */
