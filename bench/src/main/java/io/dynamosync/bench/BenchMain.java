@@ -41,22 +41,22 @@ public final class BenchMain implements Callable<Integer> {
     int latencyWrites = 1000;
 
     @Option(names = "--latency-rate", description = "Writes per second for change latency (default: ${DEFAULT-VALUE}).")
-    double latencyRate = 20;
+    double latencyRate = 25;
 
     @Option(names = "--sustain-seconds", description = "How long each write rate is held in the sustained stream search (default: ${DEFAULT-VALUE}).")
-    int sustainSeconds = 20;
+    int sustainSeconds = 15;
 
     @Option(names = "--sustain-confirm-seconds", description = "How long the rate the search found must then hold (default: ${DEFAULT-VALUE}).")
     int sustainConfirmSeconds = 60;
 
     @Option(names = "--sustain-start-rate", description = "The first write rate tried, doubled until the lag passes 1 s (default: ${DEFAULT-VALUE}).")
-    double sustainStartRate = 40;
+    double sustainStartRate = 80;
 
     @Option(names = "--rcu-cap", description = "The read capacity cap of the RCU cap benchmark, RCU/s (default: ${DEFAULT-VALUE}).")
     double rcuCap = 100;
 
-    @Option(names = "--cap-items", description = "Items of about 1 KB loaded under the cap (default: ${DEFAULT-VALUE}, about 40 s at 100 RCU/s).")
-    int capItems = 16_000;
+    @Option(names = "--cap-items", description = "Items of about 1 KB loaded under the cap (default: ${DEFAULT-VALUE}, about 30 s at 100 RCU/s).")
+    int capItems = 12_000;
 
     @Option(names = "--orders", description = "Orders in the queries' table (default: ${DEFAULT-VALUE}).")
     int orders = 20_000;
@@ -65,7 +65,7 @@ public final class BenchMain implements Callable<Integer> {
     int queryRuns = 50;
 
     @Option(names = "--scan-query-runs", description = "Timed runs of each query's DynamoDB Scan version (default: ${DEFAULT-VALUE}).")
-    int scanQueryRuns = 5;
+    int scanQueryRuns = 3;
 
     @Option(names = "--collections", description = "Collections the operator benchmark brings to Ready (default: ${DEFAULT-VALUE}).")
     int collections = 100;
