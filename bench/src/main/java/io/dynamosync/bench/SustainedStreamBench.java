@@ -68,19 +68,30 @@ final class SustainedStreamBench {
                 + " s", best, limit, "writes/s", "the PutItem rate DynamoDB Local accepts here from " + WRITERS + " writers"));
     }
 
+    /** A timed step's outcome: the write rate the writers reached and the worst lag seen. */
+    private record Outcome(double achieved, long worstLagMillis) {
+    }
+
+    /** Runs one step and prints its progress line; {@code what} names it (e.g. "holding "). */
+    private static Outcome timed(String what, WorkerRun worker, DynamoDbClient dynamoDb, String table, double rate, int seconds,
+                                 AtomicInteger seq, List<Long> completed) throws Exception {
+        long[] result = step(worker, dynamoDb, table, rate, seconds, seq, completed);
+        Outcome outcome = new Outcome(result[0] / (double) seconds, result[1]);
+        Progress.line("sustained stream: %s%.0f writes/s for %d s (%.0f/s achieved): worst lag %d ms", what, rate, seconds,
+                outcome.achieved(), outcome.worstLagMillis());
+        return outcome;
+    }
+
     /** Whether the lag stays under the limit at {@code rate} for {@code seconds}, with the writers keeping the rate. */
     private static boolean holds(Context ctx, WorkerRun worker, DynamoDbClient dynamoDb, String table, double rate, int seconds,
                                  AtomicInteger seq, List<Long> completed) throws Exception {
-        long[] result = step(worker, dynamoDb, table, rate, seconds, seq, completed);
-        double achieved = result[0] / (double) seconds;
-        Progress.line("sustained stream: %.0f writes/s for %d s (%.0f/s achieved): worst lag %d ms", rate, seconds,
-                achieved, result[1]);
-        if (achieved < rate * 0.9) {
+        Outcome outcome = timed("", worker, dynamoDb, table, rate, seconds, seq, completed);
+        if (outcome.achieved() < rate * 0.9) {
             ctx.report.note(String.format("Sustained stream: the writers reached %.0f of %.0f writes/s asked; the search stopped there.",
-                    achieved, rate));
+                    outcome.achieved(), rate));
             return false;
         }
-        return result[1] < LAG_LIMIT_MILLIS;
+        return outcome.worstLagMillis() < LAG_LIMIT_MILLIS;
     }
 
     /**
@@ -89,17 +100,15 @@ final class SustainedStreamBench {
      */
     private static double heldFor(Context ctx, WorkerRun worker, DynamoDbClient dynamoDb, String table, double rate, int seconds,
                                   AtomicInteger seq, List<Long> completed) throws Exception {
-        long[] result = step(worker, dynamoDb, table, rate, seconds, seq, completed);
-        double achieved = result[0] / (double) seconds;
-        Progress.line("sustained stream: holding %.0f writes/s for %d s (%.0f/s achieved): worst lag %d ms", rate, seconds,
-                achieved, result[1]);
-        if (result[1] >= LAG_LIMIT_MILLIS) {
+        Outcome outcome = timed("holding ", worker, dynamoDb, table, rate, seconds, seq, completed);
+        if (outcome.worstLagMillis() >= LAG_LIMIT_MILLIS) {
             return 0;
         }
-        if (achieved < rate * 0.9) {
+        if (outcome.achieved() < rate * 0.9) {
             ctx.report.note(String.format("Sustained stream: for the minute at %.0f writes/s the writers reached %.0f/s (what "
-                    + "DynamoDB Local took); the figure is the rate reached, with the lag under 1 s throughout.", rate, achieved));
-            return achieved;
+                    + "DynamoDB Local took); the figure is the rate reached, with the lag under 1 s throughout.", rate,
+                    outcome.achieved()));
+            return outcome.achieved();
         }
         return rate;
     }
