@@ -168,6 +168,18 @@ public final class WorkerRun implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+        // BENCH_KEEP_LOGS=DIR keeps each worker's log there (the scratch folder goes when the run ends).
+        String keep = System.getenv("BENCH_KEEP_LOGS");
+        if (keep != null && !keep.isBlank()) {
+            try {
+                java.nio.file.Path directory = java.nio.file.Path.of(keep);
+                java.nio.file.Files.createDirectories(directory);
+                java.nio.file.Files.copy(log, directory.resolve(log.getParent().getFileName() + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                Progress.line("could not keep the worker's log %s: %s", log, e.getMessage());
+            }
+        }
     }
 
     /** A query the API answered with an error. */
