@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
+import io.dynamosync.api.v1alpha1.Condition;
 import io.dynamosync.api.v1alpha1.Conditions;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoCollectionSpec;
@@ -30,12 +31,16 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -56,7 +61,7 @@ final class OperatorBench {
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     /** How long the collections get to be Ready; past it, the report names the reasons of those that are not. */
-    private static final java.time.Duration DEADLINE = java.time.Duration.ofMinutes(5);
+    private static final Duration DEADLINE = Duration.ofMinutes(5);
 
     private OperatorBench() {
     }
@@ -124,11 +129,10 @@ final class OperatorBench {
                 while (System.nanoTime() < deadline) {
                     // Why each collection is not Ready yet: its Ready condition's reason (or that it has none yet).
                     waiting = client.resources(DynamoCollection.class).inNamespace(ns).list().getItems().stream()
-                            .map(c -> c.getStatus() == null ? java.util.Optional.<io.dynamosync.api.v1alpha1.Condition>empty()
-                                    : c.getStatus().findCondition(Conditions.Type.READY))
+                            .map(c -> c.getStatus() == null ? Optional.<Condition>empty() : c.getStatus().findCondition(Conditions.Type.READY))
                             .filter(r -> r.map(c -> !Conditions.TRUE.equals(c.getStatus())).orElse(true))
-                            .collect(java.util.stream.Collectors.groupingBy(r -> r.map(c -> c.getReason())
-                                    .orElse("no Ready condition yet"), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+                            .collect(Collectors.groupingBy(r -> r.map(Condition::getReason).orElse("no Ready condition yet"),
+                                    TreeMap::new, Collectors.counting()));
                     ready = collections - (int) waiting.values().stream().mapToLong(Long::longValue).sum();
                     if (ready == collections) {
                         break;

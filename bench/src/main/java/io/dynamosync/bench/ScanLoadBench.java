@@ -129,22 +129,32 @@ final class ScanLoadBench {
         return (double) total / sample;
     }
 
+    /** Reads the first {@link #WARM_UP_ITEMS} items of the table the way the bare scan does, and discards them. */
+    private static void warmUp(DynamoDbClient sdk, String table) {
+        scanSegment(sdk, table, 0, 1, WARM_UP_ITEMS);
+    }
+
+    /**
+     * Reads segment {@code segment} of {@code segments} as the bare scan does (strongly consistent, pages of
+     * {@link #PAGE_ITEMS}), until it ends or {@code atMost} items were read; returns how many were.
+     */
+    private static long scanSegment(DynamoDbClient sdk, String table, int segment, int segments, long atMost) {
+        long count = 0;
+        Map<String, AttributeValue> from = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = from;
+            ScanResponse page = sdk.scan(b -> b.tableName(table).segment(segment).totalSegments(segments)
+                    .consistentRead(true).limit(PAGE_ITEMS).exclusiveStartKey(exclusiveStart));
+            count += page.items().size();
+            from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (from != null && count < atMost);
+        return count;
+    }
+
     /**
      * A bare parallel scan, strongly consistent as the worker's: items/s, and the CPU per item in µs of the
      * scanning threads alone (the synchronous SDK client does its work on them), not of the kit's proxy in this JVM.
      */
-    /** Reads the first {@link #WARM_UP_ITEMS} items of the table the way the bare scan does, and discards them. */
-    private static void warmUp(DynamoDbClient sdk, String table) {
-        long read = 0;
-        Map<String, AttributeValue> from = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = from;
-            ScanResponse page = sdk.scan(b -> b.tableName(table).consistentRead(true).limit(PAGE_ITEMS).exclusiveStartKey(exclusiveStart));
-            read += page.items().size();
-            from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (from != null && read < WARM_UP_ITEMS);
-    }
-
     static double[] sdkScan(DynamoDbClient sdk, String table, int segments) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(segments);
         try {
@@ -156,15 +166,7 @@ final class ScanLoadBench {
                 int segment = s;
                 futures.add(pool.submit(() -> {
                     long threadCpu = threads.getCurrentThreadCpuTime();
-                    long count = 0;
-                    Map<String, AttributeValue> from = null;
-                    do {
-                        Map<String, AttributeValue> exclusiveStart = from;
-                        ScanResponse page = sdk.scan(b -> b.tableName(table).segment(segment).totalSegments(segments)
-                                .consistentRead(true).limit(PAGE_ITEMS).exclusiveStartKey(exclusiveStart));
-                        count += page.items().size();
-                        from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-                    } while (from != null);
+                    long count = scanSegment(sdk, table, segment, segments, Long.MAX_VALUE);
                     cpu.addAndGet(threads.getCurrentThreadCpuTime() - threadCpu);
                     return count;
                 }));

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -172,10 +173,9 @@ public final class WorkerRun implements AutoCloseable {
         String keep = System.getenv("BENCH_KEEP_LOGS");
         if (keep != null && !keep.isBlank()) {
             try {
-                java.nio.file.Path directory = java.nio.file.Path.of(keep);
-                java.nio.file.Files.createDirectories(directory);
-                java.nio.file.Files.copy(log, directory.resolve(log.getParent().getFileName() + ".log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Path directory = Path.of(keep);
+                Files.createDirectories(directory);
+                Files.copy(log, directory.resolve(log.getParent().getFileName() + ".log"), StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 Progress.line("could not keep the worker's log %s: %s", log, e.getMessage());
             }
