@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,43 +30,13 @@ public final class DynamoJson {
         if (item == null || !item.isObject()) {
             throw new IllegalArgumentException("a DynamoDB JSON item is an object, not " + item);
         }
-        Map<String, AttributeValue> values = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = item.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            values.put(field.getKey(), value(field.getValue()));
+        // One reader of DynamoDB JSON: the tree is read through the same streaming code as export lines.
+        try (JsonParser parser = item.traverse()) {
+            parser.nextToken();
+            return item(parser);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read a DynamoDB JSON item: " + e.getMessage(), e);
         }
-        return values;
-    }
-
-    /** Reads one typed value, such as {@code {"N":"1.5"}}. */
-    public static AttributeValue value(JsonNode node) {
-        if (node == null || !node.isObject() || node.size() != 1) {
-            throw new IllegalArgumentException("a DynamoDB JSON value is an object with one type key, not " + node);
-        }
-        String type = node.fieldNames().next();
-        JsonNode v = node.get(type);
-        return switch (type) {
-            case "S" -> AttributeValue.fromS(v.asText());
-            case "N" -> AttributeValue.fromN(v.asText());
-            case "B" -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(v.asText())));
-            case "BOOL" -> AttributeValue.fromBool(v.asBoolean());
-            case "NULL" -> AttributeValue.fromNul(true);
-            case "M" -> AttributeValue.fromM(item(v));
-            case "L" -> {
-                List<AttributeValue> list = new ArrayList<>(v.size());
-                v.forEach(e -> list.add(value(e)));
-                yield AttributeValue.fromL(list);
-            }
-            case "SS" -> AttributeValue.fromSs(texts(v));
-            case "NS" -> AttributeValue.fromNs(texts(v));
-            case "BS" -> {
-                List<SdkBytes> list = new ArrayList<>(v.size());
-                v.forEach(e -> list.add(SdkBytes.fromByteArray(Base64.getDecoder().decode(e.asText()))));
-                yield AttributeValue.fromBs(list);
-            }
-            default -> throw new IllegalArgumentException("unknown DynamoDB type '" + type + "'");
-        };
     }
 
     /**
@@ -167,11 +136,6 @@ public final class DynamoJson {
         return list;
     }
 
-    private static List<String> texts(JsonNode array) {
-        List<String> list = new ArrayList<>(array.size());
-        array.forEach(e -> list.add(e.asText()));
-        return list;
-    }
 
     /** Writes an item (or a key, such as a scan's LastEvaluatedKey) as DynamoDB JSON. */
     public static ObjectNode write(Map<String, AttributeValue> item) {

@@ -28,7 +28,7 @@ final class Ingest {
     private String table;
     /**
      * Whether that table has its key ({@code _id} its primary key). A generation being loaded has none: the
-     * load's items are appended, without looking for earlier versions, until the table is keyed ({@link #key()}).
+     * load's items are appended, without looking for earlier versions, until the table is keyed ({@link #keyIfLoading()}).
      */
     private boolean keyed = true;
     private final Transformation transformation;
@@ -55,12 +55,15 @@ final class Ingest {
     }
 
     /**
-     * Gives the table its key: drops the copies of documents that a load read twice (a page or a file read again
+     * Gives the table its key, unless it has it: drops the copies of documents that a load read twice (a page or a file read again
      * after a crash cut it short; the last copy written stays), then makes {@code _id} the primary key. Each step
      * commits on its own (the caller is in autocommit) and changes no document, so a crash between them only means
      * doing it again.
      */
-    void key() throws SQLException {
+    void keyIfLoading() throws SQLException {
+        if (keyed) {
+            return;
+        }
         long started = System.nanoTime();
         long copies;
         try (Statement s = connection.createStatement();

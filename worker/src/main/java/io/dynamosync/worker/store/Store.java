@@ -129,7 +129,7 @@ public final class Store implements AutoCloseable {
 
     private void createTables() throws SQLException {
         try (Statement s = connection.createStatement()) {
-            // Without its key until the first load ends: see Ingest#key.
+            // Without its key until the first load ends: see Ingest#keyIfLoading.
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (_id VARCHAR, _event_time TIMESTAMP WITH TIME ZONE)");
             s.execute("CREATE TABLE IF NOT EXISTS _sync_state (name VARCHAR PRIMARY KEY, value JSON, updated_at TIMESTAMP WITH TIME ZONE)");
             s.execute("CREATE TABLE IF NOT EXISTS _journal (position BIGINT PRIMARY KEY, entry JSON NOT NULL)");
@@ -287,8 +287,8 @@ public final class Store implements AutoCloseable {
         long started = System.nanoTime();
         Set<String> refusedIds = new HashSet<>();
         try {
-            if (!ingest.keyed() && (merged.needsKey() || completesLoad(merged))) {
-                ingest.key();
+            if (merged.needsKey() || completesLoad(merged)) {
+                ingest.keyIfLoading();
             }
             connection.setAutoCommit(false);
             List<String[]> refusals = new ArrayList<>();
@@ -387,17 +387,15 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Ends a load's writing: gives the generation it loaded its key (see {@link Ingest#key()}) and writes everything
+     * Ends a load's writing: gives the generation it loaded its key (see {@link Ingest#keyIfLoading()}) and writes everything
      * into the database file, and waits. The load is then committed as complete.
      */
     public void finishLoad() {
         writer.exclusive(() -> {
-            if (!ingest.keyed()) {
-                try {
-                    ingest.key();
-                } catch (SQLException e) {
-                    throw new StoreException("cannot key the loaded table: " + e.getMessage(), e);
-                }
+            try {
+                ingest.keyIfLoading();
+            } catch (SQLException e) {
+                throw new StoreException("cannot key the loaded table: " + e.getMessage(), e);
             }
             checkpointer.run(true);
         });
