@@ -29,7 +29,7 @@ class LargeItemsIT {
 
     /** The heap both tables load under: a fraction of the 512 MB the other tests give the worker. */
     private static final String HEAP = "-Xmx128m";
-    /** Items of about 390 KB: some 78 MB of them, more than may wait to be written (64 MB) and half the heap. */
+    /** Items of about 390 KB: some 78 MB of them, many times what may wait to be written (8 MB), and more than half the heap. */
     private static final int LARGE_ITEMS = 200;
     private static final int SMALL_ITEMS = 10_000;
 
