@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -152,17 +153,37 @@ public final class Batch {
         return size;
     }
 
+    // Loops rather than streams: this runs over every value a load reads.
     private static long approximateBytes(AttributeValue value) {
-        return 16 + switch (value.type()) {
-            case S -> 2L * value.s().length();
-            case N -> value.n().length();
-            case B -> value.b().asByteArrayUnsafe().length;
-            case M -> approximateBytes(value.m());
-            case L -> value.l().stream().mapToLong(Batch::approximateBytes).sum();
-            case SS -> value.ss().stream().mapToLong(s -> 16 + 2L * s.length()).sum();
-            case NS -> value.ns().stream().mapToLong(s -> 16 + s.length()).sum();
-            case BS -> value.bs().stream().mapToLong(b -> 16 + b.asByteArrayUnsafe().length).sum();
-            default -> 0;
-        };
+        long size = 16;
+        switch (value.type()) {
+            case S -> size += 2L * value.s().length();
+            case N -> size += value.n().length();
+            case B -> size += value.b().asByteArrayUnsafe().length;
+            case M -> size += approximateBytes(value.m());
+            case L -> {
+                for (AttributeValue element : value.l()) {
+                    size += approximateBytes(element);
+                }
+            }
+            case SS -> {
+                for (String s : value.ss()) {
+                    size += 16 + 2L * s.length();
+                }
+            }
+            case NS -> {
+                for (String n : value.ns()) {
+                    size += 16 + n.length();
+                }
+            }
+            case BS -> {
+                for (SdkBytes b : value.bs()) {
+                    size += 16 + b.asByteArrayUnsafe().length;
+                }
+            }
+            default -> {
+            }
+        }
+        return size;
     }
 }

@@ -19,6 +19,53 @@ record NumberShape(boolean allLong, boolean allInteger, int integerDigits, int s
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
     static NumberShape of(String number) {
+        NumberShape plain = ofPlain(number);
+        return plain != null ? plain : ofDecimal(number);
+    }
+
+    /**
+     * The shape of a number written plainly ({@code -12.50}: a sign, digits, a point and digits, at most 18
+     * integer digits), read from its characters, as {@link #ofDecimal} would give it; null for any other
+     * spelling. Most numbers are written so, and the writer learns the shape of every number it writes.
+     */
+    static NumberShape ofPlain(String number) {
+        int length = number.length();
+        int start = length > 0 && number.charAt(0) == '-' ? 1 : 0;
+        int point = -1;
+        for (int i = start; i < length; i++) {
+            char c = number.charAt(i);
+            if (c == '.' && point < 0) {
+                point = i;
+            } else if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        int integerEnd = point < 0 ? length : point;
+        if (integerEnd == start || point == length - 1) {
+            return null;
+        }
+        int firstDigit = start;
+        while (firstDigit < integerEnd && number.charAt(firstDigit) == '0') {
+            firstDigit++;
+        }
+        int lastDigit = length - 1;
+        while (point >= 0 && lastDigit > point && number.charAt(lastDigit) == '0') {
+            lastDigit--;
+        }
+        int scale = point < 0 ? 0 : lastDigit - point;
+        int integerDigits = integerEnd - firstDigit;
+        if (integerDigits > 18) {
+            return null;
+        }
+        if (integerDigits == 0 && scale == 0) {
+            // Zero: one integer digit, as BigDecimal counts it.
+            integerDigits = 1;
+        }
+        return new NumberShape(scale == 0, scale == 0, integerDigits, scale);
+    }
+
+    /** The shape of any number DynamoDB takes, through {@link BigDecimal}. */
+    static NumberShape ofDecimal(String number) {
         BigDecimal value = new BigDecimal(number).stripTrailingZeros();
         int scale = Math.max(0, value.scale());
         int integerDigits = Math.max(0, value.precision() - value.scale());
@@ -28,6 +75,9 @@ record NumberShape(boolean allLong, boolean allInteger, int integerDigits, int s
     }
 
     NumberShape join(NumberShape other) {
+        if (equals(other)) {
+            return this;
+        }
         return new NumberShape(allLong && other.allLong, allInteger && other.allInteger,
                 Math.max(integerDigits, other.integerDigits), Math.max(scale, other.scale));
     }

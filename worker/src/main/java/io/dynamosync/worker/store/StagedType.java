@@ -13,16 +13,23 @@ record StagedType(Kind kind, NumberShape numbers) {
     enum Kind { NULL, BOOLEAN, NUMBER, VARCHAR, BLOB, JSON, VARCHAR_LIST, NUMBER_LIST, BLOB_LIST }
 
     static final StagedType NULL = new StagedType(Kind.NULL, NumberShape.NONE);
+    // The types that carry no number shape, made once: the writer learns a type from every value it writes.
+    private static final StagedType VARCHAR = new StagedType(Kind.VARCHAR, NumberShape.NONE);
+    private static final StagedType BLOB = new StagedType(Kind.BLOB, NumberShape.NONE);
+    private static final StagedType BOOLEAN = new StagedType(Kind.BOOLEAN, NumberShape.NONE);
+    private static final StagedType JSON = new StagedType(Kind.JSON, NumberShape.NONE);
+    private static final StagedType VARCHAR_LIST = new StagedType(Kind.VARCHAR_LIST, NumberShape.NONE);
+    private static final StagedType BLOB_LIST = new StagedType(Kind.BLOB_LIST, NumberShape.NONE);
 
     static StagedType of(AttributeValue value) {
         return switch (value.type()) {
-            case S -> new StagedType(Kind.VARCHAR, NumberShape.NONE);
+            case S -> VARCHAR;
             case N -> new StagedType(Kind.NUMBER, NumberShape.of(value.n()));
-            case B -> new StagedType(Kind.BLOB, NumberShape.NONE);
-            case BOOL -> new StagedType(Kind.BOOLEAN, NumberShape.NONE);
+            case B -> BLOB;
+            case BOOL -> BOOLEAN;
             case NUL -> NULL;
-            case M, L -> new StagedType(Kind.JSON, NumberShape.NONE);
-            case SS -> new StagedType(Kind.VARCHAR_LIST, NumberShape.NONE);
+            case M, L -> JSON;
+            case SS -> VARCHAR_LIST;
             case NS -> {
                 NumberShape shape = NumberShape.NONE;
                 for (String n : value.ns()) {
@@ -30,7 +37,7 @@ record StagedType(Kind kind, NumberShape numbers) {
                 }
                 yield new StagedType(Kind.NUMBER_LIST, shape);
             }
-            case BS -> new StagedType(Kind.BLOB_LIST, NumberShape.NONE);
+            case BS -> BLOB_LIST;
             default -> throw new IllegalArgumentException("unsupported DynamoDB type " + value.type());
         };
     }
@@ -43,9 +50,10 @@ record StagedType(Kind kind, NumberShape numbers) {
             return this;
         }
         if (kind != other.kind) {
-            return new StagedType(Kind.JSON, NumberShape.NONE);
+            return JSON;
         }
-        return new StagedType(kind, numbers.join(other.numbers));
+        NumberShape joined = numbers.join(other.numbers);
+        return joined.equals(numbers) ? this : new StagedType(kind, joined);
     }
 
     /** The SQL type of the column in {@code _input}. */
