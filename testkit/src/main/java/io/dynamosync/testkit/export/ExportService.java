@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.testkit.front.AwsCall;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -285,17 +290,23 @@ public final class ExportService implements AutoCloseable {
             put(export.bucket, base + "_started", new byte[0]);
             DataFiles files = writeDataFiles(export.table);
             StringBuilder manifestFiles = new StringBuilder();
-            for (int i = 0; i < files.contents.size(); i++) {
-                byte[] gz = files.contents.get(i);
-                String key = base + "data/" + randomName() + ".json.gz";
-                put(export.bucket, key, gz);
-                byte[] md5 = md5(gz);
-                ObjectNode line = JSON.createObjectNode();
-                line.put("itemCount", files.counts.get(i));
-                line.put("md5Checksum", Base64.getEncoder().encodeToString(md5));
-                line.put("etag", HexFormat.of().formatHex(md5));
-                line.put("dataFileS3Key", key);
-                manifestFiles.append(JSON.writeValueAsString(line)).append('\n');
+            try {
+                for (int i = 0; i < files.contents.size(); i++) {
+                    Path gz = files.contents.get(i);
+                    String key = base + "data/" + randomName() + ".json.gz";
+                    s3.putObject(b -> b.bucket(export.bucket).key(key), RequestBody.fromFile(gz));
+                    byte[] md5 = md5(gz);
+                    ObjectNode line = JSON.createObjectNode();
+                    line.put("itemCount", files.counts.get(i));
+                    line.put("md5Checksum", Base64.getEncoder().encodeToString(md5));
+                    line.put("etag", HexFormat.of().formatHex(md5));
+                    line.put("dataFileS3Key", key);
+                    manifestFiles.append(JSON.writeValueAsString(line)).append('\n');
+                }
+            } finally {
+                for (Path gz : files.contents) {
+                    Files.deleteIfExists(gz);
+                }
             }
             byte[] manifestBytes = manifestFiles.toString().getBytes(StandardCharsets.UTF_8);
             put(export.bucket, base + "manifest-files.json", manifestBytes);
@@ -340,7 +351,8 @@ public final class ExportService implements AutoCloseable {
         }
     }
 
-    private record DataFiles(List<byte[]> contents, List<Long> counts, long items, long billedBytes) {
+    /** The data files, written to temporary files (a table of a million items does not fit a heap twice), and their counts. */
+    private record DataFiles(List<Path> contents, List<Long> counts, long items, long billedBytes) {
     }
 
     /** Segments of the parallel scan an export reads the table with (DynamoDB Local scans slowly one page at a time). */
@@ -354,16 +366,17 @@ public final class ExportService implements AutoCloseable {
      */
     private DataFiles writeDataFiles(String table) throws IOException {
         int fileCount = dataFiles;
-        List<ByteArrayOutputStream> buffers = new ArrayList<>();
+        List<Path> paths = new ArrayList<>();
         List<GZIPOutputStream> gzips = new ArrayList<>();
         long[] counts = new long[fileCount];
         for (int i = 0; i < fileCount; i++) {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            buffers.add(buffer);
-            gzips.add(new GZIPOutputStream(buffer));
+            Path path = Files.createTempFile("export-", ".json.gz");
+            paths.add(path);
+            gzips.add(new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16)));
         }
         AtomicLong items = new AtomicLong();
         AtomicLong billed = new AtomicLong();
+        boolean scanned = false;
         ExecutorService segments = Executors.newFixedThreadPool(SCAN_SEGMENTS, r -> {
             Thread t = new Thread(r, "export-scan");
             t.setDaemon(true);
@@ -381,6 +394,7 @@ public final class ExportService implements AutoCloseable {
             for (Future<?> scan : scans) {
                 scan.get();
             }
+            scanned = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while scanning " + table, e);
@@ -391,15 +405,20 @@ public final class ExportService implements AutoCloseable {
             throw new IOException(e.getCause());
         } finally {
             segments.shutdownNow();
+            for (GZIPOutputStream gzip : gzips) {
+                gzip.close();
+            }
+            if (!scanned) {
+                for (Path path : paths) {
+                    Files.deleteIfExists(path);
+                }
+            }
         }
-        List<byte[]> contents = new ArrayList<>();
         List<Long> countList = new ArrayList<>();
-        for (int i = 0; i < fileCount; i++) {
-            gzips.get(i).close();
-            contents.add(buffers.get(i).toByteArray());
-            countList.add(counts[i]);
+        for (long count : counts) {
+            countList.add(count);
         }
-        return new DataFiles(contents, countList, items.get(), billed.get());
+        return new DataFiles(paths, countList, items.get(), billed.get());
     }
 
     private void scanSegment(String table, int segment, List<GZIPOutputStream> gzips, long[] counts, AtomicLong items,
@@ -487,6 +506,15 @@ public final class ExportService implements AutoCloseable {
             name.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }
         return name.toString();
+    }
+
+    private static byte[] md5(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return ((DigestInputStream) in).getMessageDigest().digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] md5(byte[] bytes) {
