@@ -156,6 +156,53 @@ class ExportIT {
     }
 
     @Test
+    void aDataFileLargerThanOnePartIsUploadedInPartsAndReadsBackWhole(LocalAws aws) throws Exception {
+        DynamoDbClient dynamoDb = aws.dynamoDb();
+        String table = Tables.create(dynamoDb, false);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 90; i++) {
+            StringBuilder text = new StringBuilder(100_000);
+            while (text.length() < 100_000) {
+                text.append((char) ('a' + random.nextInt(26)));
+            }
+            int sk = i;
+            dynamoDb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("p" + sk % 7),
+                    "sk", AttributeValue.fromN(Integer.toString(sk)), "text", AttributeValue.fromS(text.toString()))));
+        }
+        enableRecovery(aws, table);
+        String bucket = bucket(aws);
+        aws.exports().dataFiles(1).uploadPartBytes(5 << 20);
+        ExportDescription done;
+        try {
+            String arn = dynamoDb.exportTableToPointInTime(b -> b.tableArn(tableArn(aws, table)).s3Bucket(bucket))
+                    .exportDescription().exportArn();
+            done = awaitExport(aws, arn);
+        } finally {
+            aws.exports().dataFiles(3).uploadPartBytes(16 << 20);
+        }
+        assertThat(done.exportStatus()).isEqualTo(ExportStatus.COMPLETED);
+
+        S3Client s3 = aws.s3();
+        String manifestFiles = s3.getObjectAsBytes(b -> b.bucket(bucket).key(done.exportManifest()
+                .replace("manifest-summary.json", "manifest-files.json"))).asUtf8String().strip();
+        JsonNode file = JSON.readTree(manifestFiles);
+        byte[] gz = s3.getObjectAsBytes(b -> b.bucket(bucket).key(file.get("dataFileS3Key").asText())).asByteArray();
+        // About 5.5 MB gzipped: two parts of at most 5 MiB.
+        assertThat(gz.length).isGreaterThan(5 << 20);
+        assertThat(file.get("md5Checksum").asText()).isEqualTo(Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(gz)));
+        List<Map<String, AttributeValue>> exported = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(new ByteArrayInputStream(gz)), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                exported.add(DynamoJson.item(JSON.readTree(line).get("Item")));
+            }
+        }
+        assertThat(file.get("itemCount").asLong()).isEqualTo(90);
+        assertThat(byKey(exported)).isEqualTo(byKey(dynamoDb.scanPaginator(b -> b.tableName(table).consistentRead(true))
+                .items().stream().toList()));
+    }
+
+    @Test
     void exportToAMissingBucketFailsWithAwsFailureCode(LocalAws aws) {
         String table = Tables.create(aws.dynamoDb(), false);
         enableRecovery(aws, table);

@@ -41,6 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -86,6 +87,8 @@ public final class ExportService implements AutoCloseable {
     });
     private volatile Duration minimumDuration = Duration.ofMillis(500);
     private volatile int dataFiles = 3;
+    /** A data file larger than this is uploaded in parts of this size: S3Proxy takes a single unchunked PUT of at most 32 MB. */
+    private volatile int partBytes = 16 << 20;
 
     /**
      * @param dynamoDbLocal DynamoDB Local's own endpoint (not the front)
@@ -108,6 +111,15 @@ public final class ExportService implements AutoCloseable {
             throw new IllegalArgumentException("an export has at least one data file");
         }
         this.dataFiles = count;
+        return this;
+    }
+
+    /** Above what size a data file is uploaded in parts, and the parts' size (S3's least part is 5 MiB). */
+    public ExportService uploadPartBytes(int bytes) {
+        if (bytes < 5 << 20) {
+            throw new IllegalArgumentException("S3 takes parts of at least 5 MiB, not " + bytes + " bytes");
+        }
+        this.partBytes = bytes;
         return this;
     }
 
@@ -294,7 +306,7 @@ public final class ExportService implements AutoCloseable {
                 for (int i = 0; i < files.contents.size(); i++) {
                     Path gz = files.contents.get(i);
                     String key = base + "data/" + randomName() + ".json.gz";
-                    s3.putObject(b -> b.bucket(export.bucket).key(key), RequestBody.fromFile(gz));
+                    upload(export.bucket, key, gz);
                     byte[] md5 = md5(gz);
                     ObjectNode line = JSON.createObjectNode();
                     line.put("itemCount", files.counts.get(i));
@@ -457,6 +469,35 @@ public final class ExportService implements AutoCloseable {
                 limit = Math.max(1, 2 * count);
             }
         } while (startKey != null && !startKey.isEmpty());
+    }
+
+
+    /** Uploads a data file: in one PUT when small, else in parts, as S3 itself takes files of any size. */
+    private void upload(String bucket, String key, Path file) throws IOException {
+        long size = Files.size(file);
+        int partBytes = this.partBytes;
+        if (size <= partBytes) {
+            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
+            return;
+        }
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        List<CompletedPart> parts = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int number = 1; ; number++) {
+                byte[] part = in.readNBytes(partBytes);
+                if (part.length == 0) {
+                    break;
+                }
+                int n = number;
+                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(n),
+                        RequestBody.fromBytes(part)).eTag();
+                parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(u -> u.parts(parts)));
+        } catch (IOException | RuntimeException e) {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            throw e;
+        }
     }
 
     private void put(String bucket, String key, byte[] bytes) {
