@@ -199,7 +199,9 @@ public final class LocalAws implements AutoCloseable {
                 + "<encoder><pattern>%d %level %logger{20} - %msg%n</pattern></encoder></appender>"
                 + "<root level=\"WARN\"><appender-ref ref=\"OUT\"/></root></configuration>\n");
         return ChildJvm.launch("S3Proxy", ChildJvm.readClasspath("/io/dynamosync/testkit/runtime/s3proxy.classpath"),
-                List.of("-Xmx512m", "-Dlogback.configurationFile=" + logback),
+                // In memory (without a data directory) S3Proxy keeps every object on its heap: a million-item export is
+                // some 550 MB gzipped, more while its parts are joined.
+                List.of("-Xmx2g", "-Dlogback.configurationFile=" + logback),
                 "org.gaul.s3proxy.Main", List.of("--properties", properties.toString()), builder.s3Port,
                 workDirectory.resolve("logs/s3proxy.log"));
     }

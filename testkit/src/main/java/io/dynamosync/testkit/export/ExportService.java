@@ -352,8 +352,10 @@ public final class ExportService implements AutoCloseable {
         } catch (NoSuchBucketException e) {
             export.fail("S3NoSuchBucket", "The specified bucket does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket)");
         } catch (S3Exception e) {
-            String code = e.statusCode() == 403 ? "S3AccessDenied" : "S3" + e.awsErrorDetails().errorCode();
-            export.fail(code, e.awsErrorDetails().errorMessage());
+            String code = e.statusCode() == 403 ? "S3AccessDenied"
+                    : e.awsErrorDetails().errorCode() != null ? "S3" + e.awsErrorDetails().errorCode() : "UNKNOWN";
+            String message = e.awsErrorDetails().errorMessage();
+            export.fail(code, message != null ? message : "S3 answered HTTP " + e.statusCode() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             export.fail("UNKNOWN", "the test kit stopped while the export ran");
