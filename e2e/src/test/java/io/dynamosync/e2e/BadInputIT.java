@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -545,8 +546,16 @@ class BadInputIT {
         assertThat(columns).hasSize(3);
         Map<String, String> byAttribute = new HashMap<>();
         columns.forEach(c -> byAttribute.put(c.path("attribute").asText(), c.path("column_name").asText()));
-        assertThat(byAttribute.values()).containsExactlyInAnyOrder("status", "Status_2", "STATUS_3")
-                .doesNotHaveDuplicates();
+        assertThat(byAttribute.keySet()).containsExactlyInAnyOrder("status", "Status", "STATUS");
+        // The first of them the worker sees keeps its name; the next ones get _2, then _3, after their own names.
+        // Which comes first is not fixed: the scan's segments hand their pages to the writer in whatever order they
+        // finish them.
+        List<String> suffixes = new ArrayList<>();
+        byAttribute.forEach((attribute, column) -> {
+            assertThat(column).startsWith(attribute);
+            suffixes.add(column.substring(attribute.length()));
+        });
+        assertThat(suffixes).containsExactlyInAnyOrder("", "_2", "_3");
         JsonNode lower = row("limits", "SELECT \"" + byAttribute.get("status") + "\" AS v FROM limits WHERE id = 'clash-1'");
         JsonNode upper = row("limits", "SELECT \"" + byAttribute.get("Status") + "\" AS a, \"" + byAttribute.get("STATUS")
                 + "\" AS b FROM limits WHERE id = 'clash-2'");
