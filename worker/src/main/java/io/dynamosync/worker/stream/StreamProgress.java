@@ -198,10 +198,16 @@ public final class StreamProgress {
     }
 
     public WorkerStatus.Stream snapshot() {
-        Instant asOf = syncedAsOf();
+        // Readers register and writers apply records while this reads, so the figures are made to agree with the
+        // count of waiting records taken first: never synced, nor a lag of zero, beside records said to wait.
+        long waitingRecords = recordsWaiting();
+        Instant asOf = waitingRecords > 0 ? null : syncedAsOf();
         Long lag = asOf != null ? Long.valueOf(0) : lagMillis();
+        if (waitingRecords > 0 && (lag == null || lag < 1)) {
+            lag = 1L;
+        }
         return new WorkerStatus.Stream(streamArn, asOf != null, reading.size(), (int) closed.get(), applied.get(),
-                journaled.get(), lastEventTime, lag, asOf, recordsWaiting(), following());
+                journaled.get(), lastEventTime, lag, asOf, waitingRecords, following());
     }
 
     void readFailed(String shard, RuntimeException e) {
