@@ -446,15 +446,40 @@ final class Walkthrough {
                     .map(r -> r.getMetadata().getName()).orElseThrow(() -> notFound(kind, name));
         }
         String expression = output.substring("jsonpath=".length());
-        // The status is filled within seconds of the apply; README says to run the get again if it printed nothing.
+        // README says to run the get again if it printed nothing, or a policy that does not name a new table yet:
+        // the operator fills the status within seconds.
         return eventually(Duration.ofSeconds(60), () -> {
             GenericKubernetesResource object = resources(kind).inNamespace(namespace).withName(name).get();
             if (object == null) {
                 throw notFound(kind, name);
             }
             String value = jsonPath(JSON.valueToTree(object), expression);
-            return value.isBlank() ? null : value;
-        }, kind + "/" + name + " " + expression + " stays empty");
+            return value.isBlank() || !missingTables(value).isEmpty() ? null : value;
+        }, kind + "/" + name + " " + expression + " stays empty or incomplete");
+    }
+
+    /** The tables of the collections applied so far that a policy does not name; none for what is not a policy. */
+    private List<String> missingTables(String text) {
+        JsonNode policy;
+        try {
+            policy = JSON.readTree(text);
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        if (policy == null || !policy.has("Statement")) {
+            return List.of();
+        }
+        List<String> missing = new ArrayList<>();
+        for (HasMetadata collection : applied) {
+            if (collection.getKind().equals("DynamoCollection")) {
+                String table = (String) spec(collection).get("table");
+                String tableName = table.substring(table.lastIndexOf('/') + 1);
+                if (!text.contains("table/" + tableName) && !text.contains("table/*")) {
+                    missing.add(tableName + " (collection " + collection.getMetadata().getName() + ")");
+                }
+            }
+        }
+        return missing;
     }
 
     static String jsonPath(JsonNode object, String expression) {
@@ -572,16 +597,9 @@ final class Walkthrough {
                     throw new AssertionError("the permissions policy has no statement: " + policy);
                 }
                 // What IAM would need: every table of the collections applied so far is named.
-                String text = policy.toString();
-                for (HasMetadata collection : applied) {
-                    if (collection.getKind().equals("DynamoCollection")) {
-                        String table = (String) spec(collection).get("table");
-                        String tableName = table.substring(table.lastIndexOf('/') + 1);
-                        if (!text.contains("table/" + tableName) && !text.contains("table/*")) {
-                            throw new AssertionError("the permissions policy does not name table " + tableName
-                                    + " of collection " + collection.getMetadata().getName() + ": " + text);
-                        }
-                    }
+                List<String> missing = missingTables(policy.toString());
+                if (!missing.isEmpty()) {
+                    throw new AssertionError("the permissions policy does not name table " + missing + ": " + policy);
                 }
                 return "";
             }
@@ -734,9 +752,17 @@ final class Walkthrough {
                         .append(e.getInvolvedObject().getKind()).append('/').append(e.getInvolvedObject().getName())
                         .append(' ').append(e.getReason()).append(": ").append(e.getMessage()).append('\n'));
         out.append("--- requests RBAC refused: ").append(rbac.refusals()).append('\n');
+        Path logs = Path.of("target", "walkthrough-logs").toAbsolutePath();
         kubelet.pods().forEach((key, pod) -> {
             String log = pod.log();
-            out.append("--- log of pod ").append(key).append(" (tail):\n")
+            Path whole = logs.resolve(key.replace('/', '_') + ".log");
+            try {
+                Files.createDirectories(logs);
+                Files.writeString(whole, log);
+            } catch (IOException e) {
+                out.append("(could not keep the log: ").append(e).append(")\n");
+            }
+            out.append("--- log of pod ").append(key).append(" (tail; all of it in ").append(whole).append("):\n")
                     .append(log.substring(Math.max(0, log.length() - 3000))).append('\n');
         });
         return out.toString();
