@@ -70,8 +70,8 @@ public class DynamoCollectionSpec {
   private ResourceRequirements resources;
 
   @JsonPropertyDescription(
-      "Who may query the collection. When omitted, any client that can reach the collection's Service may "
-          + "query it, so restrict it with a NetworkPolicy.")
+      "Who may query the collection, and the limits its queries run under. Without an API key, any client that "
+          + "can reach the collection's Service may query it, so restrict it with a NetworkPolicy.")
   private QueryAccess query;
 
   @Default("Retain")

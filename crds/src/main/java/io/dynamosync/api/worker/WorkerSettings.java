@@ -136,6 +136,12 @@ public record WorkerSettings(
     /** HTTP port, and the limits every query runs under. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Http(Integer port, Integer queryTimeoutSeconds, Integer queryMaxRows) {
+
+        /** The query time limit when none is set, in seconds. */
+        public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
+
+        /** The most rows a query answers when no limit is set. */
+        public static final int DEFAULT_QUERY_MAX_ROWS = 10_000;
     }
 
     /**

@@ -232,12 +232,27 @@ class ManifestValidationTest {
               claims:
               - name: gpu
             """, "spec.resources.claims", "additionalProperties", null),
-        collection("query access without its Secret", """
+        collection("empty query section, which would look like access control and be none", """
             integrationRef:
               name: prod
             table: Orders
             query: {}
-            """, "spec.query.apiKeySecretRef", "required", null),
+            """, "spec.query", Violation.CEL,
+            "set apiKeySecretRef, timeoutSeconds or maxRows; an empty query section requires no API key"),
+        collection("query time limit zero", """
+            integrationRef:
+              name: prod
+            table: Orders
+            query:
+              timeoutSeconds: 0
+            """, "spec.query.timeoutSeconds", "minimum", null),
+        collection("query row limit zero", """
+            integrationRef:
+              name: prod
+            table: Orders
+            query:
+              maxRows: 0
+            """, "spec.query.maxRows", "minimum", null),
         collection("integration name in capitals", """
             integrationRef:
               name: Prod
@@ -285,6 +300,27 @@ class ManifestValidationTest {
           table: %s
           """.formatted(arn))))).as(arn).isEmpty();
     }
+  }
+
+  @Test
+  void acceptsQueryLimitsWithOrWithoutAnApiKey() {
+    assertThat(COLLECTIONS.validate(Manifests.parseOne(collectionYaml("""
+        integrationRef:
+          name: prod
+        table: Orders
+        query:
+          timeoutSeconds: 120
+          maxRows: 50000
+        """)))).isEmpty();
+    assertThat(COLLECTIONS.validate(Manifests.parseOne(collectionYaml("""
+        integrationRef:
+          name: prod
+        table: Orders
+        query:
+          apiKeySecretRef:
+            name: orders-api-key
+            key: apiKey
+        """)))).isEmpty();
   }
 
   @Test

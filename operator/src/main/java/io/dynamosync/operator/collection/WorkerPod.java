@@ -125,6 +125,9 @@ final class WorkerPod {
         }
         String how = " (last exit code " + ended.getExitCode()
                 + (ended.getReason() == null ? "" : ", " + ended.getReason()) + ")";
+        if ("OOMKilled".equals(ended.getReason())) {
+            how += ": it ran out of memory; raise the collection's spec.resources.limits.memory";
+        }
         return ended.getMessage() == null || ended.getMessage().isBlank() ? how
                 : how + ": " + ended.getMessage().strip();
     }

@@ -156,6 +156,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         String externalId = externalId(integration, draft.status());
         publishTrustPolicy(integration, draft.status(), externalId);
         ResourceID id = ResourceID.fromResource(integration);
+        // Forget refusals of integrations deleted meanwhile (this reconciler has no finalizer to learn of it).
+        refusals.keySet().removeIf(other -> context.getPrimaryCache().get(other).isEmpty());
         Secret secret = null;
         try {
             secret = readSecret(integration, context);

@@ -251,7 +251,8 @@ public final class CollectionWorker {
         WorkerSettings.Stream stream = new WorkerSettings.Stream(operator.streamRetention().toMillis() / 3_600_000.0);
         WorkerSettings next = new WorkerSettings(name(), spec.getTable(), account.getRegion(), endpoints, credentials,
                 s3, load, spec.getIngestTransformation(), spec.getIgnoreTtlDeletes(), DATA_DIRECTORY,
-                new WorkerSettings.Http(PORT, null, null), stream, 1L);
+                new WorkerSettings.Http(PORT, spec.getQuery() == null ? null : spec.getQuery().getTimeoutSeconds(),
+                        spec.getQuery() == null ? null : spec.getQuery().getMaxRows()), stream, 1L);
         return withLoadGeneration(next, loadGeneration(previous, next));
     }
 

@@ -38,6 +38,19 @@ class WorkerPodTest {
     }
 
     @Test
+    void aWorkerKilledForMemorySaysWhichLimitToRaise() {
+        Pod pod = new PodBuilder(waiting("CrashLoopBackOff", "back-off 20s restarting failed container")).editStatus()
+                .editFirstContainerStatus().withNewLastState().withNewTerminated().withExitCode(137)
+                .withReason("OOMKilled").endTerminated().endLastState().endContainerStatus().endStatus().build();
+
+        WorkerPod.Problem problem = WorkerPod.problem(pod).get();
+
+        assertThat(problem.reason()).isEqualTo(Conditions.Reason.WORKER_CRASH_LOOPING);
+        assertThat(problem.message()).contains("exit code 137, OOMKilled", "spec.resources.limits.memory")
+                .doesNotContain("back-off 20s");
+    }
+
+    @Test
     void missingSecretOrConfigMapIsCannotStartWithKubernetesWords() {
         WorkerPod.Problem problem = WorkerPod.problem(waiting("CreateContainerConfigError",
                 "secret \"orders-api-key\" not found")).get();

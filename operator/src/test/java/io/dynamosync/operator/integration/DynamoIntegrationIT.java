@@ -272,6 +272,10 @@ class DynamoIntegrationIT {
         DynamoIntegrationStatus denied = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
                 Conditions.FALSE);
         assertThat(condition(denied, Conditions.Type.STALLED).get().getStatus()).isEqualTo(Conditions.TRUE);
+        // While the role cannot be assumed, the policy to attach to it names its tables in the role's account.
+        client.resource(Fixtures.collection(ns, "orders", "prod", "Orders")).create();
+        await().atMost(Duration.ofSeconds(15)).until(() -> harness.integration(ns, "prod").getStatus()
+                .getPermissionsPolicy(), p -> p.contains("arn:aws:dynamodb:us-east-1:210987654321:table/Orders\""));
 
         // The user fixes the role's trust policy in IAM, which Kubernetes does not see: README's
         // `kubectl wait --timeout=5m` must not wait for a 10-minute recheck.

@@ -98,6 +98,27 @@ class CollectionWorkerTest {
     }
 
     @Test
+    void queryLimitsReachTheWorkersSettingsAndNeedNoApiKey() throws Exception {
+        WorkerSettings unset = new ObjectMapper().readValue(CollectionWorker.of(orders, keys, OPERATOR, null)
+                .configMap().getData().get("settings.json"), WorkerSettings.class);
+        // Unset, the worker applies its defaults (30 s, 10,000 rows).
+        assertThat(unset.http().queryTimeoutSeconds()).isNull();
+        assertThat(unset.http().queryMaxRows()).isNull();
+
+        QueryAccess query = new QueryAccess();
+        query.setTimeoutSeconds(120);
+        query.setMaxRows(50_000);
+        orders.getSpec().setQuery(query);
+        CollectionWorker worker = CollectionWorker.of(orders, keys, OPERATOR, null);
+        WorkerSettings read = new ObjectMapper().readValue(worker.configMap().getData().get("settings.json"),
+                WorkerSettings.class);
+
+        assertThat(read.http().queryTimeoutSeconds()).isEqualTo(120);
+        assertThat(read.http().queryMaxRows()).isEqualTo(50_000);
+        assertThat(env(worker.statefulSet())).doesNotContainKey("DYNAMOSYNC_API_KEY");
+    }
+
+    @Test
     void queryApiKeyComesFromTheNamedSecretKey() {
         SecretKeyRef apiKey = new SecretKeyRef();
         apiKey.setName("orders-query");

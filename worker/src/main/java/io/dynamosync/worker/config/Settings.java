@@ -189,8 +189,10 @@ public record Settings(
                 Boolean.TRUE.equals(load.enablePointInTimeRecovery()), Boolean.TRUE.equals(load.cleanupExport()),
                 raw.ingestTransformation(), Boolean.TRUE.equals(raw.ignoreTtlDeletes()),
                 Path.of(raw.dataDirectory() == null ? "/data" : raw.dataDirectory()), port,
-                http.queryTimeoutSeconds() == null ? 30 : http.queryTimeoutSeconds(),
-                http.queryMaxRows() == null ? 10_000 : http.queryMaxRows(), retention,
+                http.queryTimeoutSeconds() == null ? WorkerSettings.Http.DEFAULT_QUERY_TIMEOUT_SECONDS
+                        : http.queryTimeoutSeconds(),
+                http.queryMaxRows() == null ? WorkerSettings.Http.DEFAULT_QUERY_MAX_ROWS : http.queryMaxRows(),
+                retention,
                 raw.loadGeneration() == null ? 1 : raw.loadGeneration(), memoryLimit, duckdb.threads());
     }
 
