@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * <p>The writer moves the write-ahead log into the file between transactions, at moments
  * {@link LogCheckpointer} chooses, rather than DuckDB inside a commit; and on request
  * ({@link #checkpointNow()}).
+ *
+ * <p>The collection table has no primary key and no index: the writer keeps {@code _id} unique itself
+ * ({@link Ingest}). DuckDB vacuums the rows that deletes (and so replacements) left behind only in tables
+ * without an index; with one, every change kept its old row in the file for good, and the file grew with
+ * every change rather than with the documents. A table an earlier version gave a key is copied without it
+ * when the store opens.
  */
 public final class Store implements AutoCloseable {
 
@@ -51,6 +57,8 @@ public final class Store implements AutoCloseable {
     public static final String LOAD_CHECKPOINT = "load";
     /** Appended to the collection's name to name the generation built beside the served one. */
     static final String BUILDING_SUFFIX = "__building";
+    /** Appended to a table's name to name the copy that replaces it. */
+    static final String COPY_SUFFIX = "__copy";
 
     private final Path file;
     private final DuckDBConnection connection;
@@ -67,6 +75,8 @@ public final class Store implements AutoCloseable {
     private final Writer writer;
     private volatile Consumer<Duration> commitListener = took -> { };
     private final LogCheckpointer checkpointer;
+    /** Tables copied to give back the space of the rows changes replaced, since the store was opened. */
+    private volatile long compactions;
 
     /** A public entry of the journal: its position, which orders entries as journaled, and the entry. */
     public record JournalEntry(long position, JsonNode entry) {
@@ -115,7 +125,12 @@ public final class Store implements AutoCloseable {
             }
             Store store = new Store(file, connection, collection, transformation, limits);
             store.createTables();
-            store.target(store.exists(collection + BUILDING_SUFFIX));
+            boolean building = store.exists(collection + BUILDING_SUFFIX);
+            store.dropKeyIndex(collection);
+            if (building) {
+                store.dropKeyIndex(collection + BUILDING_SUFFIX);
+            }
+            store.target(building);
             store.catalog.load();
             store.openGenerations();
             store.writer.start();
@@ -169,7 +184,7 @@ public final class Store implements AutoCloseable {
 
     /** Points writes at the generation being built, or back at the served table. */
     private void target(boolean toBuilding) throws SQLException {
-        target(toBuilding, hasKey(toBuilding ? collection + BUILDING_SUFFIX : collection));
+        target(toBuilding, loadComplete());
     }
 
     private void target(boolean toBuilding, boolean keyed) {
@@ -179,15 +194,54 @@ public final class Store implements AutoCloseable {
         ingest.target(name, keyed);
     }
 
-    private boolean hasKey(String tableName) throws SQLException {
+    /**
+     * Whether the load of the generation written to has committed as complete: its table is then keyed (see
+     * {@link Ingest#keyIfLoading()}); before, a load appends.
+     */
+    private boolean loadComplete() throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
+                        + SqlNames.literal(LOAD_CHECKPOINT) + "), false)")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /**
+     * Copies a table that a store of an earlier version gave a primary key into one without, in one transaction: DuckDB
+     * never vacuums the deleted rows of a table with an index, so such a table grows with every change (see the class
+     * comment). The copy holds only the live rows, so this also gives back what the old table had grown by.
+     */
+    private void dropKeyIndex(String tableName) throws SQLException {
         try (var query = connection.prepareStatement("SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main' "
                 + "AND table_name = ? AND constraint_type = 'PRIMARY KEY'")) {
             query.setString(1, tableName);
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
-                return rs.getLong(1) > 0;
+                if (rs.getLong(1) == 0) {
+                    return;
+                }
             }
         }
+        long started = System.nanoTime();
+        String quoted = SqlNames.quote(tableName);
+        String copy = SqlNames.quote(tableName + COPY_SUFFIX);
+        connection.setAutoCommit(false);
+        try {
+            execute("DROP TABLE IF EXISTS " + copy);
+            execute("CREATE TABLE " + copy + " AS SELECT * FROM " + quoted);
+            execute("DROP TABLE " + quoted);
+            execute("ALTER TABLE " + copy + " RENAME TO " + quoted);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+        compactions++;
+        LOG.info("collection {}: copied table {} without its key index, so that DuckDB reclaims the rows changes replace, in {} ms",
+                collection, tableName, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Whether a new generation is being built while the last complete one is served. */
@@ -542,6 +596,11 @@ public final class Store implements AutoCloseable {
                 throw new StoreException("cannot read the store's size: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Tables copied, since the store was opened, to give back the space of the rows that changes replaced. */
+    public long compactions() {
+        return compactions;
     }
 
     /** The attribute-to-column mapping, for the status page and tests. */
