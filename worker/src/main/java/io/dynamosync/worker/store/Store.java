@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dynamosync.api.worker.WorkerStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -572,8 +574,11 @@ public final class Store implements AutoCloseable {
         return LogCheckpointer.size(file) + checkpointer.walBytes();
     }
 
-    /** The store's space: its file, its write-ahead log, and the part of the file free for reuse. */
-    public record Space(long fileBytes, long walBytes, long freeBytes) {
+    /**
+     * The store's space: its file, its write-ahead log, the part of the file free for reuse, and the filesystem
+     * holding them (its capacity and what is left of it; both 0 when it cannot be read).
+     */
+    public record Space(long fileBytes, long walBytes, long freeBytes, long volumeBytes, long volumeUsableBytes) {
         /** File and log together, as {@link #bytes()}. */
         public long bytes() {
             return fileBytes + walBytes;
@@ -583,15 +588,47 @@ public final class Store implements AutoCloseable {
         public double reclaimableShare() {
             return fileBytes == 0 ? 0 : (double) freeBytes / fileBytes;
         }
+
+        /**
+         * The volume as the status shows it, or null when its size is unknown: nearly full once more than
+         * {@link WorkerStatus.Volume#NEARLY_FULL_SHARE} of it is used, or once what is left is less than the store
+         * itself, since a checkpoint may write about as much again before it frees the blocks it replaced.
+         */
+        public WorkerStatus.Volume volume() {
+            if (volumeBytes <= 0) {
+                return null;
+            }
+            long used = volumeBytes - volumeUsableBytes;
+            boolean nearlyFull = used > WorkerStatus.Volume.NEARLY_FULL_SHARE * volumeBytes || volumeUsableBytes < bytes();
+            String warning = !nearlyFull ? null : String.format(Locale.ROOT,
+                    "the volume holding the store is %.0f%% used (%s of %s, %s left); the store takes %s, %s of its file free for "
+                            + "reuse: give the collection more storage (spec.storage.size) before the volume fills, since a full "
+                            + "volume stops every commit",
+                    100.0 * used / volumeBytes, gib(used), gib(volumeBytes), gib(volumeUsableBytes), gib(bytes()), gib(freeBytes));
+            return new WorkerStatus.Volume(volumeBytes, volumeUsableBytes, nearlyFull, warning);
+        }
+
+        private static String gib(long bytes) {
+            return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+        }
     }
 
-    /** How the store uses its space, from DuckDB's own account of its blocks. */
+    /** How the store uses its space, from DuckDB's own account of its blocks, and the filesystem it is on. */
     public Space space() {
+        long volume = 0;
+        long usable = 0;
+        try {
+            FileStore store = Files.getFileStore(file.getParent());
+            volume = store.getTotalSpace();
+            usable = store.getUsableSpace();
+        } catch (IOException e) {
+            LOG.debug("cannot read the size of the store's filesystem: {}", e.getMessage());
+        }
         synchronized (reader) {
             try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT block_size * free_blocks FROM pragma_database_size() WHERE database_name = current_database()")) {
                 long free = rs.next() ? rs.getLong(1) : 0;
-                return new Space(LogCheckpointer.size(file), checkpointer.walBytes(), free);
+                return new Space(LogCheckpointer.size(file), checkpointer.walBytes(), free, volume, usable);
             } catch (SQLException e) {
                 throw new StoreException("cannot read the store's size: " + e.getMessage(), e);
             }
