@@ -193,15 +193,19 @@ public final class StoreChurn {
 
     /**
      * Loads 1,000 items, churns {@code duration} at {@code perSecond} over 2,000 keys in {@code directory}/churned, then
-     * loads the documents it ended with afresh in {@code directory}/fresh, checkpointed, for comparison.
+     * loads the documents it ended with afresh in {@code directory}/fresh, checkpointed, for comparison. With
+     * {@code readerPauseMillis} of 0 or more, a {@link #reader} queries the collection meanwhile.
      */
-    public static Plateau plateau(Path directory, Duration duration, int perSecond, java.util.function.Consumer<Sample> report) {
+    public static Plateau plateau(Path directory, Duration duration, int perSecond, long readerPauseMillis,
+                                  java.util.function.Consumer<Sample> report) throws Exception {
         List<Sample> samples;
         Map<Integer, Integer> present = new LinkedHashMap<>();
         try (Store store = Store.open(directory.resolve("churned"), "churn", Transformation.IDENTITY)) {
             StoreChurn churn = new StoreChurn(store, 2_000);
             churn.load(1_000);
-            samples = churn.run(duration, perSecond, Duration.ofSeconds(10), report);
+            try (AutoCloseable reader = readerPauseMillis < 0 ? () -> { } : reader(store, readerPauseMillis)) {
+                samples = churn.run(duration, perSecond, Duration.ofSeconds(10), report);
+            }
             for (int i : churn.present()) {
                 present.put(i, churn.version(i));
             }
@@ -224,11 +228,39 @@ public final class StoreChurn {
         }
     }
 
+    /**
+     * A reader that queries the collection every {@code pauseMillis} until closed, as users and the query front do
+     * while the stream is followed: a query running during a checkpoint keeps that checkpoint from vacuuming.
+     */
+    public static AutoCloseable reader(Store store, long pauseMillis) {
+        Thread thread = new Thread(() -> {
+            try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try (ResultSet rs = s.executeQuery("SELECT count(*), sum(length(body)) FROM " + SqlNames.quote(store.collection()))) {
+                        rs.next();
+                    }
+                    Thread.sleep(pauseMillis);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "churn-reader");
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            thread.interrupt();
+            thread.join(10_000);
+        };
+    }
+
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
         int seconds = Integer.parseInt(args[1]);
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        long readerPause = args.length > 3 ? Long.parseLong(args[3]) : -1;
         Files.createDirectories(directory);
-        System.out.println(plateau(directory, Duration.ofSeconds(seconds), rate, System.out::println));
+        System.out.println(plateau(directory, Duration.ofSeconds(seconds), rate, readerPause, System.out::println));
     }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Under steady churn the store file stops growing: 1,000 items loaded, then five minutes of 300 puts, updates and
- * deletes a second over 2,000 keys (issue 24's measurement), in the stream's commits of what a 200 ms poll reads.
+ * deletes a second over 2,000 keys (issue 24's measurement), in the stream's commits of what a 200 ms poll reads,
+ * with a reader querying the collection meanwhile (a query running during a checkpoint keeps it from vacuuming).
  * The file must end no bigger than it was half-way plus 10%, and hold no more than three times the bytes a
  * document of a fresh load of the documents it ends with.
  *
@@ -24,11 +25,14 @@ class StorePlateauIT {
     Path directory;
 
     @Test
-    void theStoreFilePlateausUnderFiveMinutesOfChurn() {
-        StoreChurn.Plateau plateau = StoreChurn.plateau(directory, Duration.ofMinutes(5), 300, System.out::println);
+    void theStoreFilePlateausUnderFiveMinutesOfChurn() throws Exception {
+        // bench/plateau runs it longer (-Dplateau.minutes=30).
+        Duration duration = Duration.ofMinutes(Integer.getInteger("plateau.minutes", 5));
+        int rate = Integer.getInteger("plateau.rate", 300);
+        StoreChurn.Plateau plateau = StoreChurn.plateau(directory, duration, rate, 50, System.out::println);
         System.out.println(plateau);
 
-        assertThat(plateau.end().changes()).as("changes made in five minutes").isGreaterThan(60_000);
+        assertThat(plateau.end().changes()).as("changes made").isGreaterThan(duration.toSeconds() * rate * 2 / 3);
         assertThat(plateau.end().fileBytes()).as("the file at the end against half-way: %s", plateau)
                 .isLessThanOrEqualTo((long) (plateau.halfWay().fileBytes() * 1.1));
         assertThat(plateau.endBytesPerDocument()).as("bytes a document at the end against a fresh load's: %s", plateau)
