@@ -464,35 +464,17 @@ public final class Store implements AutoCloseable {
 
     /** The latest items the store refused, newest first; kept in the store, so they survive restarts. */
     public List<WorkerStatus.RefusedItem> refusedItems() {
-        synchronized (reader) {
-            try {
-                return History.refused(reader);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the refused items: " + e.getMessage(), e);
-            }
-        }
+        return read("cannot read the refused items", History::refused);
     }
 
     /** Every re-bootstrap the store went through, oldest first; kept in the store, so they survive restarts. */
     public List<WorkerStatus.Rebootstrap> rebootstraps() {
-        synchronized (reader) {
-            try {
-                return History.rebootstraps(reader);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the re-bootstraps: " + e.getMessage(), e);
-            }
-        }
+        return read("cannot read the re-bootstraps", History::rebootstraps);
     }
 
     /** The oldest {@code limit} journal entries, in journal order. */
     public List<JournalEntry> journal(int limit) {
-        synchronized (reader) {
-            try {
-                return SyncState.journal(reader, limit);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the journal: " + e.getMessage(), e);
-            }
-        }
+        return read("cannot read the journal", c -> SyncState.journal(c, limit));
     }
 
     /** How many entries wait in the journal. */
@@ -507,13 +489,7 @@ public final class Store implements AutoCloseable {
 
     /** Every checkpoint whose name starts with {@code prefix}. */
     public Map<String, JsonNode> checkpoints(String prefix) {
-        synchronized (reader) {
-            try {
-                return SyncState.checkpoints(reader, prefix);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read checkpoints: " + e.getMessage(), e);
-            }
-        }
+        return read("cannot read checkpoints", c -> SyncState.checkpoints(c, prefix));
     }
 
     /**
@@ -624,15 +600,13 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("cannot read the size of the store's filesystem: {}", e.getMessage());
         }
-        synchronized (reader) {
-            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery(
+        long free = read("cannot read the store's size", c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT block_size * free_blocks FROM pragma_database_size() WHERE database_name = current_database()")) {
-                long free = rs.next() ? rs.getLong(1) : 0;
-                return new Space(LogCheckpointer.size(file), checkpointer.walBytes(), free, volume, usable);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the store's size: " + e.getMessage(), e);
+                return rs.next() ? rs.getLong(1) : 0L;
             }
-        }
+        });
+        return new Space(LogCheckpointer.size(file), checkpointer.walBytes(), free, volume, usable);
     }
 
     /** Tables copied, since the store was opened, to give back the space of the rows that changes replaced. */
@@ -642,27 +616,43 @@ public final class Store implements AutoCloseable {
 
     /** The attribute-to-column mapping, for the status page and tests. */
     public Map<String, String> columnNames() {
-        Map<String, String> names = new LinkedHashMap<>();
-        synchronized (reader) {
-            try (Statement s = reader.createStatement();
+        return read("cannot read the columns", c -> {
+            Map<String, String> names = new LinkedHashMap<>();
+            try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT attribute, column_name FROM _columns ORDER BY position")) {
                 while (rs.next()) {
                     names.put(rs.getString(1), rs.getString(2));
                 }
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the columns: " + e.getMessage(), e);
             }
-        }
-        return names;
+            return names;
+        });
     }
 
     private long count(String relation) {
-        synchronized (reader) {
-            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + relation)) {
+        return read("cannot count " + relation, c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + relation)) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        });
+    }
+
+    /** A read on the store's reader connection, one at a time. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T from(Connection reader) throws SQLException;
+    }
+
+    /**
+     * Runs {@code read} on the reader connection, which sees only what committed; a failure becomes a
+     * {@link StoreException} whose message starts with {@code failure}.
+     */
+    private <T> T read(String failure, Read<T> read) {
+        synchronized (reader) {
+            try {
+                return read.from(reader);
             } catch (SQLException e) {
-                throw new StoreException("cannot count " + relation + ": " + e.getMessage(), e);
+                throw new StoreException(failure + ": " + e.getMessage(), e);
             }
         }
     }
