@@ -404,7 +404,8 @@ public final class Worker implements AutoCloseable {
             LOG.debug("reading the store's space for the status: {}", e.getMessage());
             return new WorkerStatus.Store(documents(), s.bytes(), null, s.servingGeneration(), s.buildingGeneration());
         }
-        return new WorkerStatus.Store(documents(), space.bytes(), space.freeBytes(), s.servingGeneration(), s.buildingGeneration());
+        return new WorkerStatus.Store(documents(), space.bytes(), space.freeBytes(), s.servingGeneration(), s.buildingGeneration(),
+                s.compactions(), space.volume());
     }
 
     /** Documents counted on the status's own connection, which a running commit does not hold up. */

@@ -132,20 +132,45 @@ public record WorkerStatus(
      * @param documents documents in the served table
      * @param bytes the store's size on disk, its write-ahead log included
      * @param reclaimableBytes bytes of the store's file that are free for reuse (freed by updates and
-     *     deletes); null from workers that do not report it
+     *     deletes, and reused by later writes); null from workers that do not report it
      * @param servingGeneration the load generation queries are answered from: 1 for the first load,
      *     one more for each re-load; null until the first load is complete (the worker is not ready)
      * @param buildingGeneration the generation being loaded (the first, or a re-load's beside the
      *     served one, whose progress is {@code load}); null when the served one is the newest
+     * @param compactions tables the worker copied, since it started, to give back the space of rows
+     *     that changes replaced; null from workers that do not report it
+     * @param volume the filesystem holding the store; null from workers that do not report it
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Store(long documents, long bytes, Long reclaimableBytes, Long servingGeneration, Long buildingGeneration) {
+    public record Store(long documents, long bytes, Long reclaimableBytes, Long servingGeneration, Long buildingGeneration,
+                        Long compactions, Volume volume) {
 
         /** Documents and bytes only, as workers before generations reported. */
         public Store(long documents, long bytes) {
             this(documents, bytes, null, null, null);
         }
+
+        /** Without compactions and volume, as workers before them reported. */
+        public Store(long documents, long bytes, Long reclaimableBytes, Long servingGeneration, Long buildingGeneration) {
+            this(documents, bytes, reclaimableBytes, servingGeneration, buildingGeneration, null, null);
+        }
+    }
+
+    /**
+     * The filesystem (the collection's volume) that holds the store.
+     *
+     * @param capacityBytes its size
+     * @param usableBytes what is left on it for the worker
+     * @param nearlyFull true once the store may soon not fit: more than {@link #NEARLY_FULL_SHARE} of it used, or less
+     *     left than the store's own size (a checkpoint can need about that much again)
+     * @param warning what to do, when {@code nearlyFull}; null otherwise
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Volume(long capacityBytes, long usableBytes, boolean nearlyFull, String warning) {
+        /** The share of the volume used from which it counts as nearly full. */
+        public static final double NEARLY_FULL_SHARE = 0.8;
     }
 
     /**

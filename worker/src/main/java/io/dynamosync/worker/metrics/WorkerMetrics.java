@@ -19,7 +19,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The worker's Prometheus metrics: the load (items loaded, read capacity consumed, throttles),
- * the stream (records applied, lag), the store (documents, bytes, time to commit a batch) and
+ * the stream (records applied, lag), the store (documents, bytes, compactions, its volume, time to commit a batch) and
  * the queries (count and latency by outcome), and the JVM's memory and garbage collection.
  *
  * <p>The stream and store figures come from one {@link Worker#status()} taken per scrape, so a
@@ -56,6 +56,15 @@ public final class WorkerMetrics implements QueryRunner.Listener {
         Gauge.builder("dynamosync.store.free.bytes", worker, w -> w.store() == null ? Double.NaN : w.store().space().freeBytes())
                 .baseUnit("bytes").description("Bytes of the store file free for reuse (space updates and deletes gave back)")
                 .register(registry);
+        Gauge.builder("dynamosync.store.compactions", this, stored(st -> st.compactions() == null ? Double.NaN : st.compactions()))
+                .description("Tables the worker copied, since it started, to give back the space of rows that changes replaced")
+                .register(registry);
+        Gauge.builder("dynamosync.store.volume.capacity", this, volume(WorkerStatus.Volume::capacityBytes)).baseUnit("bytes")
+                .description("Size of the filesystem holding the store").register(registry);
+        Gauge.builder("dynamosync.store.volume.usable", this, volume(WorkerStatus.Volume::usableBytes)).baseUnit("bytes")
+                .description("Bytes left for the worker on the filesystem holding the store").register(registry);
+        Gauge.builder("dynamosync.store.volume.nearly.full", this, volume(v -> v.nearlyFull() ? 1 : 0))
+                .description("1 when the store's volume is more than 80% used or has less left than the store's own size").register(registry);
         Timer commits = Timer.builder("dynamosync.store.commit")
                 .description("Time to commit one batch of documents with its checkpoints").register(registry);
         Timer checkpoints = Timer.builder("dynamosync.store.checkpoint")
@@ -77,6 +86,11 @@ public final class WorkerMetrics implements QueryRunner.Listener {
 
     private ToDoubleFunction<WorkerMetrics> stored(ToDoubleFunction<WorkerStatus.Store> value) {
         return m -> m.status == null || m.status.store() == null ? Double.NaN : value.applyAsDouble(m.status.store());
+    }
+
+    private ToDoubleFunction<WorkerMetrics> volume(ToDoubleFunction<WorkerStatus.Volume> value) {
+        return m -> m.status == null || m.status.store() == null || m.status.store().volume() == null ? Double.NaN
+                : value.applyAsDouble(m.status.store().volume());
     }
 
     /** Every metric in Prometheus's text format. */

@@ -27,8 +27,10 @@ final class Ingest {
     /** The table written to, quoted: the collection's, or the generation being built beside it. */
     private String table;
     /**
-     * Whether that table has its key ({@code _id} its primary key). A generation being loaded has none: the
-     * load's items are appended, without looking for earlier versions, until the table is keyed ({@link #keyIfLoading()}).
+     * Whether that table is keyed: each {@code _id} once, and a change replaces the document with its {@code _id}. A
+     * generation being loaded is not: the load's items are appended, without looking for earlier versions, until
+     * the table is keyed ({@link #keyIfLoading()}). The writer keeps the key itself; DuckDB holds no index on it,
+     * since a table with an index never has its deleted rows vacuumed (see {@link Store}).
      */
     private boolean keyed = true;
     private final Transformation transformation;
@@ -55,10 +57,9 @@ final class Ingest {
     }
 
     /**
-     * Gives the table its key, unless it has it: drops the copies of documents that a load read twice (a page or a file read again
-     * after a crash cut it short; the last copy written stays), then makes {@code _id} the primary key. Each step
-     * commits on its own (the caller is in autocommit) and changes no document, so a crash between them only means
-     * doing it again.
+     * Keys the table, unless it is: drops the copies of documents that a load read twice (a page or a file read again
+     * after a crash cut it short; the last copy written stays). It commits on its own (the caller is in autocommit)
+     * and changes no document, so a crash after it only means looking for copies again.
      */
     void keyIfLoading() throws SQLException {
         if (keyed) {
@@ -75,7 +76,6 @@ final class Ingest {
             execute("DELETE FROM " + table + " WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER "
                     + "(PARTITION BY _id ORDER BY rowid DESC) AS copy FROM " + table + ") WHERE copy > 1)");
         }
-        execute("ALTER TABLE " + table + " ADD PRIMARY KEY (_id)");
         keyed = true;
         LOG.info("collection {}: keyed its table by _id ({} copies read twice dropped) in {} ms", collection, copies,
                 (System.nanoTime() - started) / 1_000_000);

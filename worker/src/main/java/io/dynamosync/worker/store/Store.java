@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dynamosync.api.worker.WorkerStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * <p>The writer moves the write-ahead log into the file between transactions, at moments
  * {@link LogCheckpointer} chooses, rather than DuckDB inside a commit; and on request
  * ({@link #checkpointNow()}).
+ *
+ * <p>The collection table has no primary key and no index: the writer keeps {@code _id} unique itself
+ * ({@link Ingest}). DuckDB vacuums the rows that deletes (and so replacements) left behind only in tables
+ * without an index; with one, every change kept its old row in the file for good, and the file grew with
+ * every change rather than with the documents. A table an earlier version gave a key is copied without it
+ * when the store opens.
  */
 public final class Store implements AutoCloseable {
 
@@ -51,6 +59,8 @@ public final class Store implements AutoCloseable {
     public static final String LOAD_CHECKPOINT = "load";
     /** Appended to the collection's name to name the generation built beside the served one. */
     static final String BUILDING_SUFFIX = "__building";
+    /** Appended to a table's name to name the copy that replaces it. */
+    static final String COPY_SUFFIX = "__copy";
 
     private final Path file;
     private final DuckDBConnection connection;
@@ -67,6 +77,8 @@ public final class Store implements AutoCloseable {
     private final Writer writer;
     private volatile Consumer<Duration> commitListener = took -> { };
     private final LogCheckpointer checkpointer;
+    /** Tables copied to give back the space of the rows changes replaced, since the store was opened. */
+    private volatile long compactions;
 
     /** A public entry of the journal: its position, which orders entries as journaled, and the entry. */
     public record JournalEntry(long position, JsonNode entry) {
@@ -115,7 +127,12 @@ public final class Store implements AutoCloseable {
             }
             Store store = new Store(file, connection, collection, transformation, limits);
             store.createTables();
-            store.target(store.exists(collection + BUILDING_SUFFIX));
+            boolean building = store.exists(collection + BUILDING_SUFFIX);
+            store.dropKeyIndex(collection);
+            if (building) {
+                store.dropKeyIndex(collection + BUILDING_SUFFIX);
+            }
+            store.target(building);
             store.catalog.load();
             store.openGenerations();
             store.writer.start();
@@ -169,7 +186,7 @@ public final class Store implements AutoCloseable {
 
     /** Points writes at the generation being built, or back at the served table. */
     private void target(boolean toBuilding) throws SQLException {
-        target(toBuilding, hasKey(toBuilding ? collection + BUILDING_SUFFIX : collection));
+        target(toBuilding, loadComplete());
     }
 
     private void target(boolean toBuilding, boolean keyed) {
@@ -179,15 +196,54 @@ public final class Store implements AutoCloseable {
         ingest.target(name, keyed);
     }
 
-    private boolean hasKey(String tableName) throws SQLException {
+    /**
+     * Whether the load of the generation written to has committed as complete: its table is then keyed (see
+     * {@link Ingest#keyIfLoading()}); before, a load appends.
+     */
+    private boolean loadComplete() throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
+                        + SqlNames.literal(LOAD_CHECKPOINT) + "), false)")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /**
+     * Copies a table that a store of an earlier version gave a primary key into one without, in one transaction: DuckDB
+     * never vacuums the deleted rows of a table with an index, so such a table grows with every change (see the class
+     * comment). The copy holds only the live rows, so this also gives back what the old table had grown by.
+     */
+    private void dropKeyIndex(String tableName) throws SQLException {
         try (var query = connection.prepareStatement("SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main' "
                 + "AND table_name = ? AND constraint_type = 'PRIMARY KEY'")) {
             query.setString(1, tableName);
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
-                return rs.getLong(1) > 0;
+                if (rs.getLong(1) == 0) {
+                    return;
+                }
             }
         }
+        long started = System.nanoTime();
+        String quoted = SqlNames.quote(tableName);
+        String copy = SqlNames.quote(tableName + COPY_SUFFIX);
+        connection.setAutoCommit(false);
+        try {
+            execute("DROP TABLE IF EXISTS " + copy);
+            execute("CREATE TABLE " + copy + " AS SELECT * FROM " + quoted);
+            execute("DROP TABLE " + quoted);
+            execute("ALTER TABLE " + copy + " RENAME TO " + quoted);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+        compactions++;
+        LOG.info("collection {}: copied table {} without its key index, so that DuckDB reclaims the rows changes replace, in {} ms",
+                collection, tableName, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Whether a new generation is being built while the last complete one is served. */
@@ -408,35 +464,17 @@ public final class Store implements AutoCloseable {
 
     /** The latest items the store refused, newest first; kept in the store, so they survive restarts. */
     public List<WorkerStatus.RefusedItem> refusedItems() {
-        synchronized (reader) {
-            try {
-                return History.refused(reader);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the refused items: " + e.getMessage(), e);
-            }
-        }
+        return read("cannot read the refused items", History::refused);
     }
 
     /** Every re-bootstrap the store went through, oldest first; kept in the store, so they survive restarts. */
     public List<WorkerStatus.Rebootstrap> rebootstraps() {
-        synchronized (reader) {
-            try {
-                return History.rebootstraps(reader);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the re-bootstraps: " + e.getMessage(), e);
-            }
-        }
+        return read("cannot read the re-bootstraps", History::rebootstraps);
     }
 
     /** The oldest {@code limit} journal entries, in journal order. */
     public List<JournalEntry> journal(int limit) {
-        synchronized (reader) {
-            try {
-                return SyncState.journal(reader, limit);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the journal: " + e.getMessage(), e);
-            }
-        }
+        return read("cannot read the journal", c -> SyncState.journal(c, limit));
     }
 
     /** How many entries wait in the journal. */
@@ -451,13 +489,7 @@ public final class Store implements AutoCloseable {
 
     /** Every checkpoint whose name starts with {@code prefix}. */
     public Map<String, JsonNode> checkpoints(String prefix) {
-        synchronized (reader) {
-            try {
-                return SyncState.checkpoints(reader, prefix);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read checkpoints: " + e.getMessage(), e);
-            }
-        }
+        return read("cannot read checkpoints", c -> SyncState.checkpoints(c, prefix));
     }
 
     /**
@@ -518,8 +550,11 @@ public final class Store implements AutoCloseable {
         return LogCheckpointer.size(file) + checkpointer.walBytes();
     }
 
-    /** The store's space: its file, its write-ahead log, and the part of the file free for reuse. */
-    public record Space(long fileBytes, long walBytes, long freeBytes) {
+    /**
+     * The store's space: its file, its write-ahead log, the part of the file free for reuse, and the filesystem
+     * holding them (its capacity and what is left of it; both 0 when it cannot be read).
+     */
+    public record Space(long fileBytes, long walBytes, long freeBytes, long volumeBytes, long volumeUsableBytes) {
         /** File and log together, as {@link #bytes()}. */
         public long bytes() {
             return fileBytes + walBytes;
@@ -529,44 +564,95 @@ public final class Store implements AutoCloseable {
         public double reclaimableShare() {
             return fileBytes == 0 ? 0 : (double) freeBytes / fileBytes;
         }
+
+        /**
+         * The volume as the status shows it, or null when its size is unknown: nearly full once more than
+         * {@link WorkerStatus.Volume#NEARLY_FULL_SHARE} of it is used, or once what is left is less than the store
+         * itself, since a checkpoint may write about as much again before it frees the blocks it replaced.
+         */
+        public WorkerStatus.Volume volume() {
+            if (volumeBytes <= 0) {
+                return null;
+            }
+            long used = volumeBytes - volumeUsableBytes;
+            boolean nearlyFull = used > WorkerStatus.Volume.NEARLY_FULL_SHARE * volumeBytes || volumeUsableBytes < bytes();
+            String warning = !nearlyFull ? null : String.format(Locale.ROOT,
+                    "the volume holding the store is %.0f%% used (%s of %s, %s left); the store takes %s, %s of its file free for "
+                            + "reuse: give the collection more storage (spec.storage.size) before the volume fills, since a full "
+                            + "volume stops every commit",
+                    100.0 * used / volumeBytes, gib(used), gib(volumeBytes), gib(volumeUsableBytes), gib(bytes()), gib(freeBytes));
+            return new WorkerStatus.Volume(volumeBytes, volumeUsableBytes, nearlyFull, warning);
+        }
+
+        private static String gib(long bytes) {
+            return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+        }
     }
 
-    /** How the store uses its space, from DuckDB's own account of its blocks. */
+    /** How the store uses its space, from DuckDB's own account of its blocks, and the filesystem it is on. */
     public Space space() {
-        synchronized (reader) {
-            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT block_size * free_blocks FROM pragma_database_size() WHERE database_name = current_database()")) {
-                long free = rs.next() ? rs.getLong(1) : 0;
-                return new Space(LogCheckpointer.size(file), checkpointer.walBytes(), free);
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the store's size: " + e.getMessage(), e);
-            }
+        long volume = 0;
+        long usable = 0;
+        try {
+            FileStore store = Files.getFileStore(file.getParent());
+            volume = store.getTotalSpace();
+            usable = store.getUsableSpace();
+        } catch (IOException e) {
+            LOG.debug("cannot read the size of the store's filesystem: {}", e.getMessage());
         }
+        long free = read("cannot read the store's size", c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT block_size * free_blocks FROM pragma_database_size() WHERE database_name = current_database()")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+        return new Space(LogCheckpointer.size(file), checkpointer.walBytes(), free, volume, usable);
+    }
+
+    /** Tables copied, since the store was opened, to give back the space of the rows that changes replaced. */
+    public long compactions() {
+        return compactions;
     }
 
     /** The attribute-to-column mapping, for the status page and tests. */
     public Map<String, String> columnNames() {
-        Map<String, String> names = new LinkedHashMap<>();
-        synchronized (reader) {
-            try (Statement s = reader.createStatement();
+        return read("cannot read the columns", c -> {
+            Map<String, String> names = new LinkedHashMap<>();
+            try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT attribute, column_name FROM _columns ORDER BY position")) {
                 while (rs.next()) {
                     names.put(rs.getString(1), rs.getString(2));
                 }
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the columns: " + e.getMessage(), e);
             }
-        }
-        return names;
+            return names;
+        });
     }
 
     private long count(String relation) {
-        synchronized (reader) {
-            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + relation)) {
+        return read("cannot count " + relation, c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + relation)) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        });
+    }
+
+    /** A read on the store's reader connection, one at a time. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T from(Connection reader) throws SQLException;
+    }
+
+    /**
+     * Runs {@code read} on the reader connection, which sees only what committed; a failure becomes a
+     * {@link StoreException} whose message starts with {@code failure}.
+     */
+    private <T> T read(String failure, Read<T> read) {
+        synchronized (reader) {
+            try {
+                return read.from(reader);
             } catch (SQLException e) {
-                throw new StoreException("cannot count " + relation + ": " + e.getMessage(), e);
+                throw new StoreException(failure + ": " + e.getMessage(), e);
             }
         }
     }

@@ -267,5 +267,13 @@ class QueryApiIT {
         // The JVM's heap, for telling a leak from a full buffer (the soak test reads it).
         assertThat(metrics).containsPattern("jvm_memory_used_bytes\\{area=\"heap\",collection=\"orders\",id=\"[^\"]+\"} \\d");
         assertThat(metrics).contains("jvm_gc_live_data_size_bytes");
+        // The store's volume, so an alert can fire before it fills; the status says the same.
+        assertThat(metrics).containsPattern("dynamosync_store_volume_capacity_bytes\\{collection=\"orders\"} [1-9]");
+        assertThat(metrics).containsPattern("dynamosync_store_volume_nearly_full\\{collection=\"orders\"} [01]");
+        assertThat(metrics).containsPattern("dynamosync_store_compactions\\{collection=\"orders\"} 0");
+        JsonNode store = ServedWorker.get(served.port(), "/status", null).json().get("store");
+        assertThat(store.get("volume").get("capacityBytes").asLong()).isGreaterThan(store.get("bytes").asLong());
+        assertThat(store.get("volume").has("nearlyFull")).isTrue();
+        assertThat(store.get("compactions").asLong()).isZero();
     }
 }

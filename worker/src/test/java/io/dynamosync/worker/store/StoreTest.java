@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.dynamosync.api.worker.WorkerStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -271,8 +272,42 @@ class StoreTest {
         store.commit(upsert("a", item("status", "returned")));
         assertThat(rows(store, "SELECT _id, status FROM orders ORDER BY _id")).extracting(r -> r.get("_id") + "/" + r.get("status"))
                 .containsExactly("a/returned", "b/new", "c/new");
-        assertThat(rows(store, "SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'orders'"))
-                .extracting(r -> r.get("constraint_type")).contains("PRIMARY KEY");
+    }
+
+    @Test
+    void aTableAnEarlierVersionGaveAPrimaryKeyIsCopiedWithoutItAndKeepsItsDocuments() throws SQLException {
+        Store store = open(null);
+        store.commit(page("a", "paid", "b", "new"));
+        store.finishLoad();
+        store.commit(new Batch().checkpoint(Store.LOAD_CHECKPOINT, JsonNodeFactory.instance.objectNode().put("complete", true)));
+        try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
+            // What stores before this version had: DuckDB never vacuums the deleted rows of a table with an index.
+            s.execute("ALTER TABLE orders ADD PRIMARY KEY (_id)");
+        }
+        store.close();
+        opened.remove(store);
+
+        store = open(null);
+        assertThat(store.compactions()).isEqualTo(1);
+        assertThat(rows(store, "SELECT count(*) AS n FROM duckdb_constraints() WHERE table_name = 'orders'")).extracting(r -> r.get("n"))
+                .containsExactly("0");
+        store.commit(upsert("a", item("status", "returned")).delete("b", NOW, "pk=b"));
+        assertThat(rows(store, "SELECT _id, status FROM orders ORDER BY _id")).extracting(r -> r.get("_id") + "/" + r.get("status"))
+                .containsExactly("a/returned");
+        assertThat(types(store)).containsEntry("status", "VARCHAR");
+    }
+
+    @Test
+    void theVolumeIsNearlyFullPastFourFifthsUsedOrWithLessLeftThanTheStore() {
+        long gib = 1L << 30;
+        assertThat(new Store.Space(gib, 0, 0, 10 * gib, 8 * gib).volume().nearlyFull()).isFalse();
+        assertThat(new Store.Space(gib, 0, 0, 10 * gib, 8 * gib).volume().warning()).isNull();
+        WorkerStatus.Volume full = new Store.Space(6 * gib, 0, gib, 10 * gib, gib + gib / 2).volume();
+        assertThat(full.nearlyFull()).isTrue();
+        assertThat(full.warning()).contains("85% used", "8.50 GiB of 10.00 GiB", "spec.storage.size");
+        // 60% used, but a checkpoint of a 6 GiB store may need about 6 GiB more.
+        assertThat(new Store.Space(6 * gib, 0, 0, 15 * gib, 5 * gib).volume().nearlyFull()).isTrue();
+        assertThat(new Store.Space(gib, 0, 0, 0, 0).volume()).isNull();
     }
 
     @Test
