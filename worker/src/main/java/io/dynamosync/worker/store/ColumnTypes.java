@@ -33,6 +33,12 @@ final class ColumnTypes {
         return isExactNumber(type) || type.equals("FLOAT") || type.equals("DOUBLE");
     }
 
+    /** Whether {@code type} is a floating-point number or a list of them. */
+    static boolean isFloating(String type) {
+        String element = element(type.toUpperCase(Locale.ROOT));
+        return element.equals("DOUBLE") || element.equals("FLOAT");
+    }
+
     static boolean isList(String type) {
         return type.endsWith("[]");
     }
@@ -121,6 +127,14 @@ final class ColumnTypes {
         return "to_json(" + column + ")";
     }
 
+    /**
+     * An expression turning an exact companion {@code column} (text, or a list of texts, of
+     * {@code type}) into JSON numbers with every digit: the texts are JSON numbers already.
+     */
+    static String exactJson(String column, String type) {
+        return isList(type) ? "CAST('[' || array_to_string(" + column + ", ',') || ']' AS JSON)" : "CAST(" + column + " AS JSON)";
+    }
+
     /** An expression turning {@code column} of type {@code from} into type {@code to}. */
     static String convert(String column, String from, String to) {
         if (from.equalsIgnoreCase(to)) {
@@ -128,6 +142,11 @@ final class ColumnTypes {
         }
         if (to.equalsIgnoreCase("JSON")) {
             return toJson(column, from);
+        }
+        if (isExactNumber(element(from.toUpperCase(Locale.ROOT))) && isFloating(to)) {
+            // Through the exact text, which DuckDB parses to the nearest double; a decimal's own cast may round twice.
+            String text = isList(from) ? "VARCHAR[]" : "VARCHAR";
+            return "CAST(CAST(" + column + " AS " + text + ") AS " + to + ")";
         }
         return "CAST(" + column + " AS " + to + ")";
     }
