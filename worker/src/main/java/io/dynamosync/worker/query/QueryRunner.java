@@ -213,6 +213,20 @@ public final class QueryRunner implements AutoCloseable {
         try (Statement transaction = connection.createStatement()) {
             transaction.execute("BEGIN TRANSACTION READ ONLY");
         }
+        try {
+            return executeInTransaction(connection, sql, values, limit, checked, queryId, start, text, declared);
+        } finally {
+            try (Statement transaction = connection.createStatement()) {
+                transaction.execute("ROLLBACK");
+            } catch (SQLException e) {
+                LOG.debug("rollback after query {}: {}", queryId, e.getMessage());
+            }
+        }
+    }
+
+    private QueryResponse executeInTransaction(Connection connection, String sql, List<Object> values, int limit,
+                                               StatementCheck.Checked checked, String queryId, long start, SqlText text,
+                                               Map<String, QueryParameter> declared) throws SQLException {
         // Before the query: another statement on the connection would end its streamed result.
         List<String> collections = collections(connection, checked.tables());
         ExactProjection.Plan plan = exactPlan(connection, sql, checked);
@@ -292,12 +306,6 @@ public final class QueryRunner implements AutoCloseable {
                         + timeout.toSeconds() + " s and was cancelled", null, null);
             }
             throw withParameterHint(DuckDbErrors.of(e.getMessage(), sql), text, declared);
-        } finally {
-            try (Statement transaction = connection.createStatement()) {
-                transaction.execute("ROLLBACK");
-            } catch (SQLException e) {
-                LOG.debug("rollback after query {}: {}", queryId, e.getMessage());
-            }
         }
     }
 
