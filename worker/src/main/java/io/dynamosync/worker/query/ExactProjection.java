@@ -87,7 +87,7 @@ final class ExactProjection {
         ObjectNode node = (ObjectNode) copy.get("node");
         Map<String, JsonNode> ctes = ctes(node, Map.of());
         switch (node.path("type").asText()) {
-            case "SELECT_NODE" -> projection.outermost(connection, node, ctes);
+            case "SELECT_NODE" -> projection.outermost(node, ctes);
             case "SET_OPERATION_NODE" -> projection.excludeInBranches(node, ctes);
             default -> {
                 // Nothing else returns rows of the collection.
@@ -125,7 +125,7 @@ final class ExactProjection {
     }
 
     /** The outermost SELECT: stars exclude the companions, and every stored DOUBLE it passes through gets its hidden column. */
-    private void outermost(Connection connection, ObjectNode node, Map<String, JsonNode> ctes) throws SQLException {
+    private void outermost(ObjectNode node, Map<String, JsonNode> ctes) {
         JsonNode from = node.path("from_table");
         if ("SHOW_REF".equals(from.path("type").asText())) {
             hideFromDescription(from, ctes);
