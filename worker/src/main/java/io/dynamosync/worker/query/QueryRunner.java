@@ -280,6 +280,8 @@ public final class QueryRunner implements AutoCloseable {
                     warnings.add("the results were cut at " + limit + " rows, the row limit; add a LIMIT or narrow the query to see the rest");
                 }
                 warnings.addAll(answer.approximations(plan.computedWith()));
+                declared.values().stream().filter(QueryParameter::approximate).forEach(p -> warnings.add("approximate: parameter :"
+                        + p.name() + " has more digits or a wider exponent than DECIMAL(38) holds, so it binds as the nearest DOUBLE"));
                 return new QueryResponse(queryId, collections, rows, answer.fields(), rows.size(),
                         new QueryResponse.Stats(Duration.ofNanos(System.nanoTime() - start).toMillis()),
                         warnings.isEmpty() ? null : warnings, "COMPLETED");

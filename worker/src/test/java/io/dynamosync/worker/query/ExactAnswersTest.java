@@ -200,6 +200,35 @@ class ExactAnswersTest {
     }
 
     @Test
+    void starModifiersDistinctAndDecimalParametersBehave() throws Exception {
+        JsonNode excluded = query("SELECT * EXCLUDE (amount) FROM orders WHERE id = 'c'");
+        assertThat(fieldNames(excluded)).doesNotContain("amount").noneMatch(name -> name.contains("__exact"));
+
+        JsonNode replaced = query("SELECT * REPLACE (amount * 2 AS amount) FROM orders WHERE id = 'c'");
+        assertThat(fieldNames(replaced)).noneMatch(name -> name.contains("__exact"));
+        assertThat(replaced.get("results").get(0).get("amount").doubleValue()).isEqualTo(2e126);
+        assertThat(field(replaced, "amount").get("approximate").asBoolean()).isTrue();
+
+        JsonNode twice = query("SELECT amount, * FROM orders WHERE id = 'c'");
+        assertThat(twice.get("results").get(0).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
+        assertThat(twice.get("results").get(0).get("amount_2").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
+
+        JsonNode distinct = query("SELECT DISTINCT amount FROM orders ORDER BY ALL");
+        assertThat(distinct.get("results")).hasSize(AMOUNTS.size());
+        assertThat(distinct.get("results").get(4).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
+
+        JsonNode bound = query("SELECT id, amount FROM orders WHERE amount = :v",
+                new QueryParameter("v", "decimal", TextNode.valueOf("-1.2345678901234567890123456789012345678E-130")));
+        assertThat(bound.get("results")).extracting(r -> r.get("id").asText()).containsExactly("d");
+        assertThat(bound.get("results").get(0).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
+        assertThat(bound.get("warnings").toString()).contains("parameter :v");
+
+        JsonNode large = query("SELECT id FROM orders WHERE amount >= :v",
+                new QueryParameter("v", "decimal", TextNode.valueOf("9.9999999999999999999999999999999999999E+125")));
+        assertThat(large.get("results")).extracting(r -> r.get("id").asText()).containsExactly("c");
+    }
+
+    @Test
     void setOperationsAndDescriptionsNeverShowACompanion() throws Exception {
         JsonNode union = query("SELECT * FROM orders UNION ALL SELECT * FROM orders");
         assertThat(fieldNames(union)).noneMatch(name -> name.contains("__exact"));
