@@ -128,6 +128,16 @@ final class ColumnTypes {
     }
 
     /**
+     * An expression giving an exact number's text as DynamoDB writes it: DuckDB writes a decimal with its
+     * scale's trailing zeros ({@code -7.00}) and, at scale 38, without its leading zero ({@code -.5}), which
+     * is no JSON number; both go.
+     */
+    static String exactText(String column) {
+        return "regexp_replace(regexp_replace(CAST(" + column + " AS VARCHAR), '(\\.[0-9]*[1-9])0+$|\\.0*$', '\\1'), "
+                + "'^(-?)\\.', '\\10.')";
+    }
+
+    /**
      * An expression turning an exact companion {@code column} (text, or a list of texts, of
      * {@code type}) into JSON numbers with every digit: the texts are JSON numbers already.
      */

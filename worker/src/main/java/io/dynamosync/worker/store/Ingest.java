@@ -221,7 +221,8 @@ final class Ingest {
             return;
         }
         String source = SqlNames.quote(base.name());
-        String text = ColumnTypes.isList(base.type()) ? "list_transform(" + source + ", x -> CAST(x AS VARCHAR))" : "CAST(" + source + " AS VARCHAR)";
+        String text = ColumnTypes.isList(base.type()) ? "list_transform(" + source + ", x -> " + ColumnTypes.exactText("x") + ")"
+                : ColumnTypes.exactText(source);
         // Through ALTER, not UPDATE: DuckDB refuses to commit an UPDATE followed by an ALTER of the same table.
         String type = ColumnTypes.isList(base.type()) ? "VARCHAR[]" : "VARCHAR";
         execute("ALTER TABLE " + table + " ALTER COLUMN " + SqlNames.quote(name) + " TYPE " + type + " USING " + text);

@@ -127,7 +127,7 @@ class StoreTest {
                 .containsEntry("ns", "DOUBLE[]").containsEntry("ns__exact", "VARCHAR[]");
         assertThat(rows(store, "SELECT _id, v__exact, ns__exact, v < 0 AS negative FROM orders ORDER BY _id"))
                 .extracting(r -> r.get("_id") + " " + r.get("v__exact") + " " + r.get("ns__exact") + " " + r.get("negative"))
-                .containsExactly("a 12345678901234567890.123456789012345678 [1.25, -7.00] false",
+                .containsExactly("a 12345678901234567890.123456789012345678 [1.25, -7] false",
                         "b -9.9999999999999999999999999999999999999E+125 [1E-130, 12345678901234567890123456789012345678] true");
         assertThat(store.columnNames()).containsOnlyKeys("v", "ns");
     }
@@ -135,6 +135,9 @@ class StoreTest {
     @Test
     void aDoubleColumnThatBecomesJsonKeepsEveryDigitAndDropsItsCompanion() {
         Store store = open(null);
+        // A DECIMAL(38,38) first: DuckDB writes it as -.5000..., which is no JSON number.
+        store.commit(upsert("z", item("v", AttributeValue.fromN("-0.50000000000000000000000000000000000001"),
+                "ns", AttributeValue.fromNs(List.of("0.10", "-3")))));
         store.commit(upsert("a", item("v", AttributeValue.fromN("1E-130"), "ns", AttributeValue.fromNs(List.of("1E-130", "2.5")))));
         store.commit(upsert("b", item("v", AttributeValue.fromN("12345678901234567890123456789012345678"),
                 "ns", AttributeValue.fromNs(List.of("-9.9999999999999999999999999999999999999E+125")))));
@@ -148,7 +151,7 @@ class StoreTest {
                 .extracting(r -> r.get("_id") + " " + r.get("v") + " " + r.get("ns"))
                 .containsExactly("a 1E-130 [1E-130,2.5]",
                         "b 12345678901234567890123456789012345678 [-9.9999999999999999999999999999999999999E+125]",
-                        "c \"n/a\" [\"x\"]");
+                        "c \"n/a\" [\"x\"]", "z -0.50000000000000000000000000000000000001 [0.1,-3]");
     }
 
     @Test
