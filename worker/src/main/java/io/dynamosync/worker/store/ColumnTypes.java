@@ -124,6 +124,11 @@ final class ColumnTypes {
         if (t.equals("BLOB[]")) {
             return "to_json(list_transform(" + column + ", x -> base64(x)))";
         }
+        if (DECIMAL.matcher(element(t)).matches()) {
+            // to_json writes a DECIMAL(38,38) as -.5000..., which is no JSON number: through DynamoDB's form instead.
+            return isList(t) ? exactJson("list_transform(" + column + ", x -> " + exactText("x") + ")", "VARCHAR[]")
+                    : exactJson(exactText(column), "VARCHAR");
+        }
         return "to_json(" + column + ")";
     }
 

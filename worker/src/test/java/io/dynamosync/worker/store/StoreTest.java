@@ -155,6 +155,19 @@ class StoreTest {
     }
 
     @Test
+    void aDecimalColumnThatBecomesJsonHoldsJsonNumbers() {
+        Store store = open(null);
+        store.commit(upsert("a", item("v", AttributeValue.fromN("-0.50000000000000000000000000000000000001"),
+                "ns", AttributeValue.fromNs(List.of("0.50000000000000000000000000000000000001", "-7.0")))));
+        store.commit(upsert("b", item("v", "n/a", "ns", AttributeValue.fromSs(List.of("x")))));
+
+        assertThat(types(store)).containsEntry("v", "JSON").containsEntry("ns", "JSON");
+        assertThat(rows(store, "SELECT v, ns FROM orders WHERE _id = 'a'").get(0))
+                .containsEntry("v", "-0.50000000000000000000000000000000000001")
+                .containsEntry("ns", "[0.50000000000000000000000000000000000001,-7]");
+    }
+
+    @Test
     void aDecimalWidenedToDoubleIsTheNearestDoubleOfItsDigits() {
         Store store = open(null);
         // DuckDB's own cast of this DECIMAL(38,18) to DOUBLE rounds twice and misses the nearest double by one step.
