@@ -95,6 +95,9 @@ final class ExactProjection {
         }
         Set<String> computedWith = new LinkedHashSet<>();
         walk(copy, n -> {
+            if ("COLUMN_REF".equals(n.path("class").asText())) {
+                refuseCompanion(sql, n, exact);
+            }
             if ("COLUMN_REF".equals(n.path("class").asText()) && !projection.passedThrough.contains(n)) {
                 JsonNode names = n.path("column_names");
                 ExactColumns.Pair pair = names.size() == 0 ? null : exact.ofBase(names.get(names.size() - 1).asText());
@@ -155,6 +158,21 @@ final class ExactProjection {
                             alias.isEmpty() ? names.get(names.size() - 1).asText() : alias, grouped);
                     passedThrough.add(entry);
                 }
+            }
+        }
+    }
+
+    /** A query names no companion: it is how the store keeps digits, not a column of the collection. */
+    private static void refuseCompanion(String sql, JsonNode ref, ExactColumns exact) {
+        JsonNode names = ref.path("column_names");
+        String name = names.size() == 0 ? "" : names.get(names.size() - 1).asText();
+        for (ExactColumns.Pair pair : exact.pairs()) {
+            if (pair.companion().equalsIgnoreCase(name)) {
+                long location = ref.path("query_location").asLong(-1);
+                int[] at = location >= 0 && location < sql.length() ? SqlText.lineAndColumn(sql, (int) location) : null;
+                throw new QueryFailure(400, QueryFailure.QUERY_ERROR, "the collection has no column " + name + ": " + pair.base()
+                        + " itself comes back with every digit (" + name + " is the store's own copy of them)",
+                        at == null ? null : at[0], at == null ? null : at[1]);
             }
         }
     }

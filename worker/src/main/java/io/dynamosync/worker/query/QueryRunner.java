@@ -319,6 +319,8 @@ public final class QueryRunner implements AutoCloseable {
         ExactColumns exact = ExactColumns.read(connection, store.collection());
         try {
             return ExactProjection.plan(connection, sql, checked.statement(), exact, store.collection());
+        } catch (QueryFailure e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.warn("cannot plan exact numbers for a query, running it as sent: {}", e.toString());
             return ExactProjection.Plan.unchanged(sql);

@@ -229,6 +229,18 @@ class ExactAnswersTest {
     }
 
     @Test
+    void namingACompanionIsAClearQueryError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> query("SELECT id,\n  amount__exact FROM orders"))
+                .isInstanceOfSatisfying(QueryFailure.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.type()).isEqualTo(QueryFailure.QUERY_ERROR);
+                    assertThat(e.getMessage()).contains("no column amount__exact", "amount itself comes back with every digit");
+                    assertThat(e.line()).isEqualTo(2);
+                    assertThat(e.column()).isEqualTo(3);
+                });
+    }
+
+    @Test
     void setOperationsAndDescriptionsNeverShowACompanion() throws Exception {
         JsonNode union = query("SELECT * FROM orders UNION ALL SELECT * FROM orders");
         assertThat(fieldNames(union)).noneMatch(name -> name.contains("__exact"));
