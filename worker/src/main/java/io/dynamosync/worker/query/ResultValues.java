@@ -63,8 +63,12 @@ final class ResultValues {
      * units in the last place of the digits is theirs: the store's own conversions may round twice.
      */
     static JsonNode exact(Object value, Object digits) throws SQLException {
-        if (value == null || digits == null) {
-            return value == null && digits == null ? NODES.nullNode() : null;
+        if (value == null) {
+            // NULL is exact, whatever the digits beside it (a ROLLUP's total row has none of its own).
+            return NODES.nullNode();
+        }
+        if (digits == null) {
+            return null;
         }
         if (value instanceof Double d && digits instanceof String text) {
             BigDecimal exact;

@@ -174,6 +174,11 @@ class ExactAnswersTest {
                 .containsExactly(Stream.of("d", "b", "a", "e", "c").map(id -> new BigDecimal(AMOUNTS.get(id)).stripTrailingZeros())
                         .toArray(BigDecimal[]::new));
 
+        JsonNode rollup = query("SELECT amount, count(*) AS n FROM orders GROUP BY ROLLUP (amount) ORDER BY n DESC, amount");
+        assertThat(rollup.get("results").get(0).get("amount").isNull()).as("the total row").isTrue();
+        assertThat(rollup.get("results").get(1).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
+        assertThat(field(rollup, "amount").has("approximate")).isFalse();
+
         JsonNode bound = query("SELECT amount, ns FROM orders WHERE id = :id",
                 new QueryParameter("id", "string", TextNode.valueOf("d")));
         assertThat(bound.get("results").get(0).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
