@@ -234,6 +234,26 @@ class ExactAnswersTest {
     }
 
     @Test
+    void aRewrittenStatementStillMeansWhatItSaid() throws Exception {
+        JsonNode answer = query("WITH picked AS (SELECT * FROM orders WHERE id IN ('b', 'e'))\n"
+                + "SELECT amount, list_transform(ns, x -> x * 2) AS doubled, 'it''s' AS s, {'a': [1, 2]} AS st, "
+                + "row_number() OVER (ORDER BY amount DESC) AS r, amount::DECIMAL(38,0) > 1 AS big, "
+                + "doc->>'$.x' AS text -- a comment\nFROM picked ORDER BY r");
+
+        JsonNode rows = answer.get("results");
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("e")));
+        assertThat(rows.get(0).get("r").asInt()).isEqualTo(1);
+        assertThat(rows.get(0).get("big").asBoolean()).isTrue();
+        assertThat(rows.get(1).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("b")));
+        assertThat(rows.get(1).get("doubled").get(1).doubleValue()).isEqualTo(5.0);
+        assertThat(rows.get(1).get("s").asText()).isEqualTo("it's");
+        assertThat(rows.get(1).get("st").get("a").get(1).asInt()).isEqualTo(2);
+        assertThat(fieldNames(answer)).containsExactly("amount", "doubled", "s", "st", "r", "big", "text");
+        assertThat(field(answer, "doubled").get("approximate").asBoolean()).isTrue();
+    }
+
+    @Test
     void namingACompanionIsAClearQueryError() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> query("SELECT id,\n  amount__exact FROM orders"))
                 .isInstanceOfSatisfying(QueryFailure.class, e -> {
