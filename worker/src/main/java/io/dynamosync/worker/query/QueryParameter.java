@@ -15,7 +15,7 @@ import java.util.Locale;
  * too).
  *
  * <p>Types: {@code string}; {@code int} (64-bit); {@code float} (double); {@code decimal}
- * (exact); {@code bool}; {@code date} ({@code 2024-05-31}); {@code time} ({@code 13:45:00});
+ * (exact where {@code DECIMAL(38, s)} holds it, else the nearest double, said to be approximate); {@code bool}; {@code date} ({@code 2024-05-31}); {@code time} ({@code 13:45:00});
  * {@code datetime} (a {@code TIMESTAMP} without zone, {@code 2024-05-31T13:45:00}); and
  * {@code timestamp} (a {@code TIMESTAMP WITH TIME ZONE}, {@code 2024-05-31T13:45:00Z}, or one
  * without zone when the value has none). A JSON {@code null} value binds SQL {@code NULL}.
@@ -40,7 +40,7 @@ public record QueryParameter(String name, String type, JsonNode value) {
                 case "string", "varchar", "text" -> text;
                 case "int", "integer", "bigint", "long" -> Long.valueOf(text.strip());
                 case "float", "double" -> Double.valueOf(text.strip());
-                case "decimal", "number", "numeric" -> new BigDecimal(text.strip());
+                case "decimal", "number", "numeric" -> decimal(text.strip());
                 case "bool", "boolean" -> bool(text.strip());
                 case "date" -> LocalDate.parse(text.strip());
                 case "time" -> LocalTime.parse(text.strip());
@@ -50,6 +50,48 @@ public record QueryParameter(String name, String type, JsonNode value) {
             };
         } catch (NumberFormatException | DateTimeParseException e) {
             throw invalid("of type " + declared + " cannot take the value '" + text + "'" + example(declared));
+        }
+    }
+
+    /**
+     * A decimal as DuckDB can bind it: a {@code DECIMAL} when 38 digits hold it (DuckDB's driver binds a
+     * wider one as NULL, without a word), else the nearest {@code DOUBLE} (see {@link #approximate()}).
+     */
+    private Object decimal(String text) {
+        BigDecimal decimal = new BigDecimal(text);
+        if (fitsDecimal(decimal)) {
+            // The driver refuses a negative scale (1E+5); the same number with scale 0 binds.
+            return decimal.scale() < 0 ? decimal.setScale(0) : decimal;
+        }
+        double nearest = Double.parseDouble(text);
+        if (!Double.isFinite(nearest)) {
+            throw invalid("of type decimal cannot take the value '" + text + "': it is beyond any number DynamoDB holds "
+                    + "(1E-130 to 9.9999999999999999999999999999999999999E+125)");
+        }
+        return nearest;
+    }
+
+    private static boolean fitsDecimal(BigDecimal decimal) {
+        BigDecimal unscaled = decimal.scale() < 0 ? decimal.setScale(0) : decimal;
+        return unscaled.precision() <= 38 && unscaled.scale() <= 38;
+    }
+
+    /**
+     * Whether this {@code decimal} parameter binds as a {@code DOUBLE}, since no {@code DECIMAL(38, s)} holds
+     * its digits (1E-130, 9.99E+125): what is compared with it is approximate.
+     */
+    boolean approximate() {
+        if (type == null || value == null || value.isNull() || value.isMissingNode()) {
+            return false;
+        }
+        String declared = type.toLowerCase(Locale.ROOT);
+        if (!declared.equals("decimal") && !declared.equals("number") && !declared.equals("numeric")) {
+            return false;
+        }
+        try {
+            return !fitsDecimal(new BigDecimal(value.asText().strip()));
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -21,8 +21,16 @@ public record QueryResponse(
         List<String> warnings,
         String status) {
 
-    /** A result column: its name in each row object and its DuckDB type. */
-    public record ColumnField(String name, String type) {
+    /**
+     * A result column: its name in each row object, its DuckDB type, and {@code approximate: true}
+     * when its values are floating-point results (a {@code DOUBLE} or {@code FLOAT} computed, or a
+     * stored number that could not be shown with its exact digits); absent when they are exact.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ColumnField(String name, String type, Boolean approximate) {
+        public ColumnField(String name, String type) {
+            this(name, type, null);
+        }
     }
 
     /** How long the query took, parsing and checking included. */

@@ -1,6 +1,5 @@
 package io.dynamosync.worker.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.worker.store.Store;
 import java.sql.Connection;
@@ -11,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -215,12 +213,40 @@ public final class QueryRunner implements AutoCloseable {
         try (Statement transaction = connection.createStatement()) {
             transaction.execute("BEGIN TRANSACTION READ ONLY");
         }
+        try {
+            return executeInTransaction(connection, sql, values, limit, checked, queryId, start, text, declared);
+        } finally {
+            try (Statement transaction = connection.createStatement()) {
+                transaction.execute("ROLLBACK");
+            } catch (SQLException e) {
+                LOG.debug("rollback after query {}: {}", queryId, e.getMessage());
+            }
+        }
+    }
+
+    private QueryResponse executeInTransaction(Connection connection, String sql, List<Object> values, int limit,
+                                               StatementCheck.Checked checked, String queryId, long start, SqlText text,
+                                               Map<String, QueryParameter> declared) throws SQLException {
         // Before the query: another statement on the connection would end its streamed result.
         List<String> collections = collections(connection, checked.tables());
+        ExactProjection.Plan plan = exactPlan(connection, sql, checked);
+        PreparedStatement prepared;
+        try {
+            prepared = connection.prepareStatement(plan.sql());
+        } catch (SQLException e) {
+            if (plan.sql().equals(sql)) {
+                throw e;
+            }
+            // The user's own statement says what is wrong with it, at its own line and column.
+            LOG.warn("query {}: the statement rewritten to show exact numbers failed ({}); running it as sent: {}", queryId,
+                    e.getMessage(), plan.sql());
+            plan = ExactProjection.Plan.unchanged(sql);
+            prepared = connection.prepareStatement(sql);
+        }
         AtomicBoolean timedOut = new AtomicBoolean();
         AtomicBoolean heldLong = new AtomicBoolean();
         AtomicBoolean stoppedLong = new AtomicBoolean();
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (PreparedStatement statement = prepared) {
             for (int i = 0; i < values.size(); i++) {
                 statement.setObject(i + 1, values.get(i));
             }
@@ -239,7 +265,7 @@ public final class QueryRunner implements AutoCloseable {
             }, admission.longAfter().toMillis(), TimeUnit.MILLISECONDS);
             try (ResultSet rs = statement.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
-                List<QueryResponse.ColumnField> fields = fields(meta);
+                Answer answer = new Answer(meta, plan.hidden());
                 List<ObjectNode> rows = new ArrayList<>();
                 boolean truncated = false;
                 while (rs.next()) {
@@ -247,17 +273,18 @@ public final class QueryRunner implements AutoCloseable {
                         truncated = true;
                         break;
                     }
-                    ObjectNode row = ResultValues.NODES.objectNode();
-                    for (int i = 1; i <= fields.size(); i++) {
-                        JsonNode value = ResultValues.column(rs, i, meta.getColumnTypeName(i));
-                        row.set(fields.get(i - 1).name(), value);
-                    }
-                    rows.add(row);
+                    rows.add(answer.row(rs));
                 }
-                List<String> warnings = truncated ? List.of("the results were cut at " + limit
-                        + " rows, the row limit; add a LIMIT or narrow the query to see the rest") : null;
-                return new QueryResponse(queryId, collections, rows, fields, rows.size(),
-                        new QueryResponse.Stats(Duration.ofNanos(System.nanoTime() - start).toMillis()), warnings, "COMPLETED");
+                List<String> warnings = new ArrayList<>();
+                if (truncated) {
+                    warnings.add("the results were cut at " + limit + " rows, the row limit; add a LIMIT or narrow the query to see the rest");
+                }
+                warnings.addAll(answer.approximations(plan.computedWith()));
+                declared.values().stream().filter(QueryParameter::approximate).forEach(p -> warnings.add("approximate: parameter :"
+                        + p.name() + " has more digits or a wider exponent than DECIMAL(38) holds, so it binds as the nearest DOUBLE"));
+                return new QueryResponse(queryId, collections, rows, answer.fields(), rows.size(),
+                        new QueryResponse.Stats(Duration.ofNanos(System.nanoTime() - start).toMillis()),
+                        warnings.isEmpty() ? null : warnings, "COMPLETED");
             } finally {
                 limitTimer.cancel(false);
                 // Cancelled before it ran, or waited for if running, so a long place taken is always given back.
@@ -281,28 +308,23 @@ public final class QueryRunner implements AutoCloseable {
                         + timeout.toSeconds() + " s and was cancelled", null, null);
             }
             throw withParameterHint(DuckDbErrors.of(e.getMessage(), sql), text, declared);
-        } finally {
-            try (Statement transaction = connection.createStatement()) {
-                transaction.execute("ROLLBACK");
-            } catch (SQLException e) {
-                LOG.debug("rollback after query {}: {}", queryId, e.getMessage());
-            }
         }
     }
 
-    /** Column names made unique ({@code a}, {@code a_2}...), since each row is a JSON object. */
-    private static List<QueryResponse.ColumnField> fields(ResultSetMetaData meta) throws SQLException {
-        List<QueryResponse.ColumnField> fields = new ArrayList<>();
-        Set<String> taken = new HashSet<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            String base = meta.getColumnLabel(i);
-            String name = base;
-            for (int n = 2; !taken.add(name); n++) {
-                name = base + "_" + n;
-            }
-            fields.add(new QueryResponse.ColumnField(name, meta.getColumnTypeName(i)));
+    /** How the query shows the collection's stored DOUBLE numbers with every digit (see {@link ExactProjection}). */
+    private ExactProjection.Plan exactPlan(Connection connection, String sql, StatementCheck.Checked checked) throws SQLException {
+        if (checked.tables().stream().noneMatch(t -> t.equalsIgnoreCase(store.collection()))) {
+            return ExactProjection.Plan.unchanged(sql);
         }
-        return fields;
+        ExactColumns exact = ExactColumns.read(connection, store.collection());
+        try {
+            return ExactProjection.plan(connection, sql, checked.statement(), exact, store.collection());
+        } catch (QueryFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("cannot plan exact numbers for a query, running it as sent: {}", e.toString());
+            return ExactProjection.Plan.unchanged(sql);
+        }
     }
 
     /** Of the tables the query names, those that exist (a CTE's name is not a collection). */
@@ -351,11 +373,25 @@ public final class QueryRunner implements AutoCloseable {
                 + String.join(", :", undeclared) + ", which sql.parameters does not declare)", failure.line(), failure.column());
     }
 
-    /** The collection's columns, their types and the attributes they hold. */
+    /** The collection's columns, their types and the attributes they hold; exact companions are no column of their own. */
     public CollectionSchema schema() {
         List<CollectionSchema.Column> columns = new ArrayList<>();
-        try (Connection connection = connect();
-             PreparedStatement query = connection.prepareStatement("SELECT c.column_name, c.data_type, m.attribute "
+        try (Connection connection = connect()) {
+            ExactColumns exact = ExactColumns.read(connection, store.collection());
+            for (CollectionSchema.Column column : columns(connection)) {
+                if (!exact.isCompanion(column.name())) {
+                    columns.add(column);
+                }
+            }
+        } catch (SQLException e) {
+            throw new QueryFailure(500, QueryFailure.QUERY_ERROR, "cannot read the collection's columns: " + e.getMessage(), null, null);
+        }
+        return new CollectionSchema(store.collection(), columns);
+    }
+
+    private List<CollectionSchema.Column> columns(Connection connection) throws SQLException {
+        List<CollectionSchema.Column> columns = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT c.column_name, c.data_type, m.attribute "
                      + "FROM information_schema.columns c LEFT JOIN _columns m ON m.column_name = c.column_name "
                      + "WHERE c.table_schema = 'main' AND c.table_name = ? ORDER BY c.ordinal_position")) {
             query.setString(1, store.collection());
@@ -364,10 +400,8 @@ public final class QueryRunner implements AutoCloseable {
                     columns.add(new CollectionSchema.Column(rs.getString(1), rs.getString(2), rs.getString(3)));
                 }
             }
-        } catch (SQLException e) {
-            throw new QueryFailure(500, QueryFailure.QUERY_ERROR, "cannot read the collection's columns: " + e.getMessage(), null, null);
         }
-        return new CollectionSchema(store.collection(), columns);
+        return columns;
     }
 
     /**

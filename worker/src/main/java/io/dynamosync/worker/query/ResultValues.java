@@ -56,6 +56,49 @@ final class ResultValues {
         return of(value);
     }
 
+    /**
+     * A stored {@code DOUBLE} value (or list of them) shown with the exact digits its companion
+     * holds, as a JSON number straight from the text (never through a double); null when the
+     * digits are not this value's, so the caller shows the value itself. A double within a few
+     * units in the last place of the digits is theirs: the store's own conversions may round twice.
+     */
+    static JsonNode exact(Object value, Object digits) throws SQLException {
+        if (value == null) {
+            // NULL is exact, whatever the digits beside it (a ROLLUP's total row has none of its own).
+            return NODES.nullNode();
+        }
+        if (digits == null) {
+            return null;
+        }
+        if (value instanceof Double d && digits instanceof String text) {
+            BigDecimal exact;
+            try {
+                exact = new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            double rounded = Double.parseDouble(text);
+            return rounded == d || Math.abs(rounded - d) <= 4 * Math.ulp(d) ? NODES.numberNode(exact) : null;
+        }
+        if (value instanceof Array values && digits instanceof Array texts) {
+            Object[] v = (Object[]) values.getArray();
+            Object[] t = (Object[]) texts.getArray();
+            if (v.length != t.length) {
+                return null;
+            }
+            ArrayNode list = NODES.arrayNode();
+            for (int i = 0; i < v.length; i++) {
+                JsonNode element = exact(v[i], t[i]);
+                if (element == null) {
+                    return null;
+                }
+                list.add(element);
+            }
+            return list;
+        }
+        return null;
+    }
+
     /** Any value the driver returns, nested ones included. */
     static JsonNode of(Object value) throws SQLException {
         if (value == null) {

@@ -28,8 +28,11 @@ final class StatementCheck {
     /** Table functions that change the database's files though they read nothing. */
     private static final Set<String> SIDE_EFFECTS = Set.of("checkpoint", "force_checkpoint");
 
-    /** What a query that passed reads: the tables it names. */
-    record Checked(List<String> tables) {
+    /**
+     * What a query that passed reads: the tables it names, and the statement as DuckDB parsed it
+     * ({@code json_serialize_sql}'s first statement; null for an EXPLAIN, whose answer is a plan).
+     */
+    record Checked(List<String> tables, JsonNode statement) {
     }
 
     private StatementCheck() {
@@ -73,7 +76,7 @@ final class StatementCheck {
         }
         Set<String> tables = new LinkedHashSet<>();
         walk(statements.get(0), tables);
-        return new Checked(new ArrayList<>(tables));
+        return new Checked(new ArrayList<>(tables), offset == 0 ? statements.get(0) : null);
     }
 
     private static QueryFailure notReadOnly(String keyword) {

@@ -116,6 +116,10 @@ final class Catalog {
         tableColumns.put(name.toLowerCase(Locale.ROOT), new TableColumn(name, type));
     }
 
+    void dropTableColumn(String name) {
+        tableColumns.remove(name.toLowerCase(Locale.ROOT));
+    }
+
     /** The attribute-to-column mapping. */
     Map<String, String> names() {
         Map<String, String> names = new LinkedHashMap<>();

@@ -33,6 +33,12 @@ final class ColumnTypes {
         return isExactNumber(type) || type.equals("FLOAT") || type.equals("DOUBLE");
     }
 
+    /** Whether {@code type} is a floating-point number or a list of them. */
+    static boolean isFloating(String type) {
+        String element = element(type.toUpperCase(Locale.ROOT));
+        return element.equals("DOUBLE") || element.equals("FLOAT");
+    }
+
     static boolean isList(String type) {
         return type.endsWith("[]");
     }
@@ -118,7 +124,30 @@ final class ColumnTypes {
         if (t.equals("BLOB[]")) {
             return "to_json(list_transform(" + column + ", x -> base64(x)))";
         }
+        if (DECIMAL.matcher(element(t)).matches()) {
+            // to_json writes a DECIMAL(38,38) as -.5000..., which is no JSON number: through DynamoDB's form instead.
+            return isList(t) ? exactJson("list_transform(" + column + ", x -> " + exactText("x") + ")", "VARCHAR[]")
+                    : exactJson(exactText(column), "VARCHAR");
+        }
         return "to_json(" + column + ")";
+    }
+
+    /**
+     * An expression giving an exact number's text as DynamoDB writes it: DuckDB writes a decimal with its
+     * scale's trailing zeros ({@code -7.00}) and, at scale 38, without its leading zero ({@code -.5}), which
+     * is no JSON number; both go.
+     */
+    static String exactText(String column) {
+        return "regexp_replace(regexp_replace(CAST(" + column + " AS VARCHAR), '(\\.[0-9]*[1-9])0+$|\\.0*$', '\\1'), "
+                + "'^(-?)\\.', '\\10.')";
+    }
+
+    /**
+     * An expression turning an exact companion {@code column} (text, or a list of texts, of
+     * {@code type}) into JSON numbers with every digit: the texts are JSON numbers already.
+     */
+    static String exactJson(String column, String type) {
+        return isList(type) ? "CAST('[' || array_to_string(" + column + ", ',') || ']' AS JSON)" : "CAST(" + column + " AS JSON)";
     }
 
     /** An expression turning {@code column} of type {@code from} into type {@code to}. */
@@ -128,6 +157,11 @@ final class ColumnTypes {
         }
         if (to.equalsIgnoreCase("JSON")) {
             return toJson(column, from);
+        }
+        if (isExactNumber(element(from.toUpperCase(Locale.ROOT))) && isFloating(to)) {
+            // Through the exact text, which DuckDB parses to the nearest double; a decimal's own cast may round twice.
+            String text = isList(from) ? "VARCHAR[]" : "VARCHAR";
+            return "CAST(CAST(" + column + " AS " + text + ") AS " + to + ")";
         }
         return "CAST(" + column + " AS " + to + ")";
     }

@@ -195,9 +195,18 @@ final class Ingest {
             if (!wider.equalsIgnoreCase(existing.type())) {
                 String quoted = SqlNames.quote(existing.name());
                 LOG.info("column {} of {} widens from {} to {}", existing.name(), collection, existing.type(), wider);
-                execute("ALTER TABLE " + table + " ALTER COLUMN " + quoted + " TYPE " + wider
-                        + " USING " + ColumnTypes.convert(quoted, existing.type(), wider));
+                Catalog.TableColumn companion = catalog.tableColumn(existing.name() + NumberShape.EXACT_SUFFIX);
+                boolean fromCompanion = companion != null && !described.containsKey(companion.name())
+                        && ColumnTypes.isFloating(existing.type()) && wider.equalsIgnoreCase("JSON");
+                // A DOUBLE becoming JSON takes its exact digits from its companion, which then goes: JSON keeps every digit.
+                String using = fromCompanion ? ColumnTypes.exactJson(SqlNames.quote(companion.name()), companion.type())
+                        : ColumnTypes.convert(quoted, existing.type(), wider);
+                execute("ALTER TABLE " + table + " ALTER COLUMN " + quoted + " TYPE " + wider + " USING " + using);
                 catalog.tableColumn(existing.name(), wider);
+                if (fromCompanion) {
+                    execute("ALTER TABLE " + table + " DROP COLUMN " + SqlNames.quote(companion.name()));
+                    catalog.dropTableColumn(companion.name());
+                }
             }
         }
     }
@@ -212,7 +221,8 @@ final class Ingest {
             return;
         }
         String source = SqlNames.quote(base.name());
-        String text = ColumnTypes.isList(base.type()) ? "list_transform(" + source + ", x -> CAST(x AS VARCHAR))" : "CAST(" + source + " AS VARCHAR)";
+        String text = ColumnTypes.isList(base.type()) ? "list_transform(" + source + ", x -> " + ColumnTypes.exactText("x") + ")"
+                : ColumnTypes.exactText(source);
         // Through ALTER, not UPDATE: DuckDB refuses to commit an UPDATE followed by an ALTER of the same table.
         String type = ColumnTypes.isList(base.type()) ? "VARCHAR[]" : "VARCHAR";
         execute("ALTER TABLE " + table + " ALTER COLUMN " + SqlNames.quote(name) + " TYPE " + type + " USING " + text);

@@ -66,6 +66,16 @@ class ConsoleIT {
                 assertThat(rows).containsExactly("0 cust-0|ünï", "1 cust-1", "2 cust-2");
                 assertThat(browser.findElement(By.id("summary")).getText()).startsWith("3 rows");
 
+                // Numbers keep every digit the worker sends, though a browser's numbers are doubles.
+                sql.clear();
+                sql.sendKeys("SELECT 12345678901234567890123456789012345678::HUGEINT AS n, "
+                        + "'{\"m\": 1.2345678901234567890123456789012345678E-100}'::JSON AS doc");
+                browser.findElement(By.id("run")).click();
+                wait.until(b -> b.findElements(By.cssSelector("#results tbody tr")).size() == 1);
+                assertThat(browser.findElement(By.cssSelector("#results tbody tr")).getText())
+                        .contains("12345678901234567890123456789012345678 ",
+                                "{\"m\":0." + "0".repeat(99) + "12345678901234567890123456789012345678}");
+
                 sql.clear();
                 sql.sendKeys("DELETE FROM orders");
                 browser.findElement(By.id("run")).click();
