@@ -39,15 +39,53 @@ app.kubernetes.io/component: operator
 {{- default (printf "%s-worker" (include "dynamo-sync.fullname" .)) .Values.worker.serviceAccount.name -}}
 {{- end -}}
 
-{{/* An image reference from {registry, repository, tag}, the tag defaulting to the chart's appVersion. */}}
-{{- define "dynamo-sync.image" -}}
-{{- $image := index . 0 -}}
-{{- $root := index . 1 -}}
-{{- $tag := default $root.Chart.AppVersion $image.tag -}}
-{{- if $image.registry -}}
-{{- printf "%s/%s:%s" $image.registry $image.repository $tag -}}
+{{/*
+The registry of the images: image.registry, or for the worker worker.image.registry when set. The project publishes
+no images, so an empty or malformed registry fails the render, saying what to set, instead of installing an
+operator that would sit in ImagePullBackOff.
+*/}}
+{{- define "dynamo-sync.registry" -}}
+{{- $value := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $how := "build and push both images to your registry with `images/build-and-push REGISTRY` (README.md, Install on a cluster, step 1), then install with --set image.registry=REGISTRY" -}}
+{{- if not $value -}}
+{{- fail (printf "%s is not set: dynamo-sync publishes no images; %s" $name $how) -}}
+{{- end -}}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" $value) -}}
+{{- fail (printf "%s %q is not a registry (a host with an optional port and path, e.g. registry.example.com:5000/team): %s" $name $value $how) -}}
+{{- end -}}
+{{- $value -}}
+{{- end -}}
+
+{{/* The operator image: registry/repository:tag, the tag defaulting to the chart's appVersion. */}}
+{{- define "dynamo-sync.operatorImage" -}}
+{{- $registry := include "dynamo-sync.registry" (list .Values.image.registry "image.registry") -}}
+{{- printf "%s/%s:%s" $registry .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{/* The worker image: as the operator's, its registry defaulting to image.registry. */}}
+{{- define "dynamo-sync.workerImage" -}}
+{{- $registry := "" -}}
+{{- if .Values.worker.image.registry -}}
+{{- $registry = include "dynamo-sync.registry" (list .Values.worker.image.registry "worker.image.registry") -}}
 {{- else -}}
-{{- printf "%s:%s" $image.repository $tag -}}
+{{- $registry = include "dynamo-sync.registry" (list .Values.image.registry "image.registry") -}}
+{{- end -}}
+{{- printf "%s/%s:%s" $registry .Values.worker.image.repository (default .Chart.AppVersion .Values.worker.image.tag) -}}
+{{- end -}}
+
+{{/*
+The operator image's pull policy: image.pullPolicy, or Always for a -SNAPSHOT tag (a rebuilt snapshot keeps its
+tag, and IfNotPresent would run whichever build a node pulled first) and IfNotPresent otherwise. The operator
+applies the same rule to the worker image (OperatorSettings.workerImagePullPolicy).
+*/}}
+{{- define "dynamo-sync.operatorPullPolicy" -}}
+{{- if .Values.image.pullPolicy -}}
+{{- .Values.image.pullPolicy -}}
+{{- else if hasSuffix "-SNAPSHOT" (default .Chart.AppVersion .Values.image.tag) -}}
+Always
+{{- else -}}
+IfNotPresent
 {{- end -}}
 {{- end -}}
 
