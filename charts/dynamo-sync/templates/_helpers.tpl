@@ -119,12 +119,14 @@ Role in each of watchNamespaces.
 - apiGroups: ["dynamosync.io"]
   resources: ["dynamocollections/status", "dynamointegrations/status"]
   verbs: ["update"]
-# Secrets that integrations and collections refer to: read, and watched so that a rotated key re-validates its
-# integration and rolls its workers. The informer sees only Secrets the operator labelled as referenced (patch).
+# Secrets that integrations and collections name (access keys, query API keys): read by name, nothing more. No
+# list or watch (they cannot be narrowed to the named Secrets), no write: a rotated key is read again within a
+# status poll period (settings.statusPollPeriod).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "patch"]
-# Each collection's worker: its settings ConfigMap, StatefulSet and Service, created and kept as asked.
+  verbs: ["get"]
+# Each collection's worker: its settings ConfigMap, StatefulSet and Service, created and kept as asked. RBAC cannot
+# narrow create to names not yet known, so this is any ConfigMap and Service of the watched namespaces (README).
 - apiGroups: [""]
   resources: ["configmaps", "services"]
   verbs: ["get", "create", "update"]
