@@ -2,6 +2,7 @@ package io.dynamosync.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -21,11 +22,13 @@ public class Scheduling {
           + "node selector for workers; {} runs on any node.")
   private Map<String, String> nodeSelector;
 
+  @SchemaFrom(type = SchedulingSchema.TolerationSchema[].class)
   @JsonPropertyDescription(
       "Taints the worker tolerates, as a Pod's tolerations. Replaces the operator's default tolerations for "
           + "workers; [] tolerates none.")
   private List<Toleration> tolerations;
 
+  @SchemaFrom(type = SchedulingSchema.AffinitySchema.class)
   @JsonPropertyDescription(
       "Node and pod affinity of the worker, as a Pod's affinity. Replaces the operator's default affinity for "
           + "workers; {} sets none.")
