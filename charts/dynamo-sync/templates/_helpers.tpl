@@ -137,10 +137,16 @@ Role in each of watchNamespaces.
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "patch", "delete"]
-# Events on integrations and collections, as kubectl describe shows them.
+# Events on integrations and collections, as kubectl describe shows them; listed (read) only while a worker has
+# no pod, for the StatefulSet controller's FailedCreate that says why.
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "list"]
+# A worker that does not answer: its pod's container states say whether it is crash-looping or its image cannot
+# be pulled (the collection is then Stalled, not waiting forever).
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get"]
 {{- end -}}
 
 {{- define "dynamo-sync.clusterRules" -}}

@@ -37,6 +37,8 @@ local errorReasons = {
   IntegrationNotFound = true, TableNotFound = true, AccessDenied = true,
   ExportBucketMissing = true, StreamOff = true, StreamViewTypeUnsuitable = true,
   ExportFailed = true, InvalidTransformation = true,
+  WorkerCrashLooping = true, WorkerImageUnavailable = true, WorkerCannotStart = true,
+  WorkerPodNotCreated = true,
 }
 
 if obj.metadata.deletionTimestamp ~= nil then
@@ -84,8 +86,9 @@ end
 local ready = condition("Ready")
 if isTrue(ready) then
   hs.status = "Healthy"
-  -- Argo CD stores this message in the Application's status; Ready's own message quotes the
-  -- lag, which would rewrite the Application at every poll.
+  -- Argo CD stores this message in the Application's status, so it must not change at every
+  -- poll: the operator's Ready message names no lag (status.lag has it), and a collection
+  -- caught up says so in the fewest words.
   if ready.reason == "CaughtUp" then
     hs.message = "Caught up with the table's stream"
   else

@@ -10,6 +10,7 @@ import io.dynamosync.testkit.LocalAwsExtension;
 import io.dynamosync.testkit.cluster.LocalKubelet;
 import io.dynamosync.testkit.podman.Podman;
 import io.dynamosync.testkit.process.ChildJvm;
+import io.dynamosync.testkit.tier.Tiers;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -67,11 +67,8 @@ class ContainerImagesIT {
 
     @BeforeAll
     static void buildImages() throws IOException {
-        if (!Podman.available()) {
-            Assumptions.assumeTrue(System.getenv("CI") == null, "podman is missing, and CI must build the images");
-            Assumptions.abort("podman and runc are not installed (apt-get install podman runc debootstrap); "
-                    + "the container image tests are skipped");
-        }
+        Tiers.require(Podman.available(), "the container image tests",
+                "podman and runc are not installed (apt-get install podman runc debootstrap, as .ci/run does)");
         String base = Podman.ensureDebianJreBase();
         List<String> sizes = new ArrayList<>();
         for (String app : List.of("worker", "operator")) {

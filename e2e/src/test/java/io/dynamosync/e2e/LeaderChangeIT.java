@@ -245,7 +245,8 @@ class LeaderChangeIT {
                 integration.getSpec().setRegion(LocalAws.REGION.id());
             }
         });
-        apply("collection-scan.yaml", namespace, object -> ((DynamoCollection) object).getSpec().setTable(table));
+        apply("collection-scan.yaml", namespace, object -> LocalCluster.keysIntegration((DynamoCollection) object)
+                .getSpec().setTable(table));
     }
 
     /**

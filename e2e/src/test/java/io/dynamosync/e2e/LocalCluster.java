@@ -51,6 +51,9 @@ final class LocalCluster implements AutoCloseable {
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final AtomicLong NAMESPACES = new AtomicLong();
+    /** The integrations of examples/: the role one that README's walkthrough uses, and the access-keys one. */
+    static final String ROLE_INTEGRATION = "prod-account";
+    static final String KEYS_INTEGRATION = "dev-keys";
 
     private final KubernetesClient client;
     private final LocalAws aws;
@@ -79,7 +82,7 @@ final class LocalCluster implements AutoCloseable {
      * mounts each pod's volumes in a private mount namespace, which needs root).
      */
     static LocalCluster forTests(KubernetesClient client, LocalAws aws, Path workDirectory) {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        io.dynamosync.testkit.tier.Tiers.require(io.dynamosync.testkit.tier.Tiers.root(), "the local cluster tests",
                 "the local kubelet mounts each pod's volumes in a private mount namespace, which needs root");
         org.assertj.core.api.Assertions.assertThat(ROOT.resolve("worker/target/dist/bin/worker")).isExecutable();
         return new LocalCluster(client, aws, workDirectory);
@@ -149,7 +152,12 @@ final class LocalCluster implements AutoCloseable {
         return serialization.unmarshal(serialization.asJson(item), type);
     }
 
-    /** An example's objects aimed at the kit: keys the kit accepts, its endpoints and region, our table. */
+    /**
+     * An example's objects aimed at the kit: keys the kit accepts, its endpoints and region, our table. The
+     * collections of the examples name the walkthrough's role integration ({@code prod-account}); these tests connect
+     * with the access-keys example instead ({@code dev-keys}), so collections are pointed at it. (WalkthroughIT runs
+     * the role integration as README does.)
+     */
     HasMetadata atLocalAws(HasMetadata object, String table) {
         if (object instanceof Secret secret) {
             secret.setStringData(Map.of("accessKeyId", "local", "secretAccessKey", "local-secret"));
@@ -163,8 +171,17 @@ final class LocalCluster implements AutoCloseable {
             integration.getSpec().setRegion(LocalAws.REGION.id());
         } else if (object instanceof DynamoCollection collection) {
             collection.getSpec().setTable(table);
+            keysIntegration(collection);
         }
         return object;
+    }
+
+    /** Points a collection of the examples that names the role integration at the access-keys one. */
+    static DynamoCollection keysIntegration(DynamoCollection collection) {
+        if (ROLE_INTEGRATION.equals(collection.getSpec().getIntegrationRef().getName())) {
+            collection.getSpec().getIntegrationRef().setName(KEYS_INTEGRATION);
+        }
+        return collection;
     }
 
     DynamoCollection collection(String namespace, String name) {

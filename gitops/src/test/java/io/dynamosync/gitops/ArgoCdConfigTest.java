@@ -1,7 +1,6 @@
 package io.dynamosync.gitops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -69,7 +68,7 @@ class ArgoCdConfigTest {
     @Test
     void applicationsChartIsInTheRepository() {
         Path chart = GitopsFiles.repositoryDir().resolve("charts/dynamo-sync/Chart.yaml");
-        assumeTrue(Files.isRegularFile(chart), "the chart is not in this tree yet");
+        assertThat(chart).as("the chart the Application installs").isRegularFile();
         assertThat(GitopsFiles.document(chart).path("name").asText()).isEqualTo("dynamo-sync");
     }
 

@@ -214,6 +214,30 @@ public final class Conditions {
     /** Ready, Synced: the worker pod is not ready or its /status did not answer. */
     public static final String WORKER_UNAVAILABLE = "WorkerUnavailable";
 
+    /**
+     * Ready, Stalled: the worker's container keeps exiting and Kubernetes restarts it with a growing back-off
+     * (CrashLoopBackOff); the message carries how it last ended.
+     */
+    public static final String WORKER_CRASH_LOOPING = "WorkerCrashLooping";
+
+    /**
+     * Ready, Stalled: the worker's image cannot be pulled (ErrImagePull, ImagePullBackOff, InvalidImageName,
+     * ErrImageNeverPull); the message names the image.
+     */
+    public static final String WORKER_IMAGE_UNAVAILABLE = "WorkerImageUnavailable";
+
+    /**
+     * Ready, Stalled: Kubernetes cannot start the worker's container (CreateContainerConfigError,
+     * CreateContainerError, RunContainerError), e.g. a Secret or ConfigMap it refers to is missing.
+     */
+    public static final String WORKER_CANNOT_START = "WorkerCannotStart";
+
+    /**
+     * Ready, Stalled: the StatefulSet controller cannot create the worker's pod (FailedCreate), e.g. its
+     * ServiceAccount does not exist in the namespace or a quota or admission policy refuses it.
+     */
+    public static final String WORKER_POD_NOT_CREATED = "WorkerPodNotCreated";
+
     /** Ready, Synced: spec.suspend is true, so the worker is stopped and its volume kept. */
     public static final String SUSPENDED = "Suspended";
 

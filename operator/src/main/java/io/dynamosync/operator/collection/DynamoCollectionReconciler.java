@@ -33,6 +33,7 @@ import io.dynamosync.operator.status.StatusDraft;
 import io.dynamosync.operator.status.StatusWrite;
 import io.dynamosync.operator.worker.CollectionWorker;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -488,11 +489,37 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         }
         WorkerStatus status = workers.read(run.namespace(), run.name()).orElse(null);
         if (status == null) {
-            WorkerReport.unavailable(run.draft, workers.statusUrl(run.namespace(), run.name()));
+            Optional<WorkerPod.Problem> problem = workerProblem(run);
+            if (problem.isPresent()) {
+                WorkerReport.cannotRun(run.draft, problem.get());
+            } else {
+                WorkerReport.unavailable(run.draft, workers.statusUrl(run.namespace(), run.name()));
+            }
         } else {
             WorkerReport.apply(run.draft, status);
             phases.recordWorker(run.namespace(), run.name(), status);
         }
+    }
+
+    /**
+     * Why a worker that does not answer cannot run, from its pod's container states or, when it has no pod, the
+     * StatefulSet controller's FailedCreate Events; read only then, so a running worker costs no extra request.
+     */
+    private Optional<WorkerPod.Problem> workerProblem(Run run) {
+        KubernetesClient client = run.context.getClient();
+        String workerName = CollectionWorker.workerName(run.name());
+        Pod pod = client.pods().inNamespace(run.namespace()).withName(WorkerPod.podName(workerName)).get();
+        if (pod != null) {
+            return WorkerPod.problem(pod);
+        }
+        StatefulSet statefulSet = client.apps().statefulSets().inNamespace(run.namespace()).withName(workerName).get();
+        if (statefulSet == null) {
+            return Optional.empty();
+        }
+        // Filtered here, not with an involvedObject field selector: not every API server answers those (Fabric8's
+        // mock, which the tests and the local cluster harness use, does not), and this runs only while a worker
+        // that should exist has no pod.
+        return WorkerPod.notCreated(statefulSet, client.v1().events().inNamespace(run.namespace()).list().getItems());
     }
 
     /**

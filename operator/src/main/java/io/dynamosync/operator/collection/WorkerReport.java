@@ -169,13 +169,17 @@ final class WorkerReport {
         // table is seldom exactly there; under a second behind counts as caught up, or Synced would flip, with an
         // Event, at nearly every poll.
         boolean caughtUp = stream.synced() || stream.lagMillis() != null && stream.lagMillis() < SYNCED_WITHIN_MILLIS;
-        String message = "Following the table's stream on " + stream.shardsOpen() + " open shard(s)"
-                + (stream.lagMillis() == null ? "." : "; the newest change applied is " + lag(stream.lagMillis())
-                        + " behind DynamoDB.");
+        // The messages name no number that moves at every poll (the lag, the open shards): status.lag and
+        // status.syncLagMs carry the lag, and a message that changed at every poll would rewrite the status, and the
+        // health message of every Argo CD Application showing it, for nothing a user must act on.
         if (caughtUp) {
+            String message = "Following the table's stream, less than a second behind DynamoDB; status.lag says by "
+                    + "how much.";
             draft.setTrue(Type.SYNCED, Reason.CAUGHT_UP, message);
             draft.setTrue(Type.READY, Reason.CAUGHT_UP, message);
         } else {
+            String message = "Following the table's stream, a second or more behind DynamoDB; status.lag says by "
+                    + "how much. Queries see every change up to that long ago.";
             draft.setFalse(Type.SYNCED, Reason.BEHIND, message);
             draft.setTrue(Type.READY, Reason.BEHIND, message);
         }
@@ -221,6 +225,26 @@ final class WorkerReport {
         draft.setTrue(Type.RECONCILING, Reason.PROVISIONING, "The worker's StatefulSet, Service and ConfigMap are "
                 + "in place; waiting for the worker to answer.");
         draft.clear(Type.STALLED);
+    }
+
+    /**
+     * The worker cannot run, for a reason Kubernetes gives ({@link WorkerPod}): Stalled, so that kstatus and Argo CD
+     * show a fault (Degraded), not a worker still starting. A vaguer report of the same fault (a back-off after the
+     * error it repeats) keeps the message, which would otherwise flip at every retry.
+     */
+    static void cannotRun(StatusDraft<DynamoCollectionStatus> draft, WorkerPod.Problem problem) {
+        String message = problem.message();
+        if (!problem.refined()) {
+            message = draft.condition(Type.STALLED).filter(c -> problem.reason().equals(c.getReason()))
+                    .map(c -> c.getMessage()).orElse(message);
+        }
+        if (draft.status().getPhase() == null || draft.status().getPhase() == Phase.VALIDATING) {
+            draft.status().setPhase(Phase.PENDING);
+        }
+        draft.setFalse(Type.READY, problem.reason(), message);
+        draft.setFalse(Type.SYNCED, Reason.WORKER_UNAVAILABLE, "The worker is not running: " + problem.reason() + ".");
+        draft.setTrue(Type.STALLED, problem.reason(), message);
+        draft.clear(Type.RECONCILING);
     }
 
     /**

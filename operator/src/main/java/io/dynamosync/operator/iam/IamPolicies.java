@@ -70,15 +70,22 @@ public final class IamPolicies {
     }
 
     /**
-     * The permissions policy for {@code tables}, or null when no collection uses the integration yet (IAM refuses
-     * a statement without resources, and granting every table would be more than is needed). Each statement
-     * names only the tables, streams and export folders whose collections' settings need it.
+     * The permissions policy for {@code tables}. Each statement names only the tables, streams and export folders
+     * whose collections' settings need it. While no collection uses the integration it is the base policy: what
+     * every collection needs whatever its table ({@code dynamodb:ListStreams}, which IAM grants on "*" only). The
+     * integration's own check needs nothing more (STS GetCallerIdentity requires no permission; AssumeRole is
+     * granted by the trust policy), and granting every table in advance would be more than is needed: the policy
+     * widens to each table as its collection is created, so that the policy copied before the first collection is
+     * a valid one to attach, not an empty file.
      *
      * @param bucket the integration's export bucket, or null; granted only when some table may be exported
      */
     public static String permissionsPolicy(Collection<TableUse> tables, S3Bucket bucket) {
         if (tables.isEmpty()) {
-            return null;
+            ObjectNode policy = JSON.createObjectNode();
+            policy.put("Version", "2012-10-17");
+            listStreams(policy.putArray("Statement"));
+            return write(policy);
         }
         TreeSet<String> tableArns = new TreeSet<>();
         TreeSet<String> streamEnablingArns = new TreeSet<>();
@@ -117,8 +124,7 @@ public final class IamPolicies {
             statement(statements, "EnableStreams", ENABLE_STREAM_ACTIONS, streamEnablingArns);
         }
         statement(statements, "ReadStreams", STREAM_ACTIONS, streamArns);
-        // ListStreams takes no resource: IAM grants it on "*" only.
-        statement(statements, "ListStreams", List.of("dynamodb:ListStreams"), List.of("*"));
+        listStreams(statements);
         if (!exportTableArns.isEmpty()) {
             statement(statements, "ExportTables", EXPORT_TABLE_ACTIONS, exportTableArns);
             if (!recoveryEnablingArns.isEmpty()) {
@@ -135,6 +141,11 @@ public final class IamPolicies {
             }
         }
         return write(policy);
+    }
+
+    /** ListStreams takes no resource: IAM grants it on "*" only. */
+    private static void listStreams(ArrayNode statements) {
+        statement(statements, "ListStreams", List.of("dynamodb:ListStreams"), List.of("*"));
     }
 
     /** The collection's folder; the integration's prefix where the use does not say (a whole-prefix grant). */

@@ -34,12 +34,16 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +62,13 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoIntegrationReconciler.class);
     /** Keys may be revoked and roles changed in IAM without Kubernetes knowing; check again now and then. */
-    private static final Duration RECHECK = Duration.ofMinutes(10);
+    static final Duration RECHECK = Duration.ofMinutes(10);
+    /**
+     * How soon refused credentials are checked again at first: the user is most likely fixing IAM right now (and
+     * waiting with {@code kubectl wait}), and IAM changes are invisible to Kubernetes. The wait doubles from here up
+     * to {@link #RECHECK}.
+     */
+    static final Duration FIRST_RECHECK_WHEN_REFUSED = Duration.ofSeconds(5);
     private static final Duration RETRY = Duration.ofSeconds(30);
     /**
      * How soon a missing Secret is looked for again: the operator watches no Secrets, so its creation is seen only by
@@ -67,6 +77,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     static final Duration SECRET_RETRY = Duration.ofSeconds(10);
     /** How often an access key Secret is read again, unless the operator's settings say otherwise. */
     static final Duration DEFAULT_SECRET_RECHECK = Duration.ofSeconds(30);
+    private static final Pattern ROLE_ACCOUNT = Pattern.compile("^arn:aws[a-z-]*:iam::([0-9]{12}):role/.+$");
 
     private final AwsConnector connector;
     private final IdentityCheck identityCheck;
@@ -75,6 +86,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     private final String workerRoleArn;
     private final Duration secretRecheck;
     private final SecureRandom random = new SecureRandom();
+    /** Since when each integration's credentials have been refused, for which spec and Secret. */
+    private final Map<ResourceID, Refusal> refusals = new ConcurrentHashMap<>();
     private InformerEventSource<DynamoCollection, DynamoIntegration> collections;
 
     /** A reconciler reaching AWS through {@code connector} and checking credentials with {@code identityCheck}. */
@@ -104,6 +117,10 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         this.events = events;
         this.clock = clock;
         this.workerRoleArn = workerRoleArn;
+    }
+
+    /** Refused credentials: what they were read from ({@link #inputs}) and since when they have been refused. */
+    private record Refusal(String inputs, Instant since) {
     }
 
     @Override
@@ -137,8 +154,10 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
 
         String externalId = externalId(integration, draft.status());
         publishTrustPolicy(integration, draft.status(), externalId);
+        ResourceID id = ResourceID.fromResource(integration);
+        Secret secret = null;
         try {
-            Secret secret = readSecret(integration, context);
+            secret = readSecret(integration, context);
             AwsAccount account = connector.connect(integration, secret, externalId);
             CallerIdentity identity = identityCheck.callerIdentity(account);
             draft.status().setIdentity(identity);
@@ -147,6 +166,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             draft.setTrue(Type.READY, Reason.VERIFIED, message);
             draft.clear(Type.STALLED);
             draft.clear(Type.RECONCILING);
+            refusals.remove(id);
         } catch (CredentialsProblem problem) {
             // An identity that no longer verifies is no identity: leaving it would suggest the keys still work.
             draft.status().setIdentity(null);
@@ -154,6 +174,12 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             draft.setFalse(Type.READY, problem.reason(), problem.getMessage());
             draft.setTrue(Type.STALLED, problem.reason(), problem.getMessage());
             draft.clear(Type.RECONCILING);
+            // A new spec or a new Secret (read again every secretRecheck) starts the backoff again.
+            String inputs = inputs(integration, secret);
+            Instant now = clock.instant();
+            Refusal refusal = refusals.compute(id, (k, was) -> was != null && was.inputs().equals(inputs) ? was
+                    : new Refusal(inputs, now));
+            next = recheckWhenRefused(Duration.between(refusal.since(), now));
             if (Reason.SECRET_NOT_FOUND.equals(problem.reason())) {
                 next = SECRET_RETRY;
             }
@@ -187,6 +213,21 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         // Events only for what was written, so that a refused write announces nothing twice.
         draft.recordTransitions(events, integration);
         return UpdateControl.<DynamoIntegration>noUpdate().rescheduleAfter(next);
+    }
+
+    /**
+     * How soon credentials refused for {@code refusedFor} are checked again: {@link #FIRST_RECHECK_WHEN_REFUSED} at
+     * first, then as long again as they have been refused (so the wait doubles), up to {@link #RECHECK}.
+     */
+    static Duration recheckWhenRefused(Duration refusedFor) {
+        Duration wait = refusedFor.compareTo(FIRST_RECHECK_WHEN_REFUSED) < 0 ? FIRST_RECHECK_WHEN_REFUSED : refusedFor;
+        return wait.compareTo(RECHECK) > 0 ? RECHECK : wait;
+    }
+
+    /** What the credentials were read from: the spec's generation and the Secret's version. */
+    private static String inputs(DynamoIntegration integration, Secret secret) {
+        return integration.getMetadata().getGeneration() + "/"
+                + (secret == null ? "" : secret.getMetadata().getResourceVersion());
     }
 
     /** The spec's external ID, or the one generated before, or a new one. */
@@ -232,7 +273,12 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     }
 
     private List<IamPolicies.TableUse> tableUses(DynamoIntegration integration, DynamoIntegrationStatus status) {
-        String account = Optional.ofNullable(status.getIdentity()).map(CallerIdentity::getAccount).orElse(null);
+        // A role names its account, which is known before the role can be assumed: the policy to attach to it
+        // names its tables exactly even while AssumeRole is denied.
+        String account = Optional.ofNullable(status.getIdentity()).map(CallerIdentity::getAccount)
+                .or(() -> Optional.ofNullable(integration.getSpec().getRoleArn()).map(ROLE_ACCOUNT::matcher)
+                        .filter(java.util.regex.Matcher::matches).map(m -> m.group(1)))
+                .orElse(null);
         String name = integration.getMetadata().getName();
         return collections.list(integration.getMetadata().getNamespace(),
                         c -> c.getSpec() != null && c.getSpec().getIntegrationRef() != null

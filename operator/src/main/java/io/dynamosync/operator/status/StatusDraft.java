@@ -110,6 +110,8 @@ public final class StatusDraft<S extends Status> {
                 Conditions.Reason.STREAM_TRIMMED, Conditions.Reason.SUSPENSION_NEARS_RETENTION,
                 Conditions.Reason.AWS_UNREACHABLE, Conditions.Reason.EXPANSION_NOT_ALLOWED,
                 Conditions.Reason.SHRINK_REFUSED, Conditions.Reason.POINT_IN_TIME_RECOVERY_OFF,
-                Conditions.Reason.EXPORT_FILES_KEPT).contains(reason);
+                Conditions.Reason.EXPORT_FILES_KEPT, Conditions.Reason.WORKER_CRASH_LOOPING,
+                Conditions.Reason.WORKER_IMAGE_UNAVAILABLE, Conditions.Reason.WORKER_CANNOT_START,
+                Conditions.Reason.WORKER_POD_NOT_CREATED).contains(reason);
     }
 }

@@ -28,6 +28,8 @@ import io.dynamosync.testkit.fault.AwsError;
 import io.dynamosync.testkit.sts.StsService;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -433,6 +435,77 @@ class DynamoCollectionIT {
         assertThat(condition(failed, Conditions.Type.STALLED).get().getReason())
                 .isEqualTo(Conditions.Reason.INVALID_TRANSFORMATION);
         assertThat(failed.getPhase()).isEqualTo(Phase.ERROR);
+    }
+
+    @Test
+    void workerThatCannotRunIsStalledWithWhatKubernetesSaysAndClearsOnceItRuns() {
+        String ns = readyIntegration("crashing", null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+        StatefulSet sts = await().until(() -> client.apps().statefulSets().inNamespace(ns).withName("orders-worker")
+                .get(), s -> s != null);
+
+        // The kubelet restarts the worker, which keeps exiting: not a worker still starting, but a fault.
+        client.resource(new PodBuilder().withNewMetadata().withName("orders-worker-0").withNamespace(ns).endMetadata()
+                .withNewStatus().withPhase("Running").addNewContainerStatus().withName("worker")
+                .withImage("registry.example/dynamo-sync/worker:1").withRestartCount(4)
+                .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+                .withMessage("back-off 1m20s restarting failed container=worker pod=orders-worker-0").endWaiting()
+                .endState()
+                .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error")
+                .withMessage("the store at /data/store.duckdb is locked").endTerminated().endLastState()
+                .endContainerStatus().endStatus().build()).create();
+
+        DynamoCollectionStatus crashing = awaitStatus(ns, "orders",
+                s -> hasReason(s, Conditions.Type.STALLED, Conditions.Reason.WORKER_CRASH_LOOPING));
+        assertThat(condition(crashing, Conditions.Type.STALLED).get().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(condition(crashing, Conditions.Type.READY).get()).satisfies(ready -> {
+            assertThat(ready.getStatus()).isEqualTo(Conditions.FALSE);
+            assertThat(ready.getReason()).isEqualTo(Conditions.Reason.WORKER_CRASH_LOOPING);
+            assertThat(ready.getMessage()).contains("exit code 1", "the store at /data/store.duckdb is locked",
+                    "kubectl logs -n " + ns + " orders-worker-0 -c worker --previous")
+                    .doesNotContain("back-off 1m20s");
+        });
+        assertThat(condition(crashing, Conditions.Type.RECONCILING)).isEmpty();
+        assertThat(harness.events(ns, "orders")).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo(Conditions.Reason.WORKER_CRASH_LOOPING);
+        });
+
+        // Its image is gone instead: said with the image's name.
+        client.pods().inNamespace(ns).withName("orders-worker-0").edit(p -> new PodBuilder(p).editStatus()
+                .editFirstContainerStatus().withNewState().withNewWaiting().withReason("ErrImagePull")
+                .withMessage("failed to pull and unpack image \"registry.example/dynamo-sync/worker:1\": not found")
+                .endWaiting().endState().endContainerStatus().endStatus().build());
+        DynamoCollectionStatus noImage = awaitStatus(ns, "orders",
+                s -> hasReason(s, Conditions.Type.STALLED, Conditions.Reason.WORKER_IMAGE_UNAVAILABLE));
+        assertThat(condition(noImage, Conditions.Type.READY).get().getMessage())
+                .contains("registry.example/dynamo-sync/worker:1", "not found");
+
+        // The pod runs and the worker answers: the fault clears by itself.
+        client.pods().inNamespace(ns).withName("orders-worker-0").edit(p -> new PodBuilder(p).editStatus()
+                .editFirstContainerStatus().withNewState().withNewRunning().endRunning().endState()
+                .endContainerStatus().endStatus().build());
+        harness.workerAnswers(ns, "orders", WorkerAnswer.of("orders", table).scanning(1000, 1000)
+                .synced(Instant.parse("2026-01-02T01:00:00Z")));
+        DynamoCollectionStatus running = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
+        assertThat(condition(running, Conditions.Type.STALLED)).isEmpty();
+
+        // No pod at all: the StatefulSet controller's FailedCreate says why.
+        harness.workerAnswers(ns, "orders", null);
+        client.pods().inNamespace(ns).withName("orders-worker-0").delete();
+        client.resource(new EventBuilder().withNewMetadata().withName("orders-worker.failed").withNamespace(ns)
+                .endMetadata().withReason("FailedCreate").withType("Warning")
+                .withNewInvolvedObject().withKind("StatefulSet").withName("orders-worker").withNamespace(ns)
+                .withUid(sts.getMetadata().getUid()).endInvolvedObject()
+                .withMessage("create Pod orders-worker-0 in StatefulSet orders-worker failed error: pods "
+                        + "\"orders-worker-0\" is forbidden: error looking up service account " + ns
+                        + "/dynamo-sync-worker: serviceaccount \"dynamo-sync-worker\" not found")
+                .withLastTimestamp("2026-01-02T01:00:00Z").build()).create();
+        DynamoCollectionStatus notCreated = awaitStatus(ns, "orders",
+                s -> hasReason(s, Conditions.Type.STALLED, Conditions.Reason.WORKER_POD_NOT_CREATED));
+        assertThat(condition(notCreated, Conditions.Type.READY).get().getMessage())
+                .contains("serviceaccount \"dynamo-sync-worker\" not found");
     }
 
     @Test

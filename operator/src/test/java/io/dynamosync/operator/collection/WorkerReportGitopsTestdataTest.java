@@ -6,6 +6,8 @@ import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.status.StatusDraft;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +47,30 @@ class WorkerReportGitopsTestdataTest {
         holds("healthy.yaml", report(new WorkerStatus("Streaming", "orders", "Orders", LOADED,
                 new WorkerStatus.Stream(STREAM, false, 4, 0, 2100, 1893, LAST_EVENT, 850L, null, 3L, true), STORE,
                 null, List.of(), List.of())));
+    }
+
+    @Test
+    void behindBySecondsOrByMinutesReadsTheSame() {
+        // Two polls of a worker falling behind write the same conditions: only status.lag moves.
+        holds("healthy_behind.yaml", report(new WorkerStatus("Streaming", "orders", "Orders", LOADED,
+                new WorkerStatus.Stream(STREAM, false, 4, 0, 2100, 1893, LAST_EVENT, 4_200L, null, 3L, true), STORE,
+                null, List.of(), List.of())));
+        holds("healthy_behindMinutes.yaml", report(new WorkerStatus("Streaming", "orders", "Orders", LOADED,
+                new WorkerStatus.Stream(STREAM, false, 4, 0, 2100, 1893, LAST_EVENT, 185_000L, null, 3L, true), STORE,
+                null, List.of(), List.of())));
+    }
+
+    @Test
+    void workerCrashLooping() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("orders-worker-0").withNamespace("analytics")
+                .endMetadata().withNewStatus().withPhase("Running").addNewContainerStatus().withName("worker")
+                .withNewState().withNewWaiting().withReason("CrashLoopBackOff").withMessage("back-off 2m40s "
+                        + "restarting failed container=worker pod=orders-worker-0_analytics").endWaiting().endState()
+                .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").withMessage("Could not "
+                        + "open the store at /data/store.duckdb: No space left on device").endTerminated()
+                .endLastState().endContainerStatus().endStatus().build();
+        holds("degraded_workerCrashLooping.yaml", (draft, now) -> WorkerReport.cannotRun(draft,
+                WorkerPod.problem(pod).orElseThrow()));
     }
 
     @Test

@@ -149,8 +149,17 @@ class IamPoliciesTest {
     }
 
     @Test
-    void noPolicyWhileNoCollectionUsesTheIntegration() {
-        assertThat(IamPolicies.permissionsPolicy(List.of(), null)).isNull();
+    void baseLeastPolicyWhileNoCollectionUsesTheIntegration() throws Exception {
+        S3Bucket bucket = new S3Bucket();
+        bucket.setBucket("exports");
+
+        // A policy IAM accepts (put-role-policy refuses an empty file), granting no table and no bucket yet.
+        JsonNode policy = JSON.readTree(IamPolicies.permissionsPolicy(List.of(), bucket));
+
+        assertThat(policy.get("Version").asText()).isEqualTo("2012-10-17");
+        assertThat(policy.get("Statement")).hasSize(1);
+        assertThat(resources(policy, "dynamodb:ListStreams")).containsExactly("*");
+        assertThat(policy.toString()).doesNotContain("arn:");
     }
 
     @Test

@@ -263,6 +263,47 @@ class DynamoIntegrationIT {
         assertThat(JSON.readTree(status.getTrustPolicy()).toString()).contains(status.getExternalId());
     }
 
+    @Test
+    void deniedRoleIsCheckedAgainWithinSecondsOnceIamTrustsIt() {
+        String ns = OperatorHarness.namespace("fixed");
+        String role = "arn:aws:iam::210987654321:role/" + LocalAws.uniqueName("fixed");
+        aws.sts().addRole(role, "someone-elses-id", LocalAws.IDENTITY_ARN);
+        client.resource(harness.atLocalAws(Fixtures.roleIntegration(ns, "prod", "us-east-1", role, null))).create();
+        DynamoIntegrationStatus denied = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
+                Conditions.FALSE);
+        assertThat(condition(denied, Conditions.Type.STALLED).get().getStatus()).isEqualTo(Conditions.TRUE);
+
+        // The user fixes the role's trust policy in IAM, which Kubernetes does not see: README's
+        // `kubectl wait --timeout=5m` must not wait for a 10-minute recheck.
+        aws.sts().addRole(role, denied.getExternalId(), LocalAws.IDENTITY_ARN);
+
+        DynamoIntegrationStatus ready = await().atMost(Duration.ofSeconds(25))
+                .until(() -> harness.integration(ns, "prod").getStatus(),
+                        s -> condition(s, Conditions.Type.READY).map(c -> Conditions.TRUE.equals(c.getStatus()))
+                                .orElse(false));
+        assertThat(condition(ready, Conditions.Type.STALLED)).isEmpty();
+        assertThat(ready.getIdentity().getAccount()).isEqualTo("210987654321");
+    }
+
+    @Test
+    void policyIsPublishedBeforeAnyCollectionAndWidensAsOneComes() throws Exception {
+        String ns = OperatorHarness.namespace("base");
+        StsService.Identity user = aws.sts().addUser("123456789012", "base-" + ns);
+        harness.keySecret(ns, "aws-keys", user.accessKeyId(), user.secretAccessKey());
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+
+        // README's step 3 copies it into `aws iam put-role-policy` before step 4 creates a collection.
+        DynamoIntegrationStatus ready = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
+        JsonNode base = JSON.readTree(ready.getPermissionsPolicy());
+        assertThat(base.get("Statement")).isNotEmpty();
+        assertThat(base.toString()).contains("dynamodb:ListStreams").doesNotContain("table/");
+
+        client.resource(Fixtures.collection(ns, "orders", "prod", "Orders")).create();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> harness.integration(ns, "prod").getStatus()
+                .getPermissionsPolicy(), p -> p.contains("arn:aws:dynamodb:us-east-1:123456789012:table/Orders\""));
+    }
+
     private static DynamoIntegrationStatus awaitCondition(String ns, String name, String type, String value) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> harness.integration(ns, name).getStatus(),
                 s -> condition(s, type).map(c -> value.equals(c.getStatus())).orElse(false));

@@ -2,6 +2,13 @@ package io.dynamosync.testkit.cluster;
 
 import io.dynamosync.testkit.process.ChildJvm;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -12,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -36,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +66,14 @@ import org.slf4j.LoggerFactory;
  * process; as root it runs it in a private mount namespace ({@code unshare --mount}) with each volume bind-mounted
  * at its mount path, so the worker finds {@code /etc/dynamosync} and {@code /data} where the pod template says.
  * {@link Mode#CONTAINER} runs the image under podman with a read-only root filesystem and the template's user.
+ *
+ * <p>Deployments get their pod too (one, whatever their replicas), so that the operator itself can run from the
+ * chart's rendered Deployment. Where it matters to users the kubelet is as strict as a cluster: a pod whose
+ * ServiceAccount does not exist in its namespace is not created (the workload gets the {@code FailedCreate} Warning
+ * Event a controller reports); an image is run only when it is on the node or can be pulled from the
+ * {@link LocalRegistry} by its pull policy (otherwise the pod waits in {@code ErrImageNeverPull} or
+ * {@code ImagePullBackOff}, in its container status); and a pod that mounts its ServiceAccount's token reaches the API
+ * server ({@link #withApiServer}) with that token, so that {@link RbacDispatcher} holds it to its RBAC.
  *
  * <p>Pods have no network of their own: each listens on loopback on a port of its own, passed to it in
  * {@code DYNAMOSYNC_HTTP_PORT} in place of the container port, and {@link ServiceProxy} routes a Service's address
@@ -81,6 +98,11 @@ public final class LocalKubelet implements AutoCloseable {
     private final Map<String, Path> applications;
     private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
     private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private LocalRegistry registry = new LocalRegistry();
+    private String apiServer;
+    private Map<String, String> nodeEnvironment = Map.of();
+    private Map<String, String> networkEnvironment = Map.of();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "local-kubelet");
         thread.setDaemon(true);
@@ -100,6 +122,36 @@ public final class LocalKubelet implements AutoCloseable {
         this.applications = Map.copyOf(applications);
     }
 
+    /**
+     * The registry images are pulled from: an image that is not on the node (not in {@code applications} by its
+     * whole reference, or by its repository for any tag) runs only if its pull policy lets the kubelet pull it from
+     * here.
+     */
+    public LocalKubelet withRegistry(LocalRegistry registry) {
+        this.registry = registry;
+        return this;
+    }
+
+    /**
+     * The API server pods reach: {@code KUBERNETES_MASTER} in every pod, and the ServiceAccount's token
+     * ({@link RbacDispatcher#token}) in those that mount it, as {@code KUBERNETES_AUTH_TOKEN}.
+     */
+    public LocalKubelet withApiServer(String url) {
+        this.apiServer = url;
+        return this;
+    }
+
+    /**
+     * Environment the node gives every pod before the pod's own (what a node's instance identity gives, such as
+     * AWS credentials standing in for the node's role), and environment that stands in for the cluster's network
+     * after it (the address of other Services, where the pod would use cluster DNS).
+     */
+    public LocalKubelet withEnvironment(Map<String, String> node, Map<String, String> network) {
+        this.nodeEnvironment = Map.copyOf(node);
+        this.networkEnvironment = Map.copyOf(network);
+        return this;
+    }
+
     /** Starts watching, checking every StatefulSet, pod and claim every 250 ms. */
     public LocalKubelet start() {
         loop.scheduleWithFixedDelay(this::syncQuietly, 0, 250, TimeUnit.MILLISECONDS);
@@ -114,6 +166,12 @@ public final class LocalKubelet implements AutoCloseable {
     /** Pod 0 of a StatefulSet, if it runs. */
     public Optional<LocalPod> pod(String namespace, String statefulSet) {
         return Optional.ofNullable(pods.get(namespace + "/" + statefulSet + "-0"));
+    }
+
+    /** The pod of a Deployment, if it runs. */
+    public Optional<LocalPod> deploymentPod(String namespace, String deployment) {
+        return pods.entrySet().stream().filter(e -> e.getKey().startsWith(namespace + "/" + deployment + "-"))
+                .map(Map.Entry::getValue).findFirst();
     }
 
     /** How many times the kubelet started a pod again after it died. */
@@ -135,20 +193,32 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     private synchronized void sync() {
-        Map<String, StatefulSet> wanted = new LinkedHashMap<>();
+        Map<String, Workload> wanted = new LinkedHashMap<>();
         for (StatefulSet sts : client.apps().statefulSets().inAnyNamespace().list().getItems()) {
             Integer replicas = sts.getSpec().getReplicas();
             if (sts.getMetadata().getDeletionTimestamp() == null && (replicas == null || replicas > 0)) {
-                wanted.put(sts.getMetadata().getNamespace() + "/" + sts.getMetadata().getName() + "-0", sts);
+                Workload workload = new Workload(sts, sts.getSpec().getTemplate(),
+                        Optional.ofNullable(sts.getSpec().getVolumeClaimTemplates()).orElse(List.of()),
+                        sts.getMetadata().getName() + "-0");
+                wanted.put(workload.key(), workload);
+            }
+        }
+        for (Deployment deployment : client.apps().deployments().inAnyNamespace().list().getItems()) {
+            Integer replicas = deployment.getSpec().getReplicas();
+            if (deployment.getMetadata().getDeletionTimestamp() == null && (replicas == null || replicas > 0)) {
+                PodTemplateSpec template = deployment.getSpec().getTemplate();
+                Workload workload = new Workload(deployment, template, List.of(),
+                        deployment.getMetadata().getName() + "-" + templateHash(template).substring(0, 10));
+                wanted.put(workload.key(), workload);
             }
         }
         for (Map.Entry<String, LocalPod> running : pods.entrySet()) {
-            StatefulSet sts = wanted.get(running.getKey());
-            if (sts == null || !running.getValue().templateHash().equals(templateHash(sts))) {
-                stop(running.getKey(), running.getValue(), sts == null ? "scaled to zero or deleted" : "template changed");
+            Workload workload = wanted.get(running.getKey());
+            if (workload == null || !running.getValue().templateHash().equals(templateHash(workload.template()))) {
+                stop(running.getKey(), running.getValue(), workload == null ? "scaled to zero or deleted" : "template changed");
             }
         }
-        for (Map.Entry<String, StatefulSet> entry : wanted.entrySet()) {
+        for (Map.Entry<String, Workload> entry : wanted.entrySet()) {
             LocalPod pod = pods.get(entry.getKey());
             if (pod == null) {
                 startPod(entry.getKey(), entry.getValue());
@@ -164,12 +234,21 @@ public final class LocalKubelet implements AutoCloseable {
         deleteVolumesOfDeletedClaims();
     }
 
-    private void startPod(String key, StatefulSet sts) {
-        String namespace = sts.getMetadata().getNamespace();
-        String podName = sts.getMetadata().getName() + "-0";
-        var template = sts.getSpec().getTemplate();
+    private void startPod(String key, Workload workload) {
+        String namespace = workload.namespace();
+        String podName = workload.podName();
+        var template = workload.template();
         Container container = template.getSpec().getContainers().get(0);
-        Map<String, String> env = new LinkedHashMap<>();
+        Optional<ServiceAccount> account = serviceAccount(workload);
+        if (account.isEmpty()) {
+            return;
+        }
+        Optional<Path> image = image(workload, container);
+        if (image.isEmpty()) {
+            return;
+        }
+        Map<String, String> env = new LinkedHashMap<>(nodeEnvironment);
+        apiServerEnvironment(namespace, template, account.get(), env);
         Path podDirectory = workDirectory.resolve("pods").resolve(namespace).resolve(podName + "-" + Instant.now().toEpochMilli());
         List<Mount> mounts = new ArrayList<>();
         try {
@@ -177,7 +256,7 @@ public final class LocalKubelet implements AutoCloseable {
                 env.put(var.getName(), value(namespace, podName, var));
             }
             for (VolumeMount mount : Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
-                mounts.add(new Mount(volumeDirectory(namespace, sts, podName, podDirectory, mount.getName()),
+                mounts.add(new Mount(volumeDirectory(workload, podDirectory, mount.getName()),
                         mount.getMountPath(), Boolean.TRUE.equals(mount.getReadOnly())));
             }
         } catch (PodNotStartable e) {
@@ -186,30 +265,130 @@ public final class LocalKubelet implements AutoCloseable {
             return;
         }
         int port = ChildJvm.freePort();
+        env.putAll(networkEnvironment);
         env.put("DYNAMOSYNC_HTTP_PORT", Integer.toString(port));
-        ensureClaims(namespace, sts);
+        ensureClaims(workload);
+        String hash = templateHash(template);
         LocalPod pod = mode == Mode.PROCESS
-                ? LocalPod.process(command(container), container.getArgs(), env, mounts, podDirectory, port, templateHash(sts),
-                        readiness(container), liveness(container), startup(container))
+                ? LocalPod.process(command(container, image.get()), container.getArgs(), env, mounts, podDirectory, port,
+                        hash, readiness(container), liveness(container), startup(container))
                 : LocalPod.container(podman(namespace, podName), container, env, mounts, podDirectory, port,
-                        templateHash(sts), readiness(container), liveness(container), startup(container), runAsUser(sts));
+                        hash, readiness(container), liveness(container), startup(container), runAsUser(template));
         pods.put(key, pod);
-        Map<String, String> labels = Optional.ofNullable(template.getMetadata().getLabels()).orElse(Map.of());
-        writePod(namespace, podName, labels, false);
+        writePod(namespace, podName, labels(template), false, running(container, restarts.getOrDefault(key, 0)));
         LOG.info("started pod {} on port {} ({})", key, port, mode);
     }
 
-    private List<String> command(Container container) {
+    private static List<String> command(Container container, Path dist) {
         if (container.getCommand() != null && !container.getCommand().isEmpty()) {
             return container.getCommand();
         }
         String repository = repository(container.getImage());
-        Path dist = applications.get(repository);
-        if (dist == null) {
-            throw new IllegalStateException("no runnable application for image " + container.getImage());
-        }
         String name = repository.substring(repository.lastIndexOf('/') + 1);
         return List.of(dist.resolve("bin").resolve(name).toString());
+    }
+
+    /**
+     * The pod's ServiceAccount, or empty (after a {@code FailedCreate} Event on the workload) when it does not exist
+     * in the pod's namespace: the API server refuses such a pod. Every namespace has {@code default}.
+     */
+    private Optional<ServiceAccount> serviceAccount(Workload workload) {
+        var spec = workload.template().getSpec();
+        String name = Optional.ofNullable(spec.getServiceAccountName()).filter(n -> !n.isBlank())
+                .or(() -> Optional.ofNullable(spec.getServiceAccount()).filter(n -> !n.isBlank())).orElse("default");
+        ServiceAccount account = client.serviceAccounts().inNamespace(workload.namespace()).withName(name).get();
+        if (account == null && "default".equals(name)) {
+            account = new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName(name)
+                    .withNamespace(workload.namespace()).endMetadata().build();
+        }
+        if (account == null) {
+            String kind = workload.owner().getKind();
+            report(workload.owner(), kind.equals("StatefulSet") ? "statefulset-controller" : "replicaset-controller",
+                    "FailedCreate", "create Pod " + workload.podName() + " in " + kind + " "
+                            + workload.owner().getMetadata().getName() + " failed error: pods \"" + workload.podName()
+                            + "\" is forbidden: error looking up service account " + workload.namespace() + "/" + name
+                            + ": serviceaccount \"" + name + "\" not found");
+            return Optional.empty();
+        }
+        reported.removeIf(k -> k.startsWith(workload.key() + "|"));
+        return Optional.of(account);
+    }
+
+    /**
+     * The runnable application of the container's image, or empty when the image cannot be had by its pull policy:
+     * {@code Never} runs only an image on the node, {@code IfNotPresent} pulls one that is not, {@code Always}
+     * (the default for {@code :latest} or no tag) pulls every time. The pod then waits in {@code ErrImageNeverPull}
+     * or {@code ImagePullBackOff}, as on a node.
+     */
+    private Optional<Path> image(Workload workload, Container container) {
+        if (mode == Mode.CONTAINER) {
+            return Optional.of(Path.of("/"));
+        }
+        String image = container.getImage();
+        String policy = Optional.ofNullable(container.getImagePullPolicy()).filter(p -> !p.isBlank())
+                .orElse(image.endsWith(":latest") || repository(image).equals(image) ? "Always" : "IfNotPresent");
+        Optional<Path> onNode = Optional.ofNullable(applications.get(image))
+                .or(() -> Optional.ofNullable(applications.get(repository(image))));
+        Optional<Path> found = switch (policy) {
+            case "Never" -> onNode;
+            case "Always" -> registry.pull(image);
+            default -> onNode.or(() -> registry.pull(image));
+        };
+        if (found.isEmpty()) {
+            String reason = policy.equals("Never") ? "ErrImageNeverPull" : "ImagePullBackOff";
+            String message = policy.equals("Never")
+                    ? "Container image \"" + image + "\" is not present with pull policy of Never"
+                    : "Back-off pulling image \"" + image + "\": not found in " + registry;
+            Pod waitingPod = new PodBuilder().withNewMetadata().withName(workload.podName())
+                    .withNamespace(workload.namespace()).endMetadata().build();
+            if (report(waitingPod, "kubelet", "Failed", message)) {
+                writePod(workload.namespace(), workload.podName(), labels(workload.template()), false,
+                        waiting(container, reason, message, restarts.getOrDefault(workload.key(), 0)));
+            }
+        }
+        if (found.isPresent()) {
+            reported.removeIf(k -> k.startsWith(workload.key() + "|"));
+        }
+        return found;
+    }
+
+    /** The API server's address and, where the pod mounts it, its ServiceAccount's token. */
+    private void apiServerEnvironment(String namespace, PodTemplateSpec template, ServiceAccount account,
+            Map<String, String> env) {
+        if (apiServer == null) {
+            return;
+        }
+        env.put("KUBERNETES_MASTER", apiServer);
+        env.put("KUBERNETES_TRUST_CERTIFICATES", "true");
+        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+        env.put("KUBERNETES_NAMESPACE", namespace);
+        Boolean podMounts = template.getSpec().getAutomountServiceAccountToken();
+        boolean mounts = podMounts != null ? podMounts : !Boolean.FALSE.equals(account.getAutomountServiceAccountToken());
+        if (mounts) {
+            env.put("KUBERNETES_AUTH_TOKEN", RbacDispatcher.token(namespace, account.getMetadata().getName()));
+        }
+    }
+
+    /** A Warning Event on {@code object}, once for as long as the same problem lasts; whether it is new. */
+    private boolean report(HasMetadata object, String component, String reason, String message) {
+        String namespace = object.getMetadata().getNamespace();
+        if (!reported.add(namespace + "/" + object.getMetadata().getName() + "|" + reason + "|" + message)) {
+            return false;
+        }
+        LOG.info("{} {}/{}: {}", reason, namespace, object.getMetadata().getName(), message);
+        String now = Instant.now().toString();
+        client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                .withNewMetadata().withGenerateName(object.getMetadata().getName() + ".").withNamespace(namespace)
+                .endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder().withKind(object.getKind())
+                        .withApiVersion(object.getApiVersion()).withName(object.getMetadata().getName())
+                        .withNamespace(namespace).withUid(object.getMetadata().getUid()).build())
+                .withReason(reason).withMessage(message).withType("Warning")
+                .withNewSource().withComponent(component).endSource()
+                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                .build()).create();
+        return true;
     }
 
     private static String repository(String image) {
@@ -222,8 +401,8 @@ public final class LocalKubelet implements AutoCloseable {
         return "local-kubelet-" + namespace + "-" + podName;
     }
 
-    private static Long runAsUser(StatefulSet sts) {
-        var security = sts.getSpec().getTemplate().getSpec().getSecurityContext();
+    private static Long runAsUser(PodTemplateSpec template) {
+        var security = template.getSpec().getSecurityContext();
         return security == null ? null : security.getRunAsUser();
     }
 
@@ -263,14 +442,15 @@ public final class LocalKubelet implements AutoCloseable {
         return "";
     }
 
-    private Path volumeDirectory(String namespace, StatefulSet sts, String podName, Path podDirectory, String volumeName) {
-        boolean claim = Optional.ofNullable(sts.getSpec().getVolumeClaimTemplates()).orElse(List.of()).stream()
-                .anyMatch(t -> t.getMetadata().getName().equals(volumeName));
+    private Path volumeDirectory(Workload workload, Path podDirectory, String volumeName) {
+        String namespace = workload.namespace();
+        String podName = workload.podName();
+        boolean claim = workload.claimTemplates().stream().anyMatch(t -> t.getMetadata().getName().equals(volumeName));
         try {
             if (claim) {
                 return Files.createDirectories(claimDirectory(namespace, volumeName + "-" + podName));
             }
-            Volume volume = sts.getSpec().getTemplate().getSpec().getVolumes().stream()
+            Volume volume = workload.template().getSpec().getVolumes().stream()
                     .filter(v -> v.getName().equals(volumeName)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no volume " + volumeName + " in " + podName));
             Path directory = Files.createDirectories(podDirectory.resolve("volumes").resolve(volumeName));
@@ -289,10 +469,11 @@ public final class LocalKubelet implements AutoCloseable {
         }
     }
 
-    private void ensureClaims(String namespace, StatefulSet sts) {
+    private void ensureClaims(Workload workload) {
+        String namespace = workload.namespace();
         // The StatefulSet controller creates each pod's claim from the template and never deletes it.
-        for (PersistentVolumeClaim template : Optional.ofNullable(sts.getSpec().getVolumeClaimTemplates()).orElse(List.of())) {
-            String name = template.getMetadata().getName() + "-" + sts.getMetadata().getName() + "-0";
+        for (PersistentVolumeClaim template : workload.claimTemplates()) {
+            String name = template.getMetadata().getName() + "-" + workload.podName();
             if (client.persistentVolumeClaims().inNamespace(namespace).withName(name).get() == null) {
                 client.resource(new PersistentVolumeClaimBuilder(template).editMetadata().withName(name)
                         .withNamespace(namespace).endMetadata().build()).create();
@@ -330,7 +511,10 @@ public final class LocalKubelet implements AutoCloseable {
             pod.ready(ready);
             String[] parts = key.split("/", 2);
             Pod current = client.pods().inNamespace(parts[0]).withName(parts[1]).get();
-            writePod(parts[0], parts[1], current == null ? Map.of() : current.getMetadata().getLabels(), ready);
+            List<ContainerStatus> statuses = current == null || current.getStatus() == null ? List.of()
+                    : Optional.ofNullable(current.getStatus().getContainerStatuses()).orElse(List.of());
+            statuses.forEach(c -> c.setReady(ready));
+            writePod(parts[0], parts[1], current == null ? Map.of() : current.getMetadata().getLabels(), ready, statuses);
         }
         // Liveness as the kubelet times it: probed every periodSeconds once initialDelaySeconds (and the startup
         // probe, where there is one) have passed; failureThreshold failures in a row restart the container.
@@ -399,12 +583,16 @@ public final class LocalKubelet implements AutoCloseable {
                 ? container.getLivenessProbe() : null;
     }
 
-    private void writePod(String namespace, String name, Map<String, String> labels, boolean ready) {
+    private void writePod(String namespace, String name, Map<String, String> labels, boolean ready,
+            List<ContainerStatus> containers) {
+        boolean running = containers.isEmpty() || containers.stream().allMatch(c -> c.getState() != null
+                && c.getState().getRunning() != null);
         Pod pod = new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withNewStatus()
-                    .withPhase("Running")
+                    .withPhase(running ? "Running" : "Pending")
                     .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+                    .withContainerStatuses(containers)
                 .endStatus()
                 .build();
         if (client.pods().inNamespace(namespace).withName(name).get() == null) {
@@ -422,10 +610,29 @@ public final class LocalKubelet implements AutoCloseable {
         client.pods().inNamespace(parts[0]).withName(parts[1]).delete();
     }
 
+    private static Map<String, String> labels(PodTemplateSpec template) {
+        return template.getMetadata() == null || template.getMetadata().getLabels() == null ? Map.of()
+                : template.getMetadata().getLabels();
+    }
+
+    private static List<ContainerStatus> running(Container container, int restartCount) {
+        return List.of(new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
+                .withReady(false).withRestartCount(restartCount).withStarted(true)
+                .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState()
+                .build());
+    }
+
+    private static List<ContainerStatus> waiting(Container container, String reason, String message, int restartCount) {
+        return List.of(new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
+                .withReady(false).withRestartCount(restartCount).withStarted(false)
+                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState()
+                .build());
+    }
+
     /** The pod template's hash: a changed template replaces the pod, as the StatefulSet controller does. */
-    private static String templateHash(StatefulSet sts) {
+    private static String templateHash(PodTemplateSpec template) {
         try {
-            byte[] json = Serialization.asJson(sts.getSpec().getTemplate()).getBytes(StandardCharsets.UTF_8);
+            byte[] json = Serialization.asJson(template).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -455,6 +662,18 @@ public final class LocalKubelet implements AutoCloseable {
         synchronized (this) {
             pods.values().forEach(p -> p.stop(Duration.ofSeconds(20)));
             pods.clear();
+        }
+    }
+
+    /** A StatefulSet or Deployment, as far as its pod is concerned. */
+    private record Workload(HasMetadata owner, PodTemplateSpec template, List<PersistentVolumeClaim> claimTemplates,
+            String podName) {
+        String namespace() {
+            return owner.getMetadata().getNamespace();
+        }
+
+        String key() {
+            return namespace() + "/" + podName;
         }
     }
 

@@ -134,6 +134,21 @@ public final class StsService implements AutoCloseable {
         roles.put(roleArn, new Role(roleArn, m.group(2), m.group(3), List.of(trustedArns), externalId));
     }
 
+    /**
+     * Every secret this endpoint knows or handed out: the secret keys of its users and the secret keys and session
+     * tokens of the sessions it issued. A test checks that no log or status holds one.
+     */
+    public List<String> issuedSecrets() {
+        List<String> secrets = new java.util.ArrayList<>();
+        for (Identity identity : identities.values()) {
+            secrets.add(identity.secretAccessKey());
+            if (identity.sessionToken() != null) {
+                secrets.add(identity.sessionToken());
+            }
+        }
+        return secrets;
+    }
+
     /** How many calls of {@code action} this endpoint answered, failed ones included. */
     public long calls(String action) {
         LongAdder count = calls.get(action);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
+import io.dynamosync.testkit.tier.Tiers;
 import io.dynamosync.worker.http.ApiKey;
 import java.io.File;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +35,8 @@ class ConsoleIT {
 
     @Test
     void runsAQueryShowsItsRowsAndTheLiveStatus(LocalAws aws, @TempDir Path data, @TempDir Path profile) throws Exception {
-        Assumptions.assumeTrue(CHROMEDRIVER.canExecute(), "no browser test: " + CHROMEDRIVER
-                + " is missing (apt-get install chromium chromium-driver, as .ci/run does)");
+        Tiers.require(CHROMEDRIVER.canExecute() && CHROMIUM.canExecute(), "the console's browser test",
+                CHROMEDRIVER + " or " + CHROMIUM + " is missing (apt-get install chromium chromium-driver, as .ci/run does)");
         try (ServedWorker served = ServedWorker.start(aws, data, 30, Map.of(), ApiKey.of("console-key"))) {
             WebDriver browser = chromium(profile);
             try {
