@@ -75,14 +75,16 @@ operator that would sit in ImagePullBackOff.
 {{- end -}}
 
 {{/*
-The operator image's pull policy: image.pullPolicy, or Always for a -SNAPSHOT tag (a rebuilt snapshot keeps its
-tag, and IfNotPresent would run whichever build a node pulled first) and IfNotPresent otherwise. The operator
-applies the same rule to the worker image (OperatorSettings.workerImagePullPolicy).
+An image's pull policy, from (list pullPolicy tag): pullPolicy when set, else Always for a -SNAPSHOT tag (a rebuilt
+snapshot keeps its tag, and IfNotPresent would run whichever build a node pulled first) and IfNotPresent otherwise.
+The one home of the rule: the operator gets the workers' as DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY.
 */}}
-{{- define "dynamo-sync.operatorPullPolicy" -}}
-{{- if .Values.image.pullPolicy -}}
-{{- .Values.image.pullPolicy -}}
-{{- else if hasSuffix "-SNAPSHOT" (default .Chart.AppVersion .Values.image.tag) -}}
+{{- define "dynamo-sync.pullPolicy" -}}
+{{- $policy := index . 0 -}}
+{{- $tag := index . 1 -}}
+{{- if $policy -}}
+{{- $policy -}}
+{{- else if hasSuffix "-SNAPSHOT" $tag -}}
 Always
 {{- else -}}
 IfNotPresent

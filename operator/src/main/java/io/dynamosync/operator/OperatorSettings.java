@@ -219,29 +219,20 @@ public record OperatorSettings(
     }
 
     /**
-     * The worker image's pull policy: {@link WorkerPod#imagePullPolicy} when set, else {@code Always} for a tag
-     * ending in {@code -SNAPSHOT} (rebuilt under the same tag, so a node must pull it again, or it would run
-     * whichever build it pulled first) and {@code IfNotPresent} otherwise (a release tag never changes).
+     * The worker image's pull policy: {@link WorkerPod#imagePullPolicy} when set, else {@code IfNotPresent}. The Helm
+     * chart always sets it, to {@code Always} for a {@code -SNAPSHOT} tag (rebuilt under the same tag, so a node must
+     * pull it again) and {@code IfNotPresent} for a release, by the rule it applies to the operator's own image.
      */
     public String workerImagePullPolicy() {
-        if (workerPod.imagePullPolicy() != null && !workerPod.imagePullPolicy().isBlank()) {
-            return workerPod.imagePullPolicy();
-        }
-        return isSnapshot(workerImage) ? "Always" : "IfNotPresent";
-    }
-
-    /** Whether an image reference's tag is a snapshot ({@code repo/name:1.0-SNAPSHOT}); a digest never is. */
-    static boolean isSnapshot(String image) {
-        int slash = image.lastIndexOf('/');
-        int colon = image.lastIndexOf(':');
-        return !image.contains("@") && colon > slash && image.substring(colon + 1).endsWith("-SNAPSHOT");
+        return workerPod.imagePullPolicy() == null || workerPod.imagePullPolicy().isBlank() ? "IfNotPresent"
+                : workerPod.imagePullPolicy();
     }
 
     /**
      * What every worker pod gets beside its container: how its image is pulled, and where it may be scheduled. A
      * collection's {@code spec.scheduling} replaces the node selector, tolerations or affinity it names.
      *
-     * @param imagePullPolicy the worker image's pull policy; null for the rule of {@link #workerImagePullPolicy()}
+     * @param imagePullPolicy the worker image's pull policy; null for {@code IfNotPresent}
      * @param imagePullSecrets Secrets, in each collection's namespace, to pull the worker image with
      * @param nodeSelector node labels worker pods require
      * @param tolerations taints worker pods tolerate
@@ -250,7 +241,7 @@ public record OperatorSettings(
     public record WorkerPod(String imagePullPolicy, List<LocalObjectReference> imagePullSecrets,
             Map<String, String> nodeSelector, List<Toleration> tolerations, Affinity affinity) {
 
-        /** Nothing set: the image's pull policy by its tag, no pull secrets, scheduled anywhere. */
+        /** Nothing set: IfNotPresent, no pull secrets, scheduled anywhere. */
         public static final WorkerPod NONE = new WorkerPod(null, null, null, null, null);
 
         /** The pull policies Kubernetes knows. */

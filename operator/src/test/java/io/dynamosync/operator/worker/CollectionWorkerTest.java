@@ -299,24 +299,14 @@ class CollectionWorkerTest {
     }
 
     @Test
-    void aSnapshotWorkerIsPulledAgainOnEveryStartAndAReleaseOnlyWhenMissing() {
-        Container snapshot = CollectionWorker.of(orders, keys, OPERATOR.withWorkerImage(
-                "registry.test/dynamo-sync/worker:0.2.0-SNAPSHOT"), null).statefulSet().getSpec().getTemplate()
-                .getSpec().getContainers().get(0);
-        assertThat(snapshot.getImagePullPolicy()).isEqualTo("Always");
-        Container release = CollectionWorker.of(orders, keys, OPERATOR.withWorkerImage(
-                "registry.test:5000/dynamo-sync/worker:0.2.0"), null).statefulSet().getSpec().getTemplate()
-                .getSpec().getContainers().get(0);
-        assertThat(release.getImagePullPolicy()).isEqualTo("IfNotPresent");
-        // A port in the registry is not a tag; a digest never changes.
-        assertThat(OperatorSettings.defaults().withWorkerImage("registry-SNAPSHOT:5000/worker").workerImagePullPolicy())
-                .isEqualTo("IfNotPresent");
-        assertThat(OperatorSettings.defaults().withWorkerImage("r.test/worker:1-SNAPSHOT@sha256:"
-                + "a".repeat(64)).workerImagePullPolicy()).isEqualTo("IfNotPresent");
-        // Set explicitly, it wins.
-        OperatorSettings never = OPERATOR.withWorkerImage("r.test/worker:1.0-SNAPSHOT")
-                .withWorkerPod(new OperatorSettings.WorkerPod("IfNotPresent", null, null, null, null));
-        assertThat(CollectionWorker.of(orders, keys, never, null).statefulSet().getSpec().getTemplate().getSpec()
+    void theWorkerImageIsPulledAsTheSettingsSayAndOnlyWhenMissingByDefault() {
+        OperatorSettings always = OPERATOR.withWorkerImage("registry.test/dynamo-sync/worker:0.2.0-SNAPSHOT")
+                .withWorkerPod(new OperatorSettings.WorkerPod("Always", null, null, null, null));
+        assertThat(CollectionWorker.of(orders, keys, always, null).statefulSet().getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getImagePullPolicy()).isEqualTo("Always");
+        assertThat(OperatorSettings.fromEnvironment(Map.of("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY", "Never"))
+                .workerImagePullPolicy()).isEqualTo("Never");
+        assertThat(CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet().getSpec().getTemplate().getSpec()
                 .getContainers().get(0).getImagePullPolicy()).isEqualTo("IfNotPresent");
     }
 
