@@ -39,15 +39,55 @@ app.kubernetes.io/component: operator
 {{- default (printf "%s-worker" (include "dynamo-sync.fullname" .)) .Values.worker.serviceAccount.name -}}
 {{- end -}}
 
-{{/* An image reference from {registry, repository, tag}, the tag defaulting to the chart's appVersion. */}}
-{{- define "dynamo-sync.image" -}}
-{{- $image := index . 0 -}}
-{{- $root := index . 1 -}}
-{{- $tag := default $root.Chart.AppVersion $image.tag -}}
-{{- if $image.registry -}}
-{{- printf "%s/%s:%s" $image.registry $image.repository $tag -}}
+{{/*
+The registry of the images: image.registry, or for the worker worker.image.registry when set. The project publishes
+no images, so an empty or malformed registry fails the render, saying what to set, instead of installing an
+operator that would sit in ImagePullBackOff.
+*/}}
+{{- define "dynamo-sync.registry" -}}
+{{- $value := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $how := "build and push both images to your registry with `images/build-and-push REGISTRY` (README.md, Install on a cluster, step 1), then install with --set image.registry=REGISTRY" -}}
+{{- if not $value -}}
+{{- fail (printf "%s is not set: dynamo-sync publishes no images; %s" $name $how) -}}
+{{- end -}}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$" $value) -}}
+{{- fail (printf "%s %q is not a registry (a host with an optional port and path, e.g. registry.example.com:5000/team): %s" $name $value $how) -}}
+{{- end -}}
+{{- $value -}}
+{{- end -}}
+
+{{/* The operator image: registry/repository:tag, the tag defaulting to the chart's appVersion. */}}
+{{- define "dynamo-sync.operatorImage" -}}
+{{- $registry := include "dynamo-sync.registry" (list .Values.image.registry "image.registry") -}}
+{{- printf "%s/%s:%s" $registry .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{/* The worker image: as the operator's, its registry defaulting to image.registry. */}}
+{{- define "dynamo-sync.workerImage" -}}
+{{- $registry := "" -}}
+{{- if .Values.worker.image.registry -}}
+{{- $registry = include "dynamo-sync.registry" (list .Values.worker.image.registry "worker.image.registry") -}}
 {{- else -}}
-{{- printf "%s:%s" $image.repository $tag -}}
+{{- $registry = include "dynamo-sync.registry" (list .Values.image.registry "image.registry") -}}
+{{- end -}}
+{{- printf "%s/%s:%s" $registry .Values.worker.image.repository (default .Chart.AppVersion .Values.worker.image.tag) -}}
+{{- end -}}
+
+{{/*
+An image's pull policy, from (list pullPolicy tag): pullPolicy when set, else Always for a -SNAPSHOT tag (a rebuilt
+snapshot keeps its tag, and IfNotPresent would run whichever build a node pulled first) and IfNotPresent otherwise.
+The one home of the rule: the operator gets the workers' as DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY.
+*/}}
+{{- define "dynamo-sync.pullPolicy" -}}
+{{- $policy := index . 0 -}}
+{{- $tag := index . 1 -}}
+{{- if $policy -}}
+{{- $policy -}}
+{{- else if hasSuffix "-SNAPSHOT" $tag -}}
+Always
+{{- else -}}
+IfNotPresent
 {{- end -}}
 {{- end -}}
 
@@ -81,12 +121,14 @@ Role in each of watchNamespaces.
 - apiGroups: ["dynamosync.io"]
   resources: ["dynamocollections/status", "dynamointegrations/status"]
   verbs: ["update"]
-# Secrets that integrations and collections refer to: read, and watched so that a rotated key re-validates its
-# integration and rolls its workers. The informer sees only Secrets the operator labelled as referenced (patch).
+# Secrets that integrations and collections name (access keys, query API keys): read by name, nothing more. No
+# list or watch (they cannot be narrowed to the named Secrets), no write: a rotated key is read again within a
+# status poll period (settings.statusPollPeriod).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "patch"]
-# Each collection's worker: its settings ConfigMap, StatefulSet and Service, created and kept as asked.
+  verbs: ["get"]
+# Each collection's worker: its settings ConfigMap, StatefulSet and Service, created and kept as asked. RBAC cannot
+# narrow create to names not yet known, so this is any ConfigMap and Service of the watched namespaces (README).
 - apiGroups: [""]
   resources: ["configmaps", "services"]
   verbs: ["get", "create", "update"]

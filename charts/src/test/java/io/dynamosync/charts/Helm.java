@@ -28,6 +28,11 @@ final class Helm {
     static final String NAMESPACE = "dynamo-sync-system";
     /** The release name the tests install as. */
     static final String RELEASE = "dynamo-sync";
+    /**
+     * The registry every render sets, as a user must (the chart refuses to render without one); a test of the
+     * refusal sets {@code image.registry=} after it.
+     */
+    static final String REGISTRY = "registry.test:5000";
 
     /** What one run of helm did. */
     record Result(int exitCode, String out, String err) {
@@ -103,7 +108,18 @@ final class Helm {
     }
 
     private static List<String> templateArgs(Path chart, String... values) {
-        List<String> args = new ArrayList<>(List.of("template", RELEASE, chart.toString(), "--namespace", NAMESPACE));
+        List<String> args = bareTemplateArgs(values);
+        args.addAll(5, List.of("--set", "image.registry=" + REGISTRY));
+        args.set(2, chart.toString());
+        return args;
+    }
+
+    /**
+     * The arguments of {@code helm template} with {@code values} and no registry of the tests' own: for values
+     * files, which any {@code --set} would override.
+     */
+    static List<String> bareTemplateArgs(String... values) {
+        List<String> args = new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace", NAMESPACE));
         for (String value : values) {
             if (value.startsWith("--")) {
                 args.add(value);

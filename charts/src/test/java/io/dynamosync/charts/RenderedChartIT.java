@@ -56,7 +56,8 @@ class RenderedChartIT {
     @ValueSource(strings = {"", "replicas=2", "watchNamespaces={team-a,team-b}", "networkPolicy.enabled=false",
             "metrics.serviceMonitor.enabled=true"})
     void lintsCleanly(String value) {
-        List<String> args = Stream.concat(Stream.of("lint", Helm.CHART.toString(), "--strict", "--namespace", NAMESPACE),
+        List<String> args = Stream.concat(Stream.of("lint", Helm.CHART.toString(), "--strict", "--namespace", NAMESPACE,
+                        "--set", "image.registry=" + Helm.REGISTRY),
                 value.isEmpty() ? Stream.empty() : Stream.of("--set", value)).toList();
         Helm.Result lint = Helm.run(args);
         assertThat(lint.exitCode()).as("helm lint --strict %s:\n%s%s", value, lint.out(), lint.err()).isZero();
@@ -88,10 +89,13 @@ class RenderedChartIT {
         assertThat(operator.getSpec().getStrategy().getType()).isEqualTo("Recreate");
         Map<String, EnvVar> env = env(operator);
         assertThat(env).doesNotContainKeys("DYNAMOSYNC_LEADER_ELECTION_NAMESPACE", "DYNAMOSYNC_WATCH_NAMESPACES");
-        assertThat(container(operator).getImage()).isEqualTo("ghcr.io/dynamo-sync/operator:" + APP_VERSION);
+        assertThat(container(operator).getImage()).isEqualTo(Helm.REGISTRY + "/dynamo-sync/operator:" + APP_VERSION);
+        // A snapshot is rebuilt under the same tag: every start pulls it again.
+        assertThat(container(operator).getImagePullPolicy()).isEqualTo("Always");
         assertThat(container(operator).getCommand()).as("the image's entrypoint starts the operator").isNullOrEmpty();
         assertThat(container(operator).getArgs()).isNullOrEmpty();
-        assertThat(env.get("DYNAMOSYNC_WORKER_IMAGE").getValue()).isEqualTo("ghcr.io/dynamo-sync/worker:" + APP_VERSION);
+        assertThat(env.get("DYNAMOSYNC_WORKER_IMAGE").getValue()).isEqualTo(Helm.REGISTRY + "/dynamo-sync/worker:"
+                + APP_VERSION);
         assertThat(chart.kind("ServiceMonitor")).isEmpty();
     }
 
@@ -149,7 +153,7 @@ class RenderedChartIT {
         OperatorSettings settings = settings(operator);
         assertThat(settings.workerRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/dynamo-sync-worker");
         assertThat(settings.watchNamespaces()).containsExactlyInAnyOrder("team-a", "team-b");
-        assertThat(settings.workerImage()).isEqualTo("ghcr.io/dynamo-sync/worker:" + APP_VERSION);
+        assertThat(settings.workerImage()).isEqualTo(Helm.REGISTRY + "/dynamo-sync/worker:" + APP_VERSION);
         assertThat(settings.workerServiceAccount()).isEqualTo("dynamo-sync-worker");
         assertThat(settings.workerAddress("team-a", "orders"))
                 .isEqualTo("http://orders-worker.team-a.svc.cluster.local:8080");
@@ -187,6 +191,51 @@ class RenderedChartIT {
         assertThat(worker.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(workerAccount);
         assertThat(worker.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
         PodSecurity.assertHardened("worker", worker.getSpec().getTemplate().getSpec());
+    }
+
+    @Test
+    void workersGetThePullSecretsAndSchedulingOfTheWorkerValues() {
+        Rendered chart = Helm.template("watchNamespaces={team-a}", "worker.imagePullSecrets[0].name=regcred",
+                "worker.nodeSelector.pool=sync", "worker.tolerations[0].key=dedicated",
+                "worker.tolerations[0].operator=Equal", "worker.tolerations[0].value=sync",
+                "worker.tolerations[0].effect=NoSchedule",
+                "worker.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+                        + ".matchExpressions[0].key=kubernetes.io/arch",
+                "worker.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+                        + ".matchExpressions[0].operator=In",
+                "worker.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+                        + ".matchExpressions[0].values={amd64}",
+                "worker.image.pullPolicy=IfNotPresent");
+        var pod = worker(chart, "team-a").getSpec().getTemplate().getSpec();
+        assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("regcred");
+        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("pool", "sync"));
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("dedicated");
+            assertThat(t.getOperator()).isEqualTo("Equal");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()).singleElement().satisfies(term -> assertThat(term.getMatchExpressions())
+                        .singleElement().satisfies(e -> assertThat(e.getValues()).containsExactly("amd64")));
+        assertThat(pod.getContainers().get(0).getImagePullPolicy()).isEqualTo("IfNotPresent");
+        // The operator's own pod keeps its own settings.
+        assertThat(chart.one(Deployment.class).getSpec().getTemplate().getSpec().getNodeSelector()).isNullOrEmpty();
+
+        // By default: a snapshot worker is pulled again on each start, nothing else is set.
+        var plain = worker(Helm.template("watchNamespaces={team-a}"), "team-a").getSpec().getTemplate().getSpec();
+        assertThat(plain.getContainers().get(0).getImagePullPolicy()).isEqualTo("Always");
+        assertThat(plain.getImagePullSecrets()).isNullOrEmpty();
+        assertThat(plain.getNodeSelector()).isNullOrEmpty();
+        assertThat(plain.getAffinity()).isNull();
+    }
+
+    @Test
+    void aReleaseTagIsPulledOnlyWhenMissing() {
+        Deployment operator = Helm.template("image.tag=0.1.0", "worker.image.tag=0.1.0").one(Deployment.class);
+        assertThat(container(operator).getImagePullPolicy()).isEqualTo("IfNotPresent");
+        assertThat(settings(operator).workerImagePullPolicy()).isEqualTo("IfNotPresent");
+        assertThat(container(Helm.template("image.pullPolicy=Never").one(Deployment.class)).getImagePullPolicy())
+                .isEqualTo("Never");
     }
 
     @Test
@@ -278,7 +327,7 @@ class RenderedChartIT {
     }
 
     /** The worker StatefulSet the operator, configured by this chart, makes for a collection in {@code ns}. */
-    private static StatefulSet worker(Rendered chart, String ns) {
+    static StatefulSet worker(Rendered chart, String ns) {
         DynamoIntegrationSpec account = new DynamoIntegrationSpec();
         account.setRegion("us-east-1");
         DynamoIntegration integration = new DynamoIntegration();

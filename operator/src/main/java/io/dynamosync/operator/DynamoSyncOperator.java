@@ -126,7 +126,7 @@ public final class DynamoSyncOperator implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         EventRecorder events = new EventRecorder(client);
         operator.register(new DynamoIntegrationReconciler(connector, new StsIdentityCheck(), events, clock,
-                settings.workerRoleArn()), watching(settings.watchNamespaces()));
+                settings.workerRoleArn(), settings.statusPollPeriod()), watching(settings.watchNamespaces()));
         operator.register(new DynamoCollectionReconciler(settings, connector, new SdkAccessProbe(),
                 new SdkStreamEnabler(), new S3ExportFiles(), new WorkerStatusSource(settings::workerAddress), events,
                 new CollectionPhases(registry), clock), watching(settings.watchNamespaces()));
@@ -153,7 +153,7 @@ public final class DynamoSyncOperator implements AutoCloseable {
 
     /**
      * Narrows a controller to {@code namespaces} when some are given, so that Roles in those namespaces suffice; its
-     * informers of Secrets, integrations and collections follow the controller's namespaces.
+     * informers of integrations and collections follow the controller's namespaces.
      */
     private static <P extends HasMetadata> Consumer<ControllerConfigurationOverrider<P>> watching(
             Set<String> namespaces) {

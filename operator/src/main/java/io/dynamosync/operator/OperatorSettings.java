@@ -1,11 +1,18 @@
 package io.dynamosync.operator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import io.dynamosync.api.worker.WorkerSettings;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Toleration;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +41,7 @@ import java.util.stream.Collectors;
  * @param leaderElection how replicas elect the one that reconciles; null runs without leader election (one replica)
  * @param watchNamespaces the namespaces whose integrations and collections are reconciled; empty for all, which
  *     needs cluster-wide permissions
+ * @param workerPod how worker pods pull their image and where they are scheduled
  */
 public record OperatorSettings(
         String workerImage,
@@ -46,7 +54,8 @@ public record OperatorSettings(
         Duration streamRetention,
         int httpPort,
         LeaderElection leaderElection,
-        Set<String> watchNamespaces) {
+        Set<String> watchNamespaces,
+        WorkerPod workerPod) {
 
     /** The worker address inside the cluster: the collection's Service. */
     public static final String DEFAULT_WORKER_ADDRESS = "http://{name}-worker.{namespace}.svc:8080";
@@ -59,6 +68,7 @@ public record OperatorSettings(
     public OperatorSettings {
         // Copied: the controllers are registered with it, and a caller's set must not change under them.
         watchNamespaces = Set.copyOf(watchNamespaces);
+        workerPod = workerPod == null ? WorkerPod.NONE : workerPod;
     }
 
     /** The settings a cluster deployment gets when the environment sets nothing. */
@@ -67,7 +77,7 @@ public record OperatorSettings(
         // worker a node happened to pull first.
         return new OperatorSettings(DEFAULT_WORKER_REPOSITORY + ":" + version(), null, null, DEFAULT_WORKER_ADDRESS,
                 Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_EXPORT_THRESHOLD_BYTES, Duration.ofHours(24),
-                8081, null, Set.of());
+                8081, null, Set.of(), WorkerPod.NONE);
     }
 
     /** Settings from {@code DYNAMOSYNC_*} environment variables, each falling back to {@link #defaults()}. */
@@ -85,7 +95,26 @@ public record OperatorSettings(
                 duration(env, "DYNAMOSYNC_STREAM_RETENTION", d.streamRetention()),
                 Optional.ofNullable(env.get("DYNAMOSYNC_HTTP_PORT")).map(Integer::parseInt).orElse(d.httpPort()),
                 leaderElection(env),
-                namespaces(env.getOrDefault("DYNAMOSYNC_WATCH_NAMESPACES", "")));
+                namespaces(env.getOrDefault("DYNAMOSYNC_WATCH_NAMESPACES", "")),
+                new WorkerPod(env.get("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY"),
+                        json(env, "DYNAMOSYNC_WORKER_IMAGE_PULL_SECRETS", new TypeReference<>() { }),
+                        json(env, "DYNAMOSYNC_WORKER_NODE_SELECTOR", new TypeReference<>() { }),
+                        json(env, "DYNAMOSYNC_WORKER_TOLERATIONS", new TypeReference<>() { }),
+                        json(env, "DYNAMOSYNC_WORKER_AFFINITY", new TypeReference<>() { })));
+    }
+
+    /** A variable holding JSON of a Kubernetes type, as the Helm chart writes it ({@code toJson}); null when unset. */
+    private static <T> T json(Map<String, String> env, String name, TypeReference<T> type) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return new ObjectMapper().readValue(value, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(name + " is not JSON of the expected shape: "
+                    + e.getOriginalMessage(), e);
+        }
     }
 
     /** A comma-separated list, as the Helm chart joins {@code watchNamespaces}; blank entries are ignored. */
@@ -136,38 +165,97 @@ public record OperatorSettings(
     /** These settings with another worker address template, for tests that serve /status themselves. */
     public OperatorSettings withWorkerAddressTemplate(String template) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, template, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces,
+                workerPod);
     }
 
     /** These settings with the IAM role worker pods run as. */
     public OperatorSettings withWorkerRoleArn(String roleArn) {
         return new OperatorSettings(workerImage, workerServiceAccount, roleArn, workerAddressTemplate,
                 statusPollPeriod, accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection,
-                watchNamespaces);
+                watchNamespaces, workerPod);
     }
 
     /** These settings with other polling periods. */
     public OperatorSettings withPeriods(Duration statusPoll, Duration accessRecheck) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPoll,
-                accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces);
+                accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces,
+                workerPod);
     }
 
     /** These settings with another HTTP port. */
     public OperatorSettings withHttpPort(int port) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection, watchNamespaces);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection, watchNamespaces,
+                workerPod);
     }
 
     /** These settings with leader election; null turns it off. */
     public OperatorSettings withLeaderElection(LeaderElection election) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election, watchNamespaces);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election, watchNamespaces,
+                workerPod);
     }
 
     /** These settings watching only {@code namespaces}; empty watches all. */
     public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
         return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, namespaces);
+                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, namespaces,
+                workerPod);
+    }
+
+    /** These settings with another worker image. */
+    public OperatorSettings withWorkerImage(String image) {
+        return new OperatorSettings(image, workerServiceAccount, workerRoleArn, workerAddressTemplate,
+                statusPollPeriod, accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection,
+                watchNamespaces, workerPod);
+    }
+
+    /** These settings with other worker pod settings. */
+    public OperatorSettings withWorkerPod(WorkerPod pod) {
+        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate,
+                statusPollPeriod, accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection,
+                watchNamespaces, pod);
+    }
+
+    /**
+     * The worker image's pull policy: {@link WorkerPod#imagePullPolicy} when set, else {@code IfNotPresent}. The Helm
+     * chart always sets it, to {@code Always} for a {@code -SNAPSHOT} tag (rebuilt under the same tag, so a node must
+     * pull it again) and {@code IfNotPresent} for a release, by the rule it applies to the operator's own image.
+     */
+    public String workerImagePullPolicy() {
+        return workerPod.imagePullPolicy() == null || workerPod.imagePullPolicy().isBlank() ? "IfNotPresent"
+                : workerPod.imagePullPolicy();
+    }
+
+    /**
+     * What every worker pod gets beside its container: how its image is pulled, and where it may be scheduled. A
+     * collection's {@code spec.scheduling} replaces the node selector, tolerations or affinity it names.
+     *
+     * @param imagePullPolicy the worker image's pull policy; null for {@code IfNotPresent}
+     * @param imagePullSecrets Secrets, in each collection's namespace, to pull the worker image with
+     * @param nodeSelector node labels worker pods require
+     * @param tolerations taints worker pods tolerate
+     * @param affinity node and pod affinity of worker pods
+     */
+    public record WorkerPod(String imagePullPolicy, List<LocalObjectReference> imagePullSecrets,
+            Map<String, String> nodeSelector, List<Toleration> tolerations, Affinity affinity) {
+
+        /** Nothing set: IfNotPresent, no pull secrets, scheduled anywhere. */
+        public static final WorkerPod NONE = new WorkerPod(null, null, null, null, null);
+
+        /** The pull policies Kubernetes knows. */
+        private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
+
+        public WorkerPod {
+            if (imagePullPolicy != null && !imagePullPolicy.isBlank() && !PULL_POLICIES.contains(imagePullPolicy)) {
+                throw new IllegalArgumentException("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY must be one of "
+                        + new java.util.TreeSet<>(PULL_POLICIES) + ", got " + imagePullPolicy);
+            }
+            imagePullSecrets = imagePullSecrets == null ? List.of() : List.copyOf(imagePullSecrets);
+            nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
+            tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+        }
     }
 
     /** The base URL of the worker of a collection. */

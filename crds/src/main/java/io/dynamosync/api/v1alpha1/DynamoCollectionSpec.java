@@ -70,6 +70,11 @@ public class DynamoCollectionSpec {
   private ResourceRequirements resources;
 
   @JsonPropertyDescription(
+      "Where the worker pod may run: nodeSelector, tolerations and affinity, each replacing the operator's "
+          + "default for workers (set by the Helm chart's worker values) when given.")
+  private Scheduling scheduling;
+
+  @JsonPropertyDescription(
       "Who may query the collection, and the limits its queries run under. Without an API key, any client that "
           + "can reach the collection's Service may query it, so restrict it with a NetworkPolicy.")
   private QueryAccess query;
@@ -169,6 +174,14 @@ public class DynamoCollectionSpec {
     this.resources = resources;
   }
 
+  public Scheduling getScheduling() {
+    return scheduling;
+  }
+
+  public void setScheduling(Scheduling scheduling) {
+    this.scheduling = scheduling;
+  }
+
   public QueryAccess getQuery() {
     return query;
   }
@@ -242,6 +255,7 @@ public class DynamoCollectionSpec {
         && Objects.equals(ingestTransformation, that.ingestTransformation)
         && Objects.equals(storage, that.storage)
         && Objects.equals(resources, that.resources)
+        && Objects.equals(scheduling, that.scheduling)
         && Objects.equals(query, that.query)
         && deletionPolicy == that.deletionPolicy
         && Objects.equals(cleanupExport, that.cleanupExport)
@@ -254,15 +268,16 @@ public class DynamoCollectionSpec {
   @Override
   public int hashCode() {
     return Objects.hash(integrationRef, table, loadMethod, readCapacity, scanSegments, ingestTransformation, storage,
-        resources, query, deletionPolicy, cleanupExport, enableStream, enablePointInTimeRecovery, ignoreTtlDeletes,
-        suspend);
+        resources, scheduling, query, deletionPolicy, cleanupExport, enableStream, enablePointInTimeRecovery,
+        ignoreTtlDeletes, suspend);
   }
 
   @Override
   public String toString() {
     return "DynamoCollectionSpec{integrationRef=" + integrationRef + ", table=" + table + ", loadMethod=" + loadMethod
         + ", readCapacity=" + readCapacity + ", scanSegments=" + scanSegments + ", ingestTransformation="
-        + ingestTransformation + ", storage=" + storage + ", resources=" + resources + ", query=" + query
+        + ingestTransformation + ", storage=" + storage + ", resources=" + resources + ", scheduling=" + scheduling
+        + ", query=" + query
         + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", enableStream="
         + enableStream + ", enablePointInTimeRecovery=" + enablePointInTimeRecovery + ", ignoreTtlDeletes="
         + ignoreTtlDeletes + ", suspend=" + suspend + "}";

@@ -232,6 +232,22 @@ class ManifestValidationTest {
               claims:
               - name: gpu
             """, "spec.resources.claims", "additionalProperties", null),
+        collection("misspelt toleration key under spec.scheduling", """
+            integrationRef:
+              name: prod
+            table: Orders
+            scheduling:
+              tolerations:
+              - keyy: dedicated
+            """, "spec.scheduling.tolerations[0].keyy", "additionalProperties", null),
+        collection("unknown field under spec.scheduling", """
+            integrationRef:
+              name: prod
+            table: Orders
+            scheduling:
+              nodeSelectors:
+                pool: sync
+            """, "spec.scheduling.nodeSelectors", "additionalProperties", null),
         collection("empty query section, which would look like access control and be none", """
             integrationRef:
               name: prod
@@ -285,6 +301,29 @@ class ManifestValidationTest {
         integrationRef:
           name: prod
         table: Orders
+        """)))).isEmpty();
+  }
+
+  @Test
+  void acceptsSchedulingAsAPodSpecHasIt() {
+    assertThat(COLLECTIONS.validate(Manifests.parseOne(collectionYaml("""
+        integrationRef:
+          name: prod
+        table: Orders
+        scheduling:
+          nodeSelector:
+            pool: sync
+          tolerations:
+          - key: dedicated
+            operator: Equal
+            value: sync
+            effect: NoSchedule
+          affinity:
+            podAntiAffinity:
+              preferredDuringSchedulingIgnoredDuringExecution:
+              - weight: 50
+                podAffinityTerm:
+                  topologyKey: kubernetes.io/hostname
         """)))).isEmpty();
   }
 

@@ -172,30 +172,10 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                         .withPrimaryToSecondaryMapper((DynamoCollection c) -> Set.of(new ResourceID(
                                 c.getSpec().getIntegrationRef().getName(), c.getMetadata().getNamespace())))
                         .build(), context);
-        InformerEventSource<Secret, DynamoCollection> secrets = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Secret.class, DynamoCollection.class)
-                        .withName("secrets")
-                        // Only Secrets the operator has read and labelled, not every Secret in the cluster. A new
-                        // value in one the worker reads rolls the worker now, not at the next poll.
-                        .withLabelSelector(ReferencedSecrets.LABEL)
-                        .withSecondaryToPrimaryMapper(secret -> {
-                            String namespace = secret.getMetadata().getNamespace();
-                            String name = secret.getMetadata().getName();
-                            Set<String> integrationsReading = integrations.list(namespace,
-                                            i -> i.getSpec().getAccessKeySecretRef() != null
-                                                    && name.equals(i.getSpec().getAccessKeySecretRef().getName()))
-                                    .map(i -> i.getMetadata().getName()).collect(Collectors.toSet());
-                            return primaries.list(namespace, c -> c.getSpec() != null && (integrationsReading.stream()
-                                            .anyMatch(i -> usesIntegration(c, i))
-                                            || c.getSpec().getQuery() != null
-                                                    && c.getSpec().getQuery().getApiKeySecretRef() != null
-                                                    && name.equals(c.getSpec().getQuery().getApiKeySecretRef()
-                                                            .getName())))
-                                    .map(ResourceID::fromResource).collect(Collectors.toSet());
-                        })
-                        .withPrimaryToSecondaryMapper((DynamoCollection c) -> Set.<ResourceID>of())
-                        .build(), context);
-        return List.of(integrations, secrets);
+        // No Secret informer (it would need list and watch on every Secret of the watched namespaces): every
+        // reconcile, at least once a status poll period, reads the Secrets the worker uses by name and rolls the
+        // worker when their values changed.
+        return List.of(integrations);
     }
 
     private static boolean usesIntegration(DynamoCollection c, String integration) {

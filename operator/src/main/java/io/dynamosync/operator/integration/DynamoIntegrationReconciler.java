@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciles a DynamoIntegration: resolves its credentials, asks STS whom they belong to, and publishes that
  * identity, the external ID and the IAM policies to grant, with CredentialsValid and Ready conditions. A change to
- * its Secret, or to the collections that use it, reconciles it again.
+ * the collections that use it reconciles it again; its access key Secret, read with a get, is read again every
+ * {@code secretRecheck} (the status poll period), so a rotated or fixed key is noticed that soon.
  */
 @ControllerConfiguration(name = DynamoIntegrationReconciler.NAME)
 public final class DynamoIntegrationReconciler implements Reconciler<DynamoIntegration> {
@@ -70,10 +71,12 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     static final Duration FIRST_RECHECK_WHEN_REFUSED = Duration.ofSeconds(5);
     private static final Duration RETRY = Duration.ofSeconds(30);
     /**
-     * How soon a missing Secret is looked for again: created later, it carries no label yet, so the Secret
-     * informer (which watches labelled Secrets only) does not report it.
+     * How soon a missing Secret is looked for again: the operator watches no Secrets, so its creation is seen only by
+     * reading it again.
      */
-    private static final Duration SECRET_RETRY = Duration.ofSeconds(10);
+    static final Duration SECRET_RETRY = Duration.ofSeconds(10);
+    /** How often an access key Secret is read again, unless the operator's settings say otherwise. */
+    static final Duration DEFAULT_SECRET_RECHECK = Duration.ofSeconds(30);
     private static final Pattern ROLE_ACCOUNT = Pattern.compile("^arn:aws[a-z-]*:iam::([0-9]{12}):role/.+$");
 
     private final AwsConnector connector;
@@ -81,6 +84,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     private final EventRecorder events;
     private final Clock clock;
     private final String workerRoleArn;
+    private final Duration secretRecheck;
     private final SecureRandom random = new SecureRandom();
     /** Since when each integration's credentials have been refused, for which spec and Secret. */
     private final Map<ResourceID, Refusal> refusals = new ConcurrentHashMap<>();
@@ -98,6 +102,16 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
      */
     public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
             Clock clock, String workerRoleArn) {
+        this(connector, identityCheck, events, clock, workerRoleArn, DEFAULT_SECRET_RECHECK);
+    }
+
+    /**
+     * As the other constructors, reading an integration's access key Secret again every {@code secretRecheck}: the
+     * operator watches no Secrets (its RBAC grants only get on them), so that is how soon a rotated key is noticed.
+     */
+    public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
+            Clock clock, String workerRoleArn, Duration secretRecheck) {
+        this.secretRecheck = secretRecheck;
         this.connector = connector;
         this.identityCheck = identityCheck;
         this.events = events;
@@ -112,23 +126,6 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     @Override
     public List<EventSource<?, DynamoIntegration>> prepareEventSources(EventSourceContext<DynamoIntegration> context) {
         var primaries = context.getPrimaryCache();
-        InformerEventSource<Secret, DynamoIntegration> secrets = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Secret.class, DynamoIntegration.class)
-                        .withName("secrets")
-                        // Only the Secrets integrations and collections refer to, which the operator labels as it
-                        // reads them: not every Secret in the cluster.
-                        .withLabelSelector(ReferencedSecrets.LABEL)
-                        // A Secret change re-validates the integrations that read it.
-                        .withSecondaryToPrimaryMapper(secret -> primaries.list(secret.getMetadata().getNamespace(),
-                                        i -> i.getSpec().getAccessKeySecretRef() != null
-                                                && secret.getMetadata().getName()
-                                                        .equals(i.getSpec().getAccessKeySecretRef().getName()))
-                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                        .withPrimaryToSecondaryMapper((DynamoIntegration i) -> i.getSpec().getAccessKeySecretRef() == null
-                                ? Set.<ResourceID>of()
-                                : Set.of(new ResourceID(i.getSpec().getAccessKeySecretRef().getName(),
-                                        i.getMetadata().getNamespace())))
-                        .build(), context);
         collections = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(DynamoCollection.class, DynamoIntegration.class)
                         .withName("collections")
@@ -142,7 +139,9 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                                         c.getMetadata().getNamespace())))
                         .withPrimaryToSecondaryMapper((DynamoIntegration i) -> Set.<ResourceID>of())
                         .build(), context);
-        return List.of(secrets, collections);
+        // No Secret informer: watching Secrets would need list and watch on every Secret of the watched namespaces
+        // (RBAC cannot narrow those by name). An integration reading a Secret re-reads it every secretRecheck.
+        return List.of(collections);
     }
 
     @Override
@@ -177,7 +176,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             draft.setFalse(Type.READY, problem.reason(), problem.getMessage());
             draft.setTrue(Type.STALLED, problem.reason(), problem.getMessage());
             draft.clear(Type.RECONCILING);
-            // A new spec or a new Secret (whose change reconciles at once) starts the backoff again.
+            // A new spec or a new Secret (read again every secretRecheck) starts the backoff again.
             String inputs = inputs(integration, secret);
             Instant now = clock.instant();
             Refusal refusal = refusals.compute(id, (k, was) -> was != null && was.inputs().equals(inputs) ? was
@@ -194,6 +193,10 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             draft.setTrue(Type.RECONCILING, Reason.AWS_UNREACHABLE, message);
             draft.clear(Type.STALLED);
             next = RETRY;
+        }
+        if (integration.getSpec().getAccessKeySecretRef() != null && next.compareTo(secretRecheck) > 0) {
+            // The Secret's keys may be rotated (or fixed) at any time, and no informer reports it.
+            next = secretRecheck;
         }
         draft.status().setPermissionsPolicy(IamPolicies.permissionsPolicy(tableUses(integration, draft.status()),
                 integration.getSpec().getS3()));

@@ -10,6 +10,7 @@ import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationSpec;
 import io.dynamosync.api.v1alpha1.LoadMethod;
 import io.dynamosync.api.v1alpha1.QueryAccess;
+import io.dynamosync.api.v1alpha1.Scheduling;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.api.v1alpha1.Storage;
 import io.dynamosync.api.worker.WorkerSettings;
@@ -356,6 +357,10 @@ public final class CollectionWorker {
                                 .withFsGroup(WORKER_UID)
                                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                             .endSecurityContext()
+                            .withImagePullSecrets(operator.workerPod().imagePullSecrets())
+                            .withNodeSelector(nodeSelector())
+                            .withTolerations(tolerations())
+                            .withAffinity(affinity())
                             .withContainers(container())
                             .addNewVolume()
                                 .withName("config")
@@ -377,7 +382,7 @@ public final class CollectionWorker {
         return new ContainerBuilder()
                 .withName("worker")
                 .withImage(operator.workerImage())
-                .withImagePullPolicy("IfNotPresent")
+                .withImagePullPolicy(operator.workerImagePullPolicy())
                 .withArgs("run", "--config", CONFIG_DIRECTORY + "/" + SETTINGS_KEY)
                 .addNewPort().withName("http").withContainerPort(PORT).withProtocol("TCP").endPort()
                 .withEnv(environment())
@@ -398,6 +403,32 @@ public final class CollectionWorker {
                 .withLivenessProbe(probe("/healthz", 6))
                 .withReadinessProbe(probe("/readyz", 3))
                 .build();
+    }
+
+    /** The collection's {@code spec.scheduling}, or an empty one. */
+    private Scheduling scheduling() {
+        Scheduling scheduling = collection.getSpec().getScheduling();
+        return scheduling == null ? new Scheduling() : scheduling;
+    }
+
+    /** The collection's node selector when it names one, else the operator's; null (none) when empty. */
+    private Map<String, String> nodeSelector() {
+        Map<String, String> selector = Optional.ofNullable(scheduling().getNodeSelector())
+                .orElse(operator.workerPod().nodeSelector());
+        return selector.isEmpty() ? null : selector;
+    }
+
+    /** The collection's tolerations when it names them, else the operator's. */
+    private List<io.fabric8.kubernetes.api.model.Toleration> tolerations() {
+        return Optional.ofNullable(scheduling().getTolerations()).orElse(operator.workerPod().tolerations());
+    }
+
+    /** The collection's affinity when it names one, else the operator's; null (none) when empty. */
+    private io.fabric8.kubernetes.api.model.Affinity affinity() {
+        io.fabric8.kubernetes.api.model.Affinity affinity = Optional.ofNullable(scheduling().getAffinity())
+                .orElse(operator.workerPod().affinity());
+        return affinity == null || affinity.getNodeAffinity() == null && affinity.getPodAffinity() == null
+                && affinity.getPodAntiAffinity() == null ? null : affinity;
     }
 
     private static Probe probe(String path, int failureThreshold) {

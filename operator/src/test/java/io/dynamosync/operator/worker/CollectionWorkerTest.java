@@ -9,6 +9,7 @@ import io.dynamosync.api.v1alpha1.Endpoints;
 import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.ReadCapacity;
 import io.dynamosync.api.v1alpha1.S3Bucket;
+import io.dynamosync.api.v1alpha1.Scheduling;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.api.v1alpha1.Storage;
 import io.dynamosync.api.worker.WorkerSettings;
@@ -316,6 +317,71 @@ class CollectionWorkerTest {
                 .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
         assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
         assertThat(podLabels).containsAllEntriesOf(worker.statefulSet().getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void theWorkerImageIsPulledAsTheSettingsSayAndOnlyWhenMissingByDefault() {
+        OperatorSettings always = OPERATOR.withWorkerImage("registry.test/dynamo-sync/worker:0.2.0-SNAPSHOT")
+                .withWorkerPod(new OperatorSettings.WorkerPod("Always", null, null, null, null));
+        assertThat(CollectionWorker.of(orders, keys, always, null).statefulSet().getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getImagePullPolicy()).isEqualTo("Always");
+        assertThat(OperatorSettings.fromEnvironment(Map.of("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY", "Never"))
+                .workerImagePullPolicy()).isEqualTo("Never");
+        assertThat(CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet().getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getImagePullPolicy()).isEqualTo("IfNotPresent");
+    }
+
+    @Test
+    void workersGetTheOperatorsPullSecretsAndSchedulingUnlessTheCollectionNamesItsOwn() {
+        OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of(
+                "DYNAMOSYNC_WORKER_IMAGE_PULL_SECRETS", "[{\"name\":\"regcred\"}]",
+                "DYNAMOSYNC_WORKER_NODE_SELECTOR", "{\"pool\":\"sync\"}",
+                "DYNAMOSYNC_WORKER_TOLERATIONS",
+                "[{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"sync\",\"effect\":\"NoSchedule\"}]",
+                "DYNAMOSYNC_WORKER_AFFINITY", "{\"podAntiAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":"
+                        + "[{\"weight\":50,\"podAffinityTerm\":{\"topologyKey\":\"kubernetes.io/hostname\"}}]}}"));
+
+        PodSpec pod = CollectionWorker.of(orders, keys, settings, null).statefulSet().getSpec().getTemplate().getSpec();
+        assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("regcred");
+        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("pool", "sync"));
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("dedicated");
+            assertThat(t.getValue()).isEqualTo("sync");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+                .singleElement().satisfies(w -> assertThat(w.getPodAffinityTerm().getTopologyKey())
+                        .isEqualTo("kubernetes.io/hostname"));
+
+        // The collection replaces each field it names, and keeps the others.
+        Scheduling own = new Scheduling();
+        own.setNodeSelector(Map.of("pool", "big-memory"));
+        own.setTolerations(List.of());
+        orders.getSpec().setScheduling(own);
+        PodSpec overridden = CollectionWorker.of(orders, keys, settings, null).statefulSet().getSpec().getTemplate()
+                .getSpec();
+        assertThat(overridden.getNodeSelector()).containsExactly(Map.entry("pool", "big-memory"));
+        assertThat(overridden.getTolerations()).isEmpty();
+        assertThat(overridden.getAffinity()).isEqualTo(pod.getAffinity());
+        assertThat(overridden.getImagePullSecrets()).isEqualTo(pod.getImagePullSecrets());
+        // A change of scheduling changes the pod template, so the StatefulSet rolls the pod onto the new nodes.
+        assertThat(overridden).isNotEqualTo(pod);
+    }
+
+    @Test
+    void withoutSettingsWorkersAreScheduledAnywhereAndBadSettingsStopTheOperatorWithTheirName() {
+        PodSpec pod = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet().getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).isNullOrEmpty();
+        assertThat(pod.getTolerations()).isNullOrEmpty();
+        assertThat(pod.getAffinity()).isNull();
+        assertThat(pod.getImagePullSecrets()).isNullOrEmpty();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.fromEnvironment(
+                Map.of("DYNAMOSYNC_WORKER_TOLERATIONS", "{\"key\":")))
+                .hasMessageContaining("DYNAMOSYNC_WORKER_TOLERATIONS");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.fromEnvironment(
+                Map.of("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY", "Sometimes")))
+                .hasMessageContaining("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY");
     }
 
     private static Map<String, EnvVar> env(StatefulSet sts) {
