@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dynamosync.api.v1alpha1.DeletionPolicy;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.DynamoIntegration;
+import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
 import io.dynamosync.testkit.cluster.LocalPod;
@@ -14,6 +16,7 @@ import io.dynamosync.testkit.sts.StsService;
 import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -237,6 +240,43 @@ class LocalClusterIT {
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    @Test
+    void exportCollectionFromTheExamplesLoadsByExportThenFollowsWrites(LocalAws aws) {
+        String namespace = LocalCluster.namespace("export");
+        String table = table(aws, 150);
+        String bucket = ("exports-" + UUID.randomUUID()).substring(0, 30);
+        aws.s3().createBucket(b -> b.bucket(bucket));
+        cluster.apply("integration-access-keys.yaml", namespace, o -> {
+            HasMetadata edited = cluster.atLocalAws(o, table);
+            if (edited instanceof DynamoIntegration integration) {
+                S3Bucket s3 = new S3Bucket();
+                s3.setBucket(bucket);
+                s3.setPrefix("exports/");
+                // The kit's S3Proxy, like most S3-compatible stores, takes path-style addresses and checksums only
+                // where S3 requires them (README, "S3-compatible stores and checksums").
+                s3.setForcePathStyle(true);
+                s3.setChecksumWhenRequired(true);
+                integration.getSpec().setS3(s3);
+            }
+            return edited;
+        });
+        cluster.apply("collection-export.yaml", namespace, o -> cluster.atLocalAws(o, table));
+
+        await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            DynamoCollection c = cluster.collection(namespace, "orders");
+            assertThat(isTrue(c.getStatus(), "Ready")).as("%s", c.getStatus() == null ? null
+                    : c.getStatus().getConditions()).isTrue();
+        });
+        DynamoCollection ready = cluster.collection(namespace, "orders");
+        assertThat(ready.getStatus().getExportArn()).as("loaded by export").isNotBlank();
+        assertThat(ready.getStatus().getDocuments()).isEqualTo(150L);
+        assertThat(rows(namespace, "orders")).isEqualTo(items(aws, table));
+
+        put(aws, table, "item-90000", 90000);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(rows(namespace, "orders")).isEqualTo(items(aws, table)));
+    }
+
     private static void applyExamples(String namespace, String table) {
         cluster.apply("integration-access-keys.yaml", namespace, o -> cluster.atLocalAws(o, table));
         cluster.apply("collection-scan.yaml", namespace, o -> cluster.atLocalAws(o, table));
@@ -290,8 +330,12 @@ class LocalClusterIT {
 
     /** The replica, row by row, read through the worker's Service. */
     private static Map<String, String> rows(String namespace) {
+        return rows(namespace, "customers");
+    }
+
+    private static Map<String, String> rows(String namespace, String collection) {
         Map<String, String> rows = new TreeMap<>();
-        for (JsonNode row : cluster.query(namespace, "customers", "SELECT id, n, name FROM customers")) {
+        for (JsonNode row : cluster.query(namespace, collection, "SELECT id, n, name FROM " + collection)) {
             rows.put(row.path("id").asText(), row.path("n").asText() + "|" + row.path("name").asText());
         }
         return rows;

@@ -267,6 +267,7 @@ final class Walkthrough {
         }
         String output = switch (words.get(0)) {
             case "./mvnw" -> maven(words);
+            case "images/build-and-push" -> buildAndPush(words);
             case "podman", "docker" -> images(words);
             case "helm" -> helm(words);
             case "kubectl" -> kubectl(words);
@@ -299,7 +300,7 @@ final class Walkthrough {
             case "build" -> {
                 String tag = option(words, "-t").orElseThrow(() -> new AssertionError("no -t"));
                 String file = option(words, "-f").orElseThrow(() -> new AssertionError("no -f"));
-                if (!Files.isRegularFile(root.resolve(file))) {
+                if (!Files.isRegularFile(root.resolve(file))) { // resolve() keeps an absolute path as it is
                     throw new AssertionError("no " + file);
                 }
                 Path context = root.resolve(words.get(words.size() - 1));
@@ -320,6 +321,43 @@ final class Walkthrough {
             }
             default -> throw new AssertionError("unknown " + words.get(0) + " subcommand " + words.get(1));
         }
+    }
+
+    /**
+     * Runs the project's image script for real, with a container engine that records what it is asked to do in
+     * place of podman (the images it builds are the runnable applications it names as build contexts), then
+     * carries out those builds and pushes into the cluster's registry. The reactor has packaged the applications
+     * already, so the script is told to reuse them ({@code SKIP_BUILD=1}, which it documents).
+     */
+    private String buildAndPush(List<String> words) {
+        Path engine = work.resolve("recording-engine");
+        Path calls = work.resolve("engine-calls.txt");
+        write(engine, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\t' \"$a\"; done >> '" + calls + "'\n"
+                + "echo >> '" + calls + "'\n");
+        engine.toFile().setExecutable(true);
+        List<String> command = new ArrayList<>(words);
+        command.set(0, root.resolve(words.get(0)).toString());
+        String output = run(command, words.get(0),
+                Map.of("CONTAINER_ENGINE", engine.toString(), "SKIP_BUILD", "1"));
+        try {
+            for (String line : Files.readAllLines(calls)) {
+                List<String> args = List.of(line.split("\t"));
+                if (args.get(0).equals("build") || args.get(0).equals("push")) {
+                    images(new ArrayList<>(concat(List.of("engine"), args)));
+                } else if (!args.get(0).equals("tag")) {
+                    throw new AssertionError("the script asked the container engine for " + args);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return output;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private String helm(List<String> words) {
@@ -541,8 +579,16 @@ final class Walkthrough {
         if (object == null) {
             throw notFound(kind, name);
         }
-        StringBuilder out = new StringBuilder(kind + "/" + name + " conditions:");
-        for (JsonNode c : JSON.valueToTree(object).path("status").path("conditions")) {
+        JsonNode status = JSON.valueToTree(object).path("status");
+        StringBuilder out = new StringBuilder(kind + "/" + name + " phase " + status.path("phase").asText("-")
+                + ", conditions:");
+        if (!status.has("conditions")) {
+            String raw = client.raw(client.getMasterUrl() + "apis/dynamosync.io/v1alpha1/namespaces/" + namespace
+                    + "/dynamocollections/" + name) + "\nLIST: " + client.raw(client.getMasterUrl()
+                    + "apis/dynamosync.io/v1alpha1/namespaces/" + namespace + "/dynamocollections");
+            out.append(" none; as the API server has it: ").append(raw);
+        }
+        for (JsonNode c : status.path("conditions")) {
             out.append("\n  ").append(c.path("type").asText()).append('=').append(c.path("status").asText())
                     .append(' ').append(c.path("reason").asText()).append(": ").append(c.path("message").asText());
         }
@@ -705,8 +751,14 @@ final class Walkthrough {
     }
 
     private String run(List<String> command, String what) {
+        return run(command, what, Map.of());
+    }
+
+    private String run(List<String> command, String what, Map<String, String> environment) {
         try {
-            Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(false).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(false);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
             var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
             if (!process.waitFor(2, TimeUnit.MINUTES)) {

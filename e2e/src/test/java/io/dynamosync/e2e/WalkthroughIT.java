@@ -13,7 +13,6 @@ import io.dynamosync.testkit.cluster.LocalRegistry;
 import io.dynamosync.testkit.cluster.RbacDispatcher;
 import io.dynamosync.testkit.cluster.ServiceProxy;
 import io.dynamosync.testkit.tier.Tiers;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -49,15 +48,14 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * network: AWS credentials of the kit standing in for the node's role, and the Service network's address for
  * workers in place of cluster DNS.
  *
- * <p>After the walkthrough, the other load method and the logs: the export example loads in the walkthrough's
- * namespace with the same role integration, and no log of the operator or a worker holds a secret.
+ * <p>After the walkthrough, the logs: no log of the operator or a worker holds a secret. (The export example loads
+ * by export in {@code LocalClusterIT}.)
  */
 @ExtendWith(LocalAwsExtension.class)
 class WalkthroughIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CUSTOMERS = 120;
-    private static final int ORDERS = 80;
 
     private static KubernetesMockServer server;
     private static RbacDispatcher rbac;
@@ -103,7 +101,7 @@ class WalkthroughIT {
     }
 
     @Test
-    void readmesWalkthroughRunsAsWrittenThenAnExportCollectionLoadsBeside(LocalAws aws, @TempDir Path cwd)
+    void readmesWalkthroughRunsAsWrittenAndNoLogHoldsASecret(LocalAws aws, @TempDir Path cwd)
             throws Exception {
         table(aws, "Customers", CUSTOMERS);
         Walkthrough walkthrough = new Walkthrough(client, aws, kubelet, registry, services, rbac, LocalCluster.ROOT,
@@ -122,42 +120,17 @@ class WalkthroughIT {
         assertThat(rbac.refusals()).as("requests the chart's RBAC refused the operator").isEmpty();
         assertThat(kubelet.deploymentPod("dynamo-sync-system", "dynamo-sync-operator")).isPresent();
 
-        // The export example, in the same namespace, through the same role integration.
-        table(aws, "Orders", ORDERS);
-        String bucket = exportBucket();
-        aws.s3().createBucket(b -> b.bucket(bucket));
-        walkthrough.run(List.of(new Walkthrough.Block("export",
-                List.of("kubectl -n analytics apply -f examples/collection-export.yaml",
-                        "kubectl -n analytics wait --for=condition=Ready ddbc/orders --timeout=5m"))));
-        GenericKubernetesResource orders = client.genericKubernetesResources("dynamosync.io/v1alpha1",
-                "DynamoCollection").inNamespace("analytics").withName("orders").get();
-        JsonNode status = JSON.valueToTree(orders).path("status");
-        assertThat(status.path("documents").asLong()).as(walkthrough.diagnostics()).isEqualTo(ORDERS);
-        assertThat(status.path("exportArn").asText()).as("loaded by export").isNotBlank();
-        assertThat(rbac.refusals()).as("requests the chart's RBAC refused the operator").isEmpty();
-
         // No log holds a secret: the node's secret key, or the session credentials the role gave.
         List<String> secrets = new ArrayList<>(List.of("local-secret"));
         secrets.addAll(aws.sts().issuedSecrets());
         Map<String, LocalPod> pods = kubelet.pods();
-        assertThat(pods.keySet()).anyMatch(k -> k.contains("operator")).anyMatch(k -> k.contains("customers-worker"))
-                .anyMatch(k -> k.contains("orders-worker"));
+        assertThat(pods.keySet()).anyMatch(k -> k.contains("operator")).anyMatch(k -> k.contains("customers-worker"));
         for (Map.Entry<String, LocalPod> pod : pods.entrySet()) {
             String log = pod.getValue().log();
             assertThat(log).as("log of " + pod.getKey()).isNotBlank();
             for (String secret : secrets) {
                 assertThat(log).as("log of " + pod.getKey() + " holds a secret").doesNotContain(secret);
             }
-        }
-    }
-
-    /** The bucket the role integration of the examples exports to. */
-    @SuppressWarnings("unchecked")
-    private static String exportBucket() throws Exception {
-        try (var in = Files.newInputStream(LocalCluster.ROOT.resolve("examples/integration-role.yaml"))) {
-            var integration = (GenericKubernetesResource) client.load(in).items().get(0);
-            return (String) ((Map<String, Object>) ((Map<String, Object>) integration.getAdditionalProperties()
-                    .get("spec")).get("s3")).get("bucket");
         }
     }
 
