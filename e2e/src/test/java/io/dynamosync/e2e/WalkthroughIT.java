@@ -118,6 +118,8 @@ class WalkthroughIT {
         assertThat(answer.path("results").get(0).elements().next().asLong()).as(walkthrough.diagnostics())
                 .isEqualTo(CUSTOMERS);
         assertThat(rbac.refusals()).as("requests the chart's RBAC refused the operator").isEmpty();
+        assertThat(rbac.authorizedUsers()).as("the operator ran under its ServiceAccount, held to the chart's RBAC")
+                .contains("system:serviceaccount:dynamo-sync-system:dynamo-sync-operator");
         assertThat(kubelet.deploymentPod("dynamo-sync-system", "dynamo-sync-operator")).isPresent();
 
         // No log holds a secret: the node's secret key, or the session credentials the role gave.

@@ -310,7 +310,8 @@ public final class LocalKubelet implements AutoCloseable {
                             + ": serviceaccount \"" + name + "\" not found");
             return Optional.empty();
         }
-        reported.removeIf(k -> k.startsWith(workload.key() + "|"));
+        String owner = workload.namespace() + "/" + workload.owner().getMetadata().getName() + "|";
+        reported.removeIf(k -> k.startsWith(owner));
         return Optional.of(account);
     }
 

@@ -40,6 +40,7 @@ public final class RbacDispatcher extends Dispatcher {
 
     private final KubernetesCrudDispatcher store;
     private final List<String> refusals = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> served = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RbacDispatcher(KubernetesCrudDispatcher store) {
         this.store = store;
@@ -49,6 +50,15 @@ public final class RbacDispatcher extends Dispatcher {
     public static String token(String namespace, String serviceAccount) {
         return TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((namespace + ":" + serviceAccount).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The ServiceAccounts whose requests were authorized by RBAC so far, as {@code system:serviceaccount:NS:NAME}: a
+     * test checks that a program really ran under its ServiceAccount, not as the admin that a request without a
+     * token is here.
+     */
+    public java.util.Set<String> authorizedUsers() {
+        return java.util.Set.copyOf(served);
     }
 
     /** Every request refused so far, as {@code user verb resource namespace/name}: what a test reports. */
@@ -72,6 +82,7 @@ public final class RbacDispatcher extends Dispatcher {
         String name = account.get()[1];
         Optional<ApiRequest> api = ApiRequest.of(request.getMethod(), request.getPath());
         if (api.isEmpty() || allowed(namespace, name, api.get())) {
+            served.add("system:serviceaccount:" + namespace + ":" + name);
             return store.dispatch(request);
         }
         ApiRequest r = api.get();

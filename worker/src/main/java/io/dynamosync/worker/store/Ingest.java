@@ -198,9 +198,16 @@ final class Ingest {
                 Catalog.TableColumn companion = catalog.tableColumn(existing.name() + NumberShape.EXACT_SUFFIX);
                 boolean fromCompanion = companion != null && !described.containsKey(companion.name())
                         && ColumnTypes.isFloating(existing.type()) && wider.equalsIgnoreCase("JSON");
-                // A DOUBLE becoming JSON takes its exact digits from its companion, which then goes: JSON keeps every digit.
-                String using = fromCompanion ? ColumnTypes.exactJson(SqlNames.quote(companion.name()), companion.type())
-                        : ColumnTypes.convert(quoted, existing.type(), wider);
+                // A DOUBLE becoming JSON takes its exact digits from its companion, which then goes: JSON keeps every
+                // digit. Only where the companion still holds this row's value: a transformation may have changed the
+                // number and passed the companion through.
+                String converted = ColumnTypes.convert(quoted, existing.type(), wider);
+                String companionName = SqlNames.quote(companion == null ? "" : companion.name());
+                String using = fromCompanion
+                        ? "CASE WHEN TRY_CAST(" + companionName + " AS "
+                                + (ColumnTypes.isList(companion.type()) ? "DOUBLE[]" : "DOUBLE") + ") = " + quoted + " THEN "
+                                + ColumnTypes.exactJson(companionName, companion.type()) + " ELSE " + converted + " END"
+                        : converted;
                 execute("ALTER TABLE " + table + " ALTER COLUMN " + quoted + " TYPE " + wider + " USING " + using);
                 catalog.tableColumn(existing.name(), wider);
                 if (fromCompanion) {
