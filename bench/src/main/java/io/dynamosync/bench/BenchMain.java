@@ -19,22 +19,40 @@ import picocli.CommandLine.Option;
  * {@code bench/run}: starts the local AWS kit, runs each benchmark with the worker as built, and prints one
  * Markdown table of figures beside their references, also written as JSON.
  */
-@Command(name = "bench/run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench/run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Measures the worker beside the limits of the parts it stands on, in one run on this machine.")
 public final class BenchMain implements Callable<Integer> {
 
     /** The benchmarks, in the order they run. */
-    enum Benchmark { scan, export, latency, sustain, cap, queries, operator }
+    enum Benchmark {
+        scan,
+        export,
+        latency,
+        sustain,
+        cap,
+        queries,
+        operator
+    }
 
-    @Option(names = "--only", split = ",", paramLabel = "NAME",
+    @Option(
+            names = "--only",
+            split = ",",
+            paramLabel = "NAME",
             description = "Benchmarks to run, comma-separated, of: ${COMPLETION-CANDIDATES} (default: all). "
                     + "scan also gives the footprint figures. --only soak runs the soak test instead (bench/soak).")
     List<Benchmark> only = List.of(Benchmark.values());
 
-    @Option(names = "--items", description = "Items of about 1 KB in the scan and export table (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--items",
+            description = "Items of about 1 KB in the scan and export table (default: ${DEFAULT-VALUE}).")
     int items = 200_000;
 
-    @Option(names = "--repetitions", description = "Measured runs of each load, worker and reference in turn (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--repetitions",
+            description = "Measured runs of each load, worker and reference in turn (default: ${DEFAULT-VALUE}).")
     int repetitions = 1;
 
     @Option(names = "--latency-writes", description = "Writes timed for change latency (default: ${DEFAULT-VALUE}).")
@@ -43,31 +61,49 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--latency-rate", description = "Writes per second for change latency (default: ${DEFAULT-VALUE}).")
     double latencyRate = 25;
 
-    @Option(names = "--sustain-seconds", description = "How long each write rate is held in the sustained stream search (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sustain-seconds",
+            description =
+                    "How long each write rate is held in the sustained stream search (default: ${DEFAULT-VALUE}).")
     int sustainSeconds = 15;
 
-    @Option(names = "--sustain-confirm-seconds", description = "How long the rate the search found must then hold (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sustain-confirm-seconds",
+            description = "How long the rate the search found must then hold (default: ${DEFAULT-VALUE}).")
     int sustainConfirmSeconds = 60;
 
-    @Option(names = "--sustain-start-rate", description = "The first write rate tried, doubled until the lag passes 1 s (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sustain-start-rate",
+            description = "The first write rate tried, doubled until the lag passes 1 s (default: ${DEFAULT-VALUE}).")
     double sustainStartRate = 80;
 
-    @Option(names = "--rcu-cap", description = "The read capacity cap of the RCU cap benchmark, RCU/s (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rcu-cap",
+            description = "The read capacity cap of the RCU cap benchmark, RCU/s (default: ${DEFAULT-VALUE}).")
     double rcuCap = 100;
 
-    @Option(names = "--cap-items", description = "Items of about 1 KB loaded under the cap (default: ${DEFAULT-VALUE}, about 30 s at 100 RCU/s).")
+    @Option(
+            names = "--cap-items",
+            description =
+                    "Items of about 1 KB loaded under the cap (default: ${DEFAULT-VALUE}, about 30 s at 100 RCU/s).")
     int capItems = 12_000;
 
     @Option(names = "--orders", description = "Orders in the queries' table (default: ${DEFAULT-VALUE}).")
     int orders = 20_000;
 
-    @Option(names = "--query-runs", description = "Timed runs of each query through the API and in DuckDB (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--query-runs",
+            description = "Timed runs of each query through the API and in DuckDB (default: ${DEFAULT-VALUE}).")
     int queryRuns = 50;
 
-    @Option(names = "--scan-query-runs", description = "Timed runs of each query's DynamoDB Scan version (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--scan-query-runs",
+            description = "Timed runs of each query's DynamoDB Scan version (default: ${DEFAULT-VALUE}).")
     int scanQueryRuns = 3;
 
-    @Option(names = "--collections", description = "Collections the operator benchmark brings to Ready (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--collections",
+            description = "Collections the operator benchmark brings to Ready (default: ${DEFAULT-VALUE}).")
     int collections = 100;
 
     @Option(names = "--worker-dist", description = "The worker's built application (default: ${DEFAULT-VALUE}).")
@@ -106,7 +142,8 @@ public final class BenchMain implements Callable<Integer> {
         parameters.put("scanQueryRuns", scanQueryRuns);
         parameters.put("collections", collections);
         parameters.put("workerJavaOptions", Context.WORKER_JAVA_OPTIONS);
-        Report report = new Report(Instant.now().truncatedTo(ChronoUnit.SECONDS), commit, Machine.describe(), parameters);
+        Report report =
+                new Report(Instant.now().truncatedTo(ChronoUnit.SECONDS), commit, Machine.describe(), parameters);
         Path scratch = Files.createTempDirectory("dynamosync-bench-");
         Progress.line("starting the local AWS kit; scratch files in %s", scratch);
         try (LocalAws aws = LocalAws.start()) {
@@ -135,7 +172,8 @@ public final class BenchMain implements Callable<Integer> {
                     Progress.line("%s: done in %.0f s", benchmark, (System.nanoTime() - start) / 1e9);
                 } catch (Exception | AssertionError e) {
                     Progress.line("%s: FAILED: %s", benchmark, e);
-                    report.note("The " + benchmark + " benchmark failed: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
+                    report.note("The " + benchmark + " benchmark failed: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
                 }
             }
         } finally {

@@ -17,24 +17,28 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 final class CapacityCapBench {
 
-    private CapacityCapBench() {
-    }
+    private CapacityCapBench() {}
 
     static void run(Context ctx) throws Exception {
         int items = ctx.options.capItems;
         double cap = ctx.options.rcuCap;
-        DynamoDbClient dynamoDb = ctx.aws.newDynamoDb(b -> { });
+        DynamoDbClient dynamoDb = ctx.aws.newDynamoDb(b -> {});
         String table = Tables.create(dynamoDb, "capped", "id", null, false);
         Tables.fill(dynamoDb, table, items, Tables::kilobyteItem);
         Tables.enableStream(dynamoDb, table);
         double perItem = consumedByBareScan(dynamoDb, table) / items;
-        Progress.line("RCU cap: %,d items, %.3f RCU per item by a bare consistent scan; loading under a cap of %.0f RCU/s",
+        Progress.line(
+                "RCU cap: %,d items, %.3f RCU per item by a bare consistent scan; loading under a cap of %.0f RCU/s",
                 items, perItem, cap);
         List<Double> perSecond = new ArrayList<>();
         JsonNode done;
-        try (WorkerRun worker = ctx.worker("capped", table,
-                Map.of("method", "Scan", "readCapacityUnits", cap, "scanSegments", 4), null)) {
-            worker.await(s -> s.path("load").hasNonNull("startedAt"), Duration.ofMillis(50), Duration.ofMinutes(2), "the load's start");
+        try (WorkerRun worker = ctx.worker(
+                "capped", table, Map.of("method", "Scan", "readCapacityUnits", cap, "scanSegments", 4), null)) {
+            worker.await(
+                    s -> s.path("load").hasNonNull("startedAt"),
+                    Duration.ofMillis(50),
+                    Duration.ofMinutes(2),
+                    "the load's start");
             long previous = 0;
             long previousAt = System.nanoTime();
             long tick = previousAt;
@@ -65,9 +69,15 @@ final class CapacityCapBench {
         double mean = Stats.mean(full);
         double worst = Stats.worstWindowMean(series, 5);
         double reported = done.path("load").path("consumedReadCapacity").asDouble(Double.NaN);
-        Progress.line("RCU cap: mean %.1f RCU/s, worst 5-second window %.1f RCU/s over %d s (the worker reports %.0f RCU consumed in all, we count %.0f)",
+        Progress.line(
+                "RCU cap: mean %.1f RCU/s, worst 5-second window %.1f RCU/s over %d s (the worker reports %.0f RCU consumed in all, we count %.0f)",
                 mean, worst, series.length, reported, perItem * items);
-        ctx.report.add(new Figure("RCU cap", String.format("mean RCU/s under a cap of %.0f", cap), mean, cap, "RCU/s",
+        ctx.report.add(new Figure(
+                "RCU cap",
+                String.format("mean RCU/s under a cap of %.0f", cap),
+                mean,
+                cap,
+                "RCU/s",
                 "the cap; counted from documents stored per second × RCU per item"));
         ctx.report.add(new Figure("RCU cap", "worst 5-second window", worst, cap, "RCU/s", "the cap"));
     }
@@ -75,7 +85,11 @@ final class CapacityCapBench {
     /** Documents in the store; {@code previous} while the query fails (before the first batch makes the table). */
     private static long documents(WorkerRun worker, long previous) throws InterruptedException {
         try {
-            return worker.query("SELECT count(*) AS n FROM capped").path("results").path(0).path("n").asLong();
+            return worker.query("SELECT count(*) AS n FROM capped")
+                    .path("results")
+                    .path(0)
+                    .path("n")
+                    .asLong();
         } catch (java.io.IOException e) {
             return previous;
         }
@@ -87,7 +101,9 @@ final class CapacityCapBench {
         Map<String, AttributeValue> from = null;
         do {
             Map<String, AttributeValue> start = from;
-            ScanResponse page = dynamoDb.scan(b -> b.tableName(table).consistentRead(true).exclusiveStartKey(start)
+            ScanResponse page = dynamoDb.scan(b -> b.tableName(table)
+                    .consistentRead(true)
+                    .exclusiveStartKey(start)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
             consumed += page.consumedCapacity().capacityUnits();
             from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;

@@ -25,15 +25,16 @@ final class ChangeLatencyBench {
     static final Duration POLL = Duration.ofMillis(200);
     /** How often the harness asks the query API for new writes; it adds up to this much to our figures. */
     static final Duration QUERY_POLL = Duration.ofMillis(10);
+
     private static final int WARM_UP_WRITES = 50;
 
-    private ChangeLatencyBench() {
-    }
+    private ChangeLatencyBench() {}
 
     static void run(Context ctx) throws Exception {
-        DynamoDbClient dynamoDb = ctx.aws.newDynamoDb(b -> { });
+        DynamoDbClient dynamoDb = ctx.aws.newDynamoDb(b -> {});
         String table = Tables.create(dynamoDb, "latency", "id", null, true);
-        String streamArn = dynamoDb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        String streamArn =
+                dynamoDb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
         int writes = ctx.options.latencyWrites;
         double rate = ctx.options.latencyRate;
         Map<Integer, Long> written = new ConcurrentHashMap<>();
@@ -41,12 +42,16 @@ final class ChangeLatencyBench {
         Map<Integer, Long> streamed = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         try (WorkerRun worker = ctx.worker("latency", table, Map.of("method", "Scan"), null)) {
-            worker.await(s -> "Streaming".equals(s.path("phase").asText()), Duration.ofMillis(100), Duration.ofMinutes(2),
+            worker.await(
+                    s -> "Streaming".equals(s.path("phase").asText()),
+                    Duration.ofMillis(100),
+                    Duration.ofMinutes(2),
                     "streaming");
-            Thread reference = new Thread(() -> followStream(ctx.aws.newStreams(b -> { }), streamArn, streamed, stop), "get-records");
+            Thread reference = new Thread(
+                    () -> followStream(ctx.aws.newStreams(b -> {}), streamArn, streamed, stop), "get-records");
             reference.start();
             // Warm-up writes (negative numbers) make the columns exist and warm every path; they are not counted.
-            DynamoDbClient writer = ctx.aws.newDynamoDb(b -> { });
+            DynamoDbClient writer = ctx.aws.newDynamoDb(b -> {});
             for (int i = -WARM_UP_WRITES; i < 0; i++) {
                 put(writer, table, i);
                 Thread.sleep((long) (1000 / rate));
@@ -77,24 +82,34 @@ final class ChangeLatencyBench {
         }
         List<Double> ours = delays(written, visible);
         List<Double> bare = delays(written, streamed);
-        Progress.line("change latency: %d of %d writes seen through the query API, %d by the GetRecords loop; p99 %.0f ms against %.0f ms",
+        Progress.line(
+                "change latency: %d of %d writes seen through the query API, %d by the GetRecords loop; p99 %.0f ms against %.0f ms",
                 ours.size(), writes, bare.size(), Stats.percentile(ours, 99), Stats.percentile(bare, 99));
         if (ours.size() < writes) {
-            ctx.report.note("Change latency: " + (writes - ours.size()) + " of " + writes
-                    + " writes were not visible through the query API within 30 s of the last write; the percentiles are of the rest.");
+            ctx.report.note(
+                    "Change latency: " + (writes - ours.size()) + " of " + writes
+                            + " writes were not visible through the query API within 30 s of the last write; the percentiles are of the rest.");
         }
         String what = "bare GetRecords loop on the same stream every " + POLL.toMillis() + " ms, same writes";
         for (int p : new int[] {50, 95, 99}) {
-            ctx.report.add(new Figure("Change latency", String.format("p%d, %,d writes at %.0f/s", p, writes, rate),
-                    Stats.percentile(ours, p), Stats.percentile(bare, p), "ms", what));
+            ctx.report.add(new Figure(
+                    "Change latency",
+                    String.format("p%d, %,d writes at %.0f/s", p, writes, rate),
+                    Stats.percentile(ours, p),
+                    Stats.percentile(bare, p),
+                    "ms",
+                    what));
         }
     }
 
     private static void put(DynamoDbClient writer, String table, int i) {
-        writer.putItem(b -> b.tableName(table).item(Map.of(
-                "id", AttributeValue.fromS("w-" + i),
-                "seq", AttributeValue.fromN(Integer.toString(i)),
-                "note", AttributeValue.fromS("a change of about a hundred bytes, as an order's status update might be"))));
+        writer.putItem(b -> b.tableName(table)
+                .item(Map.of(
+                        "id", AttributeValue.fromS("w-" + i),
+                        "seq", AttributeValue.fromN(Integer.toString(i)),
+                        "note",
+                                AttributeValue.fromS(
+                                        "a change of about a hundred bytes, as an order's status update might be"))));
     }
 
     private static List<Double> delays(Map<Integer, Long> written, Map<Integer, Long> seen) {
@@ -113,8 +128,11 @@ final class ChangeLatencyBench {
         long newest = -1;
         while (!stop.get()) {
             try {
-                JsonNode answer = worker.query("SELECT seq FROM latency WHERE seq > :after ORDER BY seq",
-                        "after", "int", Long.toString(newest));
+                JsonNode answer = worker.query(
+                        "SELECT seq FROM latency WHERE seq > :after ORDER BY seq",
+                        "after",
+                        "int",
+                        Long.toString(newest));
                 long now = System.nanoTime();
                 for (JsonNode row : answer.path("results")) {
                     int seq = row.path("seq").asInt();
@@ -132,17 +150,25 @@ final class ChangeLatencyBench {
     }
 
     /** The reference: GetRecords on every open shard every {@link #POLL}, noting when each write's record arrives. */
-    private static void followStream(DynamoDbStreamsClient streams, String streamArn, Map<Integer, Long> streamed, AtomicBoolean stop) {
+    private static void followStream(
+            DynamoDbStreamsClient streams, String streamArn, Map<Integer, Long> streamed, AtomicBoolean stop) {
         Map<String, String> iterators = new ConcurrentHashMap<>();
         long nextListing = 0;
         while (!stop.get()) {
             long round = System.nanoTime();
             try {
                 if (round > nextListing || iterators.isEmpty()) {
-                    for (Shard shard : streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
-                        if (shard.sequenceNumberRange().endingSequenceNumber() == null && !iterators.containsKey(shard.shardId())) {
-                            iterators.put(shard.shardId(), streams.getShardIterator(b -> b.streamArn(streamArn)
-                                    .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
+                    for (Shard shard : streams.describeStream(b -> b.streamArn(streamArn))
+                            .streamDescription()
+                            .shards()) {
+                        if (shard.sequenceNumberRange().endingSequenceNumber() == null
+                                && !iterators.containsKey(shard.shardId())) {
+                            iterators.put(
+                                    shard.shardId(),
+                                    streams.getShardIterator(b -> b.streamArn(streamArn)
+                                                    .shardId(shard.shardId())
+                                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                                            .shardIterator());
                         }
                     }
                     nextListing = round + Duration.ofSeconds(10).toNanos();
@@ -151,7 +177,9 @@ final class ChangeLatencyBench {
                     GetRecordsResponse page = streams.getRecords(b -> b.shardIterator(shard.getValue()));
                     long now = System.nanoTime();
                     for (Record record : page.records()) {
-                        AttributeValue seq = record.dynamodb().newImage() == null ? null : record.dynamodb().newImage().get("seq");
+                        AttributeValue seq = record.dynamodb().newImage() == null
+                                ? null
+                                : record.dynamodb().newImage().get("seq");
                         if (seq != null) {
                             streamed.putIfAbsent(Integer.parseInt(seq.n()), now);
                         }

@@ -28,12 +28,21 @@ public final class Context {
     }
 
     /** Starts a worker on {@code table} with a folder of its own. */
-    WorkerRun worker(String collection, String table, Map<String, Object> load, Map<String, Object> s3) throws IOException {
+    WorkerRun worker(String collection, String table, Map<String, Object> load, Map<String, Object> s3)
+            throws IOException {
         Path directory = scratch.resolve("worker-" + (++runs) + "-" + collection);
         Files.createDirectories(directory);
-        // BENCH_WORKER_JAVA_OPTIONS adds options to the worker's JVM (a profiler, say); the report names only the defaults.
+        // BENCH_WORKER_JAVA_OPTIONS adds options to the worker's JVM (a profiler, say); the report names only the
+        // defaults.
         String extra = System.getenv().getOrDefault("BENCH_WORKER_JAVA_OPTIONS", "");
-        return WorkerRun.start(workerDist, aws, collection, table, load, s3, directory,
+        return WorkerRun.start(
+                workerDist,
+                aws,
+                collection,
+                table,
+                load,
+                s3,
+                directory,
                 (WORKER_JAVA_OPTIONS + " " + extra.replace("{run}", Integer.toString(runs))).trim());
     }
 

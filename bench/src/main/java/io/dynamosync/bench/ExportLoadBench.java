@@ -28,8 +28,7 @@ final class ExportLoadBench {
 
     private static final String BUCKET = "bench-exports";
 
-    private ExportLoadBench() {
-    }
+    private ExportLoadBench() {}
 
     static void run(Context ctx, String table, int items) throws Exception {
         S3Client s3 = ctx.aws.s3();
@@ -53,39 +52,72 @@ final class ExportLoadBench {
             reference.add(gzipped[0]);
             referenceCpu.add(gzipped[1]);
             decompressed.add(duckDbReadJson(ctx, files, "*.json", items, rep + "-plain")[0]);
-            Progress.line("export load, run %d: worker %.0f items/s (%.1f µs CPU per item), DuckDB read_json %.0f items/s "
-                    + "(%.1f µs CPU per item; %.0f items/s on the files decompressed)", rep, worker[0], worker[1], gzipped[0],
-                    gzipped[1], decompressed.get(decompressed.size() - 1));
+            Progress.line(
+                    "export load, run %d: worker %.0f items/s (%.1f µs CPU per item), DuckDB read_json %.0f items/s "
+                            + "(%.1f µs CPU per item; %.0f items/s on the files decompressed)",
+                    rep, worker[0], worker[1], gzipped[0], gzipped[1], decompressed.get(decompressed.size() - 1));
         }
-        ctx.report.add(new Figure("Export load", "items/s ingesting the export's files", Stats.median(ours), Stats.median(reference),
-                "items/s", "DuckDB read_json of the same data files (gzipped, as the export writes them), into a table"));
-        ctx.report.add(new Figure("Export load", "items/s, against decompressed files", Stats.median(ours), Stats.median(decompressed),
-                "items/s", "DuckDB read_json of the same files decompressed beforehand (a step the worker cannot skip)"));
-        ctx.report.add(new Figure("Export load", "CPU per item", Stats.median(oursCpu), Stats.median(referenceCpu), "µs",
+        ctx.report.add(new Figure(
+                "Export load",
+                "items/s ingesting the export's files",
+                Stats.median(ours),
+                Stats.median(reference),
+                "items/s",
+                "DuckDB read_json of the same data files (gzipped, as the export writes them), into a table"));
+        ctx.report.add(new Figure(
+                "Export load",
+                "items/s, against decompressed files",
+                Stats.median(ours),
+                Stats.median(decompressed),
+                "items/s",
+                "DuckDB read_json of the same files decompressed beforehand (a step the worker cannot skip)"));
+        ctx.report.add(new Figure(
+                "Export load",
+                "CPU per item",
+                Stats.median(oursCpu),
+                Stats.median(referenceCpu),
+                "µs",
                 "CPU per item of DuckDB's read_json of the gzipped files (the harness's process while it reads)"));
-        ctx.report.add(new Figure("Export load", "peak resident memory", Stats.median(peaks) / 1048576.0, 512, "MiB",
+        ctx.report.add(new Figure(
+                "Export load",
+                "peak resident memory",
+                Stats.median(peaks) / 1048576.0,
+                512,
+                "MiB",
                 "the worker's heap limit (-Xmx512m); DuckDB's buffers live outside it"));
     }
 
     /** One worker load from its export: items/s, µs of CPU per item, peak resident bytes. */
     private static double[] workerExport(Context ctx, String table, int items, String prefix) throws Exception {
-        Map<String, Object> s3 = Map.of("bucket", BUCKET, "prefix", prefix, "checksumWhenRequired", true, "forcePathStyle", true);
-        try (WorkerRun worker = ctx.worker("bench", table, Map.of("method", "Export", "enablePointInTimeRecovery", true), s3)) {
-            worker.await(s -> s.path("load").hasNonNull("filesTotal"), Duration.ofMillis(50), Duration.ofMinutes(30),
+        Map<String, Object> s3 =
+                Map.of("bucket", BUCKET, "prefix", prefix, "checksumWhenRequired", true, "forcePathStyle", true);
+        try (WorkerRun worker =
+                ctx.worker("bench", table, Map.of("method", "Export", "enablePointInTimeRecovery", true), s3)) {
+            worker.await(
+                    s -> s.path("load").hasNonNull("filesTotal"),
+                    Duration.ofMillis(50),
+                    Duration.ofMinutes(30),
                     "the export's files");
             Instant ingestStart = Instant.now();
             long cpuAtStart = worker.cpuNanos();
             // The end is the worker's own completedAt; polling /status more often would only take CPU from the load.
-            JsonNode done = worker.await(s -> s.path("load").path("complete").asBoolean(), Duration.ofMillis(500),
-                    Duration.ofMinutes(60), "the load's end");
+            JsonNode done = worker.await(
+                    s -> s.path("load").path("complete").asBoolean(),
+                    Duration.ofMillis(500),
+                    Duration.ofMinutes(60),
+                    "the load's end");
             long cpu = worker.cpuNanos() - cpuAtStart;
             long loaded = done.path("load").path("itemsLoaded").asLong();
             if (loaded != items) {
-                throw new IllegalStateException("the worker loaded " + loaded + " items from the export, the table holds " + items);
+                throw new IllegalStateException(
+                        "the worker loaded " + loaded + " items from the export, the table holds " + items);
             }
             Instant end = Instant.parse(done.path("load").path("completedAt").asText());
-            return new double[] {loaded / (Duration.between(ingestStart, end).toNanos() / 1e9), cpu / 1e3 / loaded,
-                    worker.peakResidentBytes()};
+            return new double[] {
+                loaded / (Duration.between(ingestStart, end).toNanos() / 1e9),
+                cpu / 1e3 / loaded,
+                worker.peakResidentBytes()
+            };
         }
     }
 
@@ -94,14 +126,16 @@ final class ExportLoadBench {
         Path files = ctx.scratch.resolve("export-files-" + rep);
         Files.createDirectories(files);
         int n = 0;
-        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents()) {
+        for (S3Object object :
+                s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents()) {
             if (object.key().contains("/data/") && object.key().endsWith(".json.gz")) {
                 Path gzipped = files.resolve("part-" + (n++) + ".json.gz");
                 try (InputStream in = s3.getObject(b -> b.bucket(BUCKET).key(object.key()))) {
                     Files.copy(in, gzipped);
                 }
                 try (InputStream in = new GZIPInputStream(Files.newInputStream(gzipped))) {
-                    Files.copy(in, files.resolve(gzipped.getFileName().toString().replace(".json.gz", ".json")));
+                    Files.copy(
+                            in, files.resolve(gzipped.getFileName().toString().replace(".json.gz", ".json")));
                 }
             }
         }
@@ -112,10 +146,11 @@ final class ExportLoadBench {
     }
 
     /** DuckDB's read_json of the files into a table of an on-disk database, checkpointed: items/s, µs of CPU per item. */
-    private static double[] duckDbReadJson(Context ctx, Path files, String pattern, int items, String run) throws Exception {
+    private static double[] duckDbReadJson(Context ctx, Path files, String pattern, int items, String run)
+            throws Exception {
         Path database = ctx.scratch.resolve("read-json-" + run + ".duckdb");
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + database);
-             Statement statement = db.createStatement()) {
+                Statement statement = db.createStatement()) {
             long start = System.nanoTime();
             long cpuAtStart = processCpuNanos();
             statement.execute("CREATE TABLE export AS SELECT * FROM read_json('" + files.resolve(pattern)
@@ -126,7 +161,8 @@ final class ExportLoadBench {
             try (ResultSet count = statement.executeQuery("SELECT count(*) FROM export")) {
                 count.next();
                 if (count.getLong(1) != items) {
-                    throw new IllegalStateException("read_json read " + count.getLong(1) + " items, the table holds " + items);
+                    throw new IllegalStateException(
+                            "read_json read " + count.getLong(1) + " items, the table holds " + items);
                 }
             }
             return new double[] {items / seconds, cpu / 1e3 / items};
@@ -135,6 +171,10 @@ final class ExportLoadBench {
 
     /** The CPU this process (the harness, where DuckDB runs in-process) has used so far. */
     private static long processCpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElse(0L);
     }
 }

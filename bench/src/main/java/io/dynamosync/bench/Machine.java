@@ -10,8 +10,7 @@ import java.util.Optional;
 /** What the run ran on: CPU, cores, memory, OS and Java, as the report states them. */
 public final class Machine {
 
-    private Machine() {
-    }
+    private Machine() {}
 
     /** The machine's description; {@code summary} is one line of it. */
     public static Map<String, String> describe() {
@@ -24,17 +23,24 @@ public final class Machine {
         machine.put("cpu", cpu);
         machine.put("cores", Integer.toString(cores));
         machine.put("memory", memory);
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        machine.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        machine.put("summary", cores + " cores (" + cpu + "), " + memory + ", " + machine.get("os") + ", Java "
-                + System.getProperty("java.version"));
+        machine.put(
+                "summary",
+                cores + " cores (" + cpu + "), " + memory + ", " + machine.get("os") + ", Java "
+                        + System.getProperty("java.version"));
         return machine;
     }
 
     private static Optional<String> procLine(String file, String key) {
         try {
-            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(key))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
+            return Files.readAllLines(Path.of(file)).stream()
+                    .filter(l -> l.startsWith(key))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -52,14 +52,29 @@ public final class Report {
     /** The Markdown: a heading line, the table, and the notes. */
     public synchronized String markdown() {
         StringBuilder out = new StringBuilder();
-        out.append("Benchmarks of ").append(commit).append(", ").append(date).append(", on ")
-                .append(machine.getOrDefault("summary", "an unknown machine")).append("\n\n");
+        out.append("Benchmarks of ")
+                .append(commit)
+                .append(", ")
+                .append(date)
+                .append(", on ")
+                .append(machine.getOrDefault("summary", "an unknown machine"))
+                .append("\n\n");
         out.append("| benchmark | figure | ours | reference | ratio | the reference is |\n");
         out.append("| --- | --- | ---: | ---: | ---: | --- |\n");
         for (Figure f : figures) {
-            out.append("| ").append(cell(f.benchmark())).append(" | ").append(cell(f.figure())).append(" | ")
-                    .append(value(f.ours(), f.unit())).append(" | ").append(value(f.reference(), f.unit())).append(" | ")
-                    .append(ratio(f.ratio())).append(" | ").append(cell(f.referenceIs())).append(" |\n");
+            out.append("| ")
+                    .append(cell(f.benchmark()))
+                    .append(" | ")
+                    .append(cell(f.figure()))
+                    .append(" | ")
+                    .append(value(f.ours(), f.unit()))
+                    .append(" | ")
+                    .append(value(f.reference(), f.unit()))
+                    .append(" | ")
+                    .append(ratio(f.ratio()))
+                    .append(" | ")
+                    .append(cell(f.referenceIs()))
+                    .append(" |\n");
         }
         for (String note : notes) {
             out.append("\n").append(note).append('\n');

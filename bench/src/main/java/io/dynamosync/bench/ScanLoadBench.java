@@ -34,8 +34,7 @@ final class ScanLoadBench {
     /** Items the warm-up reads before the measured runs. */
     private static final int WARM_UP_ITEMS = 20_000;
 
-    private ScanLoadBench() {
-    }
+    private ScanLoadBench() {}
 
     /** A filled table of {@code items} 1 KB items with a stream (turned on after the fill), for this and later benchmarks. */
     static String table(Context ctx, int items) throws Exception {
@@ -43,12 +42,13 @@ final class ScanLoadBench {
         long start = System.nanoTime();
         Tables.fill(ctx.aws.dynamoDb(), table, items, Tables::kilobyteItem);
         Tables.enableStream(ctx.aws.dynamoDb(), table);
-        Progress.line("filled %s with %,d items of about 1 KB in %.0f s", table, items, (System.nanoTime() - start) / 1e9);
+        Progress.line(
+                "filled %s with %,d items of about 1 KB in %.0f s", table, items, (System.nanoTime() - start) / 1e9);
         return table;
     }
 
     static void run(Context ctx, String table, int items) throws Exception {
-        DynamoDbClient sdk = ctx.aws.newDynamoDb(b -> { });
+        DynamoDbClient sdk = ctx.aws.newDynamoDb(b -> {});
         warmUp(sdk, table); // DynamoDB Local's caches and this JVM's code
         List<Figure> footprint = new ArrayList<>();
         for (int segments : new int[] {4, 8}) {
@@ -64,29 +64,51 @@ final class ScanLoadBench {
                 double[] bare = sdkScan(sdk, table, segments);
                 reference.add(bare[0]);
                 referenceCpu.add(bare[1]);
-                Progress.line("scan load, %d segments, run %d: worker %.0f items/s (%.1f µs CPU per item), bare SDK scan %.0f items/s",
+                Progress.line(
+                        "scan load, %d segments, run %d: worker %.0f items/s (%.1f µs CPU per item), bare SDK scan %.0f items/s",
                         segments, rep, worker[0], worker[1], bare[0]);
             }
-            ctx.report.add(new Figure("Scan load", "items/s, " + segments + " segments", Stats.median(ours), Stats.median(reference),
-                    "items/s", "bare AWS SDK parallel scan, same table and segments, read and discarded"));
-            ctx.report.add(new Figure("Scan load", "CPU per item, " + segments + " segments", Stats.median(oursCpu),
-                    Stats.median(referenceCpu), "µs", "CPU per item of the bare SDK scan's threads"));
+            ctx.report.add(new Figure(
+                    "Scan load",
+                    "items/s, " + segments + " segments",
+                    Stats.median(ours),
+                    Stats.median(reference),
+                    "items/s",
+                    "bare AWS SDK parallel scan, same table and segments, read and discarded"));
+            ctx.report.add(new Figure(
+                    "Scan load",
+                    "CPU per item, " + segments + " segments",
+                    Stats.median(oursCpu),
+                    Stats.median(referenceCpu),
+                    "µs",
+                    "CPU per item of the bare SDK scan's threads"));
         }
         footprint.forEach(ctx.report::add);
     }
 
     /** One worker load: items/s from the worker's own load start and end, and its CPU per item in µs. */
-    private static double[] workerScan(Context ctx, String table, int segments, int items, List<Figure> footprint) throws Exception {
+    private static double[] workerScan(Context ctx, String table, int segments, int items, List<Figure> footprint)
+            throws Exception {
         long cpuAtStart;
         JsonNode done;
         long peak;
-        try (WorkerRun worker = ctx.worker("bench", table,
-                Map.of("method", "Scan", "readCapacityUnits", NO_CAP, "scanSegments", segments), null)) {
-            worker.await(s -> s.path("load").hasNonNull("startedAt"), Duration.ofMillis(50), Duration.ofMinutes(2), "the load's start");
+        try (WorkerRun worker = ctx.worker(
+                "bench",
+                table,
+                Map.of("method", "Scan", "readCapacityUnits", NO_CAP, "scanSegments", segments),
+                null)) {
+            worker.await(
+                    s -> s.path("load").hasNonNull("startedAt"),
+                    Duration.ofMillis(50),
+                    Duration.ofMinutes(2),
+                    "the load's start");
             cpuAtStart = worker.cpuNanos();
             // The end is the worker's own completedAt; polling /status more often would only take CPU from the load.
-            done = worker.await(s -> s.path("load").path("complete").asBoolean(), Duration.ofMillis(500),
-                    Duration.ofMinutes(60), "the load's end");
+            done = worker.await(
+                    s -> s.path("load").path("complete").asBoolean(),
+                    Duration.ofMillis(500),
+                    Duration.ofMinutes(60),
+                    "the load's end");
             long cpu = worker.cpuNanos() - cpuAtStart;
             peak = worker.peakResidentBytes();
             JsonNode load = done.path("load");
@@ -94,8 +116,11 @@ final class ScanLoadBench {
             if (loaded != items) {
                 throw new IllegalStateException("the worker loaded " + loaded + " items, the table holds " + items);
             }
-            double seconds = Duration.between(Instant.parse(load.path("startedAt").asText()),
-                    Instant.parse(load.path("completedAt").asText())).toNanos() / 1e9;
+            double seconds = Duration.between(
+                                    Instant.parse(load.path("startedAt").asText()),
+                                    Instant.parse(load.path("completedAt").asText()))
+                            .toNanos()
+                    / 1e9;
             double[] result = {loaded / seconds, cpu / 1e3 / loaded};
             if (footprint == null) {
                 return result;
@@ -103,11 +128,22 @@ final class ScanLoadBench {
             worker.close();
             long storeBytes = storeBytes(ctx.lastWorkerDirectory("bench").resolve("data"));
             double itemBytes = averageItemSize(items);
-            footprint.add(new Figure("Footprint", String.format("peak resident memory, %,d items", items), peak / 1048576.0,
-                    512, "MiB", "the worker's heap limit (-Xmx512m); DuckDB's buffers live outside it"));
-            footprint.add(new Figure("Footprint", "store bytes per item", (double) storeBytes / items, itemBytes,
-                    "B", "the item's size as DynamoDB counts it"));
-            Progress.line("footprint: peak RSS %.0f MiB, store %.1f MB (%.0f B per item; DynamoDB item %.0f B)",
+            footprint.add(new Figure(
+                    "Footprint",
+                    String.format("peak resident memory, %,d items", items),
+                    peak / 1048576.0,
+                    512,
+                    "MiB",
+                    "the worker's heap limit (-Xmx512m); DuckDB's buffers live outside it"));
+            footprint.add(new Figure(
+                    "Footprint",
+                    "store bytes per item",
+                    (double) storeBytes / items,
+                    itemBytes,
+                    "B",
+                    "the item's size as DynamoDB counts it"));
+            Progress.line(
+                    "footprint: peak RSS %.0f MiB, store %.1f MB (%.0f B per item; DynamoDB item %.0f B)",
                     peak / 1048576.0, storeBytes / 1e6, (double) storeBytes / items, itemBytes);
             return result;
         }
@@ -116,7 +152,8 @@ final class ScanLoadBench {
     private static long storeBytes(Path data) throws Exception {
         try (Stream<Path> files = Files.list(data)) {
             return files.filter(p -> p.getFileName().toString().startsWith("store.duckdb"))
-                    .mapToLong(p -> p.toFile().length()).sum();
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 
@@ -143,8 +180,12 @@ final class ScanLoadBench {
         Map<String, AttributeValue> from = null;
         do {
             Map<String, AttributeValue> exclusiveStart = from;
-            ScanResponse page = sdk.scan(b -> b.tableName(table).segment(segment).totalSegments(segments)
-                    .consistentRead(true).limit(PAGE_ITEMS).exclusiveStartKey(exclusiveStart));
+            ScanResponse page = sdk.scan(b -> b.tableName(table)
+                    .segment(segment)
+                    .totalSegments(segments)
+                    .consistentRead(true)
+                    .limit(PAGE_ITEMS)
+                    .exclusiveStartKey(exclusiveStart));
             count += page.items().size();
             from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (from != null && count < atMost);

@@ -6,15 +6,15 @@ import java.util.List;
 /** Medians and percentiles of measured samples, by the nearest-rank method. */
 public final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     /** The {@code p}-th percentile (0 to 100) of {@code samples}; NaN when there are none. */
     public static double percentile(List<Double> samples, double p) {
         if (samples.isEmpty()) {
             return Double.NaN;
         }
-        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
@@ -24,7 +24,8 @@ public final class Stats {
         if (samples.isEmpty()) {
             return Double.NaN;
         }
-        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }

@@ -22,8 +22,7 @@ final class SustainedStreamBench {
     private static final int WRITERS = 8;
     private static final long LAG_LIMIT_MILLIS = 1000;
 
-    private SustainedStreamBench() {
-    }
+    private SustainedStreamBench() {}
 
     static void run(Context ctx) throws Exception {
         DynamoDbClient dynamoDb = ctx.aws.newDynamoDb(b -> b.httpClientBuilder(
@@ -34,7 +33,10 @@ final class SustainedStreamBench {
         int seconds = ctx.options.sustainSeconds;
         double best = 0;
         try (WorkerRun worker = ctx.worker("sustain", table, Map.of("method", "Scan"), null)) {
-            worker.await(s -> "Streaming".equals(s.path("phase").asText()), Duration.ofMillis(100), Duration.ofMinutes(2),
+            worker.await(
+                    s -> "Streaming".equals(s.path("phase").asText()),
+                    Duration.ofMillis(100),
+                    Duration.ofMinutes(2),
                     "streaming");
             List<Long> completed = new ArrayList<>();
             AtomicInteger seq = new AtomicInteger();
@@ -50,11 +52,14 @@ final class SustainedStreamBench {
             }
             // One more step between the last rate that held and the first that did not, for a finer answer.
             double previous = best / 2;
-            if (best > 0 && !Double.isNaN(failed) && holds(ctx, worker, dynamoDb, table, best * 1.5, seconds, seq, completed)) {
+            if (best > 0
+                    && !Double.isNaN(failed)
+                    && holds(ctx, worker, dynamoDb, table, best * 1.5, seconds, seq, completed)) {
                 previous = best;
                 best = best * 1.5;
             }
-            // The answer must hold for a whole minute (--sustain-confirm-seconds); if it does not, the rate below it must.
+            // The answer must hold for a whole minute (--sustain-confirm-seconds); if it does not, the rate below it
+            // must.
             int confirm = ctx.options.sustainConfirmSeconds;
             if (best > 0) {
                 double held = heldFor(ctx, worker, dynamoDb, table, best, confirm, seq, completed);
@@ -64,30 +69,52 @@ final class SustainedStreamBench {
                 best = held;
             }
         }
-        ctx.report.add(new Figure("Sustained stream", "highest write rate with lag under 1 s for " + ctx.options.sustainConfirmSeconds
-                + " s", best, limit, "writes/s", "the PutItem rate DynamoDB Local accepts here from " + WRITERS + " writers"));
+        ctx.report.add(new Figure(
+                "Sustained stream",
+                "highest write rate with lag under 1 s for " + ctx.options.sustainConfirmSeconds + " s",
+                best,
+                limit,
+                "writes/s",
+                "the PutItem rate DynamoDB Local accepts here from " + WRITERS + " writers"));
     }
 
     /** A timed step's outcome: the write rate the writers reached and the worst lag seen. */
-    private record Outcome(double achieved, long worstLagMillis) {
-    }
+    private record Outcome(double achieved, long worstLagMillis) {}
 
     /** Runs one step and prints its progress line; {@code what} names it (e.g. "holding "). */
-    private static Outcome timed(String what, WorkerRun worker, DynamoDbClient dynamoDb, String table, double rate, int seconds,
-                                 AtomicInteger seq, List<Long> completed) throws Exception {
+    private static Outcome timed(
+            String what,
+            WorkerRun worker,
+            DynamoDbClient dynamoDb,
+            String table,
+            double rate,
+            int seconds,
+            AtomicInteger seq,
+            List<Long> completed)
+            throws Exception {
         long[] result = step(worker, dynamoDb, table, rate, seconds, seq, completed);
         Outcome outcome = new Outcome(result[0] / (double) seconds, result[1]);
-        Progress.line("sustained stream: %s%.0f writes/s for %d s (%.0f/s achieved): worst lag %d ms", what, rate, seconds,
-                outcome.achieved(), outcome.worstLagMillis());
+        Progress.line(
+                "sustained stream: %s%.0f writes/s for %d s (%.0f/s achieved): worst lag %d ms",
+                what, rate, seconds, outcome.achieved(), outcome.worstLagMillis());
         return outcome;
     }
 
     /** Whether the lag stays under the limit at {@code rate} for {@code seconds}, with the writers keeping the rate. */
-    private static boolean holds(Context ctx, WorkerRun worker, DynamoDbClient dynamoDb, String table, double rate, int seconds,
-                                 AtomicInteger seq, List<Long> completed) throws Exception {
+    private static boolean holds(
+            Context ctx,
+            WorkerRun worker,
+            DynamoDbClient dynamoDb,
+            String table,
+            double rate,
+            int seconds,
+            AtomicInteger seq,
+            List<Long> completed)
+            throws Exception {
         Outcome outcome = timed("", worker, dynamoDb, table, rate, seconds, seq, completed);
         if (outcome.achieved() < rate * 0.9) {
-            ctx.report.note(String.format("Sustained stream: the writers reached %.0f of %.0f writes/s asked; the search stopped there.",
+            ctx.report.note(String.format(
+                    "Sustained stream: the writers reached %.0f of %.0f writes/s asked; the search stopped there.",
                     outcome.achieved(), rate));
             return false;
         }
@@ -98,24 +125,40 @@ final class SustainedStreamBench {
      * The rate held for {@code seconds} with the lag under the limit: {@code rate}, or what the writers reached when
      * DynamoDB Local took fewer writes than asked (the source's limit, not the worker's); 0 when the lag passed it.
      */
-    private static double heldFor(Context ctx, WorkerRun worker, DynamoDbClient dynamoDb, String table, double rate, int seconds,
-                                  AtomicInteger seq, List<Long> completed) throws Exception {
+    private static double heldFor(
+            Context ctx,
+            WorkerRun worker,
+            DynamoDbClient dynamoDb,
+            String table,
+            double rate,
+            int seconds,
+            AtomicInteger seq,
+            List<Long> completed)
+            throws Exception {
         Outcome outcome = timed("holding ", worker, dynamoDb, table, rate, seconds, seq, completed);
         if (outcome.worstLagMillis() >= LAG_LIMIT_MILLIS) {
             return 0;
         }
         if (outcome.achieved() < rate * 0.9) {
-            ctx.report.note(String.format("Sustained stream: for the minute at %.0f writes/s the writers reached %.0f/s (what "
-                    + "DynamoDB Local took); the figure is the rate reached, with the lag under 1 s throughout.", rate,
-                    outcome.achieved()));
+            ctx.report.note(String.format(
+                    "Sustained stream: for the minute at %.0f writes/s the writers reached %.0f/s (what "
+                            + "DynamoDB Local took); the figure is the rate reached, with the lag under 1 s throughout.",
+                    rate, outcome.achieved()));
             return outcome.achieved();
         }
         return rate;
     }
 
     /** One step at {@code rate}: writes made and the worst lag in ms, sampled four times a second. */
-    private static long[] step(WorkerRun worker, DynamoDbClient dynamoDb, String table, double rate, int seconds,
-                               AtomicInteger seq, List<Long> completed) throws Exception {
+    private static long[] step(
+            WorkerRun worker,
+            DynamoDbClient dynamoDb,
+            String table,
+            double rate,
+            int seconds,
+            AtomicInteger seq,
+            List<Long> completed)
+            throws Exception {
         int writes = (int) Math.round(rate * seconds);
         long start = System.nanoTime();
         AtomicInteger ticket = new AtomicInteger();
@@ -130,9 +173,14 @@ final class SustainedStreamBench {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                     int i = seq.getAndIncrement();
-                    dynamoDb.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS("s-" + i),
-                            "seq", AttributeValue.fromN(Integer.toString(i)),
-                            "note", AttributeValue.fromS("a steady stream of small changes"))));
+                    dynamoDb.putItem(b -> b.tableName(table)
+                            .item(Map.of(
+                                    "id",
+                                    AttributeValue.fromS("s-" + i),
+                                    "seq",
+                                    AttributeValue.fromN(Integer.toString(i)),
+                                    "note",
+                                    AttributeValue.fromS("a steady stream of small changes"))));
                     synchronized (completed) {
                         completed.add(System.nanoTime());
                     }
@@ -180,7 +228,11 @@ final class SustainedStreamBench {
     /** Documents the query API shows; 0 before the first change makes the table. */
     private static long visible(WorkerRun worker) throws InterruptedException {
         try {
-            return worker.query("SELECT count(*) AS n FROM sustain").path("results").path(0).path("n").asLong();
+            return worker.query("SELECT count(*) AS n FROM sustain")
+                    .path("results")
+                    .path(0)
+                    .path("n")
+                    .asLong();
         } catch (java.io.IOException e) {
             return 0;
         }
@@ -198,9 +250,14 @@ final class SustainedStreamBench {
             futures.add(pool.submit(() -> {
                 while (System.nanoTime() < end) {
                     int i = count.getAndIncrement();
-                    dynamoDb.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS("a-" + i),
-                            "seq", AttributeValue.fromN(Integer.toString(i)),
-                            "note", AttributeValue.fromS("a steady stream of small changes"))));
+                    dynamoDb.putItem(b -> b.tableName(table)
+                            .item(Map.of(
+                                    "id",
+                                    AttributeValue.fromS("a-" + i),
+                                    "seq",
+                                    AttributeValue.fromN(Integer.toString(i)),
+                                    "note",
+                                    AttributeValue.fromS("a steady stream of small changes"))));
                 }
                 return null;
             }));

@@ -29,25 +29,39 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class Tables {
 
     static final String[] STATUSES = {"PENDING", "PAID", "SHIPPED", "DELIVERED", "CANCELLED"};
-    static final String[] CITIES = {"Berlin", "Lyon", "Porto", "Utrecht", "Austin", "Osaka", "Leeds", "Turin", "Ghent", "Bergen"};
+    static final String[] CITIES = {
+        "Berlin", "Lyon", "Porto", "Utrecht", "Austin", "Osaka", "Leeds", "Turin", "Ghent", "Bergen"
+    };
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ";
 
-    private Tables() {
-    }
+    private Tables() {}
 
     /** Creates an on-demand table keyed by {@code key} (S), and optionally {@code sortKey} (S), with or without a stream. */
     public static String create(DynamoDbClient dynamoDb, String prefix, String key, String sortKey, boolean stream) {
         String name = LocalAws.uniqueName(prefix);
         dynamoDb.createTable(b -> {
             List<AttributeDefinition> attributes = new ArrayList<>(List.of(AttributeDefinition.builder()
-                    .attributeName(key).attributeType(ScalarAttributeType.S).build()));
+                    .attributeName(key)
+                    .attributeType(ScalarAttributeType.S)
+                    .build()));
             List<KeySchemaElement> schema = new ArrayList<>(List.of(KeySchemaElement.builder()
-                    .attributeName(key).keyType(KeyType.HASH).build()));
+                    .attributeName(key)
+                    .keyType(KeyType.HASH)
+                    .build()));
             if (sortKey != null) {
-                attributes.add(AttributeDefinition.builder().attributeName(sortKey).attributeType(ScalarAttributeType.S).build());
-                schema.add(KeySchemaElement.builder().attributeName(sortKey).keyType(KeyType.RANGE).build());
+                attributes.add(AttributeDefinition.builder()
+                        .attributeName(sortKey)
+                        .attributeType(ScalarAttributeType.S)
+                        .build());
+                schema.add(KeySchemaElement.builder()
+                        .attributeName(sortKey)
+                        .keyType(KeyType.RANGE)
+                        .build());
             }
-            b.tableName(name).attributeDefinitions(attributes).keySchema(schema).billingMode(BillingMode.PAY_PER_REQUEST);
+            b.tableName(name)
+                    .attributeDefinitions(attributes)
+                    .keySchema(schema)
+                    .billingMode(BillingMode.PAY_PER_REQUEST);
             if (stream) {
                 b.streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES));
             }
@@ -65,7 +79,8 @@ public final class Tables {
     }
 
     /** Writes items {@code 0..count-1} made by {@code item}, in batches of 25 from four threads. */
-    public static void fill(DynamoDbClient dynamoDb, String table, int count, IntFunction<Map<String, AttributeValue>> item)
+    public static void fill(
+            DynamoDbClient dynamoDb, String table, int count, IntFunction<Map<String, AttributeValue>> item)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -78,12 +93,17 @@ public final class Tables {
                     for (int i = start; i < end; i += 25) {
                         List<WriteRequest> batch = new ArrayList<>();
                         for (int j = i; j < Math.min(end, i + 25); j++) {
-                            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item.apply(j)).build()).build());
+                            batch.add(WriteRequest.builder()
+                                    .putRequest(PutRequest.builder()
+                                            .item(item.apply(j))
+                                            .build())
+                                    .build());
                         }
                         Map<String, List<WriteRequest>> pending = Map.of(table, batch);
                         while (!pending.isEmpty()) {
                             Map<String, List<WriteRequest>> request = pending;
-                            pending = dynamoDb.batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
+                            pending = dynamoDb.batchWriteItem(b -> b.requestItems(request))
+                                    .unprocessedItems();
                         }
                     }
                     return null;
@@ -104,13 +124,24 @@ public final class Tables {
         item.put("id", AttributeValue.fromS(String.format("item-%09d", i)));
         item.put("seq", AttributeValue.fromN(Integer.toString(i)));
         item.put("status", AttributeValue.fromS(STATUSES[i % STATUSES.length]));
-        item.put("amount", AttributeValue.fromN(BigDecimal.valueOf(random.nextInt(1_000_000), 2).toPlainString()));
-        item.put("createdAt", AttributeValue.fromS(Instant.ofEpochSecond(1_700_000_000L + i * 37L).toString()));
-        item.put("address", AttributeValue.fromM(Map.of(
-                "city", AttributeValue.fromS(CITIES[random.nextInt(CITIES.length)]),
-                "zip", AttributeValue.fromS(Integer.toString(10_000 + random.nextInt(90_000))))));
-        item.put("tags", AttributeValue.fromL(List.of(AttributeValue.fromS("t" + random.nextInt(20)),
-                AttributeValue.fromS("t" + random.nextInt(20)))));
+        item.put(
+                "amount",
+                AttributeValue.fromN(
+                        BigDecimal.valueOf(random.nextInt(1_000_000), 2).toPlainString()));
+        item.put(
+                "createdAt",
+                AttributeValue.fromS(
+                        Instant.ofEpochSecond(1_700_000_000L + i * 37L).toString()));
+        item.put(
+                "address",
+                AttributeValue.fromM(Map.of(
+                        "city", AttributeValue.fromS(CITIES[random.nextInt(CITIES.length)]),
+                        "zip", AttributeValue.fromS(Integer.toString(10_000 + random.nextInt(90_000))))));
+        item.put(
+                "tags",
+                AttributeValue.fromL(List.of(
+                        AttributeValue.fromS("t" + random.nextInt(20)),
+                        AttributeValue.fromS("t" + random.nextInt(20)))));
         item.put("note", AttributeValue.fromS(text(random, 820)));
         return item;
     }
@@ -131,16 +162,26 @@ public final class Tables {
             BigDecimal price = BigDecimal.valueOf(100 + random.nextInt(20_000), 2);
             int quantity = 1 + random.nextInt(3);
             total = total.add(price.multiply(BigDecimal.valueOf(quantity)));
-            lines.add(AttributeValue.fromM(Map.of("sku", AttributeValue.fromS("SKU-" + random.nextInt(200)),
-                    "quantity", AttributeValue.fromN(Integer.toString(quantity)),
-                    "unitPrice", AttributeValue.fromN(price.toPlainString()))));
+            lines.add(AttributeValue.fromM(Map.of(
+                    "sku",
+                    AttributeValue.fromS("SKU-" + random.nextInt(200)),
+                    "quantity",
+                    AttributeValue.fromN(Integer.toString(quantity)),
+                    "unitPrice",
+                    AttributeValue.fromN(price.toPlainString()))));
         }
         item.put("items", AttributeValue.fromL(lines));
-        item.put("total", AttributeValue.fromN(total.setScale(2, RoundingMode.HALF_UP).toPlainString()));
-        item.put("shipping", AttributeValue.fromM(Map.of(
-                "city", AttributeValue.fromS(CITIES[random.nextInt(CITIES.length)]),
-                "postcode", AttributeValue.fromS(Integer.toString(10_000 + random.nextInt(90_000))))));
-        item.put("updatedAt", AttributeValue.fromS(now.minusSeconds(random.nextInt(48 * 3600)).toString()));
+        item.put(
+                "total",
+                AttributeValue.fromN(total.setScale(2, RoundingMode.HALF_UP).toPlainString()));
+        item.put(
+                "shipping",
+                AttributeValue.fromM(Map.of(
+                        "city", AttributeValue.fromS(CITIES[random.nextInt(CITIES.length)]),
+                        "postcode", AttributeValue.fromS(Integer.toString(10_000 + random.nextInt(90_000))))));
+        item.put(
+                "updatedAt",
+                AttributeValue.fromS(now.minusSeconds(random.nextInt(48 * 3600)).toString()));
         return item;
     }
 
@@ -180,7 +221,10 @@ public final class Tables {
             case BOOL, NUL -> 1;
             case M -> 3 + size(value.m()) + value.m().size();
             case L -> 3 + value.l().stream().mapToLong(v -> size(v) + 1).sum();
-            case SS -> value.ss().stream().mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length).sum();
+            case SS ->
+                value.ss().stream()
+                        .mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length)
+                        .sum();
             default -> 0;
         };
     }

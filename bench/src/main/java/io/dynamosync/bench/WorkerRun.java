@@ -27,8 +27,10 @@ import java.util.function.Predicate;
 public final class WorkerRun implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     private final Process process;
     private final int port;
@@ -44,15 +46,30 @@ public final class WorkerRun implements AutoCloseable {
      * Writes settings for {@code collection} of {@code table} (kit endpoints, a free port, the store in
      * {@code directory}) with {@code load} as load options and starts the worker of {@code dist} on them.
      */
-    public static WorkerRun start(Path dist, LocalAws aws, String collection, String table, Map<String, Object> load,
-                                  Map<String, Object> s3, Path directory, String javaOptions) throws IOException {
+    public static WorkerRun start(
+            Path dist,
+            LocalAws aws,
+            String collection,
+            String table,
+            Map<String, Object> load,
+            Map<String, Object> s3,
+            Path directory,
+            String javaOptions)
+            throws IOException {
         int port = ChildJvm.freePort();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("collection", collection);
         settings.put("table", table);
         settings.put("region", LocalAws.REGION.id());
-        settings.put("endpoints", Map.of("dynamodb", aws.dynamoDbEndpoint().toString(),
-                "streams", aws.streamsEndpoint().toString(), "s3", aws.s3Endpoint().toString()));
+        settings.put(
+                "endpoints",
+                Map.of(
+                        "dynamodb",
+                        aws.dynamoDbEndpoint().toString(),
+                        "streams",
+                        aws.streamsEndpoint().toString(),
+                        "s3",
+                        aws.s3Endpoint().toString()));
         settings.put("dataDirectory", directory.resolve("data").toString());
         settings.put("load", load);
         if (s3 != null) {
@@ -63,7 +80,8 @@ public final class WorkerRun implements AutoCloseable {
         Path config = directory.resolve("settings.json");
         Files.writeString(config, JSON.writeValueAsString(settings));
         Path log = directory.resolve("worker.log");
-        ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/worker").toString(), "run", "--config", config.toString())
+        ProcessBuilder builder = new ProcessBuilder(
+                        dist.resolve("bin/worker").toString(), "run", "--config", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("AWS_ACCESS_KEY_ID", "local");
@@ -78,8 +96,11 @@ public final class WorkerRun implements AutoCloseable {
     /** The worker's {@code /status}, or null while it does not answer. */
     public JsonNode status() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/status"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(uri("/status"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
         } catch (IOException e) {
             return null;
@@ -90,7 +111,8 @@ public final class WorkerRun implements AutoCloseable {
     }
 
     /** Polls {@code /status} every {@code every} until {@code done} holds; fails when the worker dies or time runs out. */
-    public JsonNode await(Predicate<JsonNode> done, Duration every, Duration timeout, String what) throws InterruptedException {
+    public JsonNode await(Predicate<JsonNode> done, Duration every, Duration timeout, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             JsonNode status = status();
@@ -98,13 +120,16 @@ public final class WorkerRun implements AutoCloseable {
                 return status;
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("the worker exited (" + process.exitValue() + ") before " + what + ":\n" + logTail());
+                throw new IllegalStateException(
+                        "the worker exited (" + process.exitValue() + ") before " + what + ":\n" + logTail());
             }
             if (status != null && "Error".equals(status.path("phase").asText())) {
-                throw new IllegalStateException("the worker reports an error before " + what + ": " + status.path("error") + "\n" + logTail());
+                throw new IllegalStateException(
+                        "the worker reports an error before " + what + ": " + status.path("error") + "\n" + logTail());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no " + what + " within " + timeout + "; last status " + status + "\n" + logTail());
+                throw new IllegalStateException(
+                        "no " + what + " within " + timeout + "; last status " + status + "\n" + logTail());
             }
             Thread.sleep(every.toMillis());
         }
@@ -117,31 +142,45 @@ public final class WorkerRun implements AutoCloseable {
         query.put("query", sql);
         ArrayNode list = query.putArray("parameters");
         for (int i = 0; i + 2 < parameters.length; i += 3) {
-            list.addObject().put("name", parameters[i]).put("type", parameters[i + 1]).put("value", parameters[i + 2]);
+            list.addObject()
+                    .put("name", parameters[i])
+                    .put("type", parameters[i + 1])
+                    .put("value", parameters[i + 2]);
         }
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/orgs/self/queries"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/v1/orgs/self/queries"))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode answer = JSON.readTree(response.body());
         if (response.statusCode() != 200) {
-            throw new QueryFailed(response.statusCode(), answer.path("type").asText(), answer.path("message").asText());
+            throw new QueryFailed(
+                    response.statusCode(),
+                    answer.path("type").asText(),
+                    answer.path("message").asText());
         }
         return answer;
     }
 
     /** CPU time the worker's process has used so far, user and system, in nanoseconds. */
     public long cpuNanos() {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElse(0L);
     }
 
     /** The worker's peak resident memory so far (VmHWM), in bytes; 0 where /proc does not say. */
     public long peakResidentBytes() {
         try {
             return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
-                    .filter(l -> l.startsWith("VmHWM:")).findFirst()
-                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).orElse(0L);
+                    .filter(l -> l.startsWith("VmHWM:"))
+                    .findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
+                    .orElse(0L);
         } catch (IOException e) {
             return 0;
         }
@@ -175,7 +214,10 @@ public final class WorkerRun implements AutoCloseable {
             try {
                 Path directory = Path.of(keep);
                 Files.createDirectories(directory);
-                Files.copy(log, directory.resolve(log.getParent().getFileName() + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        log,
+                        directory.resolve(log.getParent().getFileName() + ".log"),
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 Progress.line("could not keep the worker's log %s: %s", log, e.getMessage());
             }

@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
 
     private static Report report() {
-        Report report = new Report(Instant.parse("2026-11-29T10:00:00Z"), "abc1234",
-                Map.of("summary", "2 cores (Test CPU), 8 GiB", "cores", "2"), Map.of("items", 1000));
+        Report report = new Report(
+                Instant.parse("2026-11-29T10:00:00Z"),
+                "abc1234",
+                Map.of("summary", "2 cores (Test CPU), 8 GiB", "cores", "2"),
+                Map.of("items", 1000));
         report.add(new Figure("Scan load", "items/s, 4 segments", 4512.4, 5012.9, "items/s", "bare SDK scan"));
         report.add(new Figure("Change latency", "p99", 433.0, 0, "ms", "GetRecords | loop"));
         return report;
@@ -24,11 +27,12 @@ class ReportTest {
         String markdown = report().markdown();
 
         assertThat(markdown).startsWith("Benchmarks of abc1234, 2026-11-29T10:00:00Z, on 2 cores (Test CPU), 8 GiB");
-        assertThat(markdown.lines().filter(l -> l.startsWith("|")).toList()).containsExactly(
-                "| benchmark | figure | ours | reference | ratio | the reference is |",
-                "| --- | --- | ---: | ---: | ---: | --- |",
-                "| Scan load | items/s, 4 segments | 4,512 items/s | 5,013 items/s | 0.90× | bare SDK scan |",
-                "| Change latency | p99 | 433 ms | 0.00 ms | n/a | GetRecords \\| loop |");
+        assertThat(markdown.lines().filter(l -> l.startsWith("|")).toList())
+                .containsExactly(
+                        "| benchmark | figure | ours | reference | ratio | the reference is |",
+                        "| --- | --- | ---: | ---: | ---: | --- |",
+                        "| Scan load | items/s, 4 segments | 4,512 items/s | 5,013 items/s | 0.90× | bare SDK scan |",
+                        "| Change latency | p99 | 433 ms | 0.00 ms | n/a | GetRecords \\| loop |");
     }
 
     @Test

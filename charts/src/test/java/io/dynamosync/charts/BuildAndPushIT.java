@@ -31,16 +31,23 @@ class BuildAndPushIT {
         Result run = run("registry.test:5000/team");
         assertThat(run.exit).as(run.output).isZero();
 
-        Deployment operator = Helm.template("image.registry=registry.test:5000/team").one(Deployment.class);
-        String operatorImage = operator.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        Deployment operator =
+                Helm.template("image.registry=registry.test:5000/team").one(Deployment.class);
+        String operatorImage = operator.getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
         String workerImage = RenderedChartIT.settings(operator).workerImage();
-        assertThat(Files.readAllLines(calls)).containsExactly(
-                "build -f " + tree.resolve("worker/Containerfile") + " --build-arg VERSION=" + version()
-                        + " -t " + workerImage + " " + tree.resolve("worker/target/dist"),
-                "build -f " + tree.resolve("operator/Containerfile") + " --build-arg VERSION=" + version()
-                        + " -t " + operatorImage + " " + tree.resolve("operator/target/dist"),
-                "push " + workerImage,
-                "push " + operatorImage);
+        assertThat(Files.readAllLines(calls))
+                .containsExactly(
+                        "build -f " + tree.resolve("worker/Containerfile") + " --build-arg VERSION=" + version()
+                                + " -t " + workerImage + " " + tree.resolve("worker/target/dist"),
+                        "build -f " + tree.resolve("operator/Containerfile") + " --build-arg VERSION=" + version()
+                                + " -t " + operatorImage + " " + tree.resolve("operator/target/dist"),
+                        "push " + workerImage,
+                        "push " + operatorImage);
         assertThat(run.output).contains("--set image.registry=registry.test:5000/team");
     }
 
@@ -49,8 +56,9 @@ class BuildAndPushIT {
         Path calls = layout();
         Result run = run("registry.test", "0.2.0");
         assertThat(run.exit).as(run.output).isZero();
-        assertThat(Files.readAllLines(calls)).contains("push registry.test/dynamo-sync/worker:0.2.0",
-                "push registry.test/dynamo-sync/operator:0.2.0");
+        assertThat(Files.readAllLines(calls))
+                .contains(
+                        "push registry.test/dynamo-sync/worker:0.2.0", "push registry.test/dynamo-sync/operator:0.2.0");
         assertThat(run.output).contains("--set image.tag=0.2.0 --set worker.image.tag=0.2.0");
     }
 
@@ -69,8 +77,7 @@ class BuildAndPushIT {
         assertThat(Files.readAllLines(calls)).noneMatch(l -> l.startsWith("push"));
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     /** The script, the chart's Chart.yaml and built applications in {@link #tree}; returns the engine's log. */
     private Path layout() throws IOException {
@@ -95,7 +102,8 @@ class BuildAndPushIT {
     }
 
     private Result run(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(tree.resolve("images/build-and-push").toString()));
+        List<String> command = new java.util.ArrayList<>(
+                List.of(tree.resolve("images/build-and-push").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("CONTAINER_ENGINE", tree.resolve("engine").toString());
@@ -108,7 +116,10 @@ class BuildAndPushIT {
     }
 
     private static String version() throws IOException {
-        return Files.readAllLines(Helm.CHART.resolve("Chart.yaml")).stream().filter(l -> l.startsWith("appVersion:"))
-                .map(l -> l.substring("appVersion:".length()).strip().replace("\"", "")).findFirst().orElseThrow();
+        return Files.readAllLines(Helm.CHART.resolve("Chart.yaml")).stream()
+                .filter(l -> l.startsWith("appVersion:"))
+                .map(l -> l.substring("appVersion:".length()).strip().replace("\"", ""))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class ChartCrdsTest {
 
     private static final Path GENERATED = Path.of(System.getProperty("crds.generatedDir", "../crds/generated"));
-    private static final Path CHART_CRDS = Path.of(System.getProperty("chart.dir", "dynamo-sync")).resolve("crds");
+    private static final Path CHART_CRDS =
+            Path.of(System.getProperty("chart.dir", "dynamo-sync")).resolve("crds");
     private static final String REFRESH = "./mvnw -B -pl charts -am verify -Dcrds.update";
 
     @BeforeAll
@@ -39,16 +40,20 @@ class ChartCrdsTest {
 
     @Test
     void theChartHoldsEveryGeneratedCrdAndNoOther() throws IOException {
-        assertThat(names(CHART_CRDS)).as("CRDs in %s; refresh with `%s`", CHART_CRDS, REFRESH)
-                .isNotEmpty().containsExactlyElementsOf(names(GENERATED));
+        assertThat(names(CHART_CRDS))
+                .as("CRDs in %s; refresh with `%s`", CHART_CRDS, REFRESH)
+                .isNotEmpty()
+                .containsExactlyElementsOf(names(GENERATED));
     }
 
     @Test
     void eachChartCrdIsByteForByteTheGeneratedOne() throws IOException {
         for (Path generated : list(GENERATED)) {
             Path copy = CHART_CRDS.resolve(generated.getFileName());
-            assertThat(copy).as("%s differs from %s; refresh with `%s`", copy, generated, REFRESH)
-                    .exists().hasSameBinaryContentAs(generated);
+            assertThat(copy)
+                    .as("%s differs from %s; refresh with `%s`", copy, generated, REFRESH)
+                    .exists()
+                    .hasSameBinaryContentAs(generated);
         }
     }
 
@@ -58,7 +63,9 @@ class ChartCrdsTest {
 
     private static List<Path> list(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted()
+            return files.filter(
+                            p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+                    .sorted()
                     .toList();
         }
     }

@@ -34,40 +34,61 @@ class ChartMetricsIT {
     void everyMetricTheAlertsReadIsOneTheOperatorServes() {
         Rendered chart = Helm.template("metrics.serviceMonitor.enabled=true", "metrics.prometheusRule.enabled=true");
         List<Map<String, Object>> rules = rules(chart.kind("PrometheusRule").get(0));
-        assertThat(rules).extracting(r -> r.get("alert")).containsExactly("DynamoSyncCollectionError",
-                "DynamoSyncCollectionNotStarted", "DynamoSyncCollectionLagging", "DynamoSyncCollectionThrottled");
+        assertThat(rules)
+                .extracting(r -> r.get("alert"))
+                .containsExactly(
+                        "DynamoSyncCollectionError",
+                        "DynamoSyncCollectionNotStarted",
+                        "DynamoSyncCollectionLagging",
+                        "DynamoSyncCollectionThrottled");
 
         // The operator's registry with one collection in each phase's place, scraped as Prometheus does.
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CollectionPhases phases = new CollectionPhases(registry);
         phases.record("shop", "orders", Phase.STREAMING);
-        phases.recordWorker("shop", "orders", new com.fasterxml.jackson.databind.ObjectMapper().convertValue(
-                Map.of("throttles", 3, "stream", Map.of("lagMillis", 1500), "store", Map.of("documents", 10)),
-                WorkerStatus.class));
+        phases.recordWorker(
+                "shop",
+                "orders",
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .convertValue(
+                                Map.of(
+                                        "throttles",
+                                        3,
+                                        "stream",
+                                        Map.of("lagMillis", 1500),
+                                        "store",
+                                        Map.of("documents", 10)),
+                                WorkerStatus.class));
         String scrape = registry.scrape();
 
         Set<String> used = new TreeSet<>();
         for (Map<String, Object> rule : rules) {
             String expr = String.valueOf(rule.get("expr"));
-            assertThat(expr).as("alert %s groups by the collection", rule.get("alert"))
+            assertThat(expr)
+                    .as("alert %s groups by the collection", rule.get("alert"))
                     .contains("by (namespace, collection)");
             Matcher m = METRIC.matcher(expr);
             while (m.find()) {
                 used.add(m.group(1));
-                assertThat(scrape).as("%s, which alert %s reads, in the operator's /metrics", m.group(1),
-                        rule.get("alert")).containsPattern("(?m)^" + m.group(1) + "\\{[^}]*collection=\"orders\""
-                        + "[^}]*namespace=\"shop\"");
+                assertThat(scrape)
+                        .as("%s, which alert %s reads, in the operator's /metrics", m.group(1), rule.get("alert"))
+                        .containsPattern(
+                                "(?m)^" + m.group(1) + "\\{[^}]*collection=\"orders\"" + "[^}]*namespace=\"shop\"");
                 if (m.group(2) != null && m.group(2).contains("phase")) {
                     Matcher phase = Pattern.compile("[A-Z][a-z]+").matcher(m.group(2));
                     while (phase.find()) {
-                        assertThat(scrape).as("phase %s of %s", phase.group(), m.group(1))
+                        assertThat(scrape)
+                                .as("phase %s of %s", phase.group(), m.group(1))
                                 .contains("phase=\"" + phase.group() + "\"");
                     }
                 }
             }
         }
-        assertThat(used).containsExactlyInAnyOrder("dynamosync_collection_phase", "dynamosync_collection_lag_seconds",
-                "dynamosync_collection_throttles");
+        assertThat(used)
+                .containsExactlyInAnyOrder(
+                        "dynamosync_collection_phase",
+                        "dynamosync_collection_lag_seconds",
+                        "dynamosync_collection_throttles");
         assertThat(Helm.template().kind("PrometheusRule")).isEmpty();
     }
 
@@ -82,38 +103,55 @@ class ChartMetricsIT {
     void theWorkersPodMonitorSelectsTheOperatorsWorkersAndScrapesTheirMetricsPort() {
         Rendered chart = Helm.template("metrics.workers.podMonitor.enabled=true", "watchNamespaces={team-a}");
         Map<String, Object> spec = spec(chart.kind("PodMonitor").get(0));
-        Map<String, String> workerLabels = RenderedChartIT.worker(chart, "team-a").getSpec().getTemplate()
-                .getMetadata().getLabels();
+        Map<String, String> workerLabels = RenderedChartIT.worker(chart, "team-a")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels();
         @SuppressWarnings("unchecked")
-        Map<String, String> selector = (Map<String, String>) ((Map<String, Object>) spec.get("selector"))
-                .get("matchLabels");
+        Map<String, String> selector =
+                (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
         assertThat(workerLabels).containsAllEntriesOf(selector);
         assertThat(spec.get("namespaceSelector")).isEqualTo(Map.of("matchNames", List.of(Helm.NAMESPACE, "team-a")));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> endpoints = (List<Map<String, Object>>) spec.get("podMetricsEndpoints");
-        String portName = RenderedChartIT.worker(chart, "team-a").getSpec().getTemplate().getSpec().getContainers()
-                .get(0).getPorts().get(0).getName();
+        String portName = RenderedChartIT.worker(chart, "team-a")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getPorts()
+                .get(0)
+                .getName();
         assertThat(endpoints).singleElement().satisfies(e -> {
             assertThat(e.get("port")).isEqualTo(portName);
             assertThat(e.get("path")).isEqualTo("/metrics");
         });
 
         // Watching all namespaces, workers may be in any.
-        assertThat(spec(Helm.template("metrics.workers.podMonitor.enabled=true").kind("PodMonitor").get(0))
-                .get("namespaceSelector")).isEqualTo(Map.of("any", true));
+        assertThat(spec(Helm.template("metrics.workers.podMonitor.enabled=true")
+                                .kind("PodMonitor")
+                                .get(0))
+                        .get("namespaceSelector"))
+                .isEqualTo(Map.of("any", true));
         assertThat(Helm.template().kind("PodMonitor")).isEmpty();
     }
 
     @Test
     void theNetworkPolicyLetsTheNamedScraperReachWorkersMetricsPort() {
-        Rendered chart = Helm.template("watchNamespaces={team-a}",
+        Rendered chart = Helm.template(
+                "watchNamespaces={team-a}",
                 "networkPolicy.metricsScrapers[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name"
                         + "=monitoring",
                 "networkPolicy.metricsScrapers[0].podSelector.matchLabels.app\\.kubernetes\\.io/name=prometheus");
         NetworkPolicy policy = chart.all(NetworkPolicy.class).stream()
-                .filter(p -> p.getMetadata().getNamespace().equals("team-a")).findFirst().orElseThrow();
+                .filter(p -> p.getMetadata().getNamespace().equals("team-a"))
+                .findFirst()
+                .orElseThrow();
         assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
-            assertThat(rule.getPorts()).singleElement()
+            assertThat(rule.getPorts())
+                    .singleElement()
                     .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(CollectionWorker.PORT));
             List<NetworkPolicyPeer> from = rule.getFrom();
             assertThat(from).hasSize(3);
@@ -128,12 +166,16 @@ class ChartMetricsIT {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> spec(HasMetadata object) {
-        return (Map<String, Object>) ((GenericKubernetesResource) object).getAdditionalProperties().get("spec");
+        return (Map<String, Object>)
+                ((GenericKubernetesResource) object).getAdditionalProperties().get("spec");
     }
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> rules(HasMetadata rule) {
-        List<Map<String, Object>> groups = (List<Map<String, Object>>) spec(rule).get("groups");
-        return groups.stream().flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream()).toList();
+        List<Map<String, Object>> groups =
+                (List<Map<String, Object>>) spec(rule).get("groups");
+        return groups.stream()
+                .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
+                .toList();
     }
 }

@@ -52,7 +52,11 @@ class ChartRbacIT {
         assertThat(granted("watched", role.getRules()))
                 .as("ClusterRole %s against %s", role.getMetadata().getName(), RULES)
                 .containsExactlyElementsOf(used("watched"));
-        assertBound(chart, binding(chart, role).getRoleRef(), binding(chart, role).getSubjects(), "ClusterRole",
+        assertBound(
+                chart,
+                binding(chart, role).getRoleRef(),
+                binding(chart, role).getSubjects(),
+                "ClusterRole",
                 role.getMetadata().getName());
         assertClusterScopedGrants(chart);
         assertThat(chart.all(Role.class)).as("no Lease without leader election").isEmpty();
@@ -62,18 +66,28 @@ class ChartRbacIT {
     void withWatchedNamespacesEachGetsARoleAndNothingIsClusterWide() throws IOException {
         Rendered chart = Helm.template("watchNamespaces={team-a,team-b}");
         // Only what is not namespaced at all is granted cluster-wide; nothing of any namespace.
-        assertThat(chart.all(ClusterRole.class)).as("no cluster-wide grant of namespaced objects")
-                .extracting(r -> r.getMetadata().getName()).allMatch(n -> n.endsWith("-operator-cluster"));
+        assertThat(chart.all(ClusterRole.class))
+                .as("no cluster-wide grant of namespaced objects")
+                .extracting(r -> r.getMetadata().getName())
+                .allMatch(n -> n.endsWith("-operator-cluster"));
         assertClusterScopedGrants(chart);
         List<Role> roles = chart.all(Role.class);
         assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
         for (Role role : roles) {
             String ns = role.getMetadata().getNamespace();
-            assertThat(granted("watched", role.getRules())).as("Role in %s against %s", ns, RULES)
+            assertThat(granted("watched", role.getRules()))
+                    .as("Role in %s against %s", ns, RULES)
                     .containsExactlyElementsOf(used("watched"));
             RoleBinding binding = chart.all(RoleBinding.class).stream()
-                    .filter(b -> b.getMetadata().getNamespace().equals(ns)).findFirst().orElseThrow();
-            assertBound(chart, binding.getRoleRef(), binding.getSubjects(), "Role", role.getMetadata().getName());
+                    .filter(b -> b.getMetadata().getNamespace().equals(ns))
+                    .findFirst()
+                    .orElseThrow();
+            assertBound(
+                    chart,
+                    binding.getRoleRef(),
+                    binding.getSubjects(),
+                    "Role",
+                    role.getMetadata().getName());
         }
     }
 
@@ -82,40 +96,58 @@ class ChartRbacIT {
         Rendered chart = Helm.template("replicas=2");
         Role lease = chart.one(Role.class);
         assertThat(lease.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
-        assertThat(granted("operator", lease.getRules())).as("Lease Role against %s", RULES)
+        assertThat(granted("operator", lease.getRules()))
+                .as("Lease Role against %s", RULES)
                 .containsExactlyElementsOf(used("operator"));
         // Beyond creating it, only the operator's own Lease.
-        assertThat(lease.getRules()).filteredOn(r -> !r.getVerbs().equals(List.of("create")))
+        assertThat(lease.getRules())
+                .filteredOn(r -> !r.getVerbs().equals(List.of("create")))
                 .allSatisfy(r -> assertThat(r.getResourceNames()).containsExactly("dynamo-sync-operator"));
         RoleBinding binding = chart.one(RoleBinding.class);
-        assertBound(chart, binding.getRoleRef(), binding.getSubjects(), "Role", lease.getMetadata().getName());
+        assertBound(
+                chart,
+                binding.getRoleRef(),
+                binding.getSubjects(),
+                "Role",
+                lease.getMetadata().getName());
         assertThat(granted("watched", clusterRole(chart, "-operator").getRules()))
                 .containsExactlyElementsOf(used("watched"));
     }
 
     /** The ClusterRole whose name ends in {@code suffix}. */
     private static ClusterRole clusterRole(Rendered chart, String suffix) {
-        return chart.all(ClusterRole.class).stream().filter(r -> r.getMetadata().getName().endsWith(suffix))
-                .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(),
-                        l -> { assertThat(l).as("ClusterRoles ending in %s", suffix).hasSize(1); return l.get(0); }));
+        return chart.all(ClusterRole.class).stream()
+                .filter(r -> r.getMetadata().getName().endsWith(suffix))
+                .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
+                    assertThat(l).as("ClusterRoles ending in %s", suffix).hasSize(1);
+                    return l.get(0);
+                }));
     }
 
     private static ClusterRoleBinding binding(Rendered chart, ClusterRole role) {
         return chart.all(ClusterRoleBinding.class).stream()
-                .filter(b -> b.getRoleRef().getName().equals(role.getMetadata().getName())).findFirst().orElseThrow();
+                .filter(b -> b.getRoleRef().getName().equals(role.getMetadata().getName()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The permissions on objects of no namespace (StorageClasses): exactly those used, in both modes. */
     private static void assertClusterScopedGrants(Rendered chart) throws IOException {
         ClusterRole cluster = clusterRole(chart, "-operator-cluster");
-        assertThat(granted("cluster", cluster.getRules())).as("ClusterRole %s against %s",
-                cluster.getMetadata().getName(), RULES).containsExactlyElementsOf(used("cluster"));
-        assertBound(chart, binding(chart, cluster).getRoleRef(), binding(chart, cluster).getSubjects(), "ClusterRole",
+        assertThat(granted("cluster", cluster.getRules()))
+                .as("ClusterRole %s against %s", cluster.getMetadata().getName(), RULES)
+                .containsExactlyElementsOf(used("cluster"));
+        assertBound(
+                chart,
+                binding(chart, cluster).getRoleRef(),
+                binding(chart, cluster).getSubjects(),
+                "ClusterRole",
                 cluster.getMetadata().getName());
     }
 
     private static void assertBound(Rendered chart, RoleRef ref, List<Subject> subjects, String kind, String name) {
-        String account = chart.one(Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName();
+        String account =
+                chart.one(Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName();
         assertThat(ref.getKind()).isEqualTo(kind);
         assertThat(ref.getName()).isEqualTo(name);
         assertThat(subjects).singleElement().satisfies(s -> {
@@ -129,8 +161,10 @@ class ChartRbacIT {
     private static List<String> granted(String scope, List<PolicyRule> rules) {
         Set<Permission> all = new TreeSet<>();
         for (PolicyRule rule : rules) {
-            assertThat(Stream.of(rule.getApiGroups(), rule.getResources(), rule.getVerbs()).flatMap(List::stream))
-                    .as("least privilege: no wildcard in %s", rule).doesNotContain("*");
+            assertThat(Stream.of(rule.getApiGroups(), rule.getResources(), rule.getVerbs())
+                            .flatMap(List::stream))
+                    .as("least privilege: no wildcard in %s", rule)
+                    .doesNotContain("*");
             assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
@@ -147,12 +181,16 @@ class ChartRbacIT {
     private static List<String> used(String... scopes) throws IOException {
         assertThat(RULES).as("the operator's permissions file").exists();
         try (Stream<String> lines = Files.lines(RULES)) {
-            return lines.map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+            return lines
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
                     .map(l -> l.split("\\s+"))
                     .filter(f -> Set.of(scopes).contains(f[0]))
                     .map(f -> new Permission(scopes[0], f[1].equals("\"\"") ? "" : f[1], f[2], f[3]))
                     .collect(Collectors.toCollection(TreeSet::new))
-                    .stream().map(Permission::line).toList();
+                    .stream()
+                    .map(Permission::line)
+                    .toList();
         }
     }
 }

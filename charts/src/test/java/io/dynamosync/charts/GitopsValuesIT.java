@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chart values of the Argo CD Application (gitops/argocd/application.yaml) and of the Flux HelmRelease in
@@ -37,22 +37,28 @@ class GitopsValuesIT {
         YAML.writeValue(file.toFile(), values);
         Helm.Result shipped = Helm.run(Helm.bareTemplateArgs("--values=" + file));
         assertThat(shipped.exitCode()).isNotZero();
-        assertThat(shipped.err()).contains("image.registry \"<your-registry>\" is not a registry",
-                "images/build-and-push REGISTRY");
+        assertThat(shipped.err())
+                .contains("image.registry \"<your-registry>\" is not a registry", "images/build-and-push REGISTRY");
 
         ((com.fasterxml.jackson.databind.node.ObjectNode) values.path("image")).put("registry", "registry.test");
         YAML.writeValue(file.toFile(), values);
         Helm.Result replaced = Helm.run(Helm.bareTemplateArgs("--values=" + file));
         assertThat(replaced.exitCode()).as(replaced.err()).isZero();
         Deployment operator = Rendered.parse(replaced.out()).one(Deployment.class);
-        assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(operator.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .startsWith("registry.test/dynamo-sync/operator:");
         assertThat(RenderedChartIT.settings(operator).workerImage()).startsWith("registry.test/dynamo-sync/worker:");
     }
 
     private static JsonNode values(String example) throws IOException {
         if (example.equals("argocd")) {
-            JsonNode app = YAML.readTree(REPOSITORY.resolve("gitops/argocd/application.yaml").toFile());
+            JsonNode app = YAML.readTree(
+                    REPOSITORY.resolve("gitops/argocd/application.yaml").toFile());
             for (JsonNode source : app.path("spec").path("sources")) {
                 if (source.path("path").asText().equals("charts/dynamo-sync")) {
                     return source.path("helm").path("valuesObject");

@@ -23,7 +23,9 @@ import java.util.stream.Stream;
 final class Helm {
 
     /** The chart under test. */
-    static final Path CHART = Path.of(System.getProperty("chart.dir", "dynamo-sync")).toAbsolutePath().normalize();
+    static final Path CHART = Path.of(System.getProperty("chart.dir", "dynamo-sync"))
+            .toAbsolutePath()
+            .normalize();
     /** The namespace the tests install into. */
     static final String NAMESPACE = "dynamo-sync-system";
     /** The release name the tests install as. */
@@ -35,11 +37,9 @@ final class Helm {
     static final String REGISTRY = "registry.test:5000";
 
     /** What one run of helm did. */
-    record Result(int exitCode, String out, String err) {
-    }
+    record Result(int exitCode, String out, String err) {}
 
-    private Helm() {
-    }
+    private Helm() {}
 
     /** The binary, or the test is skipped (or failed, on CI). */
     static Path binary() {
@@ -56,7 +56,10 @@ final class Helm {
 
     private static Optional<Path> find() {
         List<Path> candidates = new ArrayList<>();
-        Optional.ofNullable(System.getenv("HELM")).filter(s -> !s.isBlank()).map(Path::of).ifPresent(candidates::add);
+        Optional.ofNullable(System.getenv("HELM"))
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
+                .ifPresent(candidates::add);
         candidates.add(Path.of(System.getProperty("user.home"), ".cache", "dynamo-sync", "helm", "helm"));
         Optional.ofNullable(System.getenv("PATH")).stream()
                 .flatMap(p -> Stream.of(p.split(java.io.File.pathSeparator)))

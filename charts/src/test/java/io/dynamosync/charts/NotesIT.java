@@ -25,13 +25,14 @@ class NotesIT {
     void notesNameTheOperatorAndSayHowToWaitForAndReachACollection() throws IOException {
         String notes = notes();
         String deployment = Helm.template().one(Deployment.class).getMetadata().getName();
-        assertThat(notes).contains(
-                "kubectl -n " + Helm.NAMESPACE + " rollout status deployment/" + deployment,
-                "kubectl -n NS apply -f collection.yaml",
-                "kubectl -n NS wait --for=condition=Ready ddbc/NAME",
-                "kubectl -n NS port-forward service/NAME-worker 8080:8080",
-                "dynamosync.io/query-access=true",
-                "worker.namespaces")
+        assertThat(notes)
+                .contains(
+                        "kubectl -n " + Helm.NAMESPACE + " rollout status deployment/" + deployment,
+                        "kubectl -n NS apply -f collection.yaml",
+                        "kubectl -n NS wait --for=condition=Ready ddbc/NAME",
+                        "kubectl -n NS port-forward service/NAME-worker 8080:8080",
+                        "dynamosync.io/query-access=true",
+                        "worker.namespaces")
                 .doesNotContain("<no value>");
     }
 

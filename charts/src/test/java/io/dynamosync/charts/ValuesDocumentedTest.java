@@ -23,12 +23,14 @@ class ValuesDocumentedTest {
     private static final Pattern KEY = Pattern.compile("^( *)([A-Za-z][A-Za-z0-9]*):(.*)$");
 
     /** A value of values.yaml: its dotted path and whether a comment documents it or a value holding it. */
-    private record Value(String path, boolean documented) {
-    }
+    private record Value(String path, boolean documented) {}
 
     @Test
     void everyValueHasAComment() throws IOException {
-        assertThat(values()).isNotEmpty().filteredOn(v -> !v.documented()).extracting(Value::path)
+        assertThat(values())
+                .isNotEmpty()
+                .filteredOn(v -> !v.documented())
+                .extracting(Value::path)
                 .as("values in values.yaml without a comment above them (or above the value holding them)")
                 .isEmpty();
     }
@@ -42,7 +44,9 @@ class ValuesDocumentedTest {
                 missing.add(value.path());
             }
         }
-        assertThat(missing).as("values missing from %s's table", CHART.resolve("README.md")).isEmpty();
+        assertThat(missing)
+                .as("values missing from %s's table", CHART.resolve("README.md"))
+                .isEmpty();
     }
 
     /**

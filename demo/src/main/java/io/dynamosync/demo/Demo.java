@@ -41,7 +41,8 @@ public final class Demo implements AutoCloseable {
      * {@code perSecond} times a second, and starts a worker storing in {@code data} and serving
      * on {@code port} (0 for any free port).
      */
-    public static Demo start(LocalAws aws, String table, int orders, double perSecond, Path data, int port, ApiKey apiKey) {
+    public static Demo start(
+            LocalAws aws, String table, int orders, double perSecond, Path data, int port, ApiKey apiKey) {
         // The kit takes any keys; the worker finds these through the SDK's default chain.
         System.setProperty("aws.accessKeyId", "local");
         System.setProperty("aws.secretAccessKey", "local-secret");
@@ -51,8 +52,15 @@ public final class Demo implements AutoCloseable {
         raw.put("collection", COLLECTION);
         raw.put("table", table);
         raw.put("region", LocalAws.REGION.id());
-        raw.put("endpoints", Map.of("dynamodb", aws.dynamoDbEndpoint().toString(), "streams", aws.streamsEndpoint().toString(),
-                "s3", aws.s3Endpoint().toString()));
+        raw.put(
+                "endpoints",
+                Map.of(
+                        "dynamodb",
+                        aws.dynamoDbEndpoint().toString(),
+                        "streams",
+                        aws.streamsEndpoint().toString(),
+                        "s3",
+                        aws.s3Endpoint().toString()));
         raw.put("dataDirectory", data.toString());
         raw.put("load", Map.of("method", "Scan"));
         raw.put("http", Map.of("port", port));

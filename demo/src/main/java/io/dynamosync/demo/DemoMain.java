@@ -15,8 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The local demo, until Ctrl-C: {@code ./mvnw -q -pl demo exec:java}. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs local AWS, a changing table of orders and a worker serving the query console, until Ctrl-C.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Runs local AWS, a changing table of orders and a worker serving the query console, until Ctrl-C.")
 public final class DemoMain implements Callable<Integer> {
 
     @Option(names = "--port", description = "Port of the console and query API. Default: ${DEFAULT-VALUE}.")
@@ -43,23 +46,28 @@ public final class DemoMain implements Callable<Integer> {
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping the demo...");
-            demo.close();
-            aws.close();
-            delete(data);
-            stopped.countDown();
-        }, "demo-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("Stopping the demo...");
+                            demo.close();
+                            aws.close();
+                            delete(data);
+                            stopped.countDown();
+                        },
+                        "demo-stop"));
         while (!synced(demo.worker().status())) {
             Thread.sleep(200);
         }
         String url = "http://localhost:" + demo.port();
         System.out.println();
-        System.out.println("dynamo-sync demo: table 'orders' (" + orders + " orders, " + rate + " changes a second) is replicated");
+        System.out.println("dynamo-sync demo: table 'orders' (" + orders + " orders, " + rate
+                + " changes a second) is replicated");
         System.out.println("into collection 'orders'. Open the console:  " + url + "/");
         System.out.println("Or ask the query API:");
         System.out.println("  curl -s " + url + "/v1/orgs/self/queries -H 'Content-Type: application/json' \\");
-        System.out.println("    -d '{\"sql\": {\"query\": \"SELECT status, count(*) AS orders FROM orders GROUP BY status\"}}'");
+        System.out.println(
+                "    -d '{\"sql\": {\"query\": \"SELECT status, count(*) AS orders FROM orders GROUP BY status\"}}'");
         System.out.println("Metrics: " + url + "/metrics   Status: " + url + "/status   Ctrl-C stops everything.");
         stopped.await();
         return 0;

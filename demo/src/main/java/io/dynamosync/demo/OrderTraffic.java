@@ -85,10 +85,12 @@ public final class OrderTraffic implements AutoCloseable {
         String status = order.get("status").s();
         int step = Orders.STATUSES.indexOf(status) + 1;
         String now = Instant.now().toString();
-        dynamoDb.updateItem(b -> b.tableName(table).key(Orders.key(order))
+        dynamoDb.updateItem(b -> b.tableName(table)
+                .key(Orders.key(order))
                 .updateExpression("SET #s = :s, updatedAt = :u")
                 .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(Orders.STATUSES.get(step)), ":u", AttributeValue.fromS(now))));
+                .expressionAttributeValues(Map.of(
+                        ":s", AttributeValue.fromS(Orders.STATUSES.get(step)), ":u", AttributeValue.fromS(now))));
         if (step == Orders.STATUSES.size() - 1) {
             open.remove(index);
         } else {

@@ -28,27 +28,56 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 public final class Orders {
 
     static final List<String> STATUSES = List.of("PENDING", "PAID", "SHIPPED", "DELIVERED");
-    private static final String[] FIRST = {"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Radia", "Linus"};
-    private static final String[] LAST = {"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Perlman"};
-    private static final String[][] CITIES = {{"Berlin", "DE", "10115"}, {"Lyon", "FR", "69001"}, {"Porto", "PT", "4000-001"},
-        {"Utrecht", "NL", "3511"}, {"Austin", "US", "73301"}, {"Osaka", "JP", "530-0001"}, {"Leeds", "GB", "LS1"}};
-    private static final String[][] PRODUCTS = {{"KB-101", "Mechanical keyboard", "89.90"}, {"MS-220", "Wireless mouse", "24.50"},
-        {"MN-270", "27\" monitor", "249.00"}, {"HD-050", "USB-C hub", "39.99"}, {"CB-003", "Braided cable", "9.95"},
-        {"LP-014", "Laptop stand", "45.00"}, {"HS-700", "Headset", "129.00"}, {"WC-100", "Webcam", "59.90"}};
+    private static final String[] FIRST = {
+        "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Radia", "Linus"
+    };
+    private static final String[] LAST = {
+        "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Perlman"
+    };
+    private static final String[][] CITIES = {
+        {"Berlin", "DE", "10115"},
+        {"Lyon", "FR", "69001"},
+        {"Porto", "PT", "4000-001"},
+        {"Utrecht", "NL", "3511"},
+        {"Austin", "US", "73301"},
+        {"Osaka", "JP", "530-0001"},
+        {"Leeds", "GB", "LS1"}
+    };
+    private static final String[][] PRODUCTS = {
+        {"KB-101", "Mechanical keyboard", "89.90"},
+        {"MS-220", "Wireless mouse", "24.50"},
+        {"MN-270", "27\" monitor", "249.00"},
+        {"HD-050", "USB-C hub", "39.99"},
+        {"CB-003", "Braided cable", "9.95"},
+        {"LP-014", "Laptop stand", "45.00"},
+        {"HS-700", "Headset", "129.00"},
+        {"WC-100", "Webcam", "59.90"}
+    };
     private static final String[] TAGS = {"gift", "express", "first-order", "b2b", "fragile", "promo"};
 
-    private Orders() {
-    }
+    private Orders() {}
 
     /** Creates the table, on demand, with a stream carrying new and old images. */
     public static void createTable(DynamoDbClient dynamoDb, String table) {
         dynamoDb.createTable(b -> b.tableName(table)
                 .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("customerId").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("orderId").attributeType(ScalarAttributeType.S).build())
+                        AttributeDefinition.builder()
+                                .attributeName("customerId")
+                                .attributeType(ScalarAttributeType.S)
+                                .build(),
+                        AttributeDefinition.builder()
+                                .attributeName("orderId")
+                                .attributeType(ScalarAttributeType.S)
+                                .build())
                 .keySchema(
-                        KeySchemaElement.builder().attributeName("customerId").keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName("orderId").keyType(KeyType.RANGE).build())
+                        KeySchemaElement.builder()
+                                .attributeName("customerId")
+                                .keyType(KeyType.HASH)
+                                .build(),
+                        KeySchemaElement.builder()
+                                .attributeName("orderId")
+                                .keyType(KeyType.RANGE)
+                                .build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
     }
@@ -65,7 +94,9 @@ public final class Orders {
         item.put("createdAt", s(at.truncatedTo(ChronoUnit.MILLIS).toString()));
         item.put("updatedAt", s(at.truncatedTo(ChronoUnit.MILLIS).toString()));
         String[] city = CITIES[customer % CITIES.length];
-        item.put("shipping", AttributeValue.fromM(Map.of("city", s(city[0]), "country", s(city[1]), "postcode", s(city[2]))));
+        item.put(
+                "shipping",
+                AttributeValue.fromM(Map.of("city", s(city[0]), "country", s(city[1]), "postcode", s(city[2]))));
         List<AttributeValue> lines = new ArrayList<>();
         BigDecimal total = BigDecimal.ZERO;
         int count = 1 + random.nextInt(4);
@@ -74,11 +105,20 @@ public final class Orders {
             int quantity = 1 + random.nextInt(3);
             BigDecimal price = new BigDecimal(product[2]);
             total = total.add(price.multiply(BigDecimal.valueOf(quantity)));
-            lines.add(AttributeValue.fromM(Map.of("sku", s(product[0]), "name", s(product[1]),
-                    "quantity", AttributeValue.fromN(Integer.toString(quantity)), "unitPrice", AttributeValue.fromN(product[2]))));
+            lines.add(AttributeValue.fromM(Map.of(
+                    "sku",
+                    s(product[0]),
+                    "name",
+                    s(product[1]),
+                    "quantity",
+                    AttributeValue.fromN(Integer.toString(quantity)),
+                    "unitPrice",
+                    AttributeValue.fromN(product[2]))));
         }
         item.put("items", AttributeValue.fromL(lines));
-        item.put("total", AttributeValue.fromN(total.setScale(2, RoundingMode.HALF_UP).toPlainString()));
+        item.put(
+                "total",
+                AttributeValue.fromN(total.setScale(2, RoundingMode.HALF_UP).toPlainString()));
         item.put("currency", s("EUR"));
         item.put("express", AttributeValue.fromBool(random.nextInt(5) == 0));
         Set<String> tags = new LinkedHashSet<>();

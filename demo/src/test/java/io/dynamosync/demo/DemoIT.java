@@ -34,8 +34,11 @@ class DemoIT {
     @Test
     void aQueryDuringTheDemoSeesAChangeWithinASecondOfItsWrite(LocalAws aws, @TempDir Path data) throws Exception {
         try (Demo demo = Demo.start(aws, LocalAws.uniqueName("orders"), 200, 3, data, 0, ApiKey.of(null))) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> demo.worker().status(),
-                    s -> s.stream() != null && s.stream().synced());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(
+                            () -> demo.worker().status(),
+                            s -> s.stream() != null && s.stream().synced());
             assertThat(count(demo, "SELECT count(*) AS n FROM orders")).isGreaterThan(100);
 
             Random random = new Random();
@@ -46,22 +49,32 @@ class DemoIT {
                 long written = System.nanoTime();
                 aws.dynamoDb().putItem(b -> b.tableName(demo.table()).item(order));
                 while (count(demo, "SELECT count(*) AS n FROM orders WHERE orderId = '" + orderId + "'") == 0) {
-                    assertThat(Duration.ofNanos(System.nanoTime() - written)).as("order %s not seen yet", orderId)
+                    assertThat(Duration.ofNanos(System.nanoTime() - written))
+                            .as("order %s not seen yet", orderId)
                             .isLessThan(Duration.ofSeconds(10));
                     Thread.sleep(50);
                 }
                 delays.add(Duration.ofNanos(System.nanoTime() - written));
             }
 
-            assertThat(delays).as("from write to first query seeing it").allSatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(1)));
-            assertThat(demo.traffic().changes()).as("the traffic kept changing orders").isPositive();
+            assertThat(delays)
+                    .as("from write to first query seeing it")
+                    .allSatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(1)));
+            assertThat(demo.traffic().changes())
+                    .as("the traffic kept changing orders")
+                    .isPositive();
         }
     }
 
     private static long count(Demo demo, String sql) throws Exception {
-        String body = JSON.createObjectNode().set("sql", JSON.createObjectNode().put("query", sql)).toString();
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/v1/orgs/self/queries"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        String body = JSON.createObjectNode()
+                .set("sql", JSON.createObjectNode().put("query", sql))
+                .toString();
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/v1/orgs/self/queries"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode results = JSON.readTree(response.body()).get("results");

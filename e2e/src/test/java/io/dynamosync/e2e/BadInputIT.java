@@ -85,11 +85,16 @@ class BadInputIT {
     void aTableThatDoesNotExistStallsTheCollectionNamingTableAndRegion(LocalAws aws) {
         String namespace = LocalCluster.namespace("no-table");
         applyExamples(namespace, "NoSuchTable-" + System.nanoTime(), UnaryOperator.identity());
-        Condition stalled = awaitCondition(DynamoCollection.class, namespace, "customers", "Stalled", "True",
-                "TableNotFound");
-        assertThat(stalled.getMessage()).contains("NoSuchTable-").contains(LocalAws.REGION.id()).contains("spec.table");
-        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "TableNotFound")).isTrue();
-        assertThat(client.apps().statefulSets().inNamespace(namespace).list().getItems()).isEmpty();
+        Condition stalled =
+                awaitCondition(DynamoCollection.class, namespace, "customers", "Stalled", "True", "TableNotFound");
+        assertThat(stalled.getMessage())
+                .contains("NoSuchTable-")
+                .contains(LocalAws.REGION.id())
+                .contains("spec.table");
+        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "TableNotFound"))
+                .isTrue();
+        assertThat(client.apps().statefulSets().inNamespace(namespace).list().getItems())
+                .isEmpty();
     }
 
     @Test
@@ -102,11 +107,16 @@ class BadInputIT {
             }
             return o;
         });
-        Condition stalled = awaitCondition(DynamoCollection.class, namespace, "customers", "Stalled", "True",
-                "TableNotFound");
-        assertThat(stalled.getMessage()).contains("eu-west-1").contains(LocalAws.REGION.id()).contains("dev-keys");
-        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "TableNotFound")).isTrue();
-        assertThat(client.apps().statefulSets().inNamespace(namespace).list().getItems()).isEmpty();
+        Condition stalled =
+                awaitCondition(DynamoCollection.class, namespace, "customers", "Stalled", "True", "TableNotFound");
+        assertThat(stalled.getMessage())
+                .contains("eu-west-1")
+                .contains(LocalAws.REGION.id())
+                .contains("dev-keys");
+        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "TableNotFound"))
+                .isTrue();
+        assertThat(client.apps().statefulSets().inNamespace(namespace).list().getItems())
+                .isEmpty();
     }
 
     @Test
@@ -116,10 +126,14 @@ class BadInputIT {
         String table = Tables.withCustomers(aws, 3);
         cluster.apply("integration-access-keys.yaml", elsewhere, o -> cluster.atLocalAws(o, table));
         cluster.apply("collection-scan.yaml", namespace, o -> cluster.atLocalAws(o, table));
-        Condition stalled = awaitCondition(DynamoCollection.class, namespace, "customers", "Stalled", "True",
-                "IntegrationNotFound");
-        assertThat(stalled.getMessage()).contains("dev-keys").contains(namespace).contains("spec.integrationRef");
-        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "IntegrationNotFound")).isTrue();
+        Condition stalled = awaitCondition(
+                DynamoCollection.class, namespace, "customers", "Stalled", "True", "IntegrationNotFound");
+        assertThat(stalled.getMessage())
+                .contains("dev-keys")
+                .contains(namespace)
+                .contains("spec.integrationRef");
+        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "IntegrationNotFound"))
+                .isTrue();
     }
 
     @Test
@@ -127,15 +141,25 @@ class BadInputIT {
         String namespace = LocalCluster.namespace("no-secret");
         String table = Tables.withCustomers(aws, 3);
         applyExamples(namespace, table, o -> o instanceof Secret ? null : o);
-        Condition integration = awaitCondition(DynamoIntegration.class, namespace, "dev-keys", "Stalled", "True",
-                "SecretNotFound");
+        Condition integration =
+                awaitCondition(DynamoIntegration.class, namespace, "dev-keys", "Stalled", "True", "SecretNotFound");
         assertThat(integration.getMessage()).contains("dev-aws-keys");
-        assertThat(cluster.hasEvent(namespace, "dev-keys", "Warning", "SecretNotFound")).isTrue();
+        assertThat(cluster.hasEvent(namespace, "dev-keys", "Warning", "SecretNotFound"))
+                .isTrue();
         // The collection first waits for an integration "not checked yet", then, at its next poll, says why.
-        await().atMost(WITHIN).untilAsserted(() -> assertThat(awaitCondition(DynamoCollection.class, namespace,
-                "customers", "Reconciling", "True", "IntegrationNotReady").getMessage()).contains("dev-keys")
-                .contains("SecretNotFound"));
-        assertThat(LocalCluster.condition(cluster.collection(namespace, "customers").getStatus(), "Ready"))
+        await().atMost(WITHIN)
+                .untilAsserted(() -> assertThat(awaitCondition(
+                                        DynamoCollection.class,
+                                        namespace,
+                                        "customers",
+                                        "Reconciling",
+                                        "True",
+                                        "IntegrationNotReady")
+                                .getMessage())
+                        .contains("dev-keys")
+                        .contains("SecretNotFound"));
+        assertThat(LocalCluster.condition(
+                        cluster.collection(namespace, "customers").getStatus(), "Ready"))
                 .hasValueSatisfying(r -> assertThat(r.getReason()).isEqualTo("IntegrationNotReady"));
     }
 
@@ -148,11 +172,12 @@ class BadInputIT {
             }
             return o;
         });
-        Condition stalled = awaitCondition(DynamoIntegration.class, namespace, "dev-keys", "Stalled", "True",
-                "SecretKeyMissing");
+        Condition stalled =
+                awaitCondition(DynamoIntegration.class, namespace, "dev-keys", "Stalled", "True", "SecretKeyMissing");
         assertThat(stalled.getMessage()).contains("secretAccessKey").contains("dev-aws-keys");
         assertThat(stalled.getMessage()).doesNotContain("local-secret");
-        assertThat(cluster.hasEvent(namespace, "dev-keys", "Warning", "SecretKeyMissing")).isTrue();
+        assertThat(cluster.hasEvent(namespace, "dev-keys", "Warning", "SecretKeyMissing"))
+                .isTrue();
     }
 
     @Test
@@ -164,10 +189,11 @@ class BadInputIT {
             }
             return o;
         });
-        Condition stalled = awaitCondition(DynamoIntegration.class, namespace, "dev-keys", "Stalled", "True",
-                "InvalidCredentials");
+        Condition stalled =
+                awaitCondition(DynamoIntegration.class, namespace, "dev-keys", "Stalled", "True", "InvalidCredentials");
         assertThat(stalled.getMessage()).doesNotContain("not-a-secret");
-        assertThat(cluster.hasEvent(namespace, "dev-keys", "Warning", "InvalidCredentials")).isTrue();
+        assertThat(cluster.hasEvent(namespace, "dev-keys", "Warning", "InvalidCredentials"))
+                .isTrue();
     }
 
     @Test
@@ -182,10 +208,11 @@ class BadInputIT {
             integration.getSpec().setExternalId("a-wrong-external-id");
             return o;
         });
-        Condition stalled = awaitCondition(DynamoIntegration.class, namespace, "prod-account", "Stalled", "True",
-                "AssumeRoleDenied");
+        Condition stalled = awaitCondition(
+                DynamoIntegration.class, namespace, "prod-account", "Stalled", "True", "AssumeRoleDenied");
         assertThat(stalled.getMessage()).contains(role);
-        assertThat(cluster.hasEvent(namespace, "prod-account", "Warning", "AssumeRoleDenied")).isTrue();
+        assertThat(cluster.hasEvent(namespace, "prod-account", "Warning", "AssumeRoleDenied"))
+                .isTrue();
     }
 
     @Test
@@ -198,13 +225,17 @@ class BadInputIT {
             }
             return o;
         });
-        Condition stalled = awaitCondition(DynamoCollection.class, namespace, "customers", "Stalled", "True",
-                "InvalidTransformation");
+        Condition stalled = awaitCondition(
+                DynamoCollection.class, namespace, "customers", "Stalled", "True", "InvalidTransformation");
         assertThat(stalled.getMessage()).contains("no_such_column");
-        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "InvalidTransformation")).isTrue();
+        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "InvalidTransformation"))
+                .isTrue();
         // Nothing of the failed batch was written, and the worker did not crash: it still answers queries.
-        assertThat(cluster.query(namespace, "customers", "SELECT count(*) AS n FROM customers").path(0).path("n")
-                .asLong()).isZero();
+        assertThat(cluster.query(namespace, "customers", "SELECT count(*) AS n FROM customers")
+                        .path(0)
+                        .path("n")
+                        .asLong())
+                .isZero();
         assertThat(cluster.kubelet().restarts(namespace, "customers-worker-0")).isZero();
         suspend(namespace, "customers");
     }
@@ -219,8 +250,8 @@ class BadInputIT {
             }
             return o;
         });
-        Condition stalled = awaitCondition(DynamoCollection.class, namespace, "customers", "Stalled", "True",
-                "InvalidTransformation");
+        Condition stalled = awaitCondition(
+                DynamoCollection.class, namespace, "customers", "Stalled", "True", "InvalidTransformation");
         assertThat(stalled.getMessage()).contains("_id");
         assertThat(cluster.kubelet().restarts(namespace, "customers-worker-0")).isZero();
         suspend(namespace, "customers");
@@ -249,13 +280,15 @@ class BadInputIT {
         });
         await().atMost(WITHIN).untilAsserted(() -> {
             DynamoCollection c = cluster.collection(namespace, "orders");
-            assertThat(LocalCluster.condition(c.getStatus(), "Stalled")).as("%s", c.getStatus() == null ? null
-                    : c.getStatus().getConditions()).hasValueSatisfying(s -> {
+            assertThat(LocalCluster.condition(c.getStatus(), "Stalled"))
+                    .as("%s", c.getStatus() == null ? null : c.getStatus().getConditions())
+                    .hasValueSatisfying(s -> {
                         assertThat(s.getStatus()).isEqualTo("True");
                         assertThat(s.getMessage()).contains(bucket);
                     });
         });
-        assertThat(isTrue(cluster.collection(namespace, "orders").getStatus(), "Ready")).isFalse();
+        assertThat(isTrue(cluster.collection(namespace, "orders").getStatus(), "Ready"))
+                .isFalse();
     }
 
     @Test
@@ -268,26 +301,32 @@ class BadInputIT {
             ((DynamoCollection) o).getSpec().getIntegrationRef().setName("dev-keys");
             return o;
         });
-        Condition stalled = awaitCondition(DynamoCollection.class, namespace, "orders", "Stalled", "True",
-                "ExportBucketMissing");
+        Condition stalled =
+                awaitCondition(DynamoCollection.class, namespace, "orders", "Stalled", "True", "ExportBucketMissing");
         assertThat(stalled.getMessage()).contains("spec.s3").contains("loadMethod: Scan");
-        assertThat(cluster.hasEvent(namespace, "orders", "Warning", "ExportBucketMissing")).isTrue();
+        assertThat(cluster.hasEvent(namespace, "orders", "Warning", "ExportBucketMissing"))
+                .isTrue();
     }
 
     @Test
     void aStreamWithoutNewImagesIsLeftAloneAndStallsTheCollection(LocalAws aws) {
         String namespace = LocalCluster.namespace("keys-only");
         String table = LocalAws.uniqueName("KeysOnly");
-        aws.dynamoDb().createTable(b -> b.tableName(table)
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.KEYS_ONLY)));
+        aws.dynamoDb()
+                .createTable(b -> b.tableName(table)
+                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.KEYS_ONLY)));
         applyExamples(namespace, table, UnaryOperator.identity());
-        Condition stalled = awaitCondition(DynamoCollection.class, namespace, "customers", "Stalled", "True",
-                "StreamViewTypeUnsuitable");
+        Condition stalled = awaitCondition(
+                DynamoCollection.class, namespace, "customers", "Stalled", "True", "StreamViewTypeUnsuitable");
         assertThat(stalled.getMessage()).contains("KEYS_ONLY").contains(table);
-        assertThat(aws.dynamoDb().describeTable(b -> b.tableName(table)).table().streamSpecification().streamViewType())
+        assertThat(aws.dynamoDb()
+                        .describeTable(b -> b.tableName(table))
+                        .table()
+                        .streamSpecification()
+                        .streamViewType())
                 .isEqualTo(StreamViewType.KEYS_ONLY);
     }
 
@@ -303,10 +342,11 @@ class BadInputIT {
             }
             return o;
         });
-        Condition stalled = awaitCondition(DynamoCollection.class, namespace, "customers", "Stalled", "True",
-                "ReadCapacityPercentOnDemand");
+        Condition stalled = awaitCondition(
+                DynamoCollection.class, namespace, "customers", "Stalled", "True", "ReadCapacityPercentOnDemand");
         assertThat(stalled.getMessage()).contains("readCapacity");
-        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "ReadCapacityPercentOnDemand")).isTrue();
+        assertThat(cluster.hasEvent(namespace, "customers", "Warning", "ReadCapacityPercentOnDemand"))
+                .isTrue();
         suspend(namespace, "customers");
     }
 
@@ -314,10 +354,12 @@ class BadInputIT {
 
     /** 400 KB less the item's names and key: the largest item DynamoDB takes. */
     private static final int BIG = 400 * 1024 - "id".length() - "big".length() - "payload".length();
+
     private static final int DEPTH = 32;
     private static final String NUMBERS_NS = "limits";
     /** The items of the limits table less the one refused for its own {@code _id}. */
     private static final long LIMIT_ROWS = 14;
+
     private static volatile boolean limitsLoaded;
     private static volatile RuntimeException limitsFailed;
     /** The deepest nesting DynamoDB took: maps inside the top-level map. */
@@ -355,10 +397,11 @@ class BadInputIT {
         // images give an empty map as {} where DynamoDB gives {"M": {}}. The stream is turned on after, as the
         // StreamOff condition tells a user to.
         String strings = LocalAws.uniqueName("Limits");
-        aws.dynamoDb().createTable(b -> b.tableName(strings)
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                .billingMode(BillingMode.PAY_PER_REQUEST));
+        aws.dynamoDb()
+                .createTable(b -> b.tableName(strings)
+                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                        .billingMode(BillingMode.PAY_PER_REQUEST));
         Map<String, Map<String, AttributeValue>> items = new HashMap<>();
         items.put("big", Map.of("payload", AttributeValue.fromS("é".repeat(BIG / 4) + "x".repeat(BIG - BIG / 4 * 2))));
         // DynamoDB allows "32 levels" of nesting; how it counts them (the item, the scalar at the bottom) is its own,
@@ -366,8 +409,10 @@ class BadInputIT {
         for (deepest = DEPTH; ; deepest--) {
             Map<String, AttributeValue> deep = nested(deepest);
             try {
-                aws.dynamoDb().putItem(b -> b.tableName(strings).item(Map.of("id", AttributeValue.fromS("deep"),
-                        "nested", AttributeValue.fromM(deep))));
+                aws.dynamoDb()
+                        .putItem(b -> b.tableName(strings)
+                                .item(Map.of(
+                                        "id", AttributeValue.fromS("deep"), "nested", AttributeValue.fromM(deep))));
                 break;
             } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
                 if (deepest <= DEPTH - 2 || !e.getMessage().contains("Nesting")) {
@@ -379,53 +424,100 @@ class BadInputIT {
         items.put("nmax", Map.of("nmax", AttributeValue.fromN("9.9999999999999999999999999999999999999E+125")));
         items.put("nmin", Map.of("nmin", AttributeValue.fromN("1E-130")));
         items.put("nneg", Map.of("nneg", AttributeValue.fromN("-1.2345678901234567890123456789012345678E-130")));
-        items.put("nested-numbers", Map.of("doc", AttributeValue.fromM(Map.of(
-                "max", AttributeValue.fromN("9.9999999999999999999999999999999999999E+125"),
-                "min", AttributeValue.fromN("-1E-130")))));
-        items.put("empty", Map.of("emptyString", AttributeValue.fromS(""), "emptyList", AttributeValue.fromL(List.of()),
-                "emptyMap", AttributeValue.fromM(Map.of())));
+        items.put(
+                "nested-numbers",
+                Map.of(
+                        "doc",
+                        AttributeValue.fromM(Map.of(
+                                "max", AttributeValue.fromN("9.9999999999999999999999999999999999999E+125"),
+                                "min", AttributeValue.fromN("-1E-130")))));
+        items.put(
+                "empty",
+                Map.of(
+                        "emptyString",
+                        AttributeValue.fromS(""),
+                        "emptyList",
+                        AttributeValue.fromL(List.of()),
+                        "emptyMap",
+                        AttributeValue.fromM(Map.of())));
         items.put("unicode", Map.of("名前", AttributeValue.fromS("テスト"), "émoji 😀", AttributeValue.fromS("ok")));
-        items.put("keywords", Map.of("select", AttributeValue.fromS("s"), "from", AttributeValue.fromS("f"),
-                "order", AttributeValue.fromN("3"), "with space.dot", AttributeValue.fromS("w")));
+        items.put(
+                "keywords",
+                Map.of(
+                        "select",
+                        AttributeValue.fromS("s"),
+                        "from",
+                        AttributeValue.fromS("f"),
+                        "order",
+                        AttributeValue.fromN("3"),
+                        "with space.dot",
+                        AttributeValue.fromS("w")));
         items.put("clash-1", Map.of("status", AttributeValue.fromS("lower")));
         items.put("clash-2", Map.of("Status", AttributeValue.fromS("Upper"), "STATUS", AttributeValue.fromS("UPPER")));
         items.put("own-id", Map.of("_id", AttributeValue.fromS("legacy-7")));
-        items.put("sets", Map.of("ss", AttributeValue.fromSs(List.of("a", "b")), "ns", AttributeValue.fromNs(List.of("1", "2.5")),
-                "bs", AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String("x")))));
-        items.put("scalars", Map.of("flag", AttributeValue.fromBool(false), "nothing", AttributeValue.fromNul(true),
-                "bin", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0, (byte) 0xff, 10}))));
+        items.put(
+                "sets",
+                Map.of(
+                        "ss",
+                        AttributeValue.fromSs(List.of("a", "b")),
+                        "ns",
+                        AttributeValue.fromNs(List.of("1", "2.5")),
+                        "bs",
+                        AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String("x")))));
+        items.put(
+                "scalars",
+                Map.of(
+                        "flag",
+                        AttributeValue.fromBool(false),
+                        "nothing",
+                        AttributeValue.fromNul(true),
+                        "bin",
+                        AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0, (byte) 0xff, 10}))));
         items.forEach((id, attributes) -> {
             Map<String, AttributeValue> item = new HashMap<>(attributes);
             item.put("id", AttributeValue.fromS(id));
             aws.dynamoDb().putItem(b -> b.tableName(strings).item(item));
         });
-        aws.dynamoDb().updateTable(b -> b.tableName(strings)
-                .streamSpecification(st -> st.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        aws.dynamoDb()
+                .updateTable(b -> b.tableName(strings)
+                        .streamSpecification(
+                                st -> st.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
 
         String blobs = LocalAws.uniqueName("BinaryKeys");
-        aws.dynamoDb().createTable(b -> b.tableName(blobs)
-                .keySchema(k -> k.attributeName("k").keyType(KeyType.HASH))
-                .attributeDefinitions(a -> a.attributeName("k").attributeType(ScalarAttributeType.B))
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
-        for (byte[] key : List.of(new byte[] {0}, new byte[] {(byte) 0xff, (byte) 0xfe}, "|\\".getBytes(StandardCharsets.UTF_8))) {
-            aws.dynamoDb().putItem(b -> b.tableName(blobs).item(Map.of("k", AttributeValue.fromB(SdkBytes.fromByteArray(key)),
-                    "v", AttributeValue.fromS(Base64.getEncoder().encodeToString(key)))));
+        aws.dynamoDb()
+                .createTable(b -> b.tableName(blobs)
+                        .keySchema(k -> k.attributeName("k").keyType(KeyType.HASH))
+                        .attributeDefinitions(a -> a.attributeName("k").attributeType(ScalarAttributeType.B))
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .streamSpecification(
+                                s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        for (byte[] key : List.of(
+                new byte[] {0}, new byte[] {(byte) 0xff, (byte) 0xfe}, "|\\".getBytes(StandardCharsets.UTF_8))) {
+            aws.dynamoDb()
+                    .putItem(b -> b.tableName(blobs)
+                            .item(Map.of(
+                                    "k",
+                                    AttributeValue.fromB(SdkBytes.fromByteArray(key)),
+                                    "v",
+                                    AttributeValue.fromS(Base64.getEncoder().encodeToString(key)))));
         }
         String numbers = LocalAws.uniqueName("NumberKeys");
-        aws.dynamoDb().createTable(b -> b.tableName(numbers)
-                .keySchema(k -> k.attributeName("k").keyType(KeyType.HASH))
-                .attributeDefinitions(a -> a.attributeName("k").attributeType(ScalarAttributeType.N))
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        aws.dynamoDb()
+                .createTable(b -> b.tableName(numbers)
+                        .keySchema(k -> k.attributeName("k").keyType(KeyType.HASH))
+                        .attributeDefinitions(a -> a.attributeName("k").attributeType(ScalarAttributeType.N))
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .streamSpecification(
+                                s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
         for (String key : List.of("1.50", "-7", "0", "12345678901234567890123456789012345678", "1E-130")) {
-            aws.dynamoDb().putItem(b -> b.tableName(numbers).item(Map.of("k", AttributeValue.fromN(key),
-                    "v", AttributeValue.fromS(key))));
+            aws.dynamoDb()
+                    .putItem(b -> b.tableName(numbers)
+                            .item(Map.of("k", AttributeValue.fromN(key), "v", AttributeValue.fromS(key))));
         }
 
         cluster.apply("integration-access-keys.yaml", NUMBERS_NS, o -> cluster.atLocalAws(o, strings));
-        for (String[] collection : List.of(new String[] {"limits", strings}, new String[] {"blobs", blobs},
-                new String[] {"numbers", numbers})) {
+        for (String[] collection : List.of(
+                new String[] {"limits", strings}, new String[] {"blobs", blobs}, new String[] {"numbers", numbers})) {
             cluster.apply("collection-scan.yaml", NUMBERS_NS, o -> {
                 cluster.atLocalAws(o, collection[1]);
                 o.getMetadata().setName(collection[0]);
@@ -433,9 +525,15 @@ class BadInputIT {
             });
         }
         for (String collection : List.of("limits", "blobs", "numbers")) {
-            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                    assertThat(isTrue(cluster.collection(NUMBERS_NS, collection).getStatus(), "Ready"))
-                            .as("%s %s", collection, cluster.collection(NUMBERS_NS, collection).getStatus()).isTrue());
+            await().atMost(Duration.ofSeconds(240))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(isTrue(
+                                    cluster.collection(NUMBERS_NS, collection).getStatus(), "Ready"))
+                            .as(
+                                    "%s %s",
+                                    collection,
+                                    cluster.collection(NUMBERS_NS, collection).getStatus())
+                            .isTrue());
         }
     }
 
@@ -456,7 +554,8 @@ class BadInputIT {
 
     @Test
     void theDeepestNestingDynamoDbTakesComesBackWhole() {
-        JsonNode nested = row("limits", "SELECT nested FROM limits WHERE id = 'deep'").path("nested");
+        JsonNode nested =
+                row("limits", "SELECT nested FROM limits WHERE id = 'deep'").path("nested");
         assertThat(deepest).as("maps DynamoDB took one in another").isGreaterThanOrEqualTo(DEPTH - 2);
         for (int level = 1; level < deepest; level++) {
             assertThat(nested.has("d")).as("level %d", level).isTrue();
@@ -467,13 +566,17 @@ class BadInputIT {
 
     @Test
     void aThirtyEightDigitIntegerKeepsEveryDigit() {
-        assertThat(row("limits", "SELECT n38 FROM limits WHERE id = 'n38'").path("n38").decimalValue())
+        assertThat(row("limits", "SELECT n38 FROM limits WHERE id = 'n38'")
+                        .path("n38")
+                        .decimalValue())
                 .isEqualTo(new BigDecimal("12345678901234567890123456789012345678"));
     }
 
     @Test
     void theSmallestPositiveNumberKeepsItsValue() {
-        assertThat(row("limits", "SELECT nmin FROM limits WHERE id = 'nmin'").path("nmin").decimalValue())
+        assertThat(row("limits", "SELECT nmin FROM limits WHERE id = 'nmin'")
+                        .path("nmin")
+                        .decimalValue())
                 .isEqualByComparingTo(new BigDecimal("1E-130"));
     }
 
@@ -486,7 +589,9 @@ class BadInputIT {
         JsonNode row = row("limits", "SELECT nmax, nmax > 9.9e125 AS compares FROM limits WHERE id = 'nmax'");
         assertThat(row.path("nmax").decimalValue())
                 .isEqualByComparingTo(new BigDecimal("9.9999999999999999999999999999999999999E+125"));
-        assertThat(row.path("compares").asBoolean()).as("comparison on the numeric column").isTrue();
+        assertThat(row.path("compares").asBoolean())
+                .as("comparison on the numeric column")
+                .isTrue();
     }
 
     @Test
@@ -499,7 +604,8 @@ class BadInputIT {
 
     @Test
     void numbersInsideMapsKeepEveryDigit() {
-        JsonNode doc = row("limits", "SELECT doc FROM limits WHERE id = 'nested-numbers'").path("doc");
+        JsonNode doc = row("limits", "SELECT doc FROM limits WHERE id = 'nested-numbers'")
+                .path("doc");
         assertThat(doc.path("max").decimalValue())
                 .isEqualByComparingTo(new BigDecimal("9.9999999999999999999999999999999999999E+125"));
         assertThat(doc.path("min").decimalValue()).isEqualByComparingTo(new BigDecimal("-1E-130"));
@@ -507,8 +613,10 @@ class BadInputIT {
 
     @Test
     void emptyStringsListsAndMapsStayEmptyNotNull() {
-        JsonNode row = row("limits", "SELECT emptyString, emptyList, emptyMap, emptyString IS NULL AS isNull "
-                + "FROM limits WHERE id = 'empty'");
+        JsonNode row = row(
+                "limits",
+                "SELECT emptyString, emptyList, emptyMap, emptyString IS NULL AS isNull "
+                        + "FROM limits WHERE id = 'empty'");
         assertThat(row.path("emptyString").isTextual()).isTrue();
         assertThat(row.path("emptyString").asText()).isEmpty();
         assertThat(row.path("isNull").asBoolean()).isFalse();
@@ -527,8 +635,9 @@ class BadInputIT {
 
     @Test
     void attributesNamedLikeSqlKeywordsAreQueryableQuoted() {
-        JsonNode row = row("limits", "SELECT \"select\", \"from\", \"order\", \"with space.dot\" FROM limits "
-                + "WHERE id = 'keywords'");
+        JsonNode row = row(
+                "limits",
+                "SELECT \"select\", \"from\", \"order\", \"with space.dot\" FROM limits " + "WHERE id = 'keywords'");
         assertThat(row.path("select").asText()).isEqualTo("s");
         assertThat(row.path("from").asText()).isEqualTo("f");
         assertThat(row.path("order").asInt()).isEqualTo(3);
@@ -538,11 +647,15 @@ class BadInputIT {
     @Test
     void attributesThatDifferOnlyInCaseGetColumnsOfTheirOwn() {
         loadLimits();
-        JsonNode columns = cluster.query(NUMBERS_NS, "limits", "SELECT attribute, column_name FROM _columns "
-                + "WHERE lower(attribute) = 'status' ORDER BY column_name");
+        JsonNode columns = cluster.query(
+                NUMBERS_NS,
+                "limits",
+                "SELECT attribute, column_name FROM _columns "
+                        + "WHERE lower(attribute) = 'status' ORDER BY column_name");
         assertThat(columns).hasSize(3);
         Map<String, String> byAttribute = new HashMap<>();
-        columns.forEach(c -> byAttribute.put(c.path("attribute").asText(), c.path("column_name").asText()));
+        columns.forEach(c -> byAttribute.put(
+                c.path("attribute").asText(), c.path("column_name").asText()));
         assertThat(byAttribute.keySet()).containsExactlyInAnyOrder("status", "Status", "STATUS");
         // The first of them the worker sees keeps its name; the next ones get _2, then _3, after their own names.
         // Which comes first is not fixed: the scan's segments hand their pages to the writer in whatever order they
@@ -553,9 +666,12 @@ class BadInputIT {
             suffixes.add(column.substring(attribute.length()));
         });
         assertThat(suffixes).containsExactlyInAnyOrder("", "_2", "_3");
-        JsonNode lower = row("limits", "SELECT \"" + byAttribute.get("status") + "\" AS v FROM limits WHERE id = 'clash-1'");
-        JsonNode upper = row("limits", "SELECT \"" + byAttribute.get("Status") + "\" AS a, \"" + byAttribute.get("STATUS")
-                + "\" AS b FROM limits WHERE id = 'clash-2'");
+        JsonNode lower =
+                row("limits", "SELECT \"" + byAttribute.get("status") + "\" AS v FROM limits WHERE id = 'clash-1'");
+        JsonNode upper = row(
+                "limits",
+                "SELECT \"" + byAttribute.get("Status") + "\" AS a, \"" + byAttribute.get("STATUS")
+                        + "\" AS b FROM limits WHERE id = 'clash-2'");
         assertThat(lower.path("v").asText()).isEqualTo("lower");
         assertThat(upper.path("a").asText()).isEqualTo("Upper");
         assertThat(upper.path("b").asText()).isEqualTo("UPPER");
@@ -565,13 +681,19 @@ class BadInputIT {
     void anItemWithItsOwnIdAttributeIsRefusedNamedByItsKeyAndTheRestIsLoaded() {
         loadLimits();
         assertThat(cluster.query(NUMBERS_NS, "limits", "SELECT count(*) AS n FROM limits WHERE id = 'own-id'")
-                .path(0).path("n").asLong()).isZero();
+                        .path(0)
+                        .path("n")
+                        .asLong())
+                .isZero();
         JsonNode refused = cluster.workerStatus(NUMBERS_NS, "limits").path("refusedItems");
         assertThat(refused).anySatisfy(item -> {
             assertThat(item.path("key").asText()).isEqualTo("id=own-id");
             assertThat(item.path("reason").asText()).contains("_id").contains("_item_id");
         });
-        assertThat(cluster.query(NUMBERS_NS, "limits", "SELECT count(*) AS n FROM limits").path(0).path("n").asLong())
+        assertThat(cluster.query(NUMBERS_NS, "limits", "SELECT count(*) AS n FROM limits")
+                        .path(0)
+                        .path("n")
+                        .asLong())
                 .isEqualTo(LIMIT_ROWS);
     }
 
@@ -579,31 +701,42 @@ class BadInputIT {
     void setsComeBackAsListsAndScalarsKeepTheirTypes() {
         JsonNode row = row("limits", "SELECT ss, ns, bs FROM limits WHERE id = 'sets'");
         assertThat(row.path("ss")).extracting(JsonNode::asText).containsExactlyInAnyOrder("a", "b");
-        assertThat(row.path("ns")).extracting(JsonNode::decimalValue).usingElementComparator(BigDecimal::compareTo)
+        assertThat(row.path("ns"))
+                .extracting(JsonNode::decimalValue)
+                .usingElementComparator(BigDecimal::compareTo)
                 .containsExactlyInAnyOrder(new BigDecimal("1"), new BigDecimal("2.5"));
-        assertThat(row.path("bs")).extracting(JsonNode::asText).containsExactly(Base64.getEncoder()
-                .encodeToString("x".getBytes(StandardCharsets.UTF_8)));
+        assertThat(row.path("bs"))
+                .extracting(JsonNode::asText)
+                .containsExactly(Base64.getEncoder().encodeToString("x".getBytes(StandardCharsets.UTF_8)));
         JsonNode scalars = row("limits", "SELECT flag, nothing, bin FROM limits WHERE id = 'scalars'");
         assertThat(scalars.path("flag").isBoolean()).isTrue();
         assertThat(scalars.path("flag").asBoolean()).isFalse();
         assertThat(scalars.path("nothing").isNull()).isTrue();
-        assertThat(scalars.path("bin").asText()).isEqualTo(Base64.getEncoder().encodeToString(new byte[] {0, (byte) 0xff, 10}));
+        assertThat(scalars.path("bin").asText())
+                .isEqualTo(Base64.getEncoder().encodeToString(new byte[] {0, (byte) 0xff, 10}));
     }
 
     @Test
     void binaryKeysBecomeBase64Ids() {
         loadLimits();
         JsonNode rows = cluster.query(NUMBERS_NS, "blobs", "SELECT _id, v FROM blobs");
-        assertThat(rows).hasSize(3).allSatisfy(r -> assertThat(r.path("_id").asText()).isEqualTo(r.path("v").asText()));
+        assertThat(rows)
+                .hasSize(3)
+                .allSatisfy(r ->
+                        assertThat(r.path("_id").asText()).isEqualTo(r.path("v").asText()));
     }
 
     @Test
     void numberKeysBecomeCanonicalIdsOneItemEach() {
         loadLimits();
         Map<String, String> ids = new HashMap<>();
-        cluster.query(NUMBERS_NS, "numbers", "SELECT _id, v FROM numbers").forEach(r ->
-                ids.put(r.path("v").asText(), r.path("_id").asText()));
-        assertThat(ids).hasSize(5).containsEntry("1.50", "1.5").containsEntry("-7", "-7").containsEntry("0", "0")
+        cluster.query(NUMBERS_NS, "numbers", "SELECT _id, v FROM numbers")
+                .forEach(r -> ids.put(r.path("v").asText(), r.path("_id").asText()));
+        assertThat(ids)
+                .hasSize(5)
+                .containsEntry("1.50", "1.5")
+                .containsEntry("-7", "-7")
+                .containsEntry("0", "0")
                 .containsEntry("12345678901234567890123456789012345678", "12345678901234567890123456789012345678");
         assertThat(new BigDecimal(ids.get("1E-130"))).isEqualByComparingTo(new BigDecimal("1E-130"));
     }
@@ -615,11 +748,15 @@ class BadInputIT {
                 Arguments.of("{\"sql\": {\"query\": \"DROP TABLE limits\"}}", 400, "QueryNotAllowed"),
                 Arguments.of("{\"sql\": {\"query\": \"SELECT 1; DELETE FROM limits\"}}", 400, "QueryNotAllowed"),
                 Arguments.of("{\"sql\": {\"query\": \"COPY limits TO '/tmp/stolen.csv'\"}}", 400, "QueryNotAllowed"),
-                Arguments.of("{\"sql\": {\"query\": \"SELECT * FROM read_csv('/etc/passwd')\"}}", 400, "QueryNotAllowed"),
+                Arguments.of(
+                        "{\"sql\": {\"query\": \"SELECT * FROM read_csv('/etc/passwd')\"}}", 400, "QueryNotAllowed"),
                 Arguments.of("{\"sql\": {\"query\": \"SET enable_external_access = true\"}}", 400, "QueryNotAllowed"),
                 Arguments.of("{\"sql\": {\"query\": \"ATTACH '/tmp/evil.duckdb' AS evil\"}}", 400, "QueryNotAllowed"),
-                Arguments.of("{\"sql\": {\"query\": \"SELECT * FROM limits WHERE id = :id\", \"parameters\": "
-                        + "[{\"name\": \"id\", \"type\": \"int\", \"value\": \"1; DROP TABLE limits\"}]}}", 400, "InvalidInput"),
+                Arguments.of(
+                        "{\"sql\": {\"query\": \"SELECT * FROM limits WHERE id = :id\", \"parameters\": "
+                                + "[{\"name\": \"id\", \"type\": \"int\", \"value\": \"1; DROP TABLE limits\"}]}}",
+                        400,
+                        "InvalidInput"),
                 Arguments.of("{\"sql\": {\"query\": \"SELEC id FROM limits\"}}", 400, "QueryParseError"),
                 Arguments.of("this is not JSON", 400, "InvalidInput"));
     }
@@ -633,7 +770,10 @@ class BadInputIT {
         assertThat(answer.status()).as("%s", answer.body()).isEqualTo(status);
         assertThat(answer.body().path("type").asText()).as("%s", answer.body()).isEqualTo(type);
         assertThat(answer.body().path("message").asText()).isNotBlank();
-        assertThat(cluster.query(NUMBERS_NS, "limits", "SELECT count(*) AS n FROM limits").path(0).path("n").asLong())
+        assertThat(cluster.query(NUMBERS_NS, "limits", "SELECT count(*) AS n FROM limits")
+                        .path(0)
+                        .path("n")
+                        .asLong())
                 .isEqualTo(LIMIT_ROWS);
         assertThat(cluster.kubelet().restarts(NUMBERS_NS, "limits-worker-0")).isEqualTo(restarts);
         assertThat(Files.exists(Path.of("/tmp/stolen.csv"))).isFalse();
@@ -654,11 +794,15 @@ class BadInputIT {
     static Stream<Arguments> badSettings() {
         return Stream.of(
                 Arguments.of("{\"collection\": \"c\", \"region\": \"us-east-1\"}", "setting 'table' is required"),
-                Arguments.of("{\"collection\": \"Not_A_Name\", \"table\": \"Tab\", \"region\": \"us-east-1\"}",
+                Arguments.of(
+                        "{\"collection\": \"Not_A_Name\", \"table\": \"Tab\", \"region\": \"us-east-1\"}",
                         "must be a Kubernetes name"),
-                Arguments.of("{\"collection\": \"c\", \"table\": \"Tab\", \"region\": \"us-east-1\", "
-                        + "\"load\": {\"readCapacityPercent\": 150}}", "load.readCapacityPercent must be 1 to 100, was 150"),
-                Arguments.of("{\"collection\": \"c\", \"table\": \"Tab\", \"region\": \"us-east-1\", \"surprise\": 1}",
+                Arguments.of(
+                        "{\"collection\": \"c\", \"table\": \"Tab\", \"region\": \"us-east-1\", "
+                                + "\"load\": {\"readCapacityPercent\": 150}}",
+                        "load.readCapacityPercent must be 1 to 100, was 150"),
+                Arguments.of(
+                        "{\"collection\": \"c\", \"table\": \"Tab\", \"region\": \"us-east-1\", \"surprise\": 1}",
                         "unknown setting 'surprise'"),
                 Arguments.of("{\"collection\": \"c\", \"table\": ", "is not valid JSON"));
     }
@@ -669,8 +813,15 @@ class BadInputIT {
             throws Exception {
         Path file = dir.resolve("settings.json");
         Files.writeString(file, settings);
-        Process worker = new ProcessBuilder(LocalCluster.ROOT.resolve("worker/target/dist/bin/worker").toString(),
-                "run", "--config", file.toString()).redirectErrorStream(true).start();
+        Process worker = new ProcessBuilder(
+                        LocalCluster.ROOT
+                                .resolve("worker/target/dist/bin/worker")
+                                .toString(),
+                        "run",
+                        "--config",
+                        file.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(worker.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(worker.exitValue()).as(output).isEqualTo(2);
@@ -688,25 +839,41 @@ class BadInputIT {
     private static <T extends CustomResource<?, ? extends io.dynamosync.api.v1alpha1.Status>> Condition awaitCondition(
             Class<T> kind, String namespace, String name, String type, String status, String reason) {
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            T resource = client.resources(kind).inNamespace(namespace).withName(name).get();
+            T resource =
+                    client.resources(kind).inNamespace(namespace).withName(name).get();
             assertThat(resource).isNotNull();
-            assertThat(LocalCluster.condition(resource.getStatus(), type)).as("%s/%s: %s", namespace, name,
-                    resource.getStatus() == null ? null : resource.getStatus().getConditions())
+            assertThat(LocalCluster.condition(resource.getStatus(), type))
+                    .as(
+                            "%s/%s: %s",
+                            namespace,
+                            name,
+                            resource.getStatus() == null
+                                    ? null
+                                    : resource.getStatus().getConditions())
                     .hasValueSatisfying(c -> {
                         assertThat(c.getStatus()).isEqualTo(status);
                         assertThat(c.getReason()).isEqualTo(reason);
                     });
         });
-        return LocalCluster.condition(client.resources(kind).inNamespace(namespace).withName(name).get().getStatus(),
-                type).orElseThrow();
+        return LocalCluster.condition(
+                        client.resources(kind)
+                                .inNamespace(namespace)
+                                .withName(name)
+                                .get()
+                                .getStatus(),
+                        type)
+                .orElseThrow();
     }
 
     /** Stops a worker a test no longer needs, so that it does not slow the tests after it. */
     private static void suspend(String namespace, String name) {
         Consumer<DynamoCollection> change = c -> c.getSpec().setSuspend(true);
-        client.resources(DynamoCollection.class).inNamespace(namespace).withName(name).edit(c -> {
-            change.accept(c);
-            return c;
-        });
+        client.resources(DynamoCollection.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .edit(c -> {
+                    change.accept(c);
+                    return c;
+                });
     }
 }

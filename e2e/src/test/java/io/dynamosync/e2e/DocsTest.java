@@ -37,7 +37,7 @@ class DocsTest {
                 + "testkit|demo)/[\\w./-]+\\.(?:yaml|md|json|lua|txt))");
         for (Path page : pages()) {
             String text = read(page);
-            for (Matcher m = link.matcher(text); m.find();) {
+            for (Matcher m = link.matcher(text); m.find(); ) {
                 String target = m.group(1);
                 if (target.matches("^[a-z]+:.*")) {
                     missing.add(page + " links outside the repository: " + target);
@@ -45,25 +45,30 @@ class DocsTest {
                     missing.add(page + " links to " + target);
                 }
             }
-            for (Matcher m = named.matcher(text); m.find();) {
+            for (Matcher m = named.matcher(text); m.find(); ) {
                 String file = m.group(1).replaceAll("[.]$", "");
                 // Files a build or a benchmark writes are named before they exist.
                 boolean written = file.contains("/target/") || file.startsWith("bench/results/");
-                if (!Files.exists(ROOT.resolve(file)) && !Files.exists(page.getParent().resolve(file)) && !written) {
+                if (!Files.exists(ROOT.resolve(file))
+                        && !Files.exists(page.getParent().resolve(file))
+                        && !written) {
                     missing.add(page + " names " + file);
                 }
             }
         }
-        assertThat(missing).as("links and files the documentation names that do not exist").isEmpty();
+        assertThat(missing)
+                .as("links and files the documentation names that do not exist")
+                .isEmpty();
     }
 
     @Test
     void everyChartValueThePagesSetExists() throws IOException {
-        JsonNode values = YAML.readTree(ROOT.resolve("charts/dynamo-sync/values.yaml").toFile());
+        JsonNode values =
+                YAML.readTree(ROOT.resolve("charts/dynamo-sync/values.yaml").toFile());
         Pattern set = Pattern.compile("--set(?:-string)?[ =]'?([A-Za-z][\\w.\\[\\]-]*)(?:\\[\\d+\\])?[.\\w]*=");
         List<String> missing = new ArrayList<>();
         for (Path page : pages()) {
-            for (Matcher m = set.matcher(read(page)); m.find();) {
+            for (Matcher m = set.matcher(read(page)); m.find(); ) {
                 String key = m.group(1).replaceAll("\\[\\d+\\].*$", "");
                 JsonNode node = values;
                 for (String part : key.split("\\.")) {
@@ -74,7 +79,9 @@ class DocsTest {
                 }
             }
         }
-        assertThat(missing).as("chart values set in the documentation that values.yaml does not have").isEmpty();
+        assertThat(missing)
+                .as("chart values set in the documentation that values.yaml does not have")
+                .isEmpty();
     }
 
     @Test
@@ -84,32 +91,42 @@ class DocsTest {
         for (String module : List.of("operator", "worker", "crds", "demo", "bench", "testkit")) {
             // Java sources and the launch scripts of the runnable applications (src/main/dist/bin).
             try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main"))) {
-                files.filter(f -> f.toString().endsWith(".java") || f.getParent().endsWith("bin")).forEach(f -> {
-                    for (Matcher m = variable.matcher(read(f)); m.find();) {
-                        read.add(m.group());
-                    }
-                });
+                files.filter(f ->
+                                f.toString().endsWith(".java") || f.getParent().endsWith("bin"))
+                        .forEach(f -> {
+                            for (Matcher m = variable.matcher(read(f)); m.find(); ) {
+                                read.add(m.group());
+                            }
+                        });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         List<String> missing = new ArrayList<>();
         for (Path page : pages()) {
-            for (Matcher m = variable.matcher(read(page)); m.find();) {
+            for (Matcher m = variable.matcher(read(page)); m.find(); ) {
                 if (!read.contains(m.group()) && read.stream().noneMatch(r -> r.startsWith(m.group() + "_"))) {
                     missing.add(page + " names " + m.group());
                 }
             }
         }
-        assertThat(missing).as("DYNAMOSYNC_* variables the documentation names that no program reads").isEmpty();
+        assertThat(missing)
+                .as("DYNAMOSYNC_* variables the documentation names that no program reads")
+                .isEmpty();
     }
 
     @Test
     void everyResourceFieldThePagesNameExists() throws IOException {
         List<JsonNode> schemas = new ArrayList<>();
         try (Stream<Path> crds = Files.list(ROOT.resolve("crds/generated"))) {
-            for (Path crd : crds.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).toList()) {
-                schemas.add(YAML.readTree(crd.toFile()).path("spec").path("versions").get(0).path("schema")
+            for (Path crd : crds.filter(
+                            f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
+                    .toList()) {
+                schemas.add(YAML.readTree(crd.toFile())
+                        .path("spec")
+                        .path("versions")
+                        .get(0)
+                        .path("schema")
                         .path("openAPIV3Schema"));
             }
         }
@@ -119,14 +136,17 @@ class DocsTest {
         Set<String> others = Set.of("spec.source", "spec.sources", "spec.syncPolicy", "spec.destination");
         List<String> missing = new ArrayList<>();
         for (Path page : pages()) {
-            for (Matcher m = field.matcher(read(page)); m.find();) {
+            for (Matcher m = field.matcher(read(page)); m.find(); ) {
                 if (!others.contains(m.group(1))
-                        && schemas.stream().noneMatch(schema -> exists(schema, m.group(1).split("\\.")))) {
+                        && schemas.stream()
+                                .noneMatch(schema -> exists(schema, m.group(1).split("\\.")))) {
                     missing.add(page + " names " + m.group(1));
                 }
             }
         }
-        assertThat(missing).as("resource fields the documentation names that neither CRD has").isEmpty();
+        assertThat(missing)
+                .as("resource fields the documentation names that neither CRD has")
+                .isEmpty();
     }
 
     private static boolean exists(JsonNode schema, String[] path) {

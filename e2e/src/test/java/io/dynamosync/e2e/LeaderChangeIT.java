@@ -62,7 +62,8 @@ class LeaderChangeIT {
     // A JVM starting on a busy machine; not what is tested.
     private static final Duration STARTED_WITHIN = Duration.ofSeconds(90);
     private static final Duration RECONCILED_WITHIN = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static KubernetesMockServer server;
     static KubernetesClient client;
@@ -111,8 +112,8 @@ class LeaderChangeIT {
         String logTail() {
             try {
                 List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return identity + "'s log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40),
-                        lines.size()));
+                return identity + "'s log:\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
             } catch (IOException e) {
                 return identity + "'s log is unreadable: " + e;
             }
@@ -121,16 +122,28 @@ class LeaderChangeIT {
 
     @BeforeAll
     static void apiServer() {
-        assertThat(OPERATOR).as("the operator's runnable application, made by ./mvnw -pl operator -am package")
+        assertThat(OPERATOR)
+                .as("the operator's runnable application, made by ./mvnw -pl operator -am package")
                 .isExecutable();
         LocalCluster.installCrds(client);
         // JOSDK checks with a SelfSubjectRulesReview that it may get, create and update Leases before it competes.
         // The CRUD mock stores the review as an object and refuses it (422: metadata is required); answer as RBAC
         // would for the operator's Role.
-        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-                        .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
-                        .withVerbs("get", "create", "update", "patch").endResourceRule().endStatus().build())
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(
+                        201,
+                        new SelfSubjectRulesReviewBuilder()
+                                .withNewStatus()
+                                .withIncomplete(false)
+                                .addNewResourceRule()
+                                .withApiGroups("coordination.k8s.io")
+                                .withResources("leases")
+                                .withVerbs("get", "create", "update", "patch")
+                                .endResourceRule()
+                                .endStatus()
+                                .build())
                 .always();
     }
 
@@ -143,38 +156,51 @@ class LeaderChangeIT {
     void theStandbyTakesTheLeaseOfAKilledLeaderAndReconcilesFromThen(LocalAws aws) {
         Replica a = start("operator-a");
         Replica b = start("operator-b");
-        String leaderIdentity = await().atMost(STARTED_WITHIN).pollInterval(Duration.ofMillis(200))
-                .until(this::holder, h -> h.filter(id -> id.equals(a.identity()) || id.equals(b.identity()))
-                        .isPresent()).orElseThrow();
+        String leaderIdentity = await().atMost(STARTED_WITHIN)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        this::holder,
+                        h -> h.filter(id -> id.equals(a.identity()) || id.equals(b.identity()))
+                                .isPresent())
+                .orElseThrow();
         Replica leader = leaderIdentity.equals(a.identity()) ? a : b;
         Replica standby = leader == a ? b : a;
         // What the election rests on: a write of a Lease read before the holder's renewal is refused, as a real API
         // server refuses it, so two replicas cannot both take it.
         Lease read = lease();
-        await().atMost(RENEW).until(() -> !lease().getMetadata().getResourceVersion()
-                .equals(read.getMetadata().getResourceVersion()));
+        await().atMost(RENEW)
+                .until(() -> !lease().getMetadata()
+                        .getResourceVersion()
+                        .equals(read.getMetadata().getResourceVersion()));
         read.getSpec().setHolderIdentity("operator-elsewhere");
-        assertThatThrownBy(() -> client.resource(read).update()).isInstanceOfSatisfying(KubernetesClientException.class,
-                e -> assertThat(e.getCode()).isEqualTo(409));
+        assertThatThrownBy(() -> client.resource(read).update())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(409));
         assertThat(holder()).contains(leader.identity());
         // The standby keeps its informers warm and says it is ready, so a rolling update is not held up by it.
         for (Replica r : List.of(leader, standby)) {
-            await().atMost(STARTED_WITHIN).ignoreExceptions()
-                    .untilAsserted(() -> assertThat(get(r, "/readyz")).as(r.logTail()).isEqualTo(200));
+            await().atMost(STARTED_WITHIN)
+                    .ignoreExceptions()
+                    .untilAsserted(
+                            () -> assertThat(get(r, "/readyz")).as(r.logTail()).isEqualTo(200));
         }
 
         String before = LocalCluster.namespace("before");
         createIntegrationAndCollection(aws, before);
         awaitReconciled(before, leader);
         assertThat(reconciles(leader)).isPositive();
-        assertThat(reconciles(standby)).as("reconciles by the standby while the other leads").isZero();
+        assertThat(reconciles(standby))
+                .as("reconciles by the standby while the other leads")
+                .isZero();
         // A leader starved of CPU past its renew deadline would have handed over (and exited) by now.
         assertThat(holder()).as(leader.logTail()).contains(leader.identity());
 
         leader.kill();
         // Killed, it could not release the Lease: it names the dead leader until it expires.
         assertThat(holder()).contains(leader.identity());
-        await().atMost(LEASE.plus(RETRY).plusSeconds(2)).pollInterval(Duration.ofMillis(100))
+        await().atMost(LEASE.plus(RETRY).plusSeconds(2))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> holder().equals(Optional.of(standby.identity())));
 
         String after = LocalCluster.namespace("after");
@@ -190,13 +216,19 @@ class LeaderChangeIT {
         int port = ChildJvm.freePort();
         Path log = logs.resolve(leaseNamespace + "-" + identity + ".log");
         // The operator in the background, killed once our end of the guard's standard input closes.
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c",
-                "\"$0\" </dev/null & operator=$!; while read -r _; do :; done; kill -9 $operator 2>/dev/null",
-                OPERATOR.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        "\"$0\" </dev/null & operator=$!; while read -r _; do :; done; kill -9 $operator 2>/dev/null",
+                        OPERATOR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("DYNAMOSYNC_") || k.startsWith("AWS_") || k.startsWith("KUBE")
-                || k.equals("JAVA_OPTS"));
+        env.keySet()
+                .removeIf(k -> k.startsWith("DYNAMOSYNC_")
+                        || k.startsWith("AWS_")
+                        || k.startsWith("KUBE")
+                        || k.equals("JAVA_OPTS"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JAVA_OPTS", "-Xmx256m -Xss1m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         env.put("KUBERNETES_MASTER", server.url("/"));
@@ -220,7 +252,8 @@ class LeaderChangeIT {
             Files.createDirectories(logs);
             Process guard = builder.start();
             ProcessHandle operator = await().atMost(Duration.ofSeconds(10))
-                    .until(() -> guard.toHandle().children().findFirst(), Optional::isPresent).orElseThrow();
+                    .until(() -> guard.toHandle().children().findFirst(), Optional::isPresent)
+                    .orElseThrow();
             Replica replica = new Replica(identity, guard, operator, port, log);
             replicas.add(replica);
             return replica;
@@ -245,8 +278,12 @@ class LeaderChangeIT {
                 integration.getSpec().setRegion(LocalAws.REGION.id());
             }
         });
-        apply("collection-scan.yaml", namespace, object -> LocalCluster.keysIntegration((DynamoCollection) object)
-                .getSpec().setTable(table));
+        apply(
+                "collection-scan.yaml",
+                namespace,
+                object -> LocalCluster.keysIntegration((DynamoCollection) object)
+                        .getSpec()
+                        .setTable(table));
     }
 
     /**
@@ -255,19 +292,34 @@ class LeaderChangeIT {
      */
     private void awaitReconciled(String namespace, Replica by) {
         await().atMost(RECONCILED_WITHIN).untilAsserted(() -> {
-            DynamoIntegration integration = client.resources(DynamoIntegration.class).inNamespace(namespace)
-                    .withName("dev-keys").get();
-            assertThat(condition(integration.getStatus(), "Ready")).as(by.logTail())
+            DynamoIntegration integration = client.resources(DynamoIntegration.class)
+                    .inNamespace(namespace)
+                    .withName("dev-keys")
+                    .get();
+            assertThat(condition(integration.getStatus(), "Ready"))
+                    .as(by.logTail())
                     .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
         });
         await().atMost(RECONCILED_WITHIN).untilAsserted(() -> {
-            DynamoCollection collection = client.resources(DynamoCollection.class).inNamespace(namespace)
-                    .withName("customers").get();
-            assertThat(condition(collection.getStatus(), "Ready")).as(by.logTail())
+            DynamoCollection collection = client.resources(DynamoCollection.class)
+                    .inNamespace(namespace)
+                    .withName("customers")
+                    .get();
+            assertThat(condition(collection.getStatus(), "Ready"))
+                    .as(by.logTail())
                     .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("WorkerUnavailable"));
         });
-        assertThat(client.apps().statefulSets().inNamespace(namespace).withName("customers-worker").get()).isNotNull();
-        assertThat(client.configMaps().inNamespace(namespace).withName("customers-worker").get()).isNotNull();
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace(namespace)
+                        .withName("customers-worker")
+                        .get())
+                .isNotNull();
+        assertThat(client.configMaps()
+                        .inNamespace(namespace)
+                        .withName("customers-worker")
+                        .get())
+                .isNotNull();
     }
 
     private static Optional<Condition> condition(io.dynamosync.api.v1alpha1.Status status, String type) {
@@ -277,13 +329,14 @@ class LeaderChangeIT {
     /** Applies an example's objects in {@code namespace}, as {@code kubectl apply -f} would, after {@code edit}. */
     private static void apply(String example, String namespace, java.util.function.Consumer<HasMetadata> edit) {
         var serialization = client.getKubernetesSerialization();
-        try (InputStream in = Files.newInputStream(LocalCluster.ROOT.resolve("examples").resolve(example))) {
+        try (InputStream in =
+                Files.newInputStream(LocalCluster.ROOT.resolve("examples").resolve(example))) {
             for (HasMetadata item : client.load(in).items()) {
                 HasMetadata typed = switch (item.getKind()) {
-                    case "DynamoIntegration" -> serialization.unmarshal(serialization.asJson(item),
-                            DynamoIntegration.class);
-                    case "DynamoCollection" -> serialization.unmarshal(serialization.asJson(item),
-                            DynamoCollection.class);
+                    case "DynamoIntegration" ->
+                        serialization.unmarshal(serialization.asJson(item), DynamoIntegration.class);
+                    case "DynamoCollection" ->
+                        serialization.unmarshal(serialization.asJson(item), DynamoCollection.class);
                     default -> item;
                 };
                 typed.getMetadata().setNamespace(namespace);
@@ -296,24 +349,31 @@ class LeaderChangeIT {
     }
 
     private Lease lease() {
-        return client.leases().inNamespace(leaseNamespace).withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME)
+        return client.leases()
+                .inNamespace(leaseNamespace)
+                .withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME)
                 .get();
     }
 
     private Optional<String> holder() {
         Lease lease = lease();
-        return lease == null || lease.getSpec() == null ? Optional.empty()
+        return lease == null || lease.getSpec() == null
+                ? Optional.empty()
                 : Optional.ofNullable(lease.getSpec().getHolderIdentity());
     }
 
     /** Reconciles a replica has started, every kind and resource together, as its {@code /metrics} counts them. */
     private static double reconciles(Replica replica) {
-        return body(replica, "/metrics").lines().filter(l -> l.startsWith("operator_sdk_reconciliations_started"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return body(replica, "/metrics")
+                .lines()
+                .filter(l -> l.startsWith("operator_sdk_reconciliations_started"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static int get(Replica replica, String path) throws Exception {
-        return HTTP.send(request(replica, path), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(request(replica, path), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static String body(Replica replica, String path) {
@@ -331,6 +391,7 @@ class LeaderChangeIT {
 
     private static HttpRequest request(Replica replica, String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + path))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
     }
 }

@@ -45,14 +45,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LocalCluster implements AutoCloseable {
 
-    static final Path ROOT = Path.of(System.getProperty("dynamosync.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("dynamosync.root", ".."))
+            .toAbsolutePath()
+            .normalize();
     // Every digit of a number the query API answers with is kept, as a user's client would want.
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final AtomicLong NAMESPACES = new AtomicLong();
     /** The integrations of examples/: the role one that README's walkthrough uses, and the access-keys one. */
     static final String ROLE_INTEGRATION = "prod-account";
+
     static final String KEYS_INTEGRATION = "dev-keys";
 
     private final KubernetesClient client;
@@ -71,8 +75,12 @@ final class LocalCluster implements AutoCloseable {
         this.client = client;
         this.aws = aws;
         installCrds();
-        kubelet = new LocalKubelet(client, workDirectory, mode,
-                Map.of(OperatorSettings.DEFAULT_WORKER_REPOSITORY, ROOT.resolve("worker/target/dist"))).start();
+        kubelet = new LocalKubelet(
+                        client,
+                        workDirectory,
+                        mode,
+                        Map.of(OperatorSettings.DEFAULT_WORKER_REPOSITORY, ROOT.resolve("worker/target/dist")))
+                .start();
         services = new ServiceProxy(client, kubelet);
         startOperator();
     }
@@ -82,9 +90,12 @@ final class LocalCluster implements AutoCloseable {
      * mounts each pod's volumes in a private mount namespace, which needs root).
      */
     static LocalCluster forTests(KubernetesClient client, LocalAws aws, Path workDirectory) {
-        io.dynamosync.testkit.tier.Tiers.require(io.dynamosync.testkit.tier.Tiers.root(), "the local cluster tests",
+        io.dynamosync.testkit.tier.Tiers.require(
+                io.dynamosync.testkit.tier.Tiers.root(),
+                "the local cluster tests",
                 "the local kubelet mounts each pod's volumes in a private mount namespace, which needs root");
-        org.assertj.core.api.Assertions.assertThat(ROOT.resolve("worker/target/dist/bin/worker")).isExecutable();
+        org.assertj.core.api.Assertions.assertThat(ROOT.resolve("worker/target/dist/bin/worker"))
+                .isExecutable();
         return new LocalCluster(client, aws, workDirectory);
     }
 
@@ -96,7 +107,9 @@ final class LocalCluster implements AutoCloseable {
                 .withHttpPort(0);
         // The operator closes its client when it stops, so it gets one of its own: the kubelet, the Service network
         // and the tests keep theirs across an operator restart.
-        KubernetesClient own = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+        KubernetesClient own = new KubernetesClientBuilder()
+                .withConfig(client.getConfiguration())
+                .build();
         operator = new DynamoSyncOperator(own, settings, LocalAws.CREDENTIALS).start();
     }
 
@@ -185,16 +198,25 @@ final class LocalCluster implements AutoCloseable {
     }
 
     DynamoCollection collection(String namespace, String name) {
-        return client.resources(DynamoCollection.class).inNamespace(namespace).withName(name).get();
+        return client.resources(DynamoCollection.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     DynamoIntegration integration(String namespace, String name) {
-        return client.resources(DynamoIntegration.class).inNamespace(namespace).withName(name).get();
+        return client.resources(DynamoIntegration.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     static Optional<Condition> condition(Status status, String type) {
-        return status == null || status.getConditions() == null ? Optional.empty()
-                : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+        return status == null || status.getConditions() == null
+                ? Optional.empty()
+                : status.getConditions().stream()
+                        .filter(c -> type.equals(c.getType()))
+                        .findFirst();
     }
 
     static boolean isTrue(Status status, String type) {
@@ -205,10 +227,13 @@ final class LocalCluster implements AutoCloseable {
     JsonNode query(String namespace, String collection, String sql) {
         try {
             String body = JSON.writeValueAsString(Map.of("sql", Map.of("query", sql)));
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create(worker(namespace, collection) + "/v1/orgs/self/queries"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(worker(namespace, collection) + "/v1/orgs/self/queries"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("query answered " + response.statusCode() + ": " + response.body());
             }
@@ -222,16 +247,18 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** A response of the query API: its HTTP status and JSON body. */
-    record Answer(int status, JsonNode body) {
-    }
+    record Answer(int status, JsonNode body) {}
 
     /** Posts {@code body} as it is to the collection's query API, as a user's client (or an attacker) would. */
     Answer post(String namespace, String collection, String body) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create(worker(namespace, collection) + "/v1/orgs/self/queries"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(worker(namespace, collection) + "/v1/orgs/self/queries"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             JsonNode json;
             try {
                 json = JSON.readTree(response.body());
@@ -259,8 +286,10 @@ final class LocalCluster implements AutoCloseable {
     /** The worker's {@code /status}, read through its Service. */
     JsonNode workerStatus(String namespace, String collection) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create(worker(namespace, collection) + "/status")).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(worker(namespace, collection) + "/status"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (IOException e) {
@@ -274,7 +303,8 @@ final class LocalCluster implements AutoCloseable {
     /** The Events recorded about one object, oldest first, as {@code kubectl describe} lists them. */
     List<Event> events(String namespace, String name) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
+                .filter(e -> e.getInvolvedObject() != null
+                        && name.equals(e.getInvolvedObject().getName()))
                 .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getName()))
                 .toList();
     }
@@ -290,16 +320,18 @@ final class LocalCluster implements AutoCloseable {
      */
     <T extends CustomResource<?, ? extends Status>> ConditionLog watch(Class<T> kind, String namespace, String name) {
         ConditionLog log = new ConditionLog();
-        Watch watch = client.resources(kind).inNamespace(namespace).withName(name).watch(new Watcher<T>() {
-            @Override
-            public void eventReceived(Action action, T resource) {
-                log.add(resource.getStatus());
-            }
+        Watch watch = client.resources(kind)
+                .inNamespace(namespace)
+                .withName(name)
+                .watch(new Watcher<T>() {
+                    @Override
+                    public void eventReceived(Action action, T resource) {
+                        log.add(resource.getStatus());
+                    }
 
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-        });
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                });
         log.watch = watch;
         watches.add(watch);
         return log;
@@ -315,8 +347,10 @@ final class LocalCluster implements AutoCloseable {
                 return;
             }
             for (Condition c : status.getConditions()) {
-                boolean known = seen.stream().anyMatch(s -> s.getType().equals(c.getType())
-                        && s.getStatus().equals(c.getStatus()) && java.util.Objects.equals(s.getReason(), c.getReason()));
+                boolean known = seen.stream()
+                        .anyMatch(s -> s.getType().equals(c.getType())
+                                && s.getStatus().equals(c.getStatus())
+                                && java.util.Objects.equals(s.getReason(), c.getReason()));
                 if (!known) {
                     seen.add(c);
                 }
@@ -325,18 +359,24 @@ final class LocalCluster implements AutoCloseable {
 
         /** The first condition seen of this type, status and reason. */
         Optional<Condition> find(String type, String status, String reason) {
-            return seen.stream().filter(c -> c.getType().equals(type) && c.getStatus().equals(status)
-                    && reason.equals(c.getReason())).findFirst();
+            return seen.stream()
+                    .filter(c ->
+                            c.getType().equals(type) && c.getStatus().equals(status) && reason.equals(c.getReason()))
+                    .findFirst();
         }
 
         /** Whether a condition of this type ever had this status, whatever its reason. */
         boolean saw(String type, String status) {
-            return seen.stream().anyMatch(c -> c.getType().equals(type) && c.getStatus().equals(status));
+            return seen.stream()
+                    .anyMatch(c -> c.getType().equals(type) && c.getStatus().equals(status));
         }
 
         @Override
         public String toString() {
-            return seen.stream().map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason()).toList().toString();
+            return seen.stream()
+                    .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+                    .toList()
+                    .toString();
         }
 
         @Override
@@ -353,11 +393,21 @@ final class LocalCluster implements AutoCloseable {
 
     /** Creates the generated CRDs in the API server, as installing the chart does, unless they are there. */
     static void installCrds(KubernetesClient client) {
-        for (String file : List.of("dynamointegrations.dynamosync.io-v1.yml", "dynamocollections.dynamosync.io-v1.yml")) {
-            try (InputStream in = Files.newInputStream(ROOT.resolve("crds/generated").resolve(file))) {
-                CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-                if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                        .get() == null) {
+        for (String file :
+                List.of("dynamointegrations.dynamosync.io-v1.yml", "dynamocollections.dynamosync.io-v1.yml")) {
+            try (InputStream in =
+                    Files.newInputStream(ROOT.resolve("crds/generated").resolve(file))) {
+                CustomResourceDefinition crd = client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .load(in)
+                        .item();
+                if (client.apiextensions()
+                                .v1()
+                                .customResourceDefinitions()
+                                .withName(crd.getMetadata().getName())
+                                .get()
+                        == null) {
                     client.resource(crd).create();
                 }
             } catch (IOException e) {

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dynamosync.api.v1alpha1.DeletionPolicy;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
+import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.S3Bucket;
+import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
 import io.dynamosync.testkit.cluster.LocalPod;
 import io.dynamosync.testkit.sts.StsService;
-import io.dynamosync.api.v1alpha1.QueryAccess;
-import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -36,9 +36,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -79,24 +79,29 @@ class LocalClusterIT {
         String table = table(aws, 300);
         applyExamples(namespace, table);
 
-        await().atMost(READY_WITHIN).untilAsserted(() ->
-                assertThat(isTrue(cluster.integration(namespace, "dev-keys").getStatus(), "Ready")).isTrue());
+        await().atMost(READY_WITHIN)
+                .untilAsserted(() -> assertThat(isTrue(
+                                cluster.integration(namespace, "dev-keys").getStatus(), "Ready"))
+                        .isTrue());
         DynamoCollection ready = awaitReady(namespace);
         assertThat(isTrue(ready.getStatus(), "InitialLoadComplete")).isTrue();
         assertThat(isTrue(ready.getStatus(), "Synced")).isTrue();
-        assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+        assertThat(ready.getStatus().getObservedGeneration())
+                .isEqualTo(ready.getMetadata().getGeneration());
         assertThat(ready.getStatus().getDocuments()).isEqualTo(300L);
         assertThat(rows(namespace)).isEqualTo(items(aws, table));
         // kubectl describe shows the load's end as an Event on the collection.
         assertThat(client.v1().events().inNamespace(namespace).list().getItems())
                 .filteredOn(e -> "customers".equals(e.getInvolvedObject().getName()))
-                .extracting(Event::getReason).contains("Loaded");
+                .extracting(Event::getReason)
+                .contains("Loaded");
 
         // Inserts, updates and deletes reach the replica through the stream.
         put(aws, table, "new-1", 1);
         put(aws, table, "item-00007", 700);
         aws.dynamoDb().deleteItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS("item-00008"))));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
     }
 
     @Test
@@ -108,15 +113,25 @@ class LocalClusterIT {
 
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 40; i++) {
-                put(aws, table, "item-" + String.format("%05d", ThreadLocalRandom.current().nextInt(260)), round * 1000 + i);
+                put(
+                        aws,
+                        table,
+                        "item-"
+                                + String.format(
+                                        "%05d", ThreadLocalRandom.current().nextInt(260)),
+                        round * 1000 + i);
             }
             LocalPod pod = cluster.kubelet().pod(namespace, "customers-worker").orElseThrow();
             pod.kill();
-            await().atMost(READY_WITHIN).until(() -> cluster.kubelet().pod(namespace, "customers-worker")
-                    .filter(p -> p != pod && p.ready()).isPresent());
+            await().atMost(READY_WITHIN)
+                    .until(() -> cluster.kubelet()
+                            .pod(namespace, "customers-worker")
+                            .filter(p -> p != pod && p.ready())
+                            .isPresent());
         }
         assertThat(cluster.kubelet().restarts(namespace, "customers-worker-0")).isEqualTo(3);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
     }
 
     @Test
@@ -127,14 +142,17 @@ class LocalClusterIT {
         awaitReady(namespace);
 
         edit(namespace, c -> c.getSpec().setSuspend(true));
-        await().atMost(Duration.ofSeconds(60)).until(() -> cluster.kubelet().pod(namespace, "customers-worker").isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        cluster.kubelet().pod(namespace, "customers-worker").isEmpty());
         Path volume = cluster.kubelet().claimDirectory(namespace, "data-customers-worker-0");
         assertThat(volume).isDirectory();
         put(aws, table, "while-suspended", 42);
 
         edit(namespace, c -> c.getSpec().setSuspend(false));
         awaitReady(namespace);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
         JsonNode status = cluster.query(namespace, "customers", "SELECT count(*) AS n FROM customers");
         assertThat(status.path(0).path("n").asLong()).isEqualTo(101);
     }
@@ -149,11 +167,17 @@ class LocalClusterIT {
         assertThat(volume).isDirectory();
 
         edit(namespace, c -> c.getSpec().setDeletionPolicy(DeletionPolicy.DELETE));
-        client.resources(DynamoCollection.class).inNamespace(namespace).withName("customers").delete();
+        client.resources(DynamoCollection.class)
+                .inNamespace(namespace)
+                .withName("customers")
+                .delete();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(cluster.collection(namespace, "customers")).isNull();
             assertThat(cluster.kubelet().pod(namespace, "customers-worker")).isEmpty();
-            assertThat(client.persistentVolumeClaims().inNamespace(namespace).withName("data-customers-worker-0").get())
+            assertThat(client.persistentVolumeClaims()
+                            .inNamespace(namespace)
+                            .withName("data-customers-worker-0")
+                            .get())
                     .isNull();
             assertThat(Files.exists(volume)).isFalse();
         });
@@ -164,8 +188,14 @@ class LocalClusterIT {
         String namespace = LocalCluster.namespace("apikey");
         String table = table(aws, 20);
         String key = "k-" + UUID.randomUUID();
-        client.resource(new SecretBuilder().withNewMetadata().withName("query-key").withNamespace(namespace).endMetadata()
-                .withStringData(Map.of("apiKey", key)).build()).create();
+        client.resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("query-key")
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .withStringData(Map.of("apiKey", key))
+                        .build())
+                .create();
         cluster.apply("integration-access-keys.yaml", namespace, o -> cluster.atLocalAws(o, table));
         cluster.apply("collection-scan.yaml", namespace, o -> {
             if (cluster.atLocalAws(o, table) instanceof DynamoCollection collection) {
@@ -189,10 +219,24 @@ class LocalClusterIT {
         assertThat(with.body()).contains("\"n\":20");
         // The key came from the Secret through the environment; neither the pod's log nor the objects the operator
         // wrote carry it.
-        assertThat(cluster.kubelet().pod(namespace, "customers-worker").orElseThrow().log()).doesNotContain(key);
-        assertThat(client.apps().statefulSets().inNamespace(namespace).withName("customers-worker").get().toString())
+        assertThat(cluster.kubelet()
+                        .pod(namespace, "customers-worker")
+                        .orElseThrow()
+                        .log())
                 .doesNotContain(key);
-        assertThat(client.configMaps().inNamespace(namespace).withName("customers-worker").get().getData().toString())
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace(namespace)
+                        .withName("customers-worker")
+                        .get()
+                        .toString())
+                .doesNotContain(key);
+        assertThat(client.configMaps()
+                        .inNamespace(namespace)
+                        .withName("customers-worker")
+                        .get()
+                        .getData()
+                        .toString())
                 .doesNotContain(key);
     }
 
@@ -208,32 +252,41 @@ class LocalClusterIT {
         StsService.Identity rotated = aws.sts().addUser("000000000000", "rotated-" + namespace);
         client.secrets().inNamespace(namespace).withName("dev-aws-keys").edit(secret -> {
             secret.setData(null);
-            secret.setStringData(Map.of("accessKeyId", rotated.accessKeyId(),
-                    "secretAccessKey", rotated.secretAccessKey()));
+            secret.setStringData(
+                    Map.of("accessKeyId", rotated.accessKeyId(), "secretAccessKey", rotated.secretAccessKey()));
             return secret;
         });
 
         // The pod template carries a hash of the Secret's values: the worker is replaced and starts with the new keys.
-        await().atMost(READY_WITHIN).untilAsserted(() -> assertThat(cluster.kubelet().pod(namespace, "customers-worker"))
-                .hasValueSatisfying(pod -> {
-                    assertThat(pod).isNotSameAs(before);
-                    assertThat(pod.environment()).containsEntry("AWS_ACCESS_KEY_ID", rotated.accessKeyId())
-                            .containsEntry("AWS_SECRET_ACCESS_KEY", rotated.secretAccessKey());
-                }));
-        assertThat(client.v1().events().inNamespace(namespace).list().getItems()).extracting(Event::getReason)
+        await().atMost(READY_WITHIN)
+                .untilAsserted(() -> assertThat(cluster.kubelet().pod(namespace, "customers-worker"))
+                        .hasValueSatisfying(pod -> {
+                            assertThat(pod).isNotSameAs(before);
+                            assertThat(pod.environment())
+                                    .containsEntry("AWS_ACCESS_KEY_ID", rotated.accessKeyId())
+                                    .containsEntry("AWS_SECRET_ACCESS_KEY", rotated.secretAccessKey());
+                        }));
+        assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+                .extracting(Event::getReason)
                 .contains("SecretsChanged");
         put(aws, table, "after-rotation", 1);
         // The new pod answers once its store is open; until then the Service has no endpoint (503).
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(90))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertThat(rows(namespace)).isEqualTo(items(aws, table)));
         // The keys went to the worker through its environment, never into a log.
-        assertThat(cluster.kubelet().pod(namespace, "customers-worker").orElseThrow().log())
+        assertThat(cluster.kubelet()
+                        .pod(namespace, "customers-worker")
+                        .orElseThrow()
+                        .log())
                 .doesNotContain(rotated.secretAccessKey());
     }
 
     private static HttpResponse<String> post(String url, String body, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(30));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -264,8 +317,9 @@ class LocalClusterIT {
 
         await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             DynamoCollection c = cluster.collection(namespace, "orders");
-            assertThat(isTrue(c.getStatus(), "Ready")).as("%s", c.getStatus() == null ? null
-                    : c.getStatus().getConditions()).isTrue();
+            assertThat(isTrue(c.getStatus(), "Ready"))
+                    .as("%s", c.getStatus() == null ? null : c.getStatus().getConditions())
+                    .isTrue();
         });
         DynamoCollection ready = cluster.collection(namespace, "orders");
         assertThat(ready.getStatus().getExportArn()).as("loaded by export").isNotBlank();
@@ -273,8 +327,8 @@ class LocalClusterIT {
         assertThat(rows(namespace, "orders")).isEqualTo(items(aws, table));
 
         put(aws, table, "item-90000", 90000);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(rows(namespace, "orders")).isEqualTo(items(aws, table)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(rows(namespace, "orders")).isEqualTo(items(aws, table)));
     }
 
     private static void applyExamples(String namespace, String table) {
@@ -285,29 +339,37 @@ class LocalClusterIT {
     private static DynamoCollection awaitReady(String namespace) {
         await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             DynamoCollection c = cluster.collection(namespace, "customers");
-            assertThat(isTrue(c.getStatus(), "Ready")).as("%s", c.getStatus() == null ? null
-                    : c.getStatus().getConditions()).isTrue();
+            assertThat(isTrue(c.getStatus(), "Ready"))
+                    .as("%s", c.getStatus() == null ? null : c.getStatus().getConditions())
+                    .isTrue();
         });
         DynamoCollection ready = cluster.collection(namespace, "customers");
         // One condition of each type: kubectl wait and kstatus read the first they find.
-        assertThat(ready.getStatus().getConditions()).extracting(c -> c.getType()).doesNotHaveDuplicates();
+        assertThat(ready.getStatus().getConditions())
+                .extracting(c -> c.getType())
+                .doesNotHaveDuplicates();
         return ready;
     }
 
     private static void edit(String namespace, java.util.function.Consumer<DynamoCollection> change) {
-        client.resources(DynamoCollection.class).inNamespace(namespace).withName("customers").edit(c -> {
-            change.accept(c);
-            return c;
-        });
+        client.resources(DynamoCollection.class)
+                .inNamespace(namespace)
+                .withName("customers")
+                .edit(c -> {
+                    change.accept(c);
+                    return c;
+                });
     }
 
     private static String table(LocalAws aws, int items) {
         String table = LocalAws.uniqueName("Customers");
-        aws.dynamoDb().createTable(b -> b.tableName(table)
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        aws.dynamoDb()
+                .createTable(b -> b.tableName(table)
+                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .streamSpecification(
+                                s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
         for (int i = 0; i < items; i++) {
             put(aws, table, String.format("item-%05d", i), i);
         }
@@ -315,16 +377,25 @@ class LocalClusterIT {
     }
 
     private static void put(LocalAws aws, String table, String id, int n) {
-        Map<String, AttributeValue> item = Map.of("id", AttributeValue.fromS(id), "n", AttributeValue.fromN(Integer.toString(n)),
-                "name", AttributeValue.fromS("customer " + n));
+        Map<String, AttributeValue> item = Map.of(
+                "id",
+                AttributeValue.fromS(id),
+                "n",
+                AttributeValue.fromN(Integer.toString(n)),
+                "name",
+                AttributeValue.fromS("customer " + n));
         aws.dynamoDb().putItem(b -> b.tableName(table).item(item));
     }
 
     /** The table, item by item: id to "n|name". */
     private static Map<String, String> items(LocalAws aws, String table) {
         Map<String, String> items = new TreeMap<>();
-        aws.dynamoDb().scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(item ->
-                items.put(item.get("id").s(), item.get("n").n() + "|" + item.get("name").s()));
+        aws.dynamoDb()
+                .scanPaginator(b -> b.tableName(table).consistentRead(true))
+                .items()
+                .forEach(item -> items.put(
+                        item.get("id").s(),
+                        item.get("n").n() + "|" + item.get("name").s()));
         return items;
     }
 
@@ -336,7 +407,9 @@ class LocalClusterIT {
     private static Map<String, String> rows(String namespace, String collection) {
         Map<String, String> rows = new TreeMap<>();
         for (JsonNode row : cluster.query(namespace, collection, "SELECT id, n, name FROM " + collection)) {
-            rows.put(row.path("id").asText(), row.path("n").asText() + "|" + row.path("name").asText());
+            rows.put(
+                    row.path("id").asText(),
+                    row.path("n").asText() + "|" + row.path("name").asText());
         }
         return rows;
     }

@@ -53,7 +53,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @ExtendWith(LocalAwsExtension.class)
 @EnableKubernetesMockClient(crud = true)
-@EnabledIfSystemProperty(named = "soak.minutes", matches = "\\d+(\\.\\d+)?",
+@EnabledIfSystemProperty(
+        named = "soak.minutes",
+        matches = "\\d+(\\.\\d+)?",
         disabledReason = "the soak test runs for minutes; bench/soak runs it (or -Dsoak.minutes=10)")
 class SoakIT {
 
@@ -64,6 +66,7 @@ class SoakIT {
     private static final long LAG_LIMIT_MILLIS = 1000;
     /** The heap after GC at the end may exceed the baseline's by this share plus {@link #HEAP_SLACK_BYTES}. */
     private static final double HEAP_GROWTH = 0.20;
+
     private static final long HEAP_SLACK_BYTES = 16L << 20;
     private static final Duration LAG_SAMPLE = Duration.ofMillis(200);
     private static final int CHECK_CHUNK = 400;
@@ -72,20 +75,25 @@ class SoakIT {
     static KubernetesMockServer server;
     static KubernetesClient client;
 
-    private enum Kind { PUT, UPDATE, DELETE }
+    private enum Kind {
+        PUT,
+        UPDATE,
+        DELETE
+    }
 
     /** One write DynamoDB acknowledged; {@code n} is the value it left (or the delete's sequence number). */
-    private record Write(long n, String id, Kind kind, long doneNanos) {
-    }
+    private record Write(long n, String id, Kind kind, long doneNanos) {}
 
     private final ConcurrentSkipListMap<Long, Write> pending = new ConcurrentSkipListMap<>();
     /** Ids present in the replica with no write in flight: the only ones updated or deleted, so each check is exact. */
     private final List<String> settled = new ArrayList<>();
+
     private final List<Double> lagSamples = new ArrayList<>();
     /** How long each lag sample's query took: the lag includes it, as a user's query would. */
     private final List<Double> queryMillis = new ArrayList<>();
     /** The same lag to when each sample's query was sent: a lower bound, without the query's own time. */
     private final List<Double> lagToAskSamples = new ArrayList<>();
+
     private final AtomicLong sampleErrors = new AtomicLong();
     private final AtomicLong puts = new AtomicLong();
     private final AtomicLong updates = new AtomicLong();
@@ -112,18 +120,27 @@ class SoakIT {
         }
         cluster.apply("integration-access-keys.yaml", namespace, o -> cluster.atLocalAws(o, table));
         cluster.apply("collection-scan.yaml", namespace, o -> cluster.atLocalAws(o, table));
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            DynamoCollection c = cluster.collection(namespace, "customers");
-            assertThat(isTrue(c.getStatus(), "Ready")).as("%s", c.getStatus() == null ? null
-                    : c.getStatus().getConditions()).isTrue();
-        });
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    DynamoCollection c = cluster.collection(namespace, "customers");
+                    assertThat(isTrue(c.getStatus(), "Ready"))
+                            .as(
+                                    "%s",
+                                    c.getStatus() == null ? null : c.getStatus().getConditions())
+                            .isTrue();
+                });
         String service = cluster.worker(namespace, "customers");
-        long workerPid = workerPid(cluster.kubelet().pod(namespace, "customers-worker").orElseThrow().port());
+        long workerPid = workerPid(cluster.kubelet()
+                .pod(namespace, "customers-worker")
+                .orElseThrow()
+                .port());
 
         long total = Math.round(MINUTES * 60 * RATE);
         Duration length = Duration.ofMillis(Math.round(MINUTES * 60_000));
         // The baseline is taken once the worker has run warm: after the second minute, or half way on a short run.
-        Duration baselineAt = length.compareTo(Duration.ofMinutes(4)) >= 0 ? Duration.ofMinutes(2) : length.dividedBy(2);
+        Duration baselineAt =
+                length.compareTo(Duration.ofMinutes(4)) >= 0 ? Duration.ofMinutes(2) : length.dividedBy(2);
         List<long[]> heap = new ArrayList<>(); // {seconds since start, heap used}
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong ticket = new AtomicLong();
@@ -172,7 +189,8 @@ class SoakIT {
             // Both heaps are taken under the same load: the end's a little before the writers finish.
             sleepUntil(start + baselineAt.toNanos());
             baseline = heapAfterGc(workerPid, service);
-            sleepUntil(start + length.toNanos() - Math.min(Duration.ofSeconds(10).toNanos(), length.toNanos() / 6));
+            sleepUntil(
+                    start + length.toNanos() - Math.min(Duration.ofSeconds(10).toNanos(), length.toNanos() / 6));
             end = heapAfterGc(workerPid, service);
             for (Future<?> writer : writers) {
                 writer.get();
@@ -201,32 +219,64 @@ class SoakIT {
         double max = lagSamples.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         Map<Long, Long> floors = floorsPerMinute(heap, length);
         String heapMeasure = baseline[1] == 1 && end[1] == 1 ? "after a full GC" : "floor of its minute (no forced GC)";
-        String summary = String.format("SOAK %.1f min, %.0f writes/s asked, %.1f achieved by %d writers: "
+        String summary = String.format(
+                "SOAK %.1f min, %.0f writes/s asked, %.1f achieved by %d writers: "
                         + "%,d writes (%,d puts, %,d updates, %,d deletes); lag p50 %.0f ms, p99 %.0f ms, max %.0f ms "
                         + "over %d samples (%d failed; their queries took %.0f ms at p50, %.0f ms at p99; to the query's start, "
                         + "lag p50 %.0f ms, p99 %.0f ms); heap %s: "
                         + "%.1f MiB after %d s, %.1f MiB near the end; heap floor per minute %s MiB; %,d items, %s",
-                MINUTES, RATE, achieved, WRITERS, total, puts.get(), updates.get(), deletes.get(), p50, p99, max,
-                lagSamples.size(), sampleErrors.get(),
-                percentile(queryMillis, 50), percentile(queryMillis, 99), percentile(lagToAskSamples, 50),
-                percentile(lagToAskSamples, 99), heapMeasure, baseline[0] / MIB,
-                baselineAt.toSeconds(), end[0] / MIB,
-                floors.values().stream().map(b -> String.format("%.1f", b / MIB)).toList(), items.size(),
+                MINUTES,
+                RATE,
+                achieved,
+                WRITERS,
+                total,
+                puts.get(),
+                updates.get(),
+                deletes.get(),
+                p50,
+                p99,
+                max,
+                lagSamples.size(),
+                sampleErrors.get(),
+                percentile(queryMillis, 50),
+                percentile(queryMillis, 99),
+                percentile(lagToAskSamples, 50),
+                percentile(lagToAskSamples, 99),
+                heapMeasure,
+                baseline[0] / MIB,
+                baselineAt.toSeconds(),
+                end[0] / MIB,
+                floors.values().stream()
+                        .map(b -> String.format("%.1f", b / MIB))
+                        .toList(),
+                items.size(),
                 items.equals(rows) ? "the store equals the table" : "THE STORE DIFFERS FROM THE TABLE");
         System.out.println(summary);
         report(achieved, p50, p99, max, baseline, end, baselineAt, floors, items.size(), items.equals(rows), summary);
 
         // Every verdict at once: a run of ten minutes should say all that went wrong, not the first.
         SoftAssertions verdict = new SoftAssertions();
-        verdict.assertThat(achieved).as("writes/s the writers reached (DynamoDB Local may not take %s/s on this "
-                + "machine; -Dsoak.rate sets the rate)", RATE).isGreaterThanOrEqualTo(RATE * 0.95);
-        verdict.assertThat(pending.values()).as("writes the replica never showed").isEmpty();
-        verdict.assertThat(sampleErrors.get()).as("lag samples whose query failed").isZero();
+        verdict.assertThat(achieved)
+                .as(
+                        "writes/s the writers reached (DynamoDB Local may not take %s/s on this "
+                                + "machine; -Dsoak.rate sets the rate)",
+                        RATE)
+                .isGreaterThanOrEqualTo(RATE * 0.95);
+        verdict.assertThat(pending.values())
+                .as("writes the replica never showed")
+                .isEmpty();
+        verdict.assertThat(sampleErrors.get())
+                .as("lag samples whose query failed")
+                .isZero();
         verdict.assertThat(p99).as("lag p99, ms").isLessThan(LAG_LIMIT_MILLIS);
-        verdict.assertThat(end[0]).as("heap in bytes %s near the end against %.1f MiB after %d s", heapMeasure,
-                baseline[0] / MIB, baselineAt.toSeconds())
+        verdict.assertThat(end[0])
+                .as(
+                        "heap in bytes %s near the end against %.1f MiB after %d s",
+                        heapMeasure, baseline[0] / MIB, baselineAt.toSeconds())
                 .isLessThanOrEqualTo((long) (baseline[0] * (1 + HEAP_GROWTH)) + HEAP_SLACK_BYTES);
-        verdict.assertThat(differences(items, rows)).as("items missing, extra or different in the store").isEmpty();
+        verdict.assertThat(differences(items, rows))
+                .as("items missing, extra or different in the store")
+                .isEmpty();
         verdict.assertAll();
     }
 
@@ -262,11 +312,15 @@ class SoakIT {
         } else if (r < 0.8) {
             kind = Kind.UPDATE;
             id = target;
-            dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(id)))
+            dynamoDb.updateItem(b -> b.tableName(table)
+                    .key(Map.of("id", AttributeValue.fromS(id)))
                     .updateExpression("SET n = :n, #name = :name")
                     .expressionAttributeNames(Map.of("#name", "name"))
-                    .expressionAttributeValues(Map.of(":n", AttributeValue.fromN(Long.toString(n)),
-                            ":name", AttributeValue.fromS("customer " + n))));
+                    .expressionAttributeValues(Map.of(
+                            ":n",
+                            AttributeValue.fromN(Long.toString(n)),
+                            ":name",
+                            AttributeValue.fromS("customer " + n))));
             updates.incrementAndGet();
         } else {
             kind = Kind.DELETE;
@@ -283,9 +337,16 @@ class SoakIT {
         for (int i = 0; i < 200; i++) {
             payload.append((char) ('a' + random.nextInt(26)));
         }
-        dynamoDb.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(id),
-                "n", AttributeValue.fromN(Long.toString(n)), "name", AttributeValue.fromS("customer " + n),
-                "payload", AttributeValue.fromS(payload.toString()))));
+        dynamoDb.putItem(b -> b.tableName(table)
+                .item(Map.of(
+                        "id",
+                        AttributeValue.fromS(id),
+                        "n",
+                        AttributeValue.fromN(Long.toString(n)),
+                        "name",
+                        AttributeValue.fromS("customer " + n),
+                        "payload",
+                        AttributeValue.fromS(payload.toString()))));
     }
 
     /** One lag sample: the age of the oldest acknowledged write the query API does not show yet (0 when none). */
@@ -317,8 +378,8 @@ class SoakIT {
             long asked = System.nanoTime();
             String ids = chunk.stream().map(w -> "'" + w.id() + "'").distinct().collect(Collectors.joining(","));
             Map<String, Long> shown = new HashMap<>();
-            for (JsonNode row : cluster.query(namespace, "customers",
-                    "SELECT id, n FROM customers WHERE id IN (" + ids + ")")) {
+            for (JsonNode row :
+                    cluster.query(namespace, "customers", "SELECT id, n FROM customers WHERE id IN (" + ids + ")")) {
                 shown.put(row.path("id").asText(), new BigDecimal(row.path("n").asText()).longValue());
             }
             long answered = System.nanoTime();
@@ -349,9 +410,12 @@ class SoakIT {
     /** The worker's heap in use (every heap pool), from its /metrics; null when the scrape failed. */
     private static Long heapUsed(String service) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(service + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(service + "/metrics"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             double used = 0;
             boolean found = false;
             for (String line : response.body().lines().toList()) {
@@ -360,7 +424,9 @@ class SoakIT {
                     found = true;
                 }
             }
-            assertThat(found).as("the worker's /metrics has jvm_memory_used_bytes{area=\"heap\"}").isTrue();
+            assertThat(found)
+                    .as("the worker's /metrics has jvm_memory_used_bytes{area=\"heap\"}")
+                    .isTrue();
             return (long) used;
         } catch (IOException e) {
             return null;
@@ -377,8 +443,17 @@ class SoakIT {
      */
     private static long[] heapAfterGc(long pid, String service) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process gc = new ProcessBuilder("nsenter", "--target", Long.toString(pid), "--mount", "--",
-                jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+        Process gc = new ProcessBuilder(
+                        "nsenter",
+                        "--target",
+                        Long.toString(pid),
+                        "--mount",
+                        "--",
+                        jcmd.toString(),
+                        Long.toString(pid),
+                        "GC.run")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(gc.getInputStream().readAllBytes());
         boolean done = gc.waitFor(60, TimeUnit.SECONDS) && gc.exitValue() == 0 && !output.contains("Exception");
         if (done) {
@@ -403,16 +478,20 @@ class SoakIT {
 
     /** The worker's process id: the child of this JVM running the worker on the pod's port. */
     private static long workerPid(int port) {
-        List<ProcessHandle> workers = ProcessHandle.current().descendants()
+        List<ProcessHandle> workers = ProcessHandle.current()
+                .descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains("io.dynamosync.worker.WorkerMain"))
                 .filter(p -> {
                     try {
-                        return ("\0" + new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"))))
+                        return ("\0"
+                                        + new String(Files.readAllBytes(
+                                                Path.of("/proc", Long.toString(p.pid()), "environ"))))
                                 .contains("\0DYNAMOSYNC_HTTP_PORT=" + port + "\0");
                     } catch (IOException e) {
                         return false;
                     }
-                }).toList();
+                })
+                .toList();
         assertThat(workers).as("worker processes on port %d", port).hasSize(1);
         return workers.get(0).pid();
     }
@@ -438,11 +517,17 @@ class SoakIT {
         Map<String, String> rows = new TreeMap<>();
         String after = "";
         while (true) {
-            JsonNode page = cluster.query(namespace, "customers", "SELECT id, n, name, coalesce(md5(payload), '') AS h "
-                    + "FROM customers WHERE id > '" + after + "' ORDER BY id LIMIT 5000");
+            JsonNode page = cluster.query(
+                    namespace,
+                    "customers",
+                    "SELECT id, n, name, coalesce(md5(payload), '') AS h " + "FROM customers WHERE id > '" + after
+                            + "' ORDER BY id LIMIT 5000");
             for (JsonNode row : page) {
                 after = row.path("id").asText();
-                rows.put(after, row.path("n").asText() + "|" + row.path("name").asText() + "|" + row.path("h").asText());
+                rows.put(
+                        after,
+                        row.path("n").asText() + "|" + row.path("name").asText() + "|"
+                                + row.path("h").asText());
             }
             if (page.size() < 5000) {
                 return rows;
@@ -471,15 +556,26 @@ class SoakIT {
             if (samples.isEmpty()) {
                 return Double.NaN;
             }
-            double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] sorted =
+                    samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             int rank = (int) Math.ceil(p / 100.0 * sorted.length);
             return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
         }
     }
 
     /** Writes the figures as JSON where {@code -Dsoak.report} says (bench/soak reads them). */
-    private void report(double achieved, double p50, double p99, double max, long[] baseline, long[] end,
-                        Duration baselineAt, Map<Long, Long> floors, int items, boolean equal, String summary)
+    private void report(
+            double achieved,
+            double p50,
+            double p99,
+            double max,
+            long[] baseline,
+            long[] end,
+            Duration baselineAt,
+            Map<Long, Long> floors,
+            int items,
+            boolean equal,
+            String summary)
             throws IOException {
         String where = System.getProperty("soak.report");
         if (where == null || where.isBlank()) {
@@ -513,6 +609,8 @@ class SoakIT {
         json.put("summary", summary);
         Path path = Path.of(where);
         Files.createDirectories(path.toAbsolutePath().getParent());
-        Files.writeString(path, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+        Files.writeString(
+                path,
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
     }
 }

@@ -20,17 +20,18 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  */
 final class Tables {
 
-    private Tables() {
-    }
+    private Tables() {}
 
     /** A new on-demand table with a stream carrying both images, keyed by the string {@code id}. */
     static String create(LocalAws aws, String prefix) {
         String table = LocalAws.uniqueName(prefix);
-        aws.dynamoDb().createTable(b -> b.tableName(table)
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        aws.dynamoDb()
+                .createTable(b -> b.tableName(table)
+                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .streamSpecification(
+                                s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
         return table;
     }
 
@@ -49,8 +50,13 @@ final class Tables {
 
     /** Writes one customer; {@code payload}, when given, makes the item as large as it is. */
     static void put(LocalAws aws, String table, String id, int n, String payload) {
-        Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of("id", AttributeValue.fromS(id),
-                "n", AttributeValue.fromN(Integer.toString(n)), "name", AttributeValue.fromS("customer " + n)));
+        Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
+                "id",
+                AttributeValue.fromS(id),
+                "n",
+                AttributeValue.fromN(Integer.toString(n)),
+                "name",
+                AttributeValue.fromS("customer " + n)));
         if (payload != null) {
             item.put("payload", AttributeValue.fromS(payload));
         }
@@ -60,9 +66,15 @@ final class Tables {
     /** The table, item by item: id to "n|name|md5 of payload" (empty without one). */
     static Map<String, String> items(LocalAws aws, String table) {
         Map<String, String> items = new TreeMap<>();
-        aws.dynamoDb().scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(item ->
-                items.put(item.get("id").s(), item.get("n").n() + "|" + item.get("name").s() + "|"
-                        + (item.containsKey("payload") ? md5(item.get("payload").s()) : "")));
+        aws.dynamoDb()
+                .scanPaginator(b -> b.tableName(table).consistentRead(true))
+                .items()
+                .forEach(item -> items.put(
+                        item.get("id").s(),
+                        item.get("n").n() + "|" + item.get("name").s() + "|"
+                                + (item.containsKey("payload")
+                                        ? md5(item.get("payload").s())
+                                        : "")));
         return items;
     }
 
@@ -70,10 +82,12 @@ final class Tables {
     static Map<String, String> rows(LocalCluster cluster, String namespace, String collection, boolean payloads) {
         Map<String, String> rows = new TreeMap<>();
         String hash = payloads ? "coalesce(md5(payload), '')" : "''";
-        for (JsonNode row : cluster.query(namespace, collection, "SELECT id, n, name, " + hash + " AS h FROM "
-                + collection)) {
-            rows.put(row.path("id").asText(), row.path("n").asText() + "|" + row.path("name").asText() + "|"
-                    + row.path("h").asText());
+        for (JsonNode row :
+                cluster.query(namespace, collection, "SELECT id, n, name, " + hash + " AS h FROM " + collection)) {
+            rows.put(
+                    row.path("id").asText(),
+                    row.path("n").asText() + "|" + row.path("name").asText() + "|"
+                            + row.path("h").asText());
         }
         return rows;
     }

@@ -54,8 +54,7 @@ final class Walkthrough {
     private static final Duration LONGEST_WAIT = Duration.ofMinutes(4);
 
     /** One command block of README: the step it belongs to and its commands, continuation lines joined. */
-    record Block(String step, List<String> commands) {
-    }
+    record Block(String step, List<String> commands) {}
 
     private final KubernetesClient client;
     private final LocalAws aws;
@@ -73,8 +72,16 @@ final class Walkthrough {
     private final List<String> transcript = new ArrayList<>();
     private final List<String> outputs = new ArrayList<>();
 
-    Walkthrough(KubernetesClient client, LocalAws aws, LocalKubelet kubelet, LocalRegistry registry,
-            ServiceProxy services, RbacDispatcher rbac, Path root, Path work, Path helm) {
+    Walkthrough(
+            KubernetesClient client,
+            LocalAws aws,
+            LocalKubelet kubelet,
+            LocalRegistry registry,
+            ServiceProxy services,
+            RbacDispatcher rbac,
+            Path root,
+            Path work,
+            Path helm) {
         this.client = client;
         this.aws = aws;
         this.kubelet = kubelet;
@@ -190,7 +197,8 @@ final class Walkthrough {
                 i = end;
                 inWord = true;
             } else if (c == '$') {
-                Matcher m = Pattern.compile("^\\$(\\{)?([A-Za-z_][A-Za-z0-9_]*)\\}?").matcher(command.substring(i));
+                Matcher m = Pattern.compile("^\\$(\\{)?([A-Za-z_][A-Za-z0-9_]*)\\}?")
+                        .matcher(command.substring(i));
                 if (m.find()) {
                     word.append(variable(m.group(2)));
                     i += m.end() - 1;
@@ -234,8 +242,10 @@ final class Walkthrough {
                 try {
                     execute(command);
                 } catch (AssertionError | RuntimeException e) {
-                    throw new AssertionError("README step " + block.step() + ": `" + command + "` failed: "
-                            + e.getMessage() + "\n" + diagnostics(), e);
+                    throw new AssertionError(
+                            "README step " + block.step() + ": `" + command + "` failed: " + e.getMessage() + "\n"
+                                    + diagnostics(),
+                            e);
                 }
             }
         }
@@ -273,8 +283,9 @@ final class Walkthrough {
             case "kubectl" -> kubectl(words);
             case "aws" -> iam(words);
             case "curl" -> curl(words);
-            default -> throw new AssertionError("the walkthrough test does not know the command " + words.get(0)
-                    + "; teach Walkthrough what it does on a cluster");
+            default ->
+                throw new AssertionError("the walkthrough test does not know the command " + words.get(0)
+                        + "; teach Walkthrough what it does on a cluster");
         };
         if (redirect != null) {
             write(work.resolve(redirect), output);
@@ -332,13 +343,14 @@ final class Walkthrough {
     private String buildAndPush(List<String> words) {
         Path engine = work.resolve("recording-engine");
         Path calls = work.resolve("engine-calls.txt");
-        write(engine, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\t' \"$a\"; done >> '" + calls + "'\n"
-                + "echo >> '" + calls + "'\n");
+        write(
+                engine,
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\t' \"$a\"; done >> '" + calls + "'\n" + "echo >> '" + calls
+                        + "'\n");
         engine.toFile().setExecutable(true);
         List<String> command = new ArrayList<>(words);
         command.set(0, root.resolve(words.get(0)).toString());
-        String output = run(command, words.get(0),
-                Map.of("CONTAINER_ENGINE", engine.toString(), "SKIP_BUILD", "1"));
+        String output = run(command, words.get(0), Map.of("CONTAINER_ENGINE", engine.toString(), "SKIP_BUILD", "1"));
         try {
             for (String line : Files.readAllLines(calls)) {
                 List<String> args = List.of(line.split("\t"));
@@ -364,7 +376,8 @@ final class Walkthrough {
         if (!words.get(1).equals("install")) {
             throw new AssertionError("the walkthrough runs helm install only");
         }
-        String namespace = option(words, "--namespace").or(() -> option(words, "-n")).orElse("default");
+        String namespace =
+                option(words, "--namespace").or(() -> option(words, "-n")).orElse("default");
         List<String> template = new ArrayList<>(List.of(helm.toString(), "template"));
         for (String word : words.subList(2, words.size())) {
             if (!word.equals("--create-namespace") && !word.equals("--wait") && !word.equals("--atomic")) {
@@ -379,24 +392,34 @@ final class Walkthrough {
         List<HasMetadata> objects = client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
                 .items();
         // As helm does: CRDs first, then everything else in the order rendered.
-        objects.sort((a, b) -> Boolean.compare(!a.getKind().equals("CustomResourceDefinition"),
-                !b.getKind().equals("CustomResourceDefinition")));
+        objects.sort((a, b) -> Boolean.compare(
+                !a.getKind().equals("CustomResourceDefinition"), !b.getKind().equals("CustomResourceDefinition")));
         for (HasMetadata object : objects) {
             if (object.getMetadata().getNamespace() == null && !CLUSTER_SCOPED.contains(object.getKind())) {
                 object.getMetadata().setNamespace(namespace);
             }
-            if (object.getMetadata().getNamespace() != null && !object.getKind().equals("Namespace")
-                    && client.namespaces().withName(object.getMetadata().getNamespace()).get() == null) {
-                throw new AssertionError("helm install fails: namespaces \"" + object.getMetadata().getNamespace()
-                        + "\" not found (for " + object.getKind() + " " + object.getMetadata().getName() + ")");
+            if (object.getMetadata().getNamespace() != null
+                    && !object.getKind().equals("Namespace")
+                    && client.namespaces()
+                                    .withName(object.getMetadata().getNamespace())
+                                    .get()
+                            == null) {
+                throw new AssertionError("helm install fails: namespaces \""
+                        + object.getMetadata().getNamespace() + "\" not found (for " + object.getKind() + " "
+                        + object.getMetadata().getName() + ")");
             }
             applied.add(client.resource(object).createOr(NonDeletingOperation::update));
         }
         return "";
     }
 
-    private static final Set<String> CLUSTER_SCOPED = Set.of("CustomResourceDefinition", "ClusterRole",
-            "ClusterRoleBinding", "Namespace", "StorageClass", "PriorityClass");
+    private static final Set<String> CLUSTER_SCOPED = Set.of(
+            "CustomResourceDefinition",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Namespace",
+            "StorageClass",
+            "PriorityClass");
 
     private String kubectl(List<String> all) {
         List<String> words = new ArrayList<>(all);
@@ -430,7 +453,12 @@ final class Walkthrough {
 
     private void createNamespace(String name) {
         if (client.namespaces().withName(name).get() == null) {
-            client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+            client.resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
     }
 
@@ -450,8 +478,8 @@ final class Walkthrough {
                     atLocalAws((GenericKubernetesResource) object);
                 }
                 applied.add(client.resource(object).createOr(NonDeletingOperation::update));
-                out.add(object.getKind().toLowerCase(java.util.Locale.ROOT) + "/" + object.getMetadata().getName()
-                        + " configured");
+                out.add(object.getKind().toLowerCase(java.util.Locale.ROOT) + "/"
+                        + object.getMetadata().getName() + " configured");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -462,38 +490,58 @@ final class Walkthrough {
     /** The one edit README does not make: the integration talks to the kit, the cluster's AWS here. */
     @SuppressWarnings("unchecked")
     private void atLocalAws(GenericKubernetesResource integration) {
-        Map<String, Object> spec = (Map<String, Object>) integration.getAdditionalProperties().get("spec");
+        Map<String, Object> spec =
+                (Map<String, Object>) integration.getAdditionalProperties().get("spec");
         spec.put("region", LocalAws.REGION.id());
-        spec.put("endpoints", Map.of("dynamodb", aws.dynamoDbEndpoint().toString(),
-                "streams", aws.streamsEndpoint().toString(), "s3", aws.s3Endpoint().toString(),
-                "sts", aws.stsEndpoint().toString()));
+        spec.put(
+                "endpoints",
+                Map.of(
+                        "dynamodb",
+                        aws.dynamoDbEndpoint().toString(),
+                        "streams",
+                        aws.streamsEndpoint().toString(),
+                        "s3",
+                        aws.s3Endpoint().toString(),
+                        "sts",
+                        aws.stsEndpoint().toString()));
     }
 
     private String get(String namespace, List<String> words) {
         String kind = words.get(2);
         String output = option(words, "-o").orElse(null);
         if (words.size() < 4 || words.get(3).startsWith("-")) {
-            List<GenericKubernetesResource> items = resources(kind).inNamespace(namespace).list().getItems();
+            List<GenericKubernetesResource> items =
+                    resources(kind).inNamespace(namespace).list().getItems();
             StringBuilder table = new StringBuilder("NAME\n");
             items.forEach(i -> table.append(i.getMetadata().getName()).append('\n'));
             return table.toString();
         }
         String name = words.get(3);
         if (output == null || !output.startsWith("jsonpath=")) {
-            return Optional.ofNullable(resources(kind).inNamespace(namespace).withName(name).get())
-                    .map(r -> r.getMetadata().getName()).orElseThrow(() -> notFound(kind, name));
+            return Optional.ofNullable(resources(kind)
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get())
+                    .map(r -> r.getMetadata().getName())
+                    .orElseThrow(() -> notFound(kind, name));
         }
         String expression = output.substring("jsonpath=".length());
         // README says to run the get again if it printed nothing, or a policy that does not name a new table yet:
         // the operator fills the status within seconds.
-        return eventually(Duration.ofSeconds(60), () -> {
-            GenericKubernetesResource object = resources(kind).inNamespace(namespace).withName(name).get();
-            if (object == null) {
-                throw notFound(kind, name);
-            }
-            String value = jsonPath(JSON.valueToTree(object), expression);
-            return value.isBlank() || !missingTables(value).isEmpty() ? null : value;
-        }, kind + "/" + name + " " + expression + " stays empty or incomplete");
+        return eventually(
+                Duration.ofSeconds(60),
+                () -> {
+                    GenericKubernetesResource object = resources(kind)
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get();
+                    if (object == null) {
+                        throw notFound(kind, name);
+                    }
+                    String value = jsonPath(JSON.valueToTree(object), expression);
+                    return value.isBlank() || !missingTables(value).isEmpty() ? null : value;
+                },
+                kind + "/" + name + " " + expression + " stays empty or incomplete");
     }
 
     /** The tables of the collections applied so far that a policy does not name; none for what is not a policy. */
@@ -513,7 +561,8 @@ final class Walkthrough {
                 String table = (String) spec(collection).get("table");
                 String tableName = table.substring(table.lastIndexOf('/') + 1);
                 if (!text.contains("table/" + tableName) && !text.contains("table/*")) {
-                    missing.add(tableName + " (collection " + collection.getMetadata().getName() + ")");
+                    missing.add(tableName + " (collection "
+                            + collection.getMetadata().getName() + ")");
                 }
             }
         }
@@ -541,25 +590,37 @@ final class Walkthrough {
     }
 
     private String waitFor(String namespace, List<String> words) {
-        String condition = option(words, "--for").filter(f -> f.startsWith("condition="))
-                .map(f -> f.substring("condition=".length())).orElseThrow(() -> new AssertionError("no --for"));
-        String target = words.stream().filter(w -> w.contains("/") && !w.startsWith("-")).findFirst().orElseThrow();
+        String condition = option(words, "--for")
+                .filter(f -> f.startsWith("condition="))
+                .map(f -> f.substring("condition=".length()))
+                .orElseThrow(() -> new AssertionError("no --for"));
+        String target = words.stream()
+                .filter(w -> w.contains("/") && !w.startsWith("-"))
+                .findFirst()
+                .orElseThrow();
         String kind = target.substring(0, target.indexOf('/'));
         String name = target.substring(target.indexOf('/') + 1);
         Duration timeout = option(words, "--timeout").map(Walkthrough::duration).orElse(Duration.ofSeconds(30));
         Duration limit = timeout.compareTo(LONGEST_WAIT) < 0 ? timeout : LONGEST_WAIT;
-        eventually(limit, () -> {
-            GenericKubernetesResource object = resources(kind).inNamespace(namespace).withName(name).get();
-            if (object == null) {
-                return null;
-            }
-            for (JsonNode c : JSON.valueToTree(object).path("status").path("conditions")) {
-                if (c.path("type").asText().equals(condition) && c.path("status").asText().equals("True")) {
-                    return "met";
-                }
-            }
-            return null;
-        }, "timed out waiting for the condition on " + target + ": " + describe(namespace, kind, name));
+        eventually(
+                limit,
+                () -> {
+                    GenericKubernetesResource object = resources(kind)
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get();
+                    if (object == null) {
+                        return null;
+                    }
+                    for (JsonNode c : JSON.valueToTree(object).path("status").path("conditions")) {
+                        if (c.path("type").asText().equals(condition)
+                                && c.path("status").asText().equals("True")) {
+                            return "met";
+                        }
+                    }
+                    return null;
+                },
+                "timed out waiting for the condition on " + target + ": " + describe(namespace, kind, name));
         return target + " condition met";
     }
 
@@ -569,28 +630,42 @@ final class Walkthrough {
         if (client.apps().deployments().inNamespace(namespace).withName(name).get() == null) {
             throw new AssertionError("deployments.apps \"" + name + "\" not found");
         }
-        eventually(Duration.ofMinutes(3), () -> kubelet.deploymentPod(namespace, name).filter(p -> p.ready())
-                .map(p -> "ready").orElse(null), "deployment " + name + " never became ready");
+        eventually(
+                Duration.ofMinutes(3),
+                () -> kubelet.deploymentPod(namespace, name)
+                        .filter(p -> p.ready())
+                        .map(p -> "ready")
+                        .orElse(null),
+                "deployment " + name + " never became ready");
         return "deployment \"" + name + "\" successfully rolled out";
     }
 
     private String describe(String namespace, String kind, String name) {
-        GenericKubernetesResource object = resources(kind).inNamespace(namespace).withName(name).get();
+        GenericKubernetesResource object =
+                resources(kind).inNamespace(namespace).withName(name).get();
         if (object == null) {
             throw notFound(kind, name);
         }
         JsonNode status = JSON.valueToTree(object).path("status");
-        StringBuilder out = new StringBuilder(kind + "/" + name + " phase " + status.path("phase").asText("-")
-                + ", conditions:");
+        StringBuilder out = new StringBuilder(
+                kind + "/" + name + " phase " + status.path("phase").asText("-") + ", conditions:");
         if (!status.has("conditions")) {
             String raw = client.raw(client.getMasterUrl() + "apis/dynamosync.io/v1alpha1/namespaces/" + namespace
-                    + "/dynamocollections/" + name) + "\nLIST: " + client.raw(client.getMasterUrl()
-                    + "apis/dynamosync.io/v1alpha1/namespaces/" + namespace + "/dynamocollections");
+                            + "/dynamocollections/" + name)
+                    + "\nLIST: "
+                    + client.raw(client.getMasterUrl() + "apis/dynamosync.io/v1alpha1/namespaces/" + namespace
+                            + "/dynamocollections");
             out.append(" none; as the API server has it: ").append(raw);
         }
         for (JsonNode c : status.path("conditions")) {
-            out.append("\n  ").append(c.path("type").asText()).append('=').append(c.path("status").asText())
-                    .append(' ').append(c.path("reason").asText()).append(": ").append(c.path("message").asText());
+            out.append("\n  ")
+                    .append(c.path("type").asText())
+                    .append('=')
+                    .append(c.path("status").asText())
+                    .append(' ')
+                    .append(c.path("reason").asText())
+                    .append(": ")
+                    .append(c.path("message").asText());
         }
         return out.toString();
     }
@@ -611,12 +686,16 @@ final class Walkthrough {
             throw new AssertionError("the walkthrough knows aws iam only");
         }
         String role = option(words, "--role-name").orElseThrow(() -> new AssertionError("no --role-name"));
-        String roleArn = applied.stream().filter(o -> o.getKind().equals("DynamoIntegration"))
-                .map(o -> (String) spec(o).get("roleArn")).filter(a -> a != null && a.endsWith(":role/" + role))
-                .findFirst().orElseThrow(() -> new AssertionError("no integration applied so far names role " + role));
+        String roleArn = applied.stream()
+                .filter(o -> o.getKind().equals("DynamoIntegration"))
+                .map(o -> (String) spec(o).get("roleArn"))
+                .filter(a -> a != null && a.endsWith(":role/" + role))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no integration applied so far names role " + role));
         switch (words.get(2)) {
             case "create-role" -> {
-                JsonNode trust = policy(option(words, "--assume-role-policy-document").orElseThrow());
+                JsonNode trust =
+                        policy(option(words, "--assume-role-policy-document").orElseThrow());
                 List<String> principals = new ArrayList<>();
                 String externalId = null;
                 for (JsonNode statement : trust.path("Statement")) {
@@ -626,7 +705,8 @@ final class Walkthrough {
                     } else if (aws.isTextual()) {
                         principals.add(aws.asText());
                     }
-                    JsonNode id = statement.path("Condition").path("StringEquals").path("sts:ExternalId");
+                    JsonNode id =
+                            statement.path("Condition").path("StringEquals").path("sts:ExternalId");
                     if (id.isTextual()) {
                         externalId = id.asText();
                     }
@@ -639,7 +719,8 @@ final class Walkthrough {
             }
             case "put-role-policy" -> {
                 JsonNode policy = policy(option(words, "--policy-document").orElseThrow());
-                if (!policy.path("Statement").isArray() || policy.path("Statement").isEmpty()) {
+                if (!policy.path("Statement").isArray()
+                        || policy.path("Statement").isEmpty()) {
                     throw new AssertionError("the permissions policy has no statement: " + policy);
                 }
                 // What IAM would need: every table of the collections applied so far is named.
@@ -671,7 +752,8 @@ final class Walkthrough {
         for (String word : words) {
             String replaced = word;
             for (Map.Entry<String, String> port : forwarded.entrySet()) {
-                replaced = replaced.replaceFirst("^(http://)?(localhost|127\\.0\\.0\\.1):" + port.getKey(),
+                replaced = replaced.replaceFirst(
+                        "^(http://)?(localhost|127\\.0\\.0\\.1):" + port.getKey(),
                         Matcher.quoteReplacement(port.getValue()));
             }
             if (replaced.matches("^(http://)?localhost:\\d+.*")) {
@@ -684,19 +766,21 @@ final class Walkthrough {
 
     private static Map<String, Object> spec(HasMetadata object) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> spec = (Map<String, Object>) ((GenericKubernetesResource) object)
-                .getAdditionalProperties().get("spec");
+        Map<String, Object> spec = (Map<String, Object>)
+                ((GenericKubernetesResource) object).getAdditionalProperties().get("spec");
         return spec;
     }
 
-    private io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-            io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> resources(String kind) {
+    private io.fabric8.kubernetes.client.dsl.MixedOperation<
+                    GenericKubernetesResource,
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                    io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
+            resources(String kind) {
         return switch (kind.toLowerCase(java.util.Locale.ROOT)) {
             case "ddbi", "dynamointegration", "dynamointegrations" ->
-                    client.genericKubernetesResources("dynamosync.io/v1alpha1", "DynamoIntegration");
+                client.genericKubernetesResources("dynamosync.io/v1alpha1", "DynamoIntegration");
             case "ddbc", "dynamocollection", "dynamocollections" ->
-                    client.genericKubernetesResources("dynamosync.io/v1alpha1", "DynamoCollection");
+                client.genericKubernetesResources("dynamosync.io/v1alpha1", "DynamoCollection");
             case "deployment", "deployments", "deploy" -> client.genericKubernetesResources("apps/v1", "Deployment");
             default -> throw new AssertionError("kind " + kind + " is not known here");
         };
@@ -756,7 +840,8 @@ final class Walkthrough {
 
     private String run(List<String> command, String what, Map<String, String> environment) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(false);
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(false);
             builder.environment().putAll(environment);
             Process process = builder.start();
             var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
@@ -800,9 +885,16 @@ final class Walkthrough {
         out.append("--- Warning events:\n");
         client.v1().events().inAnyNamespace().list().getItems().stream()
                 .filter(e -> "Warning".equals(e.getType()))
-                .forEach(e -> out.append(e.getMetadata().getNamespace()).append(' ')
-                        .append(e.getInvolvedObject().getKind()).append('/').append(e.getInvolvedObject().getName())
-                        .append(' ').append(e.getReason()).append(": ").append(e.getMessage()).append('\n'));
+                .forEach(e -> out.append(e.getMetadata().getNamespace())
+                        .append(' ')
+                        .append(e.getInvolvedObject().getKind())
+                        .append('/')
+                        .append(e.getInvolvedObject().getName())
+                        .append(' ')
+                        .append(e.getReason())
+                        .append(": ")
+                        .append(e.getMessage())
+                        .append('\n'));
         out.append("--- requests RBAC refused: ").append(rbac.refusals()).append('\n');
         Path logs = Path.of("target", "walkthrough-logs").toAbsolutePath();
         kubelet.pods().forEach((key, pod) -> {
@@ -814,8 +906,13 @@ final class Walkthrough {
             } catch (IOException e) {
                 out.append("(could not keep the log: ").append(e).append(")\n");
             }
-            out.append("--- log of pod ").append(key).append(" (tail; all of it in ").append(whole).append("):\n")
-                    .append(log.substring(Math.max(0, log.length() - 3000))).append('\n');
+            out.append("--- log of pod ")
+                    .append(key)
+                    .append(" (tail; all of it in ")
+                    .append(whole)
+                    .append("):\n")
+                    .append(log.substring(Math.max(0, log.length() - 3000)))
+                    .append('\n');
         });
         return out.toString();
     }

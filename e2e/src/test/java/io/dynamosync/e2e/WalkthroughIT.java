@@ -66,9 +66,13 @@ class WalkthroughIT {
 
     @BeforeAll
     static void startCluster(@TempDir Path work) {
-        Tiers.require(Tiers.root(), "the walkthrough test",
+        Tiers.require(
+                Tiers.root(),
+                "the walkthrough test",
                 "the local kubelet mounts each pod's volumes in a private mount namespace, which needs root");
-        Tiers.require(helm().isPresent(), "the walkthrough test",
+        Tiers.require(
+                helm().isPresent(),
+                "the walkthrough test",
                 "no helm binary: set HELM, or run .ci/install-helm (installs ~/.cache/dynamo-sync/helm/helm)");
         rbac = new RbacDispatcher(new KubernetesCrudDispatcher(List.of()));
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), rbac, false);
@@ -81,9 +85,16 @@ class WalkthroughIT {
                 .withApiServer(server.url("/"));
         services = new ServiceProxy(client, kubelet);
         kubelet.withEnvironment(
-                Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local-secret",
-                        "AWS_REGION", LocalAws.REGION.id(), "JAVA_HOME", System.getProperty("java.home")),
-                Map.of("DYNAMOSYNC_WORKER_ADDRESS", services.addressTemplate()))
+                        Map.of(
+                                "AWS_ACCESS_KEY_ID",
+                                "local",
+                                "AWS_SECRET_ACCESS_KEY",
+                                "local-secret",
+                                "AWS_REGION",
+                                LocalAws.REGION.id(),
+                                "JAVA_HOME",
+                                System.getProperty("java.home")),
+                        Map.of("DYNAMOSYNC_WORKER_ADDRESS", services.addressTemplate()))
                 .start();
     }
 
@@ -101,26 +112,37 @@ class WalkthroughIT {
     }
 
     @Test
-    void readmesWalkthroughRunsAsWrittenAndNoLogHoldsASecret(LocalAws aws, @TempDir Path cwd)
-            throws Exception {
+    void readmesWalkthroughRunsAsWrittenAndNoLogHoldsASecret(LocalAws aws, @TempDir Path cwd) throws Exception {
         table(aws, "Customers", CUSTOMERS);
-        Walkthrough walkthrough = new Walkthrough(client, aws, kubelet, registry, services, rbac, LocalCluster.ROOT,
-                cwd, helm().orElseThrow());
+        Walkthrough walkthrough = new Walkthrough(
+                client, aws, kubelet, registry, services, rbac, LocalCluster.ROOT, cwd, helm().orElseThrow());
         List<Walkthrough.Block> blocks = Walkthrough.blocks(LocalCluster.ROOT.resolve("README.md"));
-        assertThat(blocks).extracting(Walkthrough.Block::step).as("README's steps with commands")
-                .contains("1. Build the images", "2. Install the operator", "3. Connect an AWS account",
-                        "4. Replicate a table", "5. Query it");
+        assertThat(blocks)
+                .extracting(Walkthrough.Block::step)
+                .as("README's steps with commands")
+                .contains(
+                        "1. Build the images",
+                        "2. Install the operator",
+                        "3. Connect an AWS account",
+                        "4. Replicate a table",
+                        "5. Query it");
 
         walkthrough.run(blocks);
 
         // Step 5's query answered through the forwarded Service with the whole table.
-        JsonNode answer = JSON.readTree(walkthrough.outputs().get(walkthrough.outputs().size() - 1));
-        assertThat(answer.path("results").get(0).elements().next().asLong()).as(walkthrough.diagnostics())
+        JsonNode answer =
+                JSON.readTree(walkthrough.outputs().get(walkthrough.outputs().size() - 1));
+        assertThat(answer.path("results").get(0).elements().next().asLong())
+                .as(walkthrough.diagnostics())
                 .isEqualTo(CUSTOMERS);
-        assertThat(rbac.refusals()).as("requests the chart's RBAC refused the operator").isEmpty();
-        assertThat(rbac.authorizedUsers()).as("the operator ran under its ServiceAccount, held to the chart's RBAC")
+        assertThat(rbac.refusals())
+                .as("requests the chart's RBAC refused the operator")
+                .isEmpty();
+        assertThat(rbac.authorizedUsers())
+                .as("the operator ran under its ServiceAccount, held to the chart's RBAC")
                 .contains("system:serviceaccount:dynamo-sync-system:dynamo-sync-operator");
-        assertThat(kubelet.deploymentPod("dynamo-sync-system", "dynamo-sync-operator")).isPresent();
+        assertThat(kubelet.deploymentPod("dynamo-sync-system", "dynamo-sync-operator"))
+                .isPresent();
 
         // No log holds a secret: the node's secret key, or the session credentials the role gave.
         List<String> secrets = new ArrayList<>(List.of("local-secret"));
@@ -137,23 +159,31 @@ class WalkthroughIT {
     }
 
     private static void table(LocalAws aws, String name, int items) {
-        aws.dynamoDb().createTable(b -> b.tableName(name)
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        aws.dynamoDb()
+                .createTable(b -> b.tableName(name)
+                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .streamSpecification(
+                                s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
         for (int i = 0; i < items; i++) {
-            Map<String, AttributeValue> item = Map.of("id", AttributeValue.fromS(String.format("%s-%04d", name, i)),
-                    "n", AttributeValue.fromN(Integer.toString(i)));
+            Map<String, AttributeValue> item = Map.of(
+                    "id",
+                    AttributeValue.fromS(String.format("%s-%04d", name, i)),
+                    "n",
+                    AttributeValue.fromN(Integer.toString(i)));
             aws.dynamoDb().putItem(b -> b.tableName(name).item(item));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> aws.dynamoDb().scan(b -> b.tableName(name)).count() > 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> aws.dynamoDb().scan(b -> b.tableName(name)).count() > 0);
     }
 
     /** The helm binary the chart's tests use. */
     static Optional<Path> helm() {
-        return Stream.concat(Optional.ofNullable(System.getenv("HELM")).filter(s -> !s.isBlank()).map(Path::of).stream(),
+        return Stream.concat(
+                        Optional.ofNullable(System.getenv("HELM")).filter(s -> !s.isBlank()).map(Path::of).stream(),
                         Stream.of(Path.of(System.getProperty("user.home"), ".cache", "dynamo-sync", "helm", "helm")))
-                .filter(Files::isExecutable).findFirst();
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 }

@@ -38,18 +38,26 @@ class ArgoCdConfigTest {
         if (Boolean.getBoolean("gitops.update")) {
             Files.writeString(snippet, expected, StandardCharsets.UTF_8);
         }
-        assertThat(snippet).as("%s; run with -Dgitops.update to regenerate it", snippet).isRegularFile();
-        assertThat(GitopsFiles.read(snippet)).as("%s is generated from the health.lua files; run with "
-                + "-Dgitops.update to regenerate it", snippet).isEqualTo(expected);
+        assertThat(snippet)
+                .as("%s; run with -Dgitops.update to regenerate it", snippet)
+                .isRegularFile();
+        assertThat(GitopsFiles.read(snippet))
+                .as(
+                        "%s is generated from the health.lua files; run with " + "-Dgitops.update to regenerate it",
+                        snippet)
+                .isEqualTo(expected);
 
         // And as YAML, each key's value is the script byte for byte, as Argo CD will read it.
         JsonNode data = GitopsFiles.document(snippet).path("data");
         List<String> keys = new ArrayList<>();
         data.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("resource.customizations.health.dynamosync.io_DynamoCollection",
-                "resource.customizations.health.dynamosync.io_DynamoIntegration");
+        assertThat(keys)
+                .containsExactly(
+                        "resource.customizations.health.dynamosync.io_DynamoCollection",
+                        "resource.customizations.health.dynamosync.io_DynamoIntegration");
         for (Path dir : GitopsFiles.kindDirs()) {
-            assertThat(data.path(key(dir)).asText()).as(key(dir))
+            assertThat(data.path(key(dir)).asText())
+                    .as(key(dir))
                     .isEqualTo(GitopsFiles.read(dir.resolve("health.lua")));
         }
     }
@@ -73,9 +81,10 @@ class ArgoCdConfigTest {
     }
 
     private static String snippet() {
-        return HEADER + GitopsFiles.kindDirs().stream()
-                .map(dir -> "  " + key(dir) + ": |\n" + indent(GitopsFiles.read(dir.resolve("health.lua"))))
-                .collect(Collectors.joining());
+        return HEADER
+                + GitopsFiles.kindDirs().stream()
+                        .map(dir -> "  " + key(dir) + ": |\n" + indent(GitopsFiles.read(dir.resolve("health.lua"))))
+                        .collect(Collectors.joining());
     }
 
     /** argocd-cm's key for a kind's health check: {@code resource.customizations.health.<group>_<Kind>}. */
@@ -84,7 +93,8 @@ class ArgoCdConfigTest {
     }
 
     private static String indent(String text) {
-        return text.lines().map(line -> line.isEmpty() ? "" : "    " + line)
+        return text.lines()
+                .map(line -> line.isEmpty() ? "" : "    " + line)
                 .collect(Collectors.joining("\n", "", "\n"));
     }
 }

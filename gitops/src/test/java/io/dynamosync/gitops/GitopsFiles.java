@@ -16,8 +16,7 @@ final class GitopsFiles {
 
     static final YAMLMapper YAML = new YAMLMapper();
 
-    private GitopsFiles() {
-    }
+    private GitopsFiles() {}
 
     /** The gitops module's directory. */
     static Path gitopsDir() {
@@ -37,7 +36,9 @@ final class GitopsFiles {
     /** Each {@code <group>/<Kind>} directory holding a health.lua. */
     static List<Path> kindDirs() {
         try (Stream<Path> files = Files.walk(customizationsDir(), 2)) {
-            return files.filter(p -> Files.isRegularFile(p.resolve("health.lua"))).sorted().toList();
+            return files.filter(p -> Files.isRegularFile(p.resolve("health.lua")))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -67,8 +68,11 @@ final class GitopsFiles {
 
     /** Every non-empty document in a YAML file, in order. */
     static List<JsonNode> documents(Path file) {
-        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(read(file))) {
-            return documents.readAll().stream().filter(d -> d != null && !d.isNull() && !d.isEmpty()).toList();
+        try (MappingIterator<JsonNode> documents =
+                YAML.readerFor(JsonNode.class).readValues(read(file))) {
+            return documents.readAll().stream()
+                    .filter(d -> d != null && !d.isNull() && !d.isEmpty())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot parse " + file, e);
         }

@@ -22,13 +22,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HealthLuaTest {
 
     /** The health statuses Argo CD knows. */
-    private static final Set<String> ARGO_STATUSES = Set.of("Healthy", "Progressing", "Degraded", "Suspended",
-            "Missing", "Unknown");
+    private static final Set<String> ARGO_STATUSES =
+            Set.of("Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown");
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (Path dir : GitopsFiles.kindDirs()) {
-            for (JsonNode test : GitopsFiles.document(dir.resolve("health_test.yaml")).path("tests")) {
+            for (JsonNode test :
+                    GitopsFiles.document(dir.resolve("health_test.yaml")).path("tests")) {
                 String kind = GitopsFiles.customizationsDir().relativize(dir).toString();
                 cases.add(Arguments.of(kind + " " + test.path("inputPath").asText(), dir, test));
             }
@@ -47,13 +48,15 @@ class HealthLuaTest {
         Health health = script(dir).evaluate(GitopsFiles.document(input));
 
         assertThat(health.status()).as("status of %s", name).isEqualTo(expectedStatus);
-        assertThat(health.message()).as("message of %s", name)
+        assertThat(health.message())
+                .as("message of %s", name)
                 .isEqualTo(test.path("healthStatus").path("message").asText(""));
     }
 
     @Test
     void bothKindsHaveAHealthCheckWithTests() {
-        assertThat(GitopsFiles.kindDirs()).extracting(d -> GitopsFiles.customizationsDir().relativize(d).toString())
+        assertThat(GitopsFiles.kindDirs())
+                .extracting(d -> GitopsFiles.customizationsDir().relativize(d).toString())
                 .containsExactly("dynamosync.io/DynamoCollection", "dynamosync.io/DynamoIntegration");
         for (Path dir : GitopsFiles.kindDirs()) {
             assertThat(dir.resolve("health_test.yaml")).isRegularFile();
@@ -63,7 +66,8 @@ class HealthLuaTest {
     @Test
     void everyTestdataFileIsATestCaseAndEveryKindCoversEachHealth() {
         for (Path dir : GitopsFiles.kindDirs()) {
-            JsonNode tests = GitopsFiles.document(dir.resolve("health_test.yaml")).path("tests");
+            JsonNode tests =
+                    GitopsFiles.document(dir.resolve("health_test.yaml")).path("tests");
             List<String> inputs = new ArrayList<>();
             Set<String> statuses = new java.util.HashSet<>();
             tests.forEach(t -> {
@@ -71,9 +75,11 @@ class HealthLuaTest {
                 statuses.add(t.path("healthStatus").path("status").asText());
             });
             List<String> files = GitopsFiles.list(dir.resolve("testdata"))
-                    .map(p -> "testdata/" + p.getFileName()).toList();
+                    .map(p -> "testdata/" + p.getFileName())
+                    .toList();
             assertThat(inputs).as("cases of %s", dir.getFileName()).containsExactlyInAnyOrderElementsOf(files);
-            assertThat(statuses).as("health statuses covered for %s", dir.getFileName())
+            assertThat(statuses)
+                    .as("health statuses covered for %s", dir.getFileName())
                     .contains("Healthy", "Progressing", "Degraded");
         }
     }

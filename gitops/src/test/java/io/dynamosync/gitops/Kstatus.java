@@ -15,14 +15,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class Kstatus {
 
     /** kstatus's verdicts. */
-    enum Verdict { CURRENT, IN_PROGRESS, FAILED, TERMINATING }
+    enum Verdict {
+        CURRENT,
+        IN_PROGRESS,
+        FAILED,
+        TERMINATING
+    }
 
     /** A verdict with kstatus's message. */
-    record Result(Verdict verdict, String message) {
-    }
+    record Result(Verdict verdict, String message) {}
 
-    private Kstatus() {
-    }
+    private Kstatus() {}
 
     /** What kstatus computes for {@code resource}, rule by rule in kstatus's order; {@code readsReady} adds the
      * Ready rule. */
@@ -35,8 +38,10 @@ final class Kstatus {
         JsonNode generation = metadata.get("generation");
         JsonNode observed = resource.path("status").get("observedGeneration");
         if (generation != null && observed != null && generation.asLong() != observed.asLong()) {
-            return new Result(Verdict.IN_PROGRESS, resource.path("kind").asText() + " generation is "
-                    + generation.asLong() + ", but latest observed generation is " + observed.asLong());
+            return new Result(
+                    Verdict.IN_PROGRESS,
+                    resource.path("kind").asText() + " generation is " + generation.asLong()
+                            + ", but latest observed generation is " + observed.asLong());
         }
         // The first of Reconciling or Stalled found True decides; their False or absence says nothing.
         for (JsonNode condition : resource.path("status").path("conditions")) {
@@ -57,7 +62,8 @@ final class Kstatus {
                     return new Result(Verdict.CURRENT, "Resource is Ready");
                 case "False":
                 case "Unknown":
-                    return new Result(Verdict.IN_PROGRESS, condition.path("message").asText(""));
+                    return new Result(
+                            Verdict.IN_PROGRESS, condition.path("message").asText(""));
                 default:
                     break;
             }

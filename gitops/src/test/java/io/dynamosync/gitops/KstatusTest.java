@@ -43,21 +43,39 @@ class KstatusTest {
      * </ul>
      */
     private static final Map<String, Verdict> GENERIC_EXCEPTIONS = Map.of(
-            NO_STATUS_C, Verdict.CURRENT, NO_STATUS_I, Verdict.CURRENT,
-            SUSPENDED, Verdict.CURRENT, SUSPENDED_LONG, Verdict.CURRENT,
-            ERROR_NO_STALLED_C, Verdict.CURRENT, ERROR_NO_STALLED_I, Verdict.CURRENT);
+            NO_STATUS_C,
+            Verdict.CURRENT,
+            NO_STATUS_I,
+            Verdict.CURRENT,
+            SUSPENDED,
+            Verdict.CURRENT,
+            SUSPENDED_LONG,
+            Verdict.CURRENT,
+            ERROR_NO_STALLED_C,
+            Verdict.CURRENT,
+            ERROR_NO_STALLED_I,
+            Verdict.CURRENT);
 
     /** With the Ready rule, Ready False reads as InProgress: only the missing status still parts. */
     private static final Map<String, Verdict> READY_RULE_EXCEPTIONS = Map.of(
-            NO_STATUS_C, Verdict.CURRENT, NO_STATUS_I, Verdict.CURRENT,
-            ERROR_NO_STALLED_C, Verdict.IN_PROGRESS, ERROR_NO_STALLED_I, Verdict.IN_PROGRESS);
+            NO_STATUS_C,
+            Verdict.CURRENT,
+            NO_STATUS_I,
+            Verdict.CURRENT,
+            ERROR_NO_STALLED_C,
+            Verdict.IN_PROGRESS,
+            ERROR_NO_STALLED_I,
+            Verdict.IN_PROGRESS);
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (Path dir : GitopsFiles.kindDirs()) {
-            for (JsonNode test : GitopsFiles.document(dir.resolve("health_test.yaml")).path("tests")) {
+            for (JsonNode test :
+                    GitopsFiles.document(dir.resolve("health_test.yaml")).path("tests")) {
                 String input = test.path("inputPath").asText();
-                cases.add(Arguments.of(dir.getFileName() + "/" + input, dir.resolve(input),
+                cases.add(Arguments.of(
+                        dir.getFileName() + "/" + input,
+                        dir.resolve(input),
                         test.path("healthStatus").path("status").asText()));
             }
         }
@@ -71,14 +89,16 @@ class KstatusTest {
         Verdict argo = switch (argoHealth) {
             case "Healthy" -> Verdict.CURRENT;
             case "Degraded" -> Verdict.FAILED;
-            case "Progressing" -> resource.path("metadata").has("deletionTimestamp")
-                    ? Verdict.TERMINATING : Verdict.IN_PROGRESS;
+            case "Progressing" ->
+                resource.path("metadata").has("deletionTimestamp") ? Verdict.TERMINATING : Verdict.IN_PROGRESS;
             default -> throw new IllegalArgumentException("no kstatus counterpart for " + argoHealth);
         };
 
-        assertThat(Kstatus.compute(resource, false).verdict()).as("%s, generic rules", name)
+        assertThat(Kstatus.compute(resource, false).verdict())
+                .as("%s, generic rules", name)
                 .isEqualTo(GENERIC_EXCEPTIONS.getOrDefault(name, argo));
-        assertThat(Kstatus.compute(resource, true).verdict()).as("%s, with the Ready rule", name)
+        assertThat(Kstatus.compute(resource, true).verdict())
+                .as("%s, with the Ready rule", name)
                 .isEqualTo(READY_RULE_EXCEPTIONS.getOrDefault(name, argo));
     }
 
@@ -93,8 +113,10 @@ class KstatusTest {
         for (boolean readsReady : new boolean[] {false, true}) {
             Kstatus.Result stale = Kstatus.compute(resource(3, 2, "Ready", "True"), readsReady);
             assertThat(stale.verdict()).isEqualTo(Verdict.IN_PROGRESS);
-            assertThat(stale.message()).isEqualTo("DynamoCollection generation is 3, but latest observed generation is 2");
-            assertThat(Kstatus.compute(resource(3, 2, "Stalled", "True"), readsReady).verdict())
+            assertThat(stale.message())
+                    .isEqualTo("DynamoCollection generation is 3, but latest observed generation is 2");
+            assertThat(Kstatus.compute(resource(3, 2, "Stalled", "True"), readsReady)
+                            .verdict())
                     .isEqualTo(Verdict.IN_PROGRESS);
         }
     }
@@ -102,23 +124,30 @@ class KstatusTest {
     @Test
     void reconcilingAndStalledCountOnlyWhileTrue() {
         for (boolean readsReady : new boolean[] {false, true}) {
-            assertThat(Kstatus.compute(resource(1, 1, "Reconciling", "True"), readsReady).verdict())
+            assertThat(Kstatus.compute(resource(1, 1, "Reconciling", "True"), readsReady)
+                            .verdict())
                     .isEqualTo(Verdict.IN_PROGRESS);
-            assertThat(Kstatus.compute(resource(1, 1, "Stalled", "True"), readsReady).verdict())
+            assertThat(Kstatus.compute(resource(1, 1, "Stalled", "True"), readsReady)
+                            .verdict())
                     .isEqualTo(Verdict.FAILED);
             // "Abnormal-true": a False one reads as none, which is why the kstatus convention leaves them out.
-            assertThat(Kstatus.compute(resource(1, 1, "Stalled", "False"), readsReady).verdict())
+            assertThat(Kstatus.compute(resource(1, 1, "Stalled", "False"), readsReady)
+                            .verdict())
                     .isEqualTo(Verdict.CURRENT);
-            assertThat(Kstatus.compute(resource(1, 1, "Reconciling", "False"), readsReady).verdict())
+            assertThat(Kstatus.compute(resource(1, 1, "Reconciling", "False"), readsReady)
+                            .verdict())
                     .isEqualTo(Verdict.CURRENT);
         }
     }
 
     @Test
     void readyDecidesOnlyUnderTheReadyRule() {
-        assertThat(Kstatus.compute(resource(2, 2, "Ready", "True"), true).verdict()).isEqualTo(Verdict.CURRENT);
-        assertThat(Kstatus.compute(resource(2, 2, "Ready", "False"), true).verdict()).isEqualTo(Verdict.IN_PROGRESS);
-        assertThat(Kstatus.compute(resource(2, 2, "Ready", "False"), false).verdict()).isEqualTo(Verdict.CURRENT);
+        assertThat(Kstatus.compute(resource(2, 2, "Ready", "True"), true).verdict())
+                .isEqualTo(Verdict.CURRENT);
+        assertThat(Kstatus.compute(resource(2, 2, "Ready", "False"), true).verdict())
+                .isEqualTo(Verdict.IN_PROGRESS);
+        assertThat(Kstatus.compute(resource(2, 2, "Ready", "False"), false).verdict())
+                .isEqualTo(Verdict.CURRENT);
     }
 
     private static JsonNode resource(long generation, long observed, String type, String status) {

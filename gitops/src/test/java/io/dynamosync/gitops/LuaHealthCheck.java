@@ -24,8 +24,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
 final class LuaHealthCheck {
 
     /** What a health script returned. */
-    record Health(String status, String message) {
-    }
+    record Health(String status, String message) {}
 
     private final String script;
     private final String name;

@@ -17,8 +17,7 @@ class SyncWavesTest {
 
     private static final String WAVE = "argocd.argoproj.io/sync-wave";
 
-    private record Manifest(String file, String kind, String name, int wave) {
-    }
+    private record Manifest(String file, String kind, String name, int wave) {}
 
     @Test
     void integrationsLandBeforeCollectionsAndAfterTheChart() {
@@ -27,33 +26,49 @@ class SyncWavesTest {
         int lastIntegration = maxWave(manifests, "DynamoIntegration");
         int lastSecret = maxWave(manifests, "Secret");
         for (Manifest m : manifests) {
-            assertThat(m.wave()).as("%s %s in %s comes after the chart's wave 0", m.kind(), m.name(), m.file())
+            assertThat(m.wave())
+                    .as("%s %s in %s comes after the chart's wave 0", m.kind(), m.name(), m.file())
                     .isPositive();
             if (m.kind().equals("DynamoCollection")) {
-                assertThat(m.wave()).as("collection %s after every integration", m.name()).isGreaterThan(lastIntegration);
-                assertThat(m.wave()).as("collection %s no earlier than the Secrets", m.name()).isGreaterThanOrEqualTo(lastSecret);
+                assertThat(m.wave())
+                        .as("collection %s after every integration", m.name())
+                        .isGreaterThan(lastIntegration);
+                assertThat(m.wave())
+                        .as("collection %s no earlier than the Secrets", m.name())
+                        .isGreaterThanOrEqualTo(lastSecret);
             }
             if (m.kind().equals("DynamoIntegration")) {
-                assertThat(m.wave()).as("integration %s no earlier than the Secrets", m.name())
+                assertThat(m.wave())
+                        .as("integration %s no earlier than the Secrets", m.name())
                         .isGreaterThanOrEqualTo(lastSecret);
             }
         }
     }
 
     private static int maxWave(List<Manifest> manifests, String kind) {
-        return manifests.stream().filter(m -> m.kind().equals(kind)).mapToInt(Manifest::wave).max().orElseThrow();
+        return manifests.stream()
+                .filter(m -> m.kind().equals(kind))
+                .mapToInt(Manifest::wave)
+                .max()
+                .orElseThrow();
     }
 
     private static List<Manifest> examples() {
         List<Manifest> manifests = new ArrayList<>();
-        for (Path file : GitopsFiles.list(GitopsFiles.repositoryDir().resolve("examples")).toList()) {
+        for (Path file : GitopsFiles.list(GitopsFiles.repositoryDir().resolve("examples"))
+                .toList()) {
             for (JsonNode document : GitopsFiles.documents(file)) {
                 String what = document.path("kind").asText() + " in " + file.getFileName();
                 JsonNode wave = document.path("metadata").path("annotations").path(WAVE);
                 // Annotation values are strings; an unquoted number is refused by the API server.
-                assertThat(wave.isTextual()).as("%s has a quoted %s annotation", what, WAVE).isTrue();
-                manifests.add(new Manifest(file.getFileName().toString(), document.path("kind").asText(),
-                        document.path("metadata").path("name").asText(), Integer.parseInt(wave.asText())));
+                assertThat(wave.isTextual())
+                        .as("%s has a quoted %s annotation", what, WAVE)
+                        .isTrue();
+                manifests.add(new Manifest(
+                        file.getFileName().toString(),
+                        document.path("kind").asText(),
+                        document.path("metadata").path("name").asText(),
+                        Integer.parseInt(wave.asText())));
             }
         }
         return manifests;

@@ -45,7 +45,9 @@ class TestdataTest {
     @MethodSource("testdataFiles")
     void isAResourceOfTheApiWithTheOperatorsConditions(Path file) throws Exception {
         String text = GitopsFiles.read(file);
-        assertThat(text).as("%s starts with a comment saying what it shows", file.getFileName()).startsWith("# ");
+        assertThat(text)
+                .as("%s starts with a comment saying what it shows", file.getFileName())
+                .startsWith("# ");
         JsonNode document = GitopsFiles.document(file);
         Class<? extends HasMetadata> kind = KINDS.get(document.path("kind").asText());
         assertThat(kind).as("kind of %s", file).isNotNull();
@@ -53,26 +55,32 @@ class TestdataTest {
         assertThat(document.path("apiVersion").asText()).isEqualTo(HasMetadata.getApiVersion(kind));
 
         HasMetadata resource = STRICT.treeToValue(document, kind);
-        Status status = resource instanceof DynamoCollection c ? c.getStatus() : ((DynamoIntegration) resource).getStatus();
+        Status status =
+                resource instanceof DynamoCollection c ? c.getStatus() : ((DynamoIntegration) resource).getStatus();
         if (status == null) {
             return;
         }
         for (Condition condition : status.getConditions()) {
             String what = file.getFileName() + " condition " + condition.getType();
             assertThat(constants(Conditions.Type.class)).as(what).contains(condition.getType());
-            assertThat(constants(Conditions.Reason.class)).as("reason of " + what).contains(condition.getReason());
+            assertThat(constants(Conditions.Reason.class))
+                    .as("reason of " + what)
+                    .contains(condition.getReason());
             assertThat(condition.getMessage()).as("message of " + what).isNotBlank();
             // StatusDraft stamps every condition it sets with the generation the status describes.
-            assertThat(condition.getObservedGeneration()).as("observedGeneration of " + what)
+            assertThat(condition.getObservedGeneration())
+                    .as("observedGeneration of " + what)
                     .isEqualTo(status.getObservedGeneration());
             if (Set.of(Conditions.Type.RECONCILING, Conditions.Type.STALLED).contains(condition.getType())) {
-                assertThat(condition.getStatus()).as("kstatus: %s is present only while True", what)
+                assertThat(condition.getStatus())
+                        .as("kstatus: %s is present only while True", what)
                         .isEqualTo(Conditions.TRUE);
             }
         }
         assertThat(status.hasTrueCondition(Conditions.Type.RECONCILING)
-                && status.hasTrueCondition(Conditions.Type.STALLED))
-                .as("%s: the operator never reports Reconciling and Stalled at once", file.getFileName()).isFalse();
+                        && status.hasTrueCondition(Conditions.Type.STALLED))
+                .as("%s: the operator never reports Reconciling and Stalled at once", file.getFileName())
+                .isFalse();
     }
 
     @Test
@@ -80,13 +88,14 @@ class TestdataTest {
         Pattern entry = Pattern.compile("(\\w+) = true");
         for (Path dir : GitopsFiles.kindDirs()) {
             String lua = GitopsFiles.read(dir.resolve("health.lua"));
-            String table = lua.substring(lua.indexOf("local errorReasons = {"), lua.indexOf("}", lua.indexOf(
-                    "local errorReasons = {")));
+            String table = lua.substring(
+                    lua.indexOf("local errorReasons = {"), lua.indexOf("}", lua.indexOf("local errorReasons = {")));
             Matcher m = entry.matcher(table);
             int found = 0;
             while (m.find()) {
                 found++;
-                assertThat(constants(Conditions.Reason.class)).as("error reason in %s", dir.getFileName())
+                assertThat(constants(Conditions.Reason.class))
+                        .as("error reason in %s", dir.getFileName())
                         .contains(m.group(1));
             }
             assertThat(found).as("error reasons in %s", dir.getFileName()).isPositive();

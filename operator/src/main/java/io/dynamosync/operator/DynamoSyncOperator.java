@@ -3,9 +3,9 @@ package io.dynamosync.operator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dynamosync.operator.aws.AwsConnector;
+import io.dynamosync.operator.aws.S3ExportFiles;
 import io.dynamosync.operator.aws.SdkAccessProbe;
 import io.dynamosync.operator.aws.SdkStreamEnabler;
-import io.dynamosync.operator.aws.S3ExportFiles;
 import io.dynamosync.operator.aws.StsIdentityCheck;
 import io.dynamosync.operator.collection.CollectionPhases;
 import io.dynamosync.operator.collection.DynamoCollectionReconciler;
@@ -66,8 +66,8 @@ public final class DynamoSyncOperator implements AutoCloseable {
      * @param client the Kubernetes client, closed with the operator
      * @param operatorCredentials the operator's own AWS identity, from which integrations' roles are assumed
      */
-    public DynamoSyncOperator(KubernetesClient client, OperatorSettings settings,
-            AwsCredentialsProvider operatorCredentials) {
+    public DynamoSyncOperator(
+            KubernetesClient client, OperatorSettings settings, AwsCredentialsProvider operatorCredentials) {
         this(client, settings, operatorCredentials, DynamoSyncOperator::exitProcess);
     }
 
@@ -80,8 +80,11 @@ public final class DynamoSyncOperator implements AutoCloseable {
      *     reconciling and wait for the lease again, so this must end the replica (its pod is restarted and stands
      *     by), or it would reconcile alongside the next leader
      */
-    public DynamoSyncOperator(KubernetesClient client, OperatorSettings settings,
-            AwsCredentialsProvider operatorCredentials, Runnable onLostLeadership) {
+    public DynamoSyncOperator(
+            KubernetesClient client,
+            OperatorSettings settings,
+            AwsCredentialsProvider operatorCredentials,
+            Runnable onLostLeadership) {
         this.client = client;
         this.election = settings.leaderElection();
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -93,13 +96,14 @@ public final class DynamoSyncOperator implements AutoCloseable {
                     // server in tests, which refuses SSA, and against clusters.
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build())
+                    .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
+                            .build())
                     // close() releases the Lease after the operator stops, so it closes the client itself.
                     .withCloseClientOnStop(false)
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(20));
             if (election != null) {
-                o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
-                        .aLeaderElectionConfiguration(election.leaseName())
+                o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                                election.leaseName())
                         .withLeaseNamespace(election.leaseNamespace())
                         .withIdentity(election.identity())
                         .withLeaseDuration(election.leaseDuration())
@@ -113,9 +117,12 @@ public final class DynamoSyncOperator implements AutoCloseable {
                                 () -> LOG.info("leading as {}; reconciling", election.identity()),
                                 () -> {
                                     if (!closing) {
-                                        LOG.error("{} lost the lease {}/{} while running; stopping so as not to "
-                                                + "reconcile alongside the next leader", election.identity(),
-                                                election.leaseNamespace(), election.leaseName());
+                                        LOG.error(
+                                                "{} lost the lease {}/{} while running; stopping so as not to "
+                                                        + "reconcile alongside the next leader",
+                                                election.identity(),
+                                                election.leaseNamespace(),
+                                                election.leaseName());
                                         onLostLeadership.run();
                                     }
                                 },
@@ -125,11 +132,27 @@ public final class DynamoSyncOperator implements AutoCloseable {
         });
         Clock clock = Clock.systemUTC();
         EventRecorder events = new EventRecorder(client);
-        operator.register(new DynamoIntegrationReconciler(connector, new StsIdentityCheck(), events, clock,
-                settings.workerRoleArn(), settings.statusPollPeriod()), watching(settings.watchNamespaces()));
-        operator.register(new DynamoCollectionReconciler(settings, connector, new SdkAccessProbe(),
-                new SdkStreamEnabler(), new S3ExportFiles(), new WorkerStatusSource(settings::workerAddress), events,
-                new CollectionPhases(registry), clock), watching(settings.watchNamespaces()));
+        operator.register(
+                new DynamoIntegrationReconciler(
+                        connector,
+                        new StsIdentityCheck(),
+                        events,
+                        clock,
+                        settings.workerRoleArn(),
+                        settings.statusPollPeriod()),
+                watching(settings.watchNamespaces()));
+        operator.register(
+                new DynamoCollectionReconciler(
+                        settings,
+                        connector,
+                        new SdkAccessProbe(),
+                        new SdkStreamEnabler(),
+                        new S3ExportFiles(),
+                        new WorkerStatusSource(settings::workerAddress),
+                        events,
+                        new CollectionPhases(registry),
+                        clock),
+                watching(settings.watchNamespaces()));
         try {
             http = HttpServer.create(new InetSocketAddress(settings.httpPort()), 16);
         } catch (IOException e) {
@@ -207,8 +230,12 @@ public final class DynamoSyncOperator implements AutoCloseable {
      */
     private void releaseLease() {
         try {
-            Lease lease = client.leases().inNamespace(election.leaseNamespace()).withName(election.leaseName()).get();
-            if (lease == null || lease.getSpec() == null
+            Lease lease = client.leases()
+                    .inNamespace(election.leaseNamespace())
+                    .withName(election.leaseName())
+                    .get();
+            if (lease == null
+                    || lease.getSpec() == null
                     || !election.identity().equals(lease.getSpec().getHolderIdentity())) {
                 return;
             }
@@ -223,7 +250,10 @@ public final class DynamoSyncOperator implements AutoCloseable {
             LOG.info("released the lease {}/{}", election.leaseNamespace(), election.leaseName());
         } catch (KubernetesClientException e) {
             // Not fatal: the standby takes over when the lease expires instead.
-            LOG.warn("could not release the lease {}/{}: {}", election.leaseNamespace(), election.leaseName(),
+            LOG.warn(
+                    "could not release the lease {}/{}: {}",
+                    election.leaseNamespace(),
+                    election.leaseName(),
                     e.getMessage());
         }
     }

@@ -3,13 +3,13 @@ package io.dynamosync.operator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Toleration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -75,9 +75,19 @@ public record OperatorSettings(
     public static OperatorSettings defaults() {
         // The worker of the same release: a moving tag like latest with IfNotPresent would run whichever
         // worker a node happened to pull first.
-        return new OperatorSettings(DEFAULT_WORKER_REPOSITORY + ":" + version(), null, null, DEFAULT_WORKER_ADDRESS,
-                Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_EXPORT_THRESHOLD_BYTES, Duration.ofHours(24),
-                8081, null, Set.of(), WorkerPod.NONE);
+        return new OperatorSettings(
+                DEFAULT_WORKER_REPOSITORY + ":" + version(),
+                null,
+                null,
+                DEFAULT_WORKER_ADDRESS,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10),
+                DEFAULT_EXPORT_THRESHOLD_BYTES,
+                Duration.ofHours(24),
+                8081,
+                null,
+                Set.of(),
+                WorkerPod.NONE);
     }
 
     /** Settings from {@code DYNAMOSYNC_*} environment variables, each falling back to {@link #defaults()}. */
@@ -90,17 +100,21 @@ public record OperatorSettings(
                 env.getOrDefault("DYNAMOSYNC_WORKER_ADDRESS", d.workerAddressTemplate()),
                 duration(env, "DYNAMOSYNC_STATUS_POLL_PERIOD", d.statusPollPeriod()),
                 duration(env, "DYNAMOSYNC_ACCESS_RECHECK_PERIOD", d.accessRecheckPeriod()),
-                Optional.ofNullable(env.get("DYNAMOSYNC_EXPORT_THRESHOLD_BYTES")).map(Long::parseLong)
+                Optional.ofNullable(env.get("DYNAMOSYNC_EXPORT_THRESHOLD_BYTES"))
+                        .map(Long::parseLong)
                         .orElse(d.exportThresholdBytes()),
                 duration(env, "DYNAMOSYNC_STREAM_RETENTION", d.streamRetention()),
-                Optional.ofNullable(env.get("DYNAMOSYNC_HTTP_PORT")).map(Integer::parseInt).orElse(d.httpPort()),
+                Optional.ofNullable(env.get("DYNAMOSYNC_HTTP_PORT"))
+                        .map(Integer::parseInt)
+                        .orElse(d.httpPort()),
                 leaderElection(env),
                 namespaces(env.getOrDefault("DYNAMOSYNC_WATCH_NAMESPACES", "")),
-                new WorkerPod(env.get("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY"),
-                        json(env, "DYNAMOSYNC_WORKER_IMAGE_PULL_SECRETS", new TypeReference<>() { }),
-                        json(env, "DYNAMOSYNC_WORKER_NODE_SELECTOR", new TypeReference<>() { }),
-                        json(env, "DYNAMOSYNC_WORKER_TOLERATIONS", new TypeReference<>() { }),
-                        json(env, "DYNAMOSYNC_WORKER_AFFINITY", new TypeReference<>() { })));
+                new WorkerPod(
+                        env.get("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY"),
+                        json(env, "DYNAMOSYNC_WORKER_IMAGE_PULL_SECRETS", new TypeReference<>() {}),
+                        json(env, "DYNAMOSYNC_WORKER_NODE_SELECTOR", new TypeReference<>() {}),
+                        json(env, "DYNAMOSYNC_WORKER_TOLERATIONS", new TypeReference<>() {}),
+                        json(env, "DYNAMOSYNC_WORKER_AFFINITY", new TypeReference<>() {})));
     }
 
     /** A variable holding JSON of a Kubernetes type, as the Helm chart writes it ({@code toJson}); null when unset. */
@@ -112,14 +126,16 @@ public record OperatorSettings(
         try {
             return new ObjectMapper().readValue(value, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(name + " is not JSON of the expected shape: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    name + " is not JSON of the expected shape: " + e.getOriginalMessage(), e);
         }
     }
 
     /** A comma-separated list, as the Helm chart joins {@code watchNamespaces}; blank entries are ignored. */
     private static Set<String> namespaces(String list) {
-        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+        return Arrays.stream(list.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -149,10 +165,12 @@ public record OperatorSettings(
         // Kubernetes sets HOSTNAME to the pod's name, which is unique among the replicas and names the holder in the
         // Lease readably; a random ID is the fallback so that two replicas can never share an identity.
         String identity = Optional.ofNullable(env.get("DYNAMOSYNC_LEADER_ELECTION_IDENTITY"))
-                .or(() -> Optional.ofNullable(env.get("HOSTNAME"))).filter(s -> !s.isBlank())
+                .or(() -> Optional.ofNullable(env.get("HOSTNAME")))
+                .filter(s -> !s.isBlank())
                 .orElseGet(() -> UUID.randomUUID().toString());
         LeaderElection d = LeaderElection.in(namespace, identity);
-        return d.withTimings(duration(env, "DYNAMOSYNC_LEADER_ELECTION_LEASE_DURATION", d.leaseDuration()),
+        return d.withTimings(
+                duration(env, "DYNAMOSYNC_LEADER_ELECTION_LEASE_DURATION", d.leaseDuration()),
                 duration(env, "DYNAMOSYNC_LEADER_ELECTION_RENEW_DEADLINE", d.renewDeadline()),
                 duration(env, "DYNAMOSYNC_LEADER_ELECTION_RETRY_PERIOD", d.retryPeriod()));
     }
@@ -164,58 +182,138 @@ public record OperatorSettings(
 
     /** These settings with another worker address template, for tests that serve /status themselves. */
     public OperatorSettings withWorkerAddressTemplate(String template) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, template, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces,
+        return new OperatorSettings(
+                workerImage,
+                workerServiceAccount,
+                workerRoleArn,
+                template,
+                statusPollPeriod,
+                accessRecheckPeriod,
+                exportThresholdBytes,
+                streamRetention,
+                httpPort,
+                leaderElection,
+                watchNamespaces,
                 workerPod);
     }
 
     /** These settings with the IAM role worker pods run as. */
     public OperatorSettings withWorkerRoleArn(String roleArn) {
-        return new OperatorSettings(workerImage, workerServiceAccount, roleArn, workerAddressTemplate,
-                statusPollPeriod, accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection,
-                watchNamespaces, workerPod);
+        return new OperatorSettings(
+                workerImage,
+                workerServiceAccount,
+                roleArn,
+                workerAddressTemplate,
+                statusPollPeriod,
+                accessRecheckPeriod,
+                exportThresholdBytes,
+                streamRetention,
+                httpPort,
+                leaderElection,
+                watchNamespaces,
+                workerPod);
     }
 
     /** These settings with other polling periods. */
     public OperatorSettings withPeriods(Duration statusPoll, Duration accessRecheck) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPoll,
-                accessRecheck, exportThresholdBytes, streamRetention, httpPort, leaderElection, watchNamespaces,
+        return new OperatorSettings(
+                workerImage,
+                workerServiceAccount,
+                workerRoleArn,
+                workerAddressTemplate,
+                statusPoll,
+                accessRecheck,
+                exportThresholdBytes,
+                streamRetention,
+                httpPort,
+                leaderElection,
+                watchNamespaces,
                 workerPod);
     }
 
     /** These settings with another HTTP port. */
     public OperatorSettings withHttpPort(int port) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, port, leaderElection, watchNamespaces,
+        return new OperatorSettings(
+                workerImage,
+                workerServiceAccount,
+                workerRoleArn,
+                workerAddressTemplate,
+                statusPollPeriod,
+                accessRecheckPeriod,
+                exportThresholdBytes,
+                streamRetention,
+                port,
+                leaderElection,
+                watchNamespaces,
                 workerPod);
     }
 
     /** These settings with leader election; null turns it off. */
     public OperatorSettings withLeaderElection(LeaderElection election) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, election, watchNamespaces,
+        return new OperatorSettings(
+                workerImage,
+                workerServiceAccount,
+                workerRoleArn,
+                workerAddressTemplate,
+                statusPollPeriod,
+                accessRecheckPeriod,
+                exportThresholdBytes,
+                streamRetention,
+                httpPort,
+                election,
+                watchNamespaces,
                 workerPod);
     }
 
     /** These settings watching only {@code namespaces}; empty watches all. */
     public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate, statusPollPeriod,
-                accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection, namespaces,
+        return new OperatorSettings(
+                workerImage,
+                workerServiceAccount,
+                workerRoleArn,
+                workerAddressTemplate,
+                statusPollPeriod,
+                accessRecheckPeriod,
+                exportThresholdBytes,
+                streamRetention,
+                httpPort,
+                leaderElection,
+                namespaces,
                 workerPod);
     }
 
     /** These settings with another worker image. */
     public OperatorSettings withWorkerImage(String image) {
-        return new OperatorSettings(image, workerServiceAccount, workerRoleArn, workerAddressTemplate,
-                statusPollPeriod, accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection,
-                watchNamespaces, workerPod);
+        return new OperatorSettings(
+                image,
+                workerServiceAccount,
+                workerRoleArn,
+                workerAddressTemplate,
+                statusPollPeriod,
+                accessRecheckPeriod,
+                exportThresholdBytes,
+                streamRetention,
+                httpPort,
+                leaderElection,
+                watchNamespaces,
+                workerPod);
     }
 
     /** These settings with other worker pod settings. */
     public OperatorSettings withWorkerPod(WorkerPod pod) {
-        return new OperatorSettings(workerImage, workerServiceAccount, workerRoleArn, workerAddressTemplate,
-                statusPollPeriod, accessRecheckPeriod, exportThresholdBytes, streamRetention, httpPort, leaderElection,
-                watchNamespaces, pod);
+        return new OperatorSettings(
+                workerImage,
+                workerServiceAccount,
+                workerRoleArn,
+                workerAddressTemplate,
+                statusPollPeriod,
+                accessRecheckPeriod,
+                exportThresholdBytes,
+                streamRetention,
+                httpPort,
+                leaderElection,
+                watchNamespaces,
+                pod);
     }
 
     /**
@@ -224,7 +322,9 @@ public record OperatorSettings(
      * pull it again) and {@code IfNotPresent} for a release, by the rule it applies to the operator's own image.
      */
     public String workerImagePullPolicy() {
-        return workerPod.imagePullPolicy() == null || workerPod.imagePullPolicy().isBlank() ? "IfNotPresent"
+        return workerPod.imagePullPolicy() == null
+                        || workerPod.imagePullPolicy().isBlank()
+                ? "IfNotPresent"
                 : workerPod.imagePullPolicy();
     }
 
@@ -238,8 +338,12 @@ public record OperatorSettings(
      * @param tolerations taints worker pods tolerate
      * @param affinity node and pod affinity of worker pods
      */
-    public record WorkerPod(String imagePullPolicy, List<LocalObjectReference> imagePullSecrets,
-            Map<String, String> nodeSelector, List<Toleration> tolerations, Affinity affinity) {
+    public record WorkerPod(
+            String imagePullPolicy,
+            List<LocalObjectReference> imagePullSecrets,
+            Map<String, String> nodeSelector,
+            List<Toleration> tolerations,
+            Affinity affinity) {
 
         /** Nothing set: IfNotPresent, no pull secrets, scheduled anywhere. */
         public static final WorkerPod NONE = new WorkerPod(null, null, null, null, null);
@@ -276,8 +380,13 @@ public record OperatorSettings(
      *     exits, so that it cannot reconcile alongside the next leader)
      * @param retryPeriod how often the leader renews and the others try to acquire
      */
-    public record LeaderElection(String leaseNamespace, String leaseName, String identity, Duration leaseDuration,
-            Duration renewDeadline, Duration retryPeriod) {
+    public record LeaderElection(
+            String leaseNamespace,
+            String leaseName,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod) {
 
         /** The Lease every replica of the operator competes for. */
         public static final String DEFAULT_LEASE_NAME = "dynamo-sync-operator";
@@ -288,7 +397,9 @@ public record OperatorSettings(
             Objects.requireNonNull(identity, "identity");
             // As client-go requires: a leader must give up before its lease can expire under it, and must get
             // more than one try at renewing before it gives up.
-            if (retryPeriod.isNegative() || retryPeriod.isZero() || renewDeadline.compareTo(retryPeriod) <= 0
+            if (retryPeriod.isNegative()
+                    || retryPeriod.isZero()
+                    || renewDeadline.compareTo(retryPeriod) <= 0
                     || leaseDuration.compareTo(renewDeadline) <= 0) {
                 throw new IllegalArgumentException("leader election needs lease duration > renew deadline > retry "
                         + "period > 0, got " + leaseDuration + ", " + renewDeadline + ", " + retryPeriod);
@@ -300,8 +411,13 @@ public record OperatorSettings(
          * and client-go, so that a crashed leader is replaced within about 15 s at one Lease write per 2 s.
          */
         public static LeaderElection in(String namespace, String identity) {
-            return new LeaderElection(namespace, DEFAULT_LEASE_NAME, identity, Duration.ofSeconds(15),
-                    Duration.ofSeconds(10), Duration.ofSeconds(2));
+            return new LeaderElection(
+                    namespace,
+                    DEFAULT_LEASE_NAME,
+                    identity,
+                    Duration.ofSeconds(15),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(2));
         }
 
         /** This election with other timings. */

@@ -12,8 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 public final class ReferencedSecrets {
 
-    private ReferencedSecrets() {
-    }
+    private ReferencedSecrets() {}
 
     /** The Secret as the API server holds it now; null when it does not exist. */
     public static Secret read(KubernetesClient client, String namespace, String name) {

@@ -13,8 +13,7 @@ import java.util.UUID;
 /** Collections and integrations as users write them, for tests. */
 public final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** An integration reading access keys from {@code secret}. */
     public static DynamoIntegration keyIntegration(String namespace, String name, String region, String secret) {
@@ -27,8 +26,8 @@ public final class Fixtures {
     }
 
     /** An integration assuming {@code roleArn} with {@code externalId}. */
-    public static DynamoIntegration roleIntegration(String namespace, String name, String region, String roleArn,
-            String externalId) {
+    public static DynamoIntegration roleIntegration(
+            String namespace, String name, String region, String roleArn, String externalId) {
         DynamoIntegrationSpec spec = new DynamoIntegrationSpec();
         spec.setRegion(region);
         spec.setRoleArn(roleArn);
@@ -38,7 +37,8 @@ public final class Fixtures {
 
     private static DynamoIntegration integration(String namespace, String name, DynamoIntegrationSpec spec) {
         DynamoIntegration integration = new DynamoIntegration();
-        integration.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        integration.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         integration.setSpec(spec);
         return integration;
     }
@@ -50,8 +50,12 @@ public final class Fixtures {
         spec.setTable(table);
         spec.setLoadMethod(LoadMethod.SCAN);
         DynamoCollection collection = new DynamoCollection();
-        collection.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
-                .withUid(UUID.randomUUID().toString()).withGeneration(1L).build());
+        collection.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(name)
+                .withUid(UUID.randomUUID().toString())
+                .withGeneration(1L)
+                .build());
         collection.setSpec(spec);
         return collection;
     }

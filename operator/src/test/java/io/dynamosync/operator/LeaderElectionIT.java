@@ -54,8 +54,7 @@ class LeaderElectionIT {
     private final List<Replica> replicas = new ArrayList<>();
 
     /** One operator replica: its HTTP port and how often it took the path that ends the process on a lost lease. */
-    private record Replica(String identity, DynamoSyncOperator operator, int port, AtomicInteger lostLeadership) {
-    }
+    private record Replica(String identity, DynamoSyncOperator operator, int port, AtomicInteger lostLeadership) {}
 
     @BeforeAll
     static void apiServer() {
@@ -63,10 +62,21 @@ class LeaderElectionIT {
         // JOSDK checks with a SelfSubjectRulesReview that it may get, create and update Leases before it competes.
         // A real API server answers from RBAC; the CRUD mock treats the review as an object to store and refuses it
         // (422, metadata is required), so JOSDK 5.2.3 fails to start. Answer as RBAC would for the operator's Role.
-        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-                        .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
-                        .withVerbs("get", "create", "update").endResourceRule().endStatus().build())
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(
+                        201,
+                        new SelfSubjectRulesReviewBuilder()
+                                .withNewStatus()
+                                .withIncomplete(false)
+                                .addNewResourceRule()
+                                .withApiGroups("coordination.k8s.io")
+                                .withResources("leases")
+                                .withVerbs("get", "create", "update")
+                                .endResourceRule()
+                                .endStatus()
+                                .build())
                 .always();
     }
 
@@ -80,17 +90,20 @@ class LeaderElectionIT {
         Replica a = replica("operator-a");
         Replica b = replica("operator-b");
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> holder().filter(h -> !h.isEmpty()).isPresent());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> holder().filter(h -> !h.isEmpty()).isPresent());
         String leaderIdentity = holder().orElseThrow();
         Replica leader = leaderIdentity.equals(a.identity()) ? a : b;
         Replica standby = leader == a ? b : a;
         assertThat(leaderIdentity).isIn(a.identity(), b.identity());
 
         String ns = OperatorHarness.namespace("leader");
-        client.resource(Fixtures.keyIntegration(ns, "first", "us-east-1", "keys-v1")).create();
+        client.resource(Fixtures.keyIntegration(ns, "first", "us-east-1", "keys-v1"))
+                .create();
         awaitSecretNotFound(ns, "first", "keys-v1");
         // Both replicas' informers saw the integration at the same moment; give the standby every chance to act.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> reconciles(standby) == 0 && holder().equals(Optional.of(leader.identity())));
         assertThat(reconciles(leader)).isPositive();
         // A standby stays Ready (its informers are warm), so a rolling update is not held up by it.
@@ -114,9 +127,12 @@ class LeaderElectionIT {
 
         // The new leader reconciles a resource created after the takeover and a change to one it never reconciled.
         String later = OperatorHarness.namespace("leader");
-        client.resource(Fixtures.keyIntegration(later, "second", "us-east-1", "keys-v1")).create();
+        client.resource(Fixtures.keyIntegration(later, "second", "us-east-1", "keys-v1"))
+                .create();
         awaitSecretNotFound(later, "second", "keys-v1");
-        client.resources(DynamoIntegration.class).inNamespace(ns).withName("first")
+        client.resources(DynamoIntegration.class)
+                .inNamespace(ns)
+                .withName("first")
                 .edit(i -> {
                     i.getSpec().getAccessKeySecretRef().setName("keys-v2");
                     return i;
@@ -138,10 +154,13 @@ class LeaderElectionIT {
         // As if the API server had been out of reach for longer than the lease and another replica had taken it.
         // The leader renews meanwhile, and the API server refuses a write of the Lease as read before that (409):
         // read and write again, as that replica would.
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
-                && k.getCode() == 409).until(() -> {
-                    client.leases().inNamespace(leaseNamespace)
-                            .withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME).edit(l -> {
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(() -> {
+                    client.leases()
+                            .inNamespace(leaseNamespace)
+                            .withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME)
+                            .edit(l -> {
                                 l.getSpec().setHolderIdentity("operator-elsewhere");
                                 l.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
                                 l.getSpec().setLeaseDurationSeconds(60);
@@ -151,7 +170,8 @@ class LeaderElectionIT {
                 });
 
         // In a cluster this ends the process, so that it stops reconciling alongside the new leader.
-        await().atMost(RENEW.plus(RETRY.multipliedBy(3))).until(() -> only.lostLeadership().get() == 1);
+        await().atMost(RENEW.plus(RETRY.multipliedBy(3)))
+                .until(() -> only.lostLeadership().get() == 1);
         only.operator().close();
         replicas.remove(only);
         assertThat(holder()).contains("operator-elsewhere");
@@ -159,49 +179,66 @@ class LeaderElectionIT {
     }
 
     private Replica replica(String identity) {
-        OperatorSettings settings = OperatorSettings.defaults().withHttpPort(0)
+        OperatorSettings settings = OperatorSettings.defaults()
+                .withHttpPort(0)
                 .withLeaderElection(OperatorSettings.LeaderElection.in(leaseNamespace, identity)
                         .withTimings(LEASE, RENEW, RETRY));
         AtomicInteger lost = new AtomicInteger();
         // Each replica has a client of its own, as each pod does; closing one leaves the others connected.
-        DynamoSyncOperator operator = new DynamoSyncOperator(server.createClient(), settings, LocalAws.CREDENTIALS,
-                lost::incrementAndGet).start();
+        DynamoSyncOperator operator = new DynamoSyncOperator(
+                        server.createClient(), settings, LocalAws.CREDENTIALS, lost::incrementAndGet)
+                .start();
         Replica replica = new Replica(identity, operator, operator.port(), lost);
         replicas.add(replica);
         return replica;
     }
 
     private Optional<String> holder() {
-        Lease lease = client.leases().inNamespace(leaseNamespace)
-                .withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME).get();
-        return lease == null || lease.getSpec() == null ? Optional.empty()
+        Lease lease = client.leases()
+                .inNamespace(leaseNamespace)
+                .withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME)
+                .get();
+        return lease == null || lease.getSpec() == null
+                ? Optional.empty()
                 : Optional.ofNullable(lease.getSpec().getHolderIdentity());
     }
 
     private static void awaitSecretNotFound(String namespace, String name, String secret) {
         await().atMost(Duration.ofSeconds(15)).until(() -> {
-            DynamoIntegration i = client.resources(DynamoIntegration.class).inNamespace(namespace).withName(name)
+            DynamoIntegration i = client.resources(DynamoIntegration.class)
+                    .inNamespace(namespace)
+                    .withName(name)
                     .get();
             Optional<Condition> valid = condition(i.getStatus(), Conditions.Type.CREDENTIALS_VALID);
             return valid.filter(c -> Conditions.Reason.SECRET_NOT_FOUND.equals(c.getReason())
-                    && c.getMessage().contains(secret)).isPresent();
+                            && c.getMessage().contains(secret))
+                    .isPresent();
         });
     }
 
     /** Reconciles this replica started, every kind and resource together. */
     private static double reconciles(Replica replica) {
-        return counts(replica).values().stream().mapToDouble(Double::doubleValue).sum();
+        return counts(replica).values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
     }
 
     private static Map<Counter, Double> counts(Replica replica) {
         Map<Counter, Double> counts = new ConcurrentHashMap<>();
-        replica.operator().registry().find("operator.sdk.reconciliations.started").counters()
+        replica.operator()
+                .registry()
+                .find("operator.sdk.reconciliations.started")
+                .counters()
                 .forEach(c -> counts.put(c, c.count()));
         return counts;
     }
 
     private int get(Replica replica, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + path))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

@@ -45,8 +45,8 @@ public final class OperatorHarness implements AutoCloseable {
     }
 
     /** As the other constructors, with the operator's settings changed by {@code adjust}. */
-    public OperatorHarness(KubernetesClient client, LocalAws aws, Duration pollPeriod,
-            UnaryOperator<OperatorSettings> adjust) {
+    public OperatorHarness(
+            KubernetesClient client, LocalAws aws, Duration pollPeriod, UnaryOperator<OperatorSettings> adjust) {
         this(client, client, aws, pollPeriod, adjust);
     }
 
@@ -54,7 +54,11 @@ public final class OperatorHarness implements AutoCloseable {
      * Starts the operator on a client of its own, closed with it, and with its settings changed by {@code adjust};
      * the harness reads and writes through {@code client}, so that the API server can tell the two apart.
      */
-    public OperatorHarness(KubernetesClient client, KubernetesClient operatorClient, LocalAws aws, Duration pollPeriod,
+    public OperatorHarness(
+            KubernetesClient client,
+            KubernetesClient operatorClient,
+            LocalAws aws,
+            Duration pollPeriod,
             UnaryOperator<OperatorSettings> adjust) {
         this.client = client;
         this.aws = aws;
@@ -69,11 +73,20 @@ public final class OperatorHarness implements AutoCloseable {
 
     /** Installs the DynamoIntegration and DynamoCollection CRDs, as a cluster has them before the operator runs. */
     public static void installCrds(KubernetesClient client) {
-        for (String file : List.of("dynamointegrations.dynamosync.io-v1.yml", "dynamocollections.dynamosync.io-v1.yml")) {
+        for (String file :
+                List.of("dynamointegrations.dynamosync.io-v1.yml", "dynamocollections.dynamosync.io-v1.yml")) {
             try (InputStream in = OperatorHarness.class.getResourceAsStream("/META-INF/dynamosync/crds/" + file)) {
-                CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-                if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                        .get() == null) {
+                CustomResourceDefinition crd = client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .load(in)
+                        .item();
+                if (client.apiextensions()
+                                .v1()
+                                .customResourceDefinitions()
+                                .withName(crd.getMetadata().getName())
+                                .get()
+                        == null) {
                     client.resource(crd).create();
                 }
             } catch (IOException e) {
@@ -100,10 +113,17 @@ public final class OperatorHarness implements AutoCloseable {
     /** A Secret holding access keys under the default key names. */
     public Secret keySecret(String namespace, String name, String accessKeyId, String secretAccessKey) {
         return client.resource(new SecretBuilder()
-                .withMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build())
-                .withStringData(Map.of(AccessKeySecretRef.DEFAULT_ACCESS_KEY_ID_KEY, accessKeyId,
-                        AccessKeySecretRef.DEFAULT_SECRET_ACCESS_KEY_KEY, secretAccessKey))
-                .build()).create();
+                        .withMetadata(new ObjectMetaBuilder()
+                                .withNamespace(namespace)
+                                .withName(name)
+                                .build())
+                        .withStringData(Map.of(
+                                AccessKeySecretRef.DEFAULT_ACCESS_KEY_ID_KEY,
+                                accessKeyId,
+                                AccessKeySecretRef.DEFAULT_SECRET_ACCESS_KEY_KEY,
+                                secretAccessKey))
+                        .build())
+                .create();
     }
 
     /** Points an integration's endpoints at LocalAws. */
@@ -120,12 +140,18 @@ public final class OperatorHarness implements AutoCloseable {
 
     /** The integration as the API server holds it now. */
     public DynamoIntegration integration(String namespace, String name) {
-        return client.resources(DynamoIntegration.class).inNamespace(namespace).withName(name).get();
+        return client.resources(DynamoIntegration.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     /** The collection as the API server holds it now. */
     public DynamoCollection collection(String namespace, String name) {
-        return client.resources(DynamoCollection.class).inNamespace(namespace).withName(name).get();
+        return client.resources(DynamoCollection.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     /**
@@ -133,18 +159,24 @@ public final class OperatorHarness implements AutoCloseable {
      * writes in the meantime (status, finalizers) do not make it fail with a conflict.
      */
     public DynamoCollection editCollection(String namespace, String name, Consumer<DynamoCollectionSpec> change) {
-        return client.resources(DynamoCollection.class).inNamespace(namespace).withName(name).edit(c -> {
-            change.accept(c.getSpec());
-            return c;
-        });
+        return client.resources(DynamoCollection.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .edit(c -> {
+                    change.accept(c.getSpec());
+                    return c;
+                });
     }
 
     /** Changes an integration's spec with a patch; see {@link #editCollection}. */
     public DynamoIntegration editIntegration(String namespace, String name, Consumer<DynamoIntegrationSpec> change) {
-        return client.resources(DynamoIntegration.class).inNamespace(namespace).withName(name).edit(i -> {
-            change.accept(i.getSpec());
-            return i;
-        });
+        return client.resources(DynamoIntegration.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .edit(i -> {
+                    change.accept(i.getSpec());
+                    return i;
+                });
     }
 
     /** A condition of a status, if present. */
@@ -155,7 +187,8 @@ public final class OperatorHarness implements AutoCloseable {
     /** The events recorded about an object in a namespace. */
     public List<Event> events(String namespace, String name) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+                .filter(e -> name.equals(e.getInvolvedObject().getName()))
+                .toList();
     }
 
     @Override

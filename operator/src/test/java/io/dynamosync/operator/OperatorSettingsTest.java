@@ -10,13 +10,15 @@ class OperatorSettingsTest {
     @Test
     void watchedNamespacesAreTheCommaSeparatedListTheChartSets() {
         assertThat(OperatorSettings.fromEnvironment(Map.of("DYNAMOSYNC_WATCH_NAMESPACES", "team-a, team-b,,"))
-                .watchNamespaces()).containsExactlyInAnyOrder("team-a", "team-b");
+                        .watchNamespaces())
+                .containsExactlyInAnyOrder("team-a", "team-b");
     }
 
     @Test
     void noWatchedNamespacesMeansAll() {
         assertThat(OperatorSettings.fromEnvironment(Map.of()).watchNamespaces()).isEmpty();
-        assertThat(OperatorSettings.fromEnvironment(Map.of("DYNAMOSYNC_WATCH_NAMESPACES", " ")).watchNamespaces())
+        assertThat(OperatorSettings.fromEnvironment(Map.of("DYNAMOSYNC_WATCH_NAMESPACES", " "))
+                        .watchNamespaces())
                 .isEmpty();
     }
 }

@@ -41,8 +41,8 @@ class ReadmeListsEveryReasonTest {
     void everyEventReasonTheOperatorRecordsIsDocumented() {
         // events.record(resource, EventRecorder.NORMAL|WARNING, "Reason", ...): the literal reasons; the rest are
         // condition reasons, checked above.
-        Set<String> reasons = matches(MODULE.resolve("src/main/java"),
-                Pattern.compile("EventRecorder\\.(?:NORMAL|WARNING),\\s*\"(\\w+)\""));
+        Set<String> reasons = matches(
+                MODULE.resolve("src/main/java"), Pattern.compile("EventRecorder\\.(?:NORMAL|WARNING),\\s*\"(\\w+)\""));
         assertThat(reasons).contains("Rebuilding", "VolumeDeleted");
         assertThat(undocumented(reasons)).isEmpty();
     }
@@ -55,7 +55,9 @@ class ReadmeListsEveryReasonTest {
         for (Path file : javaFiles(MODULE.resolve("../worker/src/main/java").normalize())) {
             // LoadException("Reason", ...) anywhere; Worker.fail(reason, ...) where the worker stops.
             boolean worker = file.getFileName().toString().equals("Worker.java");
-            read(file).lines().filter(line -> line.contains("LoadException(\"") || worker && line.contains("fail("))
+            read(file)
+                    .lines()
+                    .filter(line -> line.contains("LoadException(\"") || worker && line.contains("fail("))
                     .forEach(line -> {
                         Matcher m = camelCase.matcher(line);
                         while (m.find()) {
@@ -68,7 +70,9 @@ class ReadmeListsEveryReasonTest {
     }
 
     private static Set<String> undocumented(Set<String> names) {
-        return names.stream().filter(n -> !README.contains("`" + n + "`")).collect(Collectors.toCollection(TreeSet::new));
+        return names.stream()
+                .filter(n -> !README.contains("`" + n + "`"))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static Set<String> constants(Class<?> holder) {

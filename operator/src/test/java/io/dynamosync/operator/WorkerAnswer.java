@@ -80,8 +80,22 @@ public final class WorkerAnswer {
     public WorkerAnswer scanning(long loaded, long estimated) {
         phase = "Scanning";
         int percent = estimated == 0 ? 0 : (int) Math.min(99, loaded * 100 / estimated);
-        load = new WorkerStatus.Load("Scan", false, loaded, estimated, percent, 1, 4, null, null, loaded / 2.0, null,
-                null, loadStarted, null, loaded);
+        load = new WorkerStatus.Load(
+                "Scan",
+                false,
+                loaded,
+                estimated,
+                percent,
+                1,
+                4,
+                null,
+                null,
+                loaded / 2.0,
+                null,
+                null,
+                loadStarted,
+                null,
+                loaded);
         if (rebootstraps.isEmpty()) {
             store = new WorkerStatus.Store(loaded, 12_288 + loaded * 64);
         }
@@ -92,8 +106,8 @@ public final class WorkerAnswer {
     /** Exporting the table to S3 ({@code exportArn}); nothing is loaded until the export's files are read. */
     public WorkerAnswer exporting(long estimated, String exportArn) {
         phase = "Exporting";
-        load = new WorkerStatus.Load("Export", false, 0, estimated, 0, null, null, 0, null, 0.0, null, exportArn,
-                loadStarted, null, 0L);
+        load = new WorkerStatus.Load(
+                "Export", false, 0, estimated, 0, null, null, 0, null, 0.0, null, exportArn, loadStarted, null, 0L);
         journaling(0, null);
         return this;
     }
@@ -109,8 +123,18 @@ public final class WorkerAnswer {
         journaled = records;
         applied = 0;
         lastEventTime = records > 0 ? loadStarted.plusSeconds(60) : null;
-        stream = new WorkerStatus.Stream(streamArn, false, 1, 0, 0, journaled, lastEventTime,
-                records > 0 ? lagMillis : null, null, records, false);
+        stream = new WorkerStatus.Stream(
+                streamArn,
+                false,
+                1,
+                0,
+                0,
+                journaled,
+                lastEventTime,
+                records > 0 ? lagMillis : null,
+                null,
+                records,
+                false);
         return this;
     }
 
@@ -124,8 +148,8 @@ public final class WorkerAnswer {
             throw new IllegalArgumentException("a replay has records waiting, of some age");
         }
         applied = Math.max(0, journaled - waiting);
-        stream = new WorkerStatus.Stream(streamArn, false, 1, 0, applied, journaled, lastEventTime, lagMillis, null,
-                waiting, false);
+        stream = new WorkerStatus.Stream(
+                streamArn, false, 1, 0, applied, journaled, lastEventTime, lagMillis, null, waiting, false);
         return this;
     }
 
@@ -145,8 +169,8 @@ public final class WorkerAnswer {
         if (waiting <= 0 || lagMillis <= 0) {
             throw new IllegalArgumentException("a worker behind has records waiting, of some age");
         }
-        stream = new WorkerStatus.Stream(streamArn, false, 1, 0, applied, journaled, lastEventTime, lagMillis, null,
-                waiting, true);
+        stream = new WorkerStatus.Stream(
+                streamArn, false, 1, 0, applied, journaled, lastEventTime, lagMillis, null, waiting, true);
         return this;
     }
 
@@ -192,10 +216,13 @@ public final class WorkerAnswer {
      * Streaming and what was loaded keeps being served ({@code StreamProgress.readError}).
      */
     public WorkerAnswer streamReadDenied(Instant since) {
-        error = new WorkerStatus.Error("AccessDenied", "the worker may not read the stream " + streamArn
-                + ": grant dynamodb:GetRecords and dynamodb:GetShardIterator on it. AWS said: User: "
-                + "arn:aws:iam::000000000000:user/sync is not authorized to perform: dynamodb:GetRecords on resource: "
-                + streamArn + " because no identity-based policy allows the dynamodb:GetRecords action", since);
+        error = new WorkerStatus.Error(
+                "AccessDenied",
+                "the worker may not read the stream " + streamArn
+                        + ": grant dynamodb:GetRecords and dynamodb:GetShardIterator on it. AWS said: User: "
+                        + "arn:aws:iam::000000000000:user/sync is not authorized to perform: dynamodb:GetRecords on resource: "
+                        + streamArn + " because no identity-based policy allows the dynamodb:GetRecords action",
+                since);
         return this;
     }
 
@@ -214,8 +241,17 @@ public final class WorkerAnswer {
 
     /** The document the worker serves now. */
     public WorkerStatus build() {
-        return new WorkerStatus(phase, collection, table, load, stream, store, error, List.copyOf(rebootstraps),
-                List.copyOf(refused), throttles);
+        return new WorkerStatus(
+                phase,
+                collection,
+                table,
+                load,
+                stream,
+                store,
+                error,
+                List.copyOf(rebootstraps),
+                List.copyOf(refused),
+                throttles);
     }
 
     private void loaded() {
@@ -223,12 +259,25 @@ public final class WorkerAnswer {
             scanning(0, 0);
         }
         if (!load.complete()) {
-            long items = load.itemsEstimated() == null ? load.itemsLoaded()
+            long items = load.itemsEstimated() == null
+                    ? load.itemsLoaded()
                     : Math.max(load.itemsLoaded(), load.itemsEstimated());
-            load = new WorkerStatus.Load(load.method(), true, items, load.itemsEstimated(), 100,
-                    load.segmentsDone() == null ? null : load.segmentsTotal(), load.segmentsTotal(),
-                    load.filesTotal(), load.filesTotal(), load.consumedReadCapacity(), load.readCapacityLimit(),
-                    load.exportArn(), load.startedAt(), load.startedAt().plus(Duration.ofMinutes(10)), items);
+            load = new WorkerStatus.Load(
+                    load.method(),
+                    true,
+                    items,
+                    load.itemsEstimated(),
+                    100,
+                    load.segmentsDone() == null ? null : load.segmentsTotal(),
+                    load.segmentsTotal(),
+                    load.filesTotal(),
+                    load.filesTotal(),
+                    load.consumedReadCapacity(),
+                    load.readCapacityLimit(),
+                    load.exportArn(),
+                    load.startedAt(),
+                    load.startedAt().plus(Duration.ofMinutes(10)),
+                    items);
             store = new WorkerStatus.Store(items + applied, 12_288 + (items + applied) * 64);
         }
         phase = "Streaming";

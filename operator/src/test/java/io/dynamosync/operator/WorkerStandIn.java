@@ -27,7 +27,8 @@ public final class WorkerStandIn implements AutoCloseable {
      * The worker's own JSON settings ({@code WorkerServer.JSON}): ISO-8601 times, plain decimals; the records
      * themselves leave out nulls ({@code @JsonInclude(NON_NULL)}).
      */
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -45,8 +46,8 @@ public final class WorkerStandIn implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (exchange) {
                 String[] path = exchange.getRequestURI().getPath().split("/");
-                byte[] body = path.length == 4 && "status".equals(path[3]) ? answers.get(path[1] + "/" + path[2])
-                        : null;
+                byte[] body =
+                        path.length == 4 && "status".equals(path[3]) ? answers.get(path[1] + "/" + path[2]) : null;
                 if (body == null) {
                     // As a pod that is not ready: its Service has no endpoint to answer.
                     exchange.sendResponseHeaders(503, -1);

@@ -5,8 +5,8 @@ import io.dynamosync.testkit.fault.Faults;
 import io.dynamosync.testkit.front.AwsFront;
 import io.dynamosync.testkit.process.ChildJvm;
 import io.dynamosync.testkit.stream.ShardedStreams;
-import io.dynamosync.testkit.stream.TtlDeletes;
 import io.dynamosync.testkit.stream.StreamTrimming;
+import io.dynamosync.testkit.stream.TtlDeletes;
 import io.dynamosync.testkit.sts.StsService;
 import java.io.File;
 import java.io.IOException;
@@ -63,6 +63,7 @@ public final class LocalAws implements AutoCloseable {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local-secret"));
     /** Whom {@link #CREDENTIALS} belong to, as the kit's STS endpoint reports them. */
     public static final String IDENTITY_ARN = "arn:aws:iam::000000000000:user/local";
+
     private static final AtomicLong NAMES = new AtomicLong();
 
     private final Path workDirectory;
@@ -110,13 +111,28 @@ public final class LocalAws implements AutoCloseable {
         exports = new ExportService(dynamoDbLocalEndpoint(), exportWriter).minimumDuration(builder.exportDuration);
         // Trimming reads the streams from DynamoDB Local itself, past the front's faults and counts.
         streamTrimming = new StreamTrimming(
-                track(DynamoDbClient.builder().endpointOverride(dynamoDbLocalEndpoint()).region(REGION)
-                        .credentialsProvider(CREDENTIALS).httpClientBuilder(ApacheHttpClient.builder()).build()),
-                track(DynamoDbStreamsClient.builder().endpointOverride(dynamoDbLocalEndpoint()).region(REGION)
-                        .credentialsProvider(CREDENTIALS).httpClientBuilder(ApacheHttpClient.builder()).build()),
+                track(DynamoDbClient.builder()
+                        .endpointOverride(dynamoDbLocalEndpoint())
+                        .region(REGION)
+                        .credentialsProvider(CREDENTIALS)
+                        .httpClientBuilder(ApacheHttpClient.builder())
+                        .build()),
+                track(DynamoDbStreamsClient.builder()
+                        .endpointOverride(dynamoDbLocalEndpoint())
+                        .region(REGION)
+                        .credentialsProvider(CREDENTIALS)
+                        .httpClientBuilder(ApacheHttpClient.builder())
+                        .build()),
                 Clock.systemUTC());
         try {
-            front = new AwsFront(dynamoDbLocalEndpoint(), faults, exports, shardedStreams, ttlDeletes, streamTrimming, builder.frontPort);
+            front = new AwsFront(
+                    dynamoDbLocalEndpoint(),
+                    faults,
+                    exports,
+                    shardedStreams,
+                    ttlDeletes,
+                    streamTrimming,
+                    builder.frontPort);
         } catch (RuntimeException e) {
             closeQuietly(streamTrimming);
             clients.forEach(LocalAws::closeQuietly);
@@ -125,12 +141,18 @@ public final class LocalAws implements AutoCloseable {
             closeQuietly(ddb);
             closeQuietly(s3p);
             deleteOwnDirectory();
-            throw new IllegalArgumentException("cannot listen on DynamoDB port " + builder.frontPort + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot listen on DynamoDB port " + builder.frontPort + ": " + e.getMessage(), e);
         }
         sts = new StsService(0);
         sts.addKey("local", "local-secret", IDENTITY_ARN);
-        LOG.info("LocalAws ready: DynamoDB and Streams at {}, S3 at {}, STS at {} (DynamoDB Local pid {}, S3Proxy pid {})",
-                dynamoDbEndpoint(), s3Endpoint(), sts.endpoint(), dynamoDbLocal.pid(), s3Proxy.pid());
+        LOG.info(
+                "LocalAws ready: DynamoDB and Streams at {}, S3 at {}, STS at {} (DynamoDB Local pid {}, S3Proxy pid {})",
+                dynamoDbEndpoint(),
+                s3Endpoint(),
+                sts.endpoint(),
+                dynamoDbLocal.pid(),
+                s3Proxy.pid());
     }
 
     /** Starts the kit with defaults: in-memory data, ephemeral ports. */
@@ -152,7 +174,8 @@ public final class LocalAws implements AutoCloseable {
         List<String> classpath = new ArrayList<>();
         Path nativeDir = workDirectory.resolve("native");
         String nativeLibrary = nativeLibraryName();
-        for (String entry : ChildJvm.readClasspath("/io/dynamosync/testkit/runtime/dynamodb-local.classpath").split(File.pathSeparator)) {
+        for (String entry : ChildJvm.readClasspath("/io/dynamosync/testkit/runtime/dynamodb-local.classpath")
+                .split(File.pathSeparator)) {
             String file = Paths.get(entry).getFileName().toString();
             if (file.endsWith(".so") || file.endsWith(".dll") || file.endsWith(".dylib")) {
                 // Maven names it libsqlite4java-linux-amd64-1.0.392.so; sqlite4java looks for
@@ -164,7 +187,8 @@ public final class LocalAws implements AutoCloseable {
                 classpath.add(entry);
             }
         }
-        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(builder.dynamoDbLocalPort), "-sharedDb", "-disableTelemetry"));
+        List<String> args = new ArrayList<>(
+                List.of("-port", Integer.toString(builder.dynamoDbLocalPort), "-sharedDb", "-disableTelemetry"));
         if (builder.dataDirectory == null) {
             args.add("-inMemory");
         } else {
@@ -172,9 +196,13 @@ public final class LocalAws implements AutoCloseable {
             mkdirs(db);
             args.addAll(List.of("-dbPath", db.toString()));
         }
-        return ChildJvm.launch("DynamoDB Local", String.join(File.pathSeparator, classpath),
+        return ChildJvm.launch(
+                "DynamoDB Local",
+                String.join(File.pathSeparator, classpath),
                 List.of("-Dsqlite4java.library.path=" + nativeDir, "-Xmx1g", "-Dlog4j2.level=WARN"),
-                "software.amazon.dynamodb.services.local.main.ServerRunner", args, builder.dynamoDbLocalPort,
+                "software.amazon.dynamodb.services.local.main.ServerRunner",
+                args,
+                builder.dynamoDbLocalPort,
                 workDirectory.resolve("logs/dynamodb-local.log"));
     }
 
@@ -182,7 +210,9 @@ public final class LocalAws implements AutoCloseable {
         Path properties = workDirectory.resolve("s3proxy.properties");
         Path logback = workDirectory.resolve("s3proxy-logback.xml");
         StringBuilder config = new StringBuilder()
-                .append("s3proxy.endpoint=http://127.0.0.1:").append(builder.s3Port).append('\n')
+                .append("s3proxy.endpoint=http://127.0.0.1:")
+                .append(builder.s3Port)
+                .append('\n')
                 .append("s3proxy.authorization=none\n")
                 .append("jclouds.identity=local\n")
                 .append("jclouds.credential=local\n");
@@ -191,18 +221,27 @@ public final class LocalAws implements AutoCloseable {
         } else {
             Path blobs = workDirectory.resolve("s3");
             mkdirs(blobs);
-            config.append("jclouds.provider=filesystem\n").append("jclouds.filesystem.basedir=").append(blobs).append('\n');
+            config.append("jclouds.provider=filesystem\n")
+                    .append("jclouds.filesystem.basedir=")
+                    .append(blobs)
+                    .append('\n');
         }
         write(properties, config.toString());
         // Without a configuration Logback logs every request at DEBUG, which slows S3Proxy down.
-        write(logback, "<configuration><appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">"
-                + "<encoder><pattern>%d %level %logger{20} - %msg%n</pattern></encoder></appender>"
-                + "<root level=\"WARN\"><appender-ref ref=\"OUT\"/></root></configuration>\n");
-        return ChildJvm.launch("S3Proxy", ChildJvm.readClasspath("/io/dynamosync/testkit/runtime/s3proxy.classpath"),
+        write(
+                logback,
+                "<configuration><appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                        + "<encoder><pattern>%d %level %logger{20} - %msg%n</pattern></encoder></appender>"
+                        + "<root level=\"WARN\"><appender-ref ref=\"OUT\"/></root></configuration>\n");
+        return ChildJvm.launch(
+                "S3Proxy",
+                ChildJvm.readClasspath("/io/dynamosync/testkit/runtime/s3proxy.classpath"),
                 // In memory (without a data directory) S3Proxy keeps every object on its heap: a million-item export is
                 // some 550 MB gzipped, more while its parts are joined.
                 List.of("-Xmx2g", "-Dlogback.configurationFile=" + logback),
-                "org.gaul.s3proxy.Main", List.of("--properties", properties.toString()), builder.s3Port,
+                "org.gaul.s3proxy.Main",
+                List.of("--properties", properties.toString()),
+                builder.s3Port,
                 workDirectory.resolve("logs/s3proxy.log"));
     }
 
@@ -286,7 +325,7 @@ public final class LocalAws implements AutoCloseable {
     /** A shared DynamoDB client of the kit, with the SDK's default retries. */
     public synchronized DynamoDbClient dynamoDb() {
         if (dynamoDb == null) {
-            dynamoDb = newDynamoDb(b -> { });
+            dynamoDb = newDynamoDb(b -> {});
         }
         return dynamoDb;
     }
@@ -294,7 +333,7 @@ public final class LocalAws implements AutoCloseable {
     /** A shared DynamoDB Streams client of the kit. */
     public synchronized DynamoDbStreamsClient streams() {
         if (streams == null) {
-            streams = newStreams(b -> { });
+            streams = newStreams(b -> {});
         }
         return streams;
     }
@@ -302,7 +341,7 @@ public final class LocalAws implements AutoCloseable {
     /** A shared S3 client of the kit. */
     public synchronized S3Client s3() {
         if (s3 == null) {
-            s3 = newS3(b -> { });
+            s3 = newS3(b -> {});
         }
         return s3;
     }
@@ -429,8 +468,7 @@ public final class LocalAws implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration exportDuration = Duration.ofMillis(500);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Keeps tables and buckets in this directory across restarts, instead of in memory. */
         public Builder dataDirectory(Path directory) {

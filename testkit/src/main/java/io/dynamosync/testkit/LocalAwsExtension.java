@@ -20,12 +20,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class LocalAwsExtension implements ParameterResolver, BeforeEachCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalAwsExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(LocalAwsExtension.class);
 
     /** The run's shared kit, started on first use. */
     public static LocalAws shared(ExtensionContext context) {
         // The root store closes AutoCloseable values when the whole run ends.
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(LocalAws.class, type -> LocalAws.start(), LocalAws.class);
     }
 

@@ -12,8 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Reads DynamoDB JSON (as in export files) into the SDK's model, to compare with a Scan. */
 final class DynamoJson {
 
-    private DynamoJson() {
-    }
+    private DynamoJson() {}
 
     static Map<String, AttributeValue> item(JsonNode item) {
         Map<String, AttributeValue> values = new LinkedHashMap<>();
@@ -27,7 +26,8 @@ final class DynamoJson {
         return switch (type) {
             case "S" -> AttributeValue.fromS(v.asText());
             case "N" -> AttributeValue.fromN(v.asText());
-            case "B" -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(v.asText())));
+            case "B" ->
+                AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(v.asText())));
             case "BOOL" -> AttributeValue.fromBool(v.asBoolean());
             case "NULL" -> AttributeValue.fromNul(v.asBoolean());
             case "M" -> AttributeValue.fromM(item(v));
@@ -40,7 +40,8 @@ final class DynamoJson {
             case "NS" -> AttributeValue.fromNs(texts(v));
             case "BS" -> {
                 List<SdkBytes> list = new ArrayList<>();
-                v.forEach(e -> list.add(SdkBytes.fromByteArray(Base64.getDecoder().decode(e.asText()))));
+                v.forEach(
+                        e -> list.add(SdkBytes.fromByteArray(Base64.getDecoder().decode(e.asText()))));
                 yield AttributeValue.fromBs(list);
             }
             default -> throw new IllegalArgumentException("unknown DynamoDB type " + type);

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
@@ -36,7 +36,8 @@ class FaultProxyIT {
 
     static Stream<Arguments> dynamoDbErrors() {
         return Stream.of(
-                Arguments.of(AwsError.PROVISIONED_THROUGHPUT_EXCEEDED, ProvisionedThroughputExceededException.class, 400),
+                Arguments.of(
+                        AwsError.PROVISIONED_THROUGHPUT_EXCEEDED, ProvisionedThroughputExceededException.class, 400),
                 Arguments.of(AwsError.THROTTLING, ThrottlingException.class, 400),
                 Arguments.of(AwsError.LIMIT_EXCEEDED, LimitExceededException.class, 400),
                 Arguments.of(AwsError.ACCESS_DENIED, DynamoDbException.class, 400),
@@ -46,7 +47,8 @@ class FaultProxyIT {
 
     @ParameterizedTest
     @MethodSource("dynamoDbErrors")
-    void tableErrorReachesTheSdkAsAwsSendsIt(AwsError error, Class<? extends AwsServiceException> type, int status, LocalAws aws) {
+    void tableErrorReachesTheSdkAsAwsSendsIt(
+            AwsError error, Class<? extends AwsServiceException> type, int status, LocalAws aws) {
         DynamoDbClient dynamoDb = aws.newDynamoDb(b -> b.overrideConfiguration(o -> o.retryStrategy(NO_RETRIES)));
         String table = Tables.create(dynamoDb, false);
         aws.faults().on("Scan").forTable(table).error(error).times(1);
@@ -66,10 +68,14 @@ class FaultProxyIT {
     void accessDeniedNamesTheActionAndTheTable(LocalAws aws) {
         DynamoDbClient dynamoDb = aws.newDynamoDb(b -> b.overrideConfiguration(o -> o.retryStrategy(NO_RETRIES)));
         String table = Tables.create(dynamoDb, false);
-        aws.faults().on("UpdateTable").forTable(table).error(AwsError.ACCESS_DENIED).always();
+        aws.faults()
+                .on("UpdateTable")
+                .forTable(table)
+                .error(AwsError.ACCESS_DENIED)
+                .always();
 
         assertThatThrownBy(() -> dynamoDb.updateTable(b -> b.tableName(table)
-                .streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES"))))
+                        .streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES"))))
                 .isInstanceOf(DynamoDbException.class)
                 .hasMessageContaining("is not authorized to perform: dynamodb:UpdateTable on resource: ")
                 .hasMessageContaining(":table/" + table);
@@ -88,10 +94,16 @@ class FaultProxyIT {
     void streamErrorReachesTheSdkAsAwsSendsIt(AwsError error, Class<? extends AwsServiceException> type, LocalAws aws) {
         String table = Tables.create(aws.dynamoDb(), true);
         DynamoDbStreamsClient streams = aws.newStreams(b -> b.overrideConfiguration(o -> o.retryStrategy(NO_RETRIES)));
-        String streamArn = aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
-        String shard = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
-        String iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        String streamArn =
+                aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        String shard = streams.describeStream(b -> b.streamArn(streamArn))
+                .streamDescription()
+                .shards()
+                .get(0)
+                .shardId();
+        String iterator = streams.getShardIterator(
+                        b -> b.streamArn(streamArn).shardId(shard).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
         aws.faults().on("GetRecords").forTable(table).error(error).times(1);
 
         assertThatThrownBy(() -> streams.getRecords(b -> b.shardIterator(iterator)))
@@ -103,14 +115,19 @@ class FaultProxyIT {
 
     @Test
     void sdkRetriesThrottlingAndTheProxyCountsEveryAttempt(LocalAws aws) {
-        DynamoDbClient dynamoDb = aws.newDynamoDb(b -> b.overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)));
+        DynamoDbClient dynamoDb =
+                aws.newDynamoDb(b -> b.overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)));
         String table = Tables.create(dynamoDb, false);
-        FaultRule throttle = aws.faults().on("GetItem").forTable(table)
-                .error(AwsError.PROVISIONED_THROUGHPUT_EXCEEDED).times(2);
+        FaultRule throttle = aws.faults()
+                .on("GetItem")
+                .forTable(table)
+                .error(AwsError.PROVISIONED_THROUGHPUT_EXCEEDED)
+                .times(2);
 
-        dynamoDb.getItem(b -> b.tableName(table).key(Map.of(
-                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x"),
-                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"))));
+        dynamoDb.getItem(b -> b.tableName(table)
+                .key(Map.of(
+                        "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x"),
+                        "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"))));
 
         assertThat(throttle.hits()).isEqualTo(2);
         assertThat(throttle.exhausted()).isTrue();
@@ -121,7 +138,11 @@ class FaultProxyIT {
     void rateFaultsHitAboutThatShareOfCalls(LocalAws aws) {
         DynamoDbClient dynamoDb = aws.newDynamoDb(b -> b.overrideConfiguration(o -> o.retryStrategy(NO_RETRIES)));
         String table = Tables.create(dynamoDb, false);
-        aws.faults().on("DescribeTable").forTable(table).error(AwsError.THROTTLING).atRate(0.2);
+        aws.faults()
+                .on("DescribeTable")
+                .forTable(table)
+                .error(AwsError.THROTTLING)
+                .atRate(0.2);
 
         int failed = 0;
         for (int i = 0; i < 400; i++) {
@@ -150,7 +171,11 @@ class FaultProxyIT {
     @Test
     void latencyDelaysCallsWithoutFailingThem(LocalAws aws) {
         String table = Tables.create(aws.dynamoDb(), false);
-        FaultRule slow = aws.faults().on("DescribeTable").forTable(table).latency(Duration.ofMillis(300)).always();
+        FaultRule slow = aws.faults()
+                .on("DescribeTable")
+                .forTable(table)
+                .latency(Duration.ofMillis(300))
+                .always();
 
         long start = System.nanoTime();
         aws.dynamoDb().describeTable(b -> b.tableName(table));
@@ -169,37 +194,54 @@ class FaultProxyIT {
         String table = Tables.create(dynamoDb, false);
         for (int i = 0; i < 20; i++) {
             int n = i;
-            dynamoDb.putItem(b -> b.tableName(table).item(Map.of(
-                    "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("p" + n),
-                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
-                    "data", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x".repeat(3000)))));
+            dynamoDb.putItem(b -> b.tableName(table)
+                    .item(Map.of(
+                            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("p" + n),
+                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
+                            "data",
+                                    software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                            "x".repeat(3000)))));
         }
 
         double reported = 0;
         for (int i = 0; i < 3; i++) {
-            reported += dynamoDb.scan(b -> b.tableName(table).consistentRead(true)
-                    .returnConsumedCapacity(software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity.TOTAL))
-                    .consumedCapacity().capacityUnits();
+            reported += dynamoDb.scan(b -> b.tableName(table)
+                            .consistentRead(true)
+                            .returnConsumedCapacity(
+                                    software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity.TOTAL))
+                    .consumedCapacity()
+                    .capacityUnits();
         }
         dynamoDb.scan(b -> b.tableName(table));
 
         assertThat(reported).as("DynamoDB Local reports what a scan consumes").isPositive();
-        assertThat(aws.faults().consumedCapacity("Scan", table)).isCloseTo(reported, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(aws.faults().consumedCapacityBySecond("Scan", table).values().stream().mapToDouble(Double::doubleValue).sum())
+        assertThat(aws.faults().consumedCapacity("Scan", table))
                 .isCloseTo(reported, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(aws.faults().consumedCapacity("PutItem", table)).as("calls that did not ask are not counted").isZero();
+        assertThat(aws.faults().consumedCapacityBySecond("Scan", table).values().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sum())
+                .isCloseTo(reported, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(aws.faults().consumedCapacity("PutItem", table))
+                .as("calls that did not ask are not counted")
+                .isZero();
     }
 
     @Test
     void resetClearsRulesAndCounts(LocalAws aws) {
         DynamoDbClient dynamoDb = aws.newDynamoDb(b -> b.overrideConfiguration(o -> o.retryStrategy(NO_RETRIES)));
         String table = Tables.create(dynamoDb, false);
-        aws.faults().on("*").forTable(table).error(AwsError.INTERNAL_SERVER_ERROR).always();
-        assertThatThrownBy(() -> dynamoDb.describeTable(b -> b.tableName(table))).isInstanceOf(InternalServerErrorException.class);
+        aws.faults()
+                .on("*")
+                .forTable(table)
+                .error(AwsError.INTERNAL_SERVER_ERROR)
+                .always();
+        assertThatThrownBy(() -> dynamoDb.describeTable(b -> b.tableName(table)))
+                .isInstanceOf(InternalServerErrorException.class);
 
         aws.faults().reset();
 
         assertThat(aws.faults().calls("DescribeTable", table)).isZero();
-        assertThat(dynamoDb.describeTable(b -> b.tableName(table)).table().tableName()).isEqualTo(table);
+        assertThat(dynamoDb.describeTable(b -> b.tableName(table)).table().tableName())
+                .isEqualTo(table);
     }
 }

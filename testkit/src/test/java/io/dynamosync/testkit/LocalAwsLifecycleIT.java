@@ -41,8 +41,14 @@ class LocalAwsLifecycleIT {
                 assertThat(aws.dynamoDb().listTables().tableNames()).isEmpty();
                 assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
             }
-            assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("child %d after close", pid).isFalse());
-            assertThat(ports).allSatisfy(port -> assertThat(listening(port)).as("port %d after close", port).isFalse());
+            assertThat(pids)
+                    .allSatisfy(pid -> assertThat(alive(pid))
+                            .as("child %d after close", pid)
+                            .isFalse());
+            assertThat(ports)
+                    .allSatisfy(port -> assertThat(listening(port))
+                            .as("port %d after close", port)
+                            .isFalse());
             assertThat(directory).doesNotExist();
         }
     }
@@ -56,21 +62,32 @@ class LocalAwsLifecycleIT {
         }
         try (LocalAws aws = LocalAws.builder().dataDirectory(directory).start()) {
             assertThat(aws.dynamoDb().listTables().tableNames()).hasSize(1);
-            assertThat(aws.s3().getObjectAsBytes(b -> b.bucket("kept").key("a/b.txt")).asUtf8String()).isEqualTo("hello");
+            assertThat(aws.s3()
+                            .getObjectAsBytes(b -> b.bucket("kept").key("a/b.txt"))
+                            .asUtf8String())
+                    .isEqualTo("hello");
         }
     }
 
     @Test
     void commandLineKitServesTheEndpointsItPrintsAndItsServersDieWithItEvenOnKill9() throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process main = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                LocalAwsMain.class.getName(), "--dynamodb-port", "0", "--s3-port", "0")
+        Process main = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LocalAwsMain.class.getName(),
+                        "--dynamodb-port",
+                        "0",
+                        "--s3-port",
+                        "0")
                 .redirectErrorStream(true)
                 .start();
         try {
             URI endpoint = null;
             Pattern dynamoDbLine = Pattern.compile("AWS_ENDPOINT_URL_DYNAMODB=(\\S+)");
-            BufferedReader out = new BufferedReader(new InputStreamReader(main.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(main.getInputStream(), StandardCharsets.UTF_8));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             for (String line = out.readLine(); line != null && System.nanoTime() < deadline; line = out.readLine()) {
                 Matcher m = dynamoDbLine.matcher(line);
@@ -83,8 +100,11 @@ class LocalAwsLifecycleIT {
             }
             assertThat(endpoint).as("the command prints its DynamoDB endpoint").isNotNull();
             URI printed = endpoint;
-            try (DynamoDbClient client = DynamoDbClient.builder().endpointOverride(printed).region(LocalAws.REGION)
-                    .credentialsProvider(LocalAws.CREDENTIALS).build()) {
+            try (DynamoDbClient client = DynamoDbClient.builder()
+                    .endpointOverride(printed)
+                    .region(LocalAws.REGION)
+                    .credentialsProvider(LocalAws.CREDENTIALS)
+                    .build()) {
                 assertThat(client.listTables().tableNames()).isNotNull();
             }
             List<ProcessHandle> servers = main.descendants().toList();
@@ -92,7 +112,8 @@ class LocalAwsLifecycleIT {
 
             main.destroyForcibly();
 
-            Awaitility.await().atMost(Duration.ofSeconds(15))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(15))
                     .untilAsserted(() -> assertThat(servers).noneMatch(ProcessHandle::isAlive));
             assertThat(listening(printed.getPort())).isFalse();
         } finally {

@@ -20,10 +20,14 @@ class S3IT {
         s3.putObject(b -> b.bucket(bucket).key("p/two.json"), RequestBody.fromBytes(new byte[] {0, 1, 2}));
 
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("p/")).contents())
-                .extracting(S3Object::key).containsExactly("p/one.json", "p/two.json");
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("p/one.json")).asUtf8String()).isEqualTo("{\"a\":1}");
+                .extracting(S3Object::key)
+                .containsExactly("p/one.json", "p/two.json");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("p/one.json")).asUtf8String())
+                .isEqualTo("{\"a\":1}");
 
         s3.deleteObject(b -> b.bucket(bucket).key("p/one.json"));
-        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).extracting(S3Object::key).containsExactly("p/two.json");
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents())
+                .extracting(S3Object::key)
+                .containsExactly("p/two.json");
     }
 }

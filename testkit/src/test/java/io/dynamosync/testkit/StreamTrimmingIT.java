@@ -24,8 +24,10 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 class StreamTrimmingIT {
 
     private static void put(LocalAws aws, String table, int i) {
-        aws.dynamoDb().putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("k"),
-                "sk", AttributeValue.fromN(Integer.toString(i)))));
+        aws.dynamoDb()
+                .putItem(b -> b.tableName(table)
+                        .item(Map.of(
+                                "pk", AttributeValue.fromS("k"), "sk", AttributeValue.fromN(Integer.toString(i)))));
     }
 
     /** The range keys of the records an iterator reads, to the shard's current end. */
@@ -36,7 +38,9 @@ class StreamTrimmingIT {
         for (int empty = 0; next != null && empty < 3; ) {
             String current = next;
             GetRecordsResponse page = streams.getRecords(b -> b.shardIterator(current));
-            page.records().forEach(r -> keys.add(Integer.parseInt(r.dynamodb().keys().get("sk").n())));
+            page.records()
+                    .forEach(r -> keys.add(
+                            Integer.parseInt(r.dynamodb().keys().get("sk").n())));
             empty = page.records().isEmpty() ? empty + 1 : 0;
             next = page.nextShardIterator();
         }
@@ -46,15 +50,22 @@ class StreamTrimmingIT {
     @Test
     void trimmedRecordsAreGoneAsOnAws(LocalAws aws) throws Exception {
         String table = Tables.create(aws.dynamoDb(), true);
-        DynamoDbStreamsClient streams = aws.newStreams(b -> b.overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry())));
-        String arn = aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
-        String shard = streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards().get(0).shardId();
+        DynamoDbStreamsClient streams =
+                aws.newStreams(b -> b.overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry())));
+        String arn =
+                aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        String shard = streams.describeStream(b -> b.streamArn(arn))
+                .streamDescription()
+                .shards()
+                .get(0)
+                .shardId();
         for (int i = 1; i <= 3; i++) {
             put(aws, table, i);
         }
         List<String> sequences = new ArrayList<>();
-        String all = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        String all = streams.getShardIterator(
+                        b -> b.streamArn(arn).shardId(shard).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
         for (int empty = 0; all != null && empty < 3 && sequences.size() < 3; ) {
             String current = all;
             GetRecordsResponse page = streams.getRecords(b -> b.shardIterator(current));
@@ -70,35 +81,63 @@ class StreamTrimmingIT {
         Thread.sleep(20);
         put(aws, table, 4);
         put(aws, table, 5);
-        String beforeTrim = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        String beforeTrim = streams.getShardIterator(
+                        b -> b.streamArn(arn).shardId(shard).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
         trimmed.trimBefore(cut);
 
-        assertThat(trimmed.trimmedRecords()).as("records published before the cut").isEqualTo(3);
-        assertThat(read(streams, streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator()))
-                .as("TRIM_HORIZON starts after the trimmed records").containsExactly(4, 5);
-        assertThat(read(streams, streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(sequences.get(2))).shardIterator()))
+        assertThat(trimmed.trimmedRecords())
+                .as("records published before the cut")
+                .isEqualTo(3);
+        assertThat(read(
+                        streams,
+                        streams.getShardIterator(b -> b.streamArn(arn)
+                                        .shardId(shard)
+                                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                                .shardIterator()))
+                .as("TRIM_HORIZON starts after the trimmed records")
+                .containsExactly(4, 5);
+        assertThat(read(
+                        streams,
+                        streams.getShardIterator(b -> b.streamArn(arn)
+                                        .shardId(shard)
+                                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                        .sequenceNumber(sequences.get(2)))
+                                .shardIterator()))
                 .containsExactly(4, 5);
         assertThatThrownBy(() -> streams.getRecords(b -> b.shardIterator(beforeTrim)))
-                .as("an iterator taken before the trim, used after it").isInstanceOf(TrimmedDataAccessException.class);
-        assertThatThrownBy(() -> streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(sequences.get(0))))
+                .as("an iterator taken before the trim, used after it")
                 .isInstanceOf(TrimmedDataAccessException.class);
-        assertThatThrownBy(() -> streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).sequenceNumber(sequences.get(2))))
+        assertThatThrownBy(() -> streams.getShardIterator(b -> b.streamArn(arn)
+                        .shardId(shard)
+                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                        .sequenceNumber(sequences.get(0))))
+                .isInstanceOf(TrimmedDataAccessException.class);
+        assertThatThrownBy(() -> streams.getShardIterator(b -> b.streamArn(arn)
+                        .shardId(shard)
+                        .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                        .sequenceNumber(sequences.get(2))))
                 .isInstanceOf(TrimmedDataAccessException.class);
 
         trimmed.retention(Duration.ofMillis(300));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(trimmed::trimmedRecords, n -> n == 5);
-        assertThat(read(streams, streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator()))
-                .as("records past the retention are trimmed as time goes by").isEmpty();
+        assertThat(read(
+                        streams,
+                        streams.getShardIterator(b -> b.streamArn(arn)
+                                        .shardId(shard)
+                                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                                .shardIterator()))
+                .as("records past the retention are trimmed as time goes by")
+                .isEmpty();
 
         aws.streamTrimming().forget(table);
-        assertThat(read(streams, streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator()))
-                .as("a forgotten table's stream is whole again").containsExactly(1, 2, 3, 4, 5);
+        assertThat(read(
+                        streams,
+                        streams.getShardIterator(b -> b.streamArn(arn)
+                                        .shardId(shard)
+                                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                                .shardIterator()))
+                .as("a forgotten table's stream is whole again")
+                .containsExactly(1, 2, 3, 4, 5);
     }
 }

@@ -28,14 +28,17 @@ class StreamsIT {
         dynamoDb.putItem(b -> b.tableName(table).item(with(key, "status", "paid")));
         dynamoDb.deleteItem(b -> b.tableName(table).key(key));
 
-        String streamArn = dynamoDb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        String streamArn =
+                dynamoDb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
         DynamoDbStreamsClient streams = aws.streams();
         var description = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription();
         assertThat(description.streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
         List<Record> records = new ArrayList<>();
         for (Shard shard : description.shards()) {
-            String iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            String iterator = streams.getShardIterator(b -> b.streamArn(streamArn)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
             for (int page = 0; page < 5 && iterator != null && records.size() < 3; page++) {
                 String current = iterator;
                 var answer = streams.getRecords(b -> b.shardIterator(current));
@@ -65,7 +68,8 @@ class StreamsIT {
         String table = Tables.create(dynamoDb, true);
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
-            Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("k" + i), "sk", AttributeValue.fromN(Integer.toString(i)));
+            Map<String, AttributeValue> key =
+                    Map.of("pk", AttributeValue.fromS("k" + i), "sk", AttributeValue.fromN(Integer.toString(i)));
             keys.add(key);
             dynamoDb.putItem(b -> b.tableName(table).item(with(key, "status", "new")));
         }
@@ -80,22 +84,35 @@ class StreamsIT {
         List<Record> again = read(aws, table);
 
         for (List<Record> records : List.of(first, again)) {
-            List<Record> removes = records.stream().filter(r -> r.eventNameAsString().equals("REMOVE")).toList();
-            assertThat(removes).extracting(r -> r.dynamodb().keys().get("pk").s()).containsExactly("k1", "k2", "k3", "k4");
-            assertThat(removes).extracting(r -> r.userIdentity() == null ? null : r.userIdentity().type() + " " + r.userIdentity().principalId())
+            List<Record> removes = records.stream()
+                    .filter(r -> r.eventNameAsString().equals("REMOVE"))
+                    .toList();
+            assertThat(removes)
+                    .extracting(r -> r.dynamodb().keys().get("pk").s())
+                    .containsExactly("k1", "k2", "k3", "k4");
+            assertThat(removes)
+                    .extracting(r -> r.userIdentity() == null
+                            ? null
+                            : r.userIdentity().type() + " " + r.userIdentity().principalId())
                     .as("the first REMOVE (counted) and k2's (by key) are TTL deletes, on every read")
                     .containsExactly("Service dynamodb.amazonaws.com", "Service dynamodb.amazonaws.com", null, null);
-            assertThat(records.stream().filter(r -> !r.eventNameAsString().equals("REMOVE"))).allSatisfy(r -> assertThat(r.userIdentity()).isNull());
+            assertThat(records.stream().filter(r -> !r.eventNameAsString().equals("REMOVE")))
+                    .allSatisfy(r -> assertThat(r.userIdentity()).isNull());
         }
     }
 
     private static List<Record> read(LocalAws aws, String table) {
-        String streamArn = aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        String streamArn =
+                aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
         DynamoDbStreamsClient streams = aws.streams();
         List<Record> records = new ArrayList<>();
-        for (Shard shard : streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
-            String iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        for (Shard shard : streams.describeStream(b -> b.streamArn(streamArn))
+                .streamDescription()
+                .shards()) {
+            String iterator = streams.getShardIterator(b -> b.streamArn(streamArn)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
             for (int page = 0; page < 5 && iterator != null && records.size() < 8; page++) {
                 String current = iterator;
                 var answer = streams.getRecords(b -> b.shardIterator(current));

@@ -21,8 +21,8 @@ class StsIT {
     void getCallerIdentityNamesTheKeysOwner(LocalAws aws) {
         StsService.Identity alice = aws.sts().addUser("123456789012", "alice");
 
-        GetCallerIdentityResponse identity = withSts(aws, keys(alice.accessKeyId(), alice.secretAccessKey()),
-                StsClient::getCallerIdentity);
+        GetCallerIdentityResponse identity =
+                withSts(aws, keys(alice.accessKeyId(), alice.secretAccessKey()), StsClient::getCallerIdentity);
 
         assertThat(identity.account()).isEqualTo("123456789012");
         assertThat(identity.arn()).isEqualTo("arn:aws:iam::123456789012:user/alice");
@@ -43,7 +43,8 @@ class StsIT {
         StsService.Identity bob = aws.sts().addUser("123456789012", "bob");
 
         assertThatThrownBy(() -> withSts(aws, keys(bob.accessKeyId(), "not-the-secret"), StsClient::getCallerIdentity))
-                .isInstanceOfSatisfying(StsException.class,
+                .isInstanceOfSatisfying(
+                        StsException.class,
                         e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch"));
     }
 
@@ -55,7 +56,9 @@ class StsIT {
         GetCallerIdentityResponse identity = withSts(aws, assumed(aws, role, "ext-1"), StsClient::getCallerIdentity);
 
         assertThat(identity.account()).isEqualTo("210987654321");
-        assertThat(identity.arn()).startsWith("arn:aws:sts::210987654321:assumed-role/" + role.substring(role.lastIndexOf('/') + 1) + "/");
+        assertThat(identity.arn())
+                .startsWith(
+                        "arn:aws:sts::210987654321:assumed-role/" + role.substring(role.lastIndexOf('/') + 1) + "/");
     }
 
     @Test
@@ -66,11 +69,13 @@ class StsIT {
         aws.sts().addRole(open, "ext-1", LocalAws.IDENTITY_ARN);
 
         for (AwsCredentialsProvider refused : new AwsCredentialsProvider[] {
-                assumed(aws, role, "ext-1"), assumed(aws, open, "ext-2"), assumed(aws, open + "-missing", "ext-1")}) {
+            assumed(aws, role, "ext-1"), assumed(aws, open, "ext-2"), assumed(aws, open + "-missing", "ext-1")
+        }) {
             assertThatThrownBy(() -> withSts(aws, refused, StsClient::getCallerIdentity))
                     .isInstanceOfSatisfying(StsException.class, e -> {
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
-                        assertThat(e.awsErrorDetails().errorMessage()).contains("is not authorized to perform: sts:AssumeRole");
+                        assertThat(e.awsErrorDetails().errorMessage())
+                                .contains("is not authorized to perform: sts:AssumeRole");
                     });
         }
     }
@@ -88,15 +93,18 @@ class StsIT {
                 .build();
     }
 
-    private static <T> T withSts(LocalAws aws, AwsCredentialsProvider credentials, java.util.function.Function<StsClient, T> call) {
+    private static <T> T withSts(
+            LocalAws aws, AwsCredentialsProvider credentials, java.util.function.Function<StsClient, T> call) {
         try (StsClient sts = client(aws, credentials)) {
             return call.apply(sts);
         }
     }
 
     private static StsClient client(LocalAws aws, AwsCredentialsProvider credentials) {
-        return StsClient.builder().endpointOverride(aws.stsEndpoint()).region(LocalAws.REGION)
-                .credentialsProvider(credentials).build();
+        return StsClient.builder()
+                .endpointOverride(aws.stsEndpoint())
+                .region(LocalAws.REGION)
+                .credentialsProvider(credentials)
+                .build();
     }
-
 }

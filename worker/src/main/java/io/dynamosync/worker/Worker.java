@@ -70,6 +70,7 @@ public final class Worker implements AutoCloseable {
     private volatile WorkerStatus.Error error;
     /** The last failure logged, so an unexpected error's stack trace is logged once, not on every retry. */
     private String lastFailure;
+
     private final Object statusLock = new Object();
     private Connection statusConnection;
     private long documentsSeen;
@@ -94,10 +95,14 @@ public final class Worker implements AutoCloseable {
     public Worker open() {
         Store opened;
         try {
-            opened = Store.open(settings.dataDirectory(), settings.collection(), Transformation.of(settings.ingestTransformation()));
+            opened = Store.open(
+                    settings.dataDirectory(),
+                    settings.collection(),
+                    Transformation.of(settings.ingestTransformation()));
         } catch (java.io.UncheckedIOException e) {
             throw new SettingsException("dataDirectory " + settings.dataDirectory() + " cannot hold the store: "
-                    + e.getCause().getClass().getSimpleName() + " " + e.getCause().getMessage());
+                    + e.getCause().getClass().getSimpleName() + " "
+                    + e.getCause().getMessage());
         }
         DuckDbLimits limits = DuckDbLimits.of(settings);
         try (Connection connection = opened.newConnection()) {
@@ -106,7 +111,10 @@ public final class Worker implements AutoCloseable {
             opened.close();
             throw new StoreException("cannot set DuckDB's memory_limit and threads: " + e.getMessage(), e);
         }
-        LOG.info("DuckDB may use {} MiB of memory and {} threads", limits.memoryBytes() / (1024 * 1024), limits.threads());
+        LOG.info(
+                "DuckDB may use {} MiB of memory and {} threads",
+                limits.memoryBytes() / (1024 * 1024),
+                limits.threads());
         statusConnection = opened.newConnection();
         store = opened;
         return this;
@@ -123,13 +131,23 @@ public final class Worker implements AutoCloseable {
         WorkerStatus status = status();
         WorkerStatus.Load load = status.load();
         if (load != null && !load.complete()) {
-            LOG.info("{} {}: {} of about {} items ({}%), {} RCU consumed", phase.toLowerCase(Locale.ROOT),
-                    settings.tableName(), load.itemsLoaded(), load.itemsEstimated(), load.percent(),
+            LOG.info(
+                    "{} {}: {} of about {} items ({}%), {} RCU consumed",
+                    phase.toLowerCase(Locale.ROOT),
+                    settings.tableName(),
+                    load.itemsLoaded(),
+                    load.itemsEstimated(),
+                    load.percent(),
                     Math.round(load.consumedReadCapacity() == null ? 0 : load.consumedReadCapacity()));
-        } else if (status.stream() != null && status.stream().lagMillis() != null && status.stream().lagMillis() > 1000) {
+        } else if (status.stream() != null
+                && status.stream().lagMillis() != null
+                && status.stream().lagMillis() > 1000) {
             // Not on every unsynced sample: under steady writes the stream is rarely synced, yet not behind.
-            LOG.info("catching up with the stream of {}: {} records applied, {} ms behind", settings.tableName(),
-                    status.stream().recordsApplied(), status.stream().lagMillis());
+            LOG.info(
+                    "catching up with the stream of {}: {} records applied, {} ms behind",
+                    settings.tableName(),
+                    status.stream().recordsApplied(),
+                    status.stream().lagMillis());
         }
     }
 
@@ -156,8 +174,12 @@ public final class Worker implements AutoCloseable {
                 StsException denied = assumeRoleDenial(e);
                 if (denied != null) {
                     // The operator turns this reason into a condition that names the trust policy to fix.
-                    fail("AssumeRoleDenied", "STS refused the worker the integration's role: "
-                            + denied.awsErrorDetails().errorMessage(), null, pause);
+                    fail(
+                            "AssumeRoleDenied",
+                            "STS refused the worker the integration's role: "
+                                    + denied.awsErrorDetails().errorMessage(),
+                            null,
+                            pause);
                 } else {
                     fail("AwsCallFailed", "an AWS call failed after retries: " + e.getMessage(), null, pause);
                 }
@@ -187,8 +209,17 @@ public final class Worker implements AutoCloseable {
         Instant notBefore = Instant.parse(state.get("startedAt").asText()).minus(Duration.ofMinutes(5));
         StreamProgress stream = new StreamProgress();
         streamProgress = stream;
-        try (StreamFollower follower = new StreamFollower(aws.streams(), aws.dynamoDb(), store, table.itemId(), table.name(),
-                table.streamArn(), notBefore, settings.ignoreTtlDeletes(), stream, StreamFollower.Timing.DEFAULT.forRetention(retention))) {
+        try (StreamFollower follower = new StreamFollower(
+                aws.streams(),
+                aws.dynamoDb(),
+                store,
+                table.itemId(),
+                table.name(),
+                table.streamArn(),
+                notBefore,
+                settings.ignoreTtlDeletes(),
+                stream,
+                StreamFollower.Timing.DEFAULT.forRetention(retention))) {
             follower.start();
             boolean loaded = state.path("complete").asBoolean();
             if (!loaded) {
@@ -203,7 +234,8 @@ public final class Worker implements AutoCloseable {
                 phase = "Streaming";
                 error = null;
             }
-            LOG.info("collection {} holds {} documents; following the stream", settings.collection(), store.documents());
+            LOG.info(
+                    "collection {} holds {} documents; following the stream", settings.collection(), store.documents());
             follower.goLive();
             while (true) {
                 RuntimeException failure = follower.failure();
@@ -271,33 +303,46 @@ public final class Worker implements AutoCloseable {
      * (the operator raises the load generation when the transformation or the table changes).
      */
     private void rebuildIfAsked() {
-        long built = store.checkpoint(LOAD_GENERATION).map(JsonNode::asLong)
+        long built = store.checkpoint(LOAD_GENERATION)
+                .map(JsonNode::asLong)
                 .orElse(store.checkpoint(InitialLoad.CHECKPOINT).isPresent() ? 1L : settings.loadGeneration());
         if (built != settings.loadGeneration()) {
-            LOG.info("settings ask for load generation {}, the store holds {}: loading again", settings.loadGeneration(), built);
-            store.clear(new WorkerStatus.Rebootstrap(Instant.now(), "RebuildRequested: load generation "
-                    + built + " became " + settings.loadGeneration()));
+            LOG.info(
+                    "settings ask for load generation {}, the store holds {}: loading again",
+                    settings.loadGeneration(),
+                    built);
+            store.clear(new WorkerStatus.Rebootstrap(
+                    Instant.now(),
+                    "RebuildRequested: load generation " + built + " became " + settings.loadGeneration()));
         }
-        if (built != settings.loadGeneration() || store.checkpoint(LOAD_GENERATION).isEmpty()) {
+        if (built != settings.loadGeneration()
+                || store.checkpoint(LOAD_GENERATION).isEmpty()) {
             recordLoadGeneration();
         }
     }
 
     private void recordLoadGeneration() {
-        store.commit(new Batch().checkpoint(LOAD_GENERATION, JsonNodeFactory.instance.numberNode(settings.loadGeneration())));
+        store.commit(new Batch()
+                .checkpoint(LOAD_GENERATION, JsonNodeFactory.instance.numberNode(settings.loadGeneration())));
     }
 
     /** The collection follows the table through its stream, which must carry new images. */
     private static void requireStream(TableInfo table) {
         if (table.streamArn() == null) {
-            throw new LoadException("StreamDisabled", "table " + table.name() + " has no stream, so changes cannot be followed: "
-                    + "aws dynamodb update-table --table-name " + table.name()
-                    + " --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES");
+            throw new LoadException(
+                    "StreamDisabled",
+                    "table " + table.name() + " has no stream, so changes cannot be followed: "
+                            + "aws dynamodb update-table --table-name " + table.name()
+                            + " --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES");
         }
-        if (!table.streamViewType().equals("NEW_AND_OLD_IMAGES") && !table.streamViewType().equals("NEW_IMAGE")) {
-            throw new LoadException("StreamViewTypeUnsupported", "the stream of table " + table.name() + " carries "
-                    + table.streamViewType() + ", without the new images of changed items; turn the stream off and on "
-                    + "again with StreamViewType=NEW_AND_OLD_IMAGES");
+        if (!table.streamViewType().equals("NEW_AND_OLD_IMAGES")
+                && !table.streamViewType().equals("NEW_IMAGE")) {
+            throw new LoadException(
+                    "StreamViewTypeUnsupported",
+                    "the stream of table " + table.name() + " carries "
+                            + table.streamViewType()
+                            + ", without the new images of changed items; turn the stream off and on "
+                            + "again with StreamViewType=NEW_AND_OLD_IMAGES");
         }
     }
 
@@ -367,9 +412,14 @@ public final class Worker implements AutoCloseable {
             return null;
         }
         WorkerStatus.Load load = progress.method() == null ? null : progress.snapshot();
-        return "the first load is not complete" + (load == null ? " (it has not started)"
-                : load.complete() ? " (the changes made during it are being applied)"
-                : load.percent() != null ? " (" + load.percent() + "% loaded)" : " (" + load.itemsLoaded() + " items loaded)")
+        return "the first load is not complete"
+                + (load == null
+                        ? " (it has not started)"
+                        : load.complete()
+                                ? " (the changes made during it are being applied)"
+                                : load.percent() != null
+                                        ? " (" + load.percent() + "% loaded)"
+                                        : " (" + load.itemsLoaded() + " items loaded)")
                 + (error != null ? "; " + error.reason() + ": " + error.message() : "");
     }
 
@@ -389,11 +439,21 @@ public final class Worker implements AutoCloseable {
     public WorkerStatus status() {
         Store s = store;
         WorkerStatus.Store stored = s == null ? null : storeStatus(s);
-        return new WorkerStatus(phase, settings.collection(), settings.tableName(),
+        return new WorkerStatus(
+                phase,
+                settings.collection(),
+                settings.tableName(),
                 progress.method() == null ? null : progress.snapshot(),
-                streamProgress == null ? null : streamProgress.snapshot(), stored, error != null ? error
-                        : streamProgress == null ? null : streamProgress.readError().orElse(null),
-                s == null ? List.of() : s.rebootstraps(), s == null ? List.of() : s.refusedItems(), aws.throttles());
+                streamProgress == null ? null : streamProgress.snapshot(),
+                stored,
+                error != null
+                        ? error
+                        : streamProgress == null
+                                ? null
+                                : streamProgress.readError().orElse(null),
+                s == null ? List.of() : s.rebootstraps(),
+                s == null ? List.of() : s.refusedItems(),
+                aws.throttles());
     }
 
     private WorkerStatus.Store storeStatus(Store s) {
@@ -404,8 +464,14 @@ public final class Worker implements AutoCloseable {
             LOG.debug("reading the store's space for the status: {}", e.getMessage());
             return new WorkerStatus.Store(documents(), s.bytes(), null, s.servingGeneration(), s.buildingGeneration());
         }
-        return new WorkerStatus.Store(documents(), space.bytes(), space.freeBytes(), s.servingGeneration(), s.buildingGeneration(),
-                s.compactions(), space.volume());
+        return new WorkerStatus.Store(
+                documents(),
+                space.bytes(),
+                space.freeBytes(),
+                s.servingGeneration(),
+                s.buildingGeneration(),
+                s.compactions(),
+                space.volume());
     }
 
     /** Documents counted on the status's own connection, which a running commit does not hold up. */
@@ -415,7 +481,8 @@ public final class Worker implements AutoCloseable {
                 return documentsSeen;
             }
             try (Statement s = statusConnection.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + settings.collection().replace("\"", "\"\"") + "\"")) {
+                    ResultSet rs = s.executeQuery(
+                            "SELECT count(*) FROM \"" + settings.collection().replace("\"", "\"\"") + "\"")) {
                 rs.next();
                 documentsSeen = rs.getLong(1);
             } catch (SQLException e) {

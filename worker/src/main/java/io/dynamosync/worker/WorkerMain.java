@@ -16,18 +16,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The worker's command line: {@code worker run --config settings.json}. */
-@Command(name = "worker", mixinStandardHelpOptions = true, subcommands = WorkerMain.Run.class,
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        subcommands = WorkerMain.Run.class,
         description = "Keeps a DynamoDB table's replica in a DuckDB store and serves it over HTTP.")
 public final class WorkerMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
 
     /** Runs the worker until stopped. */
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
             description = "Load the table, follow its stream and serve queries, until stopped.")
     static final class Run implements Callable<Integer> {
 
-        @Option(names = "--config", required = true, description = "The settings file (JSON or YAML), as the operator mounts it.")
+        @Option(
+                names = "--config",
+                required = true,
+                description = "The settings file (JSON or YAML), as the operator mounts it.")
         Path config;
 
         @Override
@@ -36,15 +44,22 @@ public final class WorkerMain {
             AwsClients aws = new AwsClients(settings);
             Worker worker = new Worker(settings, aws).open();
             WorkerServer server = new WorkerServer(worker, httpPort(settings), ApiKey.fromEnvironment());
-            LOG.info("worker of collection {} (table {}) serving on port {}", settings.collection(), settings.table(), server.port());
+            LOG.info(
+                    "worker of collection {} (table {}) serving on port {}",
+                    settings.collection(),
+                    settings.table(),
+                    server.port());
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                LOG.info("stopping");
-                server.close();
-                worker.close();
-                aws.close();
-                stopped.countDown();
-            }, "worker-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                LOG.info("stopping");
+                                server.close();
+                                worker.close();
+                                aws.close();
+                                stopped.countDown();
+                            },
+                            "worker-stop"));
             worker.start();
             stopped.await();
             return 0;

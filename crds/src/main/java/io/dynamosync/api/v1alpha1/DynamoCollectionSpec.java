@@ -17,269 +17,286 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DynamoCollectionSpec {
 
-  @Required
-  @JsonPropertyDescription("The DynamoIntegration, in this namespace, whose credentials reach the table.")
-  private IntegrationRef integrationRef;
+    @Required
+    @JsonPropertyDescription("The DynamoIntegration, in this namespace, whose credentials reach the table.")
+    private IntegrationRef integrationRef;
 
-  @Required
-  @Pattern(Patterns.TABLE)
-  // A collection's store holds one table's documents and checkpoints; pointing it at another table would mix them.
-  @ValidationRule(value = "self == oldSelf", message = "table cannot be changed; create another collection instead")
-  @JsonPropertyDescription(
-      "DynamoDB table to replicate: a name (3 to 255 of a-z, A-Z, 0-9, '_', '-', '.') in the integration's "
-          + "region, or a table ARN such as arn:aws:dynamodb:us-east-1:123456789012:table/Orders. Cannot be "
-          + "changed once set.")
-  private String table;
+    @Required
+    @Pattern(Patterns.TABLE)
+    // A collection's store holds one table's documents and checkpoints; pointing it at another table would mix them.
+    @ValidationRule(value = "self == oldSelf", message = "table cannot be changed; create another collection instead")
+    @JsonPropertyDescription(
+            "DynamoDB table to replicate: a name (3 to 255 of a-z, A-Z, 0-9, '_', '-', '.') in the integration's "
+                    + "region, or a table ARN such as arn:aws:dynamodb:us-east-1:123456789012:table/Orders. Cannot be "
+                    + "changed once set.")
+    private String table;
 
-  @Default("Auto")
-  @JsonPropertyDescription(
-      "How the initial load reads the table. Auto: Scan below the operator's size threshold ("
-          + WorkerSettings.Load.DEFAULT_EXPORT_THRESHOLD_BYTES + " bytes, 5 GB, by default), "
-          + "Export above it. Export: export the table to the integration's S3 bucket and ingest the files; "
-          + "consumes no read capacity but needs point-in-time recovery on the table (see "
-          + "enablePointInTimeRecovery). Scan: read the table in parallel segments under readCapacity.")
-  private LoadMethod loadMethod = LoadMethod.AUTO;
+    @Default("Auto")
+    @JsonPropertyDescription("How the initial load reads the table. Auto: Scan below the operator's size threshold ("
+            + WorkerSettings.Load.DEFAULT_EXPORT_THRESHOLD_BYTES + " bytes, 5 GB, by default), "
+            + "Export above it. Export: export the table to the integration's S3 bucket and ingest the files; "
+            + "consumes no read capacity but needs point-in-time recovery on the table (see "
+            + "enablePointInTimeRecovery). Scan: read the table in parallel segments under readCapacity.")
+    private LoadMethod loadMethod = LoadMethod.AUTO;
 
-  @JsonPropertyDescription(
-      "Cap on the read capacity the scan consumes; applies to scans only. When omitted, the worker caps a "
-          + "provisioned table's scan at " + WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED + " percent of "
-          + "its provisioned read capacity and an on-demand table's at "
-          + WorkerSettings.Load.DEFAULT_ON_DEMAND_UNITS + " read capacity units per second (a schema default "
-          + "cannot do this, as it does not know the table's billing mode).")
-  private ReadCapacity readCapacity;
+    @JsonPropertyDescription(
+            "Cap on the read capacity the scan consumes; applies to scans only. When omitted, the worker caps a "
+                    + "provisioned table's scan at " + WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED
+                    + " percent of "
+                    + "its provisioned read capacity and an on-demand table's at "
+                    + WorkerSettings.Load.DEFAULT_ON_DEMAND_UNITS + " read capacity units per second (a schema default "
+                    + "cannot do this, as it does not know the table's billing mode).")
+    private ReadCapacity readCapacity;
 
-  @Min(1)
-  @Max(1000000)
-  @JsonPropertyDescription(
-      "Number of segments the scan reads in parallel (DynamoDB's TotalSegments), 1 to 1000000. When omitted, "
-          + "the operator picks one from the table's size.")
-  private Integer scanSegments;
+    @Min(1)
+    @Max(1000000)
+    @JsonPropertyDescription(
+            "Number of segments the scan reads in parallel (DynamoDB's TotalSegments), 1 to 1000000. When omitted, "
+                    + "the operator picks one from the table's size.")
+    private Integer scanSegments;
 
-  @JsonPropertyDescription(
-      "SQL run over each batch of incoming documents, named _input, before they are stored, for example "
-          + "'SELECT *, _id AS dynamodbId FROM _input'. The result must keep the _id column, which keys each "
-          + "document. Applies to loaded and streamed documents alike.")
-  private String ingestTransformation;
+    @JsonPropertyDescription(
+            "SQL run over each batch of incoming documents, named _input, before they are stored, for example "
+                    + "'SELECT *, _id AS dynamodbId FROM _input'. The result must keep the _id column, which keys each "
+                    + "document. Applies to loaded and streamed documents alike.")
+    private String ingestTransformation;
 
-  @JsonPropertyDescription("The volume the store lives on. When omitted, 10Gi of the default StorageClass.")
-  private Storage storage;
+    @JsonPropertyDescription("The volume the store lives on. When omitted, 10Gi of the default StorageClass.")
+    private Storage storage;
 
-  @SchemaFrom(type = ResourceRequirementsSchema.class)
-  @JsonPropertyDescription(
-      "CPU and memory requests and limits of the worker container. When omitted, the operator's defaults apply.")
-  private ResourceRequirements resources;
+    @SchemaFrom(type = ResourceRequirementsSchema.class)
+    @JsonPropertyDescription(
+            "CPU and memory requests and limits of the worker container. When omitted, the operator's defaults apply.")
+    private ResourceRequirements resources;
 
-  @JsonPropertyDescription(
-      "Where the worker pod may run: nodeSelector, tolerations and affinity, each replacing the operator's "
-          + "default for workers (set by the Helm chart's worker values) when given.")
-  private Scheduling scheduling;
+    @JsonPropertyDescription(
+            "Where the worker pod may run: nodeSelector, tolerations and affinity, each replacing the operator's "
+                    + "default for workers (set by the Helm chart's worker values) when given.")
+    private Scheduling scheduling;
 
-  @JsonPropertyDescription(
-      "Who may query the collection, and the limits its queries run under. Without an API key, any client that "
-          + "can reach the collection's Service may query it, so restrict it with a NetworkPolicy.")
-  private QueryAccess query;
+    @JsonPropertyDescription(
+            "Who may query the collection, and the limits its queries run under. Without an API key, any client that "
+                    + "can reach the collection's Service may query it, so restrict it with a NetworkPolicy.")
+    private QueryAccess query;
 
-  @Default("Retain")
-  @JsonPropertyDescription(
-      "What happens to the volume and the export files when the collection is deleted: Retain keeps them, "
-          + "Delete removes them.")
-  private DeletionPolicy deletionPolicy = DeletionPolicy.RETAIN;
+    @Default("Retain")
+    @JsonPropertyDescription(
+            "What happens to the volume and the export files when the collection is deleted: Retain keeps them, "
+                    + "Delete removes them.")
+    private DeletionPolicy deletionPolicy = DeletionPolicy.RETAIN;
 
-  @JsonPropertyDescription("Delete the export's files from S3 once the initial load has committed them. Default false.")
-  private Boolean cleanupExport;
+    @JsonPropertyDescription(
+            "Delete the export's files from S3 once the initial load has committed them. Default false.")
+    private Boolean cleanupExport;
 
-  @JsonPropertyDescription(
-      "Let the operator turn the table's stream on (NEW_AND_OLD_IMAGES) where it is off, which needs "
-          + "dynamodb:UpdateTable on the table. Default false: the collection's StreamEnabled condition gives the "
-          + "command to run instead, and the permissions policy grants no UpdateTable.")
-  private Boolean enableStream;
+    @JsonPropertyDescription(
+            "Let the operator turn the table's stream on (NEW_AND_OLD_IMAGES) where it is off, which needs "
+                    + "dynamodb:UpdateTable on the table. Default false: the collection's StreamEnabled condition gives the "
+                    + "command to run instead, and the permissions policy grants no UpdateTable.")
+    private Boolean enableStream;
 
-  @JsonPropertyDescription(
-      "Let the worker turn on point-in-time recovery (billed by AWS) where an export needs it and it is off, "
-          + "which needs dynamodb:UpdateContinuousBackups on the table. Default false: the collection stalls with "
-          + "the command to run instead, and the permissions policy grants no UpdateContinuousBackups.")
-  private Boolean enablePointInTimeRecovery;
+    @JsonPropertyDescription(
+            "Let the worker turn on point-in-time recovery (billed by AWS) where an export needs it and it is off, "
+                    + "which needs dynamodb:UpdateContinuousBackups on the table. Default false: the collection stalls with "
+                    + "the command to run instead, and the permissions policy grants no UpdateContinuousBackups.")
+    private Boolean enablePointInTimeRecovery;
 
-  @JsonPropertyDescription(
-      "Keep documents whose items DynamoDB's time to live deleted; deletes made by clients still apply. Default "
-          + "false.")
-  private Boolean ignoreTtlDeletes;
+    @JsonPropertyDescription(
+            "Keep documents whose items DynamoDB's time to live deleted; deletes made by clients still apply. Default "
+                    + "false.")
+    private Boolean ignoreTtlDeletes;
 
-  @JsonPropertyDescription(
-      "Stop the worker and keep its volume; set back to false to resume from the last checkpoint. Suspended "
-          + "longer than the stream's 24-hour retention, the collection loads the table again. Default false.")
-  private Boolean suspend;
+    @JsonPropertyDescription(
+            "Stop the worker and keep its volume; set back to false to resume from the last checkpoint. Suspended "
+                    + "longer than the stream's 24-hour retention, the collection loads the table again. Default false.")
+    private Boolean suspend;
 
-  public IntegrationRef getIntegrationRef() {
-    return integrationRef;
-  }
-
-  public void setIntegrationRef(IntegrationRef integrationRef) {
-    this.integrationRef = integrationRef;
-  }
-
-  public String getTable() {
-    return table;
-  }
-
-  public void setTable(String table) {
-    this.table = table;
-  }
-
-  public LoadMethod getLoadMethod() {
-    return loadMethod;
-  }
-
-  public void setLoadMethod(LoadMethod loadMethod) {
-    this.loadMethod = loadMethod;
-  }
-
-  public ReadCapacity getReadCapacity() {
-    return readCapacity;
-  }
-
-  public void setReadCapacity(ReadCapacity readCapacity) {
-    this.readCapacity = readCapacity;
-  }
-
-  public Integer getScanSegments() {
-    return scanSegments;
-  }
-
-  public void setScanSegments(Integer scanSegments) {
-    this.scanSegments = scanSegments;
-  }
-
-  public String getIngestTransformation() {
-    return ingestTransformation;
-  }
-
-  public void setIngestTransformation(String ingestTransformation) {
-    this.ingestTransformation = ingestTransformation;
-  }
-
-  public Storage getStorage() {
-    return storage;
-  }
-
-  public void setStorage(Storage storage) {
-    this.storage = storage;
-  }
-
-  public ResourceRequirements getResources() {
-    return resources;
-  }
-
-  public void setResources(ResourceRequirements resources) {
-    this.resources = resources;
-  }
-
-  public Scheduling getScheduling() {
-    return scheduling;
-  }
-
-  public void setScheduling(Scheduling scheduling) {
-    this.scheduling = scheduling;
-  }
-
-  public QueryAccess getQuery() {
-    return query;
-  }
-
-  public void setQuery(QueryAccess query) {
-    this.query = query;
-  }
-
-  public DeletionPolicy getDeletionPolicy() {
-    return deletionPolicy;
-  }
-
-  public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
-    this.deletionPolicy = deletionPolicy;
-  }
-
-  public Boolean getCleanupExport() {
-    return cleanupExport;
-  }
-
-  public void setCleanupExport(Boolean cleanupExport) {
-    this.cleanupExport = cleanupExport;
-  }
-
-  public Boolean getEnableStream() {
-    return enableStream;
-  }
-
-  public void setEnableStream(Boolean enableStream) {
-    this.enableStream = enableStream;
-  }
-
-  public Boolean getEnablePointInTimeRecovery() {
-    return enablePointInTimeRecovery;
-  }
-
-  public void setEnablePointInTimeRecovery(Boolean enablePointInTimeRecovery) {
-    this.enablePointInTimeRecovery = enablePointInTimeRecovery;
-  }
-
-  public Boolean getIgnoreTtlDeletes() {
-    return ignoreTtlDeletes;
-  }
-
-  public void setIgnoreTtlDeletes(Boolean ignoreTtlDeletes) {
-    this.ignoreTtlDeletes = ignoreTtlDeletes;
-  }
-
-  public Boolean getSuspend() {
-    return suspend;
-  }
-
-  public void setSuspend(Boolean suspend) {
-    this.suspend = suspend;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
+    public IntegrationRef getIntegrationRef() {
+        return integrationRef;
     }
-    if (!(o instanceof DynamoCollectionSpec)) {
-      return false;
+
+    public void setIntegrationRef(IntegrationRef integrationRef) {
+        this.integrationRef = integrationRef;
     }
-    DynamoCollectionSpec that = (DynamoCollectionSpec) o;
-    return Objects.equals(integrationRef, that.integrationRef)
-        && Objects.equals(table, that.table)
-        && loadMethod == that.loadMethod
-        && Objects.equals(readCapacity, that.readCapacity)
-        && Objects.equals(scanSegments, that.scanSegments)
-        && Objects.equals(ingestTransformation, that.ingestTransformation)
-        && Objects.equals(storage, that.storage)
-        && Objects.equals(resources, that.resources)
-        && Objects.equals(scheduling, that.scheduling)
-        && Objects.equals(query, that.query)
-        && deletionPolicy == that.deletionPolicy
-        && Objects.equals(cleanupExport, that.cleanupExport)
-        && Objects.equals(enableStream, that.enableStream)
-        && Objects.equals(enablePointInTimeRecovery, that.enablePointInTimeRecovery)
-        && Objects.equals(ignoreTtlDeletes, that.ignoreTtlDeletes)
-        && Objects.equals(suspend, that.suspend);
-  }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(integrationRef, table, loadMethod, readCapacity, scanSegments, ingestTransformation, storage,
-        resources, scheduling, query, deletionPolicy, cleanupExport, enableStream, enablePointInTimeRecovery,
-        ignoreTtlDeletes, suspend);
-  }
+    public String getTable() {
+        return table;
+    }
 
-  @Override
-  public String toString() {
-    return "DynamoCollectionSpec{integrationRef=" + integrationRef + ", table=" + table + ", loadMethod=" + loadMethod
-        + ", readCapacity=" + readCapacity + ", scanSegments=" + scanSegments + ", ingestTransformation="
-        + ingestTransformation + ", storage=" + storage + ", resources=" + resources + ", scheduling=" + scheduling
-        + ", query=" + query
-        + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", enableStream="
-        + enableStream + ", enablePointInTimeRecovery=" + enablePointInTimeRecovery + ", ignoreTtlDeletes="
-        + ignoreTtlDeletes + ", suspend=" + suspend + "}";
-  }
+    public void setTable(String table) {
+        this.table = table;
+    }
+
+    public LoadMethod getLoadMethod() {
+        return loadMethod;
+    }
+
+    public void setLoadMethod(LoadMethod loadMethod) {
+        this.loadMethod = loadMethod;
+    }
+
+    public ReadCapacity getReadCapacity() {
+        return readCapacity;
+    }
+
+    public void setReadCapacity(ReadCapacity readCapacity) {
+        this.readCapacity = readCapacity;
+    }
+
+    public Integer getScanSegments() {
+        return scanSegments;
+    }
+
+    public void setScanSegments(Integer scanSegments) {
+        this.scanSegments = scanSegments;
+    }
+
+    public String getIngestTransformation() {
+        return ingestTransformation;
+    }
+
+    public void setIngestTransformation(String ingestTransformation) {
+        this.ingestTransformation = ingestTransformation;
+    }
+
+    public Storage getStorage() {
+        return storage;
+    }
+
+    public void setStorage(Storage storage) {
+        this.storage = storage;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+
+    public Scheduling getScheduling() {
+        return scheduling;
+    }
+
+    public void setScheduling(Scheduling scheduling) {
+        this.scheduling = scheduling;
+    }
+
+    public QueryAccess getQuery() {
+        return query;
+    }
+
+    public void setQuery(QueryAccess query) {
+        this.query = query;
+    }
+
+    public DeletionPolicy getDeletionPolicy() {
+        return deletionPolicy;
+    }
+
+    public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+        this.deletionPolicy = deletionPolicy;
+    }
+
+    public Boolean getCleanupExport() {
+        return cleanupExport;
+    }
+
+    public void setCleanupExport(Boolean cleanupExport) {
+        this.cleanupExport = cleanupExport;
+    }
+
+    public Boolean getEnableStream() {
+        return enableStream;
+    }
+
+    public void setEnableStream(Boolean enableStream) {
+        this.enableStream = enableStream;
+    }
+
+    public Boolean getEnablePointInTimeRecovery() {
+        return enablePointInTimeRecovery;
+    }
+
+    public void setEnablePointInTimeRecovery(Boolean enablePointInTimeRecovery) {
+        this.enablePointInTimeRecovery = enablePointInTimeRecovery;
+    }
+
+    public Boolean getIgnoreTtlDeletes() {
+        return ignoreTtlDeletes;
+    }
+
+    public void setIgnoreTtlDeletes(Boolean ignoreTtlDeletes) {
+        this.ignoreTtlDeletes = ignoreTtlDeletes;
+    }
+
+    public Boolean getSuspend() {
+        return suspend;
+    }
+
+    public void setSuspend(Boolean suspend) {
+        this.suspend = suspend;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DynamoCollectionSpec)) {
+            return false;
+        }
+        DynamoCollectionSpec that = (DynamoCollectionSpec) o;
+        return Objects.equals(integrationRef, that.integrationRef)
+                && Objects.equals(table, that.table)
+                && loadMethod == that.loadMethod
+                && Objects.equals(readCapacity, that.readCapacity)
+                && Objects.equals(scanSegments, that.scanSegments)
+                && Objects.equals(ingestTransformation, that.ingestTransformation)
+                && Objects.equals(storage, that.storage)
+                && Objects.equals(resources, that.resources)
+                && Objects.equals(scheduling, that.scheduling)
+                && Objects.equals(query, that.query)
+                && deletionPolicy == that.deletionPolicy
+                && Objects.equals(cleanupExport, that.cleanupExport)
+                && Objects.equals(enableStream, that.enableStream)
+                && Objects.equals(enablePointInTimeRecovery, that.enablePointInTimeRecovery)
+                && Objects.equals(ignoreTtlDeletes, that.ignoreTtlDeletes)
+                && Objects.equals(suspend, that.suspend);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(
+                integrationRef,
+                table,
+                loadMethod,
+                readCapacity,
+                scanSegments,
+                ingestTransformation,
+                storage,
+                resources,
+                scheduling,
+                query,
+                deletionPolicy,
+                cleanupExport,
+                enableStream,
+                enablePointInTimeRecovery,
+                ignoreTtlDeletes,
+                suspend);
+    }
+
+    @Override
+    public String toString() {
+        return "DynamoCollectionSpec{integrationRef=" + integrationRef + ", table=" + table + ", loadMethod="
+                + loadMethod
+                + ", readCapacity=" + readCapacity + ", scanSegments=" + scanSegments + ", ingestTransformation="
+                + ingestTransformation + ", storage=" + storage + ", resources=" + resources + ", scheduling="
+                + scheduling
+                + ", query=" + query
+                + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", enableStream="
+                + enableStream + ", enablePointInTimeRecovery=" + enablePointInTimeRecovery + ", ignoreTtlDeletes="
+                + ignoreTtlDeletes + ", suspend=" + suspend + "}";
+    }
 }

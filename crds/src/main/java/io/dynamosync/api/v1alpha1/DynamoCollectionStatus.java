@@ -10,201 +10,214 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DynamoCollectionStatus extends Status {
 
-  @JsonPropertyDescription(
-      "Where the collection is in its life, for people: Pending, Validating, Exporting, Scanning, Streaming or "
-          + "Error. Programs should read conditions instead.")
-  private Phase phase;
+    @JsonPropertyDescription(
+            "Where the collection is in its life, for people: Pending, Validating, Exporting, Scanning, Streaming or "
+                    + "Error. Programs should read conditions instead.")
+    private Phase phase;
 
-  @JsonPropertyDescription("Each AWS permission the collection needs, probed by calling it, with its result.")
-  private List<AccessCheck> access = new ArrayList<>();
+    @JsonPropertyDescription("Each AWS permission the collection needs, probed by calling it, with its result.")
+    private List<AccessCheck> access = new ArrayList<>();
 
-  @JsonPropertyDescription("ARN of the table's stream the worker follows.")
-  private String streamArn;
+    @JsonPropertyDescription("ARN of the table's stream the worker follows.")
+    private String streamArn;
 
-  @JsonPropertyDescription("ARN of the table export the initial load uses, where it uses one.")
-  private String exportArn;
+    @JsonPropertyDescription("ARN of the table export the initial load uses, where it uses one.")
+    private String exportArn;
 
-  @JsonPropertyDescription("Items the initial load has committed to the store so far.")
-  private Long itemsLoaded;
+    @JsonPropertyDescription("Items the initial load has committed to the store so far.")
+    private Long itemsLoaded;
 
-  @JsonPropertyDescription("Items in the table as DynamoDB estimates them (updated about every six hours).")
-  private Long itemsEstimated;
+    @JsonPropertyDescription("Items in the table as DynamoDB estimates them (updated about every six hours).")
+    private Long itemsEstimated;
 
-  @JsonPropertyDescription("Progress of the initial load, 0 to 100.")
-  private Integer loadPercent;
+    @JsonPropertyDescription("Progress of the initial load, 0 to 100.")
+    private Integer loadPercent;
 
-  @JsonPropertyDescription("Documents in the store now.")
-  private Long documents;
+    @JsonPropertyDescription("Documents in the store now.")
+    private Long documents;
 
-  @JsonPropertyDescription("Size of the store on the volume, in bytes.")
-  private Long storeBytes;
+    @JsonPropertyDescription("Size of the store on the volume, in bytes.")
+    private Long storeBytes;
 
-  @JsonPropertyDescription(
-      "Milliseconds between the newest change applied to the store and the time DynamoDB recorded it.")
-  private Long syncLagMs;
+    @JsonPropertyDescription(
+            "Milliseconds between the newest change applied to the store and the time DynamoDB recorded it.")
+    private Long syncLagMs;
 
-  @JsonPropertyDescription("syncLagMs for people, such as 850ms, 3s or 2m10s.")
-  private String lag;
+    @JsonPropertyDescription("syncLagMs for people, such as 850ms, 3s or 2m10s.")
+    private String lag;
 
-  @JsonPropertyDescription("When DynamoDB recorded the newest change applied to the store (RFC 3339).")
-  private String lastEventTime;
+    @JsonPropertyDescription("When DynamoDB recorded the newest change applied to the store (RFC 3339).")
+    private String lastEventTime;
 
-  @JsonPropertyDescription(
-      "The worker's latest re-bootstraps (loading the table again: a trimmed or replaced stream, a changed "
-          + "transformation), newest last, at most " + DynamoCollectionStatus.MAX_WORKER_EVENTS + ".")
-  private List<WorkerEvent> rebootstraps;
+    @JsonPropertyDescription(
+            "The worker's latest re-bootstraps (loading the table again: a trimmed or replaced stream, a changed "
+                    + "transformation), newest last, at most " + DynamoCollectionStatus.MAX_WORKER_EVENTS + ".")
+    private List<WorkerEvent> rebootstraps;
 
-  @JsonPropertyDescription(
-      "The latest items the store refused, newest last, at most " + DynamoCollectionStatus.MAX_WORKER_EVENTS
-          + "; the worker's /status has them all.")
-  private List<WorkerEvent> refusedItems;
+    @JsonPropertyDescription("The latest items the store refused, newest last, at most "
+            + DynamoCollectionStatus.MAX_WORKER_EVENTS + "; the worker's /status has them all.")
+    private List<WorkerEvent> refusedItems;
 
-  /** How many re-bootstraps and refused items the status keeps, so that it stays small. */
-  public static final int MAX_WORKER_EVENTS = 10;
+    /** How many re-bootstraps and refused items the status keeps, so that it stays small. */
+    public static final int MAX_WORKER_EVENTS = 10;
 
-  public Phase getPhase() {
-    return phase;
-  }
-
-  public void setPhase(Phase phase) {
-    this.phase = phase;
-  }
-
-  public List<AccessCheck> getAccess() {
-    return access;
-  }
-
-  public void setAccess(List<AccessCheck> access) {
-    this.access = access == null ? new ArrayList<>() : new ArrayList<>(access);
-  }
-
-  public String getStreamArn() {
-    return streamArn;
-  }
-
-  public void setStreamArn(String streamArn) {
-    this.streamArn = streamArn;
-  }
-
-  public String getExportArn() {
-    return exportArn;
-  }
-
-  public void setExportArn(String exportArn) {
-    this.exportArn = exportArn;
-  }
-
-  public Long getItemsLoaded() {
-    return itemsLoaded;
-  }
-
-  public void setItemsLoaded(Long itemsLoaded) {
-    this.itemsLoaded = itemsLoaded;
-  }
-
-  public Long getItemsEstimated() {
-    return itemsEstimated;
-  }
-
-  public void setItemsEstimated(Long itemsEstimated) {
-    this.itemsEstimated = itemsEstimated;
-  }
-
-  public Integer getLoadPercent() {
-    return loadPercent;
-  }
-
-  public void setLoadPercent(Integer loadPercent) {
-    this.loadPercent = loadPercent;
-  }
-
-  public Long getDocuments() {
-    return documents;
-  }
-
-  public void setDocuments(Long documents) {
-    this.documents = documents;
-  }
-
-  public Long getStoreBytes() {
-    return storeBytes;
-  }
-
-  public void setStoreBytes(Long storeBytes) {
-    this.storeBytes = storeBytes;
-  }
-
-  public Long getSyncLagMs() {
-    return syncLagMs;
-  }
-
-  public void setSyncLagMs(Long syncLagMs) {
-    this.syncLagMs = syncLagMs;
-  }
-
-  public String getLag() {
-    return lag;
-  }
-
-  public void setLag(String lag) {
-    this.lag = lag;
-  }
-
-  public String getLastEventTime() {
-    return lastEventTime;
-  }
-
-  public void setLastEventTime(String lastEventTime) {
-    this.lastEventTime = lastEventTime;
-  }
-
-  public List<WorkerEvent> getRebootstraps() {
-    return rebootstraps;
-  }
-
-  public void setRebootstraps(List<WorkerEvent> rebootstraps) {
-    this.rebootstraps = rebootstraps;
-  }
-
-  public List<WorkerEvent> getRefusedItems() {
-    return refusedItems;
-  }
-
-  public void setRefusedItems(List<WorkerEvent> refusedItems) {
-    this.refusedItems = refusedItems;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (!super.equals(o)) {
-      return false;
+    public Phase getPhase() {
+        return phase;
     }
-    DynamoCollectionStatus that = (DynamoCollectionStatus) o;
-    return phase == that.phase
-        && Objects.equals(access, that.access)
-        && Objects.equals(streamArn, that.streamArn)
-        && Objects.equals(exportArn, that.exportArn)
-        && Objects.equals(itemsLoaded, that.itemsLoaded)
-        && Objects.equals(itemsEstimated, that.itemsEstimated)
-        && Objects.equals(loadPercent, that.loadPercent)
-        && Objects.equals(documents, that.documents)
-        && Objects.equals(storeBytes, that.storeBytes)
-        && Objects.equals(syncLagMs, that.syncLagMs)
-        && Objects.equals(lag, that.lag)
-        && Objects.equals(lastEventTime, that.lastEventTime)
-        && Objects.equals(rebootstraps, that.rebootstraps)
-        && Objects.equals(refusedItems, that.refusedItems);
-  }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(super.hashCode(), phase, access, streamArn, exportArn, itemsLoaded, itemsEstimated,
-        loadPercent, documents, storeBytes, syncLagMs, lag, lastEventTime, rebootstraps, refusedItems);
-  }
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
 
-  @Override
-  public String toString() {
-    return "DynamoCollectionStatus{phase=" + phase + ", conditions=" + getConditions() + ", observedGeneration="
-        + getObservedGeneration() + ", documents=" + documents + ", lag=" + lag + "}";
-  }
+    public List<AccessCheck> getAccess() {
+        return access;
+    }
+
+    public void setAccess(List<AccessCheck> access) {
+        this.access = access == null ? new ArrayList<>() : new ArrayList<>(access);
+    }
+
+    public String getStreamArn() {
+        return streamArn;
+    }
+
+    public void setStreamArn(String streamArn) {
+        this.streamArn = streamArn;
+    }
+
+    public String getExportArn() {
+        return exportArn;
+    }
+
+    public void setExportArn(String exportArn) {
+        this.exportArn = exportArn;
+    }
+
+    public Long getItemsLoaded() {
+        return itemsLoaded;
+    }
+
+    public void setItemsLoaded(Long itemsLoaded) {
+        this.itemsLoaded = itemsLoaded;
+    }
+
+    public Long getItemsEstimated() {
+        return itemsEstimated;
+    }
+
+    public void setItemsEstimated(Long itemsEstimated) {
+        this.itemsEstimated = itemsEstimated;
+    }
+
+    public Integer getLoadPercent() {
+        return loadPercent;
+    }
+
+    public void setLoadPercent(Integer loadPercent) {
+        this.loadPercent = loadPercent;
+    }
+
+    public Long getDocuments() {
+        return documents;
+    }
+
+    public void setDocuments(Long documents) {
+        this.documents = documents;
+    }
+
+    public Long getStoreBytes() {
+        return storeBytes;
+    }
+
+    public void setStoreBytes(Long storeBytes) {
+        this.storeBytes = storeBytes;
+    }
+
+    public Long getSyncLagMs() {
+        return syncLagMs;
+    }
+
+    public void setSyncLagMs(Long syncLagMs) {
+        this.syncLagMs = syncLagMs;
+    }
+
+    public String getLag() {
+        return lag;
+    }
+
+    public void setLag(String lag) {
+        this.lag = lag;
+    }
+
+    public String getLastEventTime() {
+        return lastEventTime;
+    }
+
+    public void setLastEventTime(String lastEventTime) {
+        this.lastEventTime = lastEventTime;
+    }
+
+    public List<WorkerEvent> getRebootstraps() {
+        return rebootstraps;
+    }
+
+    public void setRebootstraps(List<WorkerEvent> rebootstraps) {
+        this.rebootstraps = rebootstraps;
+    }
+
+    public List<WorkerEvent> getRefusedItems() {
+        return refusedItems;
+    }
+
+    public void setRefusedItems(List<WorkerEvent> refusedItems) {
+        this.refusedItems = refusedItems;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!super.equals(o)) {
+            return false;
+        }
+        DynamoCollectionStatus that = (DynamoCollectionStatus) o;
+        return phase == that.phase
+                && Objects.equals(access, that.access)
+                && Objects.equals(streamArn, that.streamArn)
+                && Objects.equals(exportArn, that.exportArn)
+                && Objects.equals(itemsLoaded, that.itemsLoaded)
+                && Objects.equals(itemsEstimated, that.itemsEstimated)
+                && Objects.equals(loadPercent, that.loadPercent)
+                && Objects.equals(documents, that.documents)
+                && Objects.equals(storeBytes, that.storeBytes)
+                && Objects.equals(syncLagMs, that.syncLagMs)
+                && Objects.equals(lag, that.lag)
+                && Objects.equals(lastEventTime, that.lastEventTime)
+                && Objects.equals(rebootstraps, that.rebootstraps)
+                && Objects.equals(refusedItems, that.refusedItems);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(
+                super.hashCode(),
+                phase,
+                access,
+                streamArn,
+                exportArn,
+                itemsLoaded,
+                itemsEstimated,
+                loadPercent,
+                documents,
+                storeBytes,
+                syncLagMs,
+                lag,
+                lastEventTime,
+                rebootstraps,
+                refusedItems);
+    }
+
+    @Override
+    public String toString() {
+        return "DynamoCollectionStatus{phase=" + phase + ", conditions=" + getConditions() + ", observedGeneration="
+                + getObservedGeneration() + ", documents=" + documents + ", lag=" + lag + "}";
+    }
 }

@@ -20,27 +20,29 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Categories("dynamosync")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Identity", jsonPath = ".status.identity.arn")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
-    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class DynamoIntegration extends CustomResource<DynamoIntegrationSpec, DynamoIntegrationStatus>
-    implements Namespaced {
+        implements Namespaced {
 
-  /** The API group of every dynamosync.io kind. */
-  public static final String GROUP = "dynamosync.io";
+    /** The API group of every dynamosync.io kind. */
+    public static final String GROUP = "dynamosync.io";
 
-  /** The API version these classes model. */
-  public static final String VERSION = "v1alpha1";
+    /** The API version these classes model. */
+    public static final String VERSION = "v1alpha1";
 
-  // Overridden only to give kubectl explain a description of spec and status.
-  @Override
-  @JsonPropertyDescription("How to reach the AWS account: the region and either roleArn or accessKeySecretRef.")
-  public DynamoIntegrationSpec getSpec() {
-    return super.getSpec();
-  }
+    // Overridden only to give kubectl explain a description of spec and status.
+    @Override
+    @JsonPropertyDescription("How to reach the AWS account: the region and either roleArn or accessKeySecretRef.")
+    public DynamoIntegrationSpec getSpec() {
+        return super.getSpec();
+    }
 
-  @Override
-  @JsonPropertyDescription("What the operator found: whom the credentials belong to, and the IAM policies to grant.")
-  public DynamoIntegrationStatus getStatus() {
-    return super.getStatus();
-  }
+    @Override
+    @JsonPropertyDescription("What the operator found: whom the credentials belong to, and the IAM policies to grant.")
+    public DynamoIntegrationStatus getStatus() {
+        return super.getStatus();
+    }
 }

@@ -12,74 +12,73 @@ import java.util.Objects;
 @ValidationRule(value = "has(self.units) != has(self.percent)", message = "set exactly one of units and percent")
 public class ReadCapacity {
 
-  /** The percent the operator applies on provisioned tables when the spec sets no cap. */
-  public static final int DEFAULT_PERCENT_OF_PROVISIONED =
-      io.dynamosync.api.worker.WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED;
+    /** The percent the operator applies on provisioned tables when the spec sets no cap. */
+    public static final int DEFAULT_PERCENT_OF_PROVISIONED =
+            io.dynamosync.api.worker.WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED;
 
-  @Min(1)
-  @JsonPropertyDescription("Read capacity units per second the scan may consume, at least 1.")
-  private Integer units;
+    @Min(1)
+    @JsonPropertyDescription("Read capacity units per second the scan may consume, at least 1.")
+    private Integer units;
 
-  @Min(1)
-  @Max(100)
-  @JsonPropertyDescription(
-      "Percent, 1 to 100, of the table's provisioned read capacity the scan may consume. Provisioned tables only: "
-          + "an on-demand table has no provisioned capacity to take a percent of.")
-  private Integer percent;
+    @Min(1)
+    @Max(100)
+    @JsonPropertyDescription(
+            "Percent, 1 to 100, of the table's provisioned read capacity the scan may consume. Provisioned tables only: "
+                    + "an on-demand table has no provisioned capacity to take a percent of.")
+    private Integer percent;
 
-  /** An empty cap, for Jackson. */
-  public ReadCapacity() {
-  }
+    /** An empty cap, for Jackson. */
+    public ReadCapacity() {}
 
-  /** A cap in absolute read capacity units. */
-  public static ReadCapacity ofUnits(int units) {
-    ReadCapacity cap = new ReadCapacity();
-    cap.setUnits(units);
-    return cap;
-  }
-
-  /** A cap as a percent of the table's provisioned read capacity. */
-  public static ReadCapacity ofPercent(int percent) {
-    ReadCapacity cap = new ReadCapacity();
-    cap.setPercent(percent);
-    return cap;
-  }
-
-  public Integer getUnits() {
-    return units;
-  }
-
-  public void setUnits(Integer units) {
-    this.units = units;
-  }
-
-  public Integer getPercent() {
-    return percent;
-  }
-
-  public void setPercent(Integer percent) {
-    this.percent = percent;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
+    /** A cap in absolute read capacity units. */
+    public static ReadCapacity ofUnits(int units) {
+        ReadCapacity cap = new ReadCapacity();
+        cap.setUnits(units);
+        return cap;
     }
-    if (!(o instanceof ReadCapacity)) {
-      return false;
+
+    /** A cap as a percent of the table's provisioned read capacity. */
+    public static ReadCapacity ofPercent(int percent) {
+        ReadCapacity cap = new ReadCapacity();
+        cap.setPercent(percent);
+        return cap;
     }
-    ReadCapacity that = (ReadCapacity) o;
-    return Objects.equals(units, that.units) && Objects.equals(percent, that.percent);
-  }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(units, percent);
-  }
+    public Integer getUnits() {
+        return units;
+    }
 
-  @Override
-  public String toString() {
-    return "ReadCapacity{units=" + units + ", percent=" + percent + "}";
-  }
+    public void setUnits(Integer units) {
+        this.units = units;
+    }
+
+    public Integer getPercent() {
+        return percent;
+    }
+
+    public void setPercent(Integer percent) {
+        this.percent = percent;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ReadCapacity)) {
+            return false;
+        }
+        ReadCapacity that = (ReadCapacity) o;
+        return Objects.equals(units, that.units) && Objects.equals(percent, that.percent);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(units, percent);
+    }
+
+    @Override
+    public String toString() {
+        return "ReadCapacity{units=" + units + ", percent=" + percent + "}";
+    }
 }

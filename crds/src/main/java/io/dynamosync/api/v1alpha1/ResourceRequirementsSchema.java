@@ -10,14 +10,13 @@ import java.util.Map;
  */
 final class ResourceRequirementsSchema {
 
-  @JsonPropertyDescription("Most of each resource the worker may use, for example cpu: 2, memory: 4Gi.")
-  public Map<String, Quantity> limits;
+    @JsonPropertyDescription("Most of each resource the worker may use, for example cpu: 2, memory: 4Gi.")
+    public Map<String, Quantity> limits;
 
-  @JsonPropertyDescription(
-      "Resources reserved for the worker, for example cpu: 500m, memory: 1Gi. The store's cache grows with "
-          + "memory, so a larger table queries faster with more.")
-  public Map<String, Quantity> requests;
+    @JsonPropertyDescription(
+            "Resources reserved for the worker, for example cpu: 500m, memory: 1Gi. The store's cache grows with "
+                    + "memory, so a larger table queries faster with more.")
+    public Map<String, Quantity> requests;
 
-  private ResourceRequirementsSchema() {
-  }
+    private ResourceRequirementsSchema() {}
 }

@@ -17,67 +17,69 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Scheduling {
 
-  @JsonPropertyDescription(
-      "Node labels the worker's node must have, as a Pod's nodeSelector. Replaces the operator's default "
-          + "node selector for workers; {} runs on any node.")
-  private Map<String, String> nodeSelector;
+    @JsonPropertyDescription(
+            "Node labels the worker's node must have, as a Pod's nodeSelector. Replaces the operator's default "
+                    + "node selector for workers; {} runs on any node.")
+    private Map<String, String> nodeSelector;
 
-  @SchemaFrom(type = SchedulingSchema.TolerationSchema[].class)
-  @JsonPropertyDescription(
-      "Taints the worker tolerates, as a Pod's tolerations. Replaces the operator's default tolerations for "
-          + "workers; [] tolerates none.")
-  private List<Toleration> tolerations;
+    @SchemaFrom(type = SchedulingSchema.TolerationSchema[].class)
+    @JsonPropertyDescription(
+            "Taints the worker tolerates, as a Pod's tolerations. Replaces the operator's default tolerations for "
+                    + "workers; [] tolerates none.")
+    private List<Toleration> tolerations;
 
-  @SchemaFrom(type = SchedulingSchema.AffinitySchema.class)
-  @JsonPropertyDescription(
-      "Node and pod affinity of the worker, as a Pod's affinity. Replaces the operator's default affinity for "
-          + "workers; {} sets none.")
-  private Affinity affinity;
+    @SchemaFrom(type = SchedulingSchema.AffinitySchema.class)
+    @JsonPropertyDescription(
+            "Node and pod affinity of the worker, as a Pod's affinity. Replaces the operator's default affinity for "
+                    + "workers; {} sets none.")
+    private Affinity affinity;
 
-  public Map<String, String> getNodeSelector() {
-    return nodeSelector;
-  }
-
-  public void setNodeSelector(Map<String, String> nodeSelector) {
-    this.nodeSelector = nodeSelector;
-  }
-
-  public List<Toleration> getTolerations() {
-    return tolerations;
-  }
-
-  public void setTolerations(List<Toleration> tolerations) {
-    this.tolerations = tolerations;
-  }
-
-  public Affinity getAffinity() {
-    return affinity;
-  }
-
-  public void setAffinity(Affinity affinity) {
-    this.affinity = affinity;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
     }
-    if (!(o instanceof Scheduling)) {
-      return false;
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
     }
-    Scheduling that = (Scheduling) o;
-    return Objects.equals(nodeSelector, that.nodeSelector) && Objects.equals(tolerations, that.tolerations)
-        && Objects.equals(affinity, that.affinity);
-  }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(nodeSelector, tolerations, affinity);
-  }
+    public List<Toleration> getTolerations() {
+        return tolerations;
+    }
 
-  @Override
-  public String toString() {
-    return "Scheduling{nodeSelector=" + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity + "}";
-  }
+    public void setTolerations(List<Toleration> tolerations) {
+        this.tolerations = tolerations;
+    }
+
+    public Affinity getAffinity() {
+        return affinity;
+    }
+
+    public void setAffinity(Affinity affinity) {
+        this.affinity = affinity;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Scheduling)) {
+            return false;
+        }
+        Scheduling that = (Scheduling) o;
+        return Objects.equals(nodeSelector, that.nodeSelector)
+                && Objects.equals(tolerations, that.tolerations)
+                && Objects.equals(affinity, that.affinity);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(nodeSelector, tolerations, affinity);
+    }
+
+    @Override
+    public String toString() {
+        return "Scheduling{nodeSelector=" + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity
+                + "}";
+    }
 }

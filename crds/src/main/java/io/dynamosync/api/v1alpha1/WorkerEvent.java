@@ -8,63 +8,65 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WorkerEvent {
 
-  @JsonPropertyDescription("When it happened (RFC 3339).")
-  private String at;
+    @JsonPropertyDescription("When it happened (RFC 3339).")
+    private String at;
 
-  @JsonPropertyDescription("The refused item's key attributes, as the worker names them; absent for a re-bootstrap.")
-  private String key;
+    @JsonPropertyDescription("The refused item's key attributes, as the worker names them; absent for a re-bootstrap.")
+    private String key;
 
-  @JsonPropertyDescription("Why, as the worker says it.")
-  private String reason;
+    @JsonPropertyDescription("Why, as the worker says it.")
+    private String reason;
 
-  /** An empty event, for Jackson. */
-  public WorkerEvent() {
-  }
+    /** An empty event, for Jackson. */
+    public WorkerEvent() {}
 
-  /** An event at {@code at}, about {@code key} (or null), for {@code reason}. */
-  public WorkerEvent(String at, String key, String reason) {
-    this.at = at;
-    this.key = key;
-    this.reason = reason;
-  }
+    /** An event at {@code at}, about {@code key} (or null), for {@code reason}. */
+    public WorkerEvent(String at, String key, String reason) {
+        this.at = at;
+        this.key = key;
+        this.reason = reason;
+    }
 
-  public String getAt() {
-    return at;
-  }
+    public String getAt() {
+        return at;
+    }
 
-  public void setAt(String at) {
-    this.at = at;
-  }
+    public void setAt(String at) {
+        this.at = at;
+    }
 
-  public String getKey() {
-    return key;
-  }
+    public String getKey() {
+        return key;
+    }
 
-  public void setKey(String key) {
-    this.key = key;
-  }
+    public void setKey(String key) {
+        this.key = key;
+    }
 
-  public String getReason() {
-    return reason;
-  }
+    public String getReason() {
+        return reason;
+    }
 
-  public void setReason(String reason) {
-    this.reason = reason;
-  }
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return this == o || o instanceof WorkerEvent that && Objects.equals(at, that.at) && Objects.equals(key, that.key)
-        && Objects.equals(reason, that.reason);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return this == o
+                || o instanceof WorkerEvent that
+                        && Objects.equals(at, that.at)
+                        && Objects.equals(key, that.key)
+                        && Objects.equals(reason, that.reason);
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(at, key, reason);
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(at, key, reason);
+    }
 
-  @Override
-  public String toString() {
-    return "WorkerEvent{at=" + at + ", key=" + key + ", reason=" + reason + "}";
-  }
+    @Override
+    public String toString() {
+        return "WorkerEvent{at=" + at + ", key=" + key + ", reason=" + reason + "}";
+    }
 }

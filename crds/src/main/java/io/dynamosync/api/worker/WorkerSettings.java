@@ -49,25 +49,71 @@ public record WorkerSettings(
         Duckdb duckdb) {
 
     /** Settings without DuckDB limits (sized from the container), as written before that field existed. */
-    public WorkerSettings(String collection, String table, String region, Endpoints endpoints,
-            Credentials credentials, S3 s3, Load load, String ingestTransformation, Boolean ignoreTtlDeletes,
-            String dataDirectory, Http http, Stream stream, Long loadGeneration) {
-        this(collection, table, region, endpoints, credentials, s3, load, ingestTransformation, ignoreTtlDeletes,
-                dataDirectory, http, stream, loadGeneration, null);
+    public WorkerSettings(
+            String collection,
+            String table,
+            String region,
+            Endpoints endpoints,
+            Credentials credentials,
+            S3 s3,
+            Load load,
+            String ingestTransformation,
+            Boolean ignoreTtlDeletes,
+            String dataDirectory,
+            Http http,
+            Stream stream,
+            Long loadGeneration) {
+        this(
+                collection,
+                table,
+                region,
+                endpoints,
+                credentials,
+                s3,
+                load,
+                ingestTransformation,
+                ignoreTtlDeletes,
+                dataDirectory,
+                http,
+                stream,
+                loadGeneration,
+                null);
     }
 
     /** Settings without a load generation (read as 1), as written before that field existed. */
-    public WorkerSettings(String collection, String table, String region, Endpoints endpoints,
-            Credentials credentials, S3 s3, Load load, String ingestTransformation, Boolean ignoreTtlDeletes,
-            String dataDirectory, Http http, Stream stream) {
-        this(collection, table, region, endpoints, credentials, s3, load, ingestTransformation, ignoreTtlDeletes,
-                dataDirectory, http, stream, null, null);
+    public WorkerSettings(
+            String collection,
+            String table,
+            String region,
+            Endpoints endpoints,
+            Credentials credentials,
+            S3 s3,
+            Load load,
+            String ingestTransformation,
+            Boolean ignoreTtlDeletes,
+            String dataDirectory,
+            Http http,
+            Stream stream) {
+        this(
+                collection,
+                table,
+                region,
+                endpoints,
+                credentials,
+                s3,
+                load,
+                ingestTransformation,
+                ignoreTtlDeletes,
+                dataDirectory,
+                http,
+                stream,
+                null,
+                null);
     }
 
     /** Endpoint URLs that replace AWS's; each may be null. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Endpoints(String dynamodb, String streams, String s3, String sts) {
-    }
+    public record Endpoints(String dynamodb, String streams, String s3, String sts) {}
 
     /**
      * Where credentials come from: {@code Default} (the SDK's default chain: environment, web
@@ -75,8 +121,7 @@ public record WorkerSettings(
      * assumed from the default chain's identity).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Credentials(String source, String roleArn, String externalId) {
-    }
+    public record Credentials(String source, String roleArn, String externalId) {}
 
     /**
      * Export bucket and prefix; {@code checksumWhenRequired} for S3-compatible stores that refuse
@@ -91,7 +136,8 @@ public record WorkerSettings(
          * collection's files never touches another's.
          */
         public static String folder(String integrationPrefix, String namespace, String collection) {
-            String base = integrationPrefix == null || integrationPrefix.isEmpty() ? ""
+            String base = integrationPrefix == null || integrationPrefix.isEmpty()
+                    ? ""
                     : integrationPrefix.endsWith("/") ? integrationPrefix : integrationPrefix + "/";
             return base + namespace + "/" + collection + "/";
         }
@@ -150,8 +196,7 @@ public record WorkerSettings(
      * @param retentionHours how long the stream keeps records (24 on AWS; shorter in tests)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Stream(Double retentionHours) {
-    }
+    public record Stream(Double retentionHours) {}
 
     /**
      * What DuckDB may use, for queries and the store's writes together.
@@ -161,6 +206,5 @@ public record WorkerSettings(
      * @param threads DuckDB's worker threads; null for the processors the container may use
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Duckdb(String memoryLimit, Integer threads) {
-    }
+    public record Duckdb(String memoryLimit, Integer threads) {}
 }

@@ -36,8 +36,16 @@ public record WorkerStatus(
         Long throttles) {
 
     /** A status without a throttle count, as workers before it reported. */
-    public WorkerStatus(String phase, String collection, String table, Load load, Stream stream, Store store,
-            Error error, List<Rebootstrap> rebootstraps, List<RefusedItem> refusedItems) {
+    public WorkerStatus(
+            String phase,
+            String collection,
+            String table,
+            Load load,
+            Stream stream,
+            Store store,
+            Error error,
+            List<Rebootstrap> rebootstraps,
+            List<RefusedItem> refusedItems) {
         this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, null);
     }
 
@@ -65,12 +73,37 @@ public record WorkerStatus(
             Long itemsRead) {
 
         /** Progress without {@code itemsRead}, as workers before it reported. */
-        public Load(String method, boolean complete, long itemsLoaded, Long itemsEstimated, Integer percent,
-                    Integer segmentsDone, Integer segmentsTotal, Integer filesDone, Integer filesTotal,
-                    Double consumedReadCapacity, Double readCapacityLimit, String exportArn, Instant startedAt,
-                    Instant completedAt) {
-            this(method, complete, itemsLoaded, itemsEstimated, percent, segmentsDone, segmentsTotal, filesDone, filesTotal,
-                    consumedReadCapacity, readCapacityLimit, exportArn, startedAt, completedAt, null);
+        public Load(
+                String method,
+                boolean complete,
+                long itemsLoaded,
+                Long itemsEstimated,
+                Integer percent,
+                Integer segmentsDone,
+                Integer segmentsTotal,
+                Integer filesDone,
+                Integer filesTotal,
+                Double consumedReadCapacity,
+                Double readCapacityLimit,
+                String exportArn,
+                Instant startedAt,
+                Instant completedAt) {
+            this(
+                    method,
+                    complete,
+                    itemsLoaded,
+                    itemsEstimated,
+                    percent,
+                    segmentsDone,
+                    segmentsTotal,
+                    filesDone,
+                    filesTotal,
+                    consumedReadCapacity,
+                    readCapacityLimit,
+                    exportArn,
+                    startedAt,
+                    completedAt,
+                    null);
         }
     }
 
@@ -102,18 +135,53 @@ public record WorkerStatus(
             Boolean following) {
 
         /** Progress without {@code syncedAsOf} and {@code recordsWaiting}, as workers before them reported. */
-        public Stream(String streamArn, boolean synced, int shardsOpen, int shardsClosed, long recordsApplied,
-                      long recordsJournaled, Instant lastEventTime, Long lagMillis) {
-            this(streamArn, synced, shardsOpen, shardsClosed, recordsApplied, recordsJournaled, lastEventTime, lagMillis,
-                    null, null, null);
+        public Stream(
+                String streamArn,
+                boolean synced,
+                int shardsOpen,
+                int shardsClosed,
+                long recordsApplied,
+                long recordsJournaled,
+                Instant lastEventTime,
+                Long lagMillis) {
+            this(
+                    streamArn,
+                    synced,
+                    shardsOpen,
+                    shardsClosed,
+                    recordsApplied,
+                    recordsJournaled,
+                    lastEventTime,
+                    lagMillis,
+                    null,
+                    null,
+                    null);
         }
 
         /** Progress without {@code following}, as workers before it reported. */
-        public Stream(String streamArn, boolean synced, int shardsOpen, int shardsClosed, long recordsApplied,
-                      long recordsJournaled, Instant lastEventTime, Long lagMillis, Instant syncedAsOf,
-                      Long recordsWaiting) {
-            this(streamArn, synced, shardsOpen, shardsClosed, recordsApplied, recordsJournaled, lastEventTime, lagMillis,
-                    syncedAsOf, recordsWaiting, null);
+        public Stream(
+                String streamArn,
+                boolean synced,
+                int shardsOpen,
+                int shardsClosed,
+                long recordsApplied,
+                long recordsJournaled,
+                Instant lastEventTime,
+                Long lagMillis,
+                Instant syncedAsOf,
+                Long recordsWaiting) {
+            this(
+                    streamArn,
+                    synced,
+                    shardsOpen,
+                    shardsClosed,
+                    recordsApplied,
+                    recordsJournaled,
+                    lastEventTime,
+                    lagMillis,
+                    syncedAsOf,
+                    recordsWaiting,
+                    null);
         }
 
         /**
@@ -143,8 +211,14 @@ public record WorkerStatus(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Store(long documents, long bytes, Long reclaimableBytes, Long servingGeneration, Long buildingGeneration,
-                        Long compactions, Volume volume) {
+    public record Store(
+            long documents,
+            long bytes,
+            Long reclaimableBytes,
+            Long servingGeneration,
+            Long buildingGeneration,
+            Long compactions,
+            Volume volume) {
 
         /** Documents and bytes only, as workers before generations reported. */
         public Store(long documents, long bytes) {
@@ -152,7 +226,8 @@ public record WorkerStatus(
         }
 
         /** Without compactions and volume, as workers before them reported. */
-        public Store(long documents, long bytes, Long reclaimableBytes, Long servingGeneration, Long buildingGeneration) {
+        public Store(
+                long documents, long bytes, Long reclaimableBytes, Long servingGeneration, Long buildingGeneration) {
             this(documents, bytes, reclaimableBytes, servingGeneration, buildingGeneration, null, null);
         }
     }
@@ -182,14 +257,11 @@ public record WorkerStatus(
      * {@code AccessDenied}. A lost stream is no error: it is a {@link Rebootstrap}, whose reason
      * starts with {@code StreamTrimmed}, {@code ShardTrimmed}, {@code StreamReplaced} and the like.
      */
-    public record Error(String reason, String message, Instant at) {
-    }
+    public record Error(String reason, String message, Instant at) {}
 
     /** One start-over from a new load. */
-    public record Rebootstrap(Instant at, String reason) {
-    }
+    public record Rebootstrap(Instant at, String reason) {}
 
     /** An item the store did not take, named by its key. */
-    public record RefusedItem(String key, String reason, Instant at) {
-    }
+    public record RefusedItem(String key, String reason, Instant at) {}
 }

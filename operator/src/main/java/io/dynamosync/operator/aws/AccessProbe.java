@@ -19,8 +19,13 @@ public interface AccessProbe {
      * @param sizeBytes the table's size as DynamoDB estimates it, or null when not described
      * @param itemCount the table's item count as DynamoDB estimates it, or null when not described
      */
-    record TableAccess(boolean tableFound, List<AccessCheck> checks, String streamViewType, String streamArn,
-            Long sizeBytes, Long itemCount) {
+    record TableAccess(
+            boolean tableFound,
+            List<AccessCheck> checks,
+            String streamViewType,
+            String streamArn,
+            Long sizeBytes,
+            Long itemCount) {
 
         /** Whether every probed action was granted. */
         public boolean allGranted() {
@@ -29,8 +34,7 @@ public interface AccessProbe {
     }
 
     /** Where an export would write: the bucket, the collection's folder, and whether files are ever deleted. */
-    record ExportTarget(String bucket, String prefix, boolean deletesFiles) {
-    }
+    record ExportTarget(String bucket, String prefix, boolean deletesFiles) {}
 
     /** Probes DescribeTable, Scan (Limit 1), ListStreams and, when the stream is on, reading it. */
     TableAccess probeTable(AwsAccount account, String table);
@@ -44,8 +48,7 @@ public interface AccessProbe {
      * @param checks each action probed
      * @param pointInTimeRecovery whether point-in-time recovery is on; null when it could not be read
      */
-    record ExportAccess(List<AccessCheck> checks, Boolean pointInTimeRecovery) {
-    }
+    record ExportAccess(List<AccessCheck> checks, Boolean pointInTimeRecovery) {}
 
     /**
      * Probes what an export needs: DescribeContinuousBackups on the table (reading whether point-in-time recovery

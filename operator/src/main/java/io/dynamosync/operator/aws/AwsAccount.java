@@ -24,8 +24,13 @@ public final class AwsAccount implements AutoCloseable {
     private final Lazy<StsClient> sts;
     private final List<AutoCloseable> extra = new ArrayList<>();
 
-    AwsAccount(String region, AwsCredentialsProvider credentials, boolean assumesRole,
-            Supplier<DynamoDbClient> dynamoDb, Supplier<DynamoDbStreamsClient> streams, Supplier<S3Client> s3,
+    AwsAccount(
+            String region,
+            AwsCredentialsProvider credentials,
+            boolean assumesRole,
+            Supplier<DynamoDbClient> dynamoDb,
+            Supplier<DynamoDbStreamsClient> streams,
+            Supplier<S3Client> s3,
             Supplier<StsClient> sts) {
         this.region = region;
         this.credentials = credentials;

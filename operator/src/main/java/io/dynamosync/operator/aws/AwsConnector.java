@@ -62,8 +62,7 @@ public final class AwsConnector implements AutoCloseable {
         return thread;
     });
 
-    private record Cached(String fingerprint, AwsAccount account) {
-    }
+    private record Cached(String fingerprint, AwsAccount account) {}
 
     /**
      * @param operatorCredentials the operator's own identity, from which roles are assumed
@@ -84,9 +83,13 @@ public final class AwsConnector implements AutoCloseable {
     public AwsAccount connect(DynamoIntegration integration, Secret secret, String externalId)
             throws CredentialsProblem {
         DynamoIntegrationSpec spec = integration.getSpec();
-        String key = integration.getMetadata().getNamespace() + "/" + integration.getMetadata().getName();
+        String key = integration.getMetadata().getNamespace() + "/"
+                + integration.getMetadata().getName();
         String fingerprint = Objects.hash(spec, externalId) + "/"
-                + (secret == null ? "-" : secret.getMetadata().getUid() + ":" + secret.getMetadata().getResourceVersion());
+                + (secret == null
+                        ? "-"
+                        : secret.getMetadata().getUid() + ":"
+                                + secret.getMetadata().getResourceVersion());
         Cached cached = accounts.get(key);
         if (cached != null && cached.fingerprint().equals(fingerprint)) {
             return cached.account();
@@ -116,8 +119,9 @@ public final class AwsConnector implements AutoCloseable {
     public AwsAccount operatorAccount(DynamoIntegration integration) {
         String key = "operator@" + Objects.toString(stsEndpoint(integration.getSpec()), "aws") + "@"
                 + integration.getSpec().getRegion();
-        return accounts.computeIfAbsent(key, k -> new Cached(k, account(integration.getSpec(), operatorCredentials,
-                false))).account();
+        return accounts.computeIfAbsent(
+                        key, k -> new Cached(k, account(integration.getSpec(), operatorCredentials, false)))
+                .account();
     }
 
     /** Forgets the account of a deleted integration. */
@@ -132,11 +136,14 @@ public final class AwsConnector implements AutoCloseable {
     private void retire(AwsAccount account) {
         retiring.add(account);
         try {
-            retired.schedule(() -> {
-                if (retiring.remove(account)) {
-                    account.close();
-                }
-            }, RETIRED_ACCOUNT_KEPT.toMillis(), TimeUnit.MILLISECONDS);
+            retired.schedule(
+                    () -> {
+                        if (retiring.remove(account)) {
+                            account.close();
+                        }
+                    },
+                    RETIRED_ACCOUNT_KEPT.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             retiring.remove(account);
             account.close();
@@ -144,7 +151,8 @@ public final class AwsConnector implements AutoCloseable {
     }
 
     private AwsAccount assumingRole(DynamoIntegrationSpec spec, String externalId, String key) {
-        StsClient operatorSts = configure(StsClient.builder(), spec, stsEndpoint(spec), operatorCredentials).build();
+        StsClient operatorSts = configure(StsClient.builder(), spec, stsEndpoint(spec), operatorCredentials)
+                .build();
         StsAssumeRoleCredentialsProvider assumed = StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(operatorSts)
                 // Refreshed on the reconcile thread; no background threads per integration.
@@ -166,9 +174,14 @@ public final class AwsConnector implements AutoCloseable {
     private AwsAccount account(DynamoIntegrationSpec spec, AwsCredentialsProvider credentials, boolean assumesRole) {
         Endpoints endpoints = spec.getEndpoints() == null ? new Endpoints() : spec.getEndpoints();
         S3Bucket bucket = spec.getS3();
-        return new AwsAccount(spec.getRegion(), credentials, assumesRole,
-                () -> configure(DynamoDbClient.builder(), spec, endpoints.getDynamodb(), credentials).build(),
-                () -> configure(DynamoDbStreamsClient.builder(), spec, endpoints.getStreams(), credentials).build(),
+        return new AwsAccount(
+                spec.getRegion(),
+                credentials,
+                assumesRole,
+                () -> configure(DynamoDbClient.builder(), spec, endpoints.getDynamodb(), credentials)
+                        .build(),
+                () -> configure(DynamoDbStreamsClient.builder(), spec, endpoints.getStreams(), credentials)
+                        .build(),
                 () -> {
                     var builder = configure(S3Client.builder(), spec, endpoints.getS3(), credentials);
                     if (bucket != null && Boolean.TRUE.equals(bucket.getForcePathStyle())) {
@@ -180,19 +193,25 @@ public final class AwsConnector implements AutoCloseable {
                     }
                     return builder.build();
                 },
-                () -> configure(StsClient.builder(), spec, stsEndpoint(spec), credentials).build());
+                () -> configure(StsClient.builder(), spec, stsEndpoint(spec), credentials)
+                        .build());
     }
 
     private static String stsEndpoint(DynamoIntegrationSpec spec) {
         return spec.getEndpoints() == null ? null : spec.getEndpoints().getSts();
     }
 
-    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+    private <
+                    B extends
+                            AwsClientBuilder<B, ?>
+                                    & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
             B configure(B builder, DynamoIntegrationSpec spec, String endpoint, AwsCredentialsProvider credentials) {
         builder.region(Region.of(spec.getRegion()))
                 .credentialsProvider(credentials)
                 .httpClient(http)
-                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(CALL_TIMEOUT).build());
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(CALL_TIMEOUT)
+                        .build());
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
@@ -204,9 +223,13 @@ public final class AwsConnector implements AutoCloseable {
         AccessKeySecretRef ref = integration.getSpec().getAccessKeySecretRef();
         String namespace = integration.getMetadata().getNamespace();
         if (secret == null) {
-            throw new CredentialsProblem(Conditions.Reason.SECRET_NOT_FOUND, "Secret " + ref.getName()
-                    + " does not exist in namespace " + namespace + "; create it with keys " + ref.getAccessKeyIdKey()
-                    + " and " + ref.getSecretAccessKeyKey() + ".", true);
+            throw new CredentialsProblem(
+                    Conditions.Reason.SECRET_NOT_FOUND,
+                    "Secret " + ref.getName()
+                            + " does not exist in namespace " + namespace + "; create it with keys "
+                            + ref.getAccessKeyIdKey()
+                            + " and " + ref.getSecretAccessKeyKey() + ".",
+                    true);
         }
         String id = value(secret, ref.getAccessKeyIdKey());
         String key = value(secret, ref.getSecretAccessKeyKey());
@@ -216,15 +239,18 @@ public final class AwsConnector implements AutoCloseable {
         if (ref.getSessionTokenKey() != null) {
             requireValue(ref, namespace, ref.getSessionTokenKey(), token);
         }
-        return token == null ? AwsBasicCredentials.create(id.trim(), key.trim())
+        return token == null
+                ? AwsBasicCredentials.create(id.trim(), key.trim())
                 : AwsSessionCredentials.create(id.trim(), key.trim(), token.trim());
     }
 
     private static void requireValue(AccessKeySecretRef ref, String namespace, String key, String value)
             throws CredentialsProblem {
         if (value == null || value.isBlank()) {
-            throw new CredentialsProblem(Conditions.Reason.SECRET_KEY_MISSING, "Secret " + ref.getName()
-                    + " in namespace " + namespace + " has no value for key " + key + ".", true);
+            throw new CredentialsProblem(
+                    Conditions.Reason.SECRET_KEY_MISSING,
+                    "Secret " + ref.getName() + " in namespace " + namespace + " has no value for key " + key + ".",
+                    true);
         }
     }
 

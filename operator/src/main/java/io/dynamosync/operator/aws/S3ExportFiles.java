@@ -20,8 +20,8 @@ public final class S3ExportFiles implements ExportFiles {
             String token = null;
             do {
                 String continuation = token;
-                ListObjectsV2Response page = account.s3().listObjectsV2(r -> r.bucket(bucket).prefix(prefix)
-                        .continuationToken(continuation));
+                ListObjectsV2Response page = account.s3()
+                        .listObjectsV2(r -> r.bucket(bucket).prefix(prefix).continuationToken(continuation));
                 List<S3Object> objects = page.contents();
                 for (S3Object object : objects) {
                     account.s3().deleteObject(r -> r.bucket(bucket).key(object.key()));
@@ -31,11 +31,13 @@ public final class S3ExportFiles implements ExportFiles {
             } while (token != null);
             return deleted;
         } catch (AwsServiceException e) {
-            throw new AwsUnavailable("deleting the export files under s3://" + bucket + "/" + prefix + " failed: "
-                    + StsIdentityCheck.message(e), e);
+            throw new AwsUnavailable(
+                    "deleting the export files under s3://" + bucket + "/" + prefix + " failed: "
+                            + StsIdentityCheck.message(e),
+                    e);
         } catch (SdkException e) {
-            throw new AwsUnavailable("deleting the export files under s3://" + bucket + "/" + prefix + " failed: "
-                    + e.getMessage(), e);
+            throw new AwsUnavailable(
+                    "deleting the export files under s3://" + bucket + "/" + prefix + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -11,12 +11,16 @@ public final class SdkStreamEnabler implements StreamEnabler {
     @Override
     public StreamChange enable(AwsAccount account, String table) {
         try {
-            UpdateTableResponse response = account.dynamoDb().updateTable(r -> r.tableName(table)
-                    .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+            UpdateTableResponse response = account.dynamoDb()
+                    .updateTable(r -> r.tableName(table)
+                            .streamSpecification(
+                                    s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
             return new StreamChange(true, response.tableDescription().latestStreamArn(), null);
         } catch (AwsServiceException e) {
-            if (e.statusCode() == 400 && e.awsErrorDetails() != null
-                    && e.awsErrorDetails().errorCode().contains("AccessDenied") || e.statusCode() == 403) {
+            if (e.statusCode() == 400
+                            && e.awsErrorDetails() != null
+                            && e.awsErrorDetails().errorCode().contains("AccessDenied")
+                    || e.statusCode() == 403) {
                 return new StreamChange(false, null, StsIdentityCheck.message(e));
             }
             throw new AwsUnavailable("UpdateTable failed: " + StsIdentityCheck.message(e), e);

@@ -13,8 +13,7 @@ public interface StreamEnabler {
      * @param streamArn the new stream's ARN when enabled
      * @param deniedMessage AWS's message when UpdateTable was denied
      */
-    record StreamChange(boolean enabled, String streamArn, String deniedMessage) {
-    }
+    record StreamChange(boolean enabled, String streamArn, String deniedMessage) {}
 
     /** Calls UpdateTable to turn the stream on. */
     StreamChange enable(AwsAccount account, String table);

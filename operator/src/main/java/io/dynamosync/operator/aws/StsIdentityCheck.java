@@ -11,8 +11,13 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 public final class StsIdentityCheck implements IdentityCheck {
 
     /** STS error codes that mean the keys themselves are wrong, as opposed to AWS being unreachable. */
-    private static final Set<String> INVALID_KEYS = Set.of("InvalidClientTokenId", "SignatureDoesNotMatch",
-            "ExpiredToken", "UnrecognizedClientException", "IncompleteSignature", "AuthFailure");
+    private static final Set<String> INVALID_KEYS = Set.of(
+            "InvalidClientTokenId",
+            "SignatureDoesNotMatch",
+            "ExpiredToken",
+            "UnrecognizedClientException",
+            "IncompleteSignature",
+            "AuthFailure");
 
     @Override
     public CallerIdentity callerIdentity(AwsAccount account) throws CredentialsProblem {
@@ -34,10 +39,15 @@ public final class StsIdentityCheck implements IdentityCheck {
             GetCallerIdentityResponse identity = account.sts().getCallerIdentity();
             return new CallerIdentity(identity.account(), identity.arn(), identity.userId());
         } catch (AwsServiceException e) {
-            if (e.awsErrorDetails() != null && INVALID_KEYS.contains(e.awsErrorDetails().errorCode())) {
-                throw new CredentialsProblem(Conditions.Reason.INVALID_CREDENTIALS, "STS rejected the access keys ("
-                        + e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage()
-                        + "); put an active key pair in the Secret.", true);
+            if (e.awsErrorDetails() != null
+                    && INVALID_KEYS.contains(e.awsErrorDetails().errorCode())) {
+                throw new CredentialsProblem(
+                        Conditions.Reason.INVALID_CREDENTIALS,
+                        "STS rejected the access keys ("
+                                + e.awsErrorDetails().errorCode() + ": "
+                                + e.awsErrorDetails().errorMessage()
+                                + "); put an active key pair in the Secret.",
+                        true);
             }
             throw new AwsUnavailable("STS GetCallerIdentity failed: " + message(e), e);
         } catch (SdkException e) {
@@ -50,13 +60,18 @@ public final class StsIdentityCheck implements IdentityCheck {
         if (e.statusCode() >= 500 || "Throttling".equals(code)) {
             throw new AwsUnavailable("STS AssumeRole failed: " + message(e), e);
         }
-        return new CredentialsProblem(Conditions.Reason.ASSUME_ROLE_DENIED, "STS refused AssumeRole (" + code + ": "
-                + message(e) + "); the role's trust policy must allow the operator's identity with the external "
-                + "ID, as status.trustPolicy shows.", true);
+        return new CredentialsProblem(
+                Conditions.Reason.ASSUME_ROLE_DENIED,
+                "STS refused AssumeRole (" + code + ": "
+                        + message(e)
+                        + "); the role's trust policy must allow the operator's identity with the external "
+                        + "ID, as status.trustPolicy shows.",
+                true);
     }
 
     static String message(AwsServiceException e) {
         return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-                ? e.awsErrorDetails().errorMessage() : e.getMessage();
+                ? e.awsErrorDetails().errorMessage()
+                : e.getMessage();
     }
 }

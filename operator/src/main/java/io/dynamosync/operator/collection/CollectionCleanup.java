@@ -40,6 +40,7 @@ final class CollectionCleanup {
 
     /** Attempts at deleting the export files before they are left behind. */
     static final int MAX_ATTEMPTS = 5;
+
     private static final Duration MAX_DELAY = Duration.ofMinutes(5);
     private static final Logger LOG = LoggerFactory.getLogger(CollectionCleanup.class);
 
@@ -51,12 +52,11 @@ final class CollectionCleanup {
     /** Failed attempts so far, and when the next may run, per collection being deleted. */
     private final Map<ResourceID, Failures> failures = new ConcurrentHashMap<>();
 
-    private record Failures(int attempts, Instant nextAttempt) {
-    }
+    private record Failures(int attempts, Instant nextAttempt) {}
 
     /** @param firstDelay the wait after the first failed attempt; each further one waits twice as long */
-    CollectionCleanup(Duration firstDelay, AwsConnector connector, ExportFiles exportFiles, EventRecorder events,
-            Clock clock) {
+    CollectionCleanup(
+            Duration firstDelay, AwsConnector connector, ExportFiles exportFiles, EventRecorder events, Clock clock) {
         this.firstDelay = firstDelay;
         this.connector = connector;
         this.exportFiles = exportFiles;
@@ -79,38 +79,57 @@ final class CollectionCleanup {
         if (failed == null) {
             deleteVolume(collection, context.getClient());
         }
-        DynamoIntegration integration = context.getSecondaryResource(DynamoIntegration.class).orElse(null);
+        DynamoIntegration integration =
+                context.getSecondaryResource(DynamoIntegration.class).orElse(null);
         if (integration == null) {
-            events.record(collection, EventRecorder.WARNING, Reason.EXPORT_FILES_KEPT, "DynamoIntegration "
-                    + collection.getSpec().getIntegrationRef().getName() + " is gone, so export files of this "
-                    + "collection, if any, were not deleted from S3.");
+            events.record(
+                    collection,
+                    EventRecorder.WARNING,
+                    Reason.EXPORT_FILES_KEPT,
+                    "DynamoIntegration "
+                            + collection.getSpec().getIntegrationRef().getName() + " is gone, so export files of this "
+                            + "collection, if any, were not deleted from S3.");
             return DeleteControl.defaultDelete();
         }
         S3Bucket bucket = integration.getSpec().getS3();
         if (bucket == null) {
             return DeleteControl.defaultDelete();
         }
-        String prefix = CollectionWorker.exportPrefix(bucket.getPrefix(), collection.getMetadata().getNamespace(),
+        String prefix = CollectionWorker.exportPrefix(
+                bucket.getPrefix(),
+                collection.getMetadata().getNamespace(),
                 collection.getMetadata().getName());
         String where = "s3://" + bucket.getBucket() + "/" + prefix;
         try {
-            AwsAccount account = connector.connect(integration,
+            AwsAccount account = connector.connect(
+                    integration,
                     DynamoCollectionReconciler.readSecret(context, integration),
                     AwsConnector.externalId(integration));
             int deleted = exportFiles.deleteAll(account, bucket.getBucket(), prefix);
             failures.remove(id);
-            events.record(collection, EventRecorder.NORMAL, "ExportFilesDeleted", "Deleted " + deleted
-                    + " export file(s) under " + where + ".");
+            events.record(
+                    collection,
+                    EventRecorder.NORMAL,
+                    "ExportFilesDeleted",
+                    "Deleted " + deleted + " export file(s) under " + where + ".");
             return DeleteControl.defaultDelete();
         } catch (CredentialsProblem e) {
             // Only the user can mend the integration, and waiting for it would hold the collection indefinitely.
-            return leaveBehind(collection, context.getClient(), id, where, "because the integration cannot reach AWS: "
-                    + e.getMessage());
+            return leaveBehind(
+                    collection,
+                    context.getClient(),
+                    id,
+                    where,
+                    "because the integration cannot reach AWS: " + e.getMessage());
         } catch (AwsUnavailable e) {
             int attempts = failed == null ? 1 : failed.attempts() + 1;
             if (attempts >= MAX_ATTEMPTS || deletedLongAgo(collection, now)) {
-                return leaveBehind(collection, context.getClient(), id, where, "after " + attempts
-                        + " attempts, the last: " + e.getMessage());
+                return leaveBehind(
+                        collection,
+                        context.getClient(),
+                        id,
+                        where,
+                        "after " + attempts + " attempts, the last: " + e.getMessage());
             }
             Duration delay = delay(attempts);
             failures.put(id, new Failures(attempts, now.plus(delay)));
@@ -118,8 +137,7 @@ final class CollectionCleanup {
                     + MAX_ATTEMPTS + "): " + e.getMessage() + " Retrying in " + delay.toSeconds() + "s; after "
                     + MAX_ATTEMPTS + " attempts the files are left behind and the collection is deleted.";
             events.record(collection, EventRecorder.WARNING, Reason.CLEANUP_FAILED, message);
-            report(collection, context.getClient(), Type.RECONCILING, Conditions.TRUE, Reason.CLEANUP_FAILED,
-                    message);
+            report(collection, context.getClient(), Type.RECONCILING, Conditions.TRUE, Reason.CLEANUP_FAILED, message);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
         }
     }
@@ -133,21 +151,33 @@ final class CollectionCleanup {
         String namespace = collection.getMetadata().getNamespace();
         String name = collection.getMetadata().getName();
         // The StatefulSet goes first, so that its pod releases the claim and the claim can go.
-        client.apps().statefulSets().inNamespace(namespace).withName(CollectionWorker.workerName(name)).delete();
-        client.persistentVolumeClaims().inNamespace(namespace).withName(CollectionWorker.volumeClaimName(name))
+        client.apps()
+                .statefulSets()
+                .inNamespace(namespace)
+                .withName(CollectionWorker.workerName(name))
                 .delete();
-        events.record(collection, EventRecorder.NORMAL, "VolumeDeleted", "Deleted volume claim "
-                + CollectionWorker.volumeClaimName(name) + " (deletionPolicy Delete).");
+        client.persistentVolumeClaims()
+                .inNamespace(namespace)
+                .withName(CollectionWorker.volumeClaimName(name))
+                .delete();
+        events.record(
+                collection,
+                EventRecorder.NORMAL,
+                "VolumeDeleted",
+                "Deleted volume claim " + CollectionWorker.volumeClaimName(name) + " (deletionPolicy Delete).");
     }
 
-    private DeleteControl leaveBehind(DynamoCollection collection, KubernetesClient client, ResourceID id,
-            String where, String why) {
+    private DeleteControl leaveBehind(
+            DynamoCollection collection, KubernetesClient client, ResourceID id, String where, String why) {
         failures.remove(id);
         String message = "Export files under " + where + " were left behind: deleting them failed " + why
                 + " Delete them yourself, for example with: aws s3 rm --recursive " + where;
         events.record(collection, EventRecorder.WARNING, Reason.EXPORT_FILES_KEPT, message);
         report(collection, client, Type.READY, Conditions.FALSE, Reason.EXPORT_FILES_KEPT, message);
-        LOG.warn("collection {}/{}: {}", collection.getMetadata().getNamespace(), collection.getMetadata().getName(),
+        LOG.warn(
+                "collection {}/{}: {}",
+                collection.getMetadata().getNamespace(),
+                collection.getMetadata().getName(),
                 message);
         return DeleteControl.defaultDelete();
     }
@@ -171,24 +201,37 @@ final class CollectionCleanup {
         for (int attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
             total = total.plus(delay(attempt));
         }
-        return ZonedDateTime.parse(deleted).toInstant().plus(total.multipliedBy(2)).isBefore(now);
+        return ZonedDateTime.parse(deleted)
+                .toInstant()
+                .plus(total.multipliedBy(2))
+                .isBefore(now);
     }
 
     /** Best effort: the collection may be gone by the time this is written. */
-    private void report(DynamoCollection collection, KubernetesClient client, String type, String status,
-            String reason, String message) {
+    private void report(
+            DynamoCollection collection,
+            KubernetesClient client,
+            String type,
+            String status,
+            String reason,
+            String message) {
         long generation = Objects.requireNonNullElse(collection.getMetadata().getGeneration(), 0L);
         try {
-            client.resources(DynamoCollection.class).inNamespace(collection.getMetadata().getNamespace())
-                    .withName(collection.getMetadata().getName()).editStatus(c -> {
+            client.resources(DynamoCollection.class)
+                    .inNamespace(collection.getMetadata().getNamespace())
+                    .withName(collection.getMetadata().getName())
+                    .editStatus(c -> {
                         DynamoCollectionStatus s = c.getStatus() == null ? new DynamoCollectionStatus() : c.getStatus();
                         s.setCondition(new Condition(type, status, reason, message, generation), clock.instant());
                         c.setStatus(s);
                         return c;
                     });
         } catch (KubernetesClientException e) {
-            LOG.debug("could not write the status of {}/{}: {}", collection.getMetadata().getNamespace(),
-                    collection.getMetadata().getName(), e.getMessage());
+            LOG.debug(
+                    "could not write the status of {}/{}: {}",
+                    collection.getMetadata().getNamespace(),
+                    collection.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 }

@@ -35,7 +35,10 @@ public final class CollectionPhases {
     public CollectionPhases(MeterRegistry registry) {
         this.registry = registry;
         for (Phase phase : Phase.values()) {
-            Gauge.builder("dynamosync.collections", phases, m -> m.values().stream().filter(p -> p == phase).count())
+            Gauge.builder(
+                            "dynamosync.collections",
+                            phases,
+                            m -> m.values().stream().filter(p -> p == phase).count())
                     .description("Collections by phase")
                     .tag("phase", label(phase))
                     .register(registry);
@@ -66,19 +69,39 @@ public final class CollectionPhases {
         return collections.computeIfAbsent(namespace + "/" + name, key -> {
             Collection c = new Collection();
             Tags tags = Tags.of("namespace", namespace, "collection", name);
-            gauge(c, "dynamosync.collection.documents", "Documents in the collection's store", tags,
+            gauge(
+                    c,
+                    "dynamosync.collection.documents",
+                    "Documents in the collection's store",
+                    tags,
                     w -> w.store() == null ? Double.NaN : w.store().documents());
-            gauge(c, "dynamosync.collection.lag.seconds", "Time between a change in DynamoDB and its arrival in the "
-                    + "store", tags, w -> w.stream() == null || w.stream().lagMillis() == null ? Double.NaN
+            gauge(
+                    c,
+                    "dynamosync.collection.lag.seconds",
+                    "Time between a change in DynamoDB and its arrival in the " + "store",
+                    tags,
+                    w -> w.stream() == null || w.stream().lagMillis() == null
+                            ? Double.NaN
                             : w.stream().lagMillis() / 1000.0);
-            gauge(c, "dynamosync.collection.read.capacity.consumed", "Read capacity units the initial load has "
-                    + "consumed", tags, w -> w.load() == null || w.load().consumedReadCapacity() == null ? Double.NaN
+            gauge(
+                    c,
+                    "dynamosync.collection.read.capacity.consumed",
+                    "Read capacity units the initial load has " + "consumed",
+                    tags,
+                    w -> w.load() == null || w.load().consumedReadCapacity() == null
+                            ? Double.NaN
                             : w.load().consumedReadCapacity());
-            gauge(c, "dynamosync.collection.throttles", "Requests DynamoDB throttled since the worker started", tags,
+            gauge(
+                    c,
+                    "dynamosync.collection.throttles",
+                    "Requests DynamoDB throttled since the worker started",
+                    tags,
                     w -> w.throttles() == null ? Double.NaN : w.throttles());
             for (Phase phase : Phase.values()) {
                 c.meters.add(Gauge.builder("dynamosync.collection.phase", c, x -> x.phase == phase ? 1 : 0)
-                        .description("1 for the collection's current phase").tags(tags).tag("phase", label(phase))
+                        .description("1 for the collection's current phase")
+                        .tags(tags)
+                        .tag("phase", label(phase))
                         .register(registry));
             }
             return c;
@@ -87,7 +110,9 @@ public final class CollectionPhases {
 
     private void gauge(Collection c, String name, String description, Tags tags, ToDoubleFunction<WorkerStatus> read) {
         c.meters.add(Gauge.builder(name, c, x -> x.worker == null ? Double.NaN : read.applyAsDouble(x.worker))
-                .description(description).tags(tags).register(registry));
+                .description(description)
+                .tags(tags)
+                .register(registry));
     }
 
     private static String label(Phase phase) {

@@ -25,8 +25,8 @@ import io.dynamosync.operator.aws.AwsConnector;
 import io.dynamosync.operator.aws.AwsUnavailable;
 import io.dynamosync.operator.aws.CredentialsProblem;
 import io.dynamosync.operator.aws.ExportFiles;
-import io.dynamosync.operator.aws.StreamEnabler;
 import io.dynamosync.operator.aws.SdkAccessProbe;
+import io.dynamosync.operator.aws.StreamEnabler;
 import io.dynamosync.operator.aws.TableRef;
 import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.status.StatusDraft;
@@ -35,7 +35,6 @@ import io.dynamosync.operator.worker.CollectionWorker;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -97,13 +96,24 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private final Map<ResourceID, Verified> verified = new ConcurrentHashMap<>();
 
     /** What one access verification found, and for which spec and integration. */
-    private record Verified(long generation, String integrationState, Instant at, boolean tableFound,
-            List<AccessCheck> checks, String streamArn, String viewType, boolean streamTurnedOn, boolean exports,
+    private record Verified(
+            long generation,
+            String integrationState,
+            Instant at,
+            boolean tableFound,
+            List<AccessCheck> checks,
+            String streamArn,
+            String viewType,
+            boolean streamTurnedOn,
+            boolean exports,
             boolean recoveryMissing) {
 
         boolean healthy() {
-            return tableFound && checks.stream().allMatch(AccessCheck::isGranted) && viewType != null
-                    && SUITABLE_VIEW_TYPES.contains(viewType) && !recoveryMissing;
+            return tableFound
+                    && checks.stream().allMatch(AccessCheck::isGranted)
+                    && viewType != null
+                    && SUITABLE_VIEW_TYPES.contains(viewType)
+                    && !recoveryMissing;
         }
     }
 
@@ -121,8 +131,11 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             this.collection = collection;
             this.context = context;
             DynamoCollectionStatus before = collection.getStatus();
-            this.draft = new StatusDraft<>(collection, before,
-                    before == null ? new DynamoCollectionStatus() : Serialization.clone(before), clock);
+            this.draft = new StatusDraft<>(
+                    collection,
+                    before,
+                    before == null ? new DynamoCollectionStatus() : Serialization.clone(before),
+                    clock);
         }
 
         String namespace() {
@@ -141,9 +154,16 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     }
 
     /** A reconciler with its collaborators; the AWS ones are interfaces so that the steps read as intent. */
-    public DynamoCollectionReconciler(OperatorSettings settings, AwsConnector connector, AccessProbe accessProbe,
-            StreamEnabler streamEnabler, ExportFiles exportFiles, WorkerStatusSource workers, EventRecorder events,
-            CollectionPhases phases, Clock clock) {
+    public DynamoCollectionReconciler(
+            OperatorSettings settings,
+            AwsConnector connector,
+            AccessProbe accessProbe,
+            StreamEnabler streamEnabler,
+            ExportFiles exportFiles,
+            WorkerStatusSource workers,
+            EventRecorder events,
+            CollectionPhases phases,
+            Clock clock) {
         this.settings = settings;
         this.connector = connector;
         this.accessProbe = accessProbe;
@@ -163,15 +183,20 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                         .withName("integrations")
                         // Collections wait for their integration to become Ready; other status changes (a new
                         // permissions policy as collections come and go) must not wake every collection.
-                        .withOnUpdateFilter((now, before) -> !Objects.equals(integrationState(now),
-                                integrationState(before)))
-                        .withSecondaryToPrimaryMapper(integration -> primaries.list(
+                        .withOnUpdateFilter(
+                                (now, before) -> !Objects.equals(integrationState(now), integrationState(before)))
+                        .withSecondaryToPrimaryMapper(integration -> primaries
+                                .list(
                                         integration.getMetadata().getNamespace(),
-                                        c -> usesIntegration(c, integration.getMetadata().getName()))
-                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                                        c -> usesIntegration(
+                                                c, integration.getMetadata().getName()))
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((DynamoCollection c) -> Set.of(new ResourceID(
-                                c.getSpec().getIntegrationRef().getName(), c.getMetadata().getNamespace())))
-                        .build(), context);
+                                c.getSpec().getIntegrationRef().getName(),
+                                c.getMetadata().getNamespace())))
+                        .build(),
+                context);
         // No Secret informer (it would need list and watch on every Secret of the watched namespaces): every
         // reconcile, at least once a status poll period, reads the Secrets the worker uses by name and rolls the
         // worker when their values changed.
@@ -179,15 +204,16 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     }
 
     private static boolean usesIntegration(DynamoCollection c, String integration) {
-        return c.getSpec() != null && c.getSpec().getIntegrationRef() != null
+        return c.getSpec() != null
+                && c.getSpec().getIntegrationRef() != null
                 && integration.equals(c.getSpec().getIntegrationRef().getName());
     }
 
     @Override
     public UpdateControl<DynamoCollection> reconcile(DynamoCollection collection, Context<DynamoCollection> context) {
         Run run = new Run(collection, context, clock);
-        boolean ready = resolveIntegration(run) && sameRegion(run) && connect(run) && verifyAccess(run)
-                && reportAccess(run);
+        boolean ready =
+                resolveIntegration(run) && sameRegion(run) && connect(run) && verifyAccess(run) && reportAccess(run);
         if (ready || workerExists(run)) {
             provisionWorker(run);
             reportWorker(run);
@@ -200,7 +226,8 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     private boolean resolveIntegration(Run run) {
         String name = run.collection.getSpec().getIntegrationRef().getName();
-        DynamoIntegration integration = run.context.getSecondaryResource(DynamoIntegration.class).orElse(null);
+        DynamoIntegration integration =
+                run.context.getSecondaryResource(DynamoIntegration.class).orElse(null);
         if (integration == null) {
             String message = "DynamoIntegration " + name + " does not exist in namespace " + run.namespace()
                     + "; create it or fix spec.integrationRef.";
@@ -208,11 +235,18 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             return run.stop(settings.statusPollPeriod());
         }
         if (integration.getStatus() == null || !integration.getStatus().hasTrueCondition(Type.READY)) {
-            String why = integration.getStatus() == null ? "it has not been checked yet"
-                    : integration.getStatus().findCondition(Type.READY).map(c -> c.getReason() + ": " + c.getMessage())
+            String why = integration.getStatus() == null
+                    ? "it has not been checked yet"
+                    : integration
+                            .getStatus()
+                            .findCondition(Type.READY)
+                            .map(c -> c.getReason() + ": " + c.getMessage())
                             .orElse("it has not been checked yet");
-            waitFor(run, Reason.INTEGRATION_NOT_READY, "DynamoIntegration " + name + " is not Ready (" + why
-                    + "); the collection waits for it.", false);
+            waitFor(
+                    run,
+                    Reason.INTEGRATION_NOT_READY,
+                    "DynamoIntegration " + name + " is not Ready (" + why + "); the collection waits for it.",
+                    false);
             return run.stop(settings.statusPollPeriod());
         }
         run.integration = integration;
@@ -246,8 +280,12 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             return true;
         } catch (CredentialsProblem e) {
             // The integration's own reconcile reports this; the collection waits for it.
-            waitFor(run, Reason.INTEGRATION_NOT_READY, "DynamoIntegration "
-                    + run.integration.getMetadata().getName() + " cannot reach AWS: " + e.getMessage(), false);
+            waitFor(
+                    run,
+                    Reason.INTEGRATION_NOT_READY,
+                    "DynamoIntegration " + run.integration.getMetadata().getName() + " cannot reach AWS: "
+                            + e.getMessage(),
+                    false);
             return run.stop(settings.statusPollPeriod());
         }
     }
@@ -260,10 +298,13 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private boolean verifyAccess(Run run) {
         ResourceID id = ResourceID.fromResource(run.collection);
         Verified last = verified.get(id);
-        long generation = Objects.requireNonNullElse(run.collection.getMetadata().getGeneration(), 0L);
+        long generation =
+                Objects.requireNonNullElse(run.collection.getMetadata().getGeneration(), 0L);
         String integrationState = integrationState(run.integration);
         Instant now = clock.instant();
-        if (last != null && last.healthy() && last.generation() == generation
+        if (last != null
+                && last.healthy()
+                && last.generation() == generation
                 && last.integrationState().equals(integrationState)
                 && Duration.between(last.at(), now).compareTo(settings.accessRecheckPeriod()) < 0) {
             run.access = last;
@@ -282,16 +323,31 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             S3Bucket bucket = run.integration.getSpec().getS3();
             boolean recoveryMissing = false;
             if (probed.tableFound() && exports && bucket != null) {
-                boolean deletesFiles = Boolean.TRUE.equals(run.collection.getSpec().getCleanupExport())
-                        || run.collection.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE;
-                ExportAccess export = accessProbe.probeExport(run.account, table, new ExportTarget(bucket.getBucket(),
-                        CollectionWorker.exportPrefix(bucket.getPrefix(), run.namespace(), run.name()), deletesFiles));
+                boolean deletesFiles =
+                        Boolean.TRUE.equals(run.collection.getSpec().getCleanupExport())
+                                || run.collection.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE;
+                ExportAccess export = accessProbe.probeExport(
+                        run.account,
+                        table,
+                        new ExportTarget(
+                                bucket.getBucket(),
+                                CollectionWorker.exportPrefix(bucket.getPrefix(), run.namespace(), run.name()),
+                                deletesFiles));
                 checks.addAll(export.checks());
                 recoveryMissing = Boolean.FALSE.equals(export.pointInTimeRecovery())
                         && !Boolean.TRUE.equals(run.collection.getSpec().getEnablePointInTimeRecovery());
             }
-            run.access = new Verified(generation, integrationState, now, probed.tableFound(), List.copyOf(checks),
-                    stream.arn(), stream.viewType(), stream.turnedOn(), exports, recoveryMissing);
+            run.access = new Verified(
+                    generation,
+                    integrationState,
+                    now,
+                    probed.tableFound(),
+                    List.copyOf(checks),
+                    stream.arn(),
+                    stream.viewType(),
+                    stream.turnedOn(),
+                    exports,
+                    recoveryMissing);
             verified.put(id, run.access);
             return true;
         } catch (AwsUnavailable e) {
@@ -303,26 +359,35 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     }
 
     /** The table's stream as the verification leaves it. */
-    private record StreamState(String arn, String viewType, boolean turnedOn) {
-    }
+    private record StreamState(String arn, String viewType, boolean turnedOn) {}
 
     /**
      * Turns the table's stream on where it is off and the spec allows it (a change to the user's table, so only
      * with spec.enableStream), which is also how UpdateTable is probed; adds what it did to {@code checks}.
      */
     private StreamState ensureStream(Run run, TableAccess probed, List<AccessCheck> checks) {
-        if (!probed.tableFound() || probed.streamArn() != null || !probed.checks().get(0).isGranted()
+        if (!probed.tableFound()
+                || probed.streamArn() != null
+                || !probed.checks().get(0).isGranted()
                 || !Boolean.TRUE.equals(run.collection.getSpec().getEnableStream())) {
             return new StreamState(probed.streamArn(), probed.streamViewType(), false);
         }
-        StreamEnabler.StreamChange change = streamEnabler.enable(run.account, run.collection.getSpec().getTable());
+        StreamEnabler.StreamChange change =
+                streamEnabler.enable(run.account, run.collection.getSpec().getTable());
         String tableArn = probed.checks().get(0).getResource();
         if (!change.enabled()) {
-            checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, false, change.deniedMessage()
-                    + " Grant dynamodb:UpdateTable on " + tableArn + ", or turn the stream on yourself."));
+            checks.add(new AccessCheck(
+                    "dynamodb:UpdateTable",
+                    tableArn,
+                    false,
+                    change.deniedMessage() + " Grant dynamodb:UpdateTable on " + tableArn
+                            + ", or turn the stream on yourself."));
             return new StreamState(null, null, false);
         }
-        checks.add(new AccessCheck("dynamodb:UpdateTable", tableArn, true,
+        checks.add(new AccessCheck(
+                "dynamodb:UpdateTable",
+                tableArn,
+                true,
                 "Allowed; the operator turned the stream on with " + StreamEnabler.VIEW_TYPE + "."));
         checks.addAll(accessProbe.probeStream(run.account, change.streamArn()));
         return new StreamState(change.streamArn(), StreamEnabler.VIEW_TYPE, true);
@@ -336,7 +401,8 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         if (!access.tableFound()) {
             status.setAccess(access.checks());
             status.setPhase(Phase.ERROR);
-            String message = "Table " + table + " does not exist in region " + run.integration.getSpec().getRegion()
+            String message = "Table " + table + " does not exist in region "
+                    + run.integration.getSpec().getRegion()
                     + " of the integration's account; fix spec.table or the integration.";
             run.draft.setFalse(Type.READY, Reason.TABLE_NOT_FOUND, message);
             run.draft.setTrue(Type.STALLED, Reason.TABLE_NOT_FOUND, message);
@@ -347,13 +413,21 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         if (access.streamArn() != null) {
             status.setStreamArn(access.streamArn());
         }
-        List<String> denied = access.checks().stream().filter(c -> !c.isGranted()).map(AccessCheck::getAction).toList();
+        List<String> denied = access.checks().stream()
+                .filter(c -> !c.isGranted())
+                .map(AccessCheck::getAction)
+                .toList();
         if (denied.isEmpty()) {
-            run.draft.setTrue(Type.ACCESS_VERIFIED, Reason.ACCESS_GRANTED, "Every permission the collection needs "
-                    + "was granted (" + access.checks().size() + " actions probed).");
+            run.draft.setTrue(
+                    Type.ACCESS_VERIFIED,
+                    Reason.ACCESS_GRANTED,
+                    "Every permission the collection needs " + "was granted ("
+                            + access.checks().size() + " actions probed).");
         } else {
-            run.draft.setFalse(Type.ACCESS_VERIFIED, Reason.ACCESS_DENIED, "Denied: " + String.join(", ", denied)
-                    + ". status.access says what to grant on which resource.");
+            run.draft.setFalse(
+                    Type.ACCESS_VERIFIED,
+                    Reason.ACCESS_DENIED,
+                    "Denied: " + String.join(", ", denied) + ". status.access says what to grant on which resource.");
         }
 
         String stall = null;
@@ -362,7 +436,10 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         boolean described = access.checks().get(0).isGranted();
         if (!described) {
             // Without DescribeTable the stream's state is unknown; the denial is the thing to fix first.
-            run.draft.set(Type.STREAM_ENABLED, Conditions.UNKNOWN, Reason.ACCESS_DENIED,
+            run.draft.set(
+                    Type.STREAM_ENABLED,
+                    Conditions.UNKNOWN,
+                    Reason.ACCESS_DENIED,
                     "dynamodb:DescribeTable was denied, so whether the table's stream is on is unknown.");
         } else if (access.viewType() == null) {
             stallReason = Reason.STREAM_OFF;
@@ -381,15 +458,24 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                     + " --stream-specification StreamEnabled=false, then " + StreamEnabler.command(region, table);
             run.draft.setFalse(Type.STREAM_ENABLED, Reason.STREAM_VIEW_TYPE_UNSUITABLE, stall);
         } else if (access.streamTurnedOn()) {
-            run.draft.setTrue(Type.STREAM_ENABLED, Reason.STREAM_TURNED_ON, "The operator turned the table's stream "
-                    + "on with " + StreamEnabler.VIEW_TYPE + ".");
-        } else if (!run.draft.condition(Type.STREAM_ENABLED).map(c -> Conditions.TRUE.equals(c.getStatus()))
+            run.draft.setTrue(
+                    Type.STREAM_ENABLED,
+                    Reason.STREAM_TURNED_ON,
+                    "The operator turned the table's stream " + "on with " + StreamEnabler.VIEW_TYPE + ".");
+        } else if (!run.draft
+                .condition(Type.STREAM_ENABLED)
+                .map(c -> Conditions.TRUE.equals(c.getStatus()))
                 .orElse(false)) {
-            run.draft.setTrue(Type.STREAM_ENABLED, Reason.STREAM_FOUND, "The table's stream is on with "
-                    + access.viewType() + ".");
+            run.draft.setTrue(
+                    Type.STREAM_ENABLED,
+                    Reason.STREAM_FOUND,
+                    "The table's stream is on with " + access.viewType() + ".");
         }
-        Optional<AccessCheck> noBucket = access.checks().stream().filter(c -> !c.isGranted()
-                && c.getMessage() != null && c.getMessage().contains(SdkAccessProbe.NO_SUCH_BUCKET)).findFirst();
+        Optional<AccessCheck> noBucket = access.checks().stream()
+                .filter(c -> !c.isGranted()
+                        && c.getMessage() != null
+                        && c.getMessage().contains(SdkAccessProbe.NO_SUCH_BUCKET))
+                .findFirst();
         if (stall == null && noBucket.isPresent()) {
             stallReason = Reason.EXPORT_BUCKET_MISSING;
             stall = "The initial load exports the table, but " + noBucket.get().getMessage();
@@ -401,7 +487,8 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         }
         if (stall == null && access.recoveryMissing()) {
             stallReason = Reason.POINT_IN_TIME_RECOVERY_OFF;
-            stall = "The initial load exports table " + table + " (loadMethod " + loadMethodName(run) + "), which needs "
+            stall = "The initial load exports table " + table + " (loadMethod " + loadMethodName(run)
+                    + "), which needs "
                     + "point-in-time recovery, and it is off. Turn it on with: aws dynamodb update-continuous-backups "
                     + "--region " + region + " --table-name " + table + " --point-in-time-recovery-specification "
                     + "PointInTimeRecoveryEnabled=true (AWS bills it), set spec.enablePointInTimeRecovery: true to let "
@@ -409,7 +496,8 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         }
         if (stall == null && access.exports() && run.integration.getSpec().getS3() == null) {
             stallReason = Reason.EXPORT_BUCKET_MISSING;
-            stall = "The initial load exports the table (loadMethod " + loadMethodName(run) + "), but DynamoIntegration "
+            stall = "The initial load exports the table (loadMethod " + loadMethodName(run)
+                    + "), but DynamoIntegration "
                     + run.integration.getMetadata().getName() + " has no spec.s3.bucket to export into; set one, or "
                     + "set loadMethod: Scan.";
         }
@@ -430,46 +518,76 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         }
         KubernetesClient client = run.context.getClient();
         String workerName = CollectionWorker.workerName(run.name());
-        ConfigMap current = client.configMaps().inNamespace(run.namespace()).withName(workerName).get();
+        ConfigMap current = client.configMaps()
+                .inNamespace(run.namespace())
+                .withName(workerName)
+                .get();
         WorkerSettings previous = CollectionWorker.readSettings(current).orElse(null);
         // Read now, not from a cache: the pod template's hash covers their values, so rotated keys roll the pod.
         List<Secret> secrets = CollectionWorker.secretNames(run.collection, run.integration).stream()
                 .map(secret -> ReferencedSecrets.read(client, run.namespace(), secret))
-                .filter(Objects::nonNull).toList();
+                .filter(Objects::nonNull)
+                .toList();
         CollectionWorker worker = CollectionWorker.of(run.collection, run.integration, settings, previous, secrets);
 
         StatefulSet statefulSet = worker.statefulSet();
-        StatefulSet existing = client.apps().statefulSets().inNamespace(run.namespace()).withName(workerName).get();
+        StatefulSet existing = client.apps()
+                .statefulSets()
+                .inNamespace(run.namespace())
+                .withName(workerName)
+                .get();
         if (Boolean.TRUE.equals(run.collection.getSpec().getSuspend())) {
-            String since = existing != null && existing.getMetadata().getAnnotations() != null
-                    && existing.getMetadata().getAnnotations().get(SUSPENDED_AT_ANNOTATION) != null
+            String since = existing != null
+                            && existing.getMetadata().getAnnotations() != null
+                            && existing.getMetadata().getAnnotations().get(SUSPENDED_AT_ANNOTATION) != null
                     ? existing.getMetadata().getAnnotations().get(SUSPENDED_AT_ANNOTATION)
                     : clock.instant().toString();
             statefulSet.getMetadata().setAnnotations(Map.of(SUSPENDED_AT_ANNOTATION, since));
         }
         boolean configChanged = OwnedObjects.apply(client, worker.configMap(), current);
-        String runningHash = existing == null || existing.getSpec().getTemplate().getMetadata() == null
-                || existing.getSpec().getTemplate().getMetadata().getAnnotations() == null ? null
-                : existing.getSpec().getTemplate().getMetadata().getAnnotations()
+        String runningHash = existing == null
+                        || existing.getSpec().getTemplate().getMetadata() == null
+                        || existing.getSpec().getTemplate().getMetadata().getAnnotations() == null
+                ? null
+                : existing.getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
                         .get(CollectionWorker.SETTINGS_HASH_ANNOTATION);
         OwnedObjects.apply(client, statefulSet, existing);
         if (runningHash != null && !configChanged && !runningHash.equals(worker.settingsHash())) {
-            events.record(run.collection, EventRecorder.NORMAL, "SecretsChanged", "A Secret the worker reads ("
-                    + String.join(", ", CollectionWorker.secretNames(run.collection, run.integration))
-                    + ") changed; the worker restarts with the new values.");
+            events.record(
+                    run.collection,
+                    EventRecorder.NORMAL,
+                    "SecretsChanged",
+                    "A Secret the worker reads ("
+                            + String.join(", ", CollectionWorker.secretNames(run.collection, run.integration))
+                            + ") changed; the worker restarts with the new values.");
         }
-        OwnedObjects.apply(client, worker.service(),
-                client.services().inNamespace(run.namespace()).withName(workerName).get());
+        OwnedObjects.apply(
+                client,
+                worker.service(),
+                client.services()
+                        .inNamespace(run.namespace())
+                        .withName(workerName)
+                        .get());
         VolumeExpansion.apply(client, run.collection, run.draft);
 
         if (previous != null && configChanged) {
             long was = Objects.requireNonNullElse(previous.loadGeneration(), 1L);
             if (worker.settings().loadGeneration() > was) {
-                events.record(run.collection, EventRecorder.NORMAL, "Rebuilding", "The spec changed what stored "
-                        + "documents look like (transformation or table); the worker loads the table again.");
+                events.record(
+                        run.collection,
+                        EventRecorder.NORMAL,
+                        "Rebuilding",
+                        "The spec changed what stored "
+                                + "documents look like (transformation or table); the worker loads the table again.");
             } else {
-                events.record(run.collection, EventRecorder.NORMAL, "SettingsChanged", "The worker's settings "
-                        + "changed; it restarts and resumes from its checkpoint.");
+                events.record(
+                        run.collection,
+                        EventRecorder.NORMAL,
+                        "SettingsChanged",
+                        "The worker's settings " + "changed; it restarts and resumes from its checkpoint.");
             }
         }
     }
@@ -477,10 +595,16 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private void reportWorker(Run run) {
         DynamoCollection collection = run.collection;
         if (Boolean.TRUE.equals(collection.getSpec().getSuspend())) {
-            StatefulSet sts = run.context.getClient().apps().statefulSets().inNamespace(run.namespace())
-                    .withName(CollectionWorker.workerName(run.name())).get();
+            StatefulSet sts = run.context
+                    .getClient()
+                    .apps()
+                    .statefulSets()
+                    .inNamespace(run.namespace())
+                    .withName(CollectionWorker.workerName(run.name()))
+                    .get();
             Instant since = clock.instant();
-            if (sts != null && sts.getMetadata().getAnnotations() != null
+            if (sts != null
+                    && sts.getMetadata().getAnnotations() != null
                     && sts.getMetadata().getAnnotations().get(SUSPENDED_AT_ANNOTATION) != null) {
                 since = Instant.parse(sts.getMetadata().getAnnotations().get(SUSPENDED_AT_ANNOTATION));
             }
@@ -508,18 +632,27 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private Optional<WorkerPod.Problem> workerProblem(Run run) {
         KubernetesClient client = run.context.getClient();
         String workerName = CollectionWorker.workerName(run.name());
-        Pod pod = client.pods().inNamespace(run.namespace()).withName(WorkerPod.podName(workerName)).get();
+        Pod pod = client.pods()
+                .inNamespace(run.namespace())
+                .withName(WorkerPod.podName(workerName))
+                .get();
         if (pod != null) {
             return WorkerPod.problem(pod);
         }
-        StatefulSet statefulSet = client.apps().statefulSets().inNamespace(run.namespace()).withName(workerName).get();
+        StatefulSet statefulSet = client.apps()
+                .statefulSets()
+                .inNamespace(run.namespace())
+                .withName(workerName)
+                .get();
         if (statefulSet == null) {
             return Optional.empty();
         }
         // Filtered here, not with an involvedObject field selector: not every API server answers those (Fabric8's
         // mock, which the tests and the local cluster harness use, does not), and this runs only while a worker
         // that should exist has no pod.
-        return WorkerPod.notCreated(statefulSet, client.v1().events().inNamespace(run.namespace()).list().getItems());
+        return WorkerPod.notCreated(
+                statefulSet,
+                client.v1().events().inNamespace(run.namespace()).list().getItems());
     }
 
     /**
@@ -528,19 +661,27 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
      */
     private void announceRefusedItems(Run run) {
         List<WorkerEvent> refused = WorkerReport.newlyRefused(
-                run.collection.getStatus() == null ? null : run.collection.getStatus().getRefusedItems(),
+                run.collection.getStatus() == null
+                        ? null
+                        : run.collection.getStatus().getRefusedItems(),
                 run.draft.status().getRefusedItems());
         if (refused.isEmpty()) {
             return;
         }
         WorkerEvent newest = refused.get(refused.size() - 1);
         // The status keeps the newest few; more may have been refused meanwhile.
-        String count = refused.size() >= DynamoCollectionStatus.MAX_WORKER_EVENTS ? refused.size() + " or more"
+        String count = refused.size() >= DynamoCollectionStatus.MAX_WORKER_EVENTS
+                ? refused.size() + " or more"
                 : Integer.toString(refused.size());
-        events.record(run.collection, EventRecorder.WARNING, "ItemsRefused", count + " item(s) refused by "
-                + "the store, which keeps the rest of the table; the newest, " + newest.getKey() + ": "
-                + newest.getReason() + ". status.refusedItems lists the latest " + DynamoCollectionStatus.MAX_WORKER_EVENTS
-                + ", the worker's /status more.");
+        events.record(
+                run.collection,
+                EventRecorder.WARNING,
+                "ItemsRefused",
+                count + " item(s) refused by "
+                        + "the store, which keeps the rest of the table; the newest, " + newest.getKey() + ": "
+                        + newest.getReason() + ". status.refusedItems lists the latest "
+                        + DynamoCollectionStatus.MAX_WORKER_EVENTS
+                        + ", the worker's /status more.");
     }
 
     /** DynamoDB Streams serves two readers a shard; a second collection on the same stream is worth a warning. */
@@ -551,18 +692,24 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             return;
         }
         ResourceID self = ResourceID.fromResource(run.collection);
-        List<String> others = run.context.getPrimaryCache().list(c -> c.getStatus() != null
+        List<String> others = run.context
+                .getPrimaryCache()
+                .list(c -> c.getStatus() != null
                         && streamArn.equals(c.getStatus().getStreamArn())
                         && c.getMetadata().getDeletionTimestamp() == null
                         && !ResourceID.fromResource(c).equals(self))
                 .map(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
-                .sorted().toList();
+                .sorted()
+                .toList();
         if (others.isEmpty()) {
             run.draft.clear(Type.STREAM_SHARED);
         } else {
-            run.draft.setTrue(Type.STREAM_SHARED, Reason.ANOTHER_READER, "Collection " + String.join(", ", others)
-                    + " also follows this table's stream. DynamoDB Streams serves two readers a shard before it "
-                    + "throttles, so any further reader (a Lambda trigger, another collection) slows all of them.");
+            run.draft.setTrue(
+                    Type.STREAM_SHARED,
+                    Reason.ANOTHER_READER,
+                    "Collection " + String.join(", ", others)
+                            + " also follows this table's stream. DynamoDB Streams serves two readers a shard before it "
+                            + "throttles, so any further reader (a Lambda trigger, another collection) slows all of them.");
         }
     }
 
@@ -594,9 +741,15 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         verified.remove(id);
         DeleteControl control = cleanup.cleanup(collection, context);
         if (control.isRemoveFinalizer()) {
-            phases.record(collection.getMetadata().getNamespace(), collection.getMetadata().getName(), null);
-            LOG.info("collection {}/{} deleted (deletionPolicy {})", collection.getMetadata().getNamespace(),
-                    collection.getMetadata().getName(), collection.getSpec().getDeletionPolicy());
+            phases.record(
+                    collection.getMetadata().getNamespace(),
+                    collection.getMetadata().getName(),
+                    null);
+            LOG.info(
+                    "collection {}/{} deleted (deletionPolicy {})",
+                    collection.getMetadata().getNamespace(),
+                    collection.getMetadata().getName(),
+                    collection.getSpec().getDeletionPolicy());
         }
         return control;
     }
@@ -617,14 +770,23 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     }
 
     private boolean workerExists(Run run) {
-        return run.integration != null && run.context.getClient().apps().statefulSets().inNamespace(run.namespace())
-                .withName(CollectionWorker.workerName(run.name())).get() != null;
+        return run.integration != null
+                && run.context
+                                .getClient()
+                                .apps()
+                                .statefulSets()
+                                .inNamespace(run.namespace())
+                                .withName(CollectionWorker.workerName(run.name()))
+                                .get()
+                        != null;
     }
 
     private boolean exports(Run run, TableAccess probed) {
         LoadMethod method = loadMethod(run);
-        return method == LoadMethod.EXPORT || method == LoadMethod.AUTO && probed.sizeBytes() != null
-                && probed.sizeBytes() >= settings.exportThresholdBytes();
+        return method == LoadMethod.EXPORT
+                || method == LoadMethod.AUTO
+                        && probed.sizeBytes() != null
+                        && probed.sizeBytes() >= settings.exportThresholdBytes();
     }
 
     /** The load method as the spec spells it. */
@@ -645,13 +807,16 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         if (integration.getSpec().getAccessKeySecretRef() == null) {
             return null;
         }
-        return ReferencedSecrets.read(context.getClient(), integration.getMetadata().getNamespace(),
+        return ReferencedSecrets.read(
+                context.getClient(),
+                integration.getMetadata().getNamespace(),
                 integration.getSpec().getAccessKeySecretRef().getName());
     }
 
     /** What of an integration a collection depends on: its spec and whether it is Ready. */
     private static String integrationState(DynamoIntegration integration) {
-        boolean ready = integration.getStatus() != null && integration.getStatus().hasTrueCondition(Type.READY);
+        boolean ready =
+                integration.getStatus() != null && integration.getStatus().hasTrueCondition(Type.READY);
         return integration.getMetadata().getGeneration() + "/" + ready + "/" + AwsConnector.externalId(integration);
     }
 }

@@ -19,8 +19,7 @@ final class OwnedObjects {
     /** Annotation on an owned object holding the hash of what the operator last asked for. */
     static final String DESIRED_HASH_ANNOTATION = "dynamosync.io/desired-hash";
 
-    private OwnedObjects() {
-    }
+    private OwnedObjects() {}
 
     /**
      * Creates {@code desired}, or updates the existing object when what the operator asks for changed since it last
@@ -30,8 +29,8 @@ final class OwnedObjects {
      */
     static <T extends HasMetadata> boolean apply(KubernetesClient client, T desired, T existing) {
         String hash = hash(desired);
-        Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(
-                desired.getMetadata().getAnnotations(), Map.of()));
+        Map<String, String> annotations =
+                new HashMap<>(Objects.requireNonNullElse(desired.getMetadata().getAnnotations(), Map.of()));
         annotations.put(DESIRED_HASH_ANNOTATION, hash);
         desired.getMetadata().setAnnotations(annotations);
         if (existing == null) {

@@ -23,13 +23,12 @@ import java.util.Set;
  */
 final class WorkerPod {
 
-    private static final Set<String> IMAGE_UNAVAILABLE = Set.of("ErrImagePull", "ImagePullBackOff",
-            "InvalidImageName", "ErrImageNeverPull");
-    private static final Set<String> CANNOT_START = Set.of("CreateContainerConfigError", "CreateContainerError",
-            "RunContainerError");
+    private static final Set<String> IMAGE_UNAVAILABLE =
+            Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull");
+    private static final Set<String> CANNOT_START =
+            Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError");
 
-    private WorkerPod() {
-    }
+    private WorkerPod() {}
 
     /**
      * What stops the worker.
@@ -39,8 +38,7 @@ final class WorkerPod {
      * @param refined whether the message says more than the previous one with the same reason could (a back-off
      *     state only repeats the error before it, so it replaces nothing)
      */
-    record Problem(String reason, String message, boolean refined) {
-    }
+    record Problem(String reason, String message, boolean refined) {}
 
     /** The pod's name: a StatefulSet of one replica names its pod after itself, with ordinal 0. */
     static String podName(String statefulSetName) {
@@ -58,32 +56,43 @@ final class WorkerPod {
         String podName = pod.getMetadata().getName();
         String namespace = pod.getMetadata().getNamespace();
         for (ContainerStatus container : statuses) {
-            ContainerStateWaiting waiting = container.getState() == null ? null : container.getState().getWaiting();
+            ContainerStateWaiting waiting =
+                    container.getState() == null ? null : container.getState().getWaiting();
             if (waiting == null || waiting.getReason() == null) {
                 continue;
             }
             String why = waiting.getReason();
-            String said = waiting.getMessage() == null || waiting.getMessage().isBlank() ? "" : ": "
-                    + waiting.getMessage().strip();
+            String said = waiting.getMessage() == null || waiting.getMessage().isBlank()
+                    ? ""
+                    : ": " + waiting.getMessage().strip();
             if ("CrashLoopBackOff".equals(why)) {
                 // The back-off message only counts time ("back-off 40s restarting failed container..."); how the
                 // container last ended is what says why, and stays the same from one restart to the next.
-                return Optional.of(new Problem(Reason.WORKER_CRASH_LOOPING, "The worker container "
-                        + container.getName() + " of pod " + podName + " keeps exiting" + lastEnd(container)
-                        + "; Kubernetes restarts it with a growing back-off (CrashLoopBackOff). Its log says why: "
-                        + "kubectl logs -n " + namespace + " " + podName + " -c " + container.getName()
-                        + " --previous", true));
+                return Optional.of(new Problem(
+                        Reason.WORKER_CRASH_LOOPING,
+                        "The worker container "
+                                + container.getName() + " of pod " + podName + " keeps exiting" + lastEnd(container)
+                                + "; Kubernetes restarts it with a growing back-off (CrashLoopBackOff). Its log says why: "
+                                + "kubectl logs -n " + namespace + " " + podName + " -c " + container.getName()
+                                + " --previous",
+                        true));
             }
             if (IMAGE_UNAVAILABLE.contains(why)) {
-                return Optional.of(new Problem(Reason.WORKER_IMAGE_UNAVAILABLE, "The worker image "
-                        + container.getImage() + " of pod " + podName + " cannot be pulled (" + why + said + "). "
-                        + "Push the image to the registry the operator's DYNAMOSYNC_WORKER_IMAGE names (the chart's "
-                        + "worker image values), or give the worker's ServiceAccount an image pull secret.",
+                return Optional.of(new Problem(
+                        Reason.WORKER_IMAGE_UNAVAILABLE,
+                        "The worker image "
+                                + container.getImage() + " of pod " + podName + " cannot be pulled (" + why + said
+                                + "). "
+                                + "Push the image to the registry the operator's DYNAMOSYNC_WORKER_IMAGE names (the chart's "
+                                + "worker image values), or give the worker's ServiceAccount an image pull secret.",
                         !"ImagePullBackOff".equals(why)));
             }
             if (CANNOT_START.contains(why)) {
-                return Optional.of(new Problem(Reason.WORKER_CANNOT_START, "Kubernetes cannot start the worker "
-                        + "container " + container.getName() + " of pod " + podName + " (" + why + said + ").", true));
+                return Optional.of(new Problem(
+                        Reason.WORKER_CANNOT_START,
+                        "Kubernetes cannot start the worker " + "container " + container.getName() + " of pod "
+                                + podName + " (" + why + said + ").",
+                        true));
             }
         }
         return Optional.empty();
@@ -99,26 +108,40 @@ final class WorkerPod {
         }
         String uid = statefulSet.getMetadata().getUid();
         return events.stream()
-                .filter(e -> "FailedCreate".equals(e.getReason()) && e.getInvolvedObject() != null
+                .filter(e -> "FailedCreate".equals(e.getReason())
+                        && e.getInvolvedObject() != null
                         && "StatefulSet".equals(e.getInvolvedObject().getKind())
-                        && statefulSet.getMetadata().getName().equals(e.getInvolvedObject().getName())
-                        && (uid == null || e.getInvolvedObject().getUid() == null
+                        && statefulSet
+                                .getMetadata()
+                                .getName()
+                                .equals(e.getInvolvedObject().getName())
+                        && (uid == null
+                                || e.getInvolvedObject().getUid() == null
                                 || uid.equals(e.getInvolvedObject().getUid())))
                 .max(Comparator.comparing(WorkerPod::when, Comparator.nullsFirst(Comparator.naturalOrder())))
-                .map(e -> new Problem(Reason.WORKER_POD_NOT_CREATED, "The StatefulSet "
-                        + statefulSet.getMetadata().getName() + " cannot create the worker's pod: "
-                        + Objects.requireNonNullElse(e.getMessage(), "FailedCreate").strip(), true));
+                .map(e -> new Problem(
+                        Reason.WORKER_POD_NOT_CREATED,
+                        "The StatefulSet "
+                                + statefulSet.getMetadata().getName() + " cannot create the worker's pod: "
+                                + Objects.requireNonNullElse(e.getMessage(), "FailedCreate")
+                                        .strip(),
+                        true));
     }
 
     private static String when(Event event) {
         // RFC 3339 times in UTC compare as strings.
-        return event.getLastTimestamp() != null ? event.getLastTimestamp()
-                : event.getEventTime() != null ? event.getEventTime().getTime()
-                : event.getMetadata() == null ? null : event.getMetadata().getCreationTimestamp();
+        return event.getLastTimestamp() != null
+                ? event.getLastTimestamp()
+                : event.getEventTime() != null
+                        ? event.getEventTime().getTime()
+                        : event.getMetadata() == null
+                                ? null
+                                : event.getMetadata().getCreationTimestamp();
     }
 
     private static String lastEnd(ContainerStatus container) {
-        ContainerStateTerminated ended = container.getLastState() == null ? null
+        ContainerStateTerminated ended = container.getLastState() == null
+                ? null
                 : container.getLastState().getTerminated();
         if (ended == null) {
             return "";
@@ -128,7 +151,8 @@ final class WorkerPod {
         if ("OOMKilled".equals(ended.getReason())) {
             how += ": it ran out of memory; raise the collection's spec.resources.limits.memory";
         }
-        return ended.getMessage() == null || ended.getMessage().isBlank() ? how
+        return ended.getMessage() == null || ended.getMessage().isBlank()
+                ? how
                 : how + ": " + ended.getMessage().strip();
     }
 }

@@ -41,8 +41,7 @@ final class WorkerReport {
             + "lists every identity to trust once the operator's DYNAMOSYNC_WORKER_ROLE_ARN names the IAM role worker "
             + "pods run as (their ServiceAccount's IRSA or Pod Identity role).";
 
-    private WorkerReport() {
-    }
+    private WorkerReport() {}
 
     /** The re-bootstrap reason the worker gives when the operator raised the load generation. */
     static final String REBUILD_REQUESTED = "RebuildRequested";
@@ -51,13 +50,14 @@ final class WorkerReport {
      * The newest {@link DynamoCollectionStatus#MAX_WORKER_EVENTS} of a worker's list, oldest first; null if none.
      * Sorted by time here, since the worker lists re-bootstraps oldest first and refused items newest first.
      */
-    private static <T> List<WorkerEvent> latest(List<T> reported, Function<T, Instant> at,
-            Function<T, WorkerEvent> toEvent) {
+    private static <T> List<WorkerEvent> latest(
+            List<T> reported, Function<T, Instant> at, Function<T, WorkerEvent> toEvent) {
         if (reported == null || reported.isEmpty()) {
             return null;
         }
         List<T> sorted = reported.stream()
-                .sorted(Comparator.comparing(at, Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
+                .sorted(Comparator.comparing(at, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList();
         int from = Math.max(0, sorted.size() - DynamoCollectionStatus.MAX_WORKER_EVENTS);
         return sorted.subList(from, sorted.size()).stream().map(toEvent).toList();
     }
@@ -73,7 +73,8 @@ final class WorkerReport {
         if (worker.rebootstraps() == null || load == null || load.complete()) {
             return Optional.empty();
         }
-        return worker.rebootstraps().stream().filter(r -> r.at() != null)
+        return worker.rebootstraps().stream()
+                .filter(r -> r.at() != null)
                 .max(Comparator.comparing(WorkerStatus.Rebootstrap::at))
                 .filter(newest -> load.startedAt() == null || !load.startedAt().isBefore(newest.at()));
     }
@@ -102,26 +103,36 @@ final class WorkerReport {
             }
             status.setSyncLagMs(stream.lagMillis());
             status.setLag(stream.lagMillis() == null ? null : lag(stream.lagMillis()));
-            status.setLastEventTime(stream.lastEventTime() == null ? null
-                    : DateTimeFormatter.ISO_INSTANT.format(stream.lastEventTime().truncatedTo(ChronoUnit.MILLIS)));
+            status.setLastEventTime(
+                    stream.lastEventTime() == null
+                            ? null
+                            : DateTimeFormatter.ISO_INSTANT.format(
+                                    stream.lastEventTime().truncatedTo(ChronoUnit.MILLIS)));
         }
         if (worker.store() != null) {
             status.setDocuments(worker.store().documents());
             status.setStoreBytes(worker.store().bytes());
         }
-        status.setRebootstraps(latest(worker.rebootstraps(), WorkerStatus.Rebootstrap::at,
+        status.setRebootstraps(latest(
+                worker.rebootstraps(),
+                WorkerStatus.Rebootstrap::at,
                 r -> new WorkerEvent(instant(r.at()), null, r.reason())));
-        status.setRefusedItems(latest(worker.refusedItems(), WorkerStatus.RefusedItem::at,
+        status.setRefusedItems(latest(
+                worker.refusedItems(),
+                WorkerStatus.RefusedItem::at,
                 r -> new WorkerEvent(instant(r.at()), r.key(), r.reason())));
 
         if (worker.error() != null) {
-            String reason = ERROR_REASONS.getOrDefault(worker.error().reason(), worker.error().reason());
-            String message = Reason.ASSUME_ROLE_DENIED.equals(reason) ? worker.error().message() + WORKER_TRUST_FIX
+            String reason = ERROR_REASONS.getOrDefault(
+                    worker.error().reason(), worker.error().reason());
+            String message = Reason.ASSUME_ROLE_DENIED.equals(reason)
+                    ? worker.error().message() + WORKER_TRUST_FIX
                     : worker.error().message();
             status.setPhase(Phase.ERROR);
             draft.setFalse(Type.READY, reason, message);
             if (Reason.EXPORT_FAILED.equals(reason)) {
-                draft.setFalse(Type.INITIAL_LOAD_COMPLETE, reason, worker.error().message());
+                draft.setFalse(
+                        Type.INITIAL_LOAD_COMPLETE, reason, worker.error().message());
             }
             draft.setTrue(Type.STALLED, reason, message);
             draft.clear(Type.RECONCILING);
@@ -130,8 +141,10 @@ final class WorkerReport {
         draft.clear(Type.STALLED);
 
         if (load == null || !load.complete()) {
-            String reason = load != null && "Export".equalsIgnoreCase(load.method()) || status.getPhase() == Phase.EXPORTING
-                    ? Reason.EXPORTING : Reason.SCANNING;
+            String reason =
+                    load != null && "Export".equalsIgnoreCase(load.method()) || status.getPhase() == Phase.EXPORTING
+                            ? Reason.EXPORTING
+                            : Reason.SCANNING;
             String message = loadMessage(reason, load);
             draft.setFalse(Type.INITIAL_LOAD_COMPLETE, reason, message);
             Optional<WorkerStatus.Rebootstrap> cause = reloadCause(worker);
@@ -141,25 +154,35 @@ final class WorkerReport {
                 String why = Objects.requireNonNullElse(cause.get().reason(), "");
                 String word = why.contains(":") ? why.substring(0, why.indexOf(':')) : why;
                 String reloadReason = REBUILD_REQUESTED.equals(word) ? reason : Reason.STREAM_TRIMMED;
-                String reload = "Loading the table again since " + instant(cause.get().at()) + " (" + why
-                        + "); until the load completes, queries answer from the previous one. " + message;
+                String reload =
+                        "Loading the table again since " + instant(cause.get().at()) + " (" + why
+                                + "); until the load completes, queries answer from the previous one. " + message;
                 draft.setFalse(Type.SYNCED, reloadReason, reload);
                 draft.setFalse(Type.READY, reloadReason, reload);
                 draft.setTrue(Type.RECONCILING, reloadReason, reload);
                 return;
             }
-            draft.setFalse(Type.SYNCED, reason, "Stream records are journaled while the initial load runs, and "
-                    + "applied once it commits.");
+            draft.setFalse(
+                    Type.SYNCED,
+                    reason,
+                    "Stream records are journaled while the initial load runs, and " + "applied once it commits.");
             draft.setFalse(Type.READY, reason, message);
             draft.setTrue(Type.RECONCILING, reason, message);
             return;
         }
-        draft.setTrue(Type.INITIAL_LOAD_COMPLETE, Reason.LOADED, load.itemsLoaded() + " items loaded by "
-                + (load.method() == null ? "the initial load" : load.method().toLowerCase(Locale.ROOT)) + ".");
+        draft.setTrue(
+                Type.INITIAL_LOAD_COMPLETE,
+                Reason.LOADED,
+                load.itemsLoaded() + " items loaded by "
+                        + (load.method() == null
+                                ? "the initial load"
+                                : load.method().toLowerCase(Locale.ROOT)) + ".");
         if (stream == null || !stream.followsChanges()) {
             String message = "Applying the stream records journaled during the initial load"
-                    + (stream == null ? "." : " (" + stream.recordsJournaled() + " journaled, " + stream.recordsApplied()
-                            + " applied).");
+                    + (stream == null
+                            ? "."
+                            : " (" + stream.recordsJournaled() + " journaled, " + stream.recordsApplied()
+                                    + " applied).");
             draft.setFalse(Type.SYNCED, Reason.REPLAYING, message);
             draft.setFalse(Type.READY, Reason.REPLAYING, message);
             draft.setTrue(Type.RECONCILING, Reason.REPLAYING, message);
@@ -194,12 +217,19 @@ final class WorkerReport {
         if (now == null) {
             return List.of();
         }
-        Instant newestBefore = before == null ? null : before.stream().map(e -> parse(e.getAt()))
-                .filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
-        return now.stream().filter(e -> {
-            Instant at = parse(e.getAt());
-            return newestBefore == null || at != null && at.isAfter(newestBefore);
-        }).toList();
+        Instant newestBefore = before == null
+                ? null
+                : before.stream()
+                        .map(e -> parse(e.getAt()))
+                        .filter(Objects::nonNull)
+                        .max(Comparator.naturalOrder())
+                        .orElse(null);
+        return now.stream()
+                .filter(e -> {
+                    Instant at = parse(e.getAt());
+                    return newestBefore == null || at != null && at.isAfter(newestBefore);
+                })
+                .toList();
     }
 
     private static Instant parse(String at) {
@@ -222,8 +252,10 @@ final class WorkerReport {
         }
         draft.setFalse(Type.READY, Reason.WORKER_UNAVAILABLE, message);
         draft.setFalse(Type.SYNCED, Reason.WORKER_UNAVAILABLE, message);
-        draft.setTrue(Type.RECONCILING, Reason.PROVISIONING, "The worker's StatefulSet, Service and ConfigMap are "
-                + "in place; waiting for the worker to answer.");
+        draft.setTrue(
+                Type.RECONCILING,
+                Reason.PROVISIONING,
+                "The worker's StatefulSet, Service and ConfigMap are " + "in place; waiting for the worker to answer.");
         draft.clear(Type.STALLED);
     }
 
@@ -235,8 +267,10 @@ final class WorkerReport {
     static void cannotRun(StatusDraft<DynamoCollectionStatus> draft, WorkerPod.Problem problem) {
         String message = problem.message();
         if (!problem.refined()) {
-            message = draft.condition(Type.STALLED).filter(c -> problem.reason().equals(c.getReason()))
-                    .map(c -> c.getMessage()).orElse(message);
+            message = draft.condition(Type.STALLED)
+                    .filter(c -> problem.reason().equals(c.getReason()))
+                    .map(c -> c.getMessage())
+                    .orElse(message);
         }
         if (draft.status().getPhase() == null || draft.status().getPhase() == Phase.VALIDATING) {
             draft.status().setPhase(Phase.PENDING);
@@ -252,18 +286,26 @@ final class WorkerReport {
      * retention, after which the checkpoint is trimmed away and resuming loads the table again.
      */
     static void suspended(StatusDraft<DynamoCollectionStatus> draft, Instant since, Instant now, Duration retention) {
-        draft.setFalse(Type.READY, Reason.SUSPENDED, "Suspended: the worker is stopped and its volume kept. Set "
-                + "spec.suspend to false to resume from the checkpoint.");
+        draft.setFalse(
+                Type.READY,
+                Reason.SUSPENDED,
+                "Suspended: the worker is stopped and its volume kept. Set "
+                        + "spec.suspend to false to resume from the checkpoint.");
         Duration suspendedFor = Duration.between(since, now);
         Instant deadline = since.plus(retention);
         // A sixth of the retention (4 hours of 24) leaves time to act on the warning.
         if (suspendedFor.compareTo(retention.minus(retention.dividedBy(6))) >= 0) {
-            draft.setFalse(Type.SYNCED, Reason.SUSPENSION_NEARS_RETENTION, "Suspended since " + since + "; the "
-                    + "stream keeps changes for " + lag(retention.toMillis()) + ". Resume before " + deadline
-                    + " or the collection loads the table again.");
+            draft.setFalse(
+                    Type.SYNCED,
+                    Reason.SUSPENSION_NEARS_RETENTION,
+                    "Suspended since " + since + "; the "
+                            + "stream keeps changes for " + lag(retention.toMillis()) + ". Resume before " + deadline
+                            + " or the collection loads the table again.");
         } else {
-            draft.setFalse(Type.SYNCED, Reason.SUSPENDED, "Suspended since " + since + "; resume before " + deadline
-                    + " to continue from the checkpoint.");
+            draft.setFalse(
+                    Type.SYNCED,
+                    Reason.SUSPENDED,
+                    "Suspended since " + since + "; resume before " + deadline + " to continue from the checkpoint.");
         }
         draft.clear(Type.RECONCILING);
         draft.clear(Type.STALLED);
@@ -274,8 +316,9 @@ final class WorkerReport {
         if (load == null) {
             return what + ".";
         }
-        return what + ": " + load.itemsLoaded() + (load.itemsEstimated() == null ? "" : " of about "
-                + load.itemsEstimated()) + " items loaded" + (load.percent() == null ? "" : " (" + load.percent() + "%)")
+        return what + ": " + load.itemsLoaded()
+                + (load.itemsEstimated() == null ? "" : " of about " + load.itemsEstimated()) + " items loaded"
+                + (load.percent() == null ? "" : " (" + load.percent() + "%)")
                 + ".";
     }
 

@@ -16,10 +16,12 @@ import java.util.function.BiFunction;
 /** Reads a worker's {@code GET /status}; an unreachable or failing worker reads as empty. */
 public final class WorkerStatusSource {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final BiFunction<String, String, String> address;
 
     /** @param address the base URL of a collection's worker, from its namespace and name */
@@ -35,8 +37,12 @@ public final class WorkerStatusSource {
     /** The worker's status, or empty when it did not answer with one. */
     public Optional<WorkerStatus> read(String namespace, String name) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(statusUrl(namespace, name)))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(
+                    HttpRequest.newBuilder(URI.create(statusUrl(namespace, name)))
+                            .timeout(Duration.ofSeconds(3))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
                 return Optional.empty();
             }

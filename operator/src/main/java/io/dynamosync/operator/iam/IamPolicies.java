@@ -26,11 +26,11 @@ public final class IamPolicies {
     /** Turns the stream on where it is off; only for collections with spec.enableStream. */
     static final List<String> ENABLE_STREAM_ACTIONS = List.of("dynamodb:UpdateTable");
     /** Stream actions, on the table's stream ARNs. */
-    static final List<String> STREAM_ACTIONS = List.of("dynamodb:DescribeStream", "dynamodb:GetShardIterator",
-            "dynamodb:GetRecords");
+    static final List<String> STREAM_ACTIONS =
+            List.of("dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords");
     /** Export actions on the table: the export itself, and reading whether point-in-time recovery is on. */
-    static final List<String> EXPORT_TABLE_ACTIONS = List.of("dynamodb:ExportTableToPointInTime",
-            "dynamodb:DescribeContinuousBackups");
+    static final List<String> EXPORT_TABLE_ACTIONS =
+            List.of("dynamodb:ExportTableToPointInTime", "dynamodb:DescribeContinuousBackups");
     /** Turns point-in-time recovery on; only for collections with spec.enablePointInTimeRecovery. */
     static final List<String> ENABLE_RECOVERY_ACTIONS = List.of("dynamodb:UpdateContinuousBackups");
     /**
@@ -38,8 +38,8 @@ public final class IamPolicies {
      * (PutObject, PutObjectAcl, AbortMultipartUpload, as AWS's export documentation lists them), and GetObject for
      * the worker to read it back.
      */
-    static final List<String> EXPORT_OBJECT_ACTIONS = List.of("s3:AbortMultipartUpload", "s3:GetObject",
-            "s3:PutObject", "s3:PutObjectAcl");
+    static final List<String> EXPORT_OBJECT_ACTIONS =
+            List.of("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject", "s3:PutObjectAcl");
     /** Listing and deleting the export's files: only where they are deleted (cleanupExport, deletionPolicy Delete). */
     static final List<String> DELETE_OBJECT_ACTIONS = List.of("s3:DeleteObject");
 
@@ -47,8 +47,7 @@ public final class IamPolicies {
     private static final Pattern ASSUMED_ROLE =
             Pattern.compile("^arn:(aws[a-z-]*):sts::([0-9]{12}):assumed-role/([^/]+)/.+$");
 
-    private IamPolicies() {
-    }
+    private IamPolicies() {}
 
     /**
      * A table a collection replicates, and what its settings let the code do to it.
@@ -60,8 +59,13 @@ public final class IamPolicies {
      * @param deletesExportFiles cleanupExport or deletionPolicy Delete: the export's files are listed and deleted
      * @param exportFolder the collection's folder in the bucket ({@code CollectionWorker.exportPrefix}), or null
      */
-    public record TableUse(TableRef table, boolean mayExport, boolean enablesStream, boolean enablesPointInTimeRecovery,
-            boolean deletesExportFiles, String exportFolder) {
+    public record TableUse(
+            TableRef table,
+            boolean mayExport,
+            boolean enablesStream,
+            boolean enablesPointInTimeRecovery,
+            boolean deletesExportFiles,
+            String exportFolder) {
 
         /** A table only read (scanned and streamed), whose stream the operator may not turn on. */
         public static TableUse readOnly(TableRef table) {
@@ -133,9 +137,10 @@ public final class IamPolicies {
             statement(statements, "DescribeExports", List.of("dynamodb:DescribeExport"), exportArns);
             statement(statements, "ExportObjects", EXPORT_OBJECT_ACTIONS, exportFolders);
             if (!deletedFolders.isEmpty()) {
-                ObjectNode list = statement(statements, "ListExportFiles", List.of("s3:ListBucket"),
-                        List.of(bucketArn));
-                ArrayNode prefixes = list.putObject("Condition").putObject("StringLike").putArray("s3:prefix");
+                ObjectNode list =
+                        statement(statements, "ListExportFiles", List.of("s3:ListBucket"), List.of(bucketArn));
+                ArrayNode prefixes =
+                        list.putObject("Condition").putObject("StringLike").putArray("s3:prefix");
                 deletedFolders.forEach(f -> prefixes.add(f.substring(bucketArn.length() + 1)));
                 statement(statements, "DeleteExportFiles", DELETE_OBJECT_ACTIONS, deletedFolders);
             }
@@ -163,7 +168,10 @@ public final class IamPolicies {
      */
     public static String trustPolicy(Collection<String> callerArns, String externalId) {
         TreeSet<String> principals = new TreeSet<>();
-        callerArns.stream().filter(Objects::nonNull).map(IamPolicies::principalOf).forEach(principals::add);
+        callerArns.stream()
+                .filter(Objects::nonNull)
+                .map(IamPolicies::principalOf)
+                .forEach(principals::add);
         ObjectNode policy = JSON.createObjectNode();
         policy.put("Version", "2012-10-17");
         ObjectNode statement = policy.putArray("Statement").addObject();
@@ -195,8 +203,8 @@ public final class IamPolicies {
         return identityArn;
     }
 
-    private static ObjectNode statement(ArrayNode statements, String sid, List<String> actions,
-            Collection<String> resources) {
+    private static ObjectNode statement(
+            ArrayNode statements, String sid, List<String> actions, Collection<String> resources) {
         ObjectNode statement = statements.addObject();
         statement.put("Sid", sid);
         statement.put("Effect", "Allow");

@@ -44,7 +44,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +68,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
      * to {@link #RECHECK}.
      */
     static final Duration FIRST_RECHECK_WHEN_REFUSED = Duration.ofSeconds(5);
+
     private static final Duration RETRY = Duration.ofSeconds(30);
     /**
      * How soon a missing Secret is looked for again: the operator watches no Secrets, so its creation is seen only by
@@ -77,6 +77,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     static final Duration SECRET_RETRY = Duration.ofSeconds(10);
     /** How often an access key Secret is read again, unless the operator's settings say otherwise. */
     static final Duration DEFAULT_SECRET_RECHECK = Duration.ofSeconds(30);
+
     private static final Pattern ROLE_ACCOUNT = Pattern.compile("^arn:aws[a-z-]*:iam::([0-9]{12}):role/.+$");
 
     private final AwsConnector connector;
@@ -88,11 +89,12 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     private final SecureRandom random = new SecureRandom();
     /** Since when each integration's credentials have been refused, for which spec and Secret. */
     private final Map<ResourceID, Refusal> refusals = new ConcurrentHashMap<>();
+
     private InformerEventSource<DynamoCollection, DynamoIntegration> collections;
 
     /** A reconciler reaching AWS through {@code connector} and checking credentials with {@code identityCheck}. */
-    public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
-            Clock clock) {
+    public DynamoIntegrationReconciler(
+            AwsConnector connector, IdentityCheck identityCheck, EventRecorder events, Clock clock) {
         this(connector, identityCheck, events, clock, null);
     }
 
@@ -100,8 +102,12 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
      * As the other constructor, with the IAM role worker pods run as, which role integrations' trust policies
      * name beside the operator's own identity.
      */
-    public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
-            Clock clock, String workerRoleArn) {
+    public DynamoIntegrationReconciler(
+            AwsConnector connector,
+            IdentityCheck identityCheck,
+            EventRecorder events,
+            Clock clock,
+            String workerRoleArn) {
         this(connector, identityCheck, events, clock, workerRoleArn, DEFAULT_SECRET_RECHECK);
     }
 
@@ -109,8 +115,13 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
      * As the other constructors, reading an integration's access key Secret again every {@code secretRecheck}: the
      * operator watches no Secrets (its RBAC grants only get on them), so that is how soon a rotated key is noticed.
      */
-    public DynamoIntegrationReconciler(AwsConnector connector, IdentityCheck identityCheck, EventRecorder events,
-            Clock clock, String workerRoleArn, Duration secretRecheck) {
+    public DynamoIntegrationReconciler(
+            AwsConnector connector,
+            IdentityCheck identityCheck,
+            EventRecorder events,
+            Clock clock,
+            String workerRoleArn,
+            Duration secretRecheck) {
         this.secretRecheck = secretRecheck;
         this.connector = connector;
         this.identityCheck = identityCheck;
@@ -120,8 +131,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
     }
 
     /** Refused credentials: what they were read from ({@link #inputs}) and since when they have been refused. */
-    private record Refusal(String inputs, Instant since) {
-    }
+    private record Refusal(String inputs, Instant since) {}
 
     @Override
     public List<EventSource<?, DynamoIntegration>> prepareEventSources(EventSourceContext<DynamoIntegration> context) {
@@ -131,24 +141,28 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                         .withName("collections")
                         // The policies list the tables of the integration's collections; their status is not
                         // relevant, so only spec changes (a new generation), additions and deletions count.
-                        .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getGeneration(),
+                        .withOnUpdateFilter((now, before) -> !Objects.equals(
+                                now.getMetadata().getGeneration(),
                                 before.getMetadata().getGeneration()))
-                        .withSecondaryToPrimaryMapper(c -> c.getSpec() == null || c.getSpec().getIntegrationRef() == null
-                                ? Set.of()
-                                : Set.of(new ResourceID(c.getSpec().getIntegrationRef().getName(),
-                                        c.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper(
+                                c -> c.getSpec() == null || c.getSpec().getIntegrationRef() == null
+                                        ? Set.of()
+                                        : Set.of(new ResourceID(
+                                                c.getSpec().getIntegrationRef().getName(),
+                                                c.getMetadata().getNamespace())))
                         .withPrimaryToSecondaryMapper((DynamoIntegration i) -> Set.<ResourceID>of())
-                        .build(), context);
+                        .build(),
+                context);
         // No Secret informer: watching Secrets would need list and watch on every Secret of the watched namespaces
         // (RBAC cannot narrow those by name). An integration reading a Secret re-reads it every secretRecheck.
         return List.of(collections);
     }
 
     @Override
-    public UpdateControl<DynamoIntegration> reconcile(DynamoIntegration integration, Context<DynamoIntegration> context) {
+    public UpdateControl<DynamoIntegration> reconcile(
+            DynamoIntegration integration, Context<DynamoIntegration> context) {
         DynamoIntegrationStatus before = integration.getStatus();
-        DynamoIntegrationStatus copy = before == null ? new DynamoIntegrationStatus()
-                : Serialization.clone(before);
+        DynamoIntegrationStatus copy = before == null ? new DynamoIntegrationStatus() : Serialization.clone(before);
         StatusDraft<DynamoIntegrationStatus> draft = new StatusDraft<>(integration, before, copy, clock);
         Duration next = RECHECK;
 
@@ -179,15 +193,18 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             // A new spec or a new Secret (read again every secretRecheck) starts the backoff again.
             String inputs = inputs(integration, secret);
             Instant now = clock.instant();
-            Refusal refusal = refusals.compute(id, (k, was) -> was != null && was.inputs().equals(inputs) ? was
-                    : new Refusal(inputs, now));
+            Refusal refusal = refusals.compute(
+                    id, (k, was) -> was != null && was.inputs().equals(inputs) ? was : new Refusal(inputs, now));
             next = recheckWhenRefused(Duration.between(refusal.since(), now));
             if (Reason.SECRET_NOT_FOUND.equals(problem.reason())) {
                 next = SECRET_RETRY;
             }
         } catch (AwsUnavailable e) {
             String message = e.getMessage() + " Retrying.";
-            draft.set(Type.CREDENTIALS_VALID, io.dynamosync.api.v1alpha1.Conditions.UNKNOWN, Reason.AWS_UNREACHABLE,
+            draft.set(
+                    Type.CREDENTIALS_VALID,
+                    io.dynamosync.api.v1alpha1.Conditions.UNKNOWN,
+                    Reason.AWS_UNREACHABLE,
                     message);
             draft.setFalse(Type.READY, Reason.AWS_UNREACHABLE, message);
             draft.setTrue(Type.RECONCILING, Reason.AWS_UNREACHABLE, message);
@@ -198,16 +215,24 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             // The Secret's keys may be rotated (or fixed) at any time, and no informer reports it.
             next = secretRecheck;
         }
-        draft.status().setPermissionsPolicy(IamPolicies.permissionsPolicy(tableUses(integration, draft.status()),
-                integration.getSpec().getS3()));
+        draft.status()
+                .setPermissionsPolicy(IamPolicies.permissionsPolicy(
+                        tableUses(integration, draft.status()),
+                        integration.getSpec().getS3()));
         draft.observed();
 
         if (!draft.changed()) {
             draft.recordTransitions(events, integration);
             return UpdateControl.<DynamoIntegration>noUpdate().rescheduleAfter(next);
         }
-        LOG.info("integration {}/{}: {}", integration.getMetadata().getNamespace(), integration.getMetadata().getName(),
-                draft.status().findCondition(Type.READY).map(c -> c.getReason() + " - " + c.getMessage()).orElse("?"));
+        LOG.info(
+                "integration {}/{}: {}",
+                integration.getMetadata().getNamespace(),
+                integration.getMetadata().getName(),
+                draft.status()
+                        .findCondition(Type.READY)
+                        .map(c -> c.getReason() + " - " + c.getMessage())
+                        .orElse("?"));
         if (!StatusWrite.replace(context.getClient(), withStatus(integration, draft.status()))) {
             // Written meanwhile (the cache was behind): decide again on what is there now.
             return UpdateControl.<DynamoIntegration>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
@@ -238,9 +263,11 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             status.setExternalId(null);
             return null;
         }
-        String id = integration.getSpec().getExternalId() != null ? integration.getSpec().getExternalId()
-                : status.getExternalId() != null ? status.getExternalId()
-                : "dynamo-sync-" + HexFormat.of().formatHex(random.generateSeed(16));
+        String id = integration.getSpec().getExternalId() != null
+                ? integration.getSpec().getExternalId()
+                : status.getExternalId() != null
+                        ? status.getExternalId()
+                        : "dynamo-sync-" + HexFormat.of().formatHex(random.generateSeed(16));
         status.setExternalId(id);
         return id;
     }
@@ -257,12 +284,14 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         }
         try {
             CallerIdentity operator = identityCheck.callerIdentity(connector.operatorAccount(integration));
-            status.setTrustPolicy(IamPolicies.trustPolicy(Arrays.asList(operator.getArn(), workerRoleArn),
-                    externalId));
+            status.setTrustPolicy(IamPolicies.trustPolicy(Arrays.asList(operator.getArn(), workerRoleArn), externalId));
         } catch (CredentialsProblem | AwsUnavailable e) {
             // Keep the last policy published: the operator's identity rarely changes, and this is retried.
-            LOG.warn("integration {}/{}: the operator's own identity is unknown: {}",
-                    integration.getMetadata().getNamespace(), integration.getMetadata().getName(), e.getMessage());
+            LOG.warn(
+                    "integration {}/{}: the operator's own identity is unknown: {}",
+                    integration.getMetadata().getNamespace(),
+                    integration.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 
@@ -270,32 +299,44 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         if (integration.getSpec().getAccessKeySecretRef() == null) {
             return null;
         }
-        return ReferencedSecrets.read(context.getClient(), integration.getMetadata().getNamespace(),
+        return ReferencedSecrets.read(
+                context.getClient(),
+                integration.getMetadata().getNamespace(),
                 integration.getSpec().getAccessKeySecretRef().getName());
     }
 
     private List<IamPolicies.TableUse> tableUses(DynamoIntegration integration, DynamoIntegrationStatus status) {
         // A role names its account, which is known before the role can be assumed: the policy to attach to it
         // names its tables exactly even while AssumeRole is denied.
-        String account = Optional.ofNullable(status.getIdentity()).map(CallerIdentity::getAccount)
-                .or(() -> Optional.ofNullable(integration.getSpec().getRoleArn()).map(ROLE_ACCOUNT::matcher)
-                        .filter(java.util.regex.Matcher::matches).map(m -> m.group(1)))
+        String account = Optional.ofNullable(status.getIdentity())
+                .map(CallerIdentity::getAccount)
+                .or(() -> Optional.ofNullable(integration.getSpec().getRoleArn())
+                        .map(ROLE_ACCOUNT::matcher)
+                        .filter(java.util.regex.Matcher::matches)
+                        .map(m -> m.group(1)))
                 .orElse(null);
         String name = integration.getMetadata().getName();
-        return collections.list(integration.getMetadata().getNamespace(),
-                        c -> c.getSpec() != null && c.getSpec().getIntegrationRef() != null
+        return collections
+                .list(
+                        integration.getMetadata().getNamespace(),
+                        c -> c.getSpec() != null
+                                && c.getSpec().getIntegrationRef() != null
                                 && name.equals(c.getSpec().getIntegrationRef().getName())
                                 && c.getMetadata().getDeletionTimestamp() == null)
                 .map(c -> new IamPolicies.TableUse(
-                        TableRef.of(c.getSpec().getTable(), integration.getSpec().getRegion(), account),
+                        TableRef.of(
+                                c.getSpec().getTable(), integration.getSpec().getRegion(), account),
                         c.getSpec().getLoadMethod() != LoadMethod.SCAN,
                         Boolean.TRUE.equals(c.getSpec().getEnableStream()),
                         Boolean.TRUE.equals(c.getSpec().getEnablePointInTimeRecovery()),
                         Boolean.TRUE.equals(c.getSpec().getCleanupExport())
                                 || c.getSpec().getDeletionPolicy() == DeletionPolicy.DELETE,
-                        integration.getSpec().getS3() == null ? null : CollectionWorker.exportPrefix(
-                                integration.getSpec().getS3().getPrefix(), c.getMetadata().getNamespace(),
-                                c.getMetadata().getName())))
+                        integration.getSpec().getS3() == null
+                                ? null
+                                : CollectionWorker.exportPrefix(
+                                        integration.getSpec().getS3().getPrefix(),
+                                        c.getMetadata().getNamespace(),
+                                        c.getMetadata().getName())))
                 .distinct()
                 .toList();
     }

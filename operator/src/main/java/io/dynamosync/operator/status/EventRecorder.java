@@ -34,31 +34,43 @@ public final class EventRecorder {
     /** Records one event; a failure to record is logged, never raised, as events are best effort. */
     public void record(HasMetadata regarding, String type, String reason, String message) {
         String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        String name = regarding.getMetadata().getName() + "."
-                + Long.toHexString(System.currentTimeMillis()) + Long.toHexString(sequence.incrementAndGet());
+        String name = regarding.getMetadata().getName() + "." + Long.toHexString(System.currentTimeMillis())
+                + Long.toHexString(sequence.incrementAndGet());
         try {
-            client.v1().events().inNamespace(regarding.getMetadata().getNamespace()).resource(new EventBuilder()
-                    .withNewMetadata().withName(name.toLowerCase(Locale.ROOT))
-                        .withNamespace(regarding.getMetadata().getNamespace()).endMetadata()
-                    .withNewInvolvedObject()
-                        .withApiVersion(regarding.getApiVersion())
-                        .withKind(regarding.getKind())
-                        .withName(regarding.getMetadata().getName())
-                        .withNamespace(regarding.getMetadata().getNamespace())
-                        .withUid(regarding.getMetadata().getUid())
-                    .endInvolvedObject()
-                    .withType(type)
-                    .withReason(reason)
-                    .withMessage(message)
-                    .withFirstTimestamp(now)
-                    .withLastTimestamp(now)
-                    .withCount(1)
-                    .withNewSource().withComponent(COMPONENT).endSource()
-                    .withReportingComponent(COMPONENT)
-                    .build()).create();
+            client.v1()
+                    .events()
+                    .inNamespace(regarding.getMetadata().getNamespace())
+                    .resource(new EventBuilder()
+                            .withNewMetadata()
+                            .withName(name.toLowerCase(Locale.ROOT))
+                            .withNamespace(regarding.getMetadata().getNamespace())
+                            .endMetadata()
+                            .withNewInvolvedObject()
+                            .withApiVersion(regarding.getApiVersion())
+                            .withKind(regarding.getKind())
+                            .withName(regarding.getMetadata().getName())
+                            .withNamespace(regarding.getMetadata().getNamespace())
+                            .withUid(regarding.getMetadata().getUid())
+                            .endInvolvedObject()
+                            .withType(type)
+                            .withReason(reason)
+                            .withMessage(message)
+                            .withFirstTimestamp(now)
+                            .withLastTimestamp(now)
+                            .withCount(1)
+                            .withNewSource()
+                            .withComponent(COMPONENT)
+                            .endSource()
+                            .withReportingComponent(COMPONENT)
+                            .build())
+                    .create();
         } catch (KubernetesClientException e) {
-            LOG.warn("could not record event {} on {}/{}: {}", reason, regarding.getMetadata().getNamespace(),
-                    regarding.getMetadata().getName(), e.getMessage());
+            LOG.warn(
+                    "could not record event {} on {}/{}: {}",
+                    reason,
+                    regarding.getMetadata().getNamespace(),
+                    regarding.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 }

@@ -88,30 +88,46 @@ public final class StatusDraft<S extends Status> {
         for (Condition now : List.copyOf(draft.getConditions())) {
             seen.add(now.getType());
             Optional<Condition> was = before == null ? Optional.empty() : before.findCondition(now.getType());
-            if (was.isPresent() && Objects.equals(was.get().getStatus(), now.getStatus())
+            if (was.isPresent()
+                    && Objects.equals(was.get().getStatus(), now.getStatus())
                     && Objects.equals(was.get().getReason(), now.getReason())) {
                 continue;
             }
             boolean warning = WARNING_TYPES.contains(now.getType())
                     || Conditions.FALSE.equals(now.getStatus()) && isProblem(now.getReason());
-            events.record(resource, warning ? EventRecorder.WARNING : EventRecorder.NORMAL,
+            events.record(
+                    resource,
+                    warning ? EventRecorder.WARNING : EventRecorder.NORMAL,
                     Objects.requireNonNullElse(now.getReason(), now.getType()),
                     now.getType() + " is " + now.getStatus() + ": " + now.getMessage());
         }
     }
 
     private static boolean isProblem(String reason) {
-        return Set.of(Conditions.Reason.SECRET_NOT_FOUND, Conditions.Reason.SECRET_KEY_MISSING,
-                Conditions.Reason.ASSUME_ROLE_DENIED, Conditions.Reason.INVALID_CREDENTIALS,
-                Conditions.Reason.INTEGRATION_NOT_FOUND, Conditions.Reason.TABLE_NOT_FOUND,
-                Conditions.Reason.ACCESS_DENIED, Conditions.Reason.EXPORT_BUCKET_MISSING,
-                Conditions.Reason.STREAM_OFF, Conditions.Reason.STREAM_VIEW_TYPE_UNSUITABLE,
-                Conditions.Reason.EXPORT_FAILED, Conditions.Reason.INVALID_TRANSFORMATION,
-                Conditions.Reason.STREAM_TRIMMED, Conditions.Reason.SUSPENSION_NEARS_RETENTION,
-                Conditions.Reason.AWS_UNREACHABLE, Conditions.Reason.EXPANSION_NOT_ALLOWED,
-                Conditions.Reason.SHRINK_REFUSED, Conditions.Reason.POINT_IN_TIME_RECOVERY_OFF,
-                Conditions.Reason.EXPORT_FILES_KEPT, Conditions.Reason.WORKER_CRASH_LOOPING,
-                Conditions.Reason.WORKER_IMAGE_UNAVAILABLE, Conditions.Reason.WORKER_CANNOT_START,
-                Conditions.Reason.WORKER_POD_NOT_CREATED).contains(reason);
+        return Set.of(
+                        Conditions.Reason.SECRET_NOT_FOUND,
+                        Conditions.Reason.SECRET_KEY_MISSING,
+                        Conditions.Reason.ASSUME_ROLE_DENIED,
+                        Conditions.Reason.INVALID_CREDENTIALS,
+                        Conditions.Reason.INTEGRATION_NOT_FOUND,
+                        Conditions.Reason.TABLE_NOT_FOUND,
+                        Conditions.Reason.ACCESS_DENIED,
+                        Conditions.Reason.EXPORT_BUCKET_MISSING,
+                        Conditions.Reason.STREAM_OFF,
+                        Conditions.Reason.STREAM_VIEW_TYPE_UNSUITABLE,
+                        Conditions.Reason.EXPORT_FAILED,
+                        Conditions.Reason.INVALID_TRANSFORMATION,
+                        Conditions.Reason.STREAM_TRIMMED,
+                        Conditions.Reason.SUSPENSION_NEARS_RETENTION,
+                        Conditions.Reason.AWS_UNREACHABLE,
+                        Conditions.Reason.EXPANSION_NOT_ALLOWED,
+                        Conditions.Reason.SHRINK_REFUSED,
+                        Conditions.Reason.POINT_IN_TIME_RECOVERY_OFF,
+                        Conditions.Reason.EXPORT_FILES_KEPT,
+                        Conditions.Reason.WORKER_CRASH_LOOPING,
+                        Conditions.Reason.WORKER_IMAGE_UNAVAILABLE,
+                        Conditions.Reason.WORKER_CANNOT_START,
+                        Conditions.Reason.WORKER_POD_NOT_CREATED)
+                .contains(reason);
     }
 }

@@ -13,8 +13,7 @@ import java.net.HttpURLConnection;
  */
 public final class StatusWrite {
 
-    private StatusWrite() {
-    }
+    private StatusWrite() {}
 
     /**
      * Replaces the status of {@code resource} (PUT {@code /status}) if nobody wrote it since its resource version.
@@ -23,7 +22,9 @@ public final class StatusWrite {
      */
     public static boolean replace(KubernetesClient client, HasMetadata resource) {
         try {
-            client.resource(resource).lockResourceVersion(resource.getMetadata().getResourceVersion()).updateStatus();
+            client.resource(resource)
+                    .lockResourceVersion(resource.getMetadata().getResourceVersion())
+                    .updateStatus();
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {

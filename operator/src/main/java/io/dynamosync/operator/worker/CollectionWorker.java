@@ -16,14 +16,14 @@ import io.dynamosync.api.v1alpha1.Storage;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.OperatorSettings;
 import io.dynamosync.operator.aws.AwsConnector;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -84,8 +84,7 @@ public final class CollectionWorker {
     /** The worker's user and group: not root, and owner of the files on its volume. */
     public static final long WORKER_UID = 10001L;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final DynamoCollection collection;
     private final DynamoIntegration integration;
@@ -94,8 +93,12 @@ public final class CollectionWorker {
     private final String settingsJson;
     private final Map<String, Secret> secrets;
 
-    private CollectionWorker(DynamoCollection collection, DynamoIntegration integration, OperatorSettings operator,
-            WorkerSettings previous, Collection<Secret> secrets) {
+    private CollectionWorker(
+            DynamoCollection collection,
+            DynamoIntegration integration,
+            OperatorSettings operator,
+            WorkerSettings previous,
+            Collection<Secret> secrets) {
         this.collection = collection;
         this.integration = integration;
         this.operator = operator;
@@ -119,8 +122,11 @@ public final class CollectionWorker {
      * @param previous the settings the worker runs with now (from its ConfigMap), or null for a new worker; used
      *     to tell a change that keeps the store from one that needs it rebuilt
      */
-    public static CollectionWorker of(DynamoCollection collection, DynamoIntegration integration,
-            OperatorSettings operator, WorkerSettings previous) {
+    public static CollectionWorker of(
+            DynamoCollection collection,
+            DynamoIntegration integration,
+            OperatorSettings operator,
+            WorkerSettings previous) {
         return new CollectionWorker(collection, integration, operator, previous, List.of());
     }
 
@@ -131,8 +137,12 @@ public final class CollectionWorker {
      * @param previous as in {@link #of(DynamoCollection, DynamoIntegration, OperatorSettings, WorkerSettings)}
      * @param secrets the Secrets named by {@link #secretNames}, as read now; a missing one is simply absent
      */
-    public static CollectionWorker of(DynamoCollection collection, DynamoIntegration integration,
-            OperatorSettings operator, WorkerSettings previous, Collection<Secret> secrets) {
+    public static CollectionWorker of(
+            DynamoCollection collection,
+            DynamoIntegration integration,
+            OperatorSettings operator,
+            WorkerSettings previous,
+            Collection<Secret> secrets) {
         return new CollectionWorker(collection, integration, operator, previous, secrets);
     }
 
@@ -151,7 +161,9 @@ public final class CollectionWorker {
 
     /** Reads settings as a ConfigMap holds them, or empty when the ConfigMap is absent or not readable. */
     public static Optional<WorkerSettings> readSettings(ConfigMap configMap) {
-        if (configMap == null || configMap.getData() == null || configMap.getData().get(SETTINGS_KEY) == null) {
+        if (configMap == null
+                || configMap.getData() == null
+                || configMap.getData().get(SETTINGS_KEY) == null) {
             return Optional.empty();
         }
         try {
@@ -204,8 +216,8 @@ public final class CollectionWorker {
                 SecretKeySelector ref = variable.getValueFrom().getSecretKeyRef();
                 Secret secret = secrets.get(ref.getName());
                 String value = secret == null ? null : secretValue(secret, ref.getKey());
-                String part = "\0" + variable.getName() + "\0" + (value == null ? "-"
-                        : secret.getMetadata().getUid() + "\0" + value);
+                String part = "\0" + variable.getName() + "\0"
+                        + (value == null ? "-" : secret.getMetadata().getUid() + "\0" + value);
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(digest.digest());
@@ -225,23 +237,30 @@ public final class CollectionWorker {
     private WorkerSettings settings(WorkerSettings previous) {
         DynamoCollectionSpec spec = collection.getSpec();
         DynamoIntegrationSpec account = integration.getSpec();
-        WorkerSettings.Endpoints endpoints = account.getEndpoints() == null ? null
-                : new WorkerSettings.Endpoints(account.getEndpoints().getDynamodb(),
-                        account.getEndpoints().getStreams(), account.getEndpoints().getS3(),
+        WorkerSettings.Endpoints endpoints = account.getEndpoints() == null
+                ? null
+                : new WorkerSettings.Endpoints(
+                        account.getEndpoints().getDynamodb(),
+                        account.getEndpoints().getStreams(),
+                        account.getEndpoints().getS3(),
                         account.getEndpoints().getSts());
         WorkerSettings.Credentials credentials = account.getRoleArn() != null
-                ? new WorkerSettings.Credentials("AssumeRole", account.getRoleArn(),
-                        AwsConnector.externalId(integration))
+                ? new WorkerSettings.Credentials(
+                        "AssumeRole", account.getRoleArn(), AwsConnector.externalId(integration))
                 // Access keys reach the worker as environment variables from the Secret, never through the file.
                 : new WorkerSettings.Credentials("Default", null, null);
-        WorkerSettings.S3 s3 = account.getS3() == null ? null
-                : new WorkerSettings.S3(account.getS3().getBucket(),
+        WorkerSettings.S3 s3 = account.getS3() == null
+                ? null
+                : new WorkerSettings.S3(
+                        account.getS3().getBucket(),
                         exportPrefix(account.getS3().getPrefix(), namespace(), name()),
-                        account.getS3().getChecksumWhenRequired(), account.getS3().getForcePathStyle());
+                        account.getS3().getChecksumWhenRequired(),
+                        account.getS3().getForcePathStyle());
         LoadMethod method = spec.getLoadMethod() == null ? LoadMethod.AUTO : spec.getLoadMethod();
         WorkerSettings.Load load = new WorkerSettings.Load(
                 loadMethodName(method),
-                spec.getReadCapacity() == null || spec.getReadCapacity().getUnits() == null ? null
+                spec.getReadCapacity() == null || spec.getReadCapacity().getUnits() == null
+                        ? null
                         : spec.getReadCapacity().getUnits().doubleValue(),
                 spec.getReadCapacity() == null ? null : spec.getReadCapacity().getPercent(),
                 spec.getScanSegments(),
@@ -249,11 +268,25 @@ public final class CollectionWorker {
                 // Point-in-time recovery is billed; the worker turns it on only where the spec says it may.
                 Boolean.TRUE.equals(spec.getEnablePointInTimeRecovery()),
                 spec.getCleanupExport());
-        WorkerSettings.Stream stream = new WorkerSettings.Stream(operator.streamRetention().toMillis() / 3_600_000.0);
-        WorkerSettings next = new WorkerSettings(name(), spec.getTable(), account.getRegion(), endpoints, credentials,
-                s3, load, spec.getIngestTransformation(), spec.getIgnoreTtlDeletes(), DATA_DIRECTORY,
-                new WorkerSettings.Http(PORT, spec.getQuery() == null ? null : spec.getQuery().getTimeoutSeconds(),
-                        spec.getQuery() == null ? null : spec.getQuery().getMaxRows()), stream, 1L);
+        WorkerSettings.Stream stream =
+                new WorkerSettings.Stream(operator.streamRetention().toMillis() / 3_600_000.0);
+        WorkerSettings next = new WorkerSettings(
+                name(),
+                spec.getTable(),
+                account.getRegion(),
+                endpoints,
+                credentials,
+                s3,
+                load,
+                spec.getIngestTransformation(),
+                spec.getIgnoreTtlDeletes(),
+                DATA_DIRECTORY,
+                new WorkerSettings.Http(
+                        PORT,
+                        spec.getQuery() == null ? null : spec.getQuery().getTimeoutSeconds(),
+                        spec.getQuery() == null ? null : spec.getQuery().getMaxRows()),
+                stream,
+                1L);
         return withLoadGeneration(next, loadGeneration(previous, next));
     }
 
@@ -273,8 +306,19 @@ public final class CollectionWorker {
     }
 
     private static WorkerSettings withLoadGeneration(WorkerSettings s, long generation) {
-        return new WorkerSettings(s.collection(), s.table(), s.region(), s.endpoints(), s.credentials(), s.s3(),
-                s.load(), s.ingestTransformation(), s.ignoreTtlDeletes(), s.dataDirectory(), s.http(), s.stream(),
+        return new WorkerSettings(
+                s.collection(),
+                s.table(),
+                s.region(),
+                s.endpoints(),
+                s.credentials(),
+                s.s3(),
+                s.load(),
+                s.ingestTransformation(),
+                s.ignoreTtlDeletes(),
+                s.dataDirectory(),
+                s.http(),
+                s.stream(),
                 generation);
     }
 
@@ -313,15 +357,15 @@ public final class CollectionWorker {
         return new ServiceBuilder()
                 .withMetadata(ownedMetadata())
                 .withNewSpec()
-                    .withType("ClusterIP")
-                    .withPublishNotReadyAddresses(true)
-                    .withSelector(selector())
-                    .addNewPort()
-                        .withName("http")
-                        .withPort(PORT)
-                        .withNewTargetPort("http")
-                        .withProtocol("TCP")
-                    .endPort()
+                .withType("ClusterIP")
+                .withPublishNotReadyAddresses(true)
+                .withSelector(selector())
+                .addNewPort()
+                .withName("http")
+                .withPort(PORT)
+                .withNewTargetPort("http")
+                .withProtocol("TCP")
+                .endPort()
                 .endSpec()
                 .build();
     }
@@ -335,45 +379,52 @@ public final class CollectionWorker {
         return new StatefulSetBuilder()
                 .withMetadata(ownedMetadata())
                 .withNewSpec()
-                    // Zero keeps the claim: a suspended collection resumes from the checkpoint on its volume.
-                    .withReplicas(suspended ? 0 : 1)
-                    .withServiceName(workerName(name()))
-                    .withNewSelector().withMatchLabels(selector()).endSelector()
-                    .withNewTemplate()
-                        .withNewMetadata()
-                            .withLabels(labels())
-                            .withAnnotations(Map.of(SETTINGS_HASH_ANNOTATION, settingsHash()))
-                        .endMetadata()
-                        .withNewSpec()
-                            .withServiceAccountName(operator.workerServiceAccount())
-                            // The worker never calls the Kubernetes API; IRSA and Pod Identity mount their own token.
-                            .withAutomountServiceAccountToken(false)
-                            .withTerminationGracePeriodSeconds(30L)
-                            .withNewSecurityContext()
-                                .withRunAsNonRoot(true)
-                                .withRunAsUser(WORKER_UID)
-                                .withRunAsGroup(WORKER_UID)
-                                // Makes the volume writable by the worker's group on most storage drivers.
-                                .withFsGroup(WORKER_UID)
-                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                            .endSecurityContext()
-                            .withImagePullSecrets(operator.workerPod().imagePullSecrets())
-                            .withNodeSelector(nodeSelector())
-                            .withTolerations(tolerations())
-                            .withAffinity(affinity())
-                            .withContainers(container())
-                            .addNewVolume()
-                                .withName("config")
-                                .withNewConfigMap().withName(workerName(name())).endConfigMap()
-                            .endVolume()
-                            .addNewVolume()
-                                // DuckDB and the JVM write temporary files; the root filesystem is read-only.
-                                .withName("tmp")
-                                .withNewEmptyDir().endEmptyDir()
-                            .endVolume()
-                        .endSpec()
-                    .endTemplate()
-                    .withVolumeClaimTemplates(volumeClaimTemplate())
+                // Zero keeps the claim: a suspended collection resumes from the checkpoint on its volume.
+                .withReplicas(suspended ? 0 : 1)
+                .withServiceName(workerName(name()))
+                .withNewSelector()
+                .withMatchLabels(selector())
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels())
+                .withAnnotations(Map.of(SETTINGS_HASH_ANNOTATION, settingsHash()))
+                .endMetadata()
+                .withNewSpec()
+                .withServiceAccountName(operator.workerServiceAccount())
+                // The worker never calls the Kubernetes API; IRSA and Pod Identity mount their own token.
+                .withAutomountServiceAccountToken(false)
+                .withTerminationGracePeriodSeconds(30L)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(WORKER_UID)
+                .withRunAsGroup(WORKER_UID)
+                // Makes the volume writable by the worker's group on most storage drivers.
+                .withFsGroup(WORKER_UID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .withImagePullSecrets(operator.workerPod().imagePullSecrets())
+                .withNodeSelector(nodeSelector())
+                .withTolerations(tolerations())
+                .withAffinity(affinity())
+                .withContainers(container())
+                .addNewVolume()
+                .withName("config")
+                .withNewConfigMap()
+                .withName(workerName(name()))
+                .endConfigMap()
+                .endVolume()
+                .addNewVolume()
+                // DuckDB and the JVM write temporary files; the root filesystem is read-only.
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
+                .endSpec()
+                .endTemplate()
+                .withVolumeClaimTemplates(volumeClaimTemplate())
                 .endSpec()
                 .build();
     }
@@ -384,19 +435,34 @@ public final class CollectionWorker {
                 .withImage(operator.workerImage())
                 .withImagePullPolicy(operator.workerImagePullPolicy())
                 .withArgs("run", "--config", CONFIG_DIRECTORY + "/" + SETTINGS_KEY)
-                .addNewPort().withName("http").withContainerPort(PORT).withProtocol("TCP").endPort()
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(PORT)
+                .withProtocol("TCP")
+                .endPort()
                 .withEnv(environment())
                 .withResources(resources())
                 .withNewSecurityContext()
-                    .withAllowPrivilegeEscalation(false)
-                    .withReadOnlyRootFilesystem(true)
-                    .withRunAsNonRoot(true)
-                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withRunAsNonRoot(true)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
                 .endSecurityContext()
-                .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_DIRECTORY).endVolumeMount()
-                .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIRECTORY).withReadOnly(true)
-                    .endVolumeMount()
-                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addNewVolumeMount()
+                .withName(DATA_VOLUME)
+                .withMountPath(DATA_DIRECTORY)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                .withName("config")
+                .withMountPath(CONFIG_DIRECTORY)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                .withName("tmp")
+                .withMountPath("/tmp")
+                .endVolumeMount()
                 // The worker serves HTTP only once its store is open, which for a large store takes a while: the
                 // startup probe holds the liveness probe off until then, so a slow open is not killed in a loop.
                 .withStartupProbe(probe("/healthz", STARTUP_FAILURE_THRESHOLD))
@@ -420,20 +486,29 @@ public final class CollectionWorker {
 
     /** The collection's tolerations when it names them, else the operator's. */
     private List<io.fabric8.kubernetes.api.model.Toleration> tolerations() {
-        return Optional.ofNullable(scheduling().getTolerations()).orElse(operator.workerPod().tolerations());
+        return Optional.ofNullable(scheduling().getTolerations())
+                .orElse(operator.workerPod().tolerations());
     }
 
     /** The collection's affinity when it names one, else the operator's; null (none) when empty. */
     private io.fabric8.kubernetes.api.model.Affinity affinity() {
-        io.fabric8.kubernetes.api.model.Affinity affinity = Optional.ofNullable(scheduling().getAffinity())
+        io.fabric8.kubernetes.api.model.Affinity affinity = Optional.ofNullable(
+                        scheduling().getAffinity())
                 .orElse(operator.workerPod().affinity());
-        return affinity == null || affinity.getNodeAffinity() == null && affinity.getPodAffinity() == null
-                && affinity.getPodAntiAffinity() == null ? null : affinity;
+        return affinity == null
+                        || affinity.getNodeAffinity() == null
+                                && affinity.getPodAffinity() == null
+                                && affinity.getPodAntiAffinity() == null
+                ? null
+                : affinity;
     }
 
     private static Probe probe(String path, int failureThreshold) {
         return new ProbeBuilder()
-                .withNewHttpGet().withPath(path).withNewPort("http").endHttpGet()
+                .withNewHttpGet()
+                .withPath(path)
+                .withNewPort("http")
+                .endHttpGet()
                 .withPeriodSeconds(10)
                 .withTimeoutSeconds(5)
                 .withFailureThreshold(failureThreshold)
@@ -451,7 +526,8 @@ public final class CollectionWorker {
                 env.add(fromSecret("AWS_SESSION_TOKEN", keys.getName(), keys.getSessionTokenKey()));
             }
         }
-        if (collection.getSpec().getQuery() != null && collection.getSpec().getQuery().getApiKeySecretRef() != null) {
+        if (collection.getSpec().getQuery() != null
+                && collection.getSpec().getQuery().getApiKeySecretRef() != null) {
             SecretKeyRef apiKey = collection.getSpec().getQuery().getApiKeySecretRef();
             env.add(fromSecret("DYNAMOSYNC_API_KEY", apiKey.getName(), apiKey.getKey()));
         }
@@ -461,7 +537,12 @@ public final class CollectionWorker {
     private static EnvVar fromSecret(String variable, String secret, String key) {
         return new EnvVarBuilder()
                 .withName(variable)
-                .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key).endSecretKeyRef().endValueFrom()
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(secret)
+                .withKey(key)
+                .endSecretKeyRef()
+                .endValueFrom()
                 .build();
     }
 
@@ -480,11 +561,16 @@ public final class CollectionWorker {
         Storage storage = collection.getSpec().getStorage();
         String size = storage == null || storage.getSize() == null ? Storage.DEFAULT_SIZE : storage.getSize();
         return new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName(DATA_VOLUME).withLabels(labels()).endMetadata()
+                .withNewMetadata()
+                .withName(DATA_VOLUME)
+                .withLabels(labels())
+                .endMetadata()
                 .withNewSpec()
-                    .withAccessModes("ReadWriteOnce")
-                    .withStorageClassName(storage == null ? null : storage.getStorageClassName())
-                    .withNewResources().withRequests(Map.of("storage", new Quantity(size))).endResources()
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(storage == null ? null : storage.getStorageClassName())
+                .withNewResources()
+                .withRequests(Map.of("storage", new Quantity(size)))
+                .endResources()
                 .endSpec()
                 .build();
     }

@@ -47,11 +47,18 @@ class AwsConnectorTest {
     }
 
     private static Secret secret(String resourceVersion) {
-        return new SecretBuilder().withNewMetadata().withNamespace("shop").withName("keys").withUid("u-1")
-                .withResourceVersion(resourceVersion).endMetadata()
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace("shop")
+                .withName("keys")
+                .withUid("u-1")
+                .withResourceVersion(resourceVersion)
+                .endMetadata()
                 .addToData(AccessKeySecretRef.DEFAULT_ACCESS_KEY_ID_KEY, encode("AKIDEXAMPLE"))
-                .addToData(AccessKeySecretRef.DEFAULT_SECRET_ACCESS_KEY_KEY,
-                        encode("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")).build();
+                .addToData(
+                        AccessKeySecretRef.DEFAULT_SECRET_ACCESS_KEY_KEY,
+                        encode("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+                .build();
     }
 
     private static String encode(String value) {

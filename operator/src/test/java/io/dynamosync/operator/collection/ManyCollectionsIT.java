@@ -45,28 +45,39 @@ class ManyCollectionsIT {
             String ns = OperatorHarness.namespace("many");
             StsService.Identity user = aws.sts().addUser("000000000000", "many");
             harness.keySecret(ns, "aws-keys", user.accessKeyId(), user.secretAccessKey());
-            client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+            client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys")))
+                    .create();
             List<String> names = new ArrayList<>();
             for (int i = 0; i < COLLECTIONS; i++) {
                 String table = LocalAws.uniqueName("t");
-                aws.dynamoDb().createTable(r -> r.tableName(table)
-                        .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                        .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
-                                .attributeType(ScalarAttributeType.S).build())
-                        .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
+                aws.dynamoDb()
+                        .createTable(r -> r.tableName(table)
+                                .keySchema(KeySchemaElement.builder()
+                                        .attributeName("id")
+                                        .keyType(KeyType.HASH)
+                                        .build())
+                                .attributeDefinitions(AttributeDefinition.builder()
+                                        .attributeName("id")
+                                        .attributeType(ScalarAttributeType.S)
+                                        .build())
+                                .billingMode(BillingMode.PAY_PER_REQUEST)
+                                .streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
                 String name = "c" + i;
                 names.add(name);
                 // Loaded and following, 100 ms behind with records waiting: caught up, though not strictly synced.
-                harness.workerAnswers(ns, name, WorkerAnswer.of(name, table).scanning(10, 10).behind(100, 2));
+                harness.workerAnswers(
+                        ns, name, WorkerAnswer.of(name, table).scanning(10, 10).behind(100, 2));
                 client.resource(Fixtures.collection(ns, name, "prod", table)).create();
             }
 
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> names.stream()
-                    .allMatch(n -> {
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> names.stream().allMatch(n -> {
                         DynamoCollection c = harness.collection(ns, n);
-                        return c.getStatus() != null && condition(c.getStatus(), Conditions.Type.READY)
-                                .map(r -> Conditions.TRUE.equals(r.getStatus())).orElse(false);
+                        return c.getStatus() != null
+                                && condition(c.getStatus(), Conditions.Type.READY)
+                                        .map(r -> Conditions.TRUE.equals(r.getStatus()))
+                                        .orElse(false);
                     }));
 
             // Settled: each collection is polled once a period; nothing else should make it reconcile.
@@ -75,23 +86,41 @@ class ManyCollectionsIT {
             Thread.sleep(window.toMillis());
             double during = reconciles(harness) - before;
             double periods = (double) window.toMillis() / POLL.toMillis();
-            assertThat(during).as("reconciles of %d settled collections in %s", COLLECTIONS, window)
+            assertThat(during)
+                    .as("reconciles of %d settled collections in %s", COLLECTIONS, window)
                     .isLessThanOrEqualTo(COLLECTIONS * (periods + 2))
                     // and each is still polled: the count is real, not a meter that never moves.
                     .isGreaterThanOrEqualTo(COLLECTIONS * periods / 2);
             assertThat(failures(harness)).isZero();
-            assertThat(harness.operator().registry().find("dynamosync.collections").tag("phase", "Streaming").gauge()
-                    .value()).isEqualTo(COLLECTIONS);
+            assertThat(harness.operator()
+                            .registry()
+                            .find("dynamosync.collections")
+                            .tag("phase", "Streaming")
+                            .gauge()
+                            .value())
+                    .isEqualTo(COLLECTIONS);
 
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + harness.operator().port();
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("dynamosync_collections{phase=\"Streaming\"} 50.0")
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/readyz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains("dynamosync_collections{phase=\"Streaming\"} 50.0")
                     .contains("dynamosync_collection_documents{collection=\"c7\",namespace=\"" + ns + "\"} 10.0")
                     .contains("dynamosync_collection_lag_seconds{collection=\"c7\",namespace=\"" + ns + "\"} 0.1")
                     .contains("dynamosync_collection_phase{collection=\"c7\",namespace=\"" + ns
@@ -101,12 +130,20 @@ class ManyCollectionsIT {
     }
 
     private static double reconciles(OperatorHarness harness) {
-        return harness.operator().registry().find("operator.sdk.reconciliations.started")
-                .tag("kind", "DynamoCollection").counters().stream().mapToDouble(Counter::count).sum();
+        return harness
+                .operator()
+                .registry()
+                .find("operator.sdk.reconciliations.started")
+                .tag("kind", "DynamoCollection")
+                .counters()
+                .stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     private static double failures(OperatorHarness harness) {
         return harness.operator().registry().find("operator.sdk.reconciliations.failed").counters().stream()
-                .mapToDouble(Counter::count).sum();
+                .mapToDouble(Counter::count)
+                .sum();
     }
 }

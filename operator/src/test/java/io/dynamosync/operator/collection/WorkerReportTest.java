@@ -22,15 +22,25 @@ class WorkerReportTest {
 
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private final DynamoCollection collection = Fixtures.collection("shop", "orders", "prod", "Orders");
-    private final StatusDraft<DynamoCollectionStatus> draft = new StatusDraft<>(collection, null,
-            new DynamoCollectionStatus(), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final StatusDraft<DynamoCollectionStatus> draft =
+            new StatusDraft<>(collection, null, new DynamoCollectionStatus(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void workerRefusedTheRoleIsStalledNamingItsIdentityAndTheFix() {
         String sts = "User: arn:aws:sts::111122223333:assumed-role/node-role/i-0abc is not authorized to perform: "
                 + "sts:AssumeRole on resource: arn:aws:iam::210987654321:role/sync";
-        WorkerReport.apply(draft, new WorkerStatus("Error", "orders", "Orders", null, null, null,
-                new WorkerStatus.Error("AssumeRoleDenied", sts, NOW), List.of(), List.of()));
+        WorkerReport.apply(
+                draft,
+                new WorkerStatus(
+                        "Error",
+                        "orders",
+                        "Orders",
+                        null,
+                        null,
+                        null,
+                        new WorkerStatus.Error("AssumeRoleDenied", sts, NOW),
+                        List.of(),
+                        List.of()));
 
         Condition ready = draft.condition(Conditions.Type.READY).get();
         assertThat(ready.getReason()).isEqualTo(Conditions.Reason.ASSUME_ROLE_DENIED);
@@ -40,9 +50,19 @@ class WorkerReportTest {
 
     @Test
     void exportInProgressIsReconcilingWithTheExportingReason() {
-        WorkerReport.apply(draft, new WorkerStatus("Exporting", "orders", "Orders",
-                new WorkerStatus.Load("Export", false, 0, 5000L, 10, null, null, 1, 10, null, null, "arn:export", NOW,
-                        null), null, null, null, List.of(), List.of()));
+        WorkerReport.apply(
+                draft,
+                new WorkerStatus(
+                        "Exporting",
+                        "orders",
+                        "Orders",
+                        new WorkerStatus.Load(
+                                "Export", false, 0, 5000L, 10, null, null, 1, 10, null, null, "arn:export", NOW, null),
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        List.of()));
 
         assertThat(draft.status().getPhase()).isEqualTo(Phase.EXPORTING);
         assertThat(draft.status().getExportArn()).isEqualTo("arn:export");
@@ -55,15 +75,24 @@ class WorkerReportTest {
     void aWorkerFollowingABusyTableIsReadyAndCaughtUpUnderASecondBehindElseBehind() {
         // A busy table keeps the worker's strict "synced" false; the journal is replayed, so it follows changes.
         for (long lag : new long[] {300, 4_000}) {
-            WorkerReport.apply(draft, new WorkerStatus("Streaming", "orders", "Orders",
-                    new WorkerStatus.Load("Scan", true, 100, 100L, 100, null, null, null, null, null, null, null, NOW, NOW),
-                    new WorkerStatus.Stream("arn:s", false, 1, 0, 5, 20, NOW, lag, null, 12L, true),
-                    new WorkerStatus.Store(100, 1), null, List.of(), List.of()));
+            WorkerReport.apply(
+                    draft,
+                    new WorkerStatus(
+                            "Streaming",
+                            "orders",
+                            "Orders",
+                            new WorkerStatus.Load(
+                                    "Scan", true, 100, 100L, 100, null, null, null, null, null, null, null, NOW, NOW),
+                            new WorkerStatus.Stream("arn:s", false, 1, 0, 5, 20, NOW, lag, null, 12L, true),
+                            new WorkerStatus.Store(100, 1),
+                            null,
+                            List.of(),
+                            List.of()));
 
             assertThat(draft.condition(Conditions.Type.READY).get().getStatus()).isEqualTo(Conditions.TRUE);
             assertThat(draft.condition(Conditions.Type.RECONCILING)).isEmpty();
-            assertThat(reason(Conditions.Type.SYNCED)).isEqualTo(lag < 1_000 ? Conditions.Reason.CAUGHT_UP
-                    : Conditions.Reason.BEHIND);
+            assertThat(reason(Conditions.Type.SYNCED))
+                    .isEqualTo(lag < 1_000 ? Conditions.Reason.CAUGHT_UP : Conditions.Reason.BEHIND);
             assertThat(draft.condition(Conditions.Type.SYNCED).get().getStatus())
                     .isEqualTo(lag < 1_000 ? Conditions.TRUE : Conditions.FALSE);
         }
@@ -71,10 +100,16 @@ class WorkerReportTest {
 
     @Test
     void loadedButNotSyncedIsReplaying() {
-        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(100, 100).journaling(20, 30_000L)
-                .replaying(12, 9_000).build());
+        WorkerReport.apply(
+                draft,
+                WorkerAnswer.of("orders", "Orders")
+                        .scanning(100, 100)
+                        .journaling(20, 30_000L)
+                        .replaying(12, 9_000)
+                        .build());
 
-        assertThat(draft.condition(Conditions.Type.INITIAL_LOAD_COMPLETE).get().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(draft.condition(Conditions.Type.INITIAL_LOAD_COMPLETE).get().getStatus())
+                .isEqualTo(Conditions.TRUE);
         assertThat(reason(Conditions.Type.SYNCED)).isEqualTo(Conditions.Reason.REPLAYING);
         assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.REPLAYING);
         assertThat(draft.condition(Conditions.Type.READY).get().getMessage()).contains("20 journaled, 8 applied");
@@ -84,23 +119,32 @@ class WorkerReportTest {
     @Test
     void reBootstrapsAndRefusedItemsReachTheStatusBoundedNewestLast() {
         // The worker lists re-bootstraps oldest first and refused items newest first (at most 20).
-        WorkerAnswer worker = WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW);
-        worker.reloading(WorkerAnswer.streamTrimmed("shardId-1"), NOW.plusSeconds(60), 0, 100).synced(NOW);
-        worker.reloading(WorkerAnswer.rebuildRequested(1, 2), NOW.plusSeconds(120), 0, 100).synced(NOW);
+        WorkerAnswer worker =
+                WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW);
+        worker.reloading(WorkerAnswer.streamTrimmed("shardId-1"), NOW.plusSeconds(60), 0, 100)
+                .synced(NOW);
+        worker.reloading(WorkerAnswer.rebuildRequested(1, 2), NOW.plusSeconds(120), 0, 100)
+                .synced(NOW);
         for (int i = 0; i < 25; i++) {
             worker.refused("id=" + i, "Conversion Error: Could not convert string 'x' to INT64", NOW.plusSeconds(i));
         }
-        assertThat(worker.build().refusedItems()).hasSize(WorkerAnswer.REFUSED_KEPT)
-                .first().satisfies(newest -> assertThat(newest.key()).isEqualTo("id=24"));
+        assertThat(worker.build().refusedItems())
+                .hasSize(WorkerAnswer.REFUSED_KEPT)
+                .first()
+                .satisfies(newest -> assertThat(newest.key()).isEqualTo("id=24"));
         WorkerReport.apply(draft, worker.build());
 
-        assertThat(draft.status().getRebootstraps()).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getReason)
-                .satisfiesExactly(r -> assertThat(r).startsWith("StreamTrimmed: "),
+        assertThat(draft.status().getRebootstraps())
+                .extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getReason)
+                .satisfiesExactly(
+                        r -> assertThat(r).startsWith("StreamTrimmed: "),
                         r -> assertThat(r).startsWith("RebuildRequested: "));
         assertThat(draft.status().getRebootstraps().get(0).getAt()).isEqualTo("2026-03-01T12:01:00Z");
-        assertThat(draft.status().getRefusedItems()).hasSize(DynamoCollectionStatus.MAX_WORKER_EVENTS)
+        assertThat(draft.status().getRefusedItems())
+                .hasSize(DynamoCollectionStatus.MAX_WORKER_EVENTS)
                 .extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
-                .startsWith("id=15").endsWith("id=24");
+                .startsWith("id=15")
+                .endsWith("id=24");
     }
 
     @Test
@@ -108,10 +152,13 @@ class WorkerReportTest {
         List<io.dynamosync.api.v1alpha1.WorkerEvent> before = List.of(
                 new io.dynamosync.api.v1alpha1.WorkerEvent("2026-03-01T12:00:00Z", "id=1", "x"),
                 new io.dynamosync.api.v1alpha1.WorkerEvent("2026-03-01T12:00:00.500Z", "id=2", "x"));
-        List<io.dynamosync.api.v1alpha1.WorkerEvent> now = List.of(before.get(0), before.get(1),
+        List<io.dynamosync.api.v1alpha1.WorkerEvent> now = List.of(
+                before.get(0),
+                before.get(1),
                 new io.dynamosync.api.v1alpha1.WorkerEvent("2026-03-01T12:00:01Z", "id=3", "x"));
 
-        assertThat(WorkerReport.newlyRefused(before, now)).extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
+        assertThat(WorkerReport.newlyRefused(before, now))
+                .extracting(io.dynamosync.api.v1alpha1.WorkerEvent::getKey)
                 .containsExactly("id=3");
         assertThat(WorkerReport.newlyRefused(now, now)).isEmpty();
         assertThat(WorkerReport.newlyRefused(null, before)).hasSize(2);
@@ -120,18 +167,30 @@ class WorkerReportTest {
 
     @Test
     void aReloadAfterTheStreamWasLostIsProgressThatSaysWhy() {
-        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW)
-                .reloading("CheckpointOlderThanRetention: the collection last read the stream at "
-                        + "2026-02-27T11:00:00Z, longer ago than the stream keeps records (24 hours)", NOW, 25, 100)
-                .build());
+        WorkerReport.apply(
+                draft,
+                WorkerAnswer.of("orders", "Orders")
+                        .scanning(100, 100)
+                        .synced(NOW)
+                        .reloading(
+                                "CheckpointOlderThanRetention: the collection last read the stream at "
+                                        + "2026-02-27T11:00:00Z, longer ago than the stream keeps records (24 hours)",
+                                NOW,
+                                25,
+                                100)
+                        .build());
 
         for (String type : List.of(Conditions.Type.READY, Conditions.Type.SYNCED, Conditions.Type.RECONCILING)) {
             assertThat(reason(type)).as(type).isEqualTo(Conditions.Reason.STREAM_TRIMMED);
-            assertThat(draft.condition(type).get().getMessage()).as(type)
-                    .contains("since 2026-03-01T12:00:00Z", "CheckpointOlderThanRetention: the collection last read",
+            assertThat(draft.condition(type).get().getMessage())
+                    .as(type)
+                    .contains(
+                            "since 2026-03-01T12:00:00Z",
+                            "CheckpointOlderThanRetention: the collection last read",
                             "25 of about 100 items loaded (25%)");
         }
-        assertThat(draft.condition(Conditions.Type.RECONCILING).get().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(draft.condition(Conditions.Type.RECONCILING).get().getStatus())
+                .isEqualTo(Conditions.TRUE);
         assertThat(reason(Conditions.Type.INITIAL_LOAD_COMPLETE)).isEqualTo(Conditions.Reason.SCANNING);
         assertThat(draft.condition(Conditions.Type.STALLED)).isEmpty();
         assertThat(draft.status().getPhase()).isEqualTo(Phase.SCANNING);
@@ -139,8 +198,13 @@ class WorkerReportTest {
 
     @Test
     void aRebuildTheSpecAskedForKeepsTheLoadsReasonAndSaysWhy() {
-        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW)
-                .reloading(WorkerAnswer.rebuildRequested(1, 2), NOW, 25, 100).build());
+        WorkerReport.apply(
+                draft,
+                WorkerAnswer.of("orders", "Orders")
+                        .scanning(100, 100)
+                        .synced(NOW)
+                        .reloading(WorkerAnswer.rebuildRequested(1, 2), NOW, 25, 100)
+                        .build());
 
         assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.SCANNING);
         assertThat(reason(Conditions.Type.RECONCILING)).isEqualTo(Conditions.Reason.SCANNING);
@@ -150,18 +214,26 @@ class WorkerReportTest {
 
     @Test
     void aFirstLoadIsNotAReloadNorIsOneThatCompleted() {
-        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(25, 100).build());
+        WorkerReport.apply(
+                draft, WorkerAnswer.of("orders", "Orders").scanning(25, 100).build());
         assertThat(draft.condition(Conditions.Type.READY).get().getMessage()).doesNotContain("again");
 
-        WorkerReport.apply(draft, WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW)
-                .reloading(WorkerAnswer.streamTrimmed("shardId-1"), NOW, 25, 100).synced(NOW).build());
+        WorkerReport.apply(
+                draft,
+                WorkerAnswer.of("orders", "Orders")
+                        .scanning(100, 100)
+                        .synced(NOW)
+                        .reloading(WorkerAnswer.streamTrimmed("shardId-1"), NOW, 25, 100)
+                        .synced(NOW)
+                        .build());
         assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.CAUGHT_UP);
         assertThat(draft.condition(Conditions.Type.RECONCILING)).isEmpty();
     }
 
     @Test
     void streamReadsDeniedWhileStreamingAreStalled() {
-        WorkerAnswer worker = WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW);
+        WorkerAnswer worker =
+                WorkerAnswer.of("orders", "Orders").scanning(100, 100).synced(NOW);
         WorkerReport.apply(draft, worker.streamReadDenied(NOW).build());
 
         assertThat(reason(Conditions.Type.STALLED)).isEqualTo(Conditions.Reason.ACCESS_DENIED);

@@ -19,22 +19,29 @@ class IamPoliciesTest {
     void grantsReadAndStreamActionsOnEachTableAndItsStreams() throws Exception {
         List<TableUse> tables = List.of(
                 TableUse.readOnly(TableRef.of("Orders", "eu-west-1", "123456789012")),
-                new TableUse(TableRef.of("arn:aws:dynamodb:us-east-1:210987654321:table/Users", "eu-west-1",
-                        "123456789012"), false, true, false, false, null));
+                new TableUse(
+                        TableRef.of("arn:aws:dynamodb:us-east-1:210987654321:table/Users", "eu-west-1", "123456789012"),
+                        false,
+                        true,
+                        false,
+                        false,
+                        null));
 
         JsonNode policy = JSON.readTree(IamPolicies.permissionsPolicy(tables, null));
 
         assertThat(policy.get("Version").asText()).isEqualTo("2012-10-17");
-        assertThat(resources(policy, "dynamodb:Scan")).containsExactlyInAnyOrder(
-                "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders",
-                "arn:aws:dynamodb:us-east-1:210987654321:table/Users");
+        assertThat(resources(policy, "dynamodb:Scan"))
+                .containsExactlyInAnyOrder(
+                        "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders",
+                        "arn:aws:dynamodb:us-east-1:210987654321:table/Users");
         assertThat(resources(policy, "dynamodb:DescribeTable")).hasSize(2);
         // Only the collection allowed to turn its stream on may change its table.
         assertThat(resources(policy, "dynamodb:UpdateTable"))
                 .containsExactly("arn:aws:dynamodb:us-east-1:210987654321:table/Users");
-        assertThat(resources(policy, "dynamodb:GetRecords")).containsExactlyInAnyOrder(
-                "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/*",
-                "arn:aws:dynamodb:us-east-1:210987654321:table/Users/stream/*");
+        assertThat(resources(policy, "dynamodb:GetRecords"))
+                .containsExactlyInAnyOrder(
+                        "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/*",
+                        "arn:aws:dynamodb:us-east-1:210987654321:table/Users/stream/*");
         assertThat(resources(policy, "dynamodb:DescribeStream")).hasSize(2);
         assertThat(resources(policy, "dynamodb:GetShardIterator")).hasSize(2);
         assertThat(resources(policy, "dynamodb:ListStreams")).containsExactly("*");
@@ -48,7 +55,12 @@ class IamPoliciesTest {
         bucket.setBucket("exports");
         bucket.setPrefix("dynamo-sync/");
         List<TableUse> tables = List.of(
-                new TableUse(TableRef.of("Orders", "eu-west-1", "123456789012"), true, false, true, true,
+                new TableUse(
+                        TableRef.of("Orders", "eu-west-1", "123456789012"),
+                        true,
+                        false,
+                        true,
+                        true,
                         "dynamo-sync/shop/orders/"),
                 new TableUse(TableRef.of("Users", "eu-west-1", "123456789012"), false, false, false, false, null));
 
@@ -61,9 +73,10 @@ class IamPoliciesTest {
         assertThat(resources(policy, "dynamodb:DescribeExport"))
                 .containsExactly("arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/export/*");
         assertThat(resources(policy, "s3:ListBucket")).containsExactly("arn:aws:s3:::exports");
-        for (String action : List.of("s3:PutObject", "s3:PutObjectAcl", "s3:AbortMultipartUpload", "s3:GetObject",
-                "s3:DeleteObject")) {
-            assertThat(resources(policy, action)).as(action)
+        for (String action : List.of(
+                "s3:PutObject", "s3:PutObjectAcl", "s3:AbortMultipartUpload", "s3:GetObject", "s3:DeleteObject")) {
+            assertThat(resources(policy, action))
+                    .as(action)
                     .containsExactly("arn:aws:s3:::exports/dynamo-sync/shop/orders/*");
         }
         JsonNode list = statementGranting(policy, "s3:ListBucket");
@@ -83,25 +96,41 @@ class IamPoliciesTest {
             new Call("dynamodb:GetShardIterator", "SdkAccessProbe.probeStream; worker stream", s -> true),
             new Call("dynamodb:GetRecords", "SdkAccessProbe.probeStream; worker stream", s -> true),
             new Call("dynamodb:UpdateTable", "SdkStreamEnabler, only with spec.enableStream", Settings::enableStream),
-            new Call("dynamodb:DescribeContinuousBackups", "SdkAccessProbe.probeExport; worker ExportLoader",
+            new Call(
+                    "dynamodb:DescribeContinuousBackups",
+                    "SdkAccessProbe.probeExport; worker ExportLoader",
                     Settings::export),
-            new Call("dynamodb:UpdateContinuousBackups", "worker ExportLoader, only with enablePointInTimeRecovery",
+            new Call(
+                    "dynamodb:UpdateContinuousBackups",
+                    "worker ExportLoader, only with enablePointInTimeRecovery",
                     s -> s.export() && s.enableRecovery()),
             new Call("dynamodb:ExportTableToPointInTime", "worker ExportLoader", Settings::export),
             new Call("dynamodb:DescribeExport", "worker ExportLoader", Settings::export),
-            new Call("s3:PutObject", "SdkAccessProbe.probeExport (marker); DynamoDB writing the export",
+            new Call(
+                    "s3:PutObject",
+                    "SdkAccessProbe.probeExport (marker); DynamoDB writing the export",
                     Settings::export),
             new Call("s3:PutObjectAcl", "DynamoDB writing the export (AWS export documentation)", Settings::export),
-            new Call("s3:AbortMultipartUpload", "DynamoDB writing the export (AWS export documentation)",
+            new Call(
+                    "s3:AbortMultipartUpload",
+                    "DynamoDB writing the export (AWS export documentation)",
                     Settings::export),
             new Call("s3:GetObject", "SdkAccessProbe.probeExport (marker); worker ExportLoader", Settings::export),
-            new Call("s3:ListBucket", "S3ExportFiles.deleteAll; worker cleanup; probe where files are deleted",
+            new Call(
+                    "s3:ListBucket",
+                    "S3ExportFiles.deleteAll; worker cleanup; probe where files are deleted",
                     s -> s.export() && s.deletesFiles()),
-            new Call("s3:DeleteObject", "S3ExportFiles.deleteAll (deletionPolicy Delete); worker cleanupExport",
+            new Call(
+                    "s3:DeleteObject",
+                    "S3ExportFiles.deleteAll (deletionPolicy Delete); worker cleanupExport",
                     s -> s.export() && s.deletesFiles()));
 
     /** One combination of the settings that change what a collection calls. */
-    record Settings(boolean export, boolean enableStream, boolean enableRecovery, boolean cleanupExport,
+    record Settings(
+            boolean export,
+            boolean enableStream,
+            boolean enableRecovery,
+            boolean cleanupExport,
             boolean deletionPolicyDelete) {
 
         boolean deletesFiles() {
@@ -110,18 +139,20 @@ class IamPoliciesTest {
 
         @Override
         public String toString() {
-            return (export ? "Export" : "Scan") + (enableStream ? " enableStream" : "")
-                    + (enableRecovery ? " enablePointInTimeRecovery" : "") + (cleanupExport ? " cleanupExport" : "")
+            return (export ? "Export" : "Scan")
+                    + (enableStream ? " enableStream" : "")
+                    + (enableRecovery ? " enablePointInTimeRecovery" : "")
+                    + (cleanupExport ? " cleanupExport" : "")
                     + (deletionPolicyDelete ? " deletionPolicy=Delete" : "");
         }
     }
 
-    record Call(String action, String madeBy, java.util.function.Predicate<Settings> when) {
-    }
+    record Call(String action, String madeBy, java.util.function.Predicate<Settings> when) {}
 
     static java.util.stream.Stream<Settings> everyCombination() {
-        return java.util.stream.IntStream.range(0, 32).mapToObj(bits -> new Settings((bits & 1) != 0,
-                (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0, (bits & 16) != 0));
+        return java.util.stream.IntStream.range(0, 32)
+                .mapToObj(bits -> new Settings(
+                        (bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0, (bits & 16) != 0));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
@@ -129,8 +160,13 @@ class IamPoliciesTest {
     void grantsExactlyTheCallsTheSettingsMake(Settings settings) throws Exception {
         S3Bucket bucket = new S3Bucket();
         bucket.setBucket("exports");
-        TableUse use = new TableUse(TableRef.of("Orders", "eu-west-1", "123456789012"), settings.export(),
-                settings.enableStream(), settings.enableRecovery(), settings.deletesFiles(), "shop/orders/");
+        TableUse use = new TableUse(
+                TableRef.of("Orders", "eu-west-1", "123456789012"),
+                settings.export(),
+                settings.enableStream(),
+                settings.enableRecovery(),
+                settings.deletesFiles(),
+                "shop/orders/");
 
         JsonNode policy = JSON.readTree(IamPolicies.permissionsPolicy(List.of(use), bucket));
 
@@ -138,8 +174,11 @@ class IamPoliciesTest {
         for (JsonNode statement : policy.get("Statement")) {
             statement.get("Action").forEach(a -> granted.add(a.asText()));
         }
-        assertThat(granted).containsExactlyInAnyOrderElementsOf(CALLS.stream().filter(c -> c.when().test(settings))
-                .map(Call::action).toList());
+        assertThat(granted)
+                .containsExactlyInAnyOrderElementsOf(CALLS.stream()
+                        .filter(c -> c.when().test(settings))
+                        .map(Call::action)
+                        .toList());
     }
 
     @Test
@@ -172,24 +211,33 @@ class IamPoliciesTest {
         assertThat(statement.get("Action").asText()).isEqualTo("sts:AssumeRole");
         assertThat(statement.at("/Principal/AWS").asText())
                 .isEqualTo("arn:aws:iam::111122223333:role/dynamo-sync-operator");
-        assertThat(statement.at("/Condition/StringEquals/sts:ExternalId").asText()).isEqualTo("ext-42");
+        assertThat(statement.at("/Condition/StringEquals/sts:ExternalId").asText())
+                .isEqualTo("ext-42");
     }
 
     @Test
     void trustPolicyNamesEveryIdentityThatAssumesTheRole() throws Exception {
-        JsonNode policy = JSON.readTree(IamPolicies.trustPolicy(java.util.Arrays.asList(
-                "arn:aws:sts::111122223333:assumed-role/dynamo-sync-operator/session-1",
-                "arn:aws:iam::111122223333:role/dynamo-sync-worker", null), "ext-42"));
+        JsonNode policy = JSON.readTree(IamPolicies.trustPolicy(
+                java.util.Arrays.asList(
+                        "arn:aws:sts::111122223333:assumed-role/dynamo-sync-operator/session-1",
+                        "arn:aws:iam::111122223333:role/dynamo-sync-worker",
+                        null),
+                "ext-42"));
 
         JsonNode statement = policy.get("Statement").get(0);
-        assertThat(statement.at("/Principal/AWS")).extracting(JsonNode::asText).containsExactly(
-                "arn:aws:iam::111122223333:role/dynamo-sync-operator", "arn:aws:iam::111122223333:role/dynamo-sync-worker");
-        assertThat(statement.at("/Condition/StringEquals/sts:ExternalId").asText()).isEqualTo("ext-42");
+        assertThat(statement.at("/Principal/AWS"))
+                .extracting(JsonNode::asText)
+                .containsExactly(
+                        "arn:aws:iam::111122223333:role/dynamo-sync-operator",
+                        "arn:aws:iam::111122223333:role/dynamo-sync-worker");
+        assertThat(statement.at("/Condition/StringEquals/sts:ExternalId").asText())
+                .isEqualTo("ext-42");
     }
 
     @Test
     void userPrincipalsAreNamedAsTheyAre() {
-        assertThat(IamPolicies.principalOf("arn:aws:iam::111122223333:user/ci")).isEqualTo("arn:aws:iam::111122223333:user/ci");
+        assertThat(IamPolicies.principalOf("arn:aws:iam::111122223333:user/ci"))
+                .isEqualTo("arn:aws:iam::111122223333:user/ci");
     }
 
     private static JsonNode statementGranting(JsonNode policy, String action) {

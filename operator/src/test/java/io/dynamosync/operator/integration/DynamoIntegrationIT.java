@@ -63,13 +63,15 @@ class DynamoIntegrationIT {
         StsService.Identity user = aws.sts().addUser("123456789012", "dynamo-sync");
         harness.keySecret(ns, "aws-keys", user.accessKeyId(), user.secretAccessKey());
         client.resource(Fixtures.collection(ns, "orders", "prod", "Orders")).create();
-        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys")))
+                .create();
 
         DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
 
         assertThat(status.getIdentity().getArn()).isEqualTo("arn:aws:iam::123456789012:user/dynamo-sync");
         assertThat(status.getIdentity().getAccount()).isEqualTo("123456789012");
-        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID)).get()
+        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID))
+                .get()
                 .extracting(Condition::getStatus, Condition::getReason)
                 .containsExactly(Conditions.TRUE, Conditions.Reason.VERIFIED);
         assertThat(status.getObservedGeneration()).isEqualTo(1L);
@@ -86,10 +88,11 @@ class DynamoIntegrationIT {
     @Test
     void missingSecretSaysSoAndItsCreationRevalidates() {
         String ns = OperatorHarness.namespace("missing");
-        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "not-yet"))).create();
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "not-yet")))
+                .create();
 
-        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
-                Conditions.FALSE);
+        DynamoIntegrationStatus status =
+                awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID, Conditions.FALSE);
 
         assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID).get().getReason())
                 .isEqualTo(Conditions.Reason.SECRET_NOT_FOUND);
@@ -97,7 +100,9 @@ class DynamoIntegrationIT {
                 .contains("not-yet", ns);
         assertThat(condition(status, Conditions.Type.STALLED).get().getStatus()).isEqualTo(Conditions.TRUE);
         assertThat(condition(status, Conditions.Type.READY).get().getStatus()).isEqualTo(Conditions.FALSE);
-        assertThat(harness.events(ns, "prod")).extracting(Event::getReason).contains(Conditions.Reason.SECRET_NOT_FOUND);
+        assertThat(harness.events(ns, "prod"))
+                .extracting(Event::getReason)
+                .contains(Conditions.Reason.SECRET_NOT_FOUND);
 
         StsService.Identity user = aws.sts().addUser("123456789012", "late");
         harness.keySecret(ns, "not-yet", user.accessKeyId(), user.secretAccessKey());
@@ -107,9 +112,19 @@ class DynamoIntegrationIT {
         assertThat(condition(ready, Conditions.Type.STALLED)).isEmpty();
         assertThat(ready.getIdentity().getArn()).endsWith(":user/late");
         // The operator only reads Secrets (its RBAC grants get alone): neither the one it read nor another changed.
-        assertThat(client.secrets().inNamespace(ns).withName("not-yet").get().getMetadata().getLabels())
+        assertThat(client.secrets()
+                        .inNamespace(ns)
+                        .withName("not-yet")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
                 .isNullOrEmpty();
-        assertThat(client.secrets().inNamespace(ns).withName("not-yet").get().getMetadata().getResourceVersion())
+        assertThat(client.secrets()
+                        .inNamespace(ns)
+                        .withName("not-yet")
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
                 .isEqualTo(created.getMetadata().getResourceVersion());
     }
 
@@ -118,19 +133,22 @@ class DynamoIntegrationIT {
         String ns = OperatorHarness.namespace("relabel");
         StsService.Identity first = aws.sts().addUser("123456789012", "first-" + ns);
         harness.keySecret(ns, "aws-keys", first.accessKeyId(), first.secretAccessKey());
-        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys")))
+                .create();
         awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
 
         StsService.Identity second = aws.sts().addUser("123456789012", "second-" + ns);
         var secret = client.secrets().inNamespace(ns).withName("aws-keys").get();
-        secret.setStringData(java.util.Map.of("accessKeyId", second.accessKeyId(), "secretAccessKey",
-                second.secretAccessKey()));
+        secret.setStringData(
+                java.util.Map.of("accessKeyId", second.accessKeyId(), "secretAccessKey", second.secretAccessKey()));
         client.resource(secret).update();
 
         // Well before the 10-minute recheck: an integration with a key Secret reads it again every status poll period
         // (1 s here, 30 s by default), since the operator watches no Secrets.
-        await().atMost(Duration.ofSeconds(15)).until(() -> harness.integration(ns, "prod").getStatus().getIdentity(),
-                id -> id != null && id.getArn().endsWith(":user/second-" + ns));
+        await().atMost(Duration.ofSeconds(15))
+                .until(
+                        () -> harness.integration(ns, "prod").getStatus().getIdentity(),
+                        id -> id != null && id.getArn().endsWith(":user/second-" + ns));
     }
 
     @Test
@@ -139,10 +157,11 @@ class DynamoIntegrationIT {
         StsService.Identity user = aws.sts().addUser("123456789012", "wrong");
         String wrongSecret = "WRONG" + user.secretAccessKey().substring(5);
         harness.keySecret(ns, "aws-keys", user.accessKeyId(), wrongSecret);
-        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys")))
+                .create();
 
-        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
-                Conditions.FALSE);
+        DynamoIntegrationStatus status =
+                awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID, Conditions.FALSE);
 
         Condition valid = condition(status, Conditions.Type.CREDENTIALS_VALID).get();
         assertThat(valid.getReason()).isEqualTo(Conditions.Reason.INVALID_CREDENTIALS);
@@ -155,33 +174,39 @@ class DynamoIntegrationIT {
     void unknownAccessKeyIsInvalidCredentials() {
         String ns = OperatorHarness.namespace("unknown");
         harness.keySecret(ns, "aws-keys", "AKIAUNKNOWNKEY000000", "whatever");
-        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys")))
+                .create();
 
-        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
-                Conditions.FALSE);
+        DynamoIntegrationStatus status =
+                awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID, Conditions.FALSE);
 
-        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID).get())
-                .satisfies(c -> {
-                    assertThat(c.getReason()).isEqualTo(Conditions.Reason.INVALID_CREDENTIALS);
-                    assertThat(c.getMessage()).contains("InvalidClientTokenId");
-                });
+        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID).get()).satisfies(c -> {
+            assertThat(c.getReason()).isEqualTo(Conditions.Reason.INVALID_CREDENTIALS);
+            assertThat(c.getMessage()).contains("InvalidClientTokenId");
+        });
     }
 
     @Test
     void secretWithoutTheNamedKeyIsSecretKeyMissing() {
         String ns = OperatorHarness.namespace("nokey");
-        client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace(ns)
-                .withName("aws-keys").endMetadata().addToStringData("accessKeyId", "AKIAX").build()).create();
-        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+        client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName("aws-keys")
+                        .endMetadata()
+                        .addToStringData("accessKeyId", "AKIAX")
+                        .build())
+                .create();
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys")))
+                .create();
 
-        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
-                Conditions.FALSE);
+        DynamoIntegrationStatus status =
+                awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID, Conditions.FALSE);
 
-        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID).get())
-                .satisfies(c -> {
-                    assertThat(c.getReason()).isEqualTo(Conditions.Reason.SECRET_KEY_MISSING);
-                    assertThat(c.getMessage()).contains("secretAccessKey");
-                });
+        assertThat(condition(status, Conditions.Type.CREDENTIALS_VALID).get()).satisfies(c -> {
+            assertThat(c.getReason()).isEqualTo(Conditions.Reason.SECRET_KEY_MISSING);
+            assertThat(c.getMessage()).contains("secretAccessKey");
+        });
     }
 
     @Test
@@ -198,7 +223,8 @@ class DynamoIntegrationIT {
         assertThat(status.getIdentity().getArn()).startsWith("arn:aws:sts::210987654321:assumed-role/");
         assertThat(status.getExternalId()).isEqualTo("ext-" + ns);
         JsonNode trust = JSON.readTree(status.getTrustPolicy()).get("Statement").get(0);
-        assertThat(trust.at("/Principal/AWS")).extracting(JsonNode::asText)
+        assertThat(trust.at("/Principal/AWS"))
+                .extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder(LocalAws.IDENTITY_ARN, WORKER_ROLE);
         assertThat(trust.at("/Condition/StringEquals/sts:ExternalId").asText()).isEqualTo("ext-" + ns);
     }
@@ -213,31 +239,45 @@ class DynamoIntegrationIT {
                 .create();
         DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
         try (StsClient worker = workerSts()) {
-            assertThatThrownBy(() -> worker.assumeRole(r -> r.roleArn(role).roleSessionName("w")
-                    .externalId("ext-" + ns))).hasMessageContaining("dynamo-sync-worker")
+            assertThatThrownBy(() -> worker.assumeRole(
+                            r -> r.roleArn(role).roleSessionName("w").externalId("ext-" + ns)))
+                    .hasMessageContaining("dynamo-sync-worker")
                     .hasMessageContaining("not authorized to perform: sts:AssumeRole");
 
             // The user pastes the published trust policy: the kit's role then trusts exactly its principals.
-            JsonNode trust = JSON.readTree(status.getTrustPolicy()).get("Statement").get(0);
+            JsonNode trust =
+                    JSON.readTree(status.getTrustPolicy()).get("Statement").get(0);
             List<String> principals = new ArrayList<>();
             trust.at("/Principal/AWS").forEach(p -> principals.add(p.asText()));
-            aws.sts().addRole(role, trust.at("/Condition/StringEquals/sts:ExternalId").asText(),
-                    principals.toArray(String[]::new));
+            aws.sts()
+                    .addRole(
+                            role,
+                            trust.at("/Condition/StringEquals/sts:ExternalId").asText(),
+                            principals.toArray(String[]::new));
 
-            assertThat(worker.assumeRole(r -> r.roleArn(role).roleSessionName("w").externalId("ext-" + ns))
-                    .assumedRoleUser().arn()).startsWith("arn:aws:sts::210987654321:assumed-role/");
-            assertThatThrownBy(() -> worker.assumeRole(r -> r.roleArn(role).roleSessionName("w")
-                    .externalId("someone-else"))).hasMessageContaining("not authorized");
+            assertThat(worker.assumeRole(
+                                    r -> r.roleArn(role).roleSessionName("w").externalId("ext-" + ns))
+                            .assumedRoleUser()
+                            .arn())
+                    .startsWith("arn:aws:sts::210987654321:assumed-role/");
+            assertThatThrownBy(() -> worker.assumeRole(
+                            r -> r.roleArn(role).roleSessionName("w").externalId("someone-else")))
+                    .hasMessageContaining("not authorized");
         }
     }
 
     /** STS as a worker pod calls it: with the credentials of the worker's own role. */
     private static StsClient workerSts() {
-        try (StsClient kit = StsClient.builder().region(Region.US_EAST_1).endpointOverride(aws.stsEndpoint())
-                .credentialsProvider(LocalAws.CREDENTIALS).build()) {
+        try (StsClient kit = StsClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(aws.stsEndpoint())
+                .credentialsProvider(LocalAws.CREDENTIALS)
+                .build()) {
             Credentials session = kit.assumeRole(r -> r.roleArn(WORKER_ROLE).roleSessionName("worker-pod"))
                     .credentials();
-            return StsClient.builder().region(Region.US_EAST_1).endpointOverride(aws.stsEndpoint())
+            return StsClient.builder()
+                    .region(Region.US_EAST_1)
+                    .endpointOverride(aws.stsEndpoint())
                     .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
                             session.accessKeyId(), session.secretAccessKey(), session.sessionToken())))
                     .build();
@@ -252,8 +292,8 @@ class DynamoIntegrationIT {
         DynamoIntegration integration = Fixtures.roleIntegration(ns, "prod", "us-east-1", role, null);
         client.resource(harness.atLocalAws(integration)).create();
 
-        DynamoIntegrationStatus status = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
-                Conditions.FALSE);
+        DynamoIntegrationStatus status =
+                awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID, Conditions.FALSE);
 
         Condition valid = condition(status, Conditions.Type.CREDENTIALS_VALID).get();
         assertThat(valid.getReason()).isEqualTo(Conditions.Reason.ASSUME_ROLE_DENIED);
@@ -268,22 +308,27 @@ class DynamoIntegrationIT {
         String ns = OperatorHarness.namespace("fixed");
         String role = "arn:aws:iam::210987654321:role/" + LocalAws.uniqueName("fixed");
         aws.sts().addRole(role, "someone-elses-id", LocalAws.IDENTITY_ARN);
-        client.resource(harness.atLocalAws(Fixtures.roleIntegration(ns, "prod", "us-east-1", role, null))).create();
-        DynamoIntegrationStatus denied = awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID,
-                Conditions.FALSE);
+        client.resource(harness.atLocalAws(Fixtures.roleIntegration(ns, "prod", "us-east-1", role, null)))
+                .create();
+        DynamoIntegrationStatus denied =
+                awaitCondition(ns, "prod", Conditions.Type.CREDENTIALS_VALID, Conditions.FALSE);
         assertThat(condition(denied, Conditions.Type.STALLED).get().getStatus()).isEqualTo(Conditions.TRUE);
         // While the role cannot be assumed, the policy to attach to it names its tables in the role's account.
         client.resource(Fixtures.collection(ns, "orders", "prod", "Orders")).create();
-        await().atMost(Duration.ofSeconds(15)).until(() -> harness.integration(ns, "prod").getStatus()
-                .getPermissionsPolicy(), p -> p.contains("arn:aws:dynamodb:us-east-1:210987654321:table/Orders\""));
+        await().atMost(Duration.ofSeconds(15))
+                .until(
+                        () -> harness.integration(ns, "prod").getStatus().getPermissionsPolicy(),
+                        p -> p.contains("arn:aws:dynamodb:us-east-1:210987654321:table/Orders\""));
 
         // The user fixes the role's trust policy in IAM, which Kubernetes does not see: README's
         // `kubectl wait --timeout=5m` must not wait for a 10-minute recheck.
         aws.sts().addRole(role, denied.getExternalId(), LocalAws.IDENTITY_ARN);
 
         DynamoIntegrationStatus ready = await().atMost(Duration.ofSeconds(25))
-                .until(() -> harness.integration(ns, "prod").getStatus(),
-                        s -> condition(s, Conditions.Type.READY).map(c -> Conditions.TRUE.equals(c.getStatus()))
+                .until(
+                        () -> harness.integration(ns, "prod").getStatus(),
+                        s -> condition(s, Conditions.Type.READY)
+                                .map(c -> Conditions.TRUE.equals(c.getStatus()))
                                 .orElse(false));
         assertThat(condition(ready, Conditions.Type.STALLED)).isEmpty();
         assertThat(ready.getIdentity().getAccount()).isEqualTo("210987654321");
@@ -294,7 +339,8 @@ class DynamoIntegrationIT {
         String ns = OperatorHarness.namespace("base");
         StsService.Identity user = aws.sts().addUser("123456789012", "base-" + ns);
         harness.keySecret(ns, "aws-keys", user.accessKeyId(), user.secretAccessKey());
-        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys"))).create();
+        client.resource(harness.atLocalAws(Fixtures.keyIntegration(ns, "prod", "us-east-1", "aws-keys")))
+                .create();
 
         // README's step 3 copies it into `aws iam put-role-policy` before step 4 creates a collection.
         DynamoIntegrationStatus ready = awaitCondition(ns, "prod", Conditions.Type.READY, Conditions.TRUE);
@@ -304,17 +350,24 @@ class DynamoIntegrationIT {
 
         client.resource(Fixtures.collection(ns, "orders", "prod", "Orders")).create();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> harness.integration(ns, "prod").getStatus()
-                .getPermissionsPolicy(), p -> p.contains("arn:aws:dynamodb:us-east-1:123456789012:table/Orders\""));
+        await().atMost(Duration.ofSeconds(15))
+                .until(
+                        () -> harness.integration(ns, "prod").getStatus().getPermissionsPolicy(),
+                        p -> p.contains("arn:aws:dynamodb:us-east-1:123456789012:table/Orders\""));
     }
 
     private static DynamoIntegrationStatus awaitCondition(String ns, String name, String type, String value) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> harness.integration(ns, name).getStatus(),
-                s -> condition(s, type).map(c -> value.equals(c.getStatus())).orElse(false));
+        return await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> harness.integration(ns, name).getStatus(),
+                        s -> condition(s, type)
+                                .map(c -> value.equals(c.getStatus()))
+                                .orElse(false));
     }
 
     private static void assertNoSecretIn(String ns, String name, String secret) {
         assertThat(Serialization.asJson(harness.integration(ns, name))).doesNotContain(secret);
-        assertThat(harness.events(ns, name)).allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(secret));
+        assertThat(harness.events(ns, name))
+                .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(secret));
     }
 }

@@ -28,7 +28,8 @@ public record ApiPermission(String scope, String apiGroup, String resource, Stri
     public static final String CLUSTER = "cluster";
 
     private static final Comparator<ApiPermission> ORDER = Comparator.comparing(ApiPermission::scope)
-            .thenComparing(ApiPermission::apiGroup).thenComparing(ApiPermission::resource)
+            .thenComparing(ApiPermission::apiGroup)
+            .thenComparing(ApiPermission::resource)
             .thenComparing(ApiPermission::verb);
 
     /**
@@ -42,8 +43,8 @@ public record ApiPermission(String scope, String apiGroup, String resource, Stri
      * @param operatorNamespace the operator's own namespace
      * @param watched the namespaces the operator watches
      */
-    public static Optional<ApiPermission> of(String method, String pathAndQuery, String operatorNamespace,
-            Set<String> watched) {
+    public static Optional<ApiPermission> of(
+            String method, String pathAndQuery, String operatorNamespace, Set<String> watched) {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String query = q < 0 ? "" : pathAndQuery.substring(q + 1);
@@ -79,13 +80,12 @@ public record ApiPermission(String scope, String apiGroup, String resource, Stri
             case "DELETE" -> named ? "delete" : "deletecollection";
             default -> throw new IllegalArgumentException("no RBAC verb for HTTP " + method + " " + pathAndQuery);
         };
-        String scope = namespace == null ? CLUSTER
-                : namespace.equals(operatorNamespace) ? OPERATOR
-                : watched.contains(namespace) ? WATCHED
-                : CLUSTER;
+        String scope = namespace == null
+                ? CLUSTER
+                : namespace.equals(operatorNamespace) ? OPERATOR : watched.contains(namespace) ? WATCHED : CLUSTER;
         if (namespace != null && scope.equals(CLUSTER)) {
-            throw new IllegalArgumentException("request to namespace " + namespace + ", neither watched "
-                    + watched + " nor the operator's (" + operatorNamespace + "): " + method + " " + pathAndQuery);
+            throw new IllegalArgumentException("request to namespace " + namespace + ", neither watched " + watched
+                    + " nor the operator's (" + operatorNamespace + "): " + method + " " + pathAndQuery);
         }
         return Optional.of(new ApiPermission(scope, group, resource, verb));
     }

@@ -53,7 +53,8 @@ class ApiPermissionTest {
     void discoveryAndSelfReviewsNeedNoGrant() {
         assertThat(of("GET", "/version")).isEmpty();
         assertThat(of("GET", "/apis/apps/v1")).isEmpty();
-        assertThat(of("POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")).isEmpty();
+        assertThat(of("POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews"))
+                .isEmpty();
     }
 
     @Test

@@ -72,14 +72,32 @@ class OperatorPermissionsIT {
     void theOperatorUsesExactlyTheCommittedPermissions(LocalAws aws) throws Exception {
         // JOSDK checks with a SelfSubjectRulesReview that it may use Leases before it competes; the CRUD mock
         // cannot answer that, so answer as RBAC would for the chart's Role (see LeaderElectionIT).
-        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-                        .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
-                        .withVerbs("get", "create", "update").endResourceRule().endStatus().build())
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(
+                        201,
+                        new SelfSubjectRulesReviewBuilder()
+                                .withNewStatus()
+                                .withIncomplete(false)
+                                .addNewResourceRule()
+                                .withApiGroups("coordination.k8s.io")
+                                .withResources("leases")
+                                .withVerbs("get", "create", "update")
+                                .endResourceRule()
+                                .endStatus()
+                                .build())
                 .always();
         KubernetesClient operatorClient = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(AGENT).build()).build();
-        OperatorHarness harness = new OperatorHarness(client, operatorClient, aws, Duration.ofSeconds(1),
+                .withConfig(new ConfigBuilder(client.getConfiguration())
+                        .withUserAgent(AGENT)
+                        .build())
+                .build();
+        OperatorHarness harness = new OperatorHarness(
+                client,
+                operatorClient,
+                aws,
+                Duration.ofSeconds(1),
                 s -> s.withWatchNamespaces(Set.of(WATCHED))
                         .withLeaderElection(OperatorSettings.LeaderElection.in(OPERATOR_NAMESPACE, "operator-0")
                                 .withTimings(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(500))));
@@ -93,7 +111,8 @@ class OperatorPermissionsIT {
 
         Set<ApiPermission> used = new TreeSet<>();
         List<String> requests = new ArrayList<>();
-        for (RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS); r != null;
+        for (RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS);
+                r != null;
                 r = server.takeRequest(100, TimeUnit.MILLISECONDS)) {
             if (AGENT.equals(r.getHeader("User-Agent"))) {
                 requests.add(r.getMethod() + " " + r.getPath());
@@ -101,8 +120,11 @@ class OperatorPermissionsIT {
                         .ifPresent(used::add);
             }
         }
-        assertThat(requests).as("requests by the operator; is the User-Agent not sent?").isNotEmpty();
-        assertThat(requests).as("the operator stays out of namespaces it does not watch")
+        assertThat(requests)
+                .as("requests by the operator; is the User-Agent not sent?")
+                .isNotEmpty();
+        assertThat(requests)
+                .as("the operator stays out of namespaces it does not watch")
                 .noneMatch(r -> r.contains("/namespaces/" + UNWATCHED + "/"));
         List<String> lines = used.stream().map(ApiPermission::line).toList();
         Path target = Path.of(System.getProperty("rbac.used", "target/rbac-used.txt"));
@@ -117,9 +139,11 @@ class OperatorPermissionsIT {
             System.out.println("Wrote " + committed + "; commit it.");
         }
         assertThat(lines)
-                .as("what the operator did (all in %s) against %s; if the change is intended, run `./mvnw -pl "
-                        + "operator -am verify -Dit.test=OperatorPermissionsIT -Drbac.update` and commit the file, "
-                        + "and the charts module's test then tells what the chart must grant", target, committed)
+                .as(
+                        "what the operator did (all in %s) against %s; if the change is intended, run `./mvnw -pl "
+                                + "operator -am verify -Dit.test=OperatorPermissionsIT -Drbac.update` and commit the file, "
+                                + "and the charts module's test then tells what the chart must grant",
+                        target, committed)
                 .containsExactlyElementsOf(committedRules(committed));
     }
 
@@ -137,76 +161,153 @@ class OperatorPermissionsIT {
         harness.keySecret(WATCHED, "aws-keys", user.accessKeyId(), user.secretAccessKey());
         client.resource(harness.atLocalAws(Fixtures.keyIntegration(WATCHED, "prod", "us-east-1", "aws-keys")))
                 .create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> harness.integration(WATCHED, "prod").getStatus(),
-                s -> condition(s, Conditions.Type.READY).filter(c -> Conditions.TRUE.equals(c.getStatus())).isPresent());
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> harness.integration(WATCHED, "prod").getStatus(),
+                        s -> condition(s, Conditions.Type.READY)
+                                .filter(c -> Conditions.TRUE.equals(c.getStatus()))
+                                .isPresent());
 
         String table = LocalAws.uniqueName("orders");
-        aws.dynamoDb().createTable(r -> r.tableName(table)
-                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
-                        .attributeType(ScalarAttributeType.S).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                // The operator turns a stream on only where the collection allows it; this table has its own.
-                .streamSpecification(st -> st.streamEnabled(true)
-                        .streamViewType(software.amazon.awssdk.services.dynamodb.model.StreamViewType.NEW_AND_OLD_IMAGES)));
+        aws.dynamoDb()
+                .createTable(r -> r.tableName(table)
+                        .keySchema(KeySchemaElement.builder()
+                                .attributeName("id")
+                                .keyType(KeyType.HASH)
+                                .build())
+                        .attributeDefinitions(AttributeDefinition.builder()
+                                .attributeName("id")
+                                .attributeType(ScalarAttributeType.S)
+                                .build())
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        // The operator turns a stream on only where the collection allows it; this table has its own.
+                        .streamSpecification(st -> st.streamEnabled(true)
+                                .streamViewType(
+                                        software.amazon.awssdk.services.dynamodb.model.StreamViewType
+                                                .NEW_AND_OLD_IMAGES)));
         DynamoCollection orders = Fixtures.collection(WATCHED, "orders", "prod", table);
         orders.getSpec().setDeletionPolicy(DeletionPolicy.DELETE);
         client.resource(orders).create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().statefulSets().inNamespace(WATCHED)
-                .withName("orders-worker").get() != null && client.services().inNamespace(WATCHED)
-                .withName("orders-worker").get() != null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> harness.collection(WATCHED, "orders").getStatus(),
-                s -> s != null && s.getObservedGeneration() != null);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> client.apps()
+                                        .statefulSets()
+                                        .inNamespace(WATCHED)
+                                        .withName("orders-worker")
+                                        .get()
+                                != null
+                        && client.services()
+                                        .inNamespace(WATCHED)
+                                        .withName("orders-worker")
+                                        .get()
+                                != null);
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> harness.collection(WATCHED, "orders").getStatus(),
+                        s -> s != null && s.getObservedGeneration() != null);
 
         // As after an upgrade of the operator that changes the worker's objects: each is updated in place.
         client.services().inNamespace(WATCHED).withName("orders-worker").edit(OperatorPermissionsIT::olderOperator);
         client.configMaps().inNamespace(WATCHED).withName("orders-worker").edit(OperatorPermissionsIT::olderOperator);
-        client.apps().statefulSets().inNamespace(WATCHED).withName("orders-worker")
+        client.apps()
+                .statefulSets()
+                .inNamespace(WATCHED)
+                .withName("orders-worker")
                 .edit(OperatorPermissionsIT::olderOperator);
-        await().atMost(Duration.ofSeconds(30)).until(() -> Stream.of(
-                        client.services().inNamespace(WATCHED).withName("orders-worker").get(),
-                        client.configMaps().inNamespace(WATCHED).withName("orders-worker").get(),
-                        client.apps().statefulSets().inNamespace(WATCHED).withName("orders-worker").get())
-                .noneMatch(o -> o.getMetadata().getAnnotations().containsValue("from-an-older-operator")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Stream.of(
+                                client.services()
+                                        .inNamespace(WATCHED)
+                                        .withName("orders-worker")
+                                        .get(),
+                                client.configMaps()
+                                        .inNamespace(WATCHED)
+                                        .withName("orders-worker")
+                                        .get(),
+                                client.apps()
+                                        .statefulSets()
+                                        .inNamespace(WATCHED)
+                                        .withName("orders-worker")
+                                        .get())
+                        .noneMatch(o -> o.getMetadata().getAnnotations().containsValue("from-an-older-operator")));
 
         // A larger volume: the claim (which the StatefulSet controller would have made) is expanded where its
         // StorageClass allows it.
-        client.resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder().withNewMetadata()
-                .withName("rbac-growable").endMetadata().withProvisioner("example.com/disk")
-                .withAllowVolumeExpansion(true).build()).create();
-        client.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
-                .withNamespace(WATCHED).withName("data-orders-worker-0").endMetadata().withNewSpec()
-                .withAccessModes("ReadWriteOnce").withStorageClassName("rbac-growable").withNewResources()
-                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("10Gi")).endResources()
-                .endSpec().build()).create();
+        client.resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+                        .withNewMetadata()
+                        .withName("rbac-growable")
+                        .endMetadata()
+                        .withProvisioner("example.com/disk")
+                        .withAllowVolumeExpansion(true)
+                        .build())
+                .create();
+        client.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withNamespace(WATCHED)
+                        .withName("data-orders-worker-0")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withAccessModes("ReadWriteOnce")
+                        .withStorageClassName("rbac-growable")
+                        .withNewResources()
+                        .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("10Gi"))
+                        .endResources()
+                        .endSpec()
+                        .build())
+                .create();
         editCollection(spec -> {
             io.dynamosync.api.v1alpha1.Storage storage = new io.dynamosync.api.v1alpha1.Storage();
             storage.setSize("20Gi");
             spec.setStorage(storage);
         });
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.persistentVolumeClaims().inNamespace(WATCHED)
-                .withName("data-orders-worker-0").get().getSpec().getResources().getRequests().get("storage")
-                .equals(new io.fabric8.kubernetes.api.model.Quantity("20Gi")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> client.persistentVolumeClaims()
+                        .inNamespace(WATCHED)
+                        .withName("data-orders-worker-0")
+                        .get()
+                        .getSpec()
+                        .getResources()
+                        .getRequests()
+                        .get("storage")
+                        .equals(new io.fabric8.kubernetes.api.model.Quantity("20Gi")));
 
         editCollection(spec -> {
             spec.setSuspend(true);
             spec.setScanSegments(4);
         });
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            StatefulSet sts = client.apps().statefulSets().inNamespace(WATCHED).withName("orders-worker").get();
-            ConfigMap settings = client.configMaps().inNamespace(WATCHED).withName("orders-worker").get();
-            return sts.getSpec().getReplicas() == 0 && settings.getData().values().stream()
-                    .anyMatch(json -> json.contains("\"scanSegments\" : 4"));
+            StatefulSet sts = client.apps()
+                    .statefulSets()
+                    .inNamespace(WATCHED)
+                    .withName("orders-worker")
+                    .get();
+            ConfigMap settings = client.configMaps()
+                    .inNamespace(WATCHED)
+                    .withName("orders-worker")
+                    .get();
+            return sts.getSpec().getReplicas() == 0
+                    && settings.getData().values().stream().anyMatch(json -> json.contains("\"scanSegments\" : 4"));
         });
 
-        client.resources(DynamoCollection.class).inNamespace(WATCHED).withName("orders").delete();
+        client.resources(DynamoCollection.class)
+                .inNamespace(WATCHED)
+                .withName("orders")
+                .delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> harness.collection(WATCHED, "orders") == null);
-        assertThat(client.apps().statefulSets().inNamespace(WATCHED).withName("orders-worker").get()).isNull();
-        client.resources(DynamoIntegration.class).inNamespace(WATCHED).withName("prod").delete();
+        assertThat(client.apps()
+                        .statefulSets()
+                        .inNamespace(WATCHED)
+                        .withName("orders-worker")
+                        .get())
+                .isNull();
+        client.resources(DynamoIntegration.class)
+                .inNamespace(WATCHED)
+                .withName("prod")
+                .delete();
         await().atMost(Duration.ofSeconds(10)).until(() -> harness.integration(WATCHED, "prod") == null);
 
         assertThat(harness.integration(UNWATCHED, "prod").getStatus())
-                .as("an integration outside the watched namespaces is not reconciled").isNull();
+                .as("an integration outside the watched namespaces is not reconciled")
+                .isNull();
     }
 
     /** Marks an object as written by an operator that asked for something else, so that it is updated. */
@@ -216,9 +317,13 @@ class OperatorPermissionsIT {
     }
 
     private static String holder() {
-        Lease lease = client.leases().inNamespace(OPERATOR_NAMESPACE)
-                .withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME).get();
-        return lease == null || lease.getSpec() == null ? "" : String.valueOf(lease.getSpec().getHolderIdentity());
+        Lease lease = client.leases()
+                .inNamespace(OPERATOR_NAMESPACE)
+                .withName(OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME)
+                .get();
+        return lease == null || lease.getSpec() == null
+                ? ""
+                : String.valueOf(lease.getSpec().getHolderIdentity());
     }
 
     private static final List<String> HEADER = List.of(
@@ -240,14 +345,19 @@ class OperatorPermissionsIT {
      * Edits the collection's spec, again when the operator's own write came between the read and the patch (the
      * mock API server then answers 409, which failed this test now and then).
      */
-    private static void editCollection(java.util.function.Consumer<io.dynamosync.api.v1alpha1.DynamoCollectionSpec>
-            change) {
-        await().atMost(Duration.ofSeconds(10)).ignoreException(KubernetesClientException.class).until(() -> {
-            client.resources(DynamoCollection.class).inNamespace(WATCHED).withName("orders").edit(c -> {
-                change.accept(c.getSpec());
-                return c;
-            });
-            return true;
-        });
+    private static void editCollection(
+            java.util.function.Consumer<io.dynamosync.api.v1alpha1.DynamoCollectionSpec> change) {
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreException(KubernetesClientException.class)
+                .until(() -> {
+                    client.resources(DynamoCollection.class)
+                            .inNamespace(WATCHED)
+                            .withName("orders")
+                            .edit(c -> {
+                                change.accept(c.getSpec());
+                                return c;
+                            });
+                    return true;
+                });
     }
 }

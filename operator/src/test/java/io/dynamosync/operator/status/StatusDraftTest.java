@@ -22,8 +22,8 @@ class StatusDraftTest {
         new StatusDraft<>(collection, null, before, clock("2026-01-01T00:00:00Z"))
                 .setTrue(Conditions.Type.READY, Conditions.Reason.CAUGHT_UP, "Following the stream.");
 
-        StatusDraft<DynamoCollectionStatus> later = new StatusDraft<>(collection, before, Serialization.clone(before),
-                clock("2026-01-01T01:00:00Z"));
+        StatusDraft<DynamoCollectionStatus> later =
+                new StatusDraft<>(collection, before, Serialization.clone(before), clock("2026-01-01T01:00:00Z"));
         later.setTrue(Conditions.Type.READY, Conditions.Reason.CAUGHT_UP, "Following the stream.");
 
         assertThat(later.changed()).isFalse();

@@ -26,8 +26,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -53,8 +53,8 @@ class CollectionWorkerTest {
         keys.getSpec().setEndpoints(endpoints);
 
         ConfigMap configMap = CollectionWorker.of(orders, keys, OPERATOR, null).configMap();
-        WorkerSettings read = new ObjectMapper().readValue(configMap.getData().get("settings.json"),
-                WorkerSettings.class);
+        WorkerSettings read =
+                new ObjectMapper().readValue(configMap.getData().get("settings.json"), WorkerSettings.class);
 
         assertThat(configMap.getMetadata().getName()).isEqualTo("orders-worker");
         assertThat(read.collection()).isEqualTo("orders");
@@ -78,30 +78,40 @@ class CollectionWorkerTest {
         assertThat(worker.settings().credentials().source()).isEqualTo("Default");
         Map<String, EnvVar> env = env(worker.statefulSet());
         assertThat(env.get("AWS_ACCESS_KEY_ID").getValue()).isNull();
-        assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName()).isEqualTo("aws-keys");
-        assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("accessKeyId");
-        assertThat(env.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey())
+        assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("aws-keys");
+        assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getKey())
+                .isEqualTo("accessKeyId");
+        assertThat(env.get("AWS_SECRET_ACCESS_KEY")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getKey())
                 .isEqualTo("secretAccessKey");
         assertThat(env).doesNotContainKey("AWS_SESSION_TOKEN");
     }
 
     @Test
     void roleIntegrationsPassTheRoleAndExternalIdAndNoKeys() {
-        DynamoIntegration role = Fixtures.roleIntegration("shop", "prod", "us-east-1",
-                "arn:aws:iam::123456789012:role/dynamo-sync", "ext-42");
+        DynamoIntegration role = Fixtures.roleIntegration(
+                "shop", "prod", "us-east-1", "arn:aws:iam::123456789012:role/dynamo-sync", "ext-42");
 
         CollectionWorker worker = CollectionWorker.of(orders, role, OPERATOR, null);
 
         assertThat(worker.settings().credentials())
-                .isEqualTo(new WorkerSettings.Credentials("AssumeRole", "arn:aws:iam::123456789012:role/dynamo-sync",
-                        "ext-42"));
+                .isEqualTo(new WorkerSettings.Credentials(
+                        "AssumeRole", "arn:aws:iam::123456789012:role/dynamo-sync", "ext-42"));
         assertThat(env(worker.statefulSet())).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
     }
 
     @Test
     void queryLimitsReachTheWorkersSettingsAndNeedNoApiKey() throws Exception {
-        WorkerSettings unset = new ObjectMapper().readValue(CollectionWorker.of(orders, keys, OPERATOR, null)
-                .configMap().getData().get("settings.json"), WorkerSettings.class);
+        WorkerSettings unset = new ObjectMapper()
+                .readValue(
+                        CollectionWorker.of(orders, keys, OPERATOR, null)
+                                .configMap()
+                                .getData()
+                                .get("settings.json"),
+                        WorkerSettings.class);
         // Unset, the worker applies its defaults (30 s, 10,000 rows).
         assertThat(unset.http().queryTimeoutSeconds()).isNull();
         assertThat(unset.http().queryMaxRows()).isNull();
@@ -111,8 +121,8 @@ class CollectionWorkerTest {
         query.setMaxRows(50_000);
         orders.getSpec().setQuery(query);
         CollectionWorker worker = CollectionWorker.of(orders, keys, OPERATOR, null);
-        WorkerSettings read = new ObjectMapper().readValue(worker.configMap().getData().get("settings.json"),
-                WorkerSettings.class);
+        WorkerSettings read =
+                new ObjectMapper().readValue(worker.configMap().getData().get("settings.json"), WorkerSettings.class);
 
         assertThat(read.http().queryTimeoutSeconds()).isEqualTo(120);
         assertThat(read.http().queryMaxRows()).isEqualTo(50_000);
@@ -128,7 +138,8 @@ class CollectionWorkerTest {
         query.setApiKeySecretRef(apiKey);
         orders.getSpec().setQuery(query);
 
-        EnvVar env = env(CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet()).get("DYNAMOSYNC_API_KEY");
+        EnvVar env = env(CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet())
+                .get("DYNAMOSYNC_API_KEY");
 
         assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("orders-query");
         assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
@@ -142,7 +153,8 @@ class CollectionWorkerTest {
         bucket.setForcePathStyle(true);
         keys.getSpec().setS3(bucket);
 
-        WorkerSettings.S3 s3 = CollectionWorker.of(orders, keys, OPERATOR, null).settings().s3();
+        WorkerSettings.S3 s3 =
+                CollectionWorker.of(orders, keys, OPERATOR, null).settings().s3();
 
         assertThat(s3.bucket()).isEqualTo("exports");
         assertThat(s3.prefix()).isEqualTo("dynamo-sync/shop/orders/");
@@ -158,7 +170,8 @@ class CollectionWorkerTest {
 
         CollectionWorker after = CollectionWorker.of(orders, keys, OPERATOR, before.settings());
 
-        assertThat(after.settings().loadGeneration()).isEqualTo(before.settings().loadGeneration());
+        assertThat(after.settings().loadGeneration())
+                .isEqualTo(before.settings().loadGeneration());
         assertThat(hashOf(after.statefulSet())).isNotEqualTo(hashOf(before.statefulSet()));
     }
 
@@ -170,8 +183,10 @@ class CollectionWorkerTest {
         // Re-reconciling the same spec must not rebuild again.
         CollectionWorker third = CollectionWorker.of(orders, keys, OPERATOR, second.settings());
 
-        assertThat(second.settings().loadGeneration()).isEqualTo(first.settings().loadGeneration() + 1);
-        assertThat(third.settings().loadGeneration()).isEqualTo(second.settings().loadGeneration());
+        assertThat(second.settings().loadGeneration())
+                .isEqualTo(first.settings().loadGeneration() + 1);
+        assertThat(third.settings().loadGeneration())
+                .isEqualTo(second.settings().loadGeneration());
         assertThat(third.settingsJson()).isEqualTo(second.settingsJson());
     }
 
@@ -183,15 +198,18 @@ class CollectionWorkerTest {
         relabelled.getMetadata().setLabels(Map.of("team", "data"));
         relabelled.getData().put("unrelated", "eA==");
 
-        String first = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(before)).statefulSet());
-        String again = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(relabelled)).statefulSet());
+        String first = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(before))
+                .statefulSet());
+        String again = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(relabelled))
+                .statefulSet());
         String afterRotation = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(rotated))
                 .statefulSet());
 
         assertThat(again).isEqualTo(first);
         assertThat(afterRotation).isNotEqualTo(first);
         // The same settings and the same Secret values give the same hash, so a reconcile rolls nothing.
-        assertThat(hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(rotated)).statefulSet()))
+        assertThat(hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(rotated))
+                        .statefulSet()))
                 .isEqualTo(afterRotation);
     }
 
@@ -203,13 +221,19 @@ class CollectionWorkerTest {
         query.setApiKeySecretRef(ref);
         orders.getSpec().setQuery(query);
         Secret keysSecret = keySecret("aws-keys", "uid-1", "AKIA", "secret");
-        Secret apiKey = new SecretBuilder().withNewMetadata().withName("query-key").withUid("uid-2").endMetadata()
-                .withData(Map.of("apiKey", "b2xk")).build();
-        Secret newApiKey = new SecretBuilder(apiKey).withData(Map.of("apiKey", "bmV3")).build();
+        Secret apiKey = new SecretBuilder()
+                .withNewMetadata()
+                .withName("query-key")
+                .withUid("uid-2")
+                .endMetadata()
+                .withData(Map.of("apiKey", "b2xk"))
+                .build();
+        Secret newApiKey =
+                new SecretBuilder(apiKey).withData(Map.of("apiKey", "bmV3")).build();
 
         assertThat(CollectionWorker.secretNames(orders, keys)).containsExactly("aws-keys", "query-key");
         assertThat(hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(keysSecret, apiKey))
-                .statefulSet()))
+                        .statefulSet()))
                 .isNotEqualTo(hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(keysSecret, newApiKey))
                         .statefulSet()));
     }
@@ -217,9 +241,11 @@ class CollectionWorkerTest {
     @Test
     void podTemplateHashIsNotTheHashOfTheKeyAlone() throws Exception {
         Secret secret = keySecret("aws-keys", "uid-1", "AKIA", "short");
-        String hash = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(secret)).statefulSet());
-        String bare = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(secret.getData().get("secretAccessKey").getBytes(StandardCharsets.UTF_8)));
+        String hash = hashOf(CollectionWorker.of(orders, keys, OPERATOR, null, List.of(secret))
+                .statefulSet());
+        String bare = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(secret.getData().get("secretAccessKey").getBytes(StandardCharsets.UTF_8)));
 
         assertThat(hash).isNotEqualTo(bare).doesNotContain("short");
     }
@@ -242,10 +268,12 @@ class CollectionWorkerTest {
         // The image's entrypoint (/app/bin/worker) starts the worker; a command here would bypass it.
         assertThat(worker.getCommand()).isEmpty();
         // The worker of the operator's own release, never a moving tag that IfNotPresent would pin to a stale pull.
-        assertThat(worker.getImage()).isEqualTo("ghcr.io/dynamo-sync/worker:" + OperatorSettings.version())
+        assertThat(worker.getImage())
+                .isEqualTo("ghcr.io/dynamo-sync/worker:" + OperatorSettings.version())
                 .doesNotEndWith(":latest");
         assertThat(OperatorSettings.version()).matches("\\d+\\.\\d+\\.\\d+(-[A-Za-z0-9.]+)?");
-        assertThat(worker.getVolumeMounts()).extracting(VolumeMount::getMountPath)
+        assertThat(worker.getVolumeMounts())
+                .extracting(VolumeMount::getMountPath)
                 .containsExactlyInAnyOrder("/data", "/etc/dynamosync", "/tmp");
         assertThat(pod.getVolumes()).anySatisfy(v -> {
             assertThat(v.getName()).isEqualTo("tmp");
@@ -255,7 +283,8 @@ class CollectionWorkerTest {
         assertThat(worker.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         // Liveness waits for the startup probe: a store that opens for many minutes is not killed in a loop.
         assertThat(worker.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-        assertThat(worker.getStartupProbe().getPeriodSeconds() * worker.getStartupProbe().getFailureThreshold())
+        assertThat(worker.getStartupProbe().getPeriodSeconds()
+                        * worker.getStartupProbe().getFailureThreshold())
                 .isGreaterThanOrEqualTo(30 * 60)
                 .isGreaterThan(worker.getLivenessProbe().getPeriodSeconds()
                         * worker.getLivenessProbe().getFailureThreshold());
@@ -278,21 +307,41 @@ class CollectionWorkerTest {
 
         assertThat(claimSize(unsized)).isEqualTo(new Quantity("10Gi"));
         assertThat(claimSize(sized)).isEqualTo(new Quantity("50Gi"));
-        assertThat(sized.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName()).isEqualTo("gp3");
-        assertThat(sized.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName()).isEqualTo("data");
+        assertThat(sized.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName())
+                .isEqualTo("gp3");
+        assertThat(sized.getSpec()
+                        .getVolumeClaimTemplates()
+                        .get(0)
+                        .getMetadata()
+                        .getName())
+                .isEqualTo("data");
         assertThat(CollectionWorker.volumeClaimName("orders")).isEqualTo("data-orders-worker-0");
     }
 
     @Test
     void resourcesComeFromTheSpecWhenSet() {
         StatefulSet defaults = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet();
-        orders.getSpec().setResources(new ResourceRequirementsBuilder()
-                .withLimits(Map.of("memory", new Quantity("8Gi"))).build());
+        orders.getSpec()
+                .setResources(new ResourceRequirementsBuilder()
+                        .withLimits(Map.of("memory", new Quantity("8Gi")))
+                        .build());
         StatefulSet custom = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet();
 
-        assertThat(defaults.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+        assertThat(defaults.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits())
                 .containsEntry("memory", new Quantity("2Gi"));
-        assertThat(custom.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+        assertThat(custom.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits())
                 .containsExactlyEntriesOf(Map.of("memory", new Quantity("8Gi")));
     }
 
@@ -310,38 +359,64 @@ class CollectionWorkerTest {
     void serviceSelectsTheWorkerPodOnPort8080() {
         CollectionWorker worker = CollectionWorker.of(orders, keys, OPERATOR, null);
         Service service = worker.service();
-        Map<String, String> podLabels = worker.statefulSet().getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> podLabels =
+                worker.statefulSet().getSpec().getTemplate().getMetadata().getLabels();
 
         assertThat(service.getMetadata().getName()).isEqualTo("orders-worker");
-        assertThat(service.getSpec().getPorts()).singleElement()
+        assertThat(service.getSpec().getPorts())
+                .singleElement()
                 .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
         assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
-        assertThat(podLabels).containsAllEntriesOf(worker.statefulSet().getSpec().getSelector().getMatchLabels());
+        assertThat(podLabels)
+                .containsAllEntriesOf(
+                        worker.statefulSet().getSpec().getSelector().getMatchLabels());
     }
 
     @Test
     void theWorkerImageIsPulledAsTheSettingsSayAndOnlyWhenMissingByDefault() {
         OperatorSettings always = OPERATOR.withWorkerImage("registry.test/dynamo-sync/worker:0.2.0-SNAPSHOT")
                 .withWorkerPod(new OperatorSettings.WorkerPod("Always", null, null, null, null));
-        assertThat(CollectionWorker.of(orders, keys, always, null).statefulSet().getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getImagePullPolicy()).isEqualTo("Always");
+        assertThat(CollectionWorker.of(orders, keys, always, null)
+                        .statefulSet()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImagePullPolicy())
+                .isEqualTo("Always");
         assertThat(OperatorSettings.fromEnvironment(Map.of("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY", "Never"))
-                .workerImagePullPolicy()).isEqualTo("Never");
-        assertThat(CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet().getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getImagePullPolicy()).isEqualTo("IfNotPresent");
+                        .workerImagePullPolicy())
+                .isEqualTo("Never");
+        assertThat(CollectionWorker.of(orders, keys, OPERATOR, null)
+                        .statefulSet()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImagePullPolicy())
+                .isEqualTo("IfNotPresent");
     }
 
     @Test
     void workersGetTheOperatorsPullSecretsAndSchedulingUnlessTheCollectionNamesItsOwn() {
         OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of(
-                "DYNAMOSYNC_WORKER_IMAGE_PULL_SECRETS", "[{\"name\":\"regcred\"}]",
-                "DYNAMOSYNC_WORKER_NODE_SELECTOR", "{\"pool\":\"sync\"}",
+                "DYNAMOSYNC_WORKER_IMAGE_PULL_SECRETS",
+                "[{\"name\":\"regcred\"}]",
+                "DYNAMOSYNC_WORKER_NODE_SELECTOR",
+                "{\"pool\":\"sync\"}",
                 "DYNAMOSYNC_WORKER_TOLERATIONS",
                 "[{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"sync\",\"effect\":\"NoSchedule\"}]",
-                "DYNAMOSYNC_WORKER_AFFINITY", "{\"podAntiAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":"
+                "DYNAMOSYNC_WORKER_AFFINITY",
+                "{\"podAntiAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":"
                         + "[{\"weight\":50,\"podAffinityTerm\":{\"topologyKey\":\"kubernetes.io/hostname\"}}]}}"));
 
-        PodSpec pod = CollectionWorker.of(orders, keys, settings, null).statefulSet().getSpec().getTemplate().getSpec();
+        PodSpec pod = CollectionWorker.of(orders, keys, settings, null)
+                .statefulSet()
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("regcred");
         assertThat(pod.getNodeSelector()).containsExactly(Map.entry("pool", "sync"));
         assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
@@ -350,15 +425,19 @@ class CollectionWorkerTest {
             assertThat(t.getEffect()).isEqualTo("NoSchedule");
         });
         assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
-                .singleElement().satisfies(w -> assertThat(w.getPodAffinityTerm().getTopologyKey())
-                        .isEqualTo("kubernetes.io/hostname"));
+                .singleElement()
+                .satisfies(
+                        w -> assertThat(w.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
 
         // The collection replaces each field it names, and keeps the others.
         Scheduling own = new Scheduling();
         own.setNodeSelector(Map.of("pool", "big-memory"));
         own.setTolerations(List.of());
         orders.getSpec().setScheduling(own);
-        PodSpec overridden = CollectionWorker.of(orders, keys, settings, null).statefulSet().getSpec().getTemplate()
+        PodSpec overridden = CollectionWorker.of(orders, keys, settings, null)
+                .statefulSet()
+                .getSpec()
+                .getTemplate()
                 .getSpec();
         assertThat(overridden.getNodeSelector()).containsExactly(Map.entry("pool", "big-memory"));
         assertThat(overridden.getTolerations()).isEmpty();
@@ -370,17 +449,21 @@ class CollectionWorkerTest {
 
     @Test
     void withoutSettingsWorkersAreScheduledAnywhereAndBadSettingsStopTheOperatorWithTheirName() {
-        PodSpec pod = CollectionWorker.of(orders, keys, OPERATOR, null).statefulSet().getSpec().getTemplate().getSpec();
+        PodSpec pod = CollectionWorker.of(orders, keys, OPERATOR, null)
+                .statefulSet()
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertThat(pod.getNodeSelector()).isNullOrEmpty();
         assertThat(pod.getTolerations()).isNullOrEmpty();
         assertThat(pod.getAffinity()).isNull();
         assertThat(pod.getImagePullSecrets()).isNullOrEmpty();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.fromEnvironment(
-                Map.of("DYNAMOSYNC_WORKER_TOLERATIONS", "{\"key\":")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OperatorSettings.fromEnvironment(Map.of("DYNAMOSYNC_WORKER_TOLERATIONS", "{\"key\":")))
                 .hasMessageContaining("DYNAMOSYNC_WORKER_TOLERATIONS");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.fromEnvironment(
-                Map.of("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY", "Sometimes")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        OperatorSettings.fromEnvironment(Map.of("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY", "Sometimes")))
                 .hasMessageContaining("DYNAMOSYNC_WORKER_IMAGE_PULL_POLICY");
     }
 
@@ -391,7 +474,11 @@ class CollectionWorkerTest {
 
     private static Secret keySecret(String name, String uid, String id, String key) {
         Base64.Encoder base64 = Base64.getEncoder();
-        return new SecretBuilder().withNewMetadata().withName(name).withUid(uid).endMetadata()
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withUid(uid)
+                .endMetadata()
                 .withData(new HashMap<>(Map.of(
                         "accessKeyId", base64.encodeToString(id.getBytes(StandardCharsets.UTF_8)),
                         "secretAccessKey", base64.encodeToString(key.getBytes(StandardCharsets.UTF_8)))))
@@ -399,10 +486,20 @@ class CollectionWorkerTest {
     }
 
     private static String hashOf(StatefulSet sts) {
-        return sts.getSpec().getTemplate().getMetadata().getAnnotations().get(CollectionWorker.SETTINGS_HASH_ANNOTATION);
+        return sts.getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get(CollectionWorker.SETTINGS_HASH_ANNOTATION);
     }
 
     private static Quantity claimSize(StatefulSet sts) {
-        return sts.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage");
+        return sts.getSpec()
+                .getVolumeClaimTemplates()
+                .get(0)
+                .getSpec()
+                .getResources()
+                .getRequests()
+                .get("storage");
     }
 }

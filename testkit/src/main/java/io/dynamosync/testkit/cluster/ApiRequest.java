@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param namespace null for a cluster-scoped request or a list across all namespaces
  * @param name null for a request on a collection
  */
-public record ApiRequest(String verb, String group, String resource, String subresource, String namespace,
-        String name) {
+public record ApiRequest(
+        String verb, String group, String resource, String subresource, String namespace, String name) {
 
     /** The request, or empty for a non-resource path. */
     public static Optional<ApiRequest> of(String method, String pathAndQuery) {
@@ -44,7 +44,8 @@ public record ApiRequest(String verb, String group, String resource, String subr
         String subresource = parts.length > rest + 2 ? parts[rest + 2] : null;
         boolean watch = "true".equals(query.get("watch")) || "1".equals(query.get("watch"));
         String fieldName = Optional.ofNullable(query.get("fieldSelector"))
-                .filter(f -> f.startsWith("metadata.name=")).map(f -> f.substring("metadata.name=".length()))
+                .filter(f -> f.startsWith("metadata.name="))
+                .map(f -> f.substring("metadata.name=".length()))
                 .orElse(null);
         String verb = switch (method.toUpperCase(java.util.Locale.ROOT)) {
             case "GET", "HEAD" -> watch ? "watch" : name == null ? "list" : "get";
@@ -54,8 +55,8 @@ public record ApiRequest(String verb, String group, String resource, String subr
             case "DELETE" -> name == null ? "deletecollection" : "delete";
             default -> method.toLowerCase(java.util.Locale.ROOT);
         };
-        return Optional.of(new ApiRequest(verb, group, resource, subresource, namespace,
-                name != null ? name : fieldName));
+        return Optional.of(
+                new ApiRequest(verb, group, resource, subresource, namespace, name != null ? name : fieldName));
     }
 
     /** The resource as RBAC rules name it: {@code statefulsets}, or {@code dynamocollections/status}. */

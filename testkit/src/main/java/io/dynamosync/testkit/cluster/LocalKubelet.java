@@ -2,21 +2,21 @@ package io.dynamosync.testkit.cluster;
 
 import io.dynamosync.testkit.process.ChildJvm;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -82,7 +82,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalKubelet implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKubelet.class);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     /** How pods are run. */
     public enum Mode {
@@ -170,8 +171,10 @@ public final class LocalKubelet implements AutoCloseable {
 
     /** The pod of a Deployment, if it runs. */
     public Optional<LocalPod> deploymentPod(String namespace, String deployment) {
-        return pods.entrySet().stream().filter(e -> e.getKey().startsWith(namespace + "/" + deployment + "-"))
-                .map(Map.Entry::getValue).findFirst();
+        return pods.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(namespace + "/" + deployment + "-"))
+                .map(Map.Entry::getValue)
+                .findFirst();
     }
 
     /** How many times the kubelet started a pod again after it died. */
@@ -194,28 +197,40 @@ public final class LocalKubelet implements AutoCloseable {
 
     private synchronized void sync() {
         Map<String, Workload> wanted = new LinkedHashMap<>();
-        for (StatefulSet sts : client.apps().statefulSets().inAnyNamespace().list().getItems()) {
+        for (StatefulSet sts :
+                client.apps().statefulSets().inAnyNamespace().list().getItems()) {
             Integer replicas = sts.getSpec().getReplicas();
             if (sts.getMetadata().getDeletionTimestamp() == null && (replicas == null || replicas > 0)) {
-                Workload workload = new Workload(sts, sts.getSpec().getTemplate(),
-                        Optional.ofNullable(sts.getSpec().getVolumeClaimTemplates()).orElse(List.of()),
+                Workload workload = new Workload(
+                        sts,
+                        sts.getSpec().getTemplate(),
+                        Optional.ofNullable(sts.getSpec().getVolumeClaimTemplates())
+                                .orElse(List.of()),
                         sts.getMetadata().getName() + "-0");
                 wanted.put(workload.key(), workload);
             }
         }
-        for (Deployment deployment : client.apps().deployments().inAnyNamespace().list().getItems()) {
+        for (Deployment deployment :
+                client.apps().deployments().inAnyNamespace().list().getItems()) {
             Integer replicas = deployment.getSpec().getReplicas();
             if (deployment.getMetadata().getDeletionTimestamp() == null && (replicas == null || replicas > 0)) {
                 PodTemplateSpec template = deployment.getSpec().getTemplate();
-                Workload workload = new Workload(deployment, template, List.of(),
-                        deployment.getMetadata().getName() + "-" + templateHash(template).substring(0, 10));
+                Workload workload = new Workload(
+                        deployment,
+                        template,
+                        List.of(),
+                        deployment.getMetadata().getName() + "-"
+                                + templateHash(template).substring(0, 10));
                 wanted.put(workload.key(), workload);
             }
         }
         for (Map.Entry<String, LocalPod> running : pods.entrySet()) {
             Workload workload = wanted.get(running.getKey());
             if (workload == null || !running.getValue().templateHash().equals(templateHash(workload.template()))) {
-                stop(running.getKey(), running.getValue(), workload == null ? "scaled to zero or deleted" : "template changed");
+                stop(
+                        running.getKey(),
+                        running.getValue(),
+                        workload == null ? "scaled to zero or deleted" : "template changed");
             }
         }
         for (Map.Entry<String, Workload> entry : wanted.entrySet()) {
@@ -249,15 +264,21 @@ public final class LocalKubelet implements AutoCloseable {
         }
         Map<String, String> env = new LinkedHashMap<>(nodeEnvironment);
         apiServerEnvironment(namespace, template, account.get(), env);
-        Path podDirectory = workDirectory.resolve("pods").resolve(namespace).resolve(podName + "-" + Instant.now().toEpochMilli());
+        Path podDirectory = workDirectory
+                .resolve("pods")
+                .resolve(namespace)
+                .resolve(podName + "-" + Instant.now().toEpochMilli());
         List<Mount> mounts = new ArrayList<>();
         try {
             for (EnvVar var : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
                 env.put(var.getName(), value(namespace, podName, var));
             }
-            for (VolumeMount mount : Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
-                mounts.add(new Mount(volumeDirectory(workload, podDirectory, mount.getName()),
-                        mount.getMountPath(), Boolean.TRUE.equals(mount.getReadOnly())));
+            for (VolumeMount mount :
+                    Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
+                mounts.add(new Mount(
+                        volumeDirectory(workload, podDirectory, mount.getName()),
+                        mount.getMountPath(),
+                        Boolean.TRUE.equals(mount.getReadOnly())));
             }
         } catch (PodNotStartable e) {
             // As a kubelet does (CreateContainerConfigError): the pod waits until the reference resolves.
@@ -270,10 +291,29 @@ public final class LocalKubelet implements AutoCloseable {
         ensureClaims(workload);
         String hash = templateHash(template);
         LocalPod pod = mode == Mode.PROCESS
-                ? LocalPod.process(command(container, image.get()), container.getArgs(), env, mounts, podDirectory, port,
-                        hash, readiness(container), liveness(container), startup(container))
-                : LocalPod.container(podman(namespace, podName), container, env, mounts, podDirectory, port,
-                        hash, readiness(container), liveness(container), startup(container), runAsUser(template));
+                ? LocalPod.process(
+                        command(container, image.get()),
+                        container.getArgs(),
+                        env,
+                        mounts,
+                        podDirectory,
+                        port,
+                        hash,
+                        readiness(container),
+                        liveness(container),
+                        startup(container))
+                : LocalPod.container(
+                        podman(namespace, podName),
+                        container,
+                        env,
+                        mounts,
+                        podDirectory,
+                        port,
+                        hash,
+                        readiness(container),
+                        liveness(container),
+                        startup(container),
+                        runAsUser(template));
         pods.put(key, pod);
         writePod(namespace, podName, labels(template), false, running(container, restarts.getOrDefault(key, 0)));
         LOG.info("started pod {} on port {} ({})", key, port, mode);
@@ -294,23 +334,36 @@ public final class LocalKubelet implements AutoCloseable {
      */
     private Optional<ServiceAccount> serviceAccount(Workload workload) {
         var spec = workload.template().getSpec();
-        String name = Optional.ofNullable(spec.getServiceAccountName()).filter(n -> !n.isBlank())
-                .or(() -> Optional.ofNullable(spec.getServiceAccount()).filter(n -> !n.isBlank())).orElse("default");
-        ServiceAccount account = client.serviceAccounts().inNamespace(workload.namespace()).withName(name).get();
+        String name = Optional.ofNullable(spec.getServiceAccountName())
+                .filter(n -> !n.isBlank())
+                .or(() -> Optional.ofNullable(spec.getServiceAccount()).filter(n -> !n.isBlank()))
+                .orElse("default");
+        ServiceAccount account = client.serviceAccounts()
+                .inNamespace(workload.namespace())
+                .withName(name)
+                .get();
         if (account == null && "default".equals(name)) {
-            account = new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName(name)
-                    .withNamespace(workload.namespace()).endMetadata().build();
+            account = new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(workload.namespace())
+                    .endMetadata()
+                    .build();
         }
         if (account == null) {
             String kind = workload.owner().getKind();
-            report(workload.owner(), kind.equals("StatefulSet") ? "statefulset-controller" : "replicaset-controller",
-                    "FailedCreate", "create Pod " + workload.podName() + " in " + kind + " "
+            report(
+                    workload.owner(),
+                    kind.equals("StatefulSet") ? "statefulset-controller" : "replicaset-controller",
+                    "FailedCreate",
+                    "create Pod " + workload.podName() + " in " + kind + " "
                             + workload.owner().getMetadata().getName() + " failed error: pods \"" + workload.podName()
                             + "\" is forbidden: error looking up service account " + workload.namespace() + "/" + name
                             + ": serviceaccount \"" + name + "\" not found");
             return Optional.empty();
         }
-        String owner = workload.namespace() + "/" + workload.owner().getMetadata().getName() + "|";
+        String owner =
+                workload.namespace() + "/" + workload.owner().getMetadata().getName() + "|";
         reported.removeIf(k -> k.startsWith(owner));
         return Optional.of(account);
     }
@@ -326,7 +379,8 @@ public final class LocalKubelet implements AutoCloseable {
             return Optional.of(Path.of("/"));
         }
         String image = container.getImage();
-        String policy = Optional.ofNullable(container.getImagePullPolicy()).filter(p -> !p.isBlank())
+        String policy = Optional.ofNullable(container.getImagePullPolicy())
+                .filter(p -> !p.isBlank())
                 .orElse(image.endsWith(":latest") || repository(image).equals(image) ? "Always" : "IfNotPresent");
         Optional<Path> onNode = Optional.ofNullable(applications.get(image))
                 .or(() -> Optional.ofNullable(applications.get(repository(image))));
@@ -340,10 +394,18 @@ public final class LocalKubelet implements AutoCloseable {
             String message = policy.equals("Never")
                     ? "Container image \"" + image + "\" is not present with pull policy of Never"
                     : "Back-off pulling image \"" + image + "\": not found in " + registry;
-            Pod waitingPod = new PodBuilder().withNewMetadata().withName(workload.podName())
-                    .withNamespace(workload.namespace()).endMetadata().build();
+            Pod waitingPod = new PodBuilder()
+                    .withNewMetadata()
+                    .withName(workload.podName())
+                    .withNamespace(workload.namespace())
+                    .endMetadata()
+                    .build();
             if (report(waitingPod, "kubelet", "Failed", message)) {
-                writePod(workload.namespace(), workload.podName(), labels(workload.template()), false,
+                writePod(
+                        workload.namespace(),
+                        workload.podName(),
+                        labels(workload.template()),
+                        false,
                         waiting(container, reason, message, restarts.getOrDefault(workload.key(), 0)));
             }
         }
@@ -354,8 +416,8 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     /** The API server's address and, where the pod mounts it, its ServiceAccount's token. */
-    private void apiServerEnvironment(String namespace, PodTemplateSpec template, ServiceAccount account,
-            Map<String, String> env) {
+    private void apiServerEnvironment(
+            String namespace, PodTemplateSpec template, ServiceAccount account, Map<String, String> env) {
         if (apiServer == null) {
             return;
         }
@@ -365,9 +427,12 @@ public final class LocalKubelet implements AutoCloseable {
         env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
         env.put("KUBERNETES_NAMESPACE", namespace);
         Boolean podMounts = template.getSpec().getAutomountServiceAccountToken();
-        boolean mounts = podMounts != null ? podMounts : !Boolean.FALSE.equals(account.getAutomountServiceAccountToken());
+        boolean mounts =
+                podMounts != null ? podMounts : !Boolean.FALSE.equals(account.getAutomountServiceAccountToken());
         if (mounts) {
-            env.put("KUBERNETES_AUTH_TOKEN", RbacDispatcher.token(namespace, account.getMetadata().getName()));
+            env.put(
+                    "KUBERNETES_AUTH_TOKEN",
+                    RbacDispatcher.token(namespace, account.getMetadata().getName()));
         }
     }
 
@@ -379,16 +444,32 @@ public final class LocalKubelet implements AutoCloseable {
         }
         LOG.info("{} {}/{}: {}", reason, namespace, object.getMetadata().getName(), message);
         String now = Instant.now().toString();
-        client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                .withNewMetadata().withGenerateName(object.getMetadata().getName() + ".").withNamespace(namespace)
-                .endMetadata()
-                .withInvolvedObject(new ObjectReferenceBuilder().withKind(object.getKind())
-                        .withApiVersion(object.getApiVersion()).withName(object.getMetadata().getName())
-                        .withNamespace(namespace).withUid(object.getMetadata().getUid()).build())
-                .withReason(reason).withMessage(message).withType("Warning")
-                .withNewSource().withComponent(component).endSource()
-                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                .build()).create();
+        client.v1()
+                .events()
+                .inNamespace(namespace)
+                .resource(new EventBuilder()
+                        .withNewMetadata()
+                        .withGenerateName(object.getMetadata().getName() + ".")
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .withInvolvedObject(new ObjectReferenceBuilder()
+                                .withKind(object.getKind())
+                                .withApiVersion(object.getApiVersion())
+                                .withName(object.getMetadata().getName())
+                                .withNamespace(namespace)
+                                .withUid(object.getMetadata().getUid())
+                                .build())
+                        .withReason(reason)
+                        .withMessage(message)
+                        .withType("Warning")
+                        .withNewSource()
+                        .withComponent(component)
+                        .endSource()
+                        .withFirstTimestamp(now)
+                        .withLastTimestamp(now)
+                        .withCount(1)
+                        .build())
+                .create();
         return true;
     }
 
@@ -413,10 +494,15 @@ public final class LocalKubelet implements AutoCloseable {
         }
         var from = var.getValueFrom();
         if (from.getSecretKeyRef() != null) {
-            Secret secret = client.secrets().inNamespace(namespace).withName(from.getSecretKeyRef().getName()).get();
-            String encoded = secret == null || secret.getData() == null ? null
+            Secret secret = client.secrets()
+                    .inNamespace(namespace)
+                    .withName(from.getSecretKeyRef().getName())
+                    .get();
+            String encoded = secret == null || secret.getData() == null
+                    ? null
                     : secret.getData().get(from.getSecretKeyRef().getKey());
-            String plain = secret == null || secret.getStringData() == null ? null
+            String plain = secret == null || secret.getStringData() == null
+                    ? null
                     : secret.getStringData().get(from.getSecretKeyRef().getKey());
             if (encoded == null && plain == null) {
                 throw new PodNotStartable("secret " + from.getSecretKeyRef().getName() + " has no key "
@@ -425,11 +511,17 @@ public final class LocalKubelet implements AutoCloseable {
             return plain != null ? plain : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         }
         if (from.getConfigMapKeyRef() != null) {
-            ConfigMap map = client.configMaps().inNamespace(namespace).withName(from.getConfigMapKeyRef().getName()).get();
-            String value = map == null || map.getData() == null ? null : map.getData().get(from.getConfigMapKeyRef().getKey());
+            ConfigMap map = client.configMaps()
+                    .inNamespace(namespace)
+                    .withName(from.getConfigMapKeyRef().getName())
+                    .get();
+            String value = map == null || map.getData() == null
+                    ? null
+                    : map.getData().get(from.getConfigMapKeyRef().getKey());
             if (value == null) {
-                throw new PodNotStartable("config map " + from.getConfigMapKeyRef().getName() + " has no key "
-                        + from.getConfigMapKeyRef().getKey());
+                throw new PodNotStartable(
+                        "config map " + from.getConfigMapKeyRef().getName() + " has no key "
+                                + from.getConfigMapKeyRef().getKey());
             }
             return value;
         }
@@ -446,21 +538,29 @@ public final class LocalKubelet implements AutoCloseable {
     private Path volumeDirectory(Workload workload, Path podDirectory, String volumeName) {
         String namespace = workload.namespace();
         String podName = workload.podName();
-        boolean claim = workload.claimTemplates().stream().anyMatch(t -> t.getMetadata().getName().equals(volumeName));
+        boolean claim = workload.claimTemplates().stream()
+                .anyMatch(t -> t.getMetadata().getName().equals(volumeName));
         try {
             if (claim) {
                 return Files.createDirectories(claimDirectory(namespace, volumeName + "-" + podName));
             }
             Volume volume = workload.template().getSpec().getVolumes().stream()
-                    .filter(v -> v.getName().equals(volumeName)).findFirst()
+                    .filter(v -> v.getName().equals(volumeName))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no volume " + volumeName + " in " + podName));
-            Path directory = Files.createDirectories(podDirectory.resolve("volumes").resolve(volumeName));
+            Path directory =
+                    Files.createDirectories(podDirectory.resolve("volumes").resolve(volumeName));
             if (volume.getConfigMap() != null) {
-                ConfigMap map = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
+                ConfigMap map = client.configMaps()
+                        .inNamespace(namespace)
+                        .withName(volume.getConfigMap().getName())
+                        .get();
                 if (map == null) {
-                    throw new PodNotStartable("config map " + volume.getConfigMap().getName() + " does not exist");
+                    throw new PodNotStartable(
+                            "config map " + volume.getConfigMap().getName() + " does not exist");
                 }
-                for (Map.Entry<String, String> file : Optional.ofNullable(map.getData()).orElse(Map.of()).entrySet()) {
+                for (Map.Entry<String, String> file :
+                        Optional.ofNullable(map.getData()).orElse(Map.of()).entrySet()) {
                     Files.writeString(directory.resolve(file.getKey()), file.getValue());
                 }
             }
@@ -475,9 +575,18 @@ public final class LocalKubelet implements AutoCloseable {
         // The StatefulSet controller creates each pod's claim from the template and never deletes it.
         for (PersistentVolumeClaim template : workload.claimTemplates()) {
             String name = template.getMetadata().getName() + "-" + workload.podName();
-            if (client.persistentVolumeClaims().inNamespace(namespace).withName(name).get() == null) {
-                client.resource(new PersistentVolumeClaimBuilder(template).editMetadata().withName(name)
-                        .withNamespace(namespace).endMetadata().build()).create();
+            if (client.persistentVolumeClaims()
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get()
+                    == null) {
+                client.resource(new PersistentVolumeClaimBuilder(template)
+                                .editMetadata()
+                                .withName(name)
+                                .withNamespace(namespace)
+                                .endMetadata()
+                                .build())
+                        .create();
             }
         }
     }
@@ -493,8 +602,14 @@ public final class LocalKubelet implements AutoCloseable {
                     for (Path claim : claims.toList()) {
                         String ns = namespace.getFileName().toString();
                         String name = claim.getFileName().toString();
-                        boolean inUse = pods.keySet().stream().anyMatch(k -> k.startsWith(ns + "/") && name.endsWith(k.substring(ns.length() + 1)));
-                        if (!inUse && client.persistentVolumeClaims().inNamespace(ns).withName(name).get() == null) {
+                        boolean inUse = pods.keySet().stream()
+                                .anyMatch(k -> k.startsWith(ns + "/") && name.endsWith(k.substring(ns.length() + 1)));
+                        if (!inUse
+                                && client.persistentVolumeClaims()
+                                                .inNamespace(ns)
+                                                .withName(name)
+                                                .get()
+                                        == null) {
                             LOG.info("claim {}/{} was deleted; deleting its volume", ns, name);
                             deleteTree(claim);
                         }
@@ -512,10 +627,17 @@ public final class LocalKubelet implements AutoCloseable {
             pod.ready(ready);
             String[] parts = key.split("/", 2);
             Pod current = client.pods().inNamespace(parts[0]).withName(parts[1]).get();
-            List<ContainerStatus> statuses = current == null || current.getStatus() == null ? List.of()
-                    : Optional.ofNullable(current.getStatus().getContainerStatuses()).orElse(List.of());
+            List<ContainerStatus> statuses = current == null || current.getStatus() == null
+                    ? List.of()
+                    : Optional.ofNullable(current.getStatus().getContainerStatuses())
+                            .orElse(List.of());
             statuses.forEach(c -> c.setReady(ready));
-            writePod(parts[0], parts[1], current == null ? Map.of() : current.getMetadata().getLabels(), ready, statuses);
+            writePod(
+                    parts[0],
+                    parts[1],
+                    current == null ? Map.of() : current.getMetadata().getLabels(),
+                    ready,
+                    statuses);
         }
         // Liveness as the kubelet times it: probed every periodSeconds once initialDelaySeconds (and the startup
         // probe, where there is one) have passed; failureThreshold failures in a row restart the container.
@@ -532,7 +654,8 @@ public final class LocalKubelet implements AutoCloseable {
             return;
         }
         Probe liveness = pod.liveness();
-        if (liveness != null && pod.startedAt().plusSeconds(probeDelay(liveness)).isBefore(Instant.now())
+        if (liveness != null
+                && pod.startedAt().plusSeconds(probeDelay(liveness)).isBefore(Instant.now())
                 && pod.dueForProbe(liveness)) {
             if (httpOk(pod, liveness)) {
                 pod.probePassed();
@@ -557,8 +680,12 @@ public final class LocalKubelet implements AutoCloseable {
 
     private static boolean httpOk(LocalPod pod, Probe probe) {
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pod.port()
-                    + probe.getHttpGet().getPath())).timeout(Duration.ofSeconds(probe.getTimeoutSeconds() == null ? 1 : probe.getTimeoutSeconds())).build(),
+            HttpResponse<Void> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pod.port()
+                                    + probe.getHttpGet().getPath()))
+                            .timeout(Duration.ofSeconds(
+                                    probe.getTimeoutSeconds() == null ? 1 : probe.getTimeoutSeconds()))
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             return response.statusCode() >= 200 && response.statusCode() < 400;
         } catch (IOException e) {
@@ -570,30 +697,48 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     private static Probe readiness(Container container) {
-        return container.getReadinessProbe() != null && container.getReadinessProbe().getHttpGet() != null
-                ? container.getReadinessProbe() : null;
+        return container.getReadinessProbe() != null
+                        && container.getReadinessProbe().getHttpGet() != null
+                ? container.getReadinessProbe()
+                : null;
     }
 
     private static Probe startup(Container container) {
-        return container.getStartupProbe() != null && container.getStartupProbe().getHttpGet() != null
-                ? container.getStartupProbe() : null;
+        return container.getStartupProbe() != null
+                        && container.getStartupProbe().getHttpGet() != null
+                ? container.getStartupProbe()
+                : null;
     }
 
     private static Probe liveness(Container container) {
-        return container.getLivenessProbe() != null && container.getLivenessProbe().getHttpGet() != null
-                ? container.getLivenessProbe() : null;
+        return container.getLivenessProbe() != null
+                        && container.getLivenessProbe().getHttpGet() != null
+                ? container.getLivenessProbe()
+                : null;
     }
 
-    private void writePod(String namespace, String name, Map<String, String> labels, boolean ready,
+    private void writePod(
+            String namespace,
+            String name,
+            Map<String, String> labels,
+            boolean ready,
             List<ContainerStatus> containers) {
-        boolean running = containers.isEmpty() || containers.stream().allMatch(c -> c.getState() != null
-                && c.getState().getRunning() != null);
+        boolean running = containers.isEmpty()
+                || containers.stream()
+                        .allMatch(c -> c.getState() != null && c.getState().getRunning() != null);
         Pod pod = new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .endMetadata()
                 .withNewStatus()
-                    .withPhase(running ? "Running" : "Pending")
-                    .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-                    .withContainerStatuses(containers)
+                .withPhase(running ? "Running" : "Pending")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
+                .withContainerStatuses(containers)
                 .endStatus()
                 .build();
         if (client.pods().inNamespace(namespace).withName(name).get() == null) {
@@ -612,21 +757,39 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     private static Map<String, String> labels(PodTemplateSpec template) {
-        return template.getMetadata() == null || template.getMetadata().getLabels() == null ? Map.of()
+        return template.getMetadata() == null || template.getMetadata().getLabels() == null
+                ? Map.of()
                 : template.getMetadata().getLabels();
     }
 
     private static List<ContainerStatus> running(Container container, int restartCount) {
-        return List.of(new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
-                .withReady(false).withRestartCount(restartCount).withStarted(true)
-                .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState()
+        return List.of(new ContainerStatusBuilder()
+                .withName(container.getName())
+                .withImage(container.getImage())
+                .withReady(false)
+                .withRestartCount(restartCount)
+                .withStarted(true)
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt(Instant.now().toString())
+                .endRunning()
+                .endState()
                 .build());
     }
 
     private static List<ContainerStatus> waiting(Container container, String reason, String message, int restartCount) {
-        return List.of(new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
-                .withReady(false).withRestartCount(restartCount).withStarted(false)
-                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState()
+        return List.of(new ContainerStatusBuilder()
+                .withName(container.getName())
+                .withImage(container.getImage())
+                .withReady(false)
+                .withRestartCount(restartCount)
+                .withStarted(false)
+                .withNewState()
+                .withNewWaiting()
+                .withReason(reason)
+                .withMessage(message)
+                .endWaiting()
+                .endState()
                 .build());
     }
 
@@ -667,8 +830,8 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     /** A StatefulSet or Deployment, as far as its pod is concerned. */
-    private record Workload(HasMetadata owner, PodTemplateSpec template, List<PersistentVolumeClaim> claimTemplates,
-            String podName) {
+    private record Workload(
+            HasMetadata owner, PodTemplateSpec template, List<PersistentVolumeClaim> claimTemplates, String podName) {
         String namespace() {
             return owner.getMetadata().getNamespace();
         }
@@ -679,8 +842,7 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     /** A volume at a mount path. */
-    record Mount(Path source, String path, boolean readOnly) {
-    }
+    record Mount(Path source, String path, boolean readOnly) {}
 
     /** A reference in the pod template that does not resolve yet. */
     static final class PodNotStartable extends RuntimeException {

@@ -35,8 +35,15 @@ public final class LocalPod {
     private volatile int failures;
     private volatile Instant lastProbe = Instant.EPOCH;
 
-    private LocalPod(Process process, String container, Path log, int port, String templateHash, Probe readiness,
-            Probe liveness, Probe startup) {
+    private LocalPod(
+            Process process,
+            String container,
+            Path log,
+            int port,
+            String templateHash,
+            Probe readiness,
+            Probe liveness,
+            Probe startup) {
         this.process = process;
         this.container = container;
         this.log = log;
@@ -47,9 +54,17 @@ public final class LocalPod {
         this.startup = startup;
     }
 
-    static LocalPod process(List<String> command, List<String> args, Map<String, String> env,
-            List<LocalKubelet.Mount> mounts, Path podDirectory, int port, String templateHash, Probe readiness,
-            Probe liveness, Probe startup) {
+    static LocalPod process(
+            List<String> command,
+            List<String> args,
+            Map<String, String> env,
+            List<LocalKubelet.Mount> mounts,
+            Path podDirectory,
+            int port,
+            String templateHash,
+            Probe readiness,
+            Probe liveness,
+            Probe startup) {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("the local kubelet's process mode mounts volumes in a private mount "
                     + "namespace, which needs root");
@@ -58,8 +73,8 @@ public final class LocalPod {
             Files.createDirectories(podDirectory);
             // A private mount namespace: each volume appears at its mount path for this pod alone.
             StringBuilder script = new StringBuilder("set -e\n");
-            List<String> line = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
-                    "/bin/sh", "-c", "", "pod"));
+            List<String> line = new ArrayList<>(
+                    List.of("unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", "", "pod"));
             int n = 0;
             Path program = Path.of(command.get(0)).toAbsolutePath().normalize();
             for (LocalKubelet.Mount mount : mounts) {
@@ -70,7 +85,11 @@ public final class LocalPod {
                     continue;
                 }
                 Files.createDirectories(Path.of(mount.path()));
-                script.append("mount --bind \"$").append(++n).append("\" \"$").append(++n).append("\"\n");
+                script.append("mount --bind \"$")
+                        .append(++n)
+                        .append("\" \"$")
+                        .append(++n)
+                        .append("\"\n");
                 if (mount.readOnly()) {
                     script.append("mount -o remount,bind,ro \"$").append(n).append("\"\n");
                 }
@@ -82,7 +101,9 @@ public final class LocalPod {
             line.addAll(command);
             line.addAll(Optional.ofNullable(args).orElse(List.of()));
             Path log = podDirectory.resolve("container.log");
-            ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile())
+            ProcessBuilder builder = new ProcessBuilder(line)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DYNAMOSYNC_"));
             builder.environment().putAll(env);
@@ -94,8 +115,17 @@ public final class LocalPod {
         }
     }
 
-    static LocalPod container(String name, Container spec, Map<String, String> env, List<LocalKubelet.Mount> mounts,
-            Path podDirectory, int port, String templateHash, Probe readiness, Probe liveness, Probe startup,
+    static LocalPod container(
+            String name,
+            Container spec,
+            Map<String, String> env,
+            List<LocalKubelet.Mount> mounts,
+            Path podDirectory,
+            int port,
+            String templateHash,
+            Probe readiness,
+            Probe liveness,
+            Probe startup,
             Long runAsUser) {
         Podman.remove(name);
         List<String> options = new ArrayList<>(List.of("--name", name, "--network", "host", "--read-only"));
@@ -113,8 +143,8 @@ public final class LocalPod {
             args.addAll(0, spec.getCommand().subList(1, spec.getCommand().size()));
         }
         Podman.runDetached(options, spec.getImage(), args);
-        LocalPod pod = new LocalPod(null, name, podDirectory.resolve("container.log"), port, templateHash, readiness,
-                liveness, startup);
+        LocalPod pod = new LocalPod(
+                null, name, podDirectory.resolve("container.log"), port, templateHash, readiness, liveness, startup);
         pod.environment = Map.copyOf(env);
         return pod;
     }
@@ -197,14 +227,19 @@ public final class LocalPod {
         if (process != null) {
             return process.isAlive();
         }
-        return "true".equals(Podman.run(List.of("inspect", "--format", "{{.State.Running}}", container), 60).output().trim());
+        return "true"
+                .equals(Podman.run(List.of("inspect", "--format", "{{.State.Running}}", container), 60)
+                        .output()
+                        .trim());
     }
 
     String exitDescription() {
         if (process != null) {
             return process.isAlive() ? "running" : "exit " + process.exitValue();
         }
-        return Podman.run(List.of("inspect", "--format", "exit {{.State.ExitCode}}", container), 60).output().trim();
+        return Podman.run(List.of("inspect", "--format", "exit {{.State.ExitCode}}", container), 60)
+                .output()
+                .trim();
     }
 
     /** What the pod printed. */
@@ -237,7 +272,8 @@ public final class LocalPod {
                 waitFor(Duration.ofSeconds(30));
             }
         } else {
-            Podman.run(List.of("stop", "-t", Long.toString(grace.toSeconds()), container), (int) grace.toSeconds() + 60);
+            Podman.run(
+                    List.of("stop", "-t", Long.toString(grace.toSeconds()), container), (int) grace.toSeconds() + 60);
             Podman.remove(container);
         }
     }

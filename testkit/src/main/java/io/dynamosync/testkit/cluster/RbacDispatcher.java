@@ -48,8 +48,10 @@ public final class RbacDispatcher extends Dispatcher {
 
     /** The bearer token of a ServiceAccount, as a pod that mounts its token sends it. */
     public static String token(String namespace, String serviceAccount) {
-        return TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((namespace + ":" + serviceAccount).getBytes(StandardCharsets.UTF_8));
+        return TOKEN_PREFIX
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString((namespace + ":" + serviceAccount).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -69,7 +71,8 @@ public final class RbacDispatcher extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         String authorization = request.getHeader("Authorization");
-        String token = authorization == null || !authorization.startsWith("Bearer ") ? ""
+        String token = authorization == null || !authorization.startsWith("Bearer ")
+                ? ""
                 : authorization.substring("Bearer ".length()).trim();
         if (!token.startsWith(TOKEN_PREFIX)) {
             return store.dispatch(request);
@@ -91,8 +94,8 @@ public final class RbacDispatcher extends Dispatcher {
                 + " is forbidden: User \"" + user + "\" cannot " + r.verb() + " resource \"" + r.ruleResource()
                 + "\" in API group \"" + r.group() + "\""
                 + (r.namespace() == null ? " at the cluster scope" : " in the namespace \"" + r.namespace() + "\"");
-        refusals.add(user + " " + r.verb() + " " + (r.group().isEmpty() ? "" : r.group() + "/") + r.ruleResource()
-                + " " + (r.namespace() == null ? "" : r.namespace() + "/") + (r.name() == null ? "" : r.name()));
+        refusals.add(user + " " + r.verb() + " " + (r.group().isEmpty() ? "" : r.group() + "/") + r.ruleResource() + " "
+                + (r.namespace() == null ? "" : r.namespace() + "/") + (r.name() == null ? "" : r.name()));
         return status(403, "Forbidden", message, r.resource(), r.name());
     }
 
@@ -101,8 +104,8 @@ public final class RbacDispatcher extends Dispatcher {
             return Optional.empty();
         }
         try {
-            String decoded = new String(Base64.getUrlDecoder().decode(token.substring(TOKEN_PREFIX.length())),
-                    StandardCharsets.UTF_8);
+            String decoded = new String(
+                    Base64.getUrlDecoder().decode(token.substring(TOKEN_PREFIX.length())), StandardCharsets.UTF_8);
             String[] parts = decoded.split(":", 2);
             return parts.length == 2 ? Optional.of(parts) : Optional.empty();
         } catch (IllegalArgumentException e) {
@@ -112,7 +115,8 @@ public final class RbacDispatcher extends Dispatcher {
 
     /** Whether RBAC grants the request to the ServiceAccount, as the API server's RBAC authorizer decides. */
     boolean allowed(String saNamespace, String saName, ApiRequest request) {
-        for (var binding : read(RBAC + "/clusterrolebindings", ClusterRoleBindingList.class).getItems()) {
+        for (var binding : read(RBAC + "/clusterrolebindings", ClusterRoleBindingList.class)
+                .getItems()) {
             if (bound(binding.getSubjects(), saNamespace, saName)
                     && rules(binding.getRoleRef(), null).stream().anyMatch(rule -> grants(rule, request))) {
                 return true;
@@ -145,7 +149,8 @@ public final class RbacDispatcher extends Dispatcher {
                 }
                 case "Group" -> {
                     String group = subject.getName();
-                    if ("system:serviceaccounts".equals(group) || ("system:serviceaccounts:" + namespace).equals(group)
+                    if ("system:serviceaccounts".equals(group)
+                            || ("system:serviceaccounts:" + namespace).equals(group)
                             || "system:authenticated".equals(group)) {
                         return true;
                     }
@@ -155,8 +160,7 @@ public final class RbacDispatcher extends Dispatcher {
                         return true;
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return false;
@@ -168,26 +172,32 @@ public final class RbacDispatcher extends Dispatcher {
         }
         if ("ClusterRole".equals(ref.getKind())) {
             return read(RBAC + "/clusterroles", ClusterRoleList.class).getItems().stream()
-                    .filter(r -> ref.getName().equals(r.getMetadata().getName())).findFirst()
-                    .map(ClusterRole::getRules).orElse(List.of());
+                    .filter(r -> ref.getName().equals(r.getMetadata().getName()))
+                    .findFirst()
+                    .map(ClusterRole::getRules)
+                    .orElse(List.of());
         }
         if ("Role".equals(ref.getKind()) && namespace != null) {
             return read(RBAC + "/namespaces/" + namespace + "/roles", RoleList.class).getItems().stream()
-                    .filter(r -> ref.getName().equals(r.getMetadata().getName())).findFirst()
-                    .map(Role::getRules).orElse(List.of());
+                    .filter(r -> ref.getName().equals(r.getMetadata().getName()))
+                    .findFirst()
+                    .map(Role::getRules)
+                    .orElse(List.of());
         }
         return List.of();
     }
 
     private static boolean grants(PolicyRule rule, ApiRequest request) {
-        if (rule.getNonResourceURLs() != null && !rule.getNonResourceURLs().isEmpty()
+        if (rule.getNonResourceURLs() != null
+                && !rule.getNonResourceURLs().isEmpty()
                 && (rule.getResources() == null || rule.getResources().isEmpty())) {
             return false;
         }
         return matches(rule.getVerbs(), request.verb())
                 && matches(rule.getApiGroups(), request.group())
                 && matches(rule.getResources(), request.ruleResource())
-                && (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                && (rule.getResourceNames() == null
+                        || rule.getResourceNames().isEmpty()
                         || (request.name() != null && rule.getResourceNames().contains(request.name())));
     }
 
@@ -197,7 +207,8 @@ public final class RbacDispatcher extends Dispatcher {
 
     private <T> T read(String path, Class<T> type) {
         MockResponse response = store.handleGet(path);
-        String body = response.getBody() == null ? "" : new String(response.getBody().getBytes(), StandardCharsets.UTF_8);
+        String body =
+                response.getBody() == null ? "" : new String(response.getBody().getBytes(), StandardCharsets.UTF_8);
         if (response.code() != 200 || body.isBlank()) {
             try {
                 return type.getDeclaredConstructor().newInstance();
@@ -225,7 +236,9 @@ public final class RbacDispatcher extends Dispatcher {
         status.put("reason", reason);
         status.put("details", details);
         status.put("code", code);
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        return new MockResponse()
+                .setResponseCode(code)
+                .setHeader("Content-Type", "application/json")
                 .setBody(Serialization.asJson(status));
     }
 

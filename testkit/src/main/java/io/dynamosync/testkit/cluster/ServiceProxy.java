@@ -31,7 +31,8 @@ import java.util.concurrent.Executors;
  */
 public final class ServiceProxy implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final List<String> FORWARDED = List.of("Content-Type", "Authorization", "Accept");
 
     private final KubernetesClient client;
@@ -86,9 +87,13 @@ public final class ServiceProxy implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                    .timeout(Duration.ofSeconds(60))
+                    .method(
+                            exchange.getRequestMethod(),
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             for (String header : FORWARDED) {
                 String value = exchange.getRequestHeaders().getFirst(header);
                 if (value != null) {
@@ -106,8 +111,11 @@ public final class ServiceProxy implements AutoCloseable {
                 reply(exchange, 502, "interrupted");
                 return;
             }
-            response.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
-            exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
+            response.headers()
+                    .firstValue("Content-Type")
+                    .ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
+            exchange.sendResponseHeaders(
+                    response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(response.body());
             }
@@ -115,7 +123,8 @@ public final class ServiceProxy implements AutoCloseable {
     }
 
     private Optional<LocalPod> endpoint(String namespace, String serviceName) {
-        Service service = client.services().inNamespace(namespace).withName(serviceName).get();
+        Service service =
+                client.services().inNamespace(namespace).withName(serviceName).get();
         if (service == null || service.getSpec().getSelector() == null) {
             return Optional.empty();
         }
@@ -127,9 +136,14 @@ public final class ServiceProxy implements AutoCloseable {
             if (!entry.getKey().startsWith(namespace + "/") || !(pod.ready() || notReadyToo && pod.alive())) {
                 continue;
             }
-            Pod resource = client.pods().inNamespace(namespace).withName(entry.getKey().substring(namespace.length() + 1)).get();
-            Map<String, String> labels = resource == null || resource.getMetadata().getLabels() == null ? Map.of()
-                    : resource.getMetadata().getLabels();
+            Pod resource = client.pods()
+                    .inNamespace(namespace)
+                    .withName(entry.getKey().substring(namespace.length() + 1))
+                    .get();
+            Map<String, String> labels =
+                    resource == null || resource.getMetadata().getLabels() == null
+                            ? Map.of()
+                            : resource.getMetadata().getLabels();
             if (labels.entrySet().containsAll(selector.entrySet())) {
                 return Optional.of(entry.getValue());
             }

@@ -9,7 +9,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,14 +65,17 @@ public final class ExportService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExportService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TARGET_PREFIX = "DynamoDB_20120810";
-    private static final Set<String> OPERATIONS = Set.of("ExportTableToPointInTime", "DescribeExport", "ListExports",
-            "DescribeContinuousBackups", "UpdateContinuousBackups");
+    private static final Set<String> OPERATIONS = Set.of(
+            "ExportTableToPointInTime",
+            "DescribeExport",
+            "ListExports",
+            "DescribeContinuousBackups",
+            "UpdateContinuousBackups");
     private static final String ERROR_NAMESPACE = "com.amazonaws.dynamodb.v20120810#";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** An answer to one call: HTTP status and JSON body. */
-    public record Answer(int status, JsonNode body) {
-    }
+    public record Answer(int status, JsonNode body) {}
 
     private final RawDynamoDb dynamoDb;
     private final S3Client s3;
@@ -169,7 +171,8 @@ public final class ExportService implements AutoCloseable {
         String table = requireTable(text(body, "TableName"));
         JsonNode spec = body.get("PointInTimeRecoverySpecification");
         if (spec == null || !spec.has("PointInTimeRecoveryEnabled")) {
-            throw new ServiceError("ValidationException",
+            throw new ServiceError(
+                    "ValidationException",
                     "1 validation error detected: Value null at 'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null");
         }
         if (spec.get("PointInTimeRecoveryEnabled").asBoolean()) {
@@ -204,27 +207,34 @@ public final class ExportService implements AutoCloseable {
     private Export startExport(JsonNode body) {
         String tableArn = text(body, "TableArn");
         if (tableArn == null) {
-            throw new ServiceError("ValidationException",
+            throw new ServiceError(
+                    "ValidationException",
                     "1 validation error detected: Value null at 'tableArn' failed to satisfy constraint: Member must not be null");
         }
         String bucket = text(body, "S3Bucket");
         if (bucket == null || bucket.isEmpty()) {
-            throw new ServiceError("ValidationException",
+            throw new ServiceError(
+                    "ValidationException",
                     "1 validation error detected: Value null at 's3Bucket' failed to satisfy constraint: Member must not be null");
         }
         String type = text(body, "ExportType");
         if (type != null && !type.equals("FULL_EXPORT")) {
-            throw new ServiceError("ValidationException", "ExportType " + type + " is not supported by the dynamo-sync test kit; use FULL_EXPORT");
+            throw new ServiceError(
+                    "ValidationException",
+                    "ExportType " + type + " is not supported by the dynamo-sync test kit; use FULL_EXPORT");
         }
         String format = text(body, "ExportFormat");
         if (format != null && !format.equals("DYNAMODB_JSON")) {
-            throw new ServiceError("ValidationException", "ExportFormat " + format + " is not supported by the dynamo-sync test kit; use DYNAMODB_JSON");
+            throw new ServiceError(
+                    "ValidationException",
+                    "ExportFormat " + format + " is not supported by the dynamo-sync test kit; use DYNAMODB_JSON");
         }
         String table = tableArn.substring(tableArn.lastIndexOf('/') + 1);
         JsonNode described = describeTable(table);
         Instant since = recoveryEnabledSince.get(table);
         if (since == null) {
-            throw new ServiceError("PointInTimeRecoveryUnavailableException",
+            throw new ServiceError(
+                    "PointInTimeRecoveryUnavailableException",
                     "Point in time recovery is not enabled for table '" + table + "'");
         }
         Instant now = Instant.now();
@@ -232,28 +242,46 @@ public final class ExportService implements AutoCloseable {
         if (body.hasNonNull("ExportTime")) {
             exportTime = fromEpochSeconds(body.get("ExportTime").decimalValue());
             if (exportTime.isAfter(now.plusSeconds(1)) || exportTime.isBefore(since.minusSeconds(1))) {
-                throw new ServiceError("InvalidExportTimeException", "Export time " + exportTime
-                        + " is not within the point in time recovery window [" + since + ", " + now + "] of table '" + table + "'");
+                throw new ServiceError(
+                        "InvalidExportTimeException",
+                        "Export time " + exportTime + " is not within the point in time recovery window [" + since
+                                + ", " + now + "] of table '" + table + "'");
             }
         }
         String clientToken = text(body, "ClientToken");
         if (clientToken != null) {
             for (Export existing : exportsByArn.values()) {
                 if (clientToken.equals(existing.clientToken)) {
-                    if (existing.tableArn.equals(tableArn) && existing.bucket.equals(bucket)
+                    if (existing.tableArn.equals(tableArn)
+                            && existing.bucket.equals(bucket)
                             && Objects.equals(existing.prefix, text(body, "S3Prefix"))) {
                         return existing;
                     }
-                    throw new ServiceError("ExportConflictException",
+                    throw new ServiceError(
+                            "ExportConflictException",
                             "There was a conflict when writing to the specified S3 bucket: the client token was used with other parameters.");
                 }
             }
         }
         String id = String.format("%014d-%08x", now.toEpochMilli(), RANDOM.nextInt());
-        Export export = new Export(tableArn + "/export/" + id, id, tableArn, table,
-                described.path("Table").path("TableId").asText(UUID.nameUUIDFromBytes(table.getBytes(StandardCharsets.UTF_8)).toString()),
-                exportTime, now, bucket, text(body, "S3BucketOwner"), text(body, "S3Prefix"),
-                text(body, "S3SseAlgorithm"), text(body, "S3SseKmsKeyId"), clientToken);
+        Export export = new Export(
+                tableArn + "/export/" + id,
+                id,
+                tableArn,
+                table,
+                described
+                        .path("Table")
+                        .path("TableId")
+                        .asText(UUID.nameUUIDFromBytes(table.getBytes(StandardCharsets.UTF_8))
+                                .toString()),
+                exportTime,
+                now,
+                bucket,
+                text(body, "S3BucketOwner"),
+                text(body, "S3Prefix"),
+                text(body, "S3SseAlgorithm"),
+                text(body, "S3SseKmsKeyId"),
+                clientToken);
         exportsByArn.put(export.arn, export);
         exportOrder.add(export.arn);
         jobs.submit(() -> run(export));
@@ -271,7 +299,9 @@ public final class ExportService implements AutoCloseable {
     private ObjectNode listExports(JsonNode body) {
         String tableArn = text(body, "TableArn");
         int max = body.path("MaxResults").asInt(25);
-        int start = body.hasNonNull("NextToken") ? Integer.parseInt(body.get("NextToken").asText()) : 0;
+        int start = body.hasNonNull("NextToken")
+                ? Integer.parseInt(body.get("NextToken").asText())
+                : 0;
         List<Export> matching = new ArrayList<>();
         for (String arn : exportOrder) {
             Export export = exportsByArn.get(arn);
@@ -322,7 +352,10 @@ public final class ExportService implements AutoCloseable {
             }
             byte[] manifestBytes = manifestFiles.toString().getBytes(StandardCharsets.UTF_8);
             put(export.bucket, base + "manifest-files.json", manifestBytes);
-            put(export.bucket, base + "manifest-files.checksum", HexFormat.of().formatHex(md5(manifestBytes)).getBytes(StandardCharsets.UTF_8));
+            put(
+                    export.bucket,
+                    base + "manifest-files.checksum",
+                    HexFormat.of().formatHex(md5(manifestBytes)).getBytes(StandardCharsets.UTF_8));
 
             long remaining = minimumDuration.toNanos() - (System.nanoTime() - started);
             if (remaining > 0) {
@@ -347,13 +380,21 @@ public final class ExportService implements AutoCloseable {
             summary.put("outputFormat", "DYNAMODB_JSON");
             byte[] summaryBytes = JSON.writeValueAsBytes(summary);
             put(export.bucket, base + "manifest-summary.json", summaryBytes);
-            put(export.bucket, base + "manifest-summary.checksum", HexFormat.of().formatHex(md5(summaryBytes)).getBytes(StandardCharsets.UTF_8));
+            put(
+                    export.bucket,
+                    base + "manifest-summary.checksum",
+                    HexFormat.of().formatHex(md5(summaryBytes)).getBytes(StandardCharsets.UTF_8));
             export.complete(end, base + "manifest-summary.json", files.items, files.billedBytes);
         } catch (NoSuchBucketException e) {
-            export.fail("S3NoSuchBucket", "The specified bucket does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket)");
+            export.fail(
+                    "S3NoSuchBucket",
+                    "The specified bucket does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket)");
         } catch (S3Exception e) {
-            String code = e.statusCode() == 403 ? "S3AccessDenied"
-                    : e.awsErrorDetails().errorCode() != null ? "S3" + e.awsErrorDetails().errorCode() : "UNKNOWN";
+            String code = e.statusCode() == 403
+                    ? "S3AccessDenied"
+                    : e.awsErrorDetails().errorCode() != null
+                            ? "S3" + e.awsErrorDetails().errorCode()
+                            : "UNKNOWN";
             String message = e.awsErrorDetails().errorMessage();
             export.fail(code, message != null ? message : "S3 answered HTTP " + e.statusCode() + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -366,8 +407,7 @@ public final class ExportService implements AutoCloseable {
     }
 
     /** The data files, written to temporary files (a table of a million items does not fit a heap twice), and their counts. */
-    private record DataFiles(List<Path> contents, List<Long> counts, long items, long billedBytes) {
-    }
+    private record DataFiles(List<Path> contents, List<Long> counts, long items, long billedBytes) {}
 
     /** Segments of the parallel scan an export reads the table with (DynamoDB Local scans slowly one page at a time). */
     private static final int SCAN_SEGMENTS = 4;
@@ -435,8 +475,9 @@ public final class ExportService implements AutoCloseable {
         return new DataFiles(paths, countList, items.get(), billed.get());
     }
 
-    private void scanSegment(String table, int segment, List<GZIPOutputStream> gzips, long[] counts, AtomicLong items,
-                             AtomicLong billed) throws IOException {
+    private void scanSegment(
+            String table, int segment, List<GZIPOutputStream> gzips, long[] counts, AtomicLong items, AtomicLong billed)
+            throws IOException {
         JsonNode startKey = null;
         int limit = PAGE_ITEMS;
         do {
@@ -473,7 +514,6 @@ public final class ExportService implements AutoCloseable {
         } while (startKey != null && !startKey.isEmpty());
     }
 
-
     /** Uploads a data file: in one PUT when small, else in parts, as S3 itself takes files of any size. */
     private void upload(String bucket, String key, Path file) throws IOException {
         long size = Files.size(file);
@@ -482,7 +522,8 @@ public final class ExportService implements AutoCloseable {
             s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
             return;
         }
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String uploadId =
+                s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         List<CompletedPart> parts = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
             for (int number = 1; ; number++) {
@@ -491,11 +532,17 @@ public final class ExportService implements AutoCloseable {
                     break;
                 }
                 int n = number;
-                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(n),
-                        RequestBody.fromBytes(part)).eTag();
+                String etag = s3.uploadPart(
+                                b -> b.bucket(bucket)
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(n),
+                                RequestBody.fromBytes(part))
+                        .eTag();
                 parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
             }
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(u -> u.parts(parts)));
+            s3.completeMultipartUpload(
+                    b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(u -> u.parts(parts)));
         } catch (IOException | RuntimeException e) {
             s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
             throw e;
@@ -521,7 +568,8 @@ public final class ExportService implements AutoCloseable {
 
     private String requireTable(String table) {
         if (table == null) {
-            throw new ServiceError("ValidationException",
+            throw new ServiceError(
+                    "ValidationException",
                     "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
         }
         describeTable(table);
@@ -620,8 +668,20 @@ public final class ExportService implements AutoCloseable {
         private volatile String failureCode;
         private volatile String failureMessage;
 
-        Export(String arn, String id, String tableArn, String table, String tableId, Instant exportTime, Instant startTime,
-               String bucket, String bucketOwner, String prefix, String sseAlgorithm, String kmsKeyId, String clientToken) {
+        Export(
+                String arn,
+                String id,
+                String tableArn,
+                String table,
+                String tableId,
+                Instant exportTime,
+                Instant startTime,
+                String bucket,
+                String bucketOwner,
+                String prefix,
+                String sseAlgorithm,
+                String kmsKeyId,
+                String clientToken) {
             this.arn = arn;
             this.id = id;
             this.tableArn = tableArn;

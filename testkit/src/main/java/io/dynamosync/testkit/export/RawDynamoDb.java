@@ -18,8 +18,9 @@ final class RawDynamoDb {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     // DynamoDB Local runs with -sharedDb, so any well-formed credential selects the one database.
-    private static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, "
-            + "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0";
+    private static final String AUTHORIZATION =
+            "AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, "
+                    + "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0";
 
     private final URI endpoint;
     private final HttpClient client = HttpClient.newBuilder()
@@ -56,7 +57,9 @@ final class RawDynamoDb {
             JsonNode answer = JSON.readTree(response.body());
             if (response.statusCode() != 200) {
                 String type = answer.path("__type").asText("UnknownError");
-                String message = answer.hasNonNull("message") ? answer.get("message").asText() : answer.path("Message").asText();
+                String message = answer.hasNonNull("message")
+                        ? answer.get("message").asText()
+                        : answer.path("Message").asText();
                 throw new Failure(type.substring(type.indexOf('#') + 1), message);
             }
             return answer;

@@ -7,27 +7,38 @@ package io.dynamosync.testkit.fault;
  */
 public enum AwsError {
     /** The table's provisioned throughput was exceeded; the SDK retries it as throttling. */
-    PROVISIONED_THROUGHPUT_EXCEEDED(400, "com.amazonaws.dynamodb.v20120810", "ProvisionedThroughputExceededException",
+    PROVISIONED_THROUGHPUT_EXCEEDED(
+            400,
+            "com.amazonaws.dynamodb.v20120810",
+            "ProvisionedThroughputExceededException",
             "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."),
     /** Request rate too high for the account or the control plane. */
     THROTTLING(400, "com.amazon.coral.availability", "ThrottlingException", "Rate exceeded"),
     /** Too many concurrent control-plane calls, or a stream shard read too often. */
-    LIMIT_EXCEEDED(400, "com.amazonaws.dynamodb.v20120810", "LimitExceededException",
+    LIMIT_EXCEEDED(
+            400,
+            "com.amazonaws.dynamodb.v20120810",
+            "LimitExceededException",
             "Too many requests for this shard; slow down and try again."),
     /** IAM denied the call; the message names the action and resource as AWS does. */
     ACCESS_DENIED(400, "com.amazon.coral.service", "AccessDeniedException", null),
     /** A shard iterator older than 15 minutes. */
-    EXPIRED_ITERATOR(400, "com.amazonaws.dynamodb.v20120810", "ExpiredIteratorException",
+    EXPIRED_ITERATOR(
+            400,
+            "com.amazonaws.dynamodb.v20120810",
+            "ExpiredIteratorException",
             "Iterator expired. The iterator was created more than 15 minutes ago."),
     /** Asked for stream records older than the trim point (24 hours). */
-    TRIMMED_DATA_ACCESS(400, "com.amazonaws.dynamodb.v20120810", "TrimmedDataAccessException",
+    TRIMMED_DATA_ACCESS(
+            400,
+            "com.amazonaws.dynamodb.v20120810",
+            "TrimmedDataAccessException",
             "The operation attempted to read past the oldest stream record in a shard."),
     /** The table, stream or shard does not exist (any more). */
-    RESOURCE_NOT_FOUND(400, "com.amazonaws.dynamodb.v20120810", "ResourceNotFoundException",
-            "Requested resource not found"),
+    RESOURCE_NOT_FOUND(
+            400, "com.amazonaws.dynamodb.v20120810", "ResourceNotFoundException", "Requested resource not found"),
     /** HTTP 500; the SDK retries it. */
-    INTERNAL_SERVER_ERROR(500, "com.amazonaws.dynamodb.v20120810", "InternalServerError",
-            "Internal server error");
+    INTERNAL_SERVER_ERROR(500, "com.amazonaws.dynamodb.v20120810", "InternalServerError", "Internal server error");
 
     private final int httpStatus;
     private final String namespace;

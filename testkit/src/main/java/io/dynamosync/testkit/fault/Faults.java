@@ -61,12 +61,15 @@ public final class Faults {
      */
     public void consumed(String operation, String table, double units, Instant at) {
         consumed.computeIfAbsent(operation + "/" + table, k -> new ConcurrentSkipListMap<>())
-                .computeIfAbsent(at.getEpochSecond(), k -> new DoubleAdder()).add(units);
+                .computeIfAbsent(at.getEpochSecond(), k -> new DoubleAdder())
+                .add(units);
     }
 
     /** Capacity units the answers to {@code operation} on {@code table} reported consumed, in all. */
     public double consumedCapacity(String operation, String table) {
-        return consumedCapacityBySecond(operation, table).values().stream().mapToDouble(Double::doubleValue).sum();
+        return consumedCapacityBySecond(operation, table).values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
     }
 
     /** The same, by the epoch second each answer was relayed in, oldest first; seconds without any are absent. */

@@ -13,8 +13,8 @@ import io.dynamosync.testkit.fault.AwsError;
 import io.dynamosync.testkit.fault.FaultRule;
 import io.dynamosync.testkit.fault.Faults;
 import io.dynamosync.testkit.stream.ShardedStreams;
-import io.dynamosync.testkit.stream.TtlDeletes;
 import io.dynamosync.testkit.stream.StreamTrimming;
+import io.dynamosync.testkit.stream.TtlDeletes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -52,8 +52,20 @@ public final class AwsFront implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AwsFront.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Hop-by-hop headers, and those the JDK client sets itself. */
-    private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "expect", "host",
-            "upgrade", "date", "via", "warning", "from", "keep-alive", "transfer-encoding", "te", "trailer");
+    private static final Set<String> NOT_FORWARDED = Set.of(
+            "connection",
+            "content-length",
+            "expect",
+            "host",
+            "upgrade",
+            "date",
+            "via",
+            "warning",
+            "from",
+            "keep-alive",
+            "transfer-encoding",
+            "te",
+            "trailer");
 
     static {
         // Without TCP_NODELAY the JDK server's separate header and body writes meet the
@@ -72,8 +84,14 @@ public final class AwsFront implements AutoCloseable {
     private final StreamTrimming trimming;
 
     /** Starts the front on a loopback port (0 for any free one), forwarding to {@code dynamoDbLocal}. */
-    public AwsFront(URI dynamoDbLocal, Faults faults, ExportService exports, ShardedStreams shardedStreams,
-                    TtlDeletes ttlDeletes, StreamTrimming trimming, int port) {
+    public AwsFront(
+            URI dynamoDbLocal,
+            Faults faults,
+            ExportService exports,
+            ShardedStreams shardedStreams,
+            TtlDeletes ttlDeletes,
+            StreamTrimming trimming,
+            int port) {
         this.dynamoDbLocal = dynamoDbLocal;
         this.faults = faults;
         this.exports = exports;
@@ -123,8 +141,12 @@ public final class AwsFront implements AutoCloseable {
             } else if (shardedStreams.handles(call)) {
                 ShardedStreams.Answer answer = shardedStreams.handle(call);
                 byte[] emulated = JSON.writeValueAsBytes(answer.body());
-                respond(exchange, answer.status(),
-                        isGetRecords(call) && answer.status() == 200 ? ttlDeletes.mark(call.table(), emulated) : emulated);
+                respond(
+                        exchange,
+                        answer.status(),
+                        isGetRecords(call) && answer.status() == 200
+                                ? ttlDeletes.mark(call.table(), emulated)
+                                : emulated);
             } else if (exports.handles(call)) {
                 ExportService.Answer answer = exports.handle(call);
                 respond(exchange, answer.status(), JSON.writeValueAsBytes(answer.body()));
@@ -137,7 +159,9 @@ public final class AwsFront implements AutoCloseable {
                         trimming.answered(call, forward.body(), JSON.readTree(response.body()));
                     }
                 } else {
-                    respondError(exchange, AwsError.TRIMMED_DATA_ACCESS,
+                    respondError(
+                            exchange,
+                            AwsError.TRIMMED_DATA_ACCESS,
                             AwsError.TRIMMED_DATA_ACCESS.message(call.operation(), call.table()));
                 }
             } else {
@@ -175,7 +199,9 @@ public final class AwsFront implements AutoCloseable {
                 if (name.equals("ConsumedCapacity")) {
                     JsonNode consumed = JSON.readTree(parser);
                     double units = 0;
-                    for (JsonNode one : consumed.isArray() ? consumed : JSON.createArrayNode().add(consumed)) {
+                    for (JsonNode one : consumed.isArray()
+                            ? consumed
+                            : JSON.createArrayNode().add(consumed)) {
                         units += one.path("CapacityUnits").asDouble(0);
                     }
                     faults.consumed(call.operation(), call.table(), units, Instant.now());
@@ -188,11 +214,14 @@ public final class AwsFront implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> forward(HttpExchange exchange, AwsCall call, byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(dynamoDbLocal.resolve(exchange.getRequestURI().toString()))
+    private HttpResponse<byte[]> forward(HttpExchange exchange, AwsCall call, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        dynamoDbLocal.resolve(exchange.getRequestURI().toString()))
                 .timeout(Duration.ofSeconds(60))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+        for (Map.Entry<String, List<String>> header :
+                exchange.getRequestHeaders().entrySet()) {
             if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 for (String value : header.getValue()) {
                     request.header(header.getKey(), value);
@@ -207,8 +236,13 @@ public final class AwsFront implements AutoCloseable {
             }
         });
         byte[] answer = response.body();
-        if (response.statusCode() == 200 && isGetRecords(call) && ttlDeletes.marks(call.table())
-                && response.headers().firstValue("Content-Encoding").filter(e -> !e.equals("identity")).isEmpty()) {
+        if (response.statusCode() == 200
+                && isGetRecords(call)
+                && ttlDeletes.marks(call.table())
+                && response.headers()
+                        .firstValue("Content-Encoding")
+                        .filter(e -> !e.equals("identity"))
+                        .isEmpty()) {
             byte[] marked = ttlDeletes.mark(call.table(), answer);
             if (marked != answer) {
                 answer = marked;

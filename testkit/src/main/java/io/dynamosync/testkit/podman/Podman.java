@@ -25,8 +25,7 @@ public final class Podman {
     /** The base image tests build the project's images on: Debian bookworm's OpenJDK 17 runtime. */
     public static final String DEBIAN_JRE_BASE = "localhost/dynamo-sync-test-base:bookworm-jre17";
 
-    private Podman() {
-    }
+    private Podman() {}
 
     /** Whether podman and runc are installed, so that images can be built and run here. */
     public static boolean available() {
@@ -50,15 +49,28 @@ public final class Podman {
         try {
             root = Files.createTempDirectory("dynamo-sync-rootfs");
             LOG.info("making the base image {} with debootstrap in {}", DEBIAN_JRE_BASE, root);
-            Result bootstrap = exec(List.of("debootstrap", "--variant=minbase", "--include=openjdk-17-jre-headless",
-                    "bookworm", root.toString()), 900);
+            Result bootstrap = exec(
+                    List.of(
+                            "debootstrap",
+                            "--variant=minbase",
+                            "--include=openjdk-17-jre-headless",
+                            "bookworm",
+                            root.toString()),
+                    900);
             bootstrap.orThrow("debootstrap");
-            for (String cache : List.of("var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/share/man")) {
+            for (String cache :
+                    List.of("var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/share/man")) {
                 deleteContents(root.resolve(cache));
             }
-            Result imported = exec(List.of("sh", "-c", "tar -C \"$0\" -c . | podman import --change 'ENV PATH="
-                    + "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - \"$1\"", root.toString(),
-                    DEBIAN_JRE_BASE), 600);
+            Result imported = exec(
+                    List.of(
+                            "sh",
+                            "-c",
+                            "tar -C \"$0\" -c . | podman import --change 'ENV PATH="
+                                    + "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - \"$1\"",
+                            root.toString(),
+                            DEBIAN_JRE_BASE),
+                    600);
             imported.orThrow("podman import");
             return DEBIAN_JRE_BASE;
         } catch (IOException e) {
@@ -89,7 +101,10 @@ public final class Podman {
         all.addAll(options);
         all.add(image);
         all.addAll(args);
-        return exec(prepend("podman", all), 120).orThrow("podman run " + image).output().trim();
+        return exec(prepend("podman", all), 120)
+                .orThrow("podman run " + image)
+                .output()
+                .trim();
     }
 
     /** Runs {@code podman ARGS} and returns what it printed, stdout and stderr together. */
@@ -102,7 +117,9 @@ public final class Podman {
     /** The size in bytes of an image, as {@code podman image inspect} reports it. */
     public static long imageSize(String image) {
         return Long.parseLong(run(List.of("image", "inspect", "--format", "{{.Size}}", image), 60)
-                .orThrow("podman image inspect").output().trim());
+                .orThrow("podman image inspect")
+                .output()
+                .trim());
     }
 
     /** Removes a container, running or not; quiet when it is already gone. */
@@ -121,8 +138,11 @@ public final class Podman {
         try {
             Path out = Files.createTempFile("podman", ".out");
             try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                Process process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
                 if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                     throw new IllegalStateException(String.join(" ", command) + " took over " + timeoutSeconds + " s");

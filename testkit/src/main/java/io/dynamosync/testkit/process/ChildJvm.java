@@ -41,8 +41,14 @@ public final class ChildJvm implements AutoCloseable {
      * before using it. Launching several children first and awaiting them after lets them
      * start side by side.
      */
-    public static ChildJvm launch(String name, String classpath, List<String> jvmArgs,
-                                  String mainClass, List<String> args, int port, Path log) {
+    public static ChildJvm launch(
+            String name,
+            String classpath,
+            List<String> jvmArgs,
+            String mainClass,
+            List<String> args,
+            int port,
+            Path log) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xss1m");
@@ -92,7 +98,12 @@ public final class ChildJvm implements AutoCloseable {
 
     private static String ownLocation() {
         try {
-            return Paths.get(ParentWatch.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Paths.get(ParentWatch.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -114,8 +125,8 @@ public final class ChildJvm implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException(name + " did not listen on port " + port + " within " + timeout
-                + "; its log: " + log + "\n" + tail());
+        throw new IllegalStateException(
+                name + " did not listen on port " + port + " within " + timeout + "; its log: " + log + "\n" + tail());
     }
 
     private String tail() {

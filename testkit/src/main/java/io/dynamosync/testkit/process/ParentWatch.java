@@ -15,8 +15,7 @@ import java.util.Arrays;
  */
 public final class ParentWatch {
 
-    private ParentWatch() {
-    }
+    private ParentWatch() {}
 
     /**
      * Starts the watch, then the real server.

@@ -32,8 +32,7 @@ public final class ShardedStreams {
     private final AtomicLong sequences = new AtomicLong(100_000_000_000_000_000L);
 
     /** An answer to one call: HTTP status and JSON body. */
-    public record Answer(int status, JsonNode body) {
-    }
+    public record Answer(int status, JsonNode body) {}
 
     /** Serves {@code streamArn} from here from now on; {@code pageSize} shards per DescribeStream page. */
     public EmulatedStream emulate(String streamArn, int pageSize) {
@@ -144,8 +143,15 @@ public final class ShardedStreams {
                 ObjectNode range = s.putObject("SequenceNumberRange");
                 range.put("StartingSequenceNumber", shard.startingSequence);
                 if (shard.closed) {
-                    range.put("EndingSequenceNumber", shard.records.isEmpty() ? shard.startingSequence
-                            : shard.records.get(shard.records.size() - 1).path("dynamodb").path("SequenceNumber").asText());
+                    range.put(
+                            "EndingSequenceNumber",
+                            shard.records.isEmpty()
+                                    ? shard.startingSequence
+                                    : shard.records
+                                            .get(shard.records.size() - 1)
+                                            .path("dynamodb")
+                                            .path("SequenceNumber")
+                                            .asText());
                 }
             }
             if (end < shards.size()) {
@@ -225,13 +231,18 @@ public final class ShardedStreams {
             record.put("eventSource", "aws:dynamodb");
             record.put("awsRegion", "us-east-1");
             ObjectNode dynamodb = record.putObject("dynamodb");
-            dynamodb.put("ApproximateCreationDateTime", BigDecimal.valueOf(Instant.now().getEpochSecond()));
+            dynamodb.put(
+                    "ApproximateCreationDateTime",
+                    BigDecimal.valueOf(Instant.now().getEpochSecond()));
             dynamodb.set("Keys", keys);
             if (newImage != null) {
                 dynamodb.set("NewImage", newImage);
             }
             dynamodb.put("SequenceNumber", Long.toString(sequences.incrementAndGet()));
-            dynamodb.put("SizeBytes", keys.toString().length() + (newImage == null ? 0 : newImage.toString().length()));
+            dynamodb.put(
+                    "SizeBytes",
+                    keys.toString().length()
+                            + (newImage == null ? 0 : newImage.toString().length()));
             dynamodb.put("StreamViewType", "NEW_AND_OLD_IMAGES");
             records.add(record);
             return this;
@@ -245,7 +256,11 @@ public final class ShardedStreams {
 
         private int indexOf(String sequence) {
             for (int i = 0; i < records.size(); i++) {
-                if (records.get(i).path("dynamodb").path("SequenceNumber").asText().equals(sequence)) {
+                if (records.get(i)
+                        .path("dynamodb")
+                        .path("SequenceNumber")
+                        .asText()
+                        .equals(sequence)) {
                     return i;
                 }
             }

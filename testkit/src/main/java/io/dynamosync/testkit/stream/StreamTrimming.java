@@ -58,6 +58,7 @@ public final class StreamTrimming implements AutoCloseable {
     private final Map<String, Trimmed> tables = new ConcurrentHashMap<>();
     /** Where the next record of each iterator the front handed out would be: after this sequence number. */
     private final Map<String, Position> iterators = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stream-trimming");
         t.setDaemon(true);
@@ -65,13 +66,13 @@ public final class StreamTrimming implements AutoCloseable {
     });
 
     /** Where an iterator stands: its next record is the first of {@code shard} after {@code after} (-1: the shard's start). */
-    private record Position(String table, String shard, BigInteger after) {
-    }
+    private record Position(String table, String shard, BigInteger after) {}
 
     /** One shard's records as first seen: sequence numbers in order, with when each was seen. */
     private static final class ShardRecords {
         /** As the stream writes them: DynamoDB refuses a sequence number without its leading zeros. */
         final List<String> sequences = new ArrayList<>();
+
         final List<Instant> seen = new ArrayList<>();
         String iterator;
         String last;
@@ -119,7 +120,11 @@ public final class StreamTrimming implements AutoCloseable {
             Instant cutoff = cutoff();
             long count = 0;
             for (ShardRecords shard : shards.values()) {
-                for (int i = 0; cutoff != null && i < shard.seen.size() && shard.seen.get(i).isBefore(cutoff); i++) {
+                for (int i = 0;
+                        cutoff != null
+                                && i < shard.seen.size()
+                                && shard.seen.get(i).isBefore(cutoff);
+                        i++) {
                     count++;
                 }
             }
@@ -128,19 +133,23 @@ public final class StreamTrimming implements AutoCloseable {
 
         /** Reads what the stream published since the last sample, straight from DynamoDB Local. */
         private synchronized void sample() {
-            for (Shard shard : streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
+            for (Shard shard : streams.describeStream(b -> b.streamArn(streamArn))
+                    .streamDescription()
+                    .shards()) {
                 ShardRecords records = shards.computeIfAbsent(shard.shardId(), id -> new ShardRecords());
                 for (int page = 0; page < 100; page++) {
                     if (records.iterator == null) {
                         String after = records.last;
                         records.iterator = streams.getShardIterator(b -> {
-                            b.streamArn(streamArn).shardId(shard.shardId());
-                            if (after == null) {
-                                b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-                            } else {
-                                b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
-                            }
-                        }).shardIterator();
+                                    b.streamArn(streamArn).shardId(shard.shardId());
+                                    if (after == null) {
+                                        b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                                    } else {
+                                        b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                                .sequenceNumber(after);
+                                    }
+                                })
+                                .shardIterator();
                     }
                     GetRecordsResponse response;
                     try {
@@ -228,30 +237,34 @@ public final class StreamTrimming implements AutoCloseable {
             return false;
         }
         return switch (call.operation()) {
-            case "GetShardIterator" -> call.table() != null && tables.containsKey(call.table())
-                    && tables.get(call.table()).streamArn.equals(call.body().path("StreamArn").asText());
-            case "GetRecords" -> iterators.containsKey(call.body().path("ShardIterator").asText());
+            case "GetShardIterator" ->
+                call.table() != null
+                        && tables.containsKey(call.table())
+                        && tables.get(call.table())
+                                .streamArn
+                                .equals(call.body().path("StreamArn").asText());
+            case "GetRecords" ->
+                iterators.containsKey(call.body().path("ShardIterator").asText());
             default -> false;
         };
     }
 
     /** What the front does with a call {@link #handles} took: refuse it, or send it on (perhaps rewritten). */
-    public sealed interface Decision permits Refuse, Forward {
-    }
+    public sealed interface Decision permits Refuse, Forward {}
 
     /** Answer TrimmedDataAccessException. */
-    public record Refuse() implements Decision {
-    }
+    public record Refuse() implements Decision {}
 
     /** Send {@code body} to DynamoDB Local, then give its answer to {@link #answered}. */
-    public record Forward(JsonNode body) implements Decision {
-    }
+    public record Forward(JsonNode body) implements Decision {}
 
     /** Decides a call {@link #handles} took. */
     public Decision decide(AwsCall call) {
         if (call.operation().equals("GetShardIterator")) {
             Trimmed trimmed = tables.get(call.table());
-            String trimPoint = trimmed == null ? null : trimmed.trimPoint(call.body().path("ShardId").asText());
+            String trimPoint = trimmed == null
+                    ? null
+                    : trimmed.trimPoint(call.body().path("ShardId").asText());
             if (trimPoint == null) {
                 return new Forward(call.body());
             }
@@ -265,8 +278,10 @@ public final class StreamTrimming implements AutoCloseable {
                     return new Forward(rewritten);
                 }
                 case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
-                    BigInteger sequence = new BigInteger(call.body().path("SequenceNumber").asText("0"));
-                    boolean trimmedAway = type.equals("AT_SEQUENCE_NUMBER") ? sequence.compareTo(point) <= 0
+                    BigInteger sequence =
+                            new BigInteger(call.body().path("SequenceNumber").asText("0"));
+                    boolean trimmedAway = type.equals("AT_SEQUENCE_NUMBER")
+                            ? sequence.compareTo(point) <= 0
                             : sequence.compareTo(point) < 0;
                     return trimmedAway ? new Refuse() : new Forward(call.body());
                 }
@@ -283,8 +298,12 @@ public final class StreamTrimming implements AutoCloseable {
         String point = trimmed == null ? null : trimmed.trimPoint(position.shard());
         // The next record would be the first after the position; past the trim point it is gone.
         if (point != null && position.after().compareTo(new BigInteger(point)) < 0) {
-            LOG.info("stream of {}: GetRecords after {} in shard {} refused, records up to {} are trimmed",
-                    position.table(), position.after(), position.shard(), point);
+            LOG.info(
+                    "stream of {}: GetRecords after {} in shard {} refused, records up to {} are trimmed",
+                    position.table(),
+                    position.after(),
+                    position.shard(),
+                    point);
             return new Refuse();
         }
         return new Forward(call.body());
@@ -299,11 +318,15 @@ public final class StreamTrimming implements AutoCloseable {
             String type = sent.path("ShardIteratorType").asText();
             BigInteger after = switch (type) {
                 case "TRIM_HORIZON" -> BigInteger.ONE.negate();
-                case "AT_SEQUENCE_NUMBER" -> new BigInteger(sent.path("SequenceNumber").asText()).subtract(BigInteger.ONE);
-                case "AFTER_SEQUENCE_NUMBER" -> new BigInteger(sent.path("SequenceNumber").asText());
+                case "AT_SEQUENCE_NUMBER" ->
+                    new BigInteger(sent.path("SequenceNumber").asText()).subtract(BigInteger.ONE);
+                case "AFTER_SEQUENCE_NUMBER" ->
+                    new BigInteger(sent.path("SequenceNumber").asText());
                 default -> null; // LATEST: where it stands is not known, so it is not watched.
             };
-            position = after == null ? null : new Position(call.table(), sent.path("ShardId").asText(), after);
+            position = after == null
+                    ? null
+                    : new Position(call.table(), sent.path("ShardId").asText(), after);
         } else {
             // Kept after use: an iterator may be used again, as on AWS.
             Position before = iterators.get(call.body().path("ShardIterator").asText());
@@ -314,7 +337,10 @@ public final class StreamTrimming implements AutoCloseable {
             JsonNode records = answer.path("Records");
             BigInteger after = before.after();
             if (records.size() > 0) {
-                after = new BigInteger(records.get(records.size() - 1).path("dynamodb").path("SequenceNumber").asText());
+                after = new BigInteger(records.get(records.size() - 1)
+                        .path("dynamodb")
+                        .path("SequenceNumber")
+                        .asText());
             }
             position = new Position(before.table(), before.shard(), after);
         }

@@ -35,9 +35,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class TtlDeletes {
 
     /** The identity AWS gives a record that time to live made, in the Streams API's JSON. */
-    private static final Map<String, String> TTL_IDENTITY = Map.of("Type", "Service", "PrincipalId", "dynamodb.amazonaws.com");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final Map<String, String> TTL_IDENTITY =
+            Map.of("Type", "Service", "PrincipalId", "dynamodb.amazonaws.com");
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     /** Marked keys by table, in the canonical form of {@link #canonicalKey}. */
     private final Map<String, Set<String>> keys = new ConcurrentHashMap<>();
@@ -110,7 +112,9 @@ public final class TtlDeletes {
         }
         boolean changed = false;
         for (JsonNode record : records) {
-            if (record instanceof ObjectNode r && "REMOVE".equals(r.path("eventName").asText()) && isTtlDelete(table, r)) {
+            if (record instanceof ObjectNode r
+                    && "REMOVE".equals(r.path("eventName").asText())
+                    && isTtlDelete(table, r)) {
                 ObjectNode identity = r.putObject("userIdentity");
                 TTL_IDENTITY.forEach(identity::put);
                 changed = true;
@@ -122,10 +126,13 @@ public final class TtlDeletes {
     /** Synchronized, so that two readers relaying one record at once use one of the counted marks, not two. */
     private synchronized boolean isTtlDelete(String table, ObjectNode record) {
         Set<String> markedKeys = keys.get(table);
-        if (markedKeys != null && markedKeys.contains(canonicalKey(record.path("dynamodb").path("Keys")))) {
+        if (markedKeys != null
+                && markedKeys.contains(canonicalKey(record.path("dynamodb").path("Keys")))) {
             return true;
         }
-        String id = table + "|" + record.path("eventID").asText(record.path("dynamodb").path("SequenceNumber").asText());
+        String id = table + "|"
+                + record.path("eventID")
+                        .asText(record.path("dynamodb").path("SequenceNumber").asText());
         if (marked.contains(id)) {
             return true;
         }
@@ -140,12 +147,17 @@ public final class TtlDeletes {
     /** A key as text, the same for the SDK's form and the wire's: names sorted, numbers by value, binaries in base64. */
     static String canonicalKey(Map<String, AttributeValue> key) {
         Map<String, String> parts = new TreeMap<>();
-        key.forEach((name, value) -> parts.put(name, switch (value.type()) {
-            case S -> "S:" + value.s();
-            case N -> "N:" + number(value.n());
-            case B -> "B:" + Base64.getEncoder().encodeToString(value.b().asByteArray());
-            default -> throw new IllegalArgumentException("a key attribute is a string, number or binary, not " + value.type());
-        }));
+        key.forEach((name, value) -> parts.put(
+                name,
+                switch (value.type()) {
+                    case S -> "S:" + value.s();
+                    case N -> "N:" + number(value.n());
+                    case B ->
+                        "B:" + Base64.getEncoder().encodeToString(value.b().asByteArray());
+                    default ->
+                        throw new IllegalArgumentException(
+                                "a key attribute is a string, number or binary, not " + value.type());
+                }));
         return parts.toString();
     }
 
@@ -155,10 +167,11 @@ public final class TtlDeletes {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode value = field.getValue();
-            String part = value.has("S") ? "S:" + value.get("S").asText()
-                    : value.has("N") ? "N:" + number(value.get("N").asText())
-                    : value.has("B") ? "B:" + value.get("B").asText()
-                    : value.toString();
+            String part = value.has("S")
+                    ? "S:" + value.get("S").asText()
+                    : value.has("N")
+                            ? "N:" + number(value.get("N").asText())
+                            : value.has("B") ? "B:" + value.get("B").asText() : value.toString();
             parts.put(field.getKey(), part);
         }
         return parts.toString();

@@ -45,8 +45,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class StsService implements AutoCloseable {
 
     private static final String NS = "https://sts.amazonaws.com/doc/2011-06-15/";
-    private static final Pattern AUTHORIZATION = Pattern.compile(
-            "AWS4-HMAC-SHA256 Credential=([^/]+)/([0-9]{8})/([^/]+)/([^/]+)/aws4_request,\\s*"
+    private static final Pattern AUTHORIZATION =
+            Pattern.compile("AWS4-HMAC-SHA256 Credential=([^/]+)/([0-9]{8})/([^/]+)/([^/]+)/aws4_request,\\s*"
                     + "SignedHeaders=([^,]+),\\s*Signature=([0-9a-f]+)");
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(?:.*/)?([^/]+)$");
 
@@ -60,8 +60,13 @@ public final class StsService implements AutoCloseable {
      * @param account the identity's account
      * @param userId the identity's unique ID as GetCallerIdentity reports it
      */
-    public record Identity(String accessKeyId, String secretAccessKey, String sessionToken, String arn,
-            String account, String userId) {
+    public record Identity(
+            String accessKeyId,
+            String secretAccessKey,
+            String sessionToken,
+            String arn,
+            String account,
+            String userId) {
         @Override
         public String toString() {
             return "Identity{accessKeyId=" + accessKeyId + ", arn=" + arn + "}";
@@ -69,8 +74,7 @@ public final class StsService implements AutoCloseable {
     }
 
     /** A role: who may assume it (by identity ARN) and the external ID it requires (null for none). */
-    private record Role(String arn, String account, String name, List<String> trusted, String externalId) {
-    }
+    private record Role(String arn, String account, String name, List<String> trusted, String externalId) {}
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -111,8 +115,7 @@ public final class StsService implements AutoCloseable {
     /** Registers a given key pair as belonging to {@code arn} (an IAM user or role ARN). */
     public Identity addKey(String accessKeyId, String secretAccessKey, String arn) {
         String account = arn.split(":")[4];
-        Identity identity = new Identity(accessKeyId, secretAccessKey, null, arn, account,
-                "AIDA" + randomAlnum(17));
+        Identity identity = new Identity(accessKeyId, secretAccessKey, null, arn, account, "AIDA" + randomAlnum(17));
         identities.put(accessKeyId, identity);
         return identity;
     }
@@ -172,13 +175,23 @@ public final class StsService implements AutoCloseable {
                 return;
             }
             switch (action) {
-                case "GetCallerIdentity" -> respond(exchange, 200, "<GetCallerIdentityResponse xmlns=\"" + NS + "\">"
-                        + "<GetCallerIdentityResult><Arn>" + xml(caller.arn()) + "</Arn><UserId>" + xml(caller.userId())
-                        + "</UserId><Account>" + caller.account() + "</Account></GetCallerIdentityResult>"
-                        + metadata() + "</GetCallerIdentityResponse>");
+                case "GetCallerIdentity" ->
+                    respond(
+                            exchange,
+                            200,
+                            "<GetCallerIdentityResponse xmlns=\"" + NS + "\">"
+                                    + "<GetCallerIdentityResult><Arn>" + xml(caller.arn()) + "</Arn><UserId>"
+                                    + xml(caller.userId())
+                                    + "</UserId><Account>" + caller.account() + "</Account></GetCallerIdentityResult>"
+                                    + metadata() + "</GetCallerIdentityResponse>");
                 case "AssumeRole" -> assumeRole(exchange, caller, form);
-                default -> error(exchange, new StsError(400, "InvalidAction",
-                        "Could not find operation " + action + " for version 2011-06-15"));
+                default ->
+                    error(
+                            exchange,
+                            new StsError(
+                                    400,
+                                    "InvalidAction",
+                                    "Could not find operation " + action + " for version 2011-06-15"));
             }
         } catch (RuntimeException e) {
             error(exchange, new StsError(500, "InternalFailure", "test kit: " + e));
@@ -189,42 +202,63 @@ public final class StsService implements AutoCloseable {
         String roleArn = form.get("RoleArn");
         String session = form.get("RoleSessionName");
         if (roleArn == null || session == null) {
-            error(exchange, new StsError(400, "ValidationError",
-                    "1 validation error detected: Value null at 'roleArn' or 'roleSessionName' failed to satisfy "
-                            + "constraint: Member must not be null"));
+            error(
+                    exchange,
+                    new StsError(
+                            400,
+                            "ValidationError",
+                            "1 validation error detected: Value null at 'roleArn' or 'roleSessionName' failed to satisfy "
+                                    + "constraint: Member must not be null"));
             return;
         }
         Role role = roles.get(roleArn);
         String callerPrincipal = principalOf(caller.arn());
         // AWS gives one message whether the role is missing, does not trust the caller, or wants another external
         // ID, so that callers cannot probe which roles exist.
-        boolean allowed = role != null && role.trusted().contains(callerPrincipal)
+        boolean allowed = role != null
+                && role.trusted().contains(callerPrincipal)
                 && (role.externalId() == null || role.externalId().equals(form.get("ExternalId")));
         if (!allowed) {
-            error(exchange, new StsError(403, "AccessDenied", "User: " + caller.arn()
-                    + " is not authorized to perform: sts:AssumeRole on resource: " + roleArn));
+            error(
+                    exchange,
+                    new StsError(
+                            403,
+                            "AccessDenied",
+                            "User: " + caller.arn() + " is not authorized to perform: sts:AssumeRole on resource: "
+                                    + roleArn));
             return;
         }
         long seconds = Long.parseLong(form.getOrDefault("DurationSeconds", "3600"));
         Instant expiration = Instant.now().plus(Duration.ofSeconds(seconds)).truncatedTo(ChronoUnit.SECONDS);
         String roleId = "AROA" + randomAlnum(17);
-        Identity temporary = new Identity("ASIA" + randomAlnum(16), randomAlnum(40), randomAlnum(120),
-                "arn:aws:sts::" + role.account() + ":assumed-role/" + role.name() + "/" + session, role.account(),
+        Identity temporary = new Identity(
+                "ASIA" + randomAlnum(16),
+                randomAlnum(40),
+                randomAlnum(120),
+                "arn:aws:sts::" + role.account() + ":assumed-role/" + role.name() + "/" + session,
+                role.account(),
                 roleId + ":" + session);
         identities.put(temporary.accessKeyId(), temporary);
-        respond(exchange, 200, "<AssumeRoleResponse xmlns=\"" + NS + "\"><AssumeRoleResult>"
-                + "<AssumedRoleUser><Arn>" + xml(temporary.arn()) + "</Arn><AssumedRoleId>" + xml(temporary.userId())
-                + "</AssumedRoleId></AssumedRoleUser>"
-                + "<Credentials><AccessKeyId>" + temporary.accessKeyId() + "</AccessKeyId><SecretAccessKey>"
-                + temporary.secretAccessKey() + "</SecretAccessKey><SessionToken>" + temporary.sessionToken()
-                + "</SessionToken><Expiration>" + expiration + "</Expiration></Credentials>"
-                + "<PackedPolicySize>0</PackedPolicySize></AssumeRoleResult>" + metadata() + "</AssumeRoleResponse>");
+        respond(
+                exchange,
+                200,
+                "<AssumeRoleResponse xmlns=\"" + NS + "\"><AssumeRoleResult>"
+                        + "<AssumedRoleUser><Arn>" + xml(temporary.arn()) + "</Arn><AssumedRoleId>"
+                        + xml(temporary.userId())
+                        + "</AssumedRoleId></AssumedRoleUser>"
+                        + "<Credentials><AccessKeyId>" + temporary.accessKeyId() + "</AccessKeyId><SecretAccessKey>"
+                        + temporary.secretAccessKey() + "</SecretAccessKey><SessionToken>" + temporary.sessionToken()
+                        + "</SessionToken><Expiration>" + expiration + "</Expiration></Credentials>"
+                        + "<PackedPolicySize>0</PackedPolicySize></AssumeRoleResult>" + metadata()
+                        + "</AssumeRoleResponse>");
     }
 
     /** The principal a trust policy names for an identity: an assumed-role session's role, or the identity. */
     private static String principalOf(String arn) {
-        Matcher session = Pattern.compile("^arn:(aws[a-z-]*):sts::([0-9]{12}):assumed-role/([^/]+)/.+$").matcher(arn);
-        return session.matches() ? "arn:" + session.group(1) + ":iam::" + session.group(2) + ":role/" + session.group(3)
+        Matcher session = Pattern.compile("^arn:(aws[a-z-]*):sts::([0-9]{12}):assumed-role/([^/]+)/.+$")
+                .matcher(arn);
+        return session.matches()
+                ? "arn:" + session.group(1) + ":iam::" + session.group(2) + ":role/" + session.group(3)
                 : arn;
     }
 
@@ -242,26 +276,44 @@ public final class StsService implements AutoCloseable {
         if (identity.sessionToken() != null && !identity.sessionToken().equals(token)) {
             throw new StsError(403, "InvalidClientTokenId", "The security token included in the request is invalid.");
         }
-        String expected = signature(exchange, body, identity.secretAccessKey(), auth.group(2), auth.group(3),
-                auth.group(4), auth.group(5));
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                auth.group(6).getBytes(StandardCharsets.US_ASCII))) {
-            throw new StsError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the "
-                    + "signature you provided. Check your AWS Secret Access Key and signing method. Consult the "
-                    + "service documentation for details.");
+        String expected = signature(
+                exchange, body, identity.secretAccessKey(), auth.group(2), auth.group(3), auth.group(4), auth.group(5));
+        if (!MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), auth.group(6).getBytes(StandardCharsets.US_ASCII))) {
+            throw new StsError(
+                    403,
+                    "SignatureDoesNotMatch",
+                    "The request signature we calculated does not match the "
+                            + "signature you provided. Check your AWS Secret Access Key and signing method. Consult the "
+                            + "service documentation for details.");
         }
         return identity;
     }
 
     /** SigV4 as AWS computes it, from the headers the client says it signed. */
-    private static String signature(HttpExchange exchange, byte[] body, String secret, String date, String region,
-            String service, String signedHeaders) {
+    private static String signature(
+            HttpExchange exchange,
+            byte[] body,
+            String secret,
+            String date,
+            String region,
+            String service,
+            String signedHeaders) {
         StringBuilder canonicalHeaders = new StringBuilder();
         for (String name : signedHeaders.split(";")) {
             List<String> values = exchange.getRequestHeaders().get(name);
-            String value = values == null ? "" : String.join(",", values.stream()
-                    .map(v -> v.trim().replaceAll("\\s+", " ")).toList());
-            canonicalHeaders.append(name.toLowerCase(Locale.ROOT)).append(':').append(value).append('\n');
+            String value = values == null
+                    ? ""
+                    : String.join(
+                            ",",
+                            values.stream()
+                                    .map(v -> v.trim().replaceAll("\\s+", " "))
+                                    .toList());
+            canonicalHeaders
+                    .append(name.toLowerCase(Locale.ROOT))
+                    .append(':')
+                    .append(value)
+                    .append('\n');
         }
         URI uri = exchange.getRequestURI();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -340,9 +392,12 @@ public final class StsService implements AutoCloseable {
 
     private static void error(HttpExchange exchange, StsError e) throws IOException {
         String type = e.status >= 500 ? "Receiver" : "Sender";
-        respond(exchange, e.status, "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>"
-                + e.code + "</Code><Message>" + xml(e.getMessage()) + "</Message></Error><RequestId>"
-                + UUID.randomUUID() + "</RequestId></ErrorResponse>");
+        respond(
+                exchange,
+                e.status,
+                "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>"
+                        + e.code + "</Code><Message>" + xml(e.getMessage()) + "</Message></Error><RequestId>"
+                        + UUID.randomUUID() + "</RequestId></ErrorResponse>");
     }
 
     private static void respond(HttpExchange exchange, int status, String xml) throws IOException {

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Tiers {
 
-    private Tiers() {
-    }
+    private Tiers() {}
 
     /**
      * Runs the tier only where {@code canRun} holds.

@@ -27,7 +27,8 @@ class FaultsTest {
 
     @Test
     void tableRuleIgnoresOtherTablesAndWildcardMatchesEveryOperation() {
-        FaultRule rule = faults.on("*").forTable("a").error(AwsError.ACCESS_DENIED).always();
+        FaultRule rule =
+                faults.on("*").forTable("a").error(AwsError.ACCESS_DENIED).always();
 
         assertThat(faults.onCall("GetItem", "b")).isNull();
         assertThat(faults.onCall("GetItem", null)).isNull();
@@ -51,8 +52,10 @@ class FaultsTest {
     @Test
     void meaninglessRulesAreRefused() {
         assertThatThrownBy(() -> faults.on("Scan").always()).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> faults.on("Scan").error(AwsError.THROTTLING).atRate(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> faults.on("Scan").error(AwsError.THROTTLING).times(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> faults.on("Scan").error(AwsError.THROTTLING).atRate(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> faults.on("Scan").error(AwsError.THROTTLING).times(0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -61,6 +64,7 @@ class FaultsTest {
                 .isEqualTo("com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException");
         assertThat(AwsError.INTERNAL_SERVER_ERROR.httpStatus()).isEqualTo(500);
         assertThat(AwsError.ACCESS_DENIED.message("Scan", "orders"))
-                .contains("not authorized to perform: dynamodb:Scan on resource: arn:aws:dynamodb:us-east-1:000000000000:table/orders");
+                .contains(
+                        "not authorized to perform: dynamodb:Scan on resource: arn:aws:dynamodb:us-east-1:000000000000:table/orders");
     }
 }

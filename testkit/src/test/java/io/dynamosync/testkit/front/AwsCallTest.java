@@ -20,18 +20,31 @@ class AwsCallTest {
 
     @Test
     void findsTheTableByNameArnStreamIteratorOrBatch() {
-        assertThat(call("DynamoDB_20120810.Scan", "{\"TableName\":\"orders\"}").table()).isEqualTo("orders");
-        assertThat(call("DynamoDB_20120810.Scan", "{\"TableName\":\"arn:aws:dynamodb:us-east-1:123456789012:table/orders\"}").table())
+        assertThat(call("DynamoDB_20120810.Scan", "{\"TableName\":\"orders\"}").table())
                 .isEqualTo("orders");
-        assertThat(call("DynamoDB_20120810.ExportTableToPointInTime",
-                "{\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/my.table-1\"}").table()).isEqualTo("my.table-1");
-        assertThat(call("DynamoDBStreams_20120810.DescribeStream",
-                "{\"StreamArn\":\"arn:aws:dynamodb:ddblocal:000000000000:table/orders/stream/2026-11-25T12:00:00.000\"}").table())
+        assertThat(call(
+                                "DynamoDB_20120810.Scan",
+                                "{\"TableName\":\"arn:aws:dynamodb:us-east-1:123456789012:table/orders\"}")
+                        .table())
                 .isEqualTo("orders");
-        assertThat(call("DynamoDBStreams_20120810.GetRecords",
-                "{\"ShardIterator\":\"000|arn:aws:dynamodb:ddblocal:000000000000:table/orders/stream/2026|abc\"}").table())
+        assertThat(call(
+                                "DynamoDB_20120810.ExportTableToPointInTime",
+                                "{\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/my.table-1\"}")
+                        .table())
+                .isEqualTo("my.table-1");
+        assertThat(call(
+                                "DynamoDBStreams_20120810.DescribeStream",
+                                "{\"StreamArn\":\"arn:aws:dynamodb:ddblocal:000000000000:table/orders/stream/2026-11-25T12:00:00.000\"}")
+                        .table())
                 .isEqualTo("orders");
-        assertThat(call("DynamoDB_20120810.BatchWriteItem", "{\"RequestItems\":{\"orders\":[]}}").table()).isEqualTo("orders");
+        assertThat(call(
+                                "DynamoDBStreams_20120810.GetRecords",
+                                "{\"ShardIterator\":\"000|arn:aws:dynamodb:ddblocal:000000000000:table/orders/stream/2026|abc\"}")
+                        .table())
+                .isEqualTo("orders");
+        assertThat(call("DynamoDB_20120810.BatchWriteItem", "{\"RequestItems\":{\"orders\":[]}}")
+                        .table())
+                .isEqualTo("orders");
     }
 
     @Test

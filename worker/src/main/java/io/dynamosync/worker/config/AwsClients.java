@@ -40,10 +40,17 @@ public final class AwsClients implements AutoCloseable {
         this.settings = settings;
         Region region = Region.of(settings.region());
         WorkerSettings.Endpoints endpoints = settings.endpoints();
-        http = ApacheHttpClient.builder().maxConnections(64).connectionTimeout(Duration.ofSeconds(10)).build();
-        RetryStrategy retries = AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(10).build();
+        http = ApacheHttpClient.builder()
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .build();
+        RetryStrategy retries = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(10)
+                .build();
         if (settings.credentials().source().equals("AssumeRole")) {
-            var stsBuilder = StsClient.builder().region(region).httpClient(http)
+            var stsBuilder = StsClient.builder()
+                    .region(region)
+                    .httpClient(http)
                     .credentialsProvider(DefaultCredentialsProvider.builder().build());
             if (endpoints != null && endpoints.sts() != null) {
                 stsBuilder.endpointOverride(URI.create(endpoints.sts()));
@@ -59,9 +66,15 @@ public final class AwsClients implements AutoCloseable {
             sts = null;
             credentials = DefaultCredentialsProvider.builder().build();
         }
-        var dynamoDbBuilder = DynamoDbClient.builder().region(region).httpClient(http).credentialsProvider(credentials)
+        var dynamoDbBuilder = DynamoDbClient.builder()
+                .region(region)
+                .httpClient(http)
+                .credentialsProvider(credentials)
                 .overrideConfiguration(o -> o.retryStrategy(retries).addMetricPublisher(throttles));
-        var streamsBuilder = DynamoDbStreamsClient.builder().region(region).httpClient(http).credentialsProvider(credentials)
+        var streamsBuilder = DynamoDbStreamsClient.builder()
+                .region(region)
+                .httpClient(http)
+                .credentialsProvider(credentials)
                 .overrideConfiguration(o -> o.retryStrategy(retries).addMetricPublisher(throttles));
         if (endpoints != null && endpoints.dynamodb() != null) {
             dynamoDbBuilder.endpointOverride(URI.create(endpoints.dynamodb()));
@@ -96,7 +109,10 @@ public final class AwsClients implements AutoCloseable {
 
     private S3Client buildS3() {
         WorkerSettings.Endpoints endpoints = settings.endpoints();
-        var s3Builder = S3Client.builder().region(Region.of(settings.region())).httpClient(http).credentialsProvider(credentials);
+        var s3Builder = S3Client.builder()
+                .region(Region.of(settings.region()))
+                .httpClient(http)
+                .credentialsProvider(credentials);
         if (endpoints != null && endpoints.s3() != null) {
             s3Builder.endpointOverride(URI.create(endpoints.s3()));
         }
@@ -106,7 +122,8 @@ public final class AwsClients implements AutoCloseable {
         }
         if (s3Settings != null && Boolean.TRUE.equals(s3Settings.checksumWhenRequired())) {
             // S3-compatible stores such as S3Proxy refuse the SDK's default flexible checksums.
-            s3Builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            s3Builder
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
         return s3Builder.build();

@@ -21,9 +21,12 @@ public record DuckDbLimits(long memoryBytes, int threads) {
 
     /** The settings' limits, each defaulting from the container. */
     public static DuckDbLimits of(Settings settings) {
-        long memory = settings.duckdbMemoryLimitBytes() != null ? settings.duckdbMemoryLimitBytes()
+        long memory = settings.duckdbMemoryLimitBytes() != null
+                ? settings.duckdbMemoryLimitBytes()
                 : forContainer(containerMemory(), Runtime.getRuntime().maxMemory());
-        int threads = settings.duckdbThreads() != null ? settings.duckdbThreads() : Runtime.getRuntime().availableProcessors();
+        int threads = settings.duckdbThreads() != null
+                ? settings.duckdbThreads()
+                : Runtime.getRuntime().availableProcessors();
         return new DuckDbLimits(memory, threads);
     }
 

@@ -61,11 +61,14 @@ public record Settings(
      * since the SDK takes any text and fails later, deep inside a client, with a stack trace.
      */
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     /** S3's bucket naming rules, in short: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit. */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     /** A size as Kubernetes ({@code 2Gi}, {@code 512M}) or DuckDB ({@code 2GiB}, {@code 512MB}) writes it. */
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(i?)(B?)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE =
+            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(i?)(B?)", Pattern.CASE_INSENSITIVE);
+
     private static final Set<String> METHODS = Set.of("Auto", "Scan", "Export");
     private static final Set<String> SOURCES = Set.of("Default", "AssumeRole");
 
@@ -88,8 +91,10 @@ public record Settings(
         } catch (UnrecognizedPropertyException e) {
             throw new SettingsException("settings file " + file + ": unknown setting '" + e.getPropertyName() + "'");
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new SettingsException("settings file " + file + " is not valid " + (json ? "JSON" : "YAML") + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+            throw new SettingsException(
+                    "settings file " + file + " is not valid " + (json ? "JSON" : "YAML") + ": "
+                            + e.getOriginalMessage().lines().findFirst().orElse(""),
+                    e);
         } catch (IOException e) {
             throw new SettingsException("cannot read settings file " + file + ": " + e.getMessage(), e);
         }
@@ -108,28 +113,31 @@ public record Settings(
         }
         require(raw.table(), "table");
         if (!TABLE.matcher(raw.table()).matches()) {
-            throw new SettingsException("table '" + raw.table() + "' is neither a table name (3-255 of a-z A-Z 0-9 _ . -) nor a table ARN");
+            throw new SettingsException(
+                    "table '" + raw.table() + "' is neither a table name (3-255 of a-z A-Z 0-9 _ . -) nor a table ARN");
         }
         require(raw.region(), "region");
         if (!REGION.matcher(raw.region()).matches()) {
             throw new SettingsException("region must be an AWS region such as us-east-1, was '" + raw.region() + "'");
         }
         checkEndpoints(raw.endpoints());
-        WorkerSettings.Credentials credentials = raw.credentials() == null
-                ? new WorkerSettings.Credentials("Default", null, null) : raw.credentials();
+        WorkerSettings.Credentials credentials =
+                raw.credentials() == null ? new WorkerSettings.Credentials("Default", null, null) : raw.credentials();
         String source = credentials.source() == null ? "Default" : credentials.source();
         if (!SOURCES.contains(source)) {
             throw new SettingsException("credentials.source must be one of Default, AssumeRole, was '" + source + "'");
         }
-        if (source.equals("AssumeRole") && (credentials.roleArn() == null || credentials.roleArn().isBlank())) {
+        if (source.equals("AssumeRole")
+                && (credentials.roleArn() == null || credentials.roleArn().isBlank())) {
             throw new SettingsException("credentials.roleArn is required when credentials.source is AssumeRole");
         }
-        if (credentials.roleArn() != null && !ROLE_ARN.matcher(credentials.roleArn()).matches()) {
+        if (credentials.roleArn() != null
+                && !ROLE_ARN.matcher(credentials.roleArn()).matches()) {
             throw new SettingsException("credentials.roleArn must be an IAM role ARN such as "
                     + "arn:aws:iam::123456789012:role/dynamo-sync, was '" + credentials.roleArn() + "'");
         }
-        WorkerSettings.Load load = raw.load() == null
-                ? new WorkerSettings.Load(null, null, null, null, null, null, null) : raw.load();
+        WorkerSettings.Load load =
+                raw.load() == null ? new WorkerSettings.Load(null, null, null, null, null, null, null) : raw.load();
         String method = load.method() == null ? "Auto" : load.method();
         if (!METHODS.contains(method)) {
             throw new SettingsException("load.method must be one of Auto, Scan, Export, was '" + method + "'");
@@ -140,21 +148,25 @@ public record Settings(
         if (load.readCapacityUnits() != null && !(load.readCapacityUnits() > 0)) {
             throw new SettingsException("load.readCapacityUnits must be more than 0, was " + load.readCapacityUnits());
         }
-        if (load.readCapacityPercent() != null && (load.readCapacityPercent() < 1 || load.readCapacityPercent() > 100)) {
+        if (load.readCapacityPercent() != null
+                && (load.readCapacityPercent() < 1 || load.readCapacityPercent() > 100)) {
             throw new SettingsException("load.readCapacityPercent must be 1 to 100, was " + load.readCapacityPercent());
         }
         if (load.scanSegments() != null && (load.scanSegments() < 1 || load.scanSegments() > 1_000_000)) {
             throw new SettingsException("load.scanSegments must be 1 to 1000000, was " + load.scanSegments());
         }
         if (load.exportThresholdBytes() != null && load.exportThresholdBytes() < 0) {
-            throw new SettingsException("load.exportThresholdBytes must be 0 or more, was " + load.exportThresholdBytes());
+            throw new SettingsException(
+                    "load.exportThresholdBytes must be 0 or more, was " + load.exportThresholdBytes());
         }
         WorkerSettings.S3 s3 = raw.s3();
-        if (method.equals("Export") && (s3 == null || s3.bucket() == null || s3.bucket().isBlank())) {
+        if (method.equals("Export")
+                && (s3 == null || s3.bucket() == null || s3.bucket().isBlank())) {
             throw new SettingsException("load.method Export needs s3.bucket, the bucket the export is written to");
         }
         if (s3 != null && s3.bucket() != null && !BUCKET.matcher(s3.bucket()).matches()) {
-            throw new SettingsException("s3.bucket must be an S3 bucket name (3 to 63 of a-z 0-9 . -), was '" + s3.bucket() + "'");
+            throw new SettingsException(
+                    "s3.bucket must be an S3 bucket name (3 to 63 of a-z 0-9 . -), was '" + s3.bucket() + "'");
         }
         WorkerSettings.Http http = raw.http() == null ? new WorkerSettings.Http(null, null, null) : raw.http();
         int port = http.port() == null ? 8080 : http.port();
@@ -162,12 +174,15 @@ public record Settings(
             throw new SettingsException("http.port must be 0 to 65535, was " + port);
         }
         if (http.queryTimeoutSeconds() != null && http.queryTimeoutSeconds() < 1) {
-            throw new SettingsException("http.queryTimeoutSeconds must be 1 or more, was " + http.queryTimeoutSeconds());
+            throw new SettingsException(
+                    "http.queryTimeoutSeconds must be 1 or more, was " + http.queryTimeoutSeconds());
         }
         if (http.queryMaxRows() != null && http.queryMaxRows() < 1) {
             throw new SettingsException("http.queryMaxRows must be 1 or more, was " + http.queryMaxRows());
         }
-        double retention = raw.stream() == null || raw.stream().retentionHours() == null ? 24 : raw.stream().retentionHours();
+        double retention = raw.stream() == null || raw.stream().retentionHours() == null
+                ? 24
+                : raw.stream().retentionHours();
         if (!(retention > 0)) {
             throw new SettingsException("stream.retentionHours must be more than 0, was " + retention);
         }
@@ -182,18 +197,32 @@ public record Settings(
         if (duckdb.threads() != null && (duckdb.threads() < 1 || duckdb.threads() > 1024)) {
             throw new SettingsException("duckdb.threads must be 1 to 1024, was " + duckdb.threads());
         }
-        return new Settings(raw.collection(), raw.table(), raw.region(), raw.endpoints(),
-                new WorkerSettings.Credentials(source, credentials.roleArn(), credentials.externalId()), s3, method,
-                load.readCapacityUnits(), load.readCapacityPercent(), load.scanSegments(),
+        return new Settings(
+                raw.collection(),
+                raw.table(),
+                raw.region(),
+                raw.endpoints(),
+                new WorkerSettings.Credentials(source, credentials.roleArn(), credentials.externalId()),
+                s3,
+                method,
+                load.readCapacityUnits(),
+                load.readCapacityPercent(),
+                load.scanSegments(),
                 load.exportThresholdBytes() == null ? DEFAULT_EXPORT_THRESHOLD : load.exportThresholdBytes(),
-                Boolean.TRUE.equals(load.enablePointInTimeRecovery()), Boolean.TRUE.equals(load.cleanupExport()),
-                raw.ingestTransformation(), Boolean.TRUE.equals(raw.ignoreTtlDeletes()),
-                Path.of(raw.dataDirectory() == null ? "/data" : raw.dataDirectory()), port,
-                http.queryTimeoutSeconds() == null ? WorkerSettings.Http.DEFAULT_QUERY_TIMEOUT_SECONDS
+                Boolean.TRUE.equals(load.enablePointInTimeRecovery()),
+                Boolean.TRUE.equals(load.cleanupExport()),
+                raw.ingestTransformation(),
+                Boolean.TRUE.equals(raw.ignoreTtlDeletes()),
+                Path.of(raw.dataDirectory() == null ? "/data" : raw.dataDirectory()),
+                port,
+                http.queryTimeoutSeconds() == null
+                        ? WorkerSettings.Http.DEFAULT_QUERY_TIMEOUT_SECONDS
                         : http.queryTimeoutSeconds(),
                 http.queryMaxRows() == null ? WorkerSettings.Http.DEFAULT_QUERY_MAX_ROWS : http.queryMaxRows(),
                 retention,
-                raw.loadGeneration() == null ? 1 : raw.loadGeneration(), memoryLimit, duckdb.threads());
+                raw.loadGeneration() == null ? 1 : raw.loadGeneration(),
+                memoryLimit,
+                duckdb.threads());
     }
 
     /** Endpoints must be absolute http or https URLs with a host; the SDK would fail later, less clearly. */
@@ -217,9 +246,12 @@ public record Settings(
         } catch (URISyntaxException e) {
             uri = null;
         }
-        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            throw new SettingsException(name + " must be an http or https URL such as https://dynamodb.us-east-1.amazonaws.com, was '"
-                    + value + "'");
+        if (uri == null
+                || uri.getHost() == null
+                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new SettingsException(
+                    name + " must be an http or https URL such as https://dynamodb.us-east-1.amazonaws.com, was '"
+                            + value + "'");
         }
     }
 

@@ -22,8 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class DynamoJson {
 
-    private DynamoJson() {
-    }
+    private DynamoJson() {}
 
     /** Reads one item: an object of attribute name to typed value. */
     public static Map<String, AttributeValue> item(JsonNode item) {
@@ -85,9 +84,11 @@ public final class DynamoJson {
         AttributeValue value = switch (type) {
             case "S" -> AttributeValue.fromS(scalar(parser, token));
             case "N" -> AttributeValue.fromN(scalar(parser, token));
-            case "B" -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(scalar(parser, token))));
-            case "BOOL" -> AttributeValue.fromBool(token == JsonToken.VALUE_TRUE
-                    || token == JsonToken.VALUE_STRING && Boolean.parseBoolean(parser.getText()));
+            case "B" ->
+                AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(scalar(parser, token))));
+            case "BOOL" ->
+                AttributeValue.fromBool(token == JsonToken.VALUE_TRUE
+                        || token == JsonToken.VALUE_STRING && Boolean.parseBoolean(parser.getText()));
             case "NULL" -> AttributeValue.fromNul(true);
             case "M" -> AttributeValue.fromM(item(parser));
             case "L" -> {
@@ -135,7 +136,6 @@ public final class DynamoJson {
         }
         return list;
     }
-
 
     /** Writes an item (or a key, such as a scan's LastEvaluatedKey) as DynamoDB JSON. */
     public static ObjectNode write(Map<String, AttributeValue> item) {

@@ -13,8 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class ItemSize {
 
-    private ItemSize() {
-    }
+    private ItemSize() {}
 
     /** The item's size in bytes. */
     public static long of(Map<String, AttributeValue> item) {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class WorkerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerServer.class);
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -50,36 +51,72 @@ public final class WorkerServer implements AutoCloseable {
 
     /** An error body as the hosted service's API gives it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ErrorBody(String message, String type, Integer line, Integer column, @JsonProperty("query_id") String queryId) {
-    }
+    record ErrorBody(
+            String message,
+            String type,
+            Integer line,
+            Integer column,
+            @JsonProperty("query_id") String queryId) {}
 
     public WorkerServer(Worker worker, int port, ApiKey apiKey) {
         WorkerMetrics metrics = new WorkerMetrics(worker);
-        queries = worker.store() == null ? null : new QueryRunner(worker.store(),
-                Duration.ofSeconds(worker.settings().queryTimeoutSeconds()), worker.settings().queryMaxRows(),
-                QueryAdmission.forProcessors(Runtime.getRuntime().availableProcessors()), metrics);
+        queries = worker.store() == null
+                ? null
+                : new QueryRunner(
+                        worker.store(),
+                        Duration.ofSeconds(worker.settings().queryTimeoutSeconds()),
+                        worker.settings().queryMaxRows(),
+                        QueryAdmission.forProcessors(Runtime.getRuntime().availableProcessors()),
+                        metrics);
         byte[] console = resource("/console/index.html");
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             // A known path asked with another method is a 405, not a 404; both answer JSON, as every error here does.
             config.http.prefer405over404 = true;
-            config.routes.error(404, "*", ctx -> fail(ctx, new QueryFailure(404, "NotFound", "the worker serves no "
-                    + ctx.path() + "; it serves " + PATHS, null, null), null));
-            config.routes.error(405, "*", ctx -> fail(ctx, new QueryFailure(405, "MethodNotAllowed", ctx.method() + " is not "
-                    + "served on " + ctx.path() + "; it serves " + PATHS, null, null), null));
-            config.routes.get("/status", ctx -> ctx.contentType("application/json").result(JSON.writeValueAsString(worker.status())));
+            config.routes.error(
+                    404,
+                    "*",
+                    ctx -> fail(
+                            ctx,
+                            new QueryFailure(
+                                    404,
+                                    "NotFound",
+                                    "the worker serves no " + ctx.path() + "; it serves " + PATHS,
+                                    null,
+                                    null),
+                            null));
+            config.routes.error(
+                    405,
+                    "*",
+                    ctx -> fail(
+                            ctx,
+                            new QueryFailure(
+                                    405,
+                                    "MethodNotAllowed",
+                                    ctx.method() + " is not " + "served on " + ctx.path() + "; it serves " + PATHS,
+                                    null,
+                                    null),
+                            null));
+            config.routes.get(
+                    "/status",
+                    ctx -> ctx.contentType("application/json").result(JSON.writeValueAsString(worker.status())));
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> {
                 String notReady = worker.notReadyBecause();
                 if (notReady == null) {
                     ctx.result("ready");
                 } else {
-                    ctx.status(503).contentType("application/json").result(JSON.writeValueAsString(
-                            java.util.Map.of("ready", false, "reason", "NoCompleteGeneration", "message", notReady)));
+                    ctx.status(503)
+                            .contentType("application/json")
+                            .result(JSON.writeValueAsString(java.util.Map.of(
+                                    "ready", false, "reason", "NoCompleteGeneration", "message", notReady)));
                 }
             });
-            config.routes.get("/metrics", ctx -> ctx.contentType(WorkerMetrics.contentType()).result(metrics.scrape()));
-            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(console));
+            config.routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType(WorkerMetrics.contentType()).result(metrics.scrape()));
+            config.routes.get(
+                    "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(console));
             config.routes.post("/v1/orgs/self/queries", ctx -> query(ctx, apiKey));
             config.routes.get("/v1/schema", ctx -> {
                 if (admitted(ctx, apiKey, null)) {
@@ -97,7 +134,10 @@ public final class WorkerServer implements AutoCloseable {
         if (apiKey.required()) {
             LOG.info("the query API and console ask for the API key from {}", ApiKey.ENVIRONMENT);
         } else {
-            LOG.warn("the query API is open to anyone who reaches port {}: set {} to require an API key", app.port(), ApiKey.ENVIRONMENT);
+            LOG.warn(
+                    "the query API is open to anyone who reaches port {}: set {} to require an API key",
+                    app.port(),
+                    ApiKey.ENVIRONMENT);
         }
     }
 
@@ -112,15 +152,21 @@ public final class WorkerServer implements AutoCloseable {
             try {
                 request = JSON.readValue(ctx.body(), QueryRequest.class);
             } catch (JsonProcessingException e) {
-                throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "the body is not a query request: "
-                        + e.getOriginalMessage().lines().findFirst().orElse("") + "; expected {\"sql\": {\"query\": \"...\"}}");
+                throw QueryFailure.badRequest(
+                        QueryFailure.INVALID_INPUT,
+                        "the body is not a query request: "
+                                + e.getOriginalMessage().lines().findFirst().orElse("")
+                                + "; expected {\"sql\": {\"query\": \"...\"}}");
             }
             ctx.contentType("application/json").result(JSON.writeValueAsString(queries.run(request, queryId)));
         } catch (QueryFailure e) {
             fail(ctx, e, queryId);
         } catch (RuntimeException e) {
             LOG.error("query {} failed unexpectedly", queryId, e);
-            fail(ctx, new QueryFailure(500, "InternalError", "the worker failed to answer the query: " + e, null, null), queryId);
+            fail(
+                    ctx,
+                    new QueryFailure(500, "InternalError", "the worker failed to answer the query: " + e, null, null),
+                    queryId);
         }
     }
 
@@ -128,9 +174,17 @@ public final class WorkerServer implements AutoCloseable {
         if (apiKey.admits(ctx.header("Authorization"))) {
             return true;
         }
-        fail(ctx, new QueryFailure(401, "AuthenticationError", ctx.header("Authorization") == null
-                ? "this worker asks for an API key: send the header 'Authorization: ApiKey <key>'"
-                : "the API key is not valid", null, null), queryId);
+        fail(
+                ctx,
+                new QueryFailure(
+                        401,
+                        "AuthenticationError",
+                        ctx.header("Authorization") == null
+                                ? "this worker asks for an API key: send the header 'Authorization: ApiKey <key>'"
+                                : "the API key is not valid",
+                        null,
+                        null),
+                queryId);
         return false;
     }
 
@@ -142,8 +196,10 @@ public final class WorkerServer implements AutoCloseable {
 
     private static void fail(Context ctx, QueryFailure failure, String queryId) {
         try {
-            ctx.status(failure.status()).contentType("application/json").result(JSON.writeValueAsString(
-                    new ErrorBody(failure.getMessage(), failure.type(), failure.line(), failure.column(), queryId)));
+            ctx.status(failure.status())
+                    .contentType("application/json")
+                    .result(JSON.writeValueAsString(new ErrorBody(
+                            failure.getMessage(), failure.type(), failure.line(), failure.column(), queryId)));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -35,6 +35,7 @@ public final class InitialLoad {
     private final DynamoDbClient dynamoDb;
     /** S3 is asked for only by an export, so a scan never builds a client for it. */
     private final Supplier<S3Client> s3;
+
     private final Store store;
     private final LoadProgress progress;
 
@@ -43,7 +44,8 @@ public final class InitialLoad {
     }
 
     /** A load whose S3 client is built only if the load exports. */
-    public InitialLoad(Settings settings, DynamoDbClient dynamoDb, Supplier<S3Client> s3, Store store, LoadProgress progress) {
+    public InitialLoad(
+            Settings settings, DynamoDbClient dynamoDb, Supplier<S3Client> s3, Store store, LoadProgress progress) {
         this.settings = settings;
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
@@ -77,15 +79,19 @@ public final class InitialLoad {
             LOG.info("table {} holds {} bytes: loading by {}", table.name(), table.sizeBytes(), method);
         }
         if (method.equals("Export") && (settings.s3() == null || settings.s3().bucket() == null)) {
-            throw new LoadException("ExportBucketMissing", "table " + table.name() + " is large enough to load by export ("
-                    + table.sizeBytes() + " bytes), but the integration names no S3 bucket: set one, or set loadMethod Scan");
+            throw new LoadException(
+                    "ExportBucketMissing",
+                    "table " + table.name() + " is large enough to load by export (" + table.sizeBytes()
+                            + " bytes), but the integration names no S3 bucket: set one, or set loadMethod Scan");
         }
         ObjectNode state = JsonNodeFactory.instance.objectNode();
         state.put("method", method);
         state.put("startedAt", Instant.now().toString());
         state.put("complete", false);
         if (method.equals("Scan")) {
-            state.put("segments", settings.scanSegments() != null ? settings.scanSegments() : segmentsFor(table.sizeBytes()));
+            state.put(
+                    "segments",
+                    settings.scanSegments() != null ? settings.scanSegments() : segmentsFor(table.sizeBytes()));
         }
         store.commit(new Batch().checkpoint(CHECKPOINT, state));
         return state;
@@ -97,9 +103,15 @@ public final class InitialLoad {
         if (state.path("complete").asBoolean()) {
             // The figures of the load itself, as committed with it, not what the collection holds now.
             boolean scan = state.path("method").asText().equals("Scan");
-            Integer units = state.hasNonNull("units") ? Integer.valueOf(state.get("units").asInt())
-                    : scan && state.hasNonNull("segments") ? Integer.valueOf(state.get("segments").asInt()) : null;
-            progress.start(state.path("method").asText(), state.path("itemsEstimated").asLong(table.itemCount()), units,
+            Integer units = state.hasNonNull("units")
+                    ? Integer.valueOf(state.get("units").asInt())
+                    : scan && state.hasNonNull("segments")
+                            ? Integer.valueOf(state.get("segments").asInt())
+                            : null;
+            progress.start(
+                    state.path("method").asText(),
+                    state.path("itemsEstimated").asLong(table.itemCount()),
+                    units,
                     Instant.parse(state.get("startedAt").asText()));
             progress.loaded(state.path("items").asLong(store.documents()));
             progress.consumedBefore(state.path("consumedReadCapacity").asDouble(0));
@@ -109,7 +121,8 @@ public final class InitialLoad {
             if (state.hasNonNull("exportArn")) {
                 progress.exportArn(state.get("exportArn").asText());
             }
-            progress.complete(Instant.parse(state.path("completedAt").asText(state.get("startedAt").asText())));
+            progress.complete(Instant.parse(
+                    state.path("completedAt").asText(state.get("startedAt").asText())));
             return;
         }
         String method = state.get("method").asText();
@@ -123,9 +136,18 @@ public final class InitialLoad {
             new ScanLoader(dynamoDb, store, table.name(), table.itemId(), segments, cap, averageItem, progress).run();
         } else {
             progress.start("Export", table.itemCount(), null, startedAt);
-            ExportLoader.Result result = new ExportLoader(dynamoDb, s3.get(), store, table.arn(), table.itemId(),
-                    settings.s3().bucket(), settings.exportPrefix(), settings.enablePointInTimeRecovery(), progress,
-                    Duration.ofSeconds(10)).run();
+            ExportLoader.Result result = new ExportLoader(
+                            dynamoDb,
+                            s3.get(),
+                            store,
+                            table.arn(),
+                            table.itemId(),
+                            settings.s3().bucket(),
+                            settings.exportPrefix(),
+                            settings.enablePointInTimeRecovery(),
+                            progress,
+                            Duration.ofSeconds(10))
+                    .run();
             completed.put("exportArn", result.exportArn());
             completed.put("exportTime", result.exportTime().toString());
             completed.put("exportDirectory", result.exportDirectory());
@@ -141,16 +163,30 @@ public final class InitialLoad {
         if (progress.snapshot().itemsEstimated() != null) {
             completed.put("itemsEstimated", progress.snapshot().itemsEstimated());
         }
-        Integer units = progress.snapshot().segmentsTotal() != null ? progress.snapshot().segmentsTotal() : progress.snapshot().filesTotal();
+        Integer units = progress.snapshot().segmentsTotal() != null
+                ? progress.snapshot().segmentsTotal()
+                : progress.snapshot().filesTotal();
         if (units != null) {
             completed.put("units", units);
         }
         store.commit(new Batch().checkpoint(CHECKPOINT, completed));
         progress.complete(now);
-        LOG.info("loaded {} items of {} by {} in {}", progress.itemsLoaded(), table.name(), method, Duration.between(startedAt, now));
+        LOG.info(
+                "loaded {} items of {} by {} in {}",
+                progress.itemsLoaded(),
+                table.name(),
+                method,
+                Duration.between(startedAt, now));
         if (method.equals("Export") && settings.cleanupExport()) {
-            int deleted = ExportLoader.deleteExportFiles(s3.get(), settings.s3().bucket(), completed.get("exportDirectory").asText());
-            LOG.info("deleted {} export files under s3://{}/{}", deleted, settings.s3().bucket(), completed.get("exportDirectory").asText());
+            int deleted = ExportLoader.deleteExportFiles(
+                    s3.get(),
+                    settings.s3().bucket(),
+                    completed.get("exportDirectory").asText());
+            LOG.info(
+                    "deleted {} export files under s3://{}/{}",
+                    deleted,
+                    settings.s3().bucket(),
+                    completed.get("exportDirectory").asText());
         }
     }
 
@@ -165,12 +201,15 @@ public final class InitialLoad {
         }
         if (table.onDemand()) {
             if (settings.readCapacityPercent() != null) {
-                throw new LoadException("ReadCapacityPercentOnDemand", "table " + table.name()
-                        + " is on-demand, so it has no provisioned read capacity to take a percent of: set readCapacity.units instead");
+                throw new LoadException(
+                        "ReadCapacityPercentOnDemand",
+                        "table " + table.name()
+                                + " is on-demand, so it has no provisioned read capacity to take a percent of: set readCapacity.units instead");
             }
             return Settings.DEFAULT_ON_DEMAND_UNITS;
         }
-        int percent = settings.readCapacityPercent() != null ? settings.readCapacityPercent() : Settings.DEFAULT_PERCENT;
+        int percent =
+                settings.readCapacityPercent() != null ? settings.readCapacityPercent() : Settings.DEFAULT_PERCENT;
         return Math.max(1, table.provisionedReadCapacity() * percent / 100.0);
     }
 

@@ -140,13 +140,28 @@ public final class LoadProgress {
     public WorkerStatus.Load snapshot() {
         long loaded = itemsLoaded.get();
         Long estimate = itemsEstimated;
-        Integer percent = complete ? Integer.valueOf(100)
-                : estimate == null || estimate == 0 ? null : Integer.valueOf((int) Math.min(99, loaded * 100 / estimate));
+        Integer percent = complete
+                ? Integer.valueOf(100)
+                : estimate == null || estimate == 0
+                        ? null
+                        : Integer.valueOf((int) Math.min(99, loaded * 100 / estimate));
         boolean scan = "Scan".equals(method);
         Integer total = unitsTotal;
-        return new WorkerStatus.Load(method, complete, loaded, estimate, percent,
-                scan ? Integer.valueOf(unitsDone.get()) : null, scan ? total : null,
-                scan || method == null ? null : Integer.valueOf(unitsDone.get()), scan || method == null ? null : total,
-                consumed.sum(), readCapacityLimit, exportArn, startedAt, completedAt, itemsRead.get());
+        return new WorkerStatus.Load(
+                method,
+                complete,
+                loaded,
+                estimate,
+                percent,
+                scan ? Integer.valueOf(unitsDone.get()) : null,
+                scan ? total : null,
+                scan || method == null ? null : Integer.valueOf(unitsDone.get()),
+                scan || method == null ? null : total,
+                consumed.sum(),
+                readCapacityLimit,
+                exportArn,
+                startedAt,
+                completedAt,
+                itemsRead.get());
     }
 }

@@ -19,13 +19,13 @@ public final class SideBySide {
         void run() throws Exception;
     }
 
-    private SideBySide() {
-    }
+    private SideBySide() {}
 
     /**
      * @param failureReason the {@link LoadException} reason for a part failing with a checked exception
      */
-    public static void run(String threadName, int threads, List<Part> parts, String failureReason) throws InterruptedException {
+    public static void run(String threadName, int threads, List<Part> parts, String failureReason)
+            throws InterruptedException {
         if (parts.isEmpty()) {
             return;
         }
@@ -59,7 +59,8 @@ public final class SideBySide {
             boolean interrupted = Thread.interrupted();
             try {
                 if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
-                    throw new LoadException(failureReason, threadName + " did not stop within a minute of being asked to");
+                    throw new LoadException(
+                            failureReason, threadName + " did not stop within a minute of being asked to");
                 }
             } finally {
                 if (interrupted) {

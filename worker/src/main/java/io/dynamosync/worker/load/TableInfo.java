@@ -42,16 +42,28 @@ public record TableInfo(
                 }
             }
         }
-        boolean onDemand = t.billingModeSummary() != null && t.billingModeSummary().billingMode() == BillingMode.PAY_PER_REQUEST;
-        long rcu = t.provisionedThroughput() == null || t.provisionedThroughput().readCapacityUnits() == null
-                ? 0 : t.provisionedThroughput().readCapacityUnits();
+        boolean onDemand =
+                t.billingModeSummary() != null && t.billingModeSummary().billingMode() == BillingMode.PAY_PER_REQUEST;
+        long rcu =
+                t.provisionedThroughput() == null || t.provisionedThroughput().readCapacityUnits() == null
+                        ? 0
+                        : t.provisionedThroughput().readCapacityUnits();
         if (rcu == 0) {
             onDemand = true;
         }
-        String viewType = t.streamSpecification() != null && Boolean.TRUE.equals(t.streamSpecification().streamEnabled())
-                ? t.streamSpecification().streamViewTypeAsString() : null;
-        return new TableInfo(t.tableName(), t.tableArn(), new ItemId(key),
-                t.tableSizeBytes() == null ? 0 : t.tableSizeBytes(), t.itemCount() == null ? 0 : t.itemCount(),
-                onDemand, rcu, viewType == null ? null : t.latestStreamArn(), viewType);
+        String viewType = t.streamSpecification() != null
+                        && Boolean.TRUE.equals(t.streamSpecification().streamEnabled())
+                ? t.streamSpecification().streamViewTypeAsString()
+                : null;
+        return new TableInfo(
+                t.tableName(),
+                t.tableArn(),
+                new ItemId(key),
+                t.tableSizeBytes() == null ? 0 : t.tableSizeBytes(),
+                t.itemCount() == null ? 0 : t.itemCount(),
+                onDemand,
+                rcu,
+                viewType == null ? null : t.latestStreamArn(),
+                viewType);
     }
 }

@@ -37,38 +37,68 @@ public final class WorkerMetrics implements QueryRunner.Listener {
         registry.config().commonTags("collection", collection);
         LoadProgress load = worker.progress();
         Gauge.builder("dynamosync.load.items.loaded", load, LoadProgress::itemsLoaded)
-                .description("Items the initial load has committed to the store").register(registry);
+                .description("Items the initial load has committed to the store")
+                .register(registry);
         FunctionCounter.builder("dynamosync.load.read.capacity.consumed", load, LoadProgress::consumedReadCapacity)
-                .description("Read capacity units the initial load has consumed").register(registry);
+                .description("Read capacity units the initial load has consumed")
+                .register(registry);
         FunctionCounter.builder("dynamosync.load.throttles", load, p -> p.throttles())
-                .description("Calls DynamoDB and DynamoDB Streams throttled, the SDK's retries included").register(registry);
+                .description("Calls DynamoDB and DynamoDB Streams throttled, the SDK's retries included")
+                .register(registry);
         Gauge.builder("dynamosync.stream.records.applied", this, stream(s -> s.recordsApplied()))
-                .description("Stream records applied to the store since the stream was (re)started").register(registry);
-        TimeGauge.builder("dynamosync.stream.lag", this, TimeUnit.MILLISECONDS,
+                .description("Stream records applied to the store since the stream was (re)started")
+                .register(registry);
+        TimeGauge.builder(
+                        "dynamosync.stream.lag",
+                        this,
+                        TimeUnit.MILLISECONDS,
                         stream(s -> s.lagMillis() == null ? Double.NaN : s.lagMillis()))
-                .description("Age of the oldest stream record read and not yet queryable, from when the worker read it; zero when none waits").register(registry);
+                .description(
+                        "Age of the oldest stream record read and not yet queryable, from when the worker read it; zero when none waits")
+                .register(registry);
         Gauge.builder("dynamosync.stream.synced", this, stream(s -> s.synced() ? 1 : 0))
-                .description("1 when every record read is queryable and the newest read of every open shard found nothing newer").register(registry);
+                .description(
+                        "1 when every record read is queryable and the newest read of every open shard found nothing newer")
+                .register(registry);
         Gauge.builder("dynamosync.store.documents", this, stored(WorkerStatus.Store::documents))
-                .description("Documents in the collection").register(registry);
-        Gauge.builder("dynamosync.store.bytes", this, stored(WorkerStatus.Store::bytes)).baseUnit("bytes")
-                .description("The store's size on disk").register(registry);
-        Gauge.builder("dynamosync.store.free.bytes", worker, w -> w.store() == null ? Double.NaN : w.store().space().freeBytes())
-                .baseUnit("bytes").description("Bytes of the store file free for reuse (space updates and deletes gave back)")
+                .description("Documents in the collection")
                 .register(registry);
-        Gauge.builder("dynamosync.store.compactions", this, stored(st -> st.compactions() == null ? Double.NaN : st.compactions()))
-                .description("Tables the worker copied, since it started, to give back the space of rows that changes replaced")
+        Gauge.builder("dynamosync.store.bytes", this, stored(WorkerStatus.Store::bytes))
+                .baseUnit("bytes")
+                .description("The store's size on disk")
                 .register(registry);
-        Gauge.builder("dynamosync.store.volume.capacity", this, volume(WorkerStatus.Volume::capacityBytes)).baseUnit("bytes")
-                .description("Size of the filesystem holding the store").register(registry);
-        Gauge.builder("dynamosync.store.volume.usable", this, volume(WorkerStatus.Volume::usableBytes)).baseUnit("bytes")
-                .description("Bytes left for the worker on the filesystem holding the store").register(registry);
+        Gauge.builder(
+                        "dynamosync.store.free.bytes",
+                        worker,
+                        w -> w.store() == null ? Double.NaN : w.store().space().freeBytes())
+                .baseUnit("bytes")
+                .description("Bytes of the store file free for reuse (space updates and deletes gave back)")
+                .register(registry);
+        Gauge.builder(
+                        "dynamosync.store.compactions",
+                        this,
+                        stored(st -> st.compactions() == null ? Double.NaN : st.compactions()))
+                .description(
+                        "Tables the worker copied, since it started, to give back the space of rows that changes replaced")
+                .register(registry);
+        Gauge.builder("dynamosync.store.volume.capacity", this, volume(WorkerStatus.Volume::capacityBytes))
+                .baseUnit("bytes")
+                .description("Size of the filesystem holding the store")
+                .register(registry);
+        Gauge.builder("dynamosync.store.volume.usable", this, volume(WorkerStatus.Volume::usableBytes))
+                .baseUnit("bytes")
+                .description("Bytes left for the worker on the filesystem holding the store")
+                .register(registry);
         Gauge.builder("dynamosync.store.volume.nearly.full", this, volume(v -> v.nearlyFull() ? 1 : 0))
-                .description("1 when the store's volume is more than 80% used or has less left than the store's own size").register(registry);
+                .description(
+                        "1 when the store's volume is more than 80% used or has less left than the store's own size")
+                .register(registry);
         Timer commits = Timer.builder("dynamosync.store.commit")
-                .description("Time to commit one batch of documents with its checkpoints").register(registry);
+                .description("Time to commit one batch of documents with its checkpoints")
+                .register(registry);
         Timer checkpoints = Timer.builder("dynamosync.store.checkpoint")
-                .description("Time to write the write-ahead log into the store file (a DuckDB checkpoint)").register(registry);
+                .description("Time to write the write-ahead log into the store file (a DuckDB checkpoint)")
+                .register(registry);
         // Heap by pool and what survives collection (jvm_gc_live_data_size_bytes): whether the heap stays flat
         // under a steady stream is read from outside (the soak test, and users' dashboards).
         new JvmMemoryMetrics().bindTo(registry);
@@ -89,8 +119,10 @@ public final class WorkerMetrics implements QueryRunner.Listener {
     }
 
     private ToDoubleFunction<WorkerMetrics> volume(ToDoubleFunction<WorkerStatus.Volume> value) {
-        return m -> m.status == null || m.status.store() == null || m.status.store().volume() == null ? Double.NaN
-                : value.applyAsDouble(m.status.store().volume());
+        return m ->
+                m.status == null || m.status.store() == null || m.status.store().volume() == null
+                        ? Double.NaN
+                        : value.applyAsDouble(m.status.store().volume());
     }
 
     /** Every metric in Prometheus's text format. */
@@ -106,7 +138,10 @@ public final class WorkerMetrics implements QueryRunner.Listener {
 
     @Override
     public void finished(String outcome, Duration elapsed) {
-        Timer.builder("dynamosync.queries").description("Queries answered, by outcome (COMPLETED or the error's type)")
-                .tag("outcome", outcome).register(registry).record(elapsed);
+        Timer.builder("dynamosync.queries")
+                .description("Queries answered, by outcome (COMPLETED or the error's type)")
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(elapsed);
     }
 }

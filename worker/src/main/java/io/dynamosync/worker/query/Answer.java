@@ -26,6 +26,7 @@ final class Answer {
     private final List<String> types = new ArrayList<>();
     /** For each visible column (from 1), the column holding its exact digits, or 0. */
     private final int[] exactColumn;
+
     private final boolean[] approximate;
 
     Answer(ResultSetMetaData meta, List<ExactProjection.Hidden> hidden) throws SQLException {
@@ -55,7 +56,8 @@ final class Answer {
             }
         }
         for (int i = 1; i <= visible; i++) {
-            approximate[i] = exactColumn[i] == 0 && FLOATING.matcher(types.get(i - 1)).matches();
+            approximate[i] =
+                    exactColumn[i] == 0 && FLOATING.matcher(types.get(i - 1)).matches();
         }
     }
 
@@ -77,7 +79,8 @@ final class Answer {
             if (exactColumn[i] != 0) {
                 value = ResultValues.exact(rs.getObject(i), rs.getObject(exactColumn[i]));
                 if (value == null) {
-                    // Not the digits of this value (a column the plan mistook for the stored one): show what DuckDB gave.
+                    // Not the digits of this value (a column the plan mistook for the stored one): show what DuckDB
+                    // gave.
                     approximate[i] = true;
                 }
             }
@@ -93,7 +96,8 @@ final class Answer {
     List<QueryResponse.ColumnField> fields() {
         List<QueryResponse.ColumnField> fields = new ArrayList<>();
         for (int i = 1; i <= visible; i++) {
-            fields.add(new QueryResponse.ColumnField(names.get(i - 1), types.get(i - 1), approximate[i] ? Boolean.TRUE : null));
+            fields.add(new QueryResponse.ColumnField(
+                    names.get(i - 1), types.get(i - 1), approximate[i] ? Boolean.TRUE : null));
         }
         return fields;
     }
@@ -112,7 +116,8 @@ final class Answer {
         }
         if (!columns.isEmpty()) {
             warnings.add("approximate: " + String.join(", ", columns) + (columns.size() == 1 ? " is a" : " are")
-                    + " floating-point result" + (columns.size() == 1 ? "" : "s") + " (DOUBLE, about 16 significant digits), "
+                    + " floating-point result" + (columns.size() == 1 ? "" : "s")
+                    + " (DOUBLE, about 16 significant digits), "
                     + "not numbers as stored");
         }
         if (!computedWith.isEmpty()) {

@@ -9,6 +9,5 @@ import java.util.List;
 public record CollectionSchema(String collection, List<Column> columns) {
 
     /** One column of the collection's table. */
-    public record Column(String name, String type, String attribute) {
-    }
+    public record Column(String name, String type, String attribute) {}
 }

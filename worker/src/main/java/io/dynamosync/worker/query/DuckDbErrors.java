@@ -12,17 +12,20 @@ final class DuckDbErrors {
 
     /** The JDBC driver wraps errors raised while a result is pending in this sentence. */
     private static final Pattern PENDING_WRAPPER = Pattern.compile(
-            "^Invalid Input Error: Attempting to execute an unsuccessful or closed pending query result\\s*Error: ", Pattern.DOTALL);
+            "^Invalid Input Error: Attempting to execute an unsuccessful or closed pending query result\\s*Error: ",
+            Pattern.DOTALL);
+
     private static final Pattern KIND = Pattern.compile("^([A-Za-z ]+?) Error: ");
     private static final Pattern CONTEXT = Pattern.compile("\\n\\s*LINE (\\d+): ([^\\n]*)\\n( *)\\^");
     private static final String ELLIPSIS = "...";
 
-    private DuckDbErrors() {
-    }
+    private DuckDbErrors() {}
 
     /** The failure a DuckDB error message describes; {@code sql} is the text DuckDB ran, which has the user's positions. */
     static QueryFailure of(String duckDbMessage, String sql) {
-        String text = PENDING_WRAPPER.matcher(duckDbMessage == null ? "" : duckDbMessage).replaceFirst("");
+        String text = PENDING_WRAPPER
+                .matcher(duckDbMessage == null ? "" : duckDbMessage)
+                .replaceFirst("");
         Integer line = null;
         Integer column = null;
         Matcher context = CONTEXT.matcher(text);

@@ -19,8 +19,7 @@ import java.util.Map;
 record ExactColumns(Map<String, Pair> byBase) {
 
     /** A {@code DOUBLE} column and its companion, as the table names them. */
-    record Pair(String base, String companion, boolean list) {
-    }
+    record Pair(String base, String companion, boolean list) {}
 
     /**
      * Reads the pairs of {@code table}: a column {@code x} of an attribute (in {@code _columns}) typed
@@ -39,7 +38,8 @@ record ExactColumns(Map<String, Pair> byBase) {
             query.setString(1, table);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    Pair pair = new Pair(rs.getString(1), rs.getString(2), rs.getString(3).endsWith("[]"));
+                    Pair pair = new Pair(
+                            rs.getString(1), rs.getString(2), rs.getString(3).endsWith("[]"));
                     pairs.put(pair.base().toLowerCase(Locale.ROOT), pair);
                 }
             }
@@ -63,6 +63,7 @@ record ExactColumns(Map<String, Pair> byBase) {
     /** Whether {@code name} (any case) is a companion column. */
     boolean isCompanion(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return byBase.values().stream().anyMatch(p -> p.companion().toLowerCase(Locale.ROOT).equals(lower));
+        return byBase.values().stream()
+                .anyMatch(p -> p.companion().toLowerCase(Locale.ROOT).equals(lower));
     }
 }

@@ -38,11 +38,11 @@ final class ExactProjection {
 
     /** The alias of the hidden columns, numbered from 1; the answer drops them by position. */
     static final String HIDDEN_PREFIX = "__dynamosync_exact_";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A hidden column: the exact digits of the output column labelled {@code target}, the next one so labelled. */
-    record Hidden(String target, ExactColumns.Pair pair) {
-    }
+    record Hidden(String target, ExactColumns.Pair pair) {}
 
     /**
      * What to run: the SQL, the hidden columns at the end of its select list (in order), and the
@@ -56,8 +56,7 @@ final class ExactProjection {
     }
 
     /** A stored pair as a relation in FROM exposes it, under the name that qualifies its columns ("" for none). */
-    private record Exposed(String qualifier, ExactColumns.Pair pair) {
-    }
+    private record Exposed(String qualifier, ExactColumns.Pair pair) {}
 
     private final ExactColumns exact;
     private final String collection;
@@ -65,6 +64,7 @@ final class ExactProjection {
     private final List<Hidden> hidden = new ArrayList<>();
     /** The outermost select list's bare references that the answer shows exactly: not computed with. */
     private final Set<JsonNode> passedThrough = Collections.newSetFromMap(new IdentityHashMap<>());
+
     private boolean changed;
     /** Whether the query describes the collection (DESCRIBE, SUMMARIZE), whose answer then lists no companion. */
     private boolean describedCompanions;
@@ -78,7 +78,8 @@ final class ExactProjection {
      * Plans {@code sql}, whose parsed form ({@code json_serialize_sql}'s first statement) is
      * {@code statement} (null when it was not parsed, e.g. an EXPLAIN).
      */
-    static Plan plan(Connection connection, String sql, JsonNode statement, ExactColumns exact, String collection) throws SQLException {
+    static Plan plan(Connection connection, String sql, JsonNode statement, ExactColumns exact, String collection)
+            throws SQLException {
         if (exact.isEmpty() || statement == null || !statement.path("node").isObject()) {
             return Plan.unchanged(sql);
         }
@@ -100,7 +101,9 @@ final class ExactProjection {
             }
             if ("COLUMN_REF".equals(n.path("class").asText()) && !projection.passedThrough.contains(n)) {
                 JsonNode names = n.path("column_names");
-                ExactColumns.Pair pair = names.size() == 0 ? null : exact.ofBase(names.get(names.size() - 1).asText());
+                ExactColumns.Pair pair = names.size() == 0
+                        ? null
+                        : exact.ofBase(names.get(names.size() - 1).asText());
                 if (pair != null) {
                     computedWith.add(pair.base());
                 }
@@ -110,19 +113,29 @@ final class ExactProjection {
             return new Plan(sql, List.of(), computedWith);
         }
         if (projection.describedCompanions) {
-            // DuckDB writes a described query back without its WHERE clause, so the description is filtered from outside.
+            // DuckDB writes a described query back without its WHERE clause, so the description is filtered from
+            // outside.
             List<String> names = new ArrayList<>();
             exact.pairs().forEach(p -> names.add(literal(p.companion())));
-            return new Plan("SELECT * FROM (" + deserialize(connection, copy) + ") WHERE column_name NOT IN ("
-                    + String.join(", ", names) + ")", List.of(), computedWith);
+            return new Plan(
+                    "SELECT * FROM (" + deserialize(connection, copy) + ") WHERE column_name NOT IN ("
+                            + String.join(", ", names) + ")",
+                    List.of(),
+                    computedWith);
         }
         if (!projection.fragments.isEmpty()) {
             ArrayNode list = (ArrayNode) node.get("select_list");
             StringBuilder select = new StringBuilder("SELECT ");
             for (int i = 0; i < projection.fragments.size(); i++) {
-                select.append(i == 0 ? "" : ", ").append(projection.fragments.get(i)).append(" AS ").append(quote(HIDDEN_PREFIX + (i + 1)));
+                select.append(i == 0 ? "" : ", ")
+                        .append(projection.fragments.get(i))
+                        .append(" AS ")
+                        .append(quote(HIDDEN_PREFIX + (i + 1)));
             }
-            parse(connection, select.toString()).path("node").path("select_list").forEach(list::add);
+            parse(connection, select.toString())
+                    .path("node")
+                    .path("select_list")
+                    .forEach(list::add);
         }
         return new Plan(deserialize(connection, copy), List.copyOf(projection.hidden), computedWith);
     }
@@ -139,7 +152,8 @@ final class ExactProjection {
             return;
         }
         // Under GROUP BY a bare column is a group key: one value for the group, whose digits any_value gives.
-        boolean grouped = node.path("group_expressions").size() > 0 || "FORCE_AGGREGATES".equals(node.path("aggregate_handling").asText());
+        boolean grouped = node.path("group_expressions").size() > 0
+                || "FORCE_AGGREGATES".equals(node.path("aggregate_handling").asText());
         for (JsonNode entry : node.path("select_list")) {
             if (isStar(entry)) {
                 for (Exposed e : covered(entry, exposures)) {
@@ -154,8 +168,11 @@ final class ExactProjection {
                 Exposed e = resolve(names, exposures);
                 if (e != null) {
                     String alias = entry.path("alias").asText("");
-                    addHidden(names.size() == 2 ? names.get(0).asText() : "", e.pair(),
-                            alias.isEmpty() ? names.get(names.size() - 1).asText() : alias, grouped);
+                    addHidden(
+                            names.size() == 2 ? names.get(0).asText() : "",
+                            e.pair(),
+                            alias.isEmpty() ? names.get(names.size() - 1).asText() : alias,
+                            grouped);
                     passedThrough.add(entry);
                 }
             }
@@ -170,9 +187,13 @@ final class ExactProjection {
             if (pair.companion().equalsIgnoreCase(name)) {
                 long location = ref.path("query_location").asLong(-1);
                 int[] at = location >= 0 && location < sql.length() ? SqlText.lineAndColumn(sql, (int) location) : null;
-                throw new QueryFailure(400, QueryFailure.QUERY_ERROR, "the collection has no column " + name + ": " + pair.base()
-                        + " itself comes back with every digit (" + name + " is the store's own copy of them)",
-                        at == null ? null : at[0], at == null ? null : at[1]);
+                throw new QueryFailure(
+                        400,
+                        QueryFailure.QUERY_ERROR,
+                        "the collection has no column " + name + ": " + pair.base()
+                                + " itself comes back with every digit (" + name + " is the store's own copy of them)",
+                        at == null ? null : at[0],
+                        at == null ? null : at[1]);
             }
         }
     }
@@ -206,7 +227,8 @@ final class ExactProjection {
     /** {@code DESCRIBE} or {@code SUMMARIZE} of the collection (or of a query over it) lists no companion. */
     private void hideFromDescription(JsonNode show, Map<String, JsonNode> ctes) {
         if (show.path("table_name").asText("").equalsIgnoreCase(collection)
-                || (show.path("query").isObject() && !outputPairs(show.path("query"), ctes).isEmpty())) {
+                || (show.path("query").isObject()
+                        && !outputPairs(show.path("query"), ctes).isEmpty())) {
             describedCompanions = true;
             changed = true;
         }
@@ -223,7 +245,11 @@ final class ExactProjection {
                 ((ArrayNode) star.withArray("exclude_list")).add(pair.companion());
             } else {
                 ObjectNode qualified = ((ArrayNode) star.withArray("qualified_exclude_list")).addObject();
-                qualified.put("catalog", "").put("schema", "").put("table", e.qualifier()).put("column", pair.companion());
+                qualified
+                        .put("catalog", "")
+                        .put("schema", "")
+                        .put("table", e.qualifier())
+                        .put("column", pair.companion());
             }
         }
         if (excludes(star, e.qualifier(), pair.base())) {
@@ -236,7 +262,8 @@ final class ExactProjection {
         }
         for (JsonNode renamed : star.path("rename_list")) {
             JsonNode key = renamed.path("key");
-            if (key.path("column").asText().equalsIgnoreCase(pair.base()) && qualifies(key.path("table").asText(""), e.qualifier())) {
+            if (key.path("column").asText().equalsIgnoreCase(pair.base())
+                    && qualifies(key.path("table").asText(""), e.qualifier())) {
                 return renamed.path("value").asText();
             }
         }
@@ -250,7 +277,8 @@ final class ExactProjection {
             }
         }
         for (JsonNode name : star.path("qualified_exclude_list")) {
-            if (name.path("column").asText().equalsIgnoreCase(column) && qualifies(name.path("table").asText(""), qualifier)) {
+            if (name.path("column").asText().equalsIgnoreCase(column)
+                    && qualifies(name.path("table").asText(""), qualifier)) {
                 return true;
             }
         }
@@ -262,22 +290,30 @@ final class ExactProjection {
     }
 
     private static boolean isStar(JsonNode entry) {
-        return "STAR".equals(entry.path("class").asText()) && !entry.path("columns").asBoolean() && entry.path("expr").isNull();
+        return "STAR".equals(entry.path("class").asText())
+                && !entry.path("columns").asBoolean()
+                && entry.path("expr").isNull();
     }
 
     /** The exposures a star takes: all, or those of the relation it names ({@code t.*}). */
     private static List<Exposed> covered(JsonNode star, List<Exposed> exposures) {
         String relation = star.path("relation_name").asText("");
-        return relation.isEmpty() ? exposures : exposures.stream().filter(e -> e.qualifier().equalsIgnoreCase(relation)).toList();
+        return relation.isEmpty()
+                ? exposures
+                : exposures.stream()
+                        .filter(e -> e.qualifier().equalsIgnoreCase(relation))
+                        .toList();
     }
 
     /** The exposure a column reference ({@code amount}, {@code t.amount}) names, or null when none or not one. */
     private static Exposed resolve(JsonNode names, List<Exposed> exposures) {
         List<Exposed> found = new ArrayList<>();
         for (Exposed e : exposures) {
-            if (names.size() == 1 && names.get(0).asText().equalsIgnoreCase(e.pair().base())
-                    || names.size() == 2 && names.get(0).asText().equalsIgnoreCase(e.qualifier())
-                    && names.get(1).asText().equalsIgnoreCase(e.pair().base())) {
+            if (names.size() == 1
+                            && names.get(0).asText().equalsIgnoreCase(e.pair().base())
+                    || names.size() == 2
+                            && names.get(0).asText().equalsIgnoreCase(e.qualifier())
+                            && names.get(1).asText().equalsIgnoreCase(e.pair().base())) {
                 found.add(e);
             }
         }
@@ -297,7 +333,9 @@ final class ExactProjection {
                 String qualifier = alias.isEmpty() ? name : alias;
                 String schema = ref.path("schema_name").asText("");
                 JsonNode cte = ctes.get(name.toLowerCase(Locale.ROOT));
-                if (cte != null && schema.isEmpty() && ref.path("catalog_name").asText("").isEmpty()) {
+                if (cte != null
+                        && schema.isEmpty()
+                        && ref.path("catalog_name").asText("").isEmpty()) {
                     outputPairs(cte, ctes).forEach(p -> exposures.add(new Exposed(qualifier, p)));
                 } else if (name.equalsIgnoreCase(collection) && (schema.isEmpty() || schema.equalsIgnoreCase("main"))) {
                     exact.pairs().forEach(p -> exposures.add(new Exposed(qualifier, p)));
@@ -307,7 +345,8 @@ final class ExactProjection {
                 exposures.addAll(exposed(ref.path("left"), ctes));
                 exposures.addAll(exposed(ref.path("right"), ctes));
             }
-            case "SUBQUERY" -> outputPairs(ref.path("subquery").path("node"), ctes).forEach(p -> exposures.add(new Exposed(alias, p)));
+            case "SUBQUERY" ->
+                outputPairs(ref.path("subquery").path("node"), ctes).forEach(p -> exposures.add(new Exposed(alias, p)));
             default -> {
                 // Table functions, VALUES and the like hold no stored column.
             }
@@ -329,8 +368,10 @@ final class ExactProjection {
             }
             for (Exposed e : covered(entry, exposures)) {
                 ExactColumns.Pair pair = e.pair();
-                boolean whole = !excludes(entry, e.qualifier(), pair.base()) && !excludes(entry, e.qualifier(), pair.companion())
-                        && entry.path("replace_list").size() == 0 && entry.path("rename_list").size() == 0;
+                boolean whole = !excludes(entry, e.qualifier(), pair.base())
+                        && !excludes(entry, e.qualifier(), pair.companion())
+                        && entry.path("replace_list").size() == 0
+                        && entry.path("rename_list").size() == 0;
                 if (whole && pairs.stream().noneMatch(p -> p.base().equalsIgnoreCase(pair.base()))) {
                     pairs.add(pair);
                 }
@@ -347,7 +388,9 @@ final class ExactProjection {
         }
         Map<String, JsonNode> scope = new HashMap<>(outer);
         for (JsonNode cte : map) {
-            scope.put(cte.path("key").asText().toLowerCase(Locale.ROOT), cte.path("value").path("query").path("node"));
+            scope.put(
+                    cte.path("key").asText().toLowerCase(Locale.ROOT),
+                    cte.path("value").path("query").path("node"));
         }
         return scope;
     }
@@ -376,14 +419,16 @@ final class ExactProjection {
         document.put("error", false);
         document.putArray("statements").add(statement);
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT json_deserialize_sql(json(" + literal(document.toString()) + "))")) {
+                ResultSet rs =
+                        s.executeQuery("SELECT json_deserialize_sql(json(" + literal(document.toString()) + "))")) {
             rs.next();
             return rs.getString(1);
         }
     }
 
     private static JsonNode query(Connection connection, String sql) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return JSON.readTree(rs.getString(1));
         } catch (IOException e) {

@@ -29,7 +29,8 @@ public record QueryAdmission(int running, int longRunning, Duration longAfter, D
 
     public QueryAdmission {
         if (longRunning < 1 || longRunning >= running) {
-            throw new IllegalArgumentException("long-running queries must be 1 to " + (running - 1) + ", was " + longRunning);
+            throw new IllegalArgumentException(
+                    "long-running queries must be 1 to " + (running - 1) + ", was " + longRunning);
         }
     }
 

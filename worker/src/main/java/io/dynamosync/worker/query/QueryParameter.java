@@ -65,8 +65,9 @@ public record QueryParameter(String name, String type, JsonNode value) {
         }
         double nearest = Double.parseDouble(text);
         if (!Double.isFinite(nearest)) {
-            throw invalid("of type decimal cannot take the value '" + text + "': it is beyond any number DynamoDB holds "
-                    + "(1E-130 to 9.9999999999999999999999999999999999999E+125)");
+            throw invalid(
+                    "of type decimal cannot take the value '" + text + "': it is beyond any number DynamoDB holds "
+                            + "(1E-130 to 9.9999999999999999999999999999999999999E+125)");
         }
         return nearest;
     }

@@ -14,6 +14,8 @@ public record QueryRequest(Sql sql) {
 
     /** The query text, its parameters, and the most rows to return. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Sql(String query, List<QueryParameter> parameters, @JsonProperty("default_row_limit") Integer defaultRowLimit) {
-    }
+    public record Sql(
+            String query,
+            List<QueryParameter> parameters,
+            @JsonProperty("default_row_limit") Integer defaultRowLimit) {}
 }

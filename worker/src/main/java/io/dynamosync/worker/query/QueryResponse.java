@@ -34,6 +34,5 @@ public record QueryResponse(
     }
 
     /** How long the query took, parsing and checking included. */
-    public record Stats(@JsonProperty("elapsed_time_ms") long elapsedTimeMs) {
-    }
+    public record Stats(@JsonProperty("elapsed_time_ms") long elapsedTimeMs) {}
 }

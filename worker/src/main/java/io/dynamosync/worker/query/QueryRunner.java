@@ -55,6 +55,7 @@ public final class QueryRunner implements AutoCloseable {
     private final QueryAdmission admission;
     /** Connections, one for each place; a query takes one for its run. */
     private final BlockingQueue<Connection> connections;
+
     private final QueryAdmission.Gate gate;
     private final Set<Statement> running = ConcurrentHashMap.newKeySet();
 
@@ -85,7 +86,8 @@ public final class QueryRunner implements AutoCloseable {
                 connections.add(connection);
             }
             if (!streaming) {
-                LOG.warn("another query runner locked the store's configuration first: this one's results are not streamed");
+                LOG.warn(
+                        "another query runner locked the store's configuration first: this one's results are not streamed");
             }
             try (Connection connection = connect()) {
                 lockDown(connection);
@@ -122,11 +124,13 @@ public final class QueryRunner implements AutoCloseable {
     static void lockDown(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
             boolean locked;
-            try (ResultSet rs = s.executeQuery("SELECT current_setting('lock_configuration'), current_setting('enable_external_access')")) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT current_setting('lock_configuration'), current_setting('enable_external_access')")) {
                 rs.next();
                 locked = rs.getBoolean(1);
                 if (locked && rs.getBoolean(2)) {
-                    throw new IllegalStateException("the store's configuration is locked with external access on; queries would not be confined");
+                    throw new IllegalStateException(
+                            "the store's configuration is locked with external access on; queries would not be confined");
                 }
             }
             if (!locked) {
@@ -158,12 +162,16 @@ public final class QueryRunner implements AutoCloseable {
     private QueryResponse runChecked(QueryRequest request, String queryId, long start) {
         QueryRequest.Sql sql = request == null ? null : request.sql();
         if (sql == null || sql.query() == null || sql.query().isBlank()) {
-            throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
+            throw QueryFailure.badRequest(
+                    QueryFailure.INVALID_INPUT,
+                    "the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
         }
         int limit = maxRows;
         if (sql.defaultRowLimit() != null) {
             if (sql.defaultRowLimit() < 1) {
-                throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "sql.default_row_limit must be 1 or more, was " + sql.defaultRowLimit());
+                throw QueryFailure.badRequest(
+                        QueryFailure.INVALID_INPUT,
+                        "sql.default_row_limit must be 1 or more, was " + sql.defaultRowLimit());
             }
             limit = Math.min(limit, sql.defaultRowLimit());
         }
@@ -183,8 +191,12 @@ public final class QueryRunner implements AutoCloseable {
             throw new QueryFailure(503, QueryFailure.NOT_READY, "the worker is stopping", null, null);
         }
         if (!acquired) {
-            throw new QueryFailure(429, QueryFailure.TOO_MANY, "the " + admission.running()
-                    + " queries the worker runs at once are running; try again shortly", null, null);
+            throw new QueryFailure(
+                    429,
+                    QueryFailure.TOO_MANY,
+                    "the " + admission.running() + " queries the worker runs at once are running; try again shortly",
+                    null,
+                    null);
         }
         Connection connection = connections.poll();
         try {
@@ -208,8 +220,17 @@ public final class QueryRunner implements AutoCloseable {
         }
     }
 
-    private QueryResponse execute(Connection connection, String sql, List<Object> values, int limit, StatementCheck.Checked checked,
-                                  String queryId, long start, SqlText text, Map<String, QueryParameter> declared) throws SQLException {
+    private QueryResponse execute(
+            Connection connection,
+            String sql,
+            List<Object> values,
+            int limit,
+            StatementCheck.Checked checked,
+            String queryId,
+            long start,
+            SqlText text,
+            Map<String, QueryParameter> declared)
+            throws SQLException {
         try (Statement transaction = connection.createStatement()) {
             transaction.execute("BEGIN TRANSACTION READ ONLY");
         }
@@ -224,9 +245,17 @@ public final class QueryRunner implements AutoCloseable {
         }
     }
 
-    private QueryResponse executeInTransaction(Connection connection, String sql, List<Object> values, int limit,
-                                               StatementCheck.Checked checked, String queryId, long start, SqlText text,
-                                               Map<String, QueryParameter> declared) throws SQLException {
+    private QueryResponse executeInTransaction(
+            Connection connection,
+            String sql,
+            List<Object> values,
+            int limit,
+            StatementCheck.Checked checked,
+            String queryId,
+            long start,
+            SqlText text,
+            Map<String, QueryParameter> declared)
+            throws SQLException {
         // Before the query: another statement on the connection would end its streamed result.
         List<String> collections = collections(connection, checked.tables());
         ExactProjection.Plan plan = exactPlan(connection, sql, checked);
@@ -238,8 +267,11 @@ public final class QueryRunner implements AutoCloseable {
                 throw e;
             }
             // The user's own statement says what is wrong with it, at its own line and column.
-            LOG.warn("query {}: the statement rewritten to show exact numbers failed ({}); running it as sent: {}", queryId,
-                    e.getMessage(), plan.sql());
+            LOG.warn(
+                    "query {}: the statement rewritten to show exact numbers failed ({}); running it as sent: {}",
+                    queryId,
+                    e.getMessage(),
+                    plan.sql());
             plan = ExactProjection.Plan.unchanged(sql);
             prepared = connection.prepareStatement(sql);
         }
@@ -251,18 +283,24 @@ public final class QueryRunner implements AutoCloseable {
                 statement.setObject(i + 1, values.get(i));
             }
             running.add(statement);
-            ScheduledFuture<?> limitTimer = timer.schedule(() -> {
-                timedOut.set(true);
-                cancel(statement);
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            ScheduledFuture<?> longTimer = timer.schedule(() -> {
-                if (gate.turnLong()) {
-                    heldLong.set(true);
-                } else {
-                    stoppedLong.set(true);
-                    cancel(statement);
-                }
-            }, admission.longAfter().toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> limitTimer = timer.schedule(
+                    () -> {
+                        timedOut.set(true);
+                        cancel(statement);
+                    },
+                    timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> longTimer = timer.schedule(
+                    () -> {
+                        if (gate.turnLong()) {
+                            heldLong.set(true);
+                        } else {
+                            stoppedLong.set(true);
+                            cancel(statement);
+                        }
+                    },
+                    admission.longAfter().toMillis(),
+                    TimeUnit.MILLISECONDS);
             try (ResultSet rs = statement.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
                 Answer answer = new Answer(meta, plan.hidden());
@@ -277,14 +315,26 @@ public final class QueryRunner implements AutoCloseable {
                 }
                 List<String> warnings = new ArrayList<>();
                 if (truncated) {
-                    warnings.add("the results were cut at " + limit + " rows, the row limit; add a LIMIT or narrow the query to see the rest");
+                    warnings.add("the results were cut at " + limit
+                            + " rows, the row limit; add a LIMIT or narrow the query to see the rest");
                 }
                 warnings.addAll(answer.approximations(plan.computedWith()));
-                declared.values().stream().filter(QueryParameter::approximate).forEach(p -> warnings.add("approximate: parameter :"
-                        + p.name() + " has more digits or a wider exponent than DECIMAL(38) holds, so it binds as the nearest DOUBLE"));
-                return new QueryResponse(queryId, collections, rows, answer.fields(), rows.size(),
-                        new QueryResponse.Stats(Duration.ofNanos(System.nanoTime() - start).toMillis()),
-                        warnings.isEmpty() ? null : warnings, "COMPLETED");
+                declared.values().stream()
+                        .filter(QueryParameter::approximate)
+                        .forEach(
+                                p -> warnings.add(
+                                        "approximate: parameter :" + p.name()
+                                                + " has more digits or a wider exponent than DECIMAL(38) holds, so it binds as the nearest DOUBLE"));
+                return new QueryResponse(
+                        queryId,
+                        collections,
+                        rows,
+                        answer.fields(),
+                        rows.size(),
+                        new QueryResponse.Stats(
+                                Duration.ofNanos(System.nanoTime() - start).toMillis()),
+                        warnings.isEmpty() ? null : warnings,
+                        "COMPLETED");
             } finally {
                 limitTimer.cancel(false);
                 // Cancelled before it ran, or waited for if running, so a long place taken is always given back.
@@ -298,21 +348,30 @@ public final class QueryRunner implements AutoCloseable {
             }
         } catch (SQLException e) {
             if (stoppedLong.get() && !timedOut.get()) {
-                throw new QueryFailure(429, QueryFailure.TOO_MANY, "the query was stopped after running "
-                        + admission.longAfter().toMillis() + " ms: " + admission.longRunning()
-                        + " long-running queries, as many as the worker runs at once, are running; try again shortly or narrow the query",
-                        null, null);
+                throw new QueryFailure(
+                        429,
+                        QueryFailure.TOO_MANY,
+                        "the query was stopped after running "
+                                + admission.longAfter().toMillis() + " ms: " + admission.longRunning()
+                                + " long-running queries, as many as the worker runs at once, are running; try again shortly or narrow the query",
+                        null,
+                        null);
             }
             if (timedOut.get()) {
-                throw new QueryFailure(408, QueryFailure.TIMEOUT, "the query ran longer than the time limit of "
-                        + timeout.toSeconds() + " s and was cancelled", null, null);
+                throw new QueryFailure(
+                        408,
+                        QueryFailure.TIMEOUT,
+                        "the query ran longer than the time limit of " + timeout.toSeconds() + " s and was cancelled",
+                        null,
+                        null);
             }
             throw withParameterHint(DuckDbErrors.of(e.getMessage(), sql), text, declared);
         }
     }
 
     /** How the query shows the collection's stored DOUBLE numbers with every digit (see {@link ExactProjection}). */
-    private ExactProjection.Plan exactPlan(Connection connection, String sql, StatementCheck.Checked checked) throws SQLException {
+    private ExactProjection.Plan exactPlan(Connection connection, String sql, StatementCheck.Checked checked)
+            throws SQLException {
         if (checked.tables().stream().noneMatch(t -> t.equalsIgnoreCase(store.collection()))) {
             return ExactProjection.Plan.unchanged(sql);
         }
@@ -331,7 +390,8 @@ public final class QueryRunner implements AutoCloseable {
     private static List<String> collections(Connection connection, List<String> named) throws SQLException {
         Map<String, String> existing = new LinkedHashMap<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")) {
             while (rs.next()) {
                 existing.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(1));
             }
@@ -352,25 +412,36 @@ public final class QueryRunner implements AutoCloseable {
             return declared;
         }
         for (QueryParameter parameter : parameters) {
-            if (parameter == null || parameter.name() == null || !PARAMETER_NAME.matcher(parameter.name()).matches()) {
-                throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "each parameter needs a name of letters, digits and _ "
-                        + "(used as :name in the query), was " + (parameter == null ? "null" : "'" + parameter.name() + "'"));
+            if (parameter == null
+                    || parameter.name() == null
+                    || !PARAMETER_NAME.matcher(parameter.name()).matches()) {
+                throw QueryFailure.badRequest(
+                        QueryFailure.INVALID_INPUT,
+                        "each parameter needs a name of letters, digits and _ " + "(used as :name in the query), was "
+                                + (parameter == null ? "null" : "'" + parameter.name() + "'"));
             }
             if (declared.put(parameter.name(), parameter) != null) {
-                throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "parameter :" + parameter.name() + " is declared twice");
+                throw QueryFailure.badRequest(
+                        QueryFailure.INVALID_INPUT, "parameter :" + parameter.name() + " is declared twice");
             }
         }
         return declared;
     }
 
     /** A syntax error next to an undeclared {@code :name} most likely comes from it; say so. */
-    private static QueryFailure withParameterHint(QueryFailure failure, SqlText text, Map<String, QueryParameter> declared) {
+    private static QueryFailure withParameterHint(
+            QueryFailure failure, SqlText text, Map<String, QueryParameter> declared) {
         Set<String> undeclared = text.undeclared(declared);
         if (!failure.type().equals(QueryFailure.PARSE_ERROR) || undeclared.isEmpty()) {
             return failure;
         }
-        return new QueryFailure(failure.status(), failure.type(), failure.getMessage() + " (the query uses :"
-                + String.join(", :", undeclared) + ", which sql.parameters does not declare)", failure.line(), failure.column());
+        return new QueryFailure(
+                failure.status(),
+                failure.type(),
+                failure.getMessage() + " (the query uses :" + String.join(", :", undeclared)
+                        + ", which sql.parameters does not declare)",
+                failure.line(),
+                failure.column());
     }
 
     /** The collection's columns, their types and the attributes they hold; exact companions are no column of their own. */
@@ -384,7 +455,12 @@ public final class QueryRunner implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new QueryFailure(500, QueryFailure.QUERY_ERROR, "cannot read the collection's columns: " + e.getMessage(), null, null);
+            throw new QueryFailure(
+                    500,
+                    QueryFailure.QUERY_ERROR,
+                    "cannot read the collection's columns: " + e.getMessage(),
+                    null,
+                    null);
         }
         return new CollectionSchema(store.collection(), columns);
     }
@@ -392,8 +468,8 @@ public final class QueryRunner implements AutoCloseable {
     private List<CollectionSchema.Column> columns(Connection connection) throws SQLException {
         List<CollectionSchema.Column> columns = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement("SELECT c.column_name, c.data_type, m.attribute "
-                     + "FROM information_schema.columns c LEFT JOIN _columns m ON m.column_name = c.column_name "
-                     + "WHERE c.table_schema = 'main' AND c.table_name = ? ORDER BY c.ordinal_position")) {
+                + "FROM information_schema.columns c LEFT JOIN _columns m ON m.column_name = c.column_name "
+                + "WHERE c.table_schema = 'main' AND c.table_name = ? ORDER BY c.ordinal_position")) {
             query.setString(1, store.collection());
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {

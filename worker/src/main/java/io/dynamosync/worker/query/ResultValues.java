@@ -41,8 +41,7 @@ final class ResultValues {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_LOCAL_TIME;
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
 
-    private ResultValues() {
-    }
+    private ResultValues() {}
 
     /** Column {@code column} of the current row. */
     static JsonNode column(ResultSet rs, int column, String typeName) throws SQLException {
@@ -119,7 +118,9 @@ final class ResultValues {
         if (value instanceof Float || value instanceof Double) {
             double d = ((Number) value).doubleValue();
             // JSON has no NaN or infinity; the text keeps them readable instead of failing the query.
-            return Double.isFinite(d) ? (value instanceof Float f ? NODES.numberNode(f) : NODES.numberNode(d)) : NODES.textNode(value.toString());
+            return Double.isFinite(d)
+                    ? (value instanceof Float f ? NODES.numberNode(f) : NODES.numberNode(d))
+                    : NODES.textNode(value.toString());
         }
         if (value instanceof String s) {
             return NODES.textNode(s);
@@ -131,7 +132,8 @@ final class ResultValues {
             return NODES.textNode(DATE_TIME.format(t));
         }
         if (value instanceof OffsetDateTime t) {
-            return NODES.textNode(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC)));
+            return NODES.textNode(
+                    DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC)));
         }
         if (value instanceof LocalDate d) {
             return NODES.textNode(d.toString());

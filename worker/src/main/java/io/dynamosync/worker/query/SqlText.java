@@ -15,8 +15,7 @@ import java.util.TreeSet;
 final class SqlText {
 
     /** A parameter reference found in code: {@code :name} at {@code start}, {@code length} characters long. */
-    record Reference(String name, int start, int length) {
-    }
+    record Reference(String name, int start, int length) {}
 
     private final String sql;
     /** For each character: true when it is code (not in a literal, quoted identifier or comment). */
@@ -33,9 +32,11 @@ final class SqlText {
         int n = sql.length();
         while (i < n) {
             char c = sql.charAt(i);
-            if (c == '\'' ) {
+            if (c == '\'') {
                 // E'...' strings take backslash escapes; plain ones only double the quote.
-                boolean escapes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e') && (i < 2 || !isWord(sql.charAt(i - 2)));
+                boolean escapes = i > 0
+                        && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
+                        && (i < 2 || !isWord(sql.charAt(i - 2)));
                 i = skipQuoted(i, '\'', escapes);
             } else if (c == '"') {
                 i = skipQuoted(i, '"', false);
@@ -144,7 +145,10 @@ final class SqlText {
         List<String> order = new ArrayList<>();
         for (Reference reference : references()) {
             if (declared.contains(reference.name())) {
-                out.replace(reference.start(), reference.start() + reference.length(), "?" + " ".repeat(reference.length() - 1));
+                out.replace(
+                        reference.start(),
+                        reference.start() + reference.length(),
+                        "?" + " ".repeat(reference.length() - 1));
                 order.add(reference.name());
             }
         }
@@ -152,8 +156,7 @@ final class SqlText {
     }
 
     /** A query with {@code ?} in place of its parameters, and which parameter each {@code ?} is. */
-    record Rewritten(String sql, List<String> order) {
-    }
+    record Rewritten(String sql, List<String> order) {}
 
     /** Names used as {@code :name} but not declared: a likely reason for a syntax error. */
     Set<String> undeclared(Map<String, ?> declared) {
@@ -218,7 +221,10 @@ final class SqlText {
             }
             int word = skipBlank(i + 1);
             int end = word + "EXCEPT".length();
-            if (end <= sql.length() && code[word] && code[end - 1] && sql.regionMatches(true, word, "EXCEPT", 0, 6)
+            if (end <= sql.length()
+                    && code[word]
+                    && code[end - 1]
+                    && sql.regionMatches(true, word, "EXCEPT", 0, 6)
                     && (end == sql.length() || !isWord(sql.charAt(end)))) {
                 int open = skipBlank(end);
                 if (open < sql.length() && code[open] && sql.charAt(open) == '(') {

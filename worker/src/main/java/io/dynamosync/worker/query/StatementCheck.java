@@ -32,11 +32,9 @@ final class StatementCheck {
      * What a query that passed reads: the tables it names, and the statement as DuckDB parsed it
      * ({@code json_serialize_sql}'s first statement; null for an EXPLAIN, whose answer is a plan).
      */
-    record Checked(List<String> tables, JsonNode statement) {
-    }
+    record Checked(List<String> tables, JsonNode statement) {}
 
-    private StatementCheck() {
-    }
+    private StatementCheck() {}
 
     static Checked check(Connection connection, String sql) throws SQLException {
         SqlText text = new SqlText(sql);
@@ -47,8 +45,12 @@ final class StatementCheck {
         int second = text.secondStatement();
         if (second >= 0) {
             int[] at = SqlText.lineAndColumn(sql, second);
-            throw new QueryFailure(400, QueryFailure.NOT_ALLOWED, "a query is one statement; another one follows the ';' at line "
-                    + at[0] + ", column " + at[1], at[0], at[1]);
+            throw new QueryFailure(
+                    400,
+                    QueryFailure.NOT_ALLOWED,
+                    "a query is one statement; another one follows the ';' at line " + at[0] + ", column " + at[1],
+                    at[0],
+                    at[1]);
         }
         int offset = 0;
         String body = sql;
@@ -63,7 +65,12 @@ final class StatementCheck {
             if (serialized.path("error_type").asText().equals("parser")) {
                 int position = offset + serialized.path("position").asInt(0);
                 int[] at = SqlText.lineAndColumn(sql, position);
-                throw new QueryFailure(400, QueryFailure.PARSE_ERROR, serialized.path("error_message").asText("syntax error"), at[0], at[1]);
+                throw new QueryFailure(
+                        400,
+                        QueryFailure.PARSE_ERROR,
+                        serialized.path("error_message").asText("syntax error"),
+                        at[0],
+                        at[1]);
             }
             throw notReadOnly(keyword);
         }
@@ -72,7 +79,8 @@ final class StatementCheck {
             throw QueryFailure.badRequest(QueryFailure.INVALID_INPUT, "the query is empty");
         }
         if (statements.size() > 1) {
-            throw QueryFailure.badRequest(QueryFailure.NOT_ALLOWED, "a query is one statement; this one has " + statements.size());
+            throw QueryFailure.badRequest(
+                    QueryFailure.NOT_ALLOWED, "a query is one statement; this one has " + statements.size());
         }
         Set<String> tables = new LinkedHashSet<>();
         walk(statements.get(0), tables);
@@ -80,15 +88,18 @@ final class StatementCheck {
     }
 
     private static QueryFailure notReadOnly(String keyword) {
-        return QueryFailure.badRequest(QueryFailure.NOT_ALLOWED, "queries only read: a query is a single " + ALLOWED
-                + " statement" + (keyword.isEmpty() ? "" : ", and this one is " + keyword));
+        return QueryFailure.badRequest(
+                QueryFailure.NOT_ALLOWED,
+                "queries only read: a query is a single " + ALLOWED + " statement"
+                        + (keyword.isEmpty() ? "" : ", and this one is " + keyword));
     }
 
     private static JsonNode serialize(Connection connection, String sql) throws SQLException {
         // json_serialize_sql takes a constant only, so the text goes in as a literal; it is
         // parsed there, never run.
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT CAST(json_serialize_sql('" + sql.replace("'", "''") + "') AS VARCHAR)")) {
+                ResultSet rs = statement.executeQuery(
+                        "SELECT CAST(json_serialize_sql('" + sql.replace("'", "''") + "') AS VARCHAR)")) {
             rs.next();
             return JSON.readTree(rs.getString(1));
         } catch (IOException e) {
@@ -103,7 +114,8 @@ final class StatementCheck {
             }
             String function = node.path("function_name").asText("").toLowerCase(Locale.ROOT);
             if (SIDE_EFFECTS.contains(function)) {
-                throw QueryFailure.badRequest(QueryFailure.NOT_ALLOWED, "queries only read; " + function + "() writes to the store");
+                throw QueryFailure.badRequest(
+                        QueryFailure.NOT_ALLOWED, "queries only read; " + function + "() writes to the store");
             }
         }
         node.forEach(child -> walk(child, tables));

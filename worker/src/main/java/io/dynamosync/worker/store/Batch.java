@@ -181,8 +181,7 @@ public final class Batch {
                     size += 16 + b.asByteArrayUnsafe().length;
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         return size;
     }

@@ -38,8 +38,7 @@ final class Catalog {
     }
 
     /** A column of the collection table. */
-    record TableColumn(String name, String type) {
-    }
+    record TableColumn(String name, String type) {}
 
     private final Connection connection;
     /** The table written to: the collection's, or the generation being built beside it. */
@@ -64,16 +63,19 @@ final class Catalog {
         columns.clear();
         tableColumns.clear();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT attribute, column_name, staged_type FROM _columns ORDER BY position")) {
+                ResultSet rs =
+                        s.executeQuery("SELECT attribute, column_name, staged_type FROM _columns ORDER BY position")) {
             while (rs.next()) {
                 columns.put(rs.getString(1), new Column(rs.getString(2), readType(rs.getString(3))));
             }
         }
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = "
-                     + SqlNames.literal(table) + " AND table_schema = 'main' ORDER BY ordinal_position")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = "
+                                + SqlNames.literal(table) + " AND table_schema = 'main' ORDER BY ordinal_position")) {
             while (rs.next()) {
-                tableColumns.put(rs.getString(1).toLowerCase(Locale.ROOT), new TableColumn(rs.getString(1), rs.getString(2)));
+                tableColumns.put(
+                        rs.getString(1).toLowerCase(Locale.ROOT), new TableColumn(rs.getString(1), rs.getString(2)));
             }
         }
     }
@@ -138,8 +140,10 @@ final class Catalog {
         String base = attribute.equals("_id") ? Store.ITEM_ID_COLUMN : attribute;
         String name = base;
         // A name is free when neither it nor the name of its exact companion is taken.
-        for (int n = 2; taken.contains(name.toLowerCase(Locale.ROOT))
-                || taken.contains((name + NumberShape.EXACT_SUFFIX).toLowerCase(Locale.ROOT)); n++) {
+        for (int n = 2;
+                taken.contains(name.toLowerCase(Locale.ROOT))
+                        || taken.contains((name + NumberShape.EXACT_SUFFIX).toLowerCase(Locale.ROOT));
+                n++) {
             name = base + "_" + n;
         }
         columns.put(attribute, new Column(name, type));
@@ -149,7 +153,8 @@ final class Catalog {
     private void save(String attribute) throws SQLException {
         Column column = columns.get(attribute);
         int position = new ArrayList<>(columns.keySet()).indexOf(attribute);
-        try (PreparedStatement save = connection.prepareStatement("INSERT OR REPLACE INTO _columns VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement save =
+                connection.prepareStatement("INSERT OR REPLACE INTO _columns VALUES (?, ?, ?, ?)")) {
             save.setString(1, attribute);
             save.setString(2, column.name());
             save.setString(3, writeType(column.type()));
@@ -171,9 +176,12 @@ final class Catalog {
     private static StagedType readType(String text) {
         try {
             JsonNode node = JSON.readTree(text);
-            return new StagedType(StagedType.Kind.valueOf(node.get("kind").asText()), new NumberShape(
-                    node.get("allLong").asBoolean(), node.get("allInteger").asBoolean(),
-                    node.get("integerDigits").asInt(), node.get("scale").asInt()));
+            return new StagedType(
+                    StagedType.Kind.valueOf(node.get("kind").asText()),
+                    new NumberShape(
+                            node.get("allLong").asBoolean(),
+                                    node.get("allInteger").asBoolean(),
+                            node.get("integerDigits").asInt(), node.get("scale").asInt()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,13 +13,12 @@ import java.util.regex.Pattern;
  */
 final class ColumnTypes {
 
-    private static final List<String> INTEGERS = List.of("TINYINT", "UTINYINT", "SMALLINT", "USMALLINT",
-            "INTEGER", "UINTEGER", "BIGINT", "UBIGINT", "HUGEINT");
+    private static final List<String> INTEGERS = List.of(
+            "TINYINT", "UTINYINT", "SMALLINT", "USMALLINT", "INTEGER", "UINTEGER", "BIGINT", "UBIGINT", "HUGEINT");
     private static final List<String> SIGNED = List.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT");
     private static final Pattern DECIMAL = Pattern.compile("DECIMAL\\((\\d+),\\s*(\\d+)\\)");
 
-    private ColumnTypes() {
-    }
+    private ColumnTypes() {}
 
     static boolean isInteger(String type) {
         return INTEGERS.contains(type);
@@ -47,8 +46,14 @@ final class ColumnTypes {
     static boolean needsDigits(String a, String b) {
         String x = element(a);
         String y = element(b);
-        return isExactNumber(x) && isExactNumber(y) && (DECIMAL.matcher(x).matches() || DECIMAL.matcher(y).matches()
-                || x.equals("HUGEINT") || y.equals("HUGEINT") || x.equals("UBIGINT") || y.equals("UBIGINT"));
+        return isExactNumber(x)
+                && isExactNumber(y)
+                && (DECIMAL.matcher(x).matches()
+                        || DECIMAL.matcher(y).matches()
+                        || x.equals("HUGEINT")
+                        || y.equals("HUGEINT")
+                        || x.equals("UBIGINT")
+                        || y.equals("UBIGINT"));
     }
 
     /**
@@ -126,7 +131,8 @@ final class ColumnTypes {
         }
         if (DECIMAL.matcher(element(t)).matches()) {
             // to_json writes a DECIMAL(38,38) as -.5000..., which is no JSON number: through DynamoDB's form instead.
-            return isList(t) ? exactJson("list_transform(" + column + ", x -> " + exactText("x") + ")", "VARCHAR[]")
+            return isList(t)
+                    ? exactJson("list_transform(" + column + ", x -> " + exactText("x") + ")", "VARCHAR[]")
                     : exactJson(exactText(column), "VARCHAR");
         }
         return "to_json(" + column + ")";
@@ -147,7 +153,9 @@ final class ColumnTypes {
      * {@code type}) into JSON numbers with every digit: the texts are JSON numbers already.
      */
     static String exactJson(String column, String type) {
-        return isList(type) ? "CAST('[' || array_to_string(" + column + ", ',') || ']' AS JSON)" : "CAST(" + column + " AS JSON)";
+        return isList(type)
+                ? "CAST('[' || array_to_string(" + column + ", ',') || ']' AS JSON)"
+                : "CAST(" + column + " AS JSON)";
     }
 
     /** An expression turning {@code column} of type {@code from} into type {@code to}. */

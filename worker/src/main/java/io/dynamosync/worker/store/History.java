@@ -26,26 +26,27 @@ final class History {
     private static final Logger LOG = LoggerFactory.getLogger(History.class);
     static final int REFUSED_KEPT = 20;
 
-    private History() {
-    }
+    private History() {}
 
     static void createTables(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS _refused (item_key VARCHAR, reason VARCHAR, refused_at TIMESTAMP WITH TIME ZONE)");
-            s.execute("CREATE TABLE IF NOT EXISTS _rebootstraps (happened_at TIMESTAMP WITH TIME ZONE, reason VARCHAR)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS _refused (item_key VARCHAR, reason VARCHAR, refused_at TIMESTAMP WITH TIME ZONE)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS _rebootstraps (happened_at TIMESTAMP WITH TIME ZONE, reason VARCHAR)");
             s.execute("CREATE TABLE IF NOT EXISTS _generations (generation BIGINT PRIMARY KEY, "
                     + "started_at TIMESTAMP WITH TIME ZONE NOT NULL, served_at TIMESTAMP WITH TIME ZONE)");
         }
     }
 
     /** The generation served (the newest complete one) and the one being built, either null when there is none. */
-    record Generations(Long serving, Long building) {
-    }
+    record Generations(Long serving, Long building) {}
 
     static Generations generations(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT max(generation) FILTER (WHERE served_at IS NOT NULL), max(generation), "
-                        + "max(generation) FILTER (WHERE served_at IS NULL) FROM _generations")) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT max(generation) FILTER (WHERE served_at IS NOT NULL), max(generation), "
+                                + "max(generation) FILTER (WHERE served_at IS NULL) FROM _generations")) {
             rs.next();
             Long serving = (Long) rs.getObject(1, Long.class);
             Long newest = (Long) rs.getObject(2, Long.class);
@@ -57,9 +58,10 @@ final class History {
 
     /** Starts the next generation (the first, 1, in a new store), unserved until its load completes. */
     static long startGeneration(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "INSERT INTO _generations SELECT coalesce(max(generation), 0) + 1, now(), NULL FROM _generations "
-                        + "RETURNING generation")) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "INSERT INTO _generations SELECT coalesce(max(generation), 0) + 1, now(), NULL FROM _generations "
+                                + "RETURNING generation")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -67,7 +69,8 @@ final class History {
 
     /** Records that {@code generation} is served from now on. */
     static void served(Connection connection, long generation) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE _generations SET served_at = now() WHERE generation = ?")) {
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE _generations SET served_at = now() WHERE generation = ?")) {
             update.setLong(1, generation);
             update.execute();
         }
@@ -97,10 +100,15 @@ final class History {
 
     static List<WorkerStatus.RefusedItem> refused(Connection connection) throws SQLException {
         List<WorkerStatus.RefusedItem> items = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT item_key, reason, refused_at FROM _refused ORDER BY refused_at DESC LIMIT " + REFUSED_KEPT)) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT item_key, reason, refused_at FROM _refused ORDER BY refused_at DESC LIMIT "
+                                + REFUSED_KEPT)) {
             while (rs.next()) {
-                items.add(new WorkerStatus.RefusedItem(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant()));
+                items.add(new WorkerStatus.RefusedItem(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getObject(3, OffsetDateTime.class).toInstant()));
             }
         }
         return items;
@@ -116,9 +124,11 @@ final class History {
 
     static List<WorkerStatus.Rebootstrap> rebootstraps(Connection connection) throws SQLException {
         List<WorkerStatus.Rebootstrap> found = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT happened_at, reason FROM _rebootstraps ORDER BY happened_at")) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT happened_at, reason FROM _rebootstraps ORDER BY happened_at")) {
             while (rs.next()) {
-                found.add(new WorkerStatus.Rebootstrap(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getString(2)));
+                found.add(new WorkerStatus.Rebootstrap(
+                        rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getString(2)));
             }
         }
         return found;

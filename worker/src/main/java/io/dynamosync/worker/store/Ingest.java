@@ -33,6 +33,7 @@ final class Ingest {
      * since a table with an index never has its deleted rows vacuumed (see {@link Store}).
      */
     private boolean keyed = true;
+
     private final Transformation transformation;
     private final Catalog catalog;
     private final Staging staging;
@@ -68,7 +69,7 @@ final class Ingest {
         long started = System.nanoTime();
         long copies;
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) - count(DISTINCT _id) FROM " + table)) {
+                ResultSet rs = s.executeQuery("SELECT count(*) - count(DISTINCT _id) FROM " + table)) {
             rs.next();
             copies = rs.getLong(1);
         }
@@ -77,7 +78,10 @@ final class Ingest {
                     + "(PARTITION BY _id ORDER BY rowid DESC) AS copy FROM " + table + ") WHERE copy > 1)");
         }
         keyed = true;
-        LOG.info("collection {}: keyed its table by _id ({} copies read twice dropped) in {} ms", collection, copies,
+        LOG.info(
+                "collection {}: keyed its table by _id ({} copies read twice dropped) in {} ms",
+                collection,
+                copies,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -93,9 +97,11 @@ final class Ingest {
         boolean keepsItemIds = transformation.mentions(Store.ITEM_ID_COLUMN);
         for (Batch.Change change : batch.changes()) {
             if (!change.isDelete() && change.item().containsKey("_id") && !keepsItemIds) {
-                refuse.accept(change, "the item has its own _id attribute, which would clash with the _id made from the "
-                        + "table's keys; use _item_id in the ingest transformation to keep it (e.g. SELECT *, "
-                        + "_item_id AS legacyId FROM _input), or rename the attribute in DynamoDB");
+                refuse.accept(
+                        change,
+                        "the item has its own _id attribute, which would clash with the _id made from the "
+                                + "table's keys; use _item_id in the ingest transformation to keep it (e.g. SELECT *, "
+                                + "_item_id AS legacyId FROM _input), or rename the attribute in DynamoDB");
                 continue;
             }
             ids.add(change.id());
@@ -139,19 +145,23 @@ final class Ingest {
         }
         Map<String, String> outputColumns = describe("_output");
         if (!outputColumns.containsKey("_id")) {
-            throw new TransformationException("the ingest transformation must return the _id column (e.g. SELECT *, ... FROM _input); "
-                    + "it returned " + outputColumns.keySet());
+            throw new TransformationException(
+                    "the ingest transformation must return the _id column (e.g. SELECT *, ... FROM _input); "
+                            + "it returned " + outputColumns.keySet());
         }
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM _output WHERE _id IS NULL OR _id NOT IN (SELECT _id FROM _input)), "
-                     + "(SELECT min(_id) FROM (SELECT _id FROM _output GROUP BY _id HAVING count(*) > 1))")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT (SELECT count(*) FROM _output WHERE _id IS NULL OR _id NOT IN (SELECT _id FROM _input)), "
+                                + "(SELECT min(_id) FROM (SELECT _id FROM _output GROUP BY _id HAVING count(*) > 1))")) {
             rs.next();
             if (rs.getLong(1) > 0) {
-                throw new TransformationException("the ingest transformation must keep _id as it comes in _input, since _id "
-                        + "is how updates and deletes find a document; copy it to another column to change it");
+                throw new TransformationException(
+                        "the ingest transformation must keep _id as it comes in _input, since _id "
+                                + "is how updates and deletes find a document; copy it to another column to change it");
             }
             if (rs.getString(2) != null) {
-                throw new TransformationException("the ingest transformation returned more than one row for _id '" + rs.getString(2) + "'");
+                throw new TransformationException(
+                        "the ingest transformation returned more than one row for _id '" + rs.getString(2) + "'");
             }
         }
         return "_output";
@@ -188,7 +198,9 @@ final class Ingest {
                 wider = type;
             } else {
                 int digits = ColumnTypes.needsDigits(existing.type(), type)
-                        ? Math.max(integerDigits(table, existing.name(), existing.type()), integerDigits(output, name, type))
+                        ? Math.max(
+                                integerDigits(table, existing.name(), existing.type()),
+                                integerDigits(output, name, type))
                         : 0;
                 wider = ColumnTypes.widen(existing.type(), type, digits);
             }
@@ -196,8 +208,10 @@ final class Ingest {
                 String quoted = SqlNames.quote(existing.name());
                 LOG.info("column {} of {} widens from {} to {}", existing.name(), collection, existing.type(), wider);
                 Catalog.TableColumn companion = catalog.tableColumn(existing.name() + NumberShape.EXACT_SUFFIX);
-                boolean fromCompanion = companion != null && !described.containsKey(companion.name())
-                        && ColumnTypes.isFloating(existing.type()) && wider.equalsIgnoreCase("JSON");
+                boolean fromCompanion = companion != null
+                        && !described.containsKey(companion.name())
+                        && ColumnTypes.isFloating(existing.type())
+                        && wider.equalsIgnoreCase("JSON");
                 // A DOUBLE becoming JSON takes its exact digits from its companion, which then goes: JSON keeps every
                 // digit. Only where the companion still holds this row's value: a transformation may have changed the
                 // number and passed the companion through.
@@ -205,7 +219,8 @@ final class Ingest {
                 String companionName = SqlNames.quote(companion == null ? "" : companion.name());
                 String using = fromCompanion
                         ? "CASE WHEN TRY_CAST(" + companionName + " AS "
-                                + (ColumnTypes.isList(companion.type()) ? "DOUBLE[]" : "DOUBLE") + ") = " + quoted + " THEN "
+                                + (ColumnTypes.isList(companion.type()) ? "DOUBLE[]" : "DOUBLE") + ") = " + quoted
+                                + " THEN "
                                 + ColumnTypes.exactJson(companionName, companion.type()) + " ELSE " + converted + " END"
                         : converted;
                 execute("ALTER TABLE " + table + " ALTER COLUMN " + quoted + " TYPE " + wider + " USING " + using);
@@ -223,12 +238,14 @@ final class Ingest {
         if (!name.toLowerCase(Locale.ROOT).endsWith(NumberShape.EXACT_SUFFIX)) {
             return;
         }
-        Catalog.TableColumn base = catalog.tableColumn(name.substring(0, name.length() - NumberShape.EXACT_SUFFIX.length()));
+        Catalog.TableColumn base =
+                catalog.tableColumn(name.substring(0, name.length() - NumberShape.EXACT_SUFFIX.length()));
         if (base == null || !ColumnTypes.isExactNumber(ColumnTypes.element(base.type()))) {
             return;
         }
         String source = SqlNames.quote(base.name());
-        String text = ColumnTypes.isList(base.type()) ? "list_transform(" + source + ", x -> " + ColumnTypes.exactText("x") + ")"
+        String text = ColumnTypes.isList(base.type())
+                ? "list_transform(" + source + ", x -> " + ColumnTypes.exactText("x") + ")"
                 : ColumnTypes.exactText(source);
         // Through ALTER, not UPDATE: DuckDB refuses to commit an UPDATE followed by an ALTER of the same table.
         String type = ColumnTypes.isList(base.type()) ? "VARCHAR[]" : "VARCHAR";
@@ -258,13 +275,14 @@ final class Ingest {
             targets.add("_event_time");
             values.add("(SELECT i._event_time FROM _input i WHERE i._id = o._id)");
         }
-        execute("INSERT INTO " + table + " (" + String.join(", ", targets) + ") SELECT "
-                + String.join(", ", values) + " FROM " + output + " o");
+        execute("INSERT INTO " + table + " (" + String.join(", ", targets) + ") SELECT " + String.join(", ", values)
+                + " FROM " + output + " o");
     }
 
     private Map<String, String> describe(String relation) throws SQLException {
         Map<String, String> described = new LinkedHashMap<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE " + relation)) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("DESCRIBE " + relation)) {
             while (rs.next()) {
                 described.put(rs.getString("column_name"), rs.getString("column_type"));
             }
@@ -274,7 +292,7 @@ final class Ingest {
 
     private long count(String relation, String column) throws SQLException {
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(" + SqlNames.quote(column) + ") FROM " + relation)) {
+                ResultSet rs = s.executeQuery("SELECT count(" + SqlNames.quote(column) + ") FROM " + relation)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -283,9 +301,10 @@ final class Ingest {
     private int integerDigits(String relation, String column, String type) throws SQLException {
         String quoted = SqlNames.quote(column);
         String value = ColumnTypes.isList(type) ? "unnest(" + quoted + ")" : quoted;
-        String sql = "SELECT coalesce(max(length(CAST(CAST(abs(v) AS HUGEINT) AS VARCHAR))), 0) FROM (SELECT " + value + " AS v FROM "
-                + relation + ")";
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        String sql = "SELECT coalesce(max(length(CAST(CAST(abs(v) AS HUGEINT) AS VARCHAR))), 0) FROM (SELECT " + value
+                + " AS v FROM " + relation + ")";
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
         }

@@ -36,9 +36,10 @@ final class LogCheckpointer {
 
     private final Connection connection;
     private final Path file;
-    private volatile Consumer<Duration> listener = took -> { };
+    private volatile Consumer<Duration> listener = took -> {};
     /** Whether anything committed since the last checkpoint. */
     private boolean dirty;
+
     private long last = System.nanoTime();
 
     LogCheckpointer(Connection connection, Path file) {
@@ -67,7 +68,8 @@ final class LogCheckpointer {
             return;
         }
         long wal = walBytes();
-        long threshold = loading ? CHECKPOINT_WAL_BYTES
+        long threshold = loading
+                ? CHECKPOINT_WAL_BYTES
                 : Math.max(MIN_CHECKPOINT_WAL_BYTES, Math.min(CHECKPOINT_WAL_BYTES, size(file)));
         boolean stale = System.nanoTime() - last > CHECKPOINT_AT_LEAST_EVERY.toNanos();
         if (idle || wal >= threshold || stale) {

@@ -15,6 +15,7 @@ record NumberShape(boolean allLong, boolean allInteger, int integerDigits, int s
     static final NumberShape NONE = new NumberShape(true, true, 0, 0);
     /** Appended to a {@code DOUBLE} number column's name to name the column of its exact values. */
     static final String EXACT_SUFFIX = "__exact";
+
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
@@ -78,8 +79,11 @@ record NumberShape(boolean allLong, boolean allInteger, int integerDigits, int s
         if (equals(other)) {
             return this;
         }
-        return new NumberShape(allLong && other.allLong, allInteger && other.allInteger,
-                Math.max(integerDigits, other.integerDigits), Math.max(scale, other.scale));
+        return new NumberShape(
+                allLong && other.allLong,
+                allInteger && other.allInteger,
+                Math.max(integerDigits, other.integerDigits),
+                Math.max(scale, other.scale));
     }
 
     String sqlType() {
@@ -103,8 +107,10 @@ record NumberShape(boolean allLong, boolean allInteger, int integerDigits, int s
     /** A number as the Java value the appender writes into a column of {@link #sqlType()}. */
     Object value(String number) {
         if (allLong) {
-            return Long.parseLong(number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0
-                    ? number : new BigDecimal(number).toBigIntegerExact().toString());
+            return Long.parseLong(
+                    number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0
+                            ? number
+                            : new BigDecimal(number).toBigIntegerExact().toString());
         }
         if (allInteger && integerDigits <= 38) {
             return new BigDecimal(number).toBigIntegerExact();

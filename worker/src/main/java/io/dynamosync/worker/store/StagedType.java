@@ -10,7 +10,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 record StagedType(Kind kind, NumberShape numbers) {
 
-    enum Kind { NULL, BOOLEAN, NUMBER, VARCHAR, BLOB, JSON, VARCHAR_LIST, NUMBER_LIST, BLOB_LIST }
+    enum Kind {
+        NULL,
+        BOOLEAN,
+        NUMBER,
+        VARCHAR,
+        BLOB,
+        JSON,
+        VARCHAR_LIST,
+        NUMBER_LIST,
+        BLOB_LIST
+    }
 
     static final StagedType NULL = new StagedType(Kind.NULL, NumberShape.NONE);
     // The types that carry no number shape, made once: the writer learns a type from every value it writes.

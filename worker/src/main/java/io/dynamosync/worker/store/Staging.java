@@ -39,11 +39,18 @@ final class Staging {
     /** Stages the upserts as {@code _input}; the catalog must know every attribute already. */
     void stage(List<Batch.Change> upserts) throws SQLException {
         List<Catalog.Column> columns = new ArrayList<>(catalog.columns().values());
-        StringBuilder create = new StringBuilder("CREATE OR REPLACE TEMP TABLE _input (_id VARCHAR, _event_time TIMESTAMP WITH TIME ZONE");
+        StringBuilder create = new StringBuilder(
+                "CREATE OR REPLACE TEMP TABLE _input (_id VARCHAR, _event_time TIMESTAMP WITH TIME ZONE");
         for (Catalog.Column column : columns) {
-            create.append(", ").append(SqlNames.quote(column.name())).append(' ').append(column.type().sqlType());
+            create.append(", ")
+                    .append(SqlNames.quote(column.name()))
+                    .append(' ')
+                    .append(column.type().sqlType());
             if (column.type().exactType() != null) {
-                create.append(", ").append(SqlNames.quote(column.exactName())).append(' ').append(column.type().exactType());
+                create.append(", ")
+                        .append(SqlNames.quote(column.exactName()))
+                        .append(' ')
+                        .append(column.type().exactType());
             }
         }
         execute(create.append(')').toString());

@@ -72,20 +72,25 @@ public final class Store implements AutoCloseable {
     private volatile boolean rebuilding;
     /** The generation served and the one being built; written by the writer thread after each commit. */
     private volatile History.Generations generations = new History.Generations(null, null);
+
     private final Catalog catalog;
     private final Ingest ingest;
     private final Writer writer;
-    private volatile Consumer<Duration> commitListener = took -> { };
+    private volatile Consumer<Duration> commitListener = took -> {};
     private final LogCheckpointer checkpointer;
     /** Tables copied to give back the space of the rows changes replaced, since the store was opened. */
     private volatile long compactions;
 
     /** A public entry of the journal: its position, which orders entries as journaled, and the entry. */
-    public record JournalEntry(long position, JsonNode entry) {
-    }
+    public record JournalEntry(long position, JsonNode entry) {}
 
-    private Store(Path file, DuckDBConnection connection, String collection, Transformation transformation,
-                  Writer.Limits limits) throws SQLException {
+    private Store(
+            Path file,
+            DuckDBConnection connection,
+            String collection,
+            Transformation transformation,
+            Writer.Limits limits)
+            throws SQLException {
         this.file = file;
         this.connection = connection;
         this.collection = collection;
@@ -117,7 +122,8 @@ public final class Store implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("store.duckdb");
-            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+            DuckDBConnection connection =
+                    (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
             try (Statement s = connection.createStatement()) {
                 s.execute("SET checkpoint_threshold = '" + LogCheckpointer.AUTOMATIC_CHECKPOINT + "'");
             } catch (SQLException e) {
@@ -148,10 +154,12 @@ public final class Store implements AutoCloseable {
         try (Statement s = connection.createStatement()) {
             // Without its key until the first load ends: see Ingest#keyIfLoading.
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (_id VARCHAR, _event_time TIMESTAMP WITH TIME ZONE)");
-            s.execute("CREATE TABLE IF NOT EXISTS _sync_state (name VARCHAR PRIMARY KEY, value JSON, updated_at TIMESTAMP WITH TIME ZONE)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS _sync_state (name VARCHAR PRIMARY KEY, value JSON, updated_at TIMESTAMP WITH TIME ZONE)");
             s.execute("CREATE TABLE IF NOT EXISTS _journal (position BIGINT PRIMARY KEY, entry JSON NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS _columns (attribute VARCHAR PRIMARY KEY, column_name VARCHAR NOT NULL, "
-                    + "staged_type JSON NOT NULL, position INTEGER NOT NULL)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS _columns (attribute VARCHAR PRIMARY KEY, column_name VARCHAR NOT NULL, "
+                            + "staged_type JSON NOT NULL, position INTEGER NOT NULL)");
         }
         History.createTables(connection);
     }
@@ -201,9 +209,10 @@ public final class Store implements AutoCloseable {
      * {@link Ingest#keyIfLoading()}); before, a load appends.
      */
     private boolean loadComplete() throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
-                        + SqlNames.literal(LOAD_CHECKPOINT) + "), false)")) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
+                                + SqlNames.literal(LOAD_CHECKPOINT) + "), false)")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -215,8 +224,9 @@ public final class Store implements AutoCloseable {
      * comment). The copy holds only the live rows, so this also gives back what the old table had grown by.
      */
     private void dropKeyIndex(String tableName) throws SQLException {
-        try (var query = connection.prepareStatement("SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main' "
-                + "AND table_name = ? AND constraint_type = 'PRIMARY KEY'")) {
+        try (var query =
+                connection.prepareStatement("SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main' "
+                        + "AND table_name = ? AND constraint_type = 'PRIMARY KEY'")) {
             query.setString(1, tableName);
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
@@ -242,8 +252,11 @@ public final class Store implements AutoCloseable {
             connection.setAutoCommit(true);
         }
         compactions++;
-        LOG.info("collection {}: copied table {} without its key index, so that DuckDB reclaims the rows changes replace, in {} ms",
-                collection, tableName, (System.nanoTime() - started) / 1_000_000);
+        LOG.info(
+                "collection {}: copied table {} without its key index, so that DuckDB reclaims the rows changes replace, in {} ms",
+                collection,
+                tableName,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Whether a new generation is being built while the last complete one is served. */
@@ -309,8 +322,7 @@ public final class Store implements AutoCloseable {
         private final Writer.Sink sink = new Writer.Sink();
         private CompletableFuture<Integer> last = CompletableFuture.completedFuture(0);
 
-        private Feed() {
-        }
+        private Feed() {}
 
         /**
          * Hands a batch over; {@code committed} runs (on the writer thread, so briefly) with the
@@ -378,8 +390,11 @@ public final class Store implements AutoCloseable {
             checkpointer.written();
         } catch (SQLException | RuntimeException e) {
             rollback();
-            StoreException failure = e instanceof StoreException se ? se
-                    : new StoreException("the store could not commit a batch of " + merged.size() + " documents: " + e.getMessage(), e);
+            StoreException failure = e instanceof StoreException se
+                    ? se
+                    : new StoreException(
+                            "the store could not commit a batch of " + merged.size() + " documents: " + e.getMessage(),
+                            e);
             throw failure;
         } finally {
             try {
@@ -412,9 +427,11 @@ public final class Store implements AutoCloseable {
      * that completes it serves it (in a re-build, by putting its table in the served one's place).
      */
     private boolean generationComplete() throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
-                        + SqlNames.literal(LOAD_CHECKPOINT) + "), false) AND NOT EXISTS (SELECT 1 FROM _journal)")) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
+                                + SqlNames.literal(LOAD_CHECKPOINT)
+                                + "), false) AND NOT EXISTS (SELECT 1 FROM _journal)")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -575,12 +592,21 @@ public final class Store implements AutoCloseable {
                 return null;
             }
             long used = volumeBytes - volumeUsableBytes;
-            boolean nearlyFull = used > WorkerStatus.Volume.NEARLY_FULL_SHARE * volumeBytes || volumeUsableBytes < bytes();
-            String warning = !nearlyFull ? null : String.format(Locale.ROOT,
-                    "the volume holding the store is %.0f%% used (%s of %s, %s left); the store takes %s, %s of its file free for "
-                            + "reuse: give the collection more storage (spec.storage.size) before the volume fills, since a full "
-                            + "volume stops every commit",
-                    100.0 * used / volumeBytes, gib(used), gib(volumeBytes), gib(volumeUsableBytes), gib(bytes()), gib(freeBytes));
+            boolean nearlyFull =
+                    used > WorkerStatus.Volume.NEARLY_FULL_SHARE * volumeBytes || volumeUsableBytes < bytes();
+            String warning = !nearlyFull
+                    ? null
+                    : String.format(
+                            Locale.ROOT,
+                            "the volume holding the store is %.0f%% used (%s of %s, %s left); the store takes %s, %s of its file free for "
+                                    + "reuse: give the collection more storage (spec.storage.size) before the volume fills, since a full "
+                                    + "volume stops every commit",
+                            100.0 * used / volumeBytes,
+                            gib(used),
+                            gib(volumeBytes),
+                            gib(volumeUsableBytes),
+                            gib(bytes()),
+                            gib(freeBytes));
             return new WorkerStatus.Volume(volumeBytes, volumeUsableBytes, nearlyFull, warning);
         }
 
@@ -601,8 +627,9 @@ public final class Store implements AutoCloseable {
             LOG.debug("cannot read the size of the store's filesystem: {}", e.getMessage());
         }
         long free = read("cannot read the store's size", c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT block_size * free_blocks FROM pragma_database_size() WHERE database_name = current_database()")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT block_size * free_blocks FROM pragma_database_size() WHERE database_name = current_database()")) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });
@@ -619,7 +646,7 @@ public final class Store implements AutoCloseable {
         return read("cannot read the columns", c -> {
             Map<String, String> names = new LinkedHashMap<>();
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT attribute, column_name FROM _columns ORDER BY position")) {
+                    ResultSet rs = s.executeQuery("SELECT attribute, column_name FROM _columns ORDER BY position")) {
                 while (rs.next()) {
                     names.put(rs.getString(1), rs.getString(2));
                 }
@@ -630,7 +657,8 @@ public final class Store implements AutoCloseable {
 
     private long count(String relation) {
         return read("cannot count " + relation, c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + relation)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM " + relation)) {
                 rs.next();
                 return rs.getLong(1);
             }

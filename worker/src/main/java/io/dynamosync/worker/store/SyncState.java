@@ -25,13 +25,13 @@ final class SyncState {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SyncState() {
-    }
+    private SyncState() {}
 
     static void writeJournal(DuckDBConnection connection, Batch batch) throws SQLException {
         if (!batch.journalEntries().isEmpty()) {
             long next;
-            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(position), 0) FROM _journal")) {
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT coalesce(max(position), 0) FROM _journal")) {
                 rs.next();
                 next = rs.getLong(1) + 1;
             }
@@ -60,7 +60,8 @@ final class SyncState {
                     delete.execute();
                 }
             } else {
-                try (PreparedStatement save = connection.prepareStatement("INSERT OR REPLACE INTO _sync_state VALUES (?, ?, now())")) {
+                try (PreparedStatement save =
+                        connection.prepareStatement("INSERT OR REPLACE INTO _sync_state VALUES (?, ?, now())")) {
                     save.setString(1, checkpoint.getKey());
                     save.setString(2, checkpoint.getValue().toString());
                     save.execute();

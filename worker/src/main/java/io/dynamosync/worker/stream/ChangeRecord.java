@@ -16,16 +16,29 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
  * and whether DynamoDB's time-to-live made it. Applying it to a batch upserts the new image
  * (INSERT, MODIFY) or deletes the document (REMOVE).
  */
-record ChangeRecord(String shard, String sequence, String event, Map<String, AttributeValue> keys,
-                    Map<String, AttributeValue> newImage, Instant time, boolean byTimeToLive) {
+record ChangeRecord(
+        String shard,
+        String sequence,
+        String event,
+        Map<String, AttributeValue> keys,
+        Map<String, AttributeValue> newImage,
+        Instant time,
+        boolean byTimeToLive) {
 
     static ChangeRecord of(String shard, Record record) {
         var d = record.dynamodb();
-        boolean ttl = record.userIdentity() != null && "Service".equals(record.userIdentity().type())
+        boolean ttl = record.userIdentity() != null
+                && "Service".equals(record.userIdentity().type())
                 && "dynamodb.amazonaws.com".equals(record.userIdentity().principalId());
         Instant time = d.approximateCreationDateTime() == null ? Instant.now() : d.approximateCreationDateTime();
-        return new ChangeRecord(shard, d.sequenceNumber(), record.eventNameAsString(), d.keys(),
-                d.hasNewImage() && !d.newImage().isEmpty() ? d.newImage() : null, time, ttl);
+        return new ChangeRecord(
+                shard,
+                d.sequenceNumber(),
+                record.eventNameAsString(),
+                d.keys(),
+                d.hasNewImage() && !d.newImage().isEmpty() ? d.newImage() : null,
+                time,
+                ttl);
     }
 
     JsonNode toJson() {
@@ -42,9 +55,14 @@ record ChangeRecord(String shard, String sequence, String event, Map<String, Att
 
     static ChangeRecord fromJson(JsonNode node) {
         JsonNode image = node.get("newImage");
-        return new ChangeRecord(node.get("shard").asText(), node.get("sequence").asText(), node.get("event").asText(),
-                DynamoJson.item(node.get("keys")), image == null || image.isNull() ? null : DynamoJson.item(image),
-                Instant.parse(node.get("time").asText()), node.path("ttl").asBoolean());
+        return new ChangeRecord(
+                node.get("shard").asText(),
+                node.get("sequence").asText(),
+                node.get("event").asText(),
+                DynamoJson.item(node.get("keys")),
+                image == null || image.isNull() ? null : DynamoJson.item(image),
+                Instant.parse(node.get("time").asText()),
+                node.path("ttl").asBoolean());
     }
 
     /** Adds this change to {@code batch}: returns false when a kept TTL delete leaves the document be. */

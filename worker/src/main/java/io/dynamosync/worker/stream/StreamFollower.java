@@ -63,6 +63,7 @@ public final class StreamFollower implements AutoCloseable {
     public static final String STREAM_CHECKPOINT = "stream";
     /** One checkpoint a shard: its last committed sequence number and whether it is finished. */
     public static final String SHARD_CHECKPOINT = "stream/shard/";
+
     private static final int MAX_BATCH_RECORDS = 5000;
     private static final Duration MIN_CALL_SPACING = Duration.ofMillis(200);
     /** Iterators last 15 minutes; one older than this is replaced before use. */
@@ -116,8 +117,7 @@ public final class StreamFollower implements AutoCloseable {
     }
 
     /** Records one reader read in one call, whether the shard ended with them, and the progress's ticket for them. */
-    private record Page(String shard, List<ChangeRecord> records, boolean closed, long ticket) {
-    }
+    private record Page(String shard, List<ChangeRecord> records, boolean closed, long ticket) {}
 
     /**
      * How often to list shards when nothing prompts it, how long an idle shard waits between reads,
@@ -129,15 +129,25 @@ public final class StreamFollower implements AutoCloseable {
         /** These timings, recording an idle read often enough (a quarter of it) for a stream keeping records {@code retention}. */
         public Timing forRetention(Duration retention) {
             Duration quarter = retention.dividedBy(4);
-            return new Timing(discoveryInterval, idlePoll, quarter.compareTo(idleCheckpoint) < 0 ? quarter : idleCheckpoint);
+            return new Timing(
+                    discoveryInterval, idlePoll, quarter.compareTo(idleCheckpoint) < 0 ? quarter : idleCheckpoint);
         }
     }
 
     /**
      * @param notBefore records older than this are in the loaded data already
      */
-    public StreamFollower(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, Store store, ItemId itemId, String table,
-                          String streamArn, Instant notBefore, boolean ignoreTtlDeletes, StreamProgress progress, Timing timing) {
+    public StreamFollower(
+            DynamoDbStreamsClient streams,
+            DynamoDbClient dynamoDb,
+            Store store,
+            ItemId itemId,
+            String table,
+            String streamArn,
+            Instant notBefore,
+            boolean ignoreTtlDeletes,
+            StreamProgress progress,
+            Timing timing) {
         this.streams = streams;
         this.dynamoDb = dynamoDb;
         this.store = store;
@@ -150,18 +160,22 @@ public final class StreamFollower implements AutoCloseable {
         this.discoveryInterval = timing.discoveryInterval();
         this.idlePoll = timing.idlePoll();
         this.idleCheckpoint = timing.idleCheckpoint();
-        this.streamState = (ObjectNode) store.checkpoint(STREAM_CHECKPOINT).orElseThrow(
-                () -> new IllegalStateException("the stream checkpoint must be begun first"));
-        for (Map.Entry<String, JsonNode> checkpoint : store.checkpoints(SHARD_CHECKPOINT).entrySet()) {
+        this.streamState = (ObjectNode) store.checkpoint(STREAM_CHECKPOINT)
+                .orElseThrow(() -> new IllegalStateException("the stream checkpoint must be begun first"));
+        for (Map.Entry<String, JsonNode> checkpoint :
+                store.checkpoints(SHARD_CHECKPOINT).entrySet()) {
             String id = checkpoint.getKey().substring(SHARD_CHECKPOINT.length());
-            ShardState shard = new ShardState(id, checkpoint.getValue().path("parent").asText(null));
+            ShardState shard =
+                    new ShardState(id, checkpoint.getValue().path("parent").asText(null));
             shard.finished = checkpoint.getValue().path("closed").asBoolean();
             shard.committedSequence = checkpoint.getValue().path("sequence").asText(null);
             shard.queuedSequence = shard.committedSequence;
             shards.put(id, shard);
         }
         progress.stream(streamArn);
-        progress.counts(streamState.path("applied").asLong(), streamState.path("journaled").asLong());
+        progress.counts(
+                streamState.path("applied").asLong(),
+                streamState.path("journaled").asLong());
         this.discovery = new Thread(this::discoverUntilStopped, "stream-discovery");
         this.committer = new Thread(this::commitUntilStopped, "stream-commit");
         discovery.setDaemon(true);
@@ -178,13 +192,18 @@ public final class StreamFollower implements AutoCloseable {
         if (existing.isPresent()) {
             JsonNode state = existing.get();
             if (!streamArn.equals(state.path("streamArn").asText())) {
-                throw new StreamLostException("StreamReplaced", "the table's stream is now " + streamArn
-                        + ", not the " + state.path("streamArn").asText() + " this collection followed; changes in between are lost");
+                throw new StreamLostException(
+                        "StreamReplaced",
+                        "the table's stream is now " + streamArn + ", not the "
+                                + state.path("streamArn").asText()
+                                + " this collection followed; changes in between are lost");
             }
             Instant last = Instant.parse(state.get("lastCommitAt").asText());
             if (last.plus(retention).isBefore(now)) {
-                throw new StreamLostException("CheckpointOlderThanRetention", "the collection last read the stream at " + last
-                        + ", longer ago than the stream keeps records (" + hours(retention) + " hours)");
+                throw new StreamLostException(
+                        "CheckpointOlderThanRetention",
+                        "the collection last read the stream at " + last
+                                + ", longer ago than the stream keeps records (" + hours(retention) + " hours)");
             }
             return;
         }
@@ -201,7 +220,8 @@ public final class StreamFollower implements AutoCloseable {
     private static String hours(Duration retention) {
         return java.math.BigDecimal.valueOf(retention.toMillis())
                 .divide(java.math.BigDecimal.valueOf(3_600_000), java.math.MathContext.DECIMAL64)
-                .stripTrailingZeros().toPlainString();
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     /** Starts discovery, readers and the committer. */
@@ -253,14 +273,20 @@ public final class StreamFollower implements AutoCloseable {
     }
 
     private void discover() {
-        TableDescription described = dynamoDb.describeTable(b -> b.tableName(table)).table();
-        boolean enabled = described.streamSpecification() != null && Boolean.TRUE.equals(described.streamSpecification().streamEnabled());
+        TableDescription described =
+                dynamoDb.describeTable(b -> b.tableName(table)).table();
+        boolean enabled = described.streamSpecification() != null
+                && Boolean.TRUE.equals(described.streamSpecification().streamEnabled());
         if (!enabled) {
-            throw new StreamLostException("StreamDisabled", "the stream of table " + table + " was turned off; changes are no longer recorded");
+            throw new StreamLostException(
+                    "StreamDisabled",
+                    "the stream of table " + table + " was turned off; changes are no longer recorded");
         }
         if (!streamArn.equals(described.latestStreamArn())) {
-            throw new StreamLostException("StreamReplaced", "the stream of table " + table + " was replaced by "
-                    + described.latestStreamArn() + "; changes made in between are lost");
+            throw new StreamLostException(
+                    "StreamReplaced",
+                    "the stream of table " + table + " was replaced by " + described.latestStreamArn()
+                            + "; changes made in between are lost");
         }
         List<Shard> listed = new ArrayList<>();
         String start = null;
@@ -268,7 +294,8 @@ public final class StreamFollower implements AutoCloseable {
             String from = start;
             StreamDescription page;
             try {
-                page = streams.describeStream(b -> b.streamArn(streamArn).exclusiveStartShardId(from)).streamDescription();
+                page = streams.describeStream(b -> b.streamArn(streamArn).exclusiveStartShardId(from))
+                        .streamDescription();
             } catch (ResourceNotFoundException e) {
                 throw new StreamLostException("StreamReplaced", "stream " + streamArn + " no longer exists");
             }
@@ -286,8 +313,9 @@ public final class StreamFollower implements AutoCloseable {
         progress.open(unfinished);
         for (ShardState shard : shards.values()) {
             if (!shard.finished && shard.committedSequence != null && !listedIds.contains(shard.id)) {
-                throw new StreamLostException("ShardTrimmed", "shard " + shard.id + " of " + streamArn
-                        + " was trimmed before all its records were read");
+                throw new StreamLostException(
+                        "ShardTrimmed",
+                        "shard " + shard.id + " of " + streamArn + " was trimmed before all its records were read");
             }
         }
         for (Shard listedShard : listed) {
@@ -307,7 +335,9 @@ public final class StreamFollower implements AutoCloseable {
             return true;
         }
         ShardState parent = shards.get(shard.parent);
-        return parent == null || parent.finished || !listedIds.contains(shard.parent) && parent.committedSequence == null;
+        return parent == null
+                || parent.finished
+                || !listedIds.contains(shard.parent) && parent.committedSequence == null;
     }
 
     // ---- reading ----
@@ -359,10 +389,13 @@ public final class StreamFollower implements AutoCloseable {
                 iteratorAt = Instant.now();
                 continue;
             } catch (TrimmedDataAccessException e) {
-                throw new StreamLostException("StreamTrimmed", "records of shard " + shard.id + " were trimmed before they were read");
+                throw new StreamLostException(
+                        "StreamTrimmed", "records of shard " + shard.id + " were trimmed before they were read");
             } catch (LimitExceededException e) {
                 Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
+                        ? Duration.ofSeconds(5)
+                        : backoff.multipliedBy(2);
                 continue;
             } catch (ResourceNotFoundException e) {
                 throw new StreamLostException("ShardTrimmed", "shard " + shard.id + " disappeared while it was read");
@@ -400,16 +433,19 @@ public final class StreamFollower implements AutoCloseable {
     private String iterator(String shard, String afterSequence) {
         try {
             return streams.getShardIterator(b -> {
-                b.streamArn(streamArn).shardId(shard);
-                if (afterSequence == null) {
-                    b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-                } else {
-                    b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(afterSequence);
-                }
-            }).shardIterator();
+                        b.streamArn(streamArn).shardId(shard);
+                        if (afterSequence == null) {
+                            b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                        } else {
+                            b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                    .sequenceNumber(afterSequence);
+                        }
+                    })
+                    .shardIterator();
         } catch (TrimmedDataAccessException e) {
-            throw new StreamLostException("StreamTrimmed", "records of shard " + shard + " after " + afterSequence
-                    + " were trimmed before they were read");
+            throw new StreamLostException(
+                    "StreamTrimmed",
+                    "records of shard " + shard + " after " + afterSequence + " were trimmed before they were read");
         } catch (ResourceNotFoundException e) {
             throw new StreamLostException("ShardTrimmed", "shard " + shard + " of " + streamArn + " no longer exists");
         }
@@ -473,8 +509,14 @@ public final class StreamFollower implements AutoCloseable {
             }
             ObjectNode checkpoint = JsonNodeFactory.instance.objectNode();
             checkpoint.put("sequence", sequence);
-            checkpoint.put("closed", page.closed() || (shardCheckpoints.containsKey(page.shard())
-                    && shardCheckpoints.get(page.shard()).path("closed").asBoolean()));
+            checkpoint.put(
+                    "closed",
+                    page.closed()
+                            || (shardCheckpoints.containsKey(page.shard())
+                                    && shardCheckpoints
+                                            .get(page.shard())
+                                            .path("closed")
+                                            .asBoolean()));
             checkpoint.put("parent", shard.parent);
             shardCheckpoints.put(page.shard(), checkpoint);
         }
@@ -547,7 +589,8 @@ public final class StreamFollower implements AutoCloseable {
             batch.checkpoint(STREAM_CHECKPOINT, state);
             store.commit(batch);
             streamState.setAll(state);
-            progress.counts(state.get("applied").asLong(), state.get("journaled").asLong());
+            progress.counts(
+                    state.get("applied").asLong(), state.get("journaled").asLong());
             progress.event(newest);
         }
     }

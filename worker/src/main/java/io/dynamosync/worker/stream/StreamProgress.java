@@ -29,17 +29,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StreamProgress {
 
     /** One page read and not yet committed: how many records, and when the worker read them. */
-    private record Waiting(int records, long readAtNanos, boolean journaled) {
-    }
+    private record Waiting(int records, long readAtNanos, boolean journaled) {}
 
     /** The newest read of a shard: whether it found nothing newer, and when it was sent. */
-    private record Tip(boolean atTip, Instant sentAt) {
-    }
+    private record Tip(boolean atTip, Instant sentAt) {}
 
     private volatile String streamArn;
     private volatile boolean live;
     /** Set once the follower has stopped for good (its stream failed or was turned off): no change is followed any more. */
     private volatile boolean stopped;
+
     private volatile boolean listed;
     private final Set<String> reading = ConcurrentHashMap.newKeySet();
     private final Set<String> open = ConcurrentHashMap.newKeySet();
@@ -54,8 +53,7 @@ public final class StreamProgress {
     private final Map<String, ReadFailure> failing = new ConcurrentHashMap<>();
 
     /** Reads of a shard failing since {@code since}; {@code latest} is the latest failure. */
-    private record ReadFailure(Instant since, RuntimeException latest) {
-    }
+    private record ReadFailure(Instant since, RuntimeException latest) {}
 
     /**
      * Reads that fail for longer than this are reported: the SDK has retried each already, so they
@@ -206,8 +204,18 @@ public final class StreamProgress {
         if (waitingRecords > 0 && (lag == null || lag < 1)) {
             lag = 1L;
         }
-        return new WorkerStatus.Stream(streamArn, asOf != null, reading.size(), (int) closed.get(), applied.get(),
-                journaled.get(), lastEventTime, lag, asOf, waitingRecords, following());
+        return new WorkerStatus.Stream(
+                streamArn,
+                asOf != null,
+                reading.size(),
+                (int) closed.get(),
+                applied.get(),
+                journaled.get(),
+                lastEventTime,
+                lag,
+                asOf,
+                waitingRecords,
+                following());
     }
 
     void readFailed(String shard, RuntimeException e) {
@@ -230,16 +238,26 @@ public final class StreamProgress {
                 continue;
             }
             String code = failure.latest() instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-                    && aws.awsErrorDetails() != null ? aws.awsErrorDetails().errorCode() : null;
+                            && aws.awsErrorDetails() != null
+                    ? aws.awsErrorDetails().errorCode()
+                    : null;
             String said = failure.latest() instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-                    && aws.awsErrorDetails() != null ? aws.awsErrorDetails().errorMessage() : failure.latest().toString();
+                            && aws.awsErrorDetails() != null
+                    ? aws.awsErrorDetails().errorMessage()
+                    : failure.latest().toString();
             if ("AccessDeniedException".equals(code)) {
-                return Optional.of(new WorkerStatus.Error("AccessDenied", "the worker may not read the stream "
-                        + streamArn + ": grant dynamodb:GetRecords and dynamodb:GetShardIterator on it. AWS said: "
-                        + said, failure.since()));
+                return Optional.of(new WorkerStatus.Error(
+                        "AccessDenied",
+                        "the worker may not read the stream "
+                                + streamArn
+                                + ": grant dynamodb:GetRecords and dynamodb:GetShardIterator on it. AWS said: "
+                                + said,
+                        failure.since()));
             }
-            return Optional.of(new WorkerStatus.Error("AwsCallFailed", "reading shard " + entry.getKey()
-                    + " of stream " + streamArn + " has failed since " + failure.since() + ", retrying: " + said,
+            return Optional.of(new WorkerStatus.Error(
+                    "AwsCallFailed",
+                    "reading shard " + entry.getKey() + " of stream " + streamArn + " has failed since "
+                            + failure.since() + ", retrying: " + said,
                     failure.since()));
         }
         return Optional.empty();

@@ -31,8 +31,8 @@ class DynamoJsonTest {
         item.put("yes", AttributeValue.fromBool(true));
         item.put("no", AttributeValue.fromBool(false));
         item.put("nothing", AttributeValue.fromNul(true));
-        AttributeValue inner = AttributeValue.fromL(List.of(AttributeValue.fromN("1"), AttributeValue.fromM(Map.of()),
-                AttributeValue.fromL(List.of())));
+        AttributeValue inner = AttributeValue.fromL(
+                List.of(AttributeValue.fromN("1"), AttributeValue.fromM(Map.of()), AttributeValue.fromL(List.of())));
         item.put("map", AttributeValue.fromM(Map.of("inner", inner)));
         item.put("ss", AttributeValue.fromSs(List.of("x", "y")));
         item.put("ns", AttributeValue.fromNs(List.of("1", "2.5")));
@@ -41,19 +41,25 @@ class DynamoJsonTest {
 
         Map<String, AttributeValue> streamed = streamed(line);
 
-        assertThat(streamed).isEqualTo(DynamoJson.item(JSON.readTree(line).get("Item"))).isEqualTo(item);
+        assertThat(streamed)
+                .isEqualTo(DynamoJson.item(JSON.readTree(line).get("Item")))
+                .isEqualTo(item);
         assertThat(streamed.keySet()).containsExactlyElementsOf(item.keySet());
     }
 
     @Test
     void aMalformedLineIsRefusedWithWhatIsWrong() {
-        assertThatThrownBy(() -> streamed("{\"NotItem\":{}}")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> streamed("{\"NotItem\":{}}"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("\"Item\"");
-        assertThatThrownBy(() -> streamed("{\"Item\":{\"a\":{\"Q\":\"1\"}}}")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> streamed("{\"Item\":{\"a\":{\"Q\":\"1\"}}}"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown DynamoDB type 'Q'");
         assertThatThrownBy(() -> streamed("{\"Item\":{\"a\":{\"S\":\"1\",\"N\":\"2\"}}}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one type key");
-        assertThatThrownBy(() -> streamed("{\"Item\":{\"a\":{\"SS\":\"x\"}}}")).isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one type key");
+        assertThatThrownBy(() -> streamed("{\"Item\":{\"a\":{\"SS\":\"x\"}}}"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is an array");
         assertThatThrownBy(() -> streamed("[1]")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> streamed("{\"Item\":{\"a\":{\"S\":")).isInstanceOf(IOException.class);

@@ -20,7 +20,8 @@ class ItemIdTest {
 
     @Test
     void aPartitionKeyAloneIsTheIdAsItIs() {
-        assertThat(new ItemId(List.of("pk")).of(Map.of("pk", AttributeValue.fromS("user|1"), "x", AttributeValue.fromS("y"))))
+        assertThat(new ItemId(List.of("pk"))
+                        .of(Map.of("pk", AttributeValue.fromS("user|1"), "x", AttributeValue.fromS("y"))))
                 .isEqualTo("user|1");
     }
 
@@ -38,14 +39,17 @@ class ItemIdTest {
 
     @Test
     void numbersAreCanonicalSoTheSameNumberGivesTheSameId() {
-        assertThat(COMPOSITE.of(key("a", AttributeValue.fromN("1.50")))).isEqualTo(COMPOSITE.of(key("a", AttributeValue.fromN("1.5"))));
+        assertThat(COMPOSITE.of(key("a", AttributeValue.fromN("1.50"))))
+                .isEqualTo(COMPOSITE.of(key("a", AttributeValue.fromN("1.5"))));
         assertThat(COMPOSITE.of(key("a", AttributeValue.fromN("1.5E+2")))).isEqualTo("a|150");
         assertThat(COMPOSITE.of(key("a", AttributeValue.fromN("-0.0")))).isEqualTo("a|0");
     }
 
     @Test
     void binaryKeysAreBase64AndMissingKeysAreNamed() {
-        assertThat(COMPOSITE.of(key("a", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0, 1}))))).isEqualTo("a|AAE=");
-        assertThat(COMPOSITE.describeKey(Map.of("pk", AttributeValue.fromS("u")))).isEqualTo("pk=u, sk=(missing)");
+        assertThat(COMPOSITE.of(key("a", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0, 1})))))
+                .isEqualTo("a|AAE=");
+        assertThat(COMPOSITE.describeKey(Map.of("pk", AttributeValue.fromS("u"))))
+                .isEqualTo("pk=u, sk=(missing)");
     }
 }

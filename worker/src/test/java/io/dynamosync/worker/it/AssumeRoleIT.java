@@ -45,7 +45,12 @@ class AssumeRoleIT {
         aws.sts().addRole(role, "ext-1", LocalAws.IDENTITY_ARN);
         long assumedBefore = aws.sts().calls("AssumeRole");
 
-        WorkerStatus status = run(aws, table, data, role, "ext-1",
+        WorkerStatus status = run(
+                aws,
+                table,
+                data,
+                role,
+                "ext-1",
                 s -> s.load() != null && s.load().complete() || s.error() != null);
 
         assertThat(status.error()).isNull();
@@ -67,18 +72,30 @@ class AssumeRoleIT {
         assertThat(status.error().message()).contains(LocalAws.IDENTITY_ARN, "sts:AssumeRole", role);
     }
 
-    private static WorkerStatus run(LocalAws aws, String table, Path data, String role, String externalId,
-            Predicate<WorkerStatus> until) throws Exception {
-        Map<String, Object> raw = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data,
-                Map.of("method", "Scan")));
-        raw.put("endpoints", Map.of("dynamodb", aws.dynamoDbEndpoint().toString(),
-                "streams", aws.streamsEndpoint().toString(), "s3", aws.s3Endpoint().toString(),
-                "sts", aws.stsEndpoint().toString()));
+    private static WorkerStatus run(
+            LocalAws aws, String table, Path data, String role, String externalId, Predicate<WorkerStatus> until)
+            throws Exception {
+        Map<String, Object> raw =
+                new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
+        raw.put(
+                "endpoints",
+                Map.of(
+                        "dynamodb",
+                        aws.dynamoDbEndpoint().toString(),
+                        "streams",
+                        aws.streamsEndpoint().toString(),
+                        "s3",
+                        aws.s3Endpoint().toString(),
+                        "sts",
+                        aws.stsEndpoint().toString()));
         raw.put("credentials", Map.of("source", "AssumeRole", "roleArn", role, "externalId", externalId));
         Settings settings = InitialLoadIT.settings(raw);
-        try (AwsClients clients = new AwsClients(settings); Worker worker = new Worker(settings, clients).open()) {
+        try (AwsClients clients = new AwsClients(settings);
+                Worker worker = new Worker(settings, clients).open()) {
             worker.start();
-            return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            return Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(worker::status, until);
         }
     }

@@ -34,9 +34,13 @@ class ConsoleIT {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
 
     @Test
-    void runsAQueryShowsItsRowsAndTheLiveStatus(LocalAws aws, @TempDir Path data, @TempDir Path profile) throws Exception {
-        Tiers.require(CHROMEDRIVER.canExecute() && CHROMIUM.canExecute(), "the console's browser test",
-                CHROMEDRIVER + " or " + CHROMIUM + " is missing (apt-get install chromium chromium-driver, as .ci/run does)");
+    void runsAQueryShowsItsRowsAndTheLiveStatus(LocalAws aws, @TempDir Path data, @TempDir Path profile)
+            throws Exception {
+        Tiers.require(
+                CHROMEDRIVER.canExecute() && CHROMIUM.canExecute(),
+                "the console's browser test",
+                CHROMEDRIVER + " or " + CHROMIUM
+                        + " is missing (apt-get install chromium chromium-driver, as .ci/run does)");
         try (ServedWorker served = ServedWorker.start(aws, data, 30, Map.of(), ApiKey.of("console-key"))) {
             WebDriver browser = chromium(profile);
             try {
@@ -45,9 +49,11 @@ class ConsoleIT {
 
                 wait.until(b -> b.findElement(By.id("status-phase")).getText().equals("Streaming"));
                 assertThat(browser.findElement(By.id("collection")).getText()).isEqualTo("orders");
-                assertThat(browser.findElement(By.id("status-documents")).getText()).isEqualTo("30");
+                assertThat(browser.findElement(By.id("status-documents")).getText())
+                        .isEqualTo("30");
                 String updated = browser.findElement(By.id("status-updated")).getText();
-                wait.until(b -> !b.findElement(By.id("status-updated")).getText().equals(updated));
+                wait.until(
+                        b -> !b.findElement(By.id("status-updated")).getText().equals(updated));
                 assertThat(browser.findElement(By.id("status-lag")).getText()).isEqualTo("0 ms");
 
                 // The worker has a key: the page asks for it, then sends it.
@@ -61,8 +67,11 @@ class ConsoleIT {
                 sql.clear();
                 sql.sendKeys("SELECT \"order\", customer FROM orders WHERE \"order\" < 3 ORDER BY \"order\"");
                 browser.findElement(By.id("run")).click();
-                wait.until(b -> b.findElements(By.cssSelector("#results tbody tr")).size() == 3);
-                List<String> rows = browser.findElements(By.cssSelector("#results tbody tr")).stream().map(WebElement::getText).toList();
+                wait.until(
+                        b -> b.findElements(By.cssSelector("#results tbody tr")).size() == 3);
+                List<String> rows = browser.findElements(By.cssSelector("#results tbody tr")).stream()
+                        .map(WebElement::getText)
+                        .toList();
                 assertThat(rows).containsExactly("0 cust-0|ünï", "1 cust-1", "2 cust-2");
                 assertThat(browser.findElement(By.id("summary")).getText()).startsWith("3 rows");
 
@@ -71,9 +80,12 @@ class ConsoleIT {
                 sql.sendKeys("SELECT 12345678901234567890123456789012345678::HUGEINT AS n, "
                         + "'{\"m\": 1.2345678901234567890123456789012345678E-100}'::JSON AS doc");
                 browser.findElement(By.id("run")).click();
-                wait.until(b -> b.findElements(By.cssSelector("#results tbody tr")).size() == 1);
-                assertThat(browser.findElement(By.cssSelector("#results tbody tr")).getText())
-                        .contains("12345678901234567890123456789012345678 ",
+                wait.until(
+                        b -> b.findElements(By.cssSelector("#results tbody tr")).size() == 1);
+                assertThat(browser.findElement(By.cssSelector("#results tbody tr"))
+                                .getText())
+                        .contains(
+                                "12345678901234567890123456789012345678 ",
                                 "{\"m\":0." + "0".repeat(99) + "12345678901234567890123456789012345678}");
 
                 sql.clear();
@@ -92,10 +104,20 @@ class ConsoleIT {
         if (CHROMIUM.canExecute()) {
             options.setBinary(CHROMIUM);
         }
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
                 "--user-data-dir=" + Files.createDirectories(profile.resolve("chromium")));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort()
+                .build();
         return new ChromeDriver(service, options);
     }
 }

@@ -46,7 +46,10 @@ class InitialLoadIT {
     private static LoadProgress load(Settings settings) throws InterruptedException {
         LoadProgress progress = new LoadProgress();
         try (AwsClients clients = new AwsClients(settings);
-             Store store = Store.open(settings.dataDirectory(), settings.collection(), Transformation.of(settings.ingestTransformation()))) {
+                Store store = Store.open(
+                        settings.dataDirectory(),
+                        settings.collection(),
+                        Transformation.of(settings.ingestTransformation()))) {
             TableInfo info = TableInfo.describe(clients.dynamoDb(), settings.tableName());
             new InitialLoad(settings, clients.dynamoDb(), clients.s3(), store, progress).run(info);
         }
@@ -55,15 +58,16 @@ class InitialLoadIT {
 
     @Test
     void scanLoadsFiftyThousandItemsOfEveryTypeExactly(LocalAws aws, @TempDir Path data) throws Exception {
-        Settings settings = settings(WorkerSettingsFor.settings(aws, table, data,
-                Map.of("method", "Scan", "readCapacityUnits", 1_000_000, "scanSegments", 4)));
+        Settings settings = settings(WorkerSettingsFor.settings(
+                aws, table, data, Map.of("method", "Scan", "readCapacityUnits", 1_000_000, "scanSegments", 4)));
 
         LoadProgress progress = load(settings);
 
         assertThat(progress.isComplete()).isTrue();
         assertThat(progress.itemsLoaded()).isEqualTo(ITEMS);
         var tableInfo = TableInfo.describe(aws.dynamoDb(), table);
-        StoreContents.assertSame(StoreContents.store(data.resolve("store.duckdb"), "orders"),
+        StoreContents.assertSame(
+                StoreContents.store(data.resolve("store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, tableInfo.itemId()));
     }
 
@@ -71,8 +75,13 @@ class InitialLoadIT {
     void exportLoadsFiftyThousandItemsOfEveryTypeExactlyAndCleansUp(LocalAws aws, @TempDir Path data) throws Exception {
         String bucket = LocalAws.uniqueName("exports").toLowerCase();
         aws.s3().createBucket(b -> b.bucket(bucket));
-        Settings settings = settings(WorkerSettingsFor.withBucket(WorkerSettingsFor.settings(aws, table, data,
-                Map.of("method", "Export", "enablePointInTimeRecovery", true, "cleanupExport", true)), bucket));
+        Settings settings = settings(WorkerSettingsFor.withBucket(
+                WorkerSettingsFor.settings(
+                        aws,
+                        table,
+                        data,
+                        Map.of("method", "Export", "enablePointInTimeRecovery", true, "cleanupExport", true)),
+                bucket));
 
         LoadProgress progress = load(settings);
 
@@ -80,20 +89,25 @@ class InitialLoadIT {
         assertThat(progress.itemsLoaded()).isEqualTo(ITEMS);
         assertThat(progress.snapshot().exportArn()).contains("/export/");
         var tableInfo = TableInfo.describe(aws.dynamoDb(), table);
-        StoreContents.assertSame(StoreContents.store(data.resolve("store.duckdb"), "orders"),
+        StoreContents.assertSame(
+                StoreContents.store(data.resolve("store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, tableInfo.itemId()));
-        assertThat(aws.s3().listObjectsV2(b -> b.bucket(bucket).prefix("exports/AWSDynamoDB/")).contents())
-                .as("export files deleted after the load committed").isEmpty();
+        assertThat(aws.s3()
+                        .listObjectsV2(b -> b.bucket(bucket).prefix("exports/AWSDynamoDB/"))
+                        .contents())
+                .as("export files deleted after the load committed")
+                .isEmpty();
     }
 
     @Test
     void exportRefusesToRunWhilePointInTimeRecoveryIsOffAndNotAllowedOn(LocalAws aws, @TempDir Path data) {
         String small = SampleItems.createTable(aws.dynamoDb(), null);
-        Settings settings = settings(WorkerSettingsFor.withBucket(WorkerSettingsFor.settings(aws, small, data,
-                Map.of("method", "Export")), "any-bucket"));
+        Settings settings = settings(WorkerSettingsFor.withBucket(
+                WorkerSettingsFor.settings(aws, small, data, Map.of("method", "Export")), "any-bucket"));
 
         assertThatThrownBy(() -> load(settings))
-                .isInstanceOfSatisfying(LoadException.class, e -> assertThat(e.reason()).isEqualTo("PointInTimeRecoveryDisabled"))
+                .isInstanceOfSatisfying(
+                        LoadException.class, e -> assertThat(e.reason()).isEqualTo("PointInTimeRecoveryDisabled"))
                 .hasMessageContaining("update-continuous-backups --table-name " + small);
     }
 
@@ -106,8 +120,13 @@ class InitialLoadIT {
 
         String bucket = LocalAws.uniqueName("exports").toLowerCase();
         aws.s3().createBucket(b -> b.bucket(bucket));
-        Settings lowThreshold = settings(WorkerSettingsFor.withBucket(WorkerSettingsFor.settings(aws, small, data.resolve("b"),
-                Map.of("method", "Auto", "exportThresholdBytes", 1, "enablePointInTimeRecovery", true)), bucket));
+        Settings lowThreshold = settings(WorkerSettingsFor.withBucket(
+                WorkerSettingsFor.settings(
+                        aws,
+                        small,
+                        data.resolve("b"),
+                        Map.of("method", "Auto", "exportThresholdBytes", 1, "enablePointInTimeRecovery", true)),
+                bucket));
         LoadProgress exported = load(lowThreshold);
         assertThat(exported.method()).isEqualTo("Export");
         assertThat(exported.itemsLoaded()).isEqualTo(100);
@@ -116,10 +135,12 @@ class InitialLoadIT {
     @Test
     void aPercentCapOnAnOnDemandTableIsRefusedWithAClearMessage(LocalAws aws, @TempDir Path data) {
         String onDemand = SampleItems.createTable(aws.dynamoDb(), null);
-        Settings settings = settings(WorkerSettingsFor.settings(aws, onDemand, data, Map.of("method", "Scan", "readCapacityPercent", 50)));
+        Settings settings = settings(
+                WorkerSettingsFor.settings(aws, onDemand, data, Map.of("method", "Scan", "readCapacityPercent", 50)));
 
         assertThatThrownBy(() -> load(settings))
-                .isInstanceOfSatisfying(LoadException.class, e -> assertThat(e.reason()).isEqualTo("ReadCapacityPercentOnDemand"))
+                .isInstanceOfSatisfying(
+                        LoadException.class, e -> assertThat(e.reason()).isEqualTo("ReadCapacityPercentOnDemand"))
                 .hasMessageContaining("set readCapacity.units instead");
     }
 
@@ -131,7 +152,8 @@ class InitialLoadIT {
         Settings settings = settings(WorkerSettingsFor.settings(aws, denied, data, Map.of("method", "Scan")));
 
         assertThatThrownBy(() -> load(settings))
-                .isInstanceOfSatisfying(LoadException.class, e -> assertThat(e.reason()).isEqualTo("AccessDenied"))
+                .isInstanceOfSatisfying(
+                        LoadException.class, e -> assertThat(e.reason()).isEqualTo("AccessDenied"))
                 .hasMessageContaining("grant dynamodb:Scan");
     }
 }

@@ -31,13 +31,18 @@ class LargeItemsIT {
     private static final String HEAP = "-Xmx128m";
     /** Items of about 390 KB: some 78 MB of them, many times what may wait to be written (8 MB), and more than half the heap. */
     private static final int LARGE_ITEMS = 200;
+
     private static final int SMALL_ITEMS = 10_000;
 
     private static JsonNode awaitLoaded(WorkerProcess worker) {
         try {
-            return Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+            return Awaitility.await()
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(200))
                     .failFast("the worker exited", () -> !worker.isAlive())
-                    .until(worker::status, s -> s != null && s.path("load").path("complete").asBoolean());
+                    .until(
+                            worker::status,
+                            s -> s != null && s.path("load").path("complete").asBoolean());
         } catch (org.awaitility.core.TerminalFailureException e) {
             throw new AssertionError("the worker exited (out of heap?); its log:\n" + worker.log(), e);
         }
@@ -58,13 +63,17 @@ class LargeItemsIT {
             item.put("body", AttributeValue.fromS(text.toString()));
             aws.dynamoDb().putItem(b -> b.tableName(table).item(item));
         }
-        aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(StreamSpecification.builder()
-                .streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()));
+        aws.dynamoDb()
+                .updateTable(b -> b.tableName(table)
+                        .streamSpecification(StreamSpecification.builder()
+                                .streamEnabled(true)
+                                .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                                .build()));
         return table;
     }
 
-    private static void assertLoadsUnderTheSmallHeap(LocalAws aws, String table, Map<String, Object> load, Path data,
-                                                     String name) throws Exception {
+    private static void assertLoadsUnderTheSmallHeap(
+            LocalAws aws, String table, Map<String, Object> load, Path data, String name) throws Exception {
         Map<String, Object> settings = WorkerSettingsFor.settings(aws, table, data.resolve(name), load);
         if ("Export".equals(load.get("method"))) {
             String bucket = LocalAws.uniqueName("exports").toLowerCase();
@@ -72,13 +81,15 @@ class LargeItemsIT {
             settings = WorkerSettingsFor.withBucket(settings, bucket);
         }
         long items = aws.dynamoDb().scanPaginator(b -> b.tableName(table).select("COUNT")).stream()
-                .mapToLong(page -> page.count()).sum();
+                .mapToLong(page -> page.count())
+                .sum();
         try (WorkerProcess worker = WorkerProcess.start(settings, data, name, HEAP)) {
             JsonNode done = awaitLoaded(worker);
             assertThat(done.path("store").path("documents").asLong()).isEqualTo(items);
         }
         var info = TableInfo.describe(aws.dynamoDb(), table);
-        StoreContents.assertSame(StoreContents.store(data.resolve(name).resolve("store.duckdb"), "orders"),
+        StoreContents.assertSame(
+                StoreContents.store(data.resolve(name).resolve("store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, info.itemId()));
     }
 
@@ -87,7 +98,8 @@ class LargeItemsIT {
         // A cap makes the worker ask for a few large items a page (DynamoDB Local reads as many rows as a page's
         // Limit, whatever 1 MB holds, and a scan of large items without a small Limit is slow here).
         Map<String, Object> scan = Map.of("method", "Scan", "scanSegments", 8, "readCapacityUnits", 2000);
-        assertLoadsUnderTheSmallHeap(aws, SampleItems.createFilledTable(aws.dynamoDb(), null, SMALL_ITEMS), scan, data, "small");
+        assertLoadsUnderTheSmallHeap(
+                aws, SampleItems.createFilledTable(aws.dynamoDb(), null, SMALL_ITEMS), scan, data, "small");
         assertLoadsUnderTheSmallHeap(aws, largeItemsTable(aws), scan, data, "large");
     }
 
@@ -95,8 +107,12 @@ class LargeItemsIT {
     void itemsOf400KbLoadByExportUnderTheSameHeap(LocalAws aws, @TempDir Path data) throws Exception {
         aws.exports().dataFiles(4);
         try {
-            assertLoadsUnderTheSmallHeap(aws, largeItemsTable(aws), Map.of("method", "Export", "enablePointInTimeRecovery", true),
-                    data, "large-export");
+            assertLoadsUnderTheSmallHeap(
+                    aws,
+                    largeItemsTable(aws),
+                    Map.of("method", "Export", "enablePointInTimeRecovery", true),
+                    data,
+                    "large-export");
         } finally {
             aws.exports().dataFiles(3);
         }

@@ -20,23 +20,25 @@ final class QueriesMeanwhile implements AutoCloseable {
     private final Thread thread;
 
     private QueriesMeanwhile(int port) {
-        thread = new Thread(() -> {
-            while (!stop.get()) {
-                try {
-                    ServedWorker.Answer answer = ServedWorker.post(port, ServedWorker.request(
-                            "SELECT count(*) AS n FROM orders", null), null);
-                    if (answer.status() != 200) {
-                        failures.add(answer.status() + " " + answer.body());
-                        continue;
+        thread = new Thread(
+                () -> {
+                    while (!stop.get()) {
+                        try {
+                            ServedWorker.Answer answer = ServedWorker.post(
+                                    port, ServedWorker.request("SELECT count(*) AS n FROM orders", null), null);
+                            if (answer.status() != 200) {
+                                failures.add(answer.status() + " " + answer.body());
+                                continue;
+                            }
+                            JsonNode row = answer.json().get("results").get(0);
+                            fewest.accumulateAndGet(row.get("n").asLong(), Math::min);
+                            answered.incrementAndGet();
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
                     }
-                    JsonNode row = answer.json().get("results").get(0);
-                    fewest.accumulateAndGet(row.get("n").asLong(), Math::min);
-                    answered.incrementAndGet();
-                } catch (Exception e) {
-                    failures.add(e.toString());
-                }
-            }
-        }, "queries-meanwhile");
+                },
+                "queries-meanwhile");
         thread.setDaemon(true);
     }
 

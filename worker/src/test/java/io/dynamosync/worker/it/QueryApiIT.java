@@ -32,11 +32,13 @@ class QueryApiIT {
 
     @TempDir
     static Path data;
+
     private static ServedWorker served;
 
     @BeforeAll
     static void start(LocalAws aws) throws Exception {
-        served = ServedWorker.start(aws, data, ITEMS, Map.of("queryTimeoutSeconds", 2, "queryMaxRows", MAX_ROWS), ApiKey.of(null));
+        served = ServedWorker.start(
+                aws, data, ITEMS, Map.of("queryTimeoutSeconds", 2, "queryMaxRows", MAX_ROWS), ApiKey.of(null));
     }
 
     @AfterAll
@@ -48,7 +50,8 @@ class QueryApiIT {
 
     @Test
     void answersInTheHostedServiceShape() throws Exception {
-        ServedWorker.Answer answer = served.query("SELECT \"order\", customer, amount, gift FROM orders WHERE \"order\" < 3 ORDER BY \"order\"");
+        ServedWorker.Answer answer = served.query(
+                "SELECT \"order\", customer, amount, gift FROM orders WHERE \"order\" < 3 ORDER BY \"order\"");
 
         assertThat(answer.status()).isEqualTo(200);
         JsonNode body = answer.json();
@@ -57,7 +60,8 @@ class QueryApiIT {
         assertThat(body.get("collections")).extracting(JsonNode::asText).containsExactly("orders");
         assertThat(body.get("results_total_doc_count").asLong()).isEqualTo(3);
         assertThat(body.get("stats").get("elapsed_time_ms").isIntegralNumber()).isTrue();
-        assertThat(body.get("column_fields")).extracting(f -> f.get("name").asText() + " " + f.get("type").asText())
+        assertThat(body.get("column_fields"))
+                .extracting(f -> f.get("name").asText() + " " + f.get("type").asText())
                 .containsExactly("order BIGINT", "customer VARCHAR", "amount DECIMAL(38,2)", "gift BOOLEAN");
         JsonNode first = body.get("results").get(1);
         assertThat(first.get("order").asLong()).isEqualTo(1);
@@ -69,14 +73,16 @@ class QueryApiIT {
 
     @Test
     void valuesKeepTheirTypesAndEveryDigit() throws Exception {
-        ServedWorker.Answer answer = served.query("SELECT 170141183460469231731687303715884105727::HUGEINT AS huge, "
-                + "1234567890123456789012345678.1234567890::DECIMAL(38,10) AS exact, '{\"a\": [1, 2.50]}'::JSON AS doc, "
-                + "'\\x00\\xFF'::BLOB AS bytes, [1, 2] AS list, {'k': 'v'} AS struct, DATE '2024-05-31' AS day, "
-                + "TIMESTAMP '2024-05-31 13:45:00' AS local_time, TIMESTAMPTZ '2024-05-31 13:45:00+02' AS instant, NULL AS nothing");
+        ServedWorker.Answer answer = served.query(
+                "SELECT 170141183460469231731687303715884105727::HUGEINT AS huge, "
+                        + "1234567890123456789012345678.1234567890::DECIMAL(38,10) AS exact, '{\"a\": [1, 2.50]}'::JSON AS doc, "
+                        + "'\\x00\\xFF'::BLOB AS bytes, [1, 2] AS list, {'k': 'v'} AS struct, DATE '2024-05-31' AS day, "
+                        + "TIMESTAMP '2024-05-31 13:45:00' AS local_time, TIMESTAMPTZ '2024-05-31 13:45:00+02' AS instant, NULL AS nothing");
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode row = answer.json().get("results").get(0);
-        assertThat(row.get("huge").bigIntegerValue()).isEqualTo(new BigInteger("170141183460469231731687303715884105727"));
+        assertThat(row.get("huge").bigIntegerValue())
+                .isEqualTo(new BigInteger("170141183460469231731687303715884105727"));
         assertThat(answer.body()).contains("\"exact\":1234567890123456789012345678.1234567890");
         assertThat(row.get("doc").get("a").get(1).decimalValue()).isEqualByComparingTo(new BigDecimal("2.50"));
         assertThat(row.get("bytes").asText()).isEqualTo("AP8=");
@@ -87,23 +93,52 @@ class QueryApiIT {
         assertThat(row.get("instant").asText()).isEqualTo("2024-05-31T11:45:00Z");
         assertThat(row.get("nothing").isNull()).isTrue();
 
-        JsonNode item = served.query("SELECT address, tags, payload, big FROM orders WHERE \"order\" = 7").json().get("results").get(0);
+        JsonNode item = served.query("SELECT address, tags, payload, big FROM orders WHERE \"order\" = 7")
+                .json()
+                .get("results")
+                .get(0);
         assertThat(item.get("address").get("geo").get("lon").decimalValue()).isEqualByComparingTo("-13.4");
         assertThat(item.get("tags")).extracting(JsonNode::asText).containsExactlyInAnyOrder("t1", "t6");
         assertThat(item.get("payload").asText()).isEqualTo("BwAA/w==");
-        assertThat(item.get("big").bigIntegerValue()).isEqualTo(BigInteger.TEN.pow(37).add(BigInteger.valueOf(7)));
+        assertThat(item.get("big").bigIntegerValue())
+                .isEqualTo(BigInteger.TEN.pow(37).add(BigInteger.valueOf(7)));
     }
 
     @Test
     void parametersBindWithTheirDeclaredTypes() throws Exception {
-        ServedWorker.Answer answer = served.query("SELECT :s AS s, typeof(:s) AS s_type, :i + :i AS twice, typeof(:i) AS i_type, "
+        ServedWorker.Answer answer = served.query(
+                "SELECT :s AS s, typeof(:s) AS s_type, :i + :i AS twice, typeof(:i) AS i_type, "
                         + ":f AS f, typeof(:f) AS f_type, :d AS d, typeof(:d) AS d_type, :b AS b, typeof(:b) AS b_type, "
                         + ":day AS day, typeof(:day) AS day_type, :t AS t, typeof(:t) AS t_type, :dt AS dt, typeof(:dt) AS dt_type, "
                         + ":ts AS ts, typeof(:ts) AS ts_type, ':s stays' AS literal, \":i\" FROM (SELECT 1 AS \":i\") "
                         + "WHERE 2::INTEGER = 2",
-                "s", "string", "it's", "i", "int", "21", "f", "float", "1.5", "d", "decimal", "12345678901234567890.5",
-                "b", "bool", "true", "day", "date", "2024-05-31", "t", "time", "13:45:00", "dt", "datetime", "2024-05-31T13:45:00",
-                "ts", "timestamp", "2024-05-31T13:45:00+02:00");
+                "s",
+                "string",
+                "it's",
+                "i",
+                "int",
+                "21",
+                "f",
+                "float",
+                "1.5",
+                "d",
+                "decimal",
+                "12345678901234567890.5",
+                "b",
+                "bool",
+                "true",
+                "day",
+                "date",
+                "2024-05-31",
+                "t",
+                "time",
+                "13:45:00",
+                "dt",
+                "datetime",
+                "2024-05-31T13:45:00",
+                "ts",
+                "timestamp",
+                "2024-05-31T13:45:00+02:00");
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode row = answer.json().get("results").get(0);
@@ -125,12 +160,25 @@ class QueryApiIT {
         assertThat(row.get("dt_type").asText()).isEqualTo("TIMESTAMP");
         assertThat(row.get("ts").asText()).isEqualTo("2024-05-31T11:45:00Z");
         assertThat(row.get("ts_type").asText()).isEqualTo("TIMESTAMP WITH TIME ZONE");
-        assertThat(row.get("literal").asText()).as("a :name inside a string is text").isEqualTo(":s stays");
-        assertThat(row.get(":i").asLong()).as("a :name inside a quoted identifier is a name").isEqualTo(1);
+        assertThat(row.get("literal").asText())
+                .as("a :name inside a string is text")
+                .isEqualTo(":s stays");
+        assertThat(row.get(":i").asLong())
+                .as("a :name inside a quoted identifier is a name")
+                .isEqualTo(1);
 
-        JsonNode found = served.query("SELECT customer FROM orders WHERE \"order\" = :order AND customer = :customer",
-                "order", "int", "42", "customer", "string", "cust-42").json();
-        assertThat(found.get("results")).extracting(r -> r.get("customer").asText()).containsExactly("cust-42");
+        JsonNode found = served.query(
+                        "SELECT customer FROM orders WHERE \"order\" = :order AND customer = :customer",
+                        "order",
+                        "int",
+                        "42",
+                        "customer",
+                        "string",
+                        "cust-42")
+                .json();
+        assertThat(found.get("results"))
+                .extracting(r -> r.get("customer").asText())
+                .containsExactly("cust-42");
     }
 
     @Test
@@ -195,9 +243,11 @@ class QueryApiIT {
         assertThat(capped.get("results_total_doc_count").asInt()).isEqualTo(MAX_ROWS);
         assertThat(capped.get("warnings").get(0).asText()).contains("cut at " + MAX_ROWS);
 
-        JsonNode lowered = ServedWorker.post(served.port(), ServedWorker.request("SELECT * FROM orders", 5), null).json();
+        JsonNode lowered = ServedWorker.post(served.port(), ServedWorker.request("SELECT * FROM orders", 5), null)
+                .json();
         assertThat(lowered.get("results")).hasSize(5);
-        JsonNode notRaised = ServedWorker.post(served.port(), ServedWorker.request("SELECT * FROM orders", 1000), null).json();
+        JsonNode notRaised = ServedWorker.post(served.port(), ServedWorker.request("SELECT * FROM orders", 1000), null)
+                .json();
         assertThat(notRaised.get("results")).hasSize(MAX_ROWS);
         ServedWorker.Answer zero = ServedWorker.post(served.port(), ServedWorker.request("SELECT 1", 0), null);
         assertThat(zero.status()).isEqualTo(400);
@@ -215,14 +265,25 @@ class QueryApiIT {
             assertThat(wrong.status()).isEqualTo(401);
             assertThat(wrong.json().get("type").asText()).isEqualTo("AuthenticationError");
             assertThat(wrong.body()).doesNotContain("k3y-for-tests");
-            assertThat(ServedWorker.post(guarded.port(), query, "Basic k3y-for-tests").status()).isEqualTo(401);
-            assertThat(ServedWorker.get(guarded.port(), "/v1/schema", null).status()).isEqualTo(401);
+            assertThat(ServedWorker.post(guarded.port(), query, "Basic k3y-for-tests")
+                            .status())
+                    .isEqualTo(401);
+            assertThat(ServedWorker.get(guarded.port(), "/v1/schema", null).status())
+                    .isEqualTo(401);
 
-            assertThat(ServedWorker.post(guarded.port(), query, "ApiKey k3y-for-tests").status()).isEqualTo(200);
-            assertThat(ServedWorker.post(guarded.port(), query, "Bearer k3y-for-tests").status()).isEqualTo(200);
-            assertThat(ServedWorker.get(guarded.port(), "/v1/schema", "Bearer k3y-for-tests").status()).isEqualTo(200);
-            assertThat(ServedWorker.get(guarded.port(), "/status", null).status()).isEqualTo(200);
-            assertThat(ServedWorker.get(guarded.port(), "/metrics", null).status()).isEqualTo(200);
+            assertThat(ServedWorker.post(guarded.port(), query, "ApiKey k3y-for-tests")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(ServedWorker.post(guarded.port(), query, "Bearer k3y-for-tests")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(ServedWorker.get(guarded.port(), "/v1/schema", "Bearer k3y-for-tests")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(ServedWorker.get(guarded.port(), "/status", null).status())
+                    .isEqualTo(200);
+            assertThat(ServedWorker.get(guarded.port(), "/metrics", null).status())
+                    .isEqualTo(200);
         }
     }
 
@@ -231,11 +292,17 @@ class QueryApiIT {
         JsonNode schema = ServedWorker.get(served.port(), "/v1/schema", null).json();
         assertThat(schema.get("collection").asText()).isEqualTo("orders");
         List<String> columns = new ArrayList<>();
-        schema.get("columns").forEach(c -> columns.add(c.get("name").asText() + " " + c.get("type").asText() + " "
-                + c.path("attribute").asText("-")));
-        assertThat(columns).contains("_id VARCHAR -", "customer VARCHAR customer", "with space.dot BIGINT with space.dot",
-                "tags VARCHAR[] tags");
-        assertThat(columns).as("an attribute differing only in case gets a column of its own")
+        schema.get("columns")
+                .forEach(c -> columns.add(c.get("name").asText() + " "
+                        + c.get("type").asText() + " " + c.path("attribute").asText("-")));
+        assertThat(columns)
+                .contains(
+                        "_id VARCHAR -",
+                        "customer VARCHAR customer",
+                        "with space.dot BIGINT with space.dot",
+                        "tags VARCHAR[] tags");
+        assertThat(columns)
+                .as("an attribute differing only in case gets a column of its own")
                 .containsAnyOf("Status_2 VARCHAR Status", "status_2 VARCHAR status");
     }
 
@@ -244,11 +311,16 @@ class QueryApiIT {
         Map<String, AttributeValue> item = SampleItems.item(100_000);
         aws.dynamoDb().putItem(b -> b.tableName(served.table()).item(item));
 
-        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            ServedWorker.Answer answer = served.query("SELECT count(*) AS n FROM orders WHERE \"order\" = 100000");
-            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-            assertThat(answer.json().get("results").get(0).get("n").asLong()).isEqualTo(1);
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    ServedWorker.Answer answer =
+                            served.query("SELECT count(*) AS n FROM orders WHERE \"order\" = 100000");
+                    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                    assertThat(answer.json().get("results").get(0).get("n").asLong())
+                            .isEqualTo(1);
+                });
     }
 
     @Test
@@ -260,19 +332,29 @@ class QueryApiIT {
         assertThat(metrics).containsPattern("dynamosync_store_documents\\{collection=\"orders\"} \\d+");
         assertThat(metrics).containsPattern("dynamosync_load_items_loaded\\{collection=\"orders\"} " + ITEMS + "\\.0");
         assertThat(metrics).containsPattern("dynamosync_store_commit_seconds_count\\{collection=\"orders\"} [1-9]");
-        assertThat(metrics).containsPattern("dynamosync_queries_seconds_count\\{collection=\"orders\",outcome=\"COMPLETED\"} [1-9]");
-        assertThat(metrics).containsPattern("dynamosync_queries_seconds_count\\{collection=\"orders\",outcome=\"QueryError\"} [1-9]");
-        assertThat(metrics).contains("dynamosync_stream_lag_seconds", "dynamosync_stream_records_applied",
-                "dynamosync_load_read_capacity_consumed_total", "dynamosync_load_throttles_total");
+        assertThat(metrics)
+                .containsPattern(
+                        "dynamosync_queries_seconds_count\\{collection=\"orders\",outcome=\"COMPLETED\"} [1-9]");
+        assertThat(metrics)
+                .containsPattern(
+                        "dynamosync_queries_seconds_count\\{collection=\"orders\",outcome=\"QueryError\"} [1-9]");
+        assertThat(metrics)
+                .contains(
+                        "dynamosync_stream_lag_seconds",
+                        "dynamosync_stream_records_applied",
+                        "dynamosync_load_read_capacity_consumed_total",
+                        "dynamosync_load_throttles_total");
         // The JVM's heap, for telling a leak from a full buffer (the soak test reads it).
-        assertThat(metrics).containsPattern("jvm_memory_used_bytes\\{area=\"heap\",collection=\"orders\",id=\"[^\"]+\"} \\d");
+        assertThat(metrics)
+                .containsPattern("jvm_memory_used_bytes\\{area=\"heap\",collection=\"orders\",id=\"[^\"]+\"} \\d");
         assertThat(metrics).contains("jvm_gc_live_data_size_bytes");
         // The store's volume, so an alert can fire before it fills; the status says the same.
         assertThat(metrics).containsPattern("dynamosync_store_volume_capacity_bytes\\{collection=\"orders\"} [1-9]");
         assertThat(metrics).containsPattern("dynamosync_store_volume_nearly_full\\{collection=\"orders\"} [01]");
         assertThat(metrics).containsPattern("dynamosync_store_compactions\\{collection=\"orders\"} 0");
         JsonNode store = ServedWorker.get(served.port(), "/status", null).json().get("store");
-        assertThat(store.get("volume").get("capacityBytes").asLong()).isGreaterThan(store.get("bytes").asLong());
+        assertThat(store.get("volume").get("capacityBytes").asLong())
+                .isGreaterThan(store.get("bytes").asLong());
         assertThat(store.get("volume").has("nearlyFull")).isTrue();
         assertThat(store.get("compactions").asLong()).isZero();
     }

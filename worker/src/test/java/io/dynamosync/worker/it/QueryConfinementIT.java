@@ -28,8 +28,10 @@ class QueryConfinementIT {
 
     @TempDir
     static Path data;
+
     @TempDir
     static Path outside;
+
     private static ServedWorker served;
     private static String before;
 
@@ -101,10 +103,20 @@ class QueryConfinementIT {
 
     @Test
     void readOnlyQueriesOfEveryKindStillRun() throws Exception {
-        for (String sql : new String[] {"SELECT count(*) FROM orders", "WITH c AS (SELECT customer FROM orders) SELECT count(*) FROM c",
-                "FROM orders LIMIT 1", "VALUES (1, 'a')", "DESCRIBE orders", "SHOW TABLES", "SUMMARIZE orders",
-                "EXPLAIN SELECT * FROM orders", "SELECT * FROM _sync_state", "SELECT * FROM _columns", "(SELECT 1) UNION ALL (SELECT 2)",
-                "-- a comment first\nSELECT 1;"}) {
+        for (String sql : new String[] {
+            "SELECT count(*) FROM orders",
+            "WITH c AS (SELECT customer FROM orders) SELECT count(*) FROM c",
+            "FROM orders LIMIT 1",
+            "VALUES (1, 'a')",
+            "DESCRIBE orders",
+            "SHOW TABLES",
+            "SUMMARIZE orders",
+            "EXPLAIN SELECT * FROM orders",
+            "SELECT * FROM _sync_state",
+            "SELECT * FROM _columns",
+            "(SELECT 1) UNION ALL (SELECT 2)",
+            "-- a comment first\nSELECT 1;"
+        }) {
             ServedWorker.Answer answer = served.query(sql);
             assertThat(answer.status()).as(sql + " -> " + answer.body()).isEqualTo(200);
         }

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +33,17 @@ class QueryCostIT {
 
     @TempDir
     static Path data;
+
     private static ServedWorker served;
 
     @BeforeAll
     static void start(LocalAws aws) throws Exception {
-        served = ServedWorker.start(aws, data, ITEMS, Map.of("queryTimeoutSeconds", 10), ApiKey.of(null),
+        served = ServedWorker.start(
+                aws,
+                data,
+                ITEMS,
+                Map.of("queryTimeoutSeconds", 10),
+                ApiKey.of(null),
                 Map.of("duckdb", Map.of("memoryLimit", "300Mi", "threads", 2)));
     }
 
@@ -62,7 +67,8 @@ class QueryCostIT {
     @Test
     void runawayQueriesDoNotTurnAPointLookupAwayAndOneTooManyIsStopped() throws Exception {
         // As many runaways as may run long at once: two on a two-core worker, as in the issue.
-        int longPlaces = QueryAdmission.forProcessors(Runtime.getRuntime().availableProcessors()).longRunning();
+        int longPlaces = QueryAdmission.forProcessors(Runtime.getRuntime().availableProcessors())
+                .longRunning();
         List<CompletableFuture<ServedWorker.Answer>> runaways = new ArrayList<>();
         for (int i = 0; i < longPlaces; i++) {
             runaways.add(inBackground(RUNAWAY));
@@ -71,12 +77,16 @@ class QueryCostIT {
         assertThat(runaways).noneMatch(CompletableFuture::isDone);
 
         for (int order = 0; order < 5; order++) {
-            ServedWorker.Answer lookup = served.query("SELECT \"order\" FROM orders WHERE \"order\" = :n", "n", "int", Integer.toString(order));
+            ServedWorker.Answer lookup = served.query(
+                    "SELECT \"order\" FROM orders WHERE \"order\" = :n", "n", "int", Integer.toString(order));
             assertThat(lookup.status()).as(lookup.body()).isEqualTo(200);
-            assertThat(lookup.json().path("results").get(0).path("order").asInt()).isEqualTo(order);
+            assertThat(lookup.json().path("results").get(0).path("order").asInt())
+                    .isEqualTo(order);
         }
         ServedWorker.Answer oneTooMany = served.query(RUNAWAY);
-        assertThat(runaways).as("the lookups were answered while the runaways ran").noneMatch(CompletableFuture::isDone);
+        assertThat(runaways)
+                .as("the lookups were answered while the runaways ran")
+                .noneMatch(CompletableFuture::isDone);
 
         assertThat(oneTooMany.status()).as(oneTooMany.body()).isEqualTo(429);
         assertThat(oneTooMany.json().path("type").asText()).isEqualTo("TooManyQueries");
@@ -89,8 +99,8 @@ class QueryCostIT {
     @Test
     void resultsStreamSoTheRowLimitBoundsTheAnswerOfAHugeResult() throws Exception {
         // Ten billion rows: materialized first, they would take the time limit and far more than 300 MiB.
-        ServedWorker.Answer answer = ServedWorker.post(served.port(),
-                ServedWorker.request("SELECT i, i * 2 AS twice FROM range(10000000000) t(i)", 5), null);
+        ServedWorker.Answer answer = ServedWorker.post(
+                served.port(), ServedWorker.request("SELECT i, i * 2 AS twice FROM range(10000000000) t(i)", 5), null);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().path("results")).hasSize(5);
@@ -99,8 +109,11 @@ class QueryCostIT {
 
     @Test
     void duckdbRunsWithTheMemoryAndThreadsOfTheSettings() throws Exception {
-        JsonNode row = served.query("SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory")
-                .json().path("results").get(0);
+        JsonNode row = served.query(
+                        "SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory")
+                .json()
+                .path("results")
+                .get(0);
 
         assertThat(row.path("threads").asInt()).isEqualTo(2);
         assertThat(row.path("memory").asText()).startsWith("300.0 MiB");
@@ -133,7 +146,9 @@ class QueryCostIT {
         assertThat(status.status()).isEqualTo(200);
         assertThat(status.json().path("store").path("documents").asLong()).isEqualTo(ITEMS);
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(answeredDuringTheCommit).as("answered while the commit held the store").isTrue();
+        assertThat(answeredDuringTheCommit)
+                .as("answered while the commit held the store")
+                .isTrue();
     }
 
     @Test
@@ -141,28 +156,43 @@ class QueryCostIT {
         ServedWorker.Answer unknown = ServedWorker.get(served.port(), "/v2/nothing", null);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().path("type").asText()).isEqualTo("NotFound");
-        assertThat(unknown.json().path("message").asText()).contains("/v2/nothing").contains("POST /v1/orgs/self/queries");
+        assertThat(unknown.json().path("message").asText())
+                .contains("/v2/nothing")
+                .contains("POST /v1/orgs/self/queries");
 
         ServedWorker.Answer wrongMethod = ServedWorker.get(served.port(), "/v1/orgs/self/queries", null);
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().path("type").asText()).isEqualTo("MethodNotAllowed");
 
-        HttpResponse<String> delete = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + served.port() + "/status")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> delete = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + served.port() + "/status"))
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(delete.statusCode()).isEqualTo(405);
-        assertThat(delete.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-        assertThat(new ServedWorker.Answer(delete.statusCode(), delete.body()).json().path("message").asText()).contains("DELETE");
+        assertThat(delete.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(new ServedWorker.Answer(delete.statusCode(), delete.body())
+                        .json()
+                        .path("message")
+                        .asText())
+                .contains("DELETE");
     }
 
     @Test
     void exceptLeavesColumnsOutAsInTransformations() throws Exception {
-        ServedWorker.Answer answer = served.query("SELECT * EXCEPT (status, Status_2) FROM orders /* not * EXCEPT (x) */ LIMIT 1");
+        ServedWorker.Answer answer =
+                served.query("SELECT * EXCEPT (status, Status_2) FROM orders /* not * EXCEPT (x) */ LIMIT 1");
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         List<String> fields = new ArrayList<>();
-        answer.json().path("column_fields").forEach(f -> fields.add(f.path("name").asText()));
+        answer.json()
+                .path("column_fields")
+                .forEach(f -> fields.add(f.path("name").asText()));
 
         assertThat(fields).contains("_id", "customer", "order").doesNotContain("status", "Status_2");
-        JsonNode quoted = served.query("SELECT o.* EXCEPT (amount), '* EXCEPT (a)' AS text FROM orders o LIMIT 1").json();
+        JsonNode quoted = served.query("SELECT o.* EXCEPT (amount), '* EXCEPT (a)' AS text FROM orders o LIMIT 1")
+                .json();
         assertThat(quoted.path("results").get(0).has("amount")).isFalse();
         assertThat(quoted.path("results").get(0).path("text").asText()).isEqualTo("* EXCEPT (a)");
     }

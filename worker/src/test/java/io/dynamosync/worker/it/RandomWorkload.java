@@ -53,11 +53,16 @@ public final class RandomWorkload implements AutoCloseable {
                         changed.put("version", AttributeValue.fromN(Long.toString(random.nextLong(1_000_000))));
                         dynamoDb.putItem(b -> b.tableName(table).item(changed));
                     }
-                    case 1 -> dynamoDb.updateItem(b -> b.tableName(table).key(key)
-                            .updateExpression("SET #s = :s, amount = :a")
-                            .expressionAttributeNames(Map.of("#s", "status"))
-                            .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("s" + random.nextInt(100)),
-                                    ":a", AttributeValue.fromN(random.nextInt(10_000) + ".5"))));
+                    case 1 ->
+                        dynamoDb.updateItem(b -> b.tableName(table)
+                                .key(key)
+                                .updateExpression("SET #s = :s, amount = :a")
+                                .expressionAttributeNames(Map.of("#s", "status"))
+                                .expressionAttributeValues(Map.of(
+                                        ":s",
+                                        AttributeValue.fromS("s" + random.nextInt(100)),
+                                        ":a",
+                                        AttributeValue.fromN(random.nextInt(10_000) + ".5"))));
                     default -> dynamoDb.deleteItem(b -> b.tableName(table).key(key));
                 }
                 changes.incrementAndGet();

@@ -27,13 +27,17 @@ class ResumeAfterKillIT {
     /** Data files of an export: 40 items each, as the kit spreads items over them in turn. */
     private static final int EXPORT_FILES = 100;
 
-    private static JsonNode awaitStatus(WorkerProcess worker, java.util.function.Predicate<JsonNode> condition, Duration timeout) {
+    private static JsonNode awaitStatus(
+            WorkerProcess worker, java.util.function.Predicate<JsonNode> condition, Duration timeout) {
         return awaitStatus(worker, condition, timeout, Duration.ofMillis(50));
     }
 
-    private static JsonNode awaitStatus(WorkerProcess worker, java.util.function.Predicate<JsonNode> condition, Duration timeout,
-                                        Duration poll) {
-        return Awaitility.await().atMost(timeout).pollInterval(poll).pollDelay(Duration.ZERO)
+    private static JsonNode awaitStatus(
+            WorkerProcess worker, java.util.function.Predicate<JsonNode> condition, Duration timeout, Duration poll) {
+        return Awaitility.await()
+                .atMost(timeout)
+                .pollInterval(poll)
+                .pollDelay(Duration.ZERO)
                 .failFast("the worker exited; its log:\n" + worker.log(), () -> !worker.isAlive())
                 .until(worker::status, s -> s != null && condition.test(s));
     }
@@ -46,29 +50,36 @@ class ResumeAfterKillIT {
     void scanResumesFromItsCheckpointsAfterKill9(LocalAws aws, @TempDir Path data) throws Exception {
         String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
         // Slow enough to be killed mid-way: about 40 RCU/s over some 500 RCU of items.
-        Map<String, Object> settings = WorkerSettingsFor.settings(aws, table, data.resolve("store"),
+        Map<String, Object> settings = WorkerSettingsFor.settings(
+                aws,
+                table,
+                data.resolve("store"),
                 Map.of("method", "Scan", "readCapacityUnits", 40, "scanSegments", 4));
         long killAt = ThreadLocalRandom.current().nextLong(ITEMS * 3 / 10, ITEMS * 7 / 10);
 
         WorkerProcess first = WorkerProcess.start(settings, data, "first");
-        JsonNode beforeKill = awaitStatus(first, s -> s.path("load").path("itemsLoaded").asLong() >= killAt, Duration.ofSeconds(90));
+        JsonNode beforeKill =
+                awaitStatus(first, s -> s.path("load").path("itemsLoaded").asLong() >= killAt, Duration.ofSeconds(90));
         first.kill();
         assertThat(loadComplete(beforeKill)).isFalse();
 
         try (WorkerProcess second = WorkerProcess.start(settings, data, "second")) {
             JsonNode done = awaitStatus(second, ResumeAfterKillIT::loadComplete, Duration.ofSeconds(120));
             assertThat(done.path("load").path("itemsLoaded").asLong()).isEqualTo(ITEMS);
-            assertThat(done.path("load").path("itemsRead").asLong()).as("items the resumed run read")
+            assertThat(done.path("load").path("itemsRead").asLong())
+                    .as("items the resumed run read")
                     .isLessThan(ITEMS * 8 / 10);
             assertThat(done.path("store").path("documents").asLong()).isEqualTo(ITEMS);
         }
         var info = TableInfo.describe(aws.dynamoDb(), table);
-        StoreContents.assertSame(StoreContents.store(data.resolve("store/store.duckdb"), "orders"),
+        StoreContents.assertSame(
+                StoreContents.store(data.resolve("store/store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, info.itemId()));
     }
 
     @Test
-    void exportResumesTheSameExportAfterKill9WithoutReadingCommittedFilesAgain(LocalAws aws, @TempDir Path data) throws Exception {
+    void exportResumesTheSameExportAfterKill9WithoutReadingCommittedFilesAgain(LocalAws aws, @TempDir Path data)
+            throws Exception {
         String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
         String bucket = LocalAws.uniqueName("exports").toLowerCase();
         aws.s3().createBucket(b -> b.bucket(bucket));
@@ -76,29 +87,46 @@ class ResumeAfterKillIT {
         // a status poll and a kill, so the kill lands after some file is committed and before the last.
         aws.exports().dataFiles(EXPORT_FILES);
         try {
-            Map<String, Object> settings = WorkerSettingsFor.withBucket(WorkerSettingsFor.settings(aws, table, data.resolve("store"),
-                    Map.of("method", "Export", "enablePointInTimeRecovery", true)), bucket);
+            Map<String, Object> settings = WorkerSettingsFor.withBucket(
+                    WorkerSettingsFor.settings(
+                            aws,
+                            table,
+                            data.resolve("store"),
+                            Map.of("method", "Export", "enablePointInTimeRecovery", true)),
+                    bucket);
             WorkerProcess first = WorkerProcess.start(settings, data, "first");
-            JsonNode beforeKill = awaitStatus(first, s -> s.path("load").path("filesDone").asInt() >= 1,
-                    Duration.ofSeconds(120), Duration.ofMillis(5));
+            JsonNode beforeKill = awaitStatus(
+                    first,
+                    s -> s.path("load").path("filesDone").asInt() >= 1,
+                    Duration.ofSeconds(120),
+                    Duration.ofMillis(5));
             first.kill();
             int filesDone = beforeKill.path("load").path("filesDone").asInt();
             assertThat(beforeKill.path("load").path("filesTotal").asInt()).isEqualTo(EXPORT_FILES);
-            assertThat(filesDone).as("files committed when the worker was killed").isLessThan(EXPORT_FILES);
+            assertThat(filesDone)
+                    .as("files committed when the worker was killed")
+                    .isLessThan(EXPORT_FILES);
 
             try (WorkerProcess second = WorkerProcess.start(settings, data, "second")) {
                 JsonNode done = awaitStatus(second, ResumeAfterKillIT::loadComplete, Duration.ofSeconds(120));
                 assertThat(done.path("load").path("itemsLoaded").asLong()).isEqualTo(ITEMS);
                 assertThat(done.path("store").path("documents").asLong()).isEqualTo(ITEMS);
                 long itemsRead = done.path("load").path("itemsRead").asLong();
-                assertThat(itemsRead).as("items the resumed run read: the files not committed before the kill").isPositive()
+                assertThat(itemsRead)
+                        .as("items the resumed run read: the files not committed before the kill")
+                        .isPositive()
                         .isLessThanOrEqualTo(ITEMS - (long) filesDone * (ITEMS / EXPORT_FILES));
             }
-            String tableArn = aws.dynamoDb().describeTable(b -> b.tableName(table)).table().tableArn();
+            String tableArn = aws.dynamoDb()
+                    .describeTable(b -> b.tableName(table))
+                    .table()
+                    .tableArn();
             assertThat(aws.dynamoDb().listExports(b -> b.tableArn(tableArn)).exportSummaries())
-                    .as("the restarted worker followed the export the first one started").hasSize(1);
+                    .as("the restarted worker followed the export the first one started")
+                    .hasSize(1);
             var info = TableInfo.describe(aws.dynamoDb(), table);
-            StoreContents.assertSame(StoreContents.store(data.resolve("store/store.duckdb"), "orders"),
+            StoreContents.assertSame(
+                    StoreContents.store(data.resolve("store/store.duckdb"), "orders"),
                     StoreContents.table(aws.dynamoDb(), table, info.itemId()));
         } finally {
             aws.exports().dataFiles(3);

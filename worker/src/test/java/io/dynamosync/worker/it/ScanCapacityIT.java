@@ -35,6 +35,7 @@ class ScanCapacityIT {
     private static final int ITEMS = 1500;
     /** The table's provisioned read capacity; the collection takes 10% of it. */
     private static final long PROVISIONED = 200;
+
     private static final double CAP = PROVISIONED * 0.10;
 
     @BeforeAll
@@ -44,11 +45,11 @@ class ScanCapacityIT {
     }
 
     private static LoadProgress scan(LocalAws aws, String table, Path data) throws Exception {
-        Settings settings = InitialLoadIT.settings(WorkerSettingsFor.settings(aws, table, data,
-                Map.of("method", "Scan", "readCapacityPercent", 10, "scanSegments", 4)));
+        Settings settings = InitialLoadIT.settings(WorkerSettingsFor.settings(
+                aws, table, data, Map.of("method", "Scan", "readCapacityPercent", 10, "scanSegments", 4)));
         LoadProgress progress = new LoadProgress();
         try (AwsClients clients = new AwsClients(settings);
-             Store store = Store.open(data, "orders", Transformation.IDENTITY)) {
+                Store store = Store.open(data, "orders", Transformation.IDENTITY)) {
             new InitialLoad(settings, clients.dynamoDb(), clients.s3(), store, progress)
                     .run(TableInfo.describe(clients.dynamoDb(), table));
         }
@@ -56,10 +57,13 @@ class ScanCapacityIT {
     }
 
     /** Checks the rate the kit saw, and that the worker's own count (which its status shows) agrees with it. */
-    private static void assertUnderCapEveryFiveSeconds(LocalAws aws, String table, LoadProgress progress, double leastShareUsed) {
+    private static void assertUnderCapEveryFiveSeconds(
+            LocalAws aws, String table, LoadProgress progress, double leastShareUsed) {
         Map<Long, Double> bySecond = aws.faults().consumedCapacityBySecond("Scan", table);
         double total = aws.faults().consumedCapacity("Scan", table);
-        assertThat(total).as("RCU the Scan answers reported, counted by the kit").isPositive();
+        assertThat(total)
+                .as("RCU the Scan answers reported, counted by the kit")
+                .isPositive();
         long first = bySecond.keySet().stream().min(Long::compare).orElseThrow();
         long last = bySecond.keySet().stream().max(Long::compare).orElseThrow();
         List<String> over = new ArrayList<>();
@@ -72,7 +76,9 @@ class ScanCapacityIT {
                 over.add("window from " + start + " consumed " + window);
             }
         }
-        assertThat(last - first).as("the scan ran long enough to measure windows").isGreaterThanOrEqualTo(6);
+        assertThat(last - first)
+                .as("the scan ran long enough to measure windows")
+                .isGreaterThanOrEqualTo(6);
         assertThat(over).as("5-second windows over " + CAP * 5 + " RCU").isEmpty();
         // After the rate: an under-counting worker fails on the rate where it could run over the cap, here otherwise.
         assertThat(progress.consumedReadCapacity()).as("RCU the worker counted").isCloseTo(total, within(0.001));
@@ -95,18 +101,24 @@ class ScanCapacityIT {
     @Test
     void scanStaysUnderItsCapWhileAFifthOfCallsAreThrottled(LocalAws aws, @TempDir Path data) throws Exception {
         String table = SampleItems.createFilledTable(aws.dynamoDb(), PROVISIONED, ITEMS);
-        FaultRule throttle = aws.faults().on("Scan").forTable(table)
-                .error(AwsError.PROVISIONED_THROUGHPUT_EXCEEDED).atRate(0.2);
+        FaultRule throttle = aws.faults()
+                .on("Scan")
+                .forTable(table)
+                .error(AwsError.PROVISIONED_THROUGHPUT_EXCEEDED)
+                .atRate(0.2);
 
         LoadProgress progress = scan(aws, table, data);
 
         assertThat(progress.itemsLoaded()).isEqualTo(ITEMS);
         assertThat(throttle.hits()).as("throttled calls").isPositive();
-        assertThat(aws.faults().calls("Scan", table)).as("calls the proxy saw, retries included").isGreaterThan(throttle.hits());
+        assertThat(aws.faults().calls("Scan", table))
+                .as("calls the proxy saw, retries included")
+                .isGreaterThan(throttle.hits());
         // Throttled calls back off as the SDK's retry strategy says, so no floor on the rate here.
         assertUnderCapEveryFiveSeconds(aws, table, progress, 0);
         var info = TableInfo.describe(aws.dynamoDb(), table);
-        StoreContents.assertSame(StoreContents.store(data.resolve("store.duckdb"), "orders"),
+        StoreContents.assertSame(
+                StoreContents.store(data.resolve("store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, info.itemId()));
     }
 }

@@ -35,7 +35,8 @@ public final class ServedWorker implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Worker worker;
     private final AwsClients clients;
@@ -65,18 +66,21 @@ public final class ServedWorker implements AutoCloseable {
      * {@code orders} on it with the given HTTP limits and API key, and waits until it follows
      * the stream.
      */
-    public static ServedWorker start(LocalAws aws, Path data, int items, Map<String, Object> http, ApiKey apiKey) throws Exception {
+    public static ServedWorker start(LocalAws aws, Path data, int items, Map<String, Object> http, ApiKey apiKey)
+            throws Exception {
         return start(aws, data, items, http, apiKey, Map.of());
     }
 
     /** As {@link #start(LocalAws, Path, int, Map, ApiKey)}, with more settings (e.g. {@code duckdb}). */
-    public static ServedWorker start(LocalAws aws, Path data, int items, Map<String, Object> http, ApiKey apiKey,
-                                     Map<String, Object> more) throws Exception {
+    public static ServedWorker start(
+            LocalAws aws, Path data, int items, Map<String, Object> http, ApiKey apiKey, Map<String, Object> more)
+            throws Exception {
         System.setProperty("aws.accessKeyId", "local");
         System.setProperty("aws.secretAccessKey", "local-secret");
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, items);
-        Map<String, Object> raw = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
+        Map<String, Object> raw =
+                new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
         raw.put("http", http);
         raw.putAll(more);
         Settings settings = InitialLoadIT.settings(raw);
@@ -85,7 +89,9 @@ public final class ServedWorker implements AutoCloseable {
         WorkerServer server = new WorkerServer(worker, 0, apiKey);
         worker.start();
         ServedWorker served = new ServedWorker(worker, clients, server, table);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(worker::status, s -> s.stream() != null && s.stream().synced() && "Streaming".equals(s.phase()));
         return served;
     }
@@ -119,7 +125,8 @@ public final class ServedWorker implements AutoCloseable {
 
     /** Sends a query request body as is. */
     public static Answer post(int port, String body, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/orgs/self/queries"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/orgs/self/queries"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -132,7 +139,8 @@ public final class ServedWorker implements AutoCloseable {
 
     /** GETs a path. */
     public static Answer get(int port, String path, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -151,7 +159,10 @@ public final class ServedWorker implements AutoCloseable {
         if (parameters.length > 0) {
             var list = inner.putArray("parameters");
             for (int i = 0; i < parameters.length; i += 3) {
-                list.addObject().put("name", parameters[i]).put("type", parameters[i + 1]).put("value", parameters[i + 2]);
+                list.addObject()
+                        .put("name", parameters[i])
+                        .put("type", parameters[i + 1])
+                        .put("value", parameters[i + 2]);
             }
         }
         return body.toString();
@@ -167,12 +178,13 @@ public final class ServedWorker implements AutoCloseable {
      * tables and columns, and the checkpoints, read past the query API.
      */
     public String fingerprint() throws Exception {
-        try (Connection c = worker.store().newConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM orders) || ' documents, rows ' "
-                     + "|| (SELECT coalesce(bit_xor(hash(o)), 0) FROM orders o) || ', catalog ' "
-                     + "|| (SELECT string_agg(table_name || '.' || column_name || ' ' || data_type, ',' ORDER BY table_name, column_name) "
-                     + "FROM information_schema.columns) || ', checkpoints ' "
-                     + "|| (SELECT coalesce(bit_xor(hash(c)), 0) FROM _sync_state c)")) {
+        try (Connection c = worker.store().newConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM orders) || ' documents, rows ' "
+                        + "|| (SELECT coalesce(bit_xor(hash(o)), 0) FROM orders o) || ', catalog ' "
+                        + "|| (SELECT string_agg(table_name || '.' || column_name || ' ' || data_type, ',' ORDER BY table_name, column_name) "
+                        + "FROM information_schema.columns) || ', checkpoints ' "
+                        + "|| (SELECT coalesce(bit_xor(hash(c)), 0) FROM _sync_state c)")) {
             rs.next();
             return rs.getString(1);
         }

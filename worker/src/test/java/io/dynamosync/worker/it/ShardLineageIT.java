@@ -48,7 +48,8 @@ class ShardLineageIT {
     @Test
     void parentsAreAppliedBeforeChildrenAndOrphansAreRoots(LocalAws aws, @TempDir Path data) throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
-        String streamArn = aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        String streamArn =
+                aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
         // Listed children first, one shard a page, so discovery must page and wait for the parent.
         ShardedStreams.EmulatedStream stream = aws.shardedStreams().emulate(streamArn, 1);
         ShardedStreams.EmulatedShard left = stream.shard("shardId-child-left", "shardId-parent");
@@ -63,9 +64,10 @@ class ShardLineageIT {
         orphan.record("INSERT", key("k3"), image("k3", "from orphan"));
 
         WorkerStatus status;
-        try (StreamSyncIT.Running running = StreamSyncIT.Running.start(
-                WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")))) {
-            status = running.await(s -> StreamSyncIT.synced(s) && s.stream().recordsApplied() == 5, Duration.ofSeconds(60));
+        try (StreamSyncIT.Running running =
+                StreamSyncIT.Running.start(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")))) {
+            status = running.await(
+                    s -> StreamSyncIT.synced(s) && s.stream().recordsApplied() == 5, Duration.ofSeconds(60));
         } finally {
             aws.shardedStreams().forget(streamArn);
         }

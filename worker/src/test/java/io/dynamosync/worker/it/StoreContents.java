@@ -36,37 +36,41 @@ public final class StoreContents {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
 
-    private StoreContents() {
-    }
+    private StoreContents() {}
 
     /** Every item of the table, canonical, by {@code _id}. */
     public static Map<String, Map<String, Object>> table(DynamoDbClient dynamoDb, String table, ItemId itemId) {
         Map<String, Map<String, Object>> items = new HashMap<>();
-        dynamoDb.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(item -> {
-            Map<String, Object> canonical = new TreeMap<>();
-            item.forEach((name, value) -> {
-                if (value.type() != AttributeValue.Type.NUL) {
-                    canonical.put(name, canonical(value, true));
-                }
-            });
-            items.put(itemId.of(item), canonical);
-        });
+        dynamoDb.scanPaginator(b -> b.tableName(table).consistentRead(true))
+                .items()
+                .forEach(item -> {
+                    Map<String, Object> canonical = new TreeMap<>();
+                    item.forEach((name, value) -> {
+                        if (value.type() != AttributeValue.Type.NUL) {
+                            canonical.put(name, canonical(value, true));
+                        }
+                    });
+                    items.put(itemId.of(item), canonical);
+                });
         return items;
     }
 
     /** Every document of a store file, canonical, by {@code _id}, under its attribute names. */
-    public static Map<String, Map<String, Object>> store(java.nio.file.Path storeFile, String collection) throws Exception {
+    public static Map<String, Map<String, Object>> store(java.nio.file.Path storeFile, String collection)
+            throws Exception {
         Map<String, Map<String, Object>> documents = new HashMap<>();
         java.util.Properties readOnly = new java.util.Properties();
         readOnly.setProperty("duckdb.read_only", "true");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + storeFile.toAbsolutePath(), readOnly)) {
             Map<String, String> attributeOf = new HashMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT attribute, column_name FROM _columns")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT attribute, column_name FROM _columns")) {
                 while (rs.next()) {
                     attributeOf.put(rs.getString(2), rs.getString(1));
                 }
             }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM \"" + collection + "\"")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT * FROM \"" + collection + "\"")) {
                 ResultSetMetaData meta = rs.getMetaData();
                 Map<String, Integer> positions = new HashMap<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
@@ -76,13 +80,16 @@ public final class StoreContents {
                     Map<String, Object> document = new TreeMap<>();
                     for (int i = 1; i <= meta.getColumnCount(); i++) {
                         String column = meta.getColumnName(i);
-                        if (column.equals("_id") || column.equals("_event_time")
+                        if (column.equals("_id")
+                                || column.equals("_event_time")
                                 || column.endsWith("__exact") && !attributeOf.containsKey(column)) {
                             continue;
                         }
                         // A number column that cannot hold every digit has them in its exact companion.
-                        Integer exact = attributeOf.containsKey(column + "__exact") ? null : positions.get(column + "__exact");
-                        Object value = exact != null ? stored(rs, exact, meta.getColumnTypeName(exact))
+                        Integer exact =
+                                attributeOf.containsKey(column + "__exact") ? null : positions.get(column + "__exact");
+                        Object value = exact != null
+                                ? stored(rs, exact, meta.getColumnTypeName(exact))
                                 : stored(rs, i, meta.getColumnTypeName(i));
                         if (value != null) {
                             document.put(attributeOf.getOrDefault(column, column), value);
@@ -122,9 +129,18 @@ public final class StoreContents {
             }
             case L -> value.l().stream().map(v -> canonical(v, false)).toList();
             case SS -> sortedIf(topLevel, new ArrayList<Object>(value.ss()));
-            case NS -> sortedIf(topLevel, new ArrayList<Object>(value.ns().stream().map(n -> number(new BigDecimal(n))).toList()));
-            case BS -> sortedIf(topLevel, new ArrayList<Object>(value.bs().stream()
-                    .map(b -> Base64.getEncoder().encodeToString(b.asByteArray())).toList()));
+            case NS ->
+                sortedIf(
+                        topLevel,
+                        new ArrayList<Object>(value.ns().stream()
+                                .map(n -> number(new BigDecimal(n)))
+                                .toList()));
+            case BS ->
+                sortedIf(
+                        topLevel,
+                        new ArrayList<Object>(value.bs().stream()
+                                .map(b -> Base64.getEncoder().encodeToString(b.asByteArray()))
+                                .toList()));
             default -> throw new IllegalArgumentException(value.toString());
         };
     }
@@ -155,8 +171,14 @@ public final class StoreContents {
             Object[] elements = (Object[]) ((Array) value).getArray();
             List<Object> list = new ArrayList<>();
             for (Object element : elements) {
-                list.add(type.equals("VARCHAR[]") && column > 0 && rs.getMetaData().getColumnName(column).endsWith("__exact")
-                        ? number(new BigDecimal((String) element)) : scalar(element));
+                list.add(
+                        type.equals("VARCHAR[]")
+                                        && column > 0
+                                        && rs.getMetaData()
+                                                .getColumnName(column)
+                                                .endsWith("__exact")
+                                ? number(new BigDecimal((String) element))
+                                : scalar(element));
             }
             list.sort(Comparator.comparing(Object::toString));
             return list;

@@ -24,7 +24,9 @@ class StreamFailureDuringLoadIT {
 
     /** At 2 RCU a second the load of these items takes minutes; the failure must be seen in seconds. */
     private static final int ITEMS = 2000;
-    private static final Map<String, Object> SLOW_SCAN = Map.of("method", "Scan", "readCapacityUnits", 2, "scanSegments", 2);
+
+    private static final Map<String, Object> SLOW_SCAN =
+            Map.of("method", "Scan", "readCapacityUnits", 2, "scanSegments", 2);
 
     @BeforeAll
     static void credentials() {
@@ -40,33 +42,45 @@ class StreamFailureDuringLoadIT {
     void trimmedRecordsDuringALoadStartTheLoadOverWithinSeconds(LocalAws aws, @TempDir Path data) throws Exception {
         String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
 
-        try (StreamSyncIT.Running running = StreamSyncIT.Running.start(WorkerSettingsFor.settings(aws, table, data, SLOW_SCAN))) {
+        try (StreamSyncIT.Running running =
+                StreamSyncIT.Running.start(WorkerSettingsFor.settings(aws, table, data, SLOW_SCAN))) {
             WorkerStatus before = running.await(StreamFailureDuringLoadIT::scanning, Duration.ofSeconds(60));
             Instant firstLoad = before.load().startedAt();
             Instant trimmed = Instant.now();
-            aws.faults().on("GetRecords").forTable(table).error(AwsError.TRIMMED_DATA_ACCESS).times(1);
+            aws.faults()
+                    .on("GetRecords")
+                    .forTable(table)
+                    .error(AwsError.TRIMMED_DATA_ACCESS)
+                    .times(1);
 
             WorkerStatus after = running.await(s -> !s.rebootstraps().isEmpty(), Duration.ofSeconds(20));
 
             assertThat(after.rebootstraps().get(0).reason()).startsWith("StreamTrimmed");
             assertThat(after.rebootstraps().get(0).at()).isAfter(trimmed);
-            WorkerStatus again = running.await(s -> scanning(s) && s.load().startedAt().isAfter(firstLoad), Duration.ofSeconds(30));
-            assertThat(again.load().complete()).as("the first load was stopped, not finished").isFalse();
+            WorkerStatus again =
+                    running.await(s -> scanning(s) && s.load().startedAt().isAfter(firstLoad), Duration.ofSeconds(30));
+            assertThat(again.load().complete())
+                    .as("the first load was stopped, not finished")
+                    .isFalse();
             assertThat(again.load().itemsLoaded()).isLessThan(ITEMS);
         }
     }
 
     @Test
-    void aStreamTurnedOffDuringALoadStopsTheLoadWithTheReasonInTheStatus(LocalAws aws, @TempDir Path data) throws Exception {
+    void aStreamTurnedOffDuringALoadStopsTheLoadWithTheReasonInTheStatus(LocalAws aws, @TempDir Path data)
+            throws Exception {
         String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
 
-        try (StreamSyncIT.Running running = StreamSyncIT.Running.start(WorkerSettingsFor.settings(aws, table, data, SLOW_SCAN))) {
+        try (StreamSyncIT.Running running =
+                StreamSyncIT.Running.start(WorkerSettingsFor.settings(aws, table, data, SLOW_SCAN))) {
             running.await(StreamFailureDuringLoadIT::scanning, Duration.ofSeconds(60));
             aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(s -> s.streamEnabled(false)));
 
             WorkerStatus after = running.await(s -> s.error() != null, Duration.ofSeconds(30));
 
-            assertThat(after.rebootstraps()).singleElement().satisfies(r -> assertThat(r.reason()).startsWith("StreamDisabled"));
+            assertThat(after.rebootstraps())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.reason()).startsWith("StreamDisabled"));
             assertThat(after.phase()).isEqualTo("Error");
             assertThat(after.error().reason()).isEqualTo("StreamDisabled");
             assertThat(after.error().message()).contains("update-table");

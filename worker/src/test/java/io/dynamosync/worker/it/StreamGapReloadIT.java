@@ -42,7 +42,8 @@ class StreamGapReloadIT {
     }
 
     /** A worker and its HTTP server over the same store, queried from the moment the store opens. */
-    private record Served(StreamSyncIT.Running running, WorkerServer server, QueriesMeanwhile queries) implements AutoCloseable {
+    private record Served(StreamSyncIT.Running running, WorkerServer server, QueriesMeanwhile queries)
+            implements AutoCloseable {
         static Served start(Map<String, Object> raw) {
             Settings settings = InitialLoadIT.settings(raw);
             AwsClients clients = new AwsClients(settings);
@@ -73,10 +74,12 @@ class StreamGapReloadIT {
     }
 
     @Test
-    void aShardTrimmedWhileTheWorkerWasAwayIsFilledByAReloadServedThroughout(LocalAws aws, @TempDir Path data) throws Exception {
+    void aShardTrimmedWhileTheWorkerWasAwayIsFilledByAReloadServedThroughout(LocalAws aws, @TempDir Path data)
+            throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
-        String streamArn = aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        String streamArn =
+                aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
         Map<String, Object> settings = WorkerSettingsFor.settings(aws, table, data, SLOW_SCAN);
         ShardedStreams.EmulatedStream stream = aws.shardedStreams().emulate(streamArn, 100);
         try {
@@ -95,16 +98,26 @@ class StreamGapReloadIT {
 
             WorkerStatus status;
             try (Served served = Served.start(settings)) {
-                status = served.running().await(s -> !s.rebootstraps().isEmpty() && StreamSyncIT.synced(s)
-                        && s.store().documents() == ITEMS + 3, Duration.ofSeconds(60));
+                status = served.running()
+                        .await(
+                                s -> !s.rebootstraps().isEmpty()
+                                        && StreamSyncIT.synced(s)
+                                        && s.store().documents() == ITEMS + 3,
+                                Duration.ofSeconds(60));
                 served.queries().close();
-                assertThat(served.queries().failures()).as("queries that failed").isEmpty();
+                assertThat(served.queries().failures())
+                        .as("queries that failed")
+                        .isEmpty();
                 assertThat(served.queries().answered()).isPositive();
-                assertThat(served.queries().fewest()).as("the fewest documents a query saw").isGreaterThanOrEqualTo(ITEMS + 1);
+                assertThat(served.queries().fewest())
+                        .as("the fewest documents a query saw")
+                        .isGreaterThanOrEqualTo(ITEMS + 1);
             }
 
-            assertThat(status.rebootstraps()).singleElement().satisfies(r -> assertThat(r.reason())
-                    .startsWith("ShardTrimmed").contains("shardId-first"));
+            assertThat(status.rebootstraps())
+                    .singleElement()
+                    .satisfies(r ->
+                            assertThat(r.reason()).startsWith("ShardTrimmed").contains("shardId-first"));
             assertThat(status.error()).isNull();
         } finally {
             aws.shardedStreams().forget(streamArn);
@@ -113,7 +126,8 @@ class StreamGapReloadIT {
     }
 
     @Test
-    void aCheckpointOlderThanTheStreamRetentionIsReloadedServedThroughout(LocalAws aws, @TempDir Path data) throws Exception {
+    void aCheckpointOlderThanTheStreamRetentionIsReloadedServedThroughout(LocalAws aws, @TempDir Path data)
+            throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
         Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, SLOW_SCAN));
@@ -129,17 +143,26 @@ class StreamGapReloadIT {
         try (Served served = Served.start(settings)) {
             served.running().await(s -> !s.rebootstraps().isEmpty(), Duration.ofSeconds(30));
             long answeredAtReload = served.queries().answered();
-            status = served.running().await(s -> StreamSyncIT.synced(s) && s.store().documents() == ITEMS + 50,
-                    Duration.ofSeconds(60));
+            status = served.running()
+                    .await(s -> StreamSyncIT.synced(s) && s.store().documents() == ITEMS + 50, Duration.ofSeconds(60));
             served.queries().close();
-            assertThat(served.queries().answered()).as("queries answered during the reload").isGreaterThan(answeredAtReload);
+            assertThat(served.queries().answered())
+                    .as("queries answered during the reload")
+                    .isGreaterThan(answeredAtReload);
             assertThat(served.queries().failures()).as("queries that failed").isEmpty();
-            assertThat(served.queries().fewest()).as("the fewest documents a query saw").isGreaterThanOrEqualTo(ITEMS);
+            assertThat(served.queries().fewest())
+                    .as("the fewest documents a query saw")
+                    .isGreaterThanOrEqualTo(ITEMS);
         }
 
-        assertThat(status.rebootstraps()).singleElement().satisfies(r -> assertThat(r.reason())
-                .startsWith("CheckpointOlderThanRetention").contains("0.001 hours"));
-        assertThat(status.load().itemsLoaded()).as("the whole table loaded again").isEqualTo(ITEMS + 50);
+        assertThat(status.rebootstraps())
+                .singleElement()
+                .satisfies(r -> assertThat(r.reason())
+                        .startsWith("CheckpointOlderThanRetention")
+                        .contains("0.001 hours"));
+        assertThat(status.load().itemsLoaded())
+                .as("the whole table loaded again")
+                .isEqualTo(ITEMS + 50);
         StreamSyncIT.assertStoreEqualsTable(aws, table, data);
     }
 
@@ -148,7 +171,8 @@ class StreamGapReloadIT {
             throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, 100);
-        Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
+        Map<String, Object> settings =
+                new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
         // A retention of 7.2 seconds: the worker below reads an idle stream for longer than that.
         settings.put("stream", Map.of("retentionHours", 0.002));
         try (StreamSyncIT.Running running = StreamSyncIT.Running.start(settings)) {
@@ -162,8 +186,12 @@ class StreamGapReloadIT {
             status = running.await(s -> StreamSyncIT.synced(s) && s.store().documents() == 120, Duration.ofSeconds(60));
         }
 
-        assertThat(status.rebootstraps()).as("nothing was missed, so nothing is loaded again").isEmpty();
-        assertThat(status.load().itemsRead()).as("items this run read from the table").isZero();
+        assertThat(status.rebootstraps())
+                .as("nothing was missed, so nothing is loaded again")
+                .isEmpty();
+        assertThat(status.load().itemsRead())
+                .as("items this run read from the table")
+                .isZero();
         StreamSyncIT.assertStoreEqualsTable(aws, table, data);
     }
 }

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamKillIT {
 
     private static JsonNode await(WorkerProcess worker, Predicate<JsonNode> condition, Duration timeout) {
-        return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+        return Awaitility.await()
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
                 .failFast("the worker exited; its log:\n" + worker.log(), () -> !worker.isAlive())
                 .until(worker::status, s -> s != null && condition.test(s));
     }
@@ -40,10 +42,18 @@ class StreamKillIT {
      * every re-bootstrap, records none.
      */
     private static void assertResumedWithoutReloading(JsonNode status, String loadStartedAt, String run) {
-        assertThat(status.path("load").path("complete").asBoolean()).as(run + ": load complete").isTrue();
-        assertThat(status.path("load").path("itemsRead").asLong(0)).as(run + ": items read by this run").isZero();
-        assertThat(status.path("load").path("startedAt").asText()).as(run + ": the load's start").isEqualTo(loadStartedAt);
-        assertThat(status.path("rebootstraps").isArray()).as(run + ": re-bootstraps are reported").isTrue();
+        assertThat(status.path("load").path("complete").asBoolean())
+                .as(run + ": load complete")
+                .isTrue();
+        assertThat(status.path("load").path("itemsRead").asLong(0))
+                .as(run + ": items read by this run")
+                .isZero();
+        assertThat(status.path("load").path("startedAt").asText())
+                .as(run + ": the load's start")
+                .isEqualTo(loadStartedAt);
+        assertThat(status.path("rebootstraps").isArray())
+                .as(run + ": re-bootstraps are reported")
+                .isTrue();
         assertThat(status.path("rebootstraps")).as(run + ": re-bootstraps").isEmpty();
     }
 
@@ -51,11 +61,15 @@ class StreamKillIT {
     void fiveKillsDuringStreamingLoseNothingAndApplyNothingTwice(LocalAws aws, @TempDir Path data) throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, 500);
-        Map<String, Object> settings = WorkerSettingsFor.settings(aws, table, data.resolve("store"), Map.of("method", "Scan"));
+        Map<String, Object> settings =
+                WorkerSettingsFor.settings(aws, table, data.resolve("store"), Map.of("method", "Scan"));
 
         WorkerProcess worker = WorkerProcess.start(settings, data, "run-0");
-        JsonNode loaded = await(worker, StreamKillIT::streaming, Duration.ofSeconds(60)).path("load");
-        assertThat(loaded.path("itemsRead").asLong()).as("items the first run read").isEqualTo(500);
+        JsonNode loaded =
+                await(worker, StreamKillIT::streaming, Duration.ofSeconds(60)).path("load");
+        assertThat(loaded.path("itemsRead").asLong())
+                .as("items the first run read")
+                .isEqualTo(500);
         String loadStartedAt = loaded.path("startedAt").asText();
         assertThat(loadStartedAt).isNotEmpty();
         try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, 600, 40)) {
@@ -68,15 +82,20 @@ class StreamKillIT {
             }
         }
         long records = StreamRecords.count(aws.dynamoDb(), aws.streams(), table);
-        JsonNode status = await(worker, s -> s.path("stream").path("synced").asBoolean()
-                && s.path("stream").path("recordsApplied").asLong() >= records, Duration.ofSeconds(60));
+        JsonNode status = await(
+                worker,
+                s -> s.path("stream").path("synced").asBoolean()
+                        && s.path("stream").path("recordsApplied").asLong() >= records,
+                Duration.ofSeconds(60));
         worker.close();
 
         assertThat(status.path("stream").path("recordsApplied").asLong())
-                .as("stream records applied, counted in the same transactions as the changes").isEqualTo(records);
+                .as("stream records applied, counted in the same transactions as the changes")
+                .isEqualTo(records);
         assertResumedWithoutReloading(status, loadStartedAt, "the last run, at the end");
         var info = TableInfo.describe(aws.dynamoDb(), table);
-        StoreContents.assertSame(StoreContents.store(data.resolve("store/store.duckdb"), "orders"),
+        StoreContents.assertSame(
+                StoreContents.store(data.resolve("store/store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, info.itemId()));
     }
 }

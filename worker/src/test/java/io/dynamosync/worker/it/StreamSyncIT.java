@@ -46,7 +46,9 @@ class StreamSyncIT {
         }
 
         WorkerStatus await(Predicate<WorkerStatus> condition, Duration timeout) {
-            return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+            return Awaitility.await()
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
                     .until(worker::status, condition);
         }
 
@@ -68,14 +70,16 @@ class StreamSyncIT {
 
     static void assertStoreEqualsTable(LocalAws aws, String table, Path data) throws Exception {
         var info = TableInfo.describe(aws.dynamoDb(), table);
-        StoreContents.assertSame(StoreContents.store(data.resolve("store.duckdb"), "orders"),
+        StoreContents.assertSame(
+                StoreContents.store(data.resolve("store.duckdb"), "orders"),
                 StoreContents.table(aws.dynamoDb(), table, info.itemId()));
     }
 
     /** Waits until the worker has applied every record the stream holds, then stops it. */
     static WorkerStatus settle(Running running, LocalAws aws, String table) {
         long records = StreamRecords.count(aws.dynamoDb(), aws.streams(), table);
-        WorkerStatus status = running.await(s -> synced(s) && s.stream().recordsApplied() >= records, Duration.ofSeconds(60));
+        WorkerStatus status =
+                running.await(s -> synced(s) && s.stream().recordsApplied() >= records, Duration.ofSeconds(60));
         running.close();
         return status;
     }
@@ -83,12 +87,12 @@ class StreamSyncIT {
     @Test
     void changesDuringAndAfterTheLoadEndWithTheStoreEqualToTheTable(LocalAws aws, @TempDir Path data) throws Exception {
         String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
-        Map<String, Object> settings = WorkerSettingsFor.settings(aws, table, data,
-                Map.of("method", "Scan", "readCapacityUnits", 60, "scanSegments", 2));
+        Map<String, Object> settings = WorkerSettingsFor.settings(
+                aws, table, data, Map.of("method", "Scan", "readCapacityUnits", 60, "scanSegments", 2));
 
         WorkerStatus status;
         try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, ITEMS + 200, 50);
-             Running running = Running.start(settings)) {
+                Running running = Running.start(settings)) {
             running.await(s -> "Scanning".equals(s.phase()), Duration.ofSeconds(30));
             running.await(s -> streaming(s) && workload.changes() > 100, Duration.ofSeconds(90));
             Thread.sleep(2000);
@@ -97,39 +101,53 @@ class StreamSyncIT {
             status = settle(running, aws, table);
         }
 
-        assertThat(status.stream().recordsJournaled()).as("changes made during the load were journaled").isPositive();
-        assertThat(status.stream().recordsApplied()).isEqualTo(StreamRecords.count(aws.dynamoDb(), aws.streams(), table));
+        assertThat(status.stream().recordsJournaled())
+                .as("changes made during the load were journaled")
+                .isPositive();
+        assertThat(status.stream().recordsApplied())
+                .isEqualTo(StreamRecords.count(aws.dynamoDb(), aws.streams(), table));
         assertThat(status.rebootstraps()).isEmpty();
         assertStoreEqualsTable(aws, table, data);
     }
 
     @Test
-    void aLoadLongerThanTheStreamRetentionLosesNothingThanksToTheJournal(LocalAws aws, @TempDir Path data) throws Exception {
+    void aLoadLongerThanTheStreamRetentionLosesNothingThanksToTheJournal(LocalAws aws, @TempDir Path data)
+            throws Exception {
         String table = SampleItems.createFilledTable(aws.dynamoDb(), null, ITEMS);
         // A fresh, empty stream: every record in it is a change made while the worker loads.
         aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(s -> s.streamEnabled(false)));
-        aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(s -> s.streamEnabled(true)
-                .streamViewType("NEW_AND_OLD_IMAGES")));
+        aws.dynamoDb()
+                .updateTable(b -> b.tableName(table)
+                        .streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
         // Long enough for a reader polling five times a second on a busy machine; a worker that
         // read the stream only after its load would still find the load's changes trimmed.
         Duration retention = Duration.ofSeconds(5);
-        Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data,
-                Map.of("method", "Scan", "readCapacityUnits", 20, "scanSegments", 2)));
+        Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(
+                aws, table, data, Map.of("method", "Scan", "readCapacityUnits", 20, "scanSegments", 2)));
         settings.put("stream", Map.of("retentionHours", retention.toMillis() / 3_600_000.0));
         // Watched before the worker takes its first iterator, so the kit knows where each of its iterators stands.
         StreamTrimming.Trimmed trimmed = aws.streamTrimming().watch(table);
         // Every Scan page waits: the load lasts until records made during it have expired.
-        FaultRule slowScan = aws.faults().on("Scan").forTable(table).latency(Duration.ofSeconds(3)).always();
+        FaultRule slowScan = aws.faults()
+                .on("Scan")
+                .forTable(table)
+                .latency(Duration.ofSeconds(3))
+                .always();
 
         WorkerStatus status;
         long trimmedDuringLoad;
         try (Running running = Running.start(settings)) {
-            running.await(s -> "Scanning".equals(s.phase()) && s.stream() != null && s.stream().shardsOpen() > 0,
+            running.await(
+                    s -> "Scanning".equals(s.phase())
+                            && s.stream() != null
+                            && s.stream().shardsOpen() > 0,
                     Duration.ofSeconds(30));
             trimmed.retention(retention);
             try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, ITEMS, 40)) {
                 WorkerStatus trimming = running.await(s -> trimmed.trimmedRecords() >= 20, Duration.ofSeconds(30));
-                assertThat(trimming.load().complete()).as("the load still ran when changes made during it were trimmed").isFalse();
+                assertThat(trimming.load().complete())
+                        .as("the load still ran when changes made during it were trimmed")
+                        .isFalse();
                 trimmedDuringLoad = trimmed.trimmedRecords();
                 slowScan.remove();
                 running.await(StreamSyncIT::streaming, Duration.ofSeconds(90));
@@ -141,19 +159,30 @@ class StreamSyncIT {
         }
 
         assertThat(status.rebootstraps()).as("no re-load was needed").isEmpty();
-        assertThat(status.stream().recordsJournaled()).as("records journaled during the load, the trimmed ones included")
+        assertThat(status.stream().recordsJournaled())
+                .as("records journaled during the load, the trimmed ones included")
                 .isGreaterThanOrEqualTo(trimmedDuringLoad);
-        assertThat(status.stream().recordsApplied()).as("every record the stream published, the trimmed ones included")
+        assertThat(status.stream().recordsApplied())
+                .as("every record the stream published, the trimmed ones included")
                 .isEqualTo(StreamRecords.count(aws.dynamoDb(), aws.streams(), table));
         assertStoreEqualsTable(aws, table, data);
     }
 
     @Test
-    void expiredIteratorsAndThrottlingAreSurvivedWithoutApplyingAnythingTwice(LocalAws aws, @TempDir Path data) throws Exception {
+    void expiredIteratorsAndThrottlingAreSurvivedWithoutApplyingAnythingTwice(LocalAws aws, @TempDir Path data)
+            throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, 300);
-        FaultRule expired = aws.faults().on("GetRecords").forTable(table).error(AwsError.EXPIRED_ITERATOR).times(3);
-        FaultRule throttled = aws.faults().on("GetRecords").forTable(table).error(AwsError.LIMIT_EXCEEDED).atRate(0.3);
+        FaultRule expired = aws.faults()
+                .on("GetRecords")
+                .forTable(table)
+                .error(AwsError.EXPIRED_ITERATOR)
+                .times(3);
+        FaultRule throttled = aws.faults()
+                .on("GetRecords")
+                .forTable(table)
+                .error(AwsError.LIMIT_EXCEEDED)
+                .atRate(0.3);
 
         WorkerStatus status;
         try (Running running = Running.start(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")))) {
@@ -168,7 +197,8 @@ class StreamSyncIT {
 
         assertThat(expired.hits()).isEqualTo(3);
         assertThat(throttled.hits()).isPositive();
-        assertThat(status.stream().recordsApplied()).isEqualTo(StreamRecords.count(aws.dynamoDb(), aws.streams(), table));
+        assertThat(status.stream().recordsApplied())
+                .isEqualTo(StreamRecords.count(aws.dynamoDb(), aws.streams(), table));
         assertStoreEqualsTable(aws, table, data);
     }
 
@@ -180,7 +210,11 @@ class StreamSyncIT {
         WorkerStatus status;
         try (Running running = Running.start(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")))) {
             running.await(StreamSyncIT::synced, Duration.ofSeconds(60));
-            aws.faults().on("GetRecords").forTable(table).error(AwsError.TRIMMED_DATA_ACCESS).times(1);
+            aws.faults()
+                    .on("GetRecords")
+                    .forTable(table)
+                    .error(AwsError.TRIMMED_DATA_ACCESS)
+                    .times(1);
             SampleItems.fill(aws.dynamoDb(), table, 300, 400);
             status = running.await(s -> !s.rebootstraps().isEmpty() && synced(s), Duration.ofSeconds(60));
             assertThat(status.rebootstraps().get(0).reason()).startsWith("StreamTrimmed");
@@ -199,8 +233,9 @@ class StreamSyncIT {
             running.await(StreamSyncIT::synced, Duration.ofSeconds(60));
             aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(s -> s.streamEnabled(false)));
             SampleItems.fill(aws.dynamoDb(), table, 200, 250);
-            aws.dynamoDb().updateTable(b -> b.tableName(table).streamSpecification(s -> s.streamEnabled(true)
-                    .streamViewType("NEW_AND_OLD_IMAGES")));
+            aws.dynamoDb()
+                    .updateTable(b -> b.tableName(table)
+                            .streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
             SampleItems.fill(aws.dynamoDb(), table, 250, 300);
             WorkerStatus status = running.await(s -> !s.rebootstraps().isEmpty() && synced(s), Duration.ofSeconds(90));
             assertThat(status.rebootstraps().get(0).reason()).matches("Stream(Replaced|Disabled).*");
@@ -210,7 +245,8 @@ class StreamSyncIT {
     }
 
     @Test
-    void aHigherLoadGenerationRebuildsTheStoreWithTheNewTransformation(LocalAws aws, @TempDir Path data) throws Exception {
+    void aHigherLoadGenerationRebuildsTheStoreWithTheNewTransformation(LocalAws aws, @TempDir Path data)
+            throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, 100);
         Map<String, Object> first = WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan"));
@@ -226,7 +262,9 @@ class StreamSyncIT {
             status = running.await(StreamSyncIT::synced, Duration.ofSeconds(60));
         }
 
-        assertThat(status.rebootstraps()).singleElement().satisfies(r -> assertThat(r.reason()).startsWith("RebuildRequested"));
+        assertThat(status.rebootstraps())
+                .singleElement()
+                .satisfies(r -> assertThat(r.reason()).startsWith("RebuildRequested"));
         assertThat(status.store().documents()).isEqualTo(100);
         Map<String, Map<String, Object>> stored = StoreContents.store(data.resolve("store.duckdb"), "orders");
         assertThat(stored.values()).allSatisfy(document -> assertThat(document).containsOnlyKeys("customer", "state"));

@@ -27,17 +27,25 @@ class ThrottleCountIT {
     @Test
     void throttledAttemptsThatRetriesGetThroughAreCounted(LocalAws aws, @TempDir Path data) {
         String table = SampleItems.createTable(aws.dynamoDb(), 100L);
-        aws.faults().on("DescribeTable").forTable(table).error(AwsError.PROVISIONED_THROUGHPUT_EXCEEDED).times(2);
+        aws.faults()
+                .on("DescribeTable")
+                .forTable(table)
+                .error(AwsError.PROVISIONED_THROUGHPUT_EXCEEDED)
+                .times(2);
         aws.faults().on("Scan").forTable(table).error(AwsError.THROTTLING).times(1);
-        try (AwsClients clients = new AwsClients(InitialLoadIT.settings(WorkerSettingsFor.settings(aws, table, data,
-                Map.of("method", "Scan"))))) {
+        try (AwsClients clients = new AwsClients(
+                InitialLoadIT.settings(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan"))))) {
             AtomicLong heard = new AtomicLong();
             clients.onThrottle(heard::incrementAndGet);
 
             clients.dynamoDb().describeTable(r -> r.tableName(table));
             clients.dynamoDb().scan(r -> r.tableName(table).limit(1));
             // A denial is no throttle.
-            aws.faults().on("Scan").forTable(table).error(AwsError.ACCESS_DENIED).times(1);
+            aws.faults()
+                    .on("Scan")
+                    .forTable(table)
+                    .error(AwsError.ACCESS_DENIED)
+                    .times(1);
             try {
                 clients.dynamoDb().scan(r -> r.tableName(table).limit(1));
             } catch (RuntimeException expected) {

@@ -13,8 +13,8 @@ import io.dynamosync.worker.http.WorkerServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +59,8 @@ class TransformationFailureIT {
             Map<String, AttributeValue> item = itemWithCode(i, Integer.toString(i));
             aws.dynamoDb().putItem(b -> b.tableName(table).item(item));
         }
-        Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
+        Map<String, Object> settings =
+                new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
         settings.put("ingestTransformation", "SELECT *, CAST(code AS INTEGER) AS code_number FROM _input");
 
         try (StreamSyncIT.Running running = StreamSyncIT.Running.start(settings)) {
@@ -72,7 +73,11 @@ class TransformationFailureIT {
 
                 // Reads of the stream are held back while a good item and a bad one are written, so
                 // that both arrive in one page, and one batch.
-                FaultRule held = aws.faults().on("GetRecords").forTable(table).error(AwsError.LIMIT_EXCEEDED).always();
+                FaultRule held = aws.faults()
+                        .on("GetRecords")
+                        .forTable(table)
+                        .error(AwsError.LIMIT_EXCEEDED)
+                        .always();
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> held.hits() > 0);
                 aws.dynamoDb().putItem(b -> b.tableName(table).item(itemWithCode(ITEMS, Integer.toString(ITEMS))));
                 aws.dynamoDb().putItem(b -> b.tableName(table).item(itemWithCode(ITEMS + 1, "fifty-one")));
@@ -81,25 +86,40 @@ class TransformationFailureIT {
                 WorkerStatus failed = running.await(s -> s.error() != null, Duration.ofSeconds(30));
                 assertThat(failed.phase()).isEqualTo("Error");
                 assertThat(failed.error().reason()).isEqualTo("TransformationFailed");
-                assertThat(failed.error().message()).startsWith("the ingest transformation failed: ")
+                assertThat(failed.error().message())
+                        .startsWith("the ingest transformation failed: ")
                         .contains("Could not convert string 'fifty-one'");
                 // The worker tries again after a pause and fails the same way, writing nothing; the
                 // status says so throughout, the attempt included, rather than Streaming meanwhile.
                 List<String> otherwise = new ArrayList<>();
-                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                    WorkerStatus now = running.worker().status();
-                    if (now.error() == null || !now.error().reason().equals("TransformationFailed") || !now.phase().equals("Error")) {
-                        otherwise.add(now.phase() + " " + now.error());
-                    }
-                    return now.error() != null && now.error().at().isAfter(failed.error().at());
-                });
-                assertThat(otherwise).as("statuses between the first attempt and the next that did not say it failed").isEmpty();
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> {
+                            WorkerStatus now = running.worker().status();
+                            if (now.error() == null
+                                    || !now.error().reason().equals("TransformationFailed")
+                                    || !now.phase().equals("Error")) {
+                                otherwise.add(now.phase() + " " + now.error());
+                            }
+                            return now.error() != null
+                                    && now.error().at().isAfter(failed.error().at());
+                        });
+                assertThat(otherwise)
+                        .as("statuses between the first attempt and the next that did not say it failed")
+                        .isEmpty();
 
-                JsonNode after = row(server, "SELECT count(*) AS n, sum(code_number) AS total, "
-                        + "count(*) FILTER (WHERE _id IN ('cust-50|50', 'cust-51|51')) AS newer FROM orders");
-                assertThat(after.get("n").asLong()).as("documents, as before the failing batch").isEqualTo(ITEMS);
+                JsonNode after = row(
+                        server,
+                        "SELECT count(*) AS n, sum(code_number) AS total, "
+                                + "count(*) FILTER (WHERE _id IN ('cust-50|50', 'cust-51|51')) AS newer FROM orders");
+                assertThat(after.get("n").asLong())
+                        .as("documents, as before the failing batch")
+                        .isEqualTo(ITEMS);
                 assertThat(after.get("total").asLong()).isEqualTo(1225);
-                assertThat(after.get("newer").asLong()).as("documents of the failing batch, the good one included").isZero();
+                assertThat(after.get("newer").asLong())
+                        .as("documents of the failing batch, the good one included")
+                        .isZero();
             } finally {
                 server.close();
             }

@@ -38,19 +38,32 @@ class TruthfulSyncIT {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (!syncedSinceTheBurst && System.nanoTime() < deadline) {
                     // The status first, then the rows: what the status says was committed before the query began.
-                    JsonNode stream = ServedWorker.get(worker.port(), "/status", null).json().path("stream");
-                    long rows = worker.query("SELECT count(*) AS n FROM orders").json().path("results").get(0).path("n").asLong();
+                    JsonNode stream = ServedWorker.get(worker.port(), "/status", null)
+                            .json()
+                            .path("stream");
+                    long rows = worker.query("SELECT count(*) AS n FROM orders")
+                            .json()
+                            .path("results")
+                            .get(0)
+                            .path("n")
+                            .asLong();
                     boolean synced = stream.path("synced").asBoolean();
-                    Instant asOf = stream.hasNonNull("syncedAsOf") ? Instant.parse(stream.path("syncedAsOf").asText()) : null;
+                    Instant asOf = stream.hasNonNull("syncedAsOf")
+                            ? Instant.parse(stream.path("syncedAsOf").asText())
+                            : null;
                     if (rows < expected) {
                         samplesMissingRows++;
                         assertThat(synced && !asOf.isBefore(written))
-                                .as("synced as of %s, after the burst was written at %s, with %s of %s rows", asOf, written, rows, expected)
+                                .as(
+                                        "synced as of %s, after the burst was written at %s, with %s of %s rows",
+                                        asOf, written, rows, expected)
                                 .isFalse();
                     }
                     if (stream.path("recordsWaiting").asLong() > 0) {
                         samplesWaitingWithLag++;
-                        assertThat(stream.path("lagMillis").asLong()).as("lag while records wait: %s", stream).isPositive();
+                        assertThat(stream.path("lagMillis").asLong())
+                                .as("lag while records wait: %s", stream)
+                                .isPositive();
                         assertThat(synced).isFalse();
                     }
                     if (synced) {
@@ -59,11 +72,20 @@ class TruthfulSyncIT {
                     }
                     syncedSinceTheBurst = synced && !asOf.isBefore(written);
                 }
-                assertThat(syncedSinceTheBurst).as("synced again after burst %d", burst).isTrue();
-                assertThat(worker.query("SELECT count(*) AS n FROM orders").json().path("results").get(0).path("n").asLong())
+                assertThat(syncedSinceTheBurst)
+                        .as("synced again after burst %d", burst)
+                        .isTrue();
+                assertThat(worker.query("SELECT count(*) AS n FROM orders")
+                                .json()
+                                .path("results")
+                                .get(0)
+                                .path("n")
+                                .asLong())
                         .isEqualTo(expected);
             }
-            assertThat(samplesMissingRows).as("samples taken while rows were missing").isPositive();
+            assertThat(samplesMissingRows)
+                    .as("samples taken while rows were missing")
+                    .isPositive();
             assertThat(samplesWaitingWithLag + samplesMissingRows).isPositive();
         }
     }

@@ -41,7 +41,8 @@ class TtlDeleteIT {
     }
 
     private static Map<String, Object> settings(LocalAws aws, String table, Path data, boolean ignoreTtlDeletes) {
-        Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
+        Map<String, Object> settings =
+                new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan")));
         settings.put("ignoreTtlDeletes", ignoreTtlDeletes);
         return settings;
     }
@@ -61,9 +62,12 @@ class TtlDeleteIT {
         }
 
         assertThat(StreamRecords.all(aws.dynamoDb(), aws.streams(), table))
-                .filteredOn(r -> r.eventNameAsString().equals("REMOVE")).singleElement()
-                .satisfies(r -> assertThat(r.userIdentity().type() + " " + r.userIdentity().principalId())
-                        .as("the delete reads as time to live's").isEqualTo("Service dynamodb.amazonaws.com"));
+                .filteredOn(r -> r.eventNameAsString().equals("REMOVE"))
+                .singleElement()
+                .satisfies(r -> assertThat(
+                                r.userIdentity().type() + " " + r.userIdentity().principalId())
+                        .as("the delete reads as time to live's")
+                        .isEqualTo("Service dynamodb.amazonaws.com"));
         assertThat(status.rebootstraps()).isEmpty();
         Map<String, Map<String, Object>> stored = StoreContents.store(data.resolve("store.duckdb"), "orders");
         assertThat(stored).hasSize(ITEMS - 1).doesNotContainKey(itemId.of(key(7)));
@@ -71,8 +75,8 @@ class TtlDeleteIT {
     }
 
     @Test
-    void withIgnoreTtlDeletesATtlDeletedItemStaysWhileAnOrdinaryDeleteStillRemovesItsItem(LocalAws aws, @TempDir Path data)
-            throws Exception {
+    void withIgnoreTtlDeletesATtlDeletedItemStaysWhileAnOrdinaryDeleteStillRemovesItsItem(
+            LocalAws aws, @TempDir Path data) throws Exception {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, ITEMS);
         ItemId itemId = TableInfo.describe(aws.dynamoDb(), table).itemId();
@@ -90,9 +94,12 @@ class TtlDeleteIT {
 
         assertThat(StreamRecords.all(aws.dynamoDb(), aws.streams(), table))
                 .filteredOn(r -> r.eventNameAsString().equals("REMOVE"))
-                .extracting(r -> r.userIdentity() == null ? "ordinary" : r.userIdentity().type())
-                .as("item 7's delete reads as time to live's, item 8's as anyone's").containsExactly("Service", "ordinary");
-        assertThat(status.stream().recordsApplied()).as("both deletes were read")
+                .extracting(r ->
+                        r.userIdentity() == null ? "ordinary" : r.userIdentity().type())
+                .as("item 7's delete reads as time to live's, item 8's as anyone's")
+                .containsExactly("Service", "ordinary");
+        assertThat(status.stream().recordsApplied())
+                .as("both deletes were read")
                 .isEqualTo(StreamRecords.count(aws.dynamoDb(), aws.streams(), table));
         Map<String, Map<String, Object>> expected = new HashMap<>(StoreContents.table(aws.dynamoDb(), table, itemId));
         assertThat(expected).doesNotContainKeys(itemId.of(key(7)), itemId.of(key(8)));
@@ -106,8 +113,8 @@ class TtlDeleteIT {
         String table = SampleItems.createTable(aws.dynamoDb(), null);
         SampleItems.fill(aws.dynamoDb(), table, 0, 300);
         ItemId itemId = TableInfo.describe(aws.dynamoDb(), table).itemId();
-        Map<String, Object> settings = new LinkedHashMap<>(WorkerSettingsFor.settings(aws, table, data,
-                Map.of("method", "Scan", "readCapacityUnits", 5)));
+        Map<String, Object> settings = new LinkedHashMap<>(
+                WorkerSettingsFor.settings(aws, table, data, Map.of("method", "Scan", "readCapacityUnits", 5)));
         settings.put("ignoreTtlDeletes", true);
         Map<String, AttributeValue> renewed = new HashMap<>(SampleItems.item(7));
         renewed.put("status", AttributeValue.fromS("renewed"));
@@ -116,7 +123,10 @@ class TtlDeleteIT {
         Map<String, Map<String, Object>> beforeExpiry;
         Instant expired;
         try (StreamSyncIT.Running running = StreamSyncIT.Running.start(settings)) {
-            running.await(s -> "Scanning".equals(s.phase()) && s.load() != null && s.load().itemsLoaded() > 0,
+            running.await(
+                    s -> "Scanning".equals(s.phase())
+                            && s.load() != null
+                            && s.load().itemsLoaded() > 0,
                     Duration.ofSeconds(30));
             // Whether or not the scan has passed item 7, the journal holds its change and then its expiry.
             aws.dynamoDb().putItem(b -> b.tableName(table).item(renewed));
@@ -127,7 +137,8 @@ class TtlDeleteIT {
             status = StreamSyncIT.settle(running, aws, table);
         }
 
-        assertThat(status.load().completedAt()).as("the change and the expiry came during the load, so were journaled")
+        assertThat(status.load().completedAt())
+                .as("the change and the expiry came during the load, so were journaled")
                 .isAfter(expired);
         Map<String, Map<String, Object>> expected = new HashMap<>(StoreContents.table(aws.dynamoDb(), table, itemId));
         expected.put(itemId.of(key(7)), beforeExpiry.get(itemId.of(key(7))));

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int port;
@@ -46,9 +47,18 @@ public final class WorkerProcess implements AutoCloseable {
         Path config = directory.resolve("settings-" + logName + ".json");
         Files.writeString(config, JSON.writeValueAsString(withPort));
         Path log = directory.resolve(logName + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                maxHeap, "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "io.dynamosync.worker.WorkerMain", "run", "--config", config.toString())
+        ProcessBuilder builder = new ProcessBuilder(
+                        Paths.get(System.getProperty("java.home"), "bin", "java")
+                                .toString(),
+                        maxHeap,
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.dynamosync.worker.WorkerMain",
+                        "run",
+                        "--config",
+                        config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("AWS_ACCESS_KEY_ID", "local");
@@ -60,8 +70,11 @@ public final class WorkerProcess implements AutoCloseable {
     /** The worker's {@code /status}, or null while it does not answer. */
     public JsonNode status() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
         } catch (IOException e) {
             return null;

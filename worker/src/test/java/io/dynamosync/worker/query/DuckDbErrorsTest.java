@@ -9,12 +9,16 @@ class DuckDbErrorsTest {
     @Test
     void aBinderErrorGivesItsLineAndColumnAndLosesTheDriversWrapper() {
         String sql = "SELECT 1,\n  2,\n  'ü', nope FROM range(3)";
-        QueryFailure failure = DuckDbErrors.of("Invalid Input Error: Attempting to execute an unsuccessful or closed pending query result\n"
-                + "Error: Binder Error: Referenced column \"nope\" not found in FROM clause!\nCandidate bindings: \"range\"\n\n"
-                + "LINE 3:   'ü', nope FROM range(3)\n               ^", sql);
+        QueryFailure failure = DuckDbErrors.of(
+                "Invalid Input Error: Attempting to execute an unsuccessful or closed pending query result\n"
+                        + "Error: Binder Error: Referenced column \"nope\" not found in FROM clause!\nCandidate bindings: \"range\"\n\n"
+                        + "LINE 3:   'ü', nope FROM range(3)\n               ^",
+                sql);
 
         assertThat(failure.type()).isEqualTo("QueryError");
-        assertThat(failure.getMessage()).isEqualTo("Binder Error: Referenced column \"nope\" not found in FROM clause!\nCandidate bindings: \"range\"");
+        assertThat(failure.getMessage())
+                .isEqualTo(
+                        "Binder Error: Referenced column \"nope\" not found in FROM clause!\nCandidate bindings: \"range\"");
         assertThat(failure.line()).isEqualTo(3);
         assertThat(failure.column()).isEqualTo(8);
     }
@@ -32,8 +36,10 @@ class DuckDbErrorsTest {
 
     @Test
     void fileAccessIsNotAllowed() {
-        QueryFailure failure = DuckDbErrors.of("Permission Error: Cannot access file \"/etc/passwd\" - file system operations are "
-                + "disabled by configuration", "SELECT * FROM read_csv('/etc/passwd')");
+        QueryFailure failure = DuckDbErrors.of(
+                "Permission Error: Cannot access file \"/etc/passwd\" - file system operations are "
+                        + "disabled by configuration",
+                "SELECT * FROM read_csv('/etc/passwd')");
         assertThat(failure.type()).isEqualTo("QueryNotAllowed");
         assertThat(failure.line()).isNull();
     }

@@ -36,7 +36,9 @@ class ExactAnswersTest {
 
     /** The wire format, as the worker's server writes it and a careful client reads it. */
     private static final ObjectMapper WIRE = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    private static final ObjectMapper CLIENT = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+
+    private static final ObjectMapper CLIENT = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
     private static final Instant NOW = Instant.parse("2026-12-07T03:00:00Z");
     /** Item id to its amount; a loads first (a DECIMAL then), the others widen the column to DOUBLE. */
@@ -46,6 +48,7 @@ class ExactAnswersTest {
             "c", "9.9999999999999999999999999999999999999E+125",
             "d", "-1.2345678901234567890123456789012345678E-130",
             "e", "12345678901234567890123456789012345678");
+
     private static final Map<String, List<String>> SETS = Map.of(
             "a", List.of("1.25", "-7"),
             "b", List.of("1E-130", "2.5"),
@@ -55,6 +58,7 @@ class ExactAnswersTest {
 
     @TempDir
     Path directory;
+
     private Store store;
     private QueryRunner runner;
 
@@ -67,7 +71,8 @@ class ExactAnswersTest {
             rest.upsert(id, item(id), NOW, "id=" + id);
         }
         store.commit(rest);
-        runner = new QueryRunner(store, Duration.ofSeconds(10), 1000, QueryAdmission.forProcessors(2), (outcome, elapsed) -> { });
+        runner = new QueryRunner(
+                store, Duration.ofSeconds(10), 1000, QueryAdmission.forProcessors(2), (outcome, elapsed) -> {});
     }
 
     @AfterEach
@@ -81,14 +86,24 @@ class ExactAnswersTest {
     }
 
     private static Map<String, AttributeValue> item(String id) {
-        return Map.of("id", AttributeValue.fromS(id), "amount", AttributeValue.fromN(AMOUNTS.get(id)),
-                "ns", AttributeValue.fromNs(SETS.get(id)),
-                "doc", AttributeValue.fromM(Map.of("x", AttributeValue.fromN(AMOUNTS.get(id)),
-                        "l", AttributeValue.fromL(List.of(AttributeValue.fromN(AMOUNTS.get(id)))))));
+        return Map.of(
+                "id",
+                AttributeValue.fromS(id),
+                "amount",
+                AttributeValue.fromN(AMOUNTS.get(id)),
+                "ns",
+                AttributeValue.fromNs(SETS.get(id)),
+                "doc",
+                AttributeValue.fromM(Map.of(
+                        "x",
+                        AttributeValue.fromN(AMOUNTS.get(id)),
+                        "l",
+                        AttributeValue.fromL(List.of(AttributeValue.fromN(AMOUNTS.get(id)))))));
     }
 
     private JsonNode query(String sql, QueryParameter... parameters) throws Exception {
-        QueryResponse response = runner.run(new QueryRequest(new QueryRequest.Sql(sql, Arrays.asList(parameters), null)), "q");
+        QueryResponse response =
+                runner.run(new QueryRequest(new QueryRequest.Sql(sql, Arrays.asList(parameters), null)), "q");
         return CLIENT.readTree(WIRE.writeValueAsString(response));
     }
 
@@ -131,7 +146,9 @@ class ExactAnswersTest {
         int wrong = 0;
         for (JsonNode row : answer.get("results")) {
             String id = row.get("id").asText();
-            assertThat(row.get("amount").isNumber()).as("amount of %s is a JSON number", id).isTrue();
+            assertThat(row.get("amount").isNumber())
+                    .as("amount of %s is a JSON number", id)
+                    .isTrue();
             BigDecimal expected = new BigDecimal(AMOUNTS.get(id));
             wrong += row.get("amount").decimalValue().compareTo(expected) == 0 ? 0 : 1;
             wrong += decimals(row.get("ns")).equals(decimals(SETS.get(id))) ? 0 : 1;
@@ -145,19 +162,23 @@ class ExactAnswersTest {
 
     @Test
     void aRenamedQualifiedColumnFilteredAndSortedKeepsItsDigitsAndSaysTheFilterIsApproximate() throws Exception {
-        JsonNode answer = query("SELECT t.amount AS a, id FROM orders t WHERE amount > 1e100 OR amount < 0 ORDER BY amount DESC");
+        JsonNode answer =
+                query("SELECT t.amount AS a, id FROM orders t WHERE amount > 1e100 OR amount < 0 ORDER BY amount DESC");
 
         assertThat(fieldNames(answer)).containsExactly("a", "id");
         assertThat(answer.get("results")).extracting(r -> r.get("id").asText()).containsExactly("c", "d");
-        assertThat(answer.get("results").get(0).get("a").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
-        assertThat(answer.get("results").get(1).get("a").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
+        assertThat(answer.get("results").get(0).get("a").decimalValue())
+                .isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
+        assertThat(answer.get("results").get(1).get("a").decimalValue())
+                .isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
         assertThat(answer.get("warnings").toString()).contains("computes with amount");
     }
 
     @Test
     void arithmeticAndAggregatesWorkAndAreFlaggedApproximate() throws Exception {
         JsonNode answer = query("SELECT amount * 2 AS twice, id FROM orders WHERE id = 'e'");
-        assertThat(answer.get("results").get(0).get("twice").doubleValue()).isEqualTo(2 * 12345678901234567890123456789012345678.0);
+        assertThat(answer.get("results").get(0).get("twice").doubleValue())
+                .isEqualTo(2 * 12345678901234567890123456789012345678.0);
         assertThat(field(answer, "twice").get("approximate").asBoolean()).isTrue();
         assertThat(answer.get("warnings").toString()).contains("twice is a floating-point result");
 
@@ -170,18 +191,26 @@ class ExactAnswersTest {
     @Test
     void groupedAndParameterisedProjectionsKeepTheirDigits() throws Exception {
         JsonNode grouped = query("SELECT amount, count(*) AS n FROM orders GROUP BY amount ORDER BY amount");
-        assertThat(grouped.get("results")).extracting(r -> r.get("amount").decimalValue().stripTrailingZeros())
-                .containsExactly(Stream.of("d", "b", "a", "e", "c").map(id -> new BigDecimal(AMOUNTS.get(id)).stripTrailingZeros())
+        assertThat(grouped.get("results"))
+                .extracting(r -> r.get("amount").decimalValue().stripTrailingZeros())
+                .containsExactly(Stream.of("d", "b", "a", "e", "c")
+                        .map(id -> new BigDecimal(AMOUNTS.get(id)).stripTrailingZeros())
                         .toArray(BigDecimal[]::new));
 
-        JsonNode rollup = query("SELECT amount, count(*) AS n FROM orders GROUP BY ROLLUP (amount) ORDER BY n DESC, amount");
-        assertThat(rollup.get("results").get(0).get("amount").isNull()).as("the total row").isTrue();
-        assertThat(rollup.get("results").get(1).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
+        JsonNode rollup =
+                query("SELECT amount, count(*) AS n FROM orders GROUP BY ROLLUP (amount) ORDER BY n DESC, amount");
+        assertThat(rollup.get("results").get(0).get("amount").isNull())
+                .as("the total row")
+                .isTrue();
+        assertThat(rollup.get("results").get(1).get("amount").decimalValue())
+                .isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
         assertThat(field(rollup, "amount").has("approximate")).isFalse();
 
-        JsonNode bound = query("SELECT amount, ns FROM orders WHERE id = :id",
+        JsonNode bound = query(
+                "SELECT amount, ns FROM orders WHERE id = :id",
                 new QueryParameter("id", "string", TextNode.valueOf("d")));
-        assertThat(bound.get("results").get(0).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
+        assertThat(bound.get("results").get(0).get("amount").decimalValue())
+                .isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
         assertThat(field(bound, "amount").has("approximate")).isFalse();
     }
 
@@ -197,7 +226,9 @@ class ExactAnswersTest {
             JsonNode row = answer.get("results").get(0);
             row.fields().forEachRemaining(e -> {
                 if (e.getKey().startsWith("amount")) {
-                    assertThat(e.getValue().decimalValue()).as("%s in %s", e.getKey(), sql).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
+                    assertThat(e.getValue().decimalValue())
+                            .as("%s in %s", e.getKey(), sql)
+                            .isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
                 }
             });
             assertThat(fieldNames(answer)).as(sql).anyMatch(name -> name.startsWith("amount"));
@@ -215,20 +246,26 @@ class ExactAnswersTest {
         assertThat(field(replaced, "amount").get("approximate").asBoolean()).isTrue();
 
         JsonNode twice = query("SELECT amount, * FROM orders WHERE id = 'c'");
-        assertThat(twice.get("results").get(0).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
-        assertThat(twice.get("results").get(0).get("amount_2").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
+        assertThat(twice.get("results").get(0).get("amount").decimalValue())
+                .isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
+        assertThat(twice.get("results").get(0).get("amount_2").decimalValue())
+                .isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
 
         JsonNode distinct = query("SELECT DISTINCT amount FROM orders ORDER BY ALL");
         assertThat(distinct.get("results")).hasSize(AMOUNTS.size());
-        assertThat(distinct.get("results").get(4).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
+        assertThat(distinct.get("results").get(4).get("amount").decimalValue())
+                .isEqualByComparingTo(new BigDecimal(AMOUNTS.get("c")));
 
-        JsonNode bound = query("SELECT id, amount FROM orders WHERE amount = :v",
+        JsonNode bound = query(
+                "SELECT id, amount FROM orders WHERE amount = :v",
                 new QueryParameter("v", "decimal", TextNode.valueOf("-1.2345678901234567890123456789012345678E-130")));
         assertThat(bound.get("results")).extracting(r -> r.get("id").asText()).containsExactly("d");
-        assertThat(bound.get("results").get(0).get("amount").decimalValue()).isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
+        assertThat(bound.get("results").get(0).get("amount").decimalValue())
+                .isEqualByComparingTo(new BigDecimal(AMOUNTS.get("d")));
         assertThat(bound.get("warnings").toString()).contains("parameter :v");
 
-        JsonNode large = query("SELECT id FROM orders WHERE amount >= :v",
+        JsonNode large = query(
+                "SELECT id FROM orders WHERE amount >= :v",
                 new QueryParameter("v", "decimal", TextNode.valueOf("9.9999999999999999999999999999999999999E+125")));
         assertThat(large.get("results")).extracting(r -> r.get("id").asText()).containsExactly("c");
     }
@@ -259,7 +296,8 @@ class ExactAnswersTest {
                 .isInstanceOfSatisfying(QueryFailure.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.type()).isEqualTo(QueryFailure.QUERY_ERROR);
-                    assertThat(e.getMessage()).contains("no column amount__exact", "amount itself comes back with every digit");
+                    assertThat(e.getMessage())
+                            .contains("no column amount__exact", "amount itself comes back with every digit");
                     assertThat(e.line()).isEqualTo(2);
                     assertThat(e.column()).isEqualTo(3);
                 });
@@ -272,9 +310,13 @@ class ExactAnswersTest {
         assertThat(field(union, "amount").get("approximate").asBoolean()).isTrue();
 
         JsonNode described = query("DESCRIBE orders");
-        assertThat(described.get("results")).extracting(r -> r.get("column_name").asText())
-                .contains("amount", "ns").noneMatch(name -> name.contains("__exact"));
-        assertThat(runner.schema().columns()).extracting(CollectionSchema.Column::name)
-                .contains("amount", "ns").noneMatch(name -> name.contains("__exact"));
+        assertThat(described.get("results"))
+                .extracting(r -> r.get("column_name").asText())
+                .contains("amount", "ns")
+                .noneMatch(name -> name.contains("__exact"));
+        assertThat(runner.schema().columns())
+                .extracting(CollectionSchema.Column::name)
+                .contains("amount", "ns")
+                .noneMatch(name -> name.contains("__exact"));
     }
 }

@@ -11,11 +11,13 @@ class SqlTextTest {
 
     @Test
     void parametersBecomeQuestionMarksOfTheSameLengthOnlyInCode() {
-        String sql = "SELECT :a, ':a', \":a\", x::INT, $$ :a $$, E'\\' :a' -- :a\n/* :a /* :a */ */ , :b + :a, arr[1:a]";
+        String sql =
+                "SELECT :a, ':a', \":a\", x::INT, $$ :a $$, E'\\' :a' -- :a\n/* :a /* :a */ */ , :b + :a, arr[1:a]";
         SqlText.Rewritten rewritten = new SqlText(sql).bind(Set.of("a", "b"));
 
         assertThat(rewritten.sql()).hasSameSizeAs(sql);
-        assertThat(rewritten.sql()).startsWith("SELECT ?" + " ".repeat(1) + ", ':a', \":a\", x::INT, $$ :a $$, E'\\' :a' -- :a\n");
+        assertThat(rewritten.sql())
+                .startsWith("SELECT ?" + " ".repeat(1) + ", ':a', \":a\", x::INT, $$ :a $$, E'\\' :a' -- :a\n");
         assertThat(rewritten.sql()).endsWith(", ?  + ?" + " ".repeat(1) + ", arr[1?" + " ".repeat(1) + "]");
         assertThat(rewritten.order()).containsExactly("a", "b", "a", "a");
     }
@@ -38,11 +40,16 @@ class SqlTextTest {
 
     @Test
     void starExceptBecomesExcludeOnlyInCodeAndOnlyAfterAStar() {
-        assertThat(new SqlText("SELECT * EXCEPT (a, b) FROM t").exceptAsExclude()).isEqualTo("SELECT * EXCLUDE (a, b) FROM t");
+        assertThat(new SqlText("SELECT * EXCEPT (a, b) FROM t").exceptAsExclude())
+                .isEqualTo("SELECT * EXCLUDE (a, b) FROM t");
         assertThat(new SqlText("select t.*except(a), u.* /* c */ Except\n (b) from t, u").exceptAsExclude())
                 .isEqualTo("select t.*EXCLUDE(a), u.* /* c */ EXCLUDE\n (b) from t, u");
-        for (String untouched : List.of("SELECT * FROM a EXCEPT (SELECT * FROM b)", "SELECT '* EXCEPT (a)', \"* EXCEPT (b)\"",
-                "SELECT * EXCEPTIONAL (a)", "SELECT count(*) EXCEPT_x FROM t", "-- * EXCEPT (a)\nSELECT 1")) {
+        for (String untouched : List.of(
+                "SELECT * FROM a EXCEPT (SELECT * FROM b)",
+                "SELECT '* EXCEPT (a)', \"* EXCEPT (b)\"",
+                "SELECT * EXCEPTIONAL (a)",
+                "SELECT count(*) EXCEPT_x FROM t",
+                "-- * EXCEPT (a)\nSELECT 1")) {
             assertThat(new SqlText(untouched).exceptAsExclude()).isEqualTo(untouched);
         }
     }

@@ -34,8 +34,14 @@ public final class StoreChurn {
     public record Sample(double seconds, long changes, long documents, long fileBytes, long walBytes, long freeBytes) {
         @Override
         public String toString() {
-            return String.format("%6.0f s %8d changes %6d docs  file %7.1f MB  wal %6.1f MB  free %7.1f MB  %6.0f B/doc",
-                    seconds, changes, documents, fileBytes / 1e6, walBytes / 1e6, freeBytes / 1e6,
+            return String.format(
+                    "%6.0f s %8d changes %6d docs  file %7.1f MB  wal %6.1f MB  free %7.1f MB  %6.0f B/doc",
+                    seconds,
+                    changes,
+                    documents,
+                    fileBytes / 1e6,
+                    walBytes / 1e6,
+                    freeBytes / 1e6,
                     documents == 0 ? 0.0 : (double) (fileBytes + walBytes) / documents);
         }
     }
@@ -66,13 +72,19 @@ public final class StoreChurn {
         }
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put("pk", AttributeValue.fromS("key-" + i));
-        item.put("status", AttributeValue.fromS(List.of("new", "paid", "shipped").get(version % 3)));
+        item.put(
+                "status", AttributeValue.fromS(List.of("new", "paid", "shipped").get(version % 3)));
         item.put("amount", AttributeValue.fromN((i % 1000) + "." + (version % 100)));
         item.put("version", AttributeValue.fromN(Integer.toString(version)));
         item.put("body", AttributeValue.fromS(body.toString()));
         item.put("tags", AttributeValue.fromSs(List.of("t" + version % 7, "u" + i % 5)));
-        item.put("address", AttributeValue.fromM(Map.of("city", AttributeValue.fromS("City " + i % 31),
-                "zip", AttributeValue.fromN(Integer.toString(10_000 + version % 1000)))));
+        item.put(
+                "address",
+                AttributeValue.fromM(Map.of(
+                        "city",
+                        AttributeValue.fromS("City " + i % 31),
+                        "zip",
+                        AttributeValue.fromN(Integer.toString(10_000 + version % 1000)))));
         return item;
     }
 
@@ -88,18 +100,23 @@ public final class StoreChurn {
             for (int i = start; i < Math.min(count, start + 100); i++) {
                 page.upsert(id(i), item(i, 0), NOW, id(i));
             }
-            feed.submit(page, written -> { });
+            feed.submit(page, written -> {});
         }
         feed.flush();
         store.finishLoad();
-        store.commit(new Batch().checkpoint(Store.LOAD_CHECKPOINT, JsonNodeFactory.instance.objectNode().put("complete", true)));
+        store.commit(new Batch()
+                .checkpoint(
+                        Store.LOAD_CHECKPOINT,
+                        JsonNodeFactory.instance.objectNode().put("complete", true)));
     }
 
     /** The documents a fresh load of what the store holds now would hold: the same ids at their current versions. */
     public List<Integer> present() {
         List<Integer> present = new ArrayList<>();
-        try (Connection c = store.newConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT CAST(substr(_id, 5) AS INTEGER) FROM " + SqlNames.quote(store.collection()))) {
+        try (Connection c = store.newConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT CAST(substr(_id, 5) AS INTEGER) FROM " + SqlNames.quote(store.collection()))) {
             while (rs.next()) {
                 present.add(rs.getInt(1));
             }
@@ -126,7 +143,8 @@ public final class StoreChurn {
                 batch.upsert(id(i), item(i, versions[i]), NOW, id(i));
             }
         }
-        batch.checkpoint("shard/shardId-0001", JsonNodeFactory.instance.objectNode().put("sequenceNumber", commitNumber));
+        batch.checkpoint(
+                "shard/shardId-0001", JsonNodeFactory.instance.objectNode().put("sequenceNumber", commitNumber));
         changes += store.commit(batch);
     }
 
@@ -139,7 +157,8 @@ public final class StoreChurn {
      * Churns for {@code duration} at {@code perSecond} changes a second (or as fast as the store goes, if slower),
      * in commits of what a 200 ms poll reads, sampling the size every {@code every}.
      */
-    public List<Sample> run(Duration duration, int perSecond, Duration every, java.util.function.Consumer<Sample> report) {
+    public List<Sample> run(
+            Duration duration, int perSecond, Duration every, java.util.function.Consumer<Sample> report) {
         List<Sample> samples = new ArrayList<>();
         int perCommit = Math.max(1, perSecond / 5);
         long start = System.nanoTime();
@@ -183,11 +202,18 @@ public final class StoreChurn {
 
         @Override
         public String toString() {
-            return String.format("file %.1f MB half-way, %.1f MB at the end (%.2fx); %.0f B/doc at the end, a fresh load of the same %d "
+            return String.format(
+                    "file %.1f MB half-way, %.1f MB at the end (%.2fx); %.0f B/doc at the end, a fresh load of the same %d "
                             + "documents %.0f B/doc (%.2fx); at the end the log held %.1f MB and %.1f MB of the file were free",
-                    halfWay.fileBytes() / 1e6, end.fileBytes() / 1e6, (double) end.fileBytes() / halfWay.fileBytes(),
-                    endBytesPerDocument(), freshDocuments, freshBytesPerDocument(), endBytesPerDocument() / freshBytesPerDocument(),
-                    end.walBytes() / 1e6, end.freeBytes() / 1e6);
+                    halfWay.fileBytes() / 1e6,
+                    end.fileBytes() / 1e6,
+                    (double) end.fileBytes() / halfWay.fileBytes(),
+                    endBytesPerDocument(),
+                    freshDocuments,
+                    freshBytesPerDocument(),
+                    endBytesPerDocument() / freshBytesPerDocument(),
+                    end.walBytes() / 1e6,
+                    end.freeBytes() / 1e6);
         }
     }
 
@@ -196,14 +222,19 @@ public final class StoreChurn {
      * loads the documents it ended with afresh in {@code directory}/fresh, checkpointed, for comparison. With
      * {@code readerPauseMillis} of 0 or more, a {@link #reader} queries the collection meanwhile.
      */
-    public static Plateau plateau(Path directory, Duration duration, int perSecond, long readerPauseMillis,
-                                  java.util.function.Consumer<Sample> report) throws Exception {
+    public static Plateau plateau(
+            Path directory,
+            Duration duration,
+            int perSecond,
+            long readerPauseMillis,
+            java.util.function.Consumer<Sample> report)
+            throws Exception {
         List<Sample> samples;
         Map<Integer, Integer> present = new LinkedHashMap<>();
         try (Store store = Store.open(directory.resolve("churned"), "churn", Transformation.IDENTITY)) {
             StoreChurn churn = new StoreChurn(store, 2_000);
             churn.load(1_000);
-            try (AutoCloseable reader = readerPauseMillis < 0 ? () -> { } : reader(store, readerPauseMillis)) {
+            try (AutoCloseable reader = readerPauseMillis < 0 ? () -> {} : reader(store, readerPauseMillis)) {
                 samples = churn.run(duration, perSecond, Duration.ofSeconds(10), report);
             }
             for (int i : churn.present()) {
@@ -211,16 +242,24 @@ public final class StoreChurn {
             }
         }
         Sample end = samples.get(samples.size() - 1);
-        Sample halfWay = samples.stream().filter(s -> s.seconds() >= end.seconds() / 2).findFirst().orElseThrow();
+        Sample halfWay = samples.stream()
+                .filter(s -> s.seconds() >= end.seconds() / 2)
+                .findFirst()
+                .orElseThrow();
         try (Store fresh = Store.open(directory.resolve("fresh"), "churn", Transformation.IDENTITY)) {
             Store.Feed feed = fresh.feed();
             List<Map.Entry<Integer, Integer>> documents = new ArrayList<>(present.entrySet());
             for (int start = 0; start < documents.size(); start += 100) {
                 Batch page = Batch.fromSnapshot();
-                for (Map.Entry<Integer, Integer> document : documents.subList(start, Math.min(documents.size(), start + 100))) {
-                    page.upsert(id(document.getKey()), item(document.getKey(), document.getValue()), NOW, id(document.getKey()));
+                for (Map.Entry<Integer, Integer> document :
+                        documents.subList(start, Math.min(documents.size(), start + 100))) {
+                    page.upsert(
+                            id(document.getKey()),
+                            item(document.getKey(), document.getValue()),
+                            NOW,
+                            id(document.getKey()));
                 }
-                feed.submit(page, written -> { });
+                feed.submit(page, written -> {});
             }
             feed.flush();
             fresh.finishLoad();
@@ -233,20 +272,24 @@ public final class StoreChurn {
      * while the stream is followed: a query running during a checkpoint keeps that checkpoint from vacuuming.
      */
     public static AutoCloseable reader(Store store, long pauseMillis) {
-        Thread thread = new Thread(() -> {
-            try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
-                while (!Thread.currentThread().isInterrupted()) {
-                    try (ResultSet rs = s.executeQuery("SELECT count(*), sum(length(body)) FROM " + SqlNames.quote(store.collection()))) {
-                        rs.next();
+        Thread thread = new Thread(
+                () -> {
+                    try (Connection c = store.newConnection();
+                            Statement s = c.createStatement()) {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            try (ResultSet rs = s.executeQuery(
+                                    "SELECT count(*), sum(length(body)) FROM " + SqlNames.quote(store.collection()))) {
+                                rs.next();
+                            }
+                            Thread.sleep(pauseMillis);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
                     }
-                    Thread.sleep(pauseMillis);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }, "churn-reader");
+                },
+                "churn-reader");
         thread.setDaemon(true);
         thread.start();
         return () -> {

@@ -33,9 +33,11 @@ class StorePlateauIT {
         System.out.println(plateau);
 
         assertThat(plateau.end().changes()).as("changes made").isGreaterThan(duration.toSeconds() * rate * 2 / 3);
-        assertThat(plateau.end().fileBytes()).as("the file at the end against half-way: %s", plateau)
+        assertThat(plateau.end().fileBytes())
+                .as("the file at the end against half-way: %s", plateau)
                 .isLessThanOrEqualTo((long) (plateau.halfWay().fileBytes() * 1.1));
-        assertThat(plateau.endBytesPerDocument()).as("bytes a document at the end against a fresh load's: %s", plateau)
+        assertThat(plateau.endBytesPerDocument())
+                .as("bytes a document at the end against a fresh load's: %s", plateau)
                 .isLessThanOrEqualTo(3 * plateau.freshBytesPerDocument());
     }
 }

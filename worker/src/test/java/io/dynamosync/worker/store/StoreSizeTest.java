@@ -26,13 +26,19 @@ class StoreSizeTest {
     private static Map<String, AttributeValue> item(int i, int version) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put("id", AttributeValue.fromN(Integer.toString(i)));
-        item.put("status", AttributeValue.fromS(List.of("new", "paid", "shipped").get(version % 3)));
+        item.put(
+                "status", AttributeValue.fromS(List.of("new", "paid", "shipped").get(version % 3)));
         item.put("amount", AttributeValue.fromN((i % 1000) + "." + (version % 100)));
         item.put("version", AttributeValue.fromN(Integer.toString(version)));
         item.put("note", AttributeValue.fromS("n".repeat(200 + version % 50)));
         item.put("tags", AttributeValue.fromSs(List.of("t" + version % 7, "u" + i % 5)));
-        item.put("address", AttributeValue.fromM(Map.of("city", AttributeValue.fromS("City " + i % 31),
-                "zip", AttributeValue.fromN(Integer.toString(10_000 + version)))));
+        item.put(
+                "address",
+                AttributeValue.fromM(Map.of(
+                        "city",
+                        AttributeValue.fromS("City " + i % 31),
+                        "zip",
+                        AttributeValue.fromN(Integer.toString(10_000 + version)))));
         return item;
     }
 
@@ -76,13 +82,20 @@ class StoreSizeTest {
                 largest = Math.max(largest, bytesPerDocument(store));
             }
             // At rest, the writer checkpoints on its own.
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.space().walBytes() == 0);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> store.space().walBytes() == 0);
             Store.Space space = store.space();
             double churned = bytesPerDocument(store);
-            System.out.printf("fresh %.0f B/doc; churned %.0f B/doc at rest, %.0f at most; file %d, free %d (%.0f%%)%n",
+            System.out.printf(
+                    "fresh %.0f B/doc; churned %.0f B/doc at rest, %.0f at most; file %d, free %d (%.0f%%)%n",
                     fresh, churned, largest, space.fileBytes(), space.freeBytes(), space.reclaimableShare() * 100);
-            assertThat(churned).as("bytes a document at rest after churn, against %.0f fresh", fresh).isLessThan(4 * fresh);
-            assertThat(largest).as("bytes a document during churn, against %.0f fresh", fresh).isLessThan(8 * fresh);
+            assertThat(churned)
+                    .as("bytes a document at rest after churn, against %.0f fresh", fresh)
+                    .isLessThan(4 * fresh);
+            assertThat(largest)
+                    .as("bytes a document during churn, against %.0f fresh", fresh)
+                    .isLessThan(8 * fresh);
         }
     }
 }

@@ -56,9 +56,11 @@ public final class ExportLoader {
     public static final String EXPORT_CHECKPOINT = "load/export";
     /** Checkpoint name prefix: one checkpoint per data file done. */
     public static final String FILE_CHECKPOINT = "load/export/file/";
+
     private static final int BATCH_ITEMS = 2000;
     /** A batch is handed over at this size too, so a file of large items holds no more than this in one batch. */
     private static final long BATCH_BYTES = 4L << 20;
+
     private static final int THREADS = 4;
 
     private final DynamoDbClient dynamoDb;
@@ -72,8 +74,17 @@ public final class ExportLoader {
     private final LoadProgress progress;
     private final Duration maxPoll;
 
-    public ExportLoader(DynamoDbClient dynamoDb, S3Client s3, Store store, String tableArn, ItemId itemId,
-                        String bucket, String prefix, boolean enableRecovery, LoadProgress progress, Duration maxPoll) {
+    public ExportLoader(
+            DynamoDbClient dynamoDb,
+            S3Client s3,
+            Store store,
+            String tableArn,
+            ItemId itemId,
+            String bucket,
+            String prefix,
+            boolean enableRecovery,
+            LoadProgress progress,
+            Duration maxPoll) {
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.store = store;
@@ -87,12 +98,12 @@ public final class ExportLoader {
     }
 
     /** The export's outcome: when it reflects the table, and where its files are. */
-    public record Result(String exportArn, Instant exportTime, String exportDirectory) {
-    }
+    public record Result(String exportArn, Instant exportTime, String exportDirectory) {}
 
     /** Runs (or resumes) the export and ingests every data file not yet committed. */
     public Result run() throws InterruptedException {
-        ObjectNode state = store.checkpoint(EXPORT_CHECKPOINT).map(ObjectNode.class::cast).orElse(null);
+        ObjectNode state =
+                store.checkpoint(EXPORT_CHECKPOINT).map(ObjectNode.class::cast).orElse(null);
         if (state == null || !state.hasNonNull("exportArn")) {
             state = startExport(state);
         }
@@ -117,7 +128,8 @@ public final class ExportLoader {
         Map<String, JsonNode> done = store.checkpoints(FILE_CHECKPOINT);
         List<JsonNode> todo = new ArrayList<>();
         for (JsonNode file : files) {
-            JsonNode checkpoint = done.get(FILE_CHECKPOINT + file.get("dataFileS3Key").asText());
+            JsonNode checkpoint =
+                    done.get(FILE_CHECKPOINT + file.get("dataFileS3Key").asText());
             if (checkpoint == null) {
                 todo.add(file);
             } else {
@@ -133,7 +145,8 @@ public final class ExportLoader {
 
     private ObjectNode startExport(ObjectNode earlier) {
         ensureRecovery();
-        String token = earlier != null && earlier.hasNonNull("clientToken") ? earlier.get("clientToken").asText()
+        String token = earlier != null && earlier.hasNonNull("clientToken")
+                ? earlier.get("clientToken").asText()
                 : UUID.randomUUID().toString();
         ObjectNode state = JsonNodeFactory.instance.objectNode().put("clientToken", token);
         if (earlier == null) {
@@ -141,8 +154,12 @@ public final class ExportLoader {
         }
         ExportDescription started;
         try {
-            started = dynamoDb.exportTableToPointInTime(b -> b.tableArn(tableArn).s3Bucket(bucket).s3Prefix(prefix)
-                    .exportFormat(ExportFormat.DYNAMODB_JSON).clientToken(token)).exportDescription();
+            started = dynamoDb.exportTableToPointInTime(b -> b.tableArn(tableArn)
+                            .s3Bucket(bucket)
+                            .s3Prefix(prefix)
+                            .exportFormat(ExportFormat.DYNAMODB_JSON)
+                            .clientToken(token))
+                    .exportDescription();
         } catch (AwsServiceException e) {
             throw explain("start an export of", "dynamodb:ExportTableToPointInTime", e);
         }
@@ -156,8 +173,10 @@ public final class ExportLoader {
         String table = tableArn.substring(tableArn.lastIndexOf('/') + 1);
         PointInTimeRecoveryStatus status;
         try {
-            status = dynamoDb.describeContinuousBackups(b -> b.tableName(table)).continuousBackupsDescription()
-                    .pointInTimeRecoveryDescription().pointInTimeRecoveryStatus();
+            status = dynamoDb.describeContinuousBackups(b -> b.tableName(table))
+                    .continuousBackupsDescription()
+                    .pointInTimeRecoveryDescription()
+                    .pointInTimeRecoveryStatus();
         } catch (AwsServiceException e) {
             throw explain("read point-in-time recovery of", "dynamodb:DescribeContinuousBackups", e);
         }
@@ -165,13 +184,16 @@ public final class ExportLoader {
             return;
         }
         if (!enableRecovery) {
-            throw new LoadException("PointInTimeRecoveryDisabled", "an export needs point-in-time recovery on table " + table
-                    + ", and it is off: turn it on (aws dynamodb update-continuous-backups --table-name " + table
-                    + " --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true), or use loadMethod Scan");
+            throw new LoadException(
+                    "PointInTimeRecoveryDisabled",
+                    "an export needs point-in-time recovery on table " + table
+                            + ", and it is off: turn it on (aws dynamodb update-continuous-backups --table-name "
+                            + table
+                            + " --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true), or use loadMethod Scan");
         }
         try {
-            dynamoDb.updateContinuousBackups(b -> b.tableName(table)
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+            dynamoDb.updateContinuousBackups(
+                    b -> b.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
             LOG.info("turned on point-in-time recovery for {}", table);
         } catch (AwsServiceException e) {
             throw explain("turn on point-in-time recovery of", "dynamodb:UpdateContinuousBackups", e);
@@ -193,8 +215,9 @@ public final class ExportLoader {
             if (export.exportStatus() == ExportStatus.FAILED) {
                 // The failed export is forgotten, so the next attempt starts a new one.
                 store.commit(new Batch().checkpoint(EXPORT_CHECKPOINT, null));
-                throw new LoadException("ExportFailed", "export " + arn + " failed: " + export.failureCode() + ": "
-                        + export.failureMessage());
+                throw new LoadException(
+                        "ExportFailed",
+                        "export " + arn + " failed: " + export.failureCode() + ": " + export.failureMessage());
             }
             Thread.sleep(poll.toMillis());
             poll = poll.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : poll.multipliedBy(2);
@@ -234,7 +257,8 @@ public final class ExportLoader {
                 }
             }
         }
-        batch.checkpoint(FILE_CHECKPOINT + key, JsonNodeFactory.instance.objectNode().put("items", items));
+        batch.checkpoint(
+                FILE_CHECKPOINT + key, JsonNodeFactory.instance.objectNode().put("items", items));
         submit(feed, batch);
         feed.flush();
         progress.unitDone();
@@ -260,17 +284,23 @@ public final class ExportLoader {
         try {
             object = s3.getObject(b -> b.bucket(bucket).key(key));
         } catch (AwsServiceException e) {
-            throw new LoadException("ExportUnreadable", "cannot read s3://" + bucket + "/" + key + " (grant s3:GetObject on the bucket): "
-                    + e.awsErrorDetails().errorMessage(), e);
+            throw new LoadException(
+                    "ExportUnreadable",
+                    "cannot read s3://" + bucket + "/" + key + " (grant s3:GetObject on the bucket): "
+                            + e.awsErrorDetails().errorMessage(),
+                    e);
         }
-        return new BufferedReader(new InputStreamReader(gzipped ? new GZIPInputStream(object, 64 * 1024) : object,
-                StandardCharsets.UTF_8), 64 * 1024);
+        return new BufferedReader(
+                new InputStreamReader(
+                        gzipped ? new GZIPInputStream(object, 64 * 1024) : object, StandardCharsets.UTF_8),
+                64 * 1024);
     }
 
     /** Deletes every object of a committed export, which DynamoDB itself never removes. */
     public static int deleteExportFiles(S3Client s3, String bucket, String directory) {
         int deleted = 0;
-        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(directory)).contents()) {
+        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(directory))
+                .contents()) {
             s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
             deleted++;
         }
@@ -279,14 +309,20 @@ public final class ExportLoader {
 
     private LoadException explain(String doing, String action, AwsServiceException e) {
         String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-        String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+        String message = e.awsErrorDetails() == null
+                ? e.getMessage()
+                : e.awsErrorDetails().errorMessage();
         if ("AccessDeniedException".equals(code)) {
-            return new LoadException("AccessDenied", "the worker may not " + doing + " " + tableArn + ": grant " + action
-                    + ". AWS said: " + message, e);
+            return new LoadException(
+                    "AccessDenied",
+                    "the worker may not " + doing + " " + tableArn + ": grant " + action + ". AWS said: " + message,
+                    e);
         }
         if ("PointInTimeRecoveryUnavailableException".equals(code)) {
-            return new LoadException("PointInTimeRecoveryDisabled", "point-in-time recovery is off on " + tableArn + ": " + message, e);
+            return new LoadException(
+                    "PointInTimeRecoveryDisabled", "point-in-time recovery is off on " + tableArn + ": " + message, e);
         }
-        return new LoadException("ExportFailed", "could not " + doing + " " + tableArn + ": " + code + ": " + message, e);
+        return new LoadException(
+                "ExportFailed", "could not " + doing + " " + tableArn + ": " + code + ": " + message, e);
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.worker.document.DynamoJson;
 import io.dynamosync.worker.document.ItemId;
 import io.dynamosync.worker.document.ItemSize;
-import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
 import io.dynamosync.worker.load.SideBySide;
 import io.dynamosync.worker.store.Batch;
@@ -50,8 +49,15 @@ public final class ScanLoader {
      * @param readCapacityPerSecond the cap on consumed read capacity, all segments together
      * @param averageItemBytes the table's average item size, for the first page's estimate
      */
-    public ScanLoader(DynamoDbClient dynamoDb, Store store, String table, ItemId itemId, int segments,
-                      double readCapacityPerSecond, long averageItemBytes, LoadProgress progress) {
+    public ScanLoader(
+            DynamoDbClient dynamoDb,
+            Store store,
+            String table,
+            ItemId itemId,
+            int segments,
+            double readCapacityPerSecond,
+            long averageItemBytes,
+            LoadProgress progress) {
         this.dynamoDb = dynamoDb;
         this.store = store;
         this.table = table;
@@ -79,7 +85,12 @@ public final class ScanLoader {
                 todo.add(segment);
             }
         }
-        LOG.info("scanning {}: {} of {} segments to go, at most {} RCU/s", table, todo.size(), segments, progress.snapshot().readCapacityLimit());
+        LOG.info(
+                "scanning {}: {} of {} segments to go, at most {} RCU/s",
+                table,
+                todo.size(),
+                segments,
+                progress.snapshot().readCapacityLimit());
         int threads = Math.min(MAX_THREADS, Math.max(1, todo.size()));
         double pageBudget = Math.max(1, limiter.burst() / threads);
         List<SideBySide.Part> parts = new ArrayList<>();
@@ -91,10 +102,14 @@ public final class ScanLoader {
     }
 
     private void scanSegment(int segment, JsonNode checkpoint, double pageBudget) throws InterruptedException {
-        Map<String, AttributeValue> startKey = checkpoint == null || checkpoint.path("lastKey").isMissingNode()
-                || checkpoint.path("lastKey").isNull() ? null : DynamoJson.item(checkpoint.get("lastKey"));
+        Map<String, AttributeValue> startKey = checkpoint == null
+                        || checkpoint.path("lastKey").isMissingNode()
+                        || checkpoint.path("lastKey").isNull()
+                ? null
+                : DynamoJson.item(checkpoint.get("lastKey"));
         long items = checkpoint == null ? 0 : checkpoint.path("items").asLong();
-        double consumedHere = checkpoint == null ? 0 : checkpoint.path("consumed").asDouble(0);
+        double consumedHere =
+                checkpoint == null ? 0 : checkpoint.path("consumed").asDouble(0);
         // Units one item costs, learnt from each page; the table's average size seeds it.
         double unitsPerItem = averageItemBytes / 4096.0;
         // Pages are handed to the store's writer; the segment reads on while they commit.
@@ -106,9 +121,13 @@ public final class ScanLoader {
             Map<String, AttributeValue> from = startKey;
             ScanResponse page;
             try {
-                page = dynamoDb.scan(b -> b.tableName(table).segment(segment).totalSegments(segments)
-                        .consistentRead(true).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                        .limit(limit).exclusiveStartKey(from));
+                page = dynamoDb.scan(b -> b.tableName(table)
+                        .segment(segment)
+                        .totalSegments(segments)
+                        .consistentRead(true)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                        .limit(limit)
+                        .exclusiveStartKey(from));
             } catch (SdkException e) {
                 limiter.settle(expected, 0);
                 throw ScanErrors.explain(table, e);
@@ -121,7 +140,8 @@ public final class ScanLoader {
             if (page.count() > 0) {
                 unitsPerItem = consumed / page.count();
             }
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            startKey =
+                    page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             items += page.count();
             Batch batch = Batch.fromSnapshot();
             for (Map<String, AttributeValue> item : page.items()) {
