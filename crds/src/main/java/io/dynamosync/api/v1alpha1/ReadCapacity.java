@@ -12,10 +12,6 @@ import java.util.Objects;
 @ValidationRule(value = "has(self.units) != has(self.percent)", message = "set exactly one of units and percent")
 public class ReadCapacity {
 
-    /** The percent the operator applies on provisioned tables when the spec sets no cap. */
-    public static final int DEFAULT_PERCENT_OF_PROVISIONED =
-            io.dynamosync.api.worker.WorkerSettings.Load.DEFAULT_PERCENT_OF_PROVISIONED;
-
     @Min(1)
     @JsonPropertyDescription("Read capacity units per second the scan may consume, at least 1.")
     private Integer units;

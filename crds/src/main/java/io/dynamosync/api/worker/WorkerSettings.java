@@ -80,37 +80,6 @@ public record WorkerSettings(
                 null);
     }
 
-    /** Settings without a load generation (read as 1), as written before that field existed. */
-    public WorkerSettings(
-            String collection,
-            String table,
-            String region,
-            Endpoints endpoints,
-            Credentials credentials,
-            S3 s3,
-            Load load,
-            String ingestTransformation,
-            Boolean ignoreTtlDeletes,
-            String dataDirectory,
-            Http http,
-            Stream stream) {
-        this(
-                collection,
-                table,
-                region,
-                endpoints,
-                credentials,
-                s3,
-                load,
-                ingestTransformation,
-                ignoreTtlDeletes,
-                dataDirectory,
-                http,
-                stream,
-                null,
-                null);
-    }
-
     /** Endpoint URLs that replace AWS's; each may be null. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Endpoints(String dynamodb, String streams, String s3, String sts) {}

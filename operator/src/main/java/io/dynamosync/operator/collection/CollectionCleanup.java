@@ -142,11 +142,6 @@ final class CollectionCleanup {
         }
     }
 
-    /** Forgets a collection whose deletion finished some other way. */
-    void forget(ResourceID id) {
-        failures.remove(id);
-    }
-
     private void deleteVolume(DynamoCollection collection, KubernetesClient client) {
         String namespace = collection.getMetadata().getNamespace();
         String name = collection.getMetadata().getName();
