@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * counts, queries) use connections of their own and see only what committed.
  *
  * <p>The writer moves the write-ahead log into the file between transactions, at moments
- * {@link LogCheckpointer} chooses, rather than DuckDB inside a commit; and on request
- * ({@link #checkpointNow()}).
+ * {@link LogCheckpointer} chooses, rather than DuckDB inside a commit; and at the end of a load
+ * ({@link #finishLoad()}).
  *
  * <p>The collection table has no primary key and no index: the writer keeps {@code _id} unique itself
  * ({@link Ingest}). DuckDB vacuums the rows that deletes (and so replacements) left behind only in tables
@@ -474,11 +473,6 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Writes everything committed into the database file now (the end of a load, say), and waits. */
-    public void checkpointNow() {
-        writer.exclusive(() -> checkpointer.run(true));
-    }
-
     /** The latest items the store refused, newest first; kept in the store, so they survive restarts. */
     public List<WorkerStatus.RefusedItem> refusedItems() {
         return read("cannot read the refused items", History::refused);
@@ -492,11 +486,6 @@ public final class Store implements AutoCloseable {
     /** The oldest {@code limit} journal entries, in journal order. */
     public List<JournalEntry> journal(int limit) {
         return read("cannot read the journal", c -> SyncState.journal(c, limit));
-    }
-
-    /** How many entries wait in the journal. */
-    public long journalSize() {
-        return count("_journal");
     }
 
     /** The checkpoint named {@code name}, if one was committed. */
@@ -639,20 +628,6 @@ public final class Store implements AutoCloseable {
     /** Tables copied, since the store was opened, to give back the space of the rows that changes replaced. */
     public long compactions() {
         return compactions;
-    }
-
-    /** The attribute-to-column mapping, for the status page and tests. */
-    public Map<String, String> columnNames() {
-        return read("cannot read the columns", c -> {
-            Map<String, String> names = new LinkedHashMap<>();
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT attribute, column_name FROM _columns ORDER BY position")) {
-                while (rs.next()) {
-                    names.put(rs.getString(1), rs.getString(2));
-                }
-            }
-            return names;
-        });
     }
 
     private long count(String relation) {

@@ -55,7 +55,10 @@ class StoreSizeTest {
                 load.upsert("d" + i, item(i, 0), NOW, "id=" + i);
             }
             store.commit(load);
-            store.checkpointNow();
+            // At rest, the writer checkpoints on its own.
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> store.space().walBytes() == 0);
             fresh = bytesPerDocument(store);
         }
 

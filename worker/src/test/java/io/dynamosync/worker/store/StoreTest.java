@@ -80,6 +80,14 @@ class StoreTest {
         }
     }
 
+    /** The attribute-to-column mapping the store keeps in its {@code _columns} table. */
+    private static Map<String, String> columnNames(Store store) {
+        Map<String, String> names = new LinkedHashMap<>();
+        rows(store, "SELECT attribute, column_name FROM _columns ORDER BY position")
+                .forEach(r -> names.put((String) r.get("attribute"), (String) r.get("column_name")));
+        return names;
+    }
+
     private static Map<String, String> types(Store store) {
         Map<String, String> types = new HashMap<>();
         rows(store, "DESCRIBE orders")
@@ -183,7 +191,7 @@ class StoreTest {
                 .containsExactly(
                         "a 12345678901234567890.123456789012345678 [1.25, -7] false",
                         "b -9.9999999999999999999999999999999999999E+125 [1E-130, 12345678901234567890123456789012345678] true");
-        assertThat(store.columnNames()).containsOnlyKeys("v", "ns");
+        assertThat(columnNames(store)).containsOnlyKeys("v", "ns");
     }
 
     @Test
@@ -261,7 +269,7 @@ class StoreTest {
         Store store = open(null);
         store.commit(upsert("a", item("v", AttributeValue.fromN("1E-130"), "v__exact", "mine")));
 
-        assertThat(store.columnNames()).containsEntry("v", "v").containsEntry("v__exact", "v__exact_2");
+        assertThat(columnNames(store)).containsEntry("v", "v").containsEntry("v__exact", "v__exact_2");
         assertThat(rows(store, "SELECT v__exact, v__exact_2 FROM orders").get(0))
                 .containsEntry("v__exact", "1E-130")
                 .containsEntry("v__exact_2", "mine");
@@ -514,7 +522,7 @@ class StoreTest {
                         "quote\"d",
                         "q")));
 
-        assertThat(store.columnNames())
+        assertThat(columnNames(store))
                 .containsEntry("status", "status")
                 .containsEntry("Status", "Status_2")
                 .containsEntry("STATUS", "STATUS_3");
@@ -640,7 +648,7 @@ class StoreTest {
 
         assertThat(store.checkpoints("")).isEmpty();
         assertThat(store.rebuilding()).isTrue();
-        assertThat(store.columnNames()).containsEntry("Status", "Status_2");
+        assertThat(columnNames(store)).containsEntry("Status", "Status_2");
         // The new generation loads beside the served one; queries still see the old documents.
         store.commit(upsert("c", item("status", "new", "extra", 1))
                 .checkpoint(Store.LOAD_CHECKPOINT, json.objectNode().put("complete", false)));
@@ -730,7 +738,7 @@ class StoreTest {
         assertThat(store.journal(10))
                 .extracting(e -> e.entry().get("n").asInt())
                 .containsExactly(3, 4);
-        assertThat(store.journalSize()).isEqualTo(2);
+        assertThat(store.journal(Integer.MAX_VALUE)).hasSize(2);
     }
 
     @Test
