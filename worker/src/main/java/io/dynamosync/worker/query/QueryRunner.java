@@ -1,6 +1,7 @@
 package io.dynamosync.worker.query;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynamosync.worker.sql.SqlText;
 import io.dynamosync.worker.store.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

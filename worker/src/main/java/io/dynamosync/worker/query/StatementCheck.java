@@ -2,6 +2,7 @@ package io.dynamosync.worker.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamosync.worker.sql.SqlText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.dynamosync.worker.query;
+package io.dynamosync.worker.sql;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,18 +10,21 @@ import java.util.TreeSet;
 /**
  * A query's text as DuckDB's lexer sees it: which characters are code, and which are inside
  * string literals, quoted identifiers or comments. Enough to find {@code :name} parameters,
- * the leading keyword and a second statement without ever touching what the user quoted.
+ * the leading keyword, a second statement and the words a text mentions without ever touching
+ * what the user quoted. The one lexer for queries and ingest transformations alike.
  */
-final class SqlText {
+public final class SqlText {
 
     /** A parameter reference found in code: {@code :name} at {@code start}, {@code length} characters long. */
-    record Reference(String name, int start, int length) {}
+    public record Reference(String name, int start, int length) {}
 
     private final String sql;
     /** For each character: true when it is code (not in a literal, quoted identifier or comment). */
     private final boolean[] code;
+    /** Start and end (exclusive, quotes included) of each quoted identifier. */
+    private final List<int[]> quotedIdentifiers = new ArrayList<>();
 
-    SqlText(String sql) {
+    public SqlText(String sql) {
         this.sql = sql;
         this.code = new boolean[sql.length()];
         classify();
@@ -39,7 +42,9 @@ final class SqlText {
                         && (i < 2 || !isWord(sql.charAt(i - 2)));
                 i = skipQuoted(i, '\'', escapes);
             } else if (c == '"') {
-                i = skipQuoted(i, '"', false);
+                int end = skipQuoted(i, '"', false);
+                quotedIdentifiers.add(new int[] {i, end});
+                i = end;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
                 int end = sql.indexOf('\n', i);
                 i = end < 0 ? n : end;
@@ -113,7 +118,7 @@ final class SqlText {
     }
 
     /** Every {@code :name} in code, casts ({@code ::}) excluded. */
-    List<Reference> references() {
+    public List<Reference> references() {
         List<Reference> found = new ArrayList<>();
         for (int i = 0; i < sql.length(); i++) {
             if (!code[i] || sql.charAt(i) != ':') {
@@ -140,7 +145,7 @@ final class SqlText {
      *
      * @return the rewritten text and the parameter names in the order of their {@code ?}
      */
-    Rewritten bind(Set<String> declared) {
+    public Rewritten bind(Set<String> declared) {
         StringBuilder out = new StringBuilder(sql);
         List<String> order = new ArrayList<>();
         for (Reference reference : references()) {
@@ -156,10 +161,10 @@ final class SqlText {
     }
 
     /** A query with {@code ?} in place of its parameters, and which parameter each {@code ?} is. */
-    record Rewritten(String sql, List<String> order) {}
+    public record Rewritten(String sql, List<String> order) {}
 
     /** Names used as {@code :name} but not declared: a likely reason for a syntax error. */
-    Set<String> undeclared(Map<String, ?> declared) {
+    public Set<String> undeclared(Map<String, ?> declared) {
         Set<String> names = new TreeSet<>();
         for (Reference reference : references()) {
             if (!declared.containsKey(reference.name())) {
@@ -170,7 +175,7 @@ final class SqlText {
     }
 
     /** The first word of code, upper-case ({@code SELECT}, {@code INSERT}...); empty when there is none. */
-    String firstKeyword() {
+    public String firstKeyword() {
         int i = 0;
         while (i < sql.length() && (!code[i] || Character.isWhitespace(sql.charAt(i)) || sql.charAt(i) == '(')) {
             i++;
@@ -183,7 +188,7 @@ final class SqlText {
     }
 
     /** Where the text after the first keyword starts (for {@code EXPLAIN <query>}). */
-    int afterFirstKeyword() {
+    public int afterFirstKeyword() {
         String keyword = firstKeyword();
         int i = 0;
         while (i < sql.length() && (!code[i] || Character.isWhitespace(sql.charAt(i)) || sql.charAt(i) == '(')) {
@@ -193,7 +198,7 @@ final class SqlText {
     }
 
     /** The offset of a {@code ;} followed by more code (a second statement); -1 when there is none. */
-    int secondStatement() {
+    public int secondStatement() {
         for (int i = 0; i < sql.length(); i++) {
             if (code[i] && sql.charAt(i) == ';') {
                 for (int j = i + 1; j < sql.length(); j++) {
@@ -212,7 +217,7 @@ final class SqlText {
      * spelt as DuckDB's {@code * EXCLUDE (a, b)}; a set operation's {@code EXCEPT} never follows
      * a {@code *}, and quoted text is left alone.
      */
-    String exceptAsExclude() {
+    public String exceptAsExclude() {
         StringBuilder out = new StringBuilder(sql.length() + 4);
         int copied = 0;
         for (int i = 0; i < sql.length(); i++) {
@@ -236,6 +241,34 @@ final class SqlText {
         return out.append(sql, copied, sql.length()).toString();
     }
 
+    /**
+     * Whether {@code identifier} appears, ignoring case, as a word of code or as a quoted identifier
+     * ({@code "_item_id"}); never inside a string literal or a comment.
+     */
+    public boolean mentions(String identifier) {
+        for (int[] span : quotedIdentifiers) {
+            if (sql.substring(span[0], span[1]).replace("\"", "").equalsIgnoreCase(identifier)) {
+                return true;
+            }
+        }
+        int i = 0;
+        while (i < sql.length()) {
+            if (!code[i] || !isWord(sql.charAt(i))) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < sql.length() && code[j] && isWord(sql.charAt(j))) {
+                j++;
+            }
+            if (sql.substring(i, j).equalsIgnoreCase(identifier)) {
+                return true;
+            }
+            i = j;
+        }
+        return false;
+    }
+
     /** The first offset from {@code from} that is code and not white space. */
     private int skipBlank(int from) {
         int i = from;
@@ -246,7 +279,7 @@ final class SqlText {
     }
 
     /** Line and column (both from 1) of an offset into the text. */
-    static int[] lineAndColumn(String text, int offset) {
+    public static int[] lineAndColumn(String text, int offset) {
         int line = 1;
         int lineStart = 0;
         for (int i = 0; i < Math.min(offset, text.length()); i++) {

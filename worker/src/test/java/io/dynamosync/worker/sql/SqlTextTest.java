@@ -1,4 +1,4 @@
-package io.dynamosync.worker.query;
+package io.dynamosync.worker.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
