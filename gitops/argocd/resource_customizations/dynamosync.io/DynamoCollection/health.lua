@@ -38,7 +38,7 @@ local errorReasons = {
   ExportBucketMissing = true, StreamOff = true, StreamViewTypeUnsuitable = true,
   ExportFailed = true, InvalidTransformation = true,
   WorkerCrashLooping = true, WorkerImageUnavailable = true, WorkerCannotStart = true,
-  WorkerPodNotCreated = true,
+  WorkerPodNotCreated = true, StreamGap = true,
 }
 
 if obj.metadata.deletionTimestamp ~= nil then

@@ -232,6 +232,14 @@ public final class WorkerAnswer {
         return this;
     }
 
+    /** A snapshot collection's load committed: phase Loaded, and no stream read at all. */
+    public WorkerAnswer snapshotLoaded() {
+        loaded();
+        phase = "Loaded";
+        stream = null;
+        return this;
+    }
+
     /** The worker stopped on {@code reason} ({@code Worker.fail}): phase Error, retried with a growing pause. */
     public WorkerAnswer stopped(String reason, String message, Instant at) {
         phase = "Error";

@@ -58,6 +58,10 @@ public final class Worker implements AutoCloseable {
     private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
     /** The checkpoint holding the load generation the store was built for. */
     static final String LOAD_GENERATION = "loadGeneration";
+    /** The phase of a snapshot collection once loaded. */
+    public static final String LOADED = "Loaded";
+    /** The error reason of a stream gap that stopped following ({@code onGap: Fail}). */
+    public static final String STREAM_GAP = "StreamGap";
 
     private final Settings settings;
     private final AwsClients aws;
@@ -158,6 +162,10 @@ public final class Worker implements AutoCloseable {
                 runOnce();
                 return;
             } catch (StreamLostException e) {
+                if (settings.failOnStreamGap() && store.servingGeneration() != null) {
+                    stopAtGap(e);
+                    return;
+                }
                 rebootstrap(e);
                 pause = Duration.ofSeconds(1);
                 continue;
@@ -198,10 +206,16 @@ public final class Worker implements AutoCloseable {
     private void runOnce() throws InterruptedException {
         progress.reset();
         TableInfo table = TableInfo.describe(aws.dynamoDb(), settings.tableName());
-        requireStream(table);
+        if (settings.followStream()) {
+            requireStream(table);
+        }
         rebuildIfAsked();
         InitialLoad load = new InitialLoad(settings, aws.dynamoDb(), aws::s3, store, progress);
         JsonNode state = load.begin(table);
+        if (!settings.followStream()) {
+            loadSnapshot(load, state, table);
+            return;
+        }
         Duration retention = Duration.ofMillis((long) (settings.streamRetentionHours() * 3_600_000));
         StreamFollower.begin(store, table.streamArn(), retention);
         // An export reflects the table within about a minute of its export time, so the
@@ -252,7 +266,27 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Runs the load on a thread of its own while watching the stream follower: a stream that
+     * A snapshot collection: the table is loaded once (unless it was) and kept as it is; no stream is read, so
+     * the table needs none. The worker then only answers queries.
+     */
+    private void loadSnapshot(InitialLoad load, JsonNode state, TableInfo table) throws InterruptedException {
+        if (!state.path("complete").asBoolean()) {
+            phase = state.get("method").asText().equals("Scan") ? "Scanning" : "Exporting";
+            error = null;
+        }
+        // A load already complete returns at once, having said so in the progress.
+        runLoad(load, table, null);
+        phase = LOADED;
+        error = null;
+        LOG.info(
+                "collection {} holds {} documents, a snapshot of {}; its stream is not followed",
+                settings.collection(),
+                store.documents(),
+                table.name());
+    }
+
+    /**
+     * Runs the load on a thread of its own while watching the stream follower (null for a snapshot): a stream that
      * fails during the load (trimmed, replaced, turned off) stops the load at once, since what it
      * would go on loading could not be kept in step with the table.
      */
@@ -270,7 +304,7 @@ public final class Worker implements AutoCloseable {
                     task.get(100, TimeUnit.MILLISECONDS);
                     return;
                 } catch (TimeoutException e) {
-                    RuntimeException failure = follower.failure();
+                    RuntimeException failure = follower == null ? null : follower.failure();
                     if (failure != null) {
                         LOG.warn("the stream failed during the load, which stops: {}", oneLine(failure.getMessage()));
                         throw failure;
@@ -354,6 +388,23 @@ public final class Worker implements AutoCloseable {
         recordLoadGeneration();
         progress.reset();
         phase = "Pending";
+    }
+
+    /**
+     * A gap in the stream with {@code onGap: Fail}: following stops for good (until the settings change), and the
+     * served replica stays as it was before the gap, answering queries, while the status says why it is no longer
+     * kept up to date.
+     */
+    private void stopAtGap(StreamLostException e) {
+        stopFollowing();
+        phase = "Error";
+        error = new WorkerStatus.Error(
+                STREAM_GAP,
+                e.reason() + ": " + oneLine(e.getMessage())
+                        + ". The stream gap policy is Fail, so the collection no longer follows the table and keeps "
+                        + "serving the replica as it was; set onStreamGap to Reload to load the table again.",
+                Instant.now());
+        LOG.error("{}: {}; following stopped, as the stream gap policy is Fail", e.reason(), oneLine(e.getMessage()));
     }
 
     /** The STS refusal behind a failed call, when credentials could not be had by assuming the role. */

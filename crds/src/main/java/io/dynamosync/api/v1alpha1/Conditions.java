@@ -206,6 +206,18 @@ public final class Conditions {
          */
         public static final String STREAM_TRIMMED = "StreamTrimmed";
 
+        /**
+         * Ready, Stalled: the stream had a gap (as for StreamTrimmed) and the collection's onStreamGap is Fail: the
+         * worker no longer follows the table, and keeps answering queries from the replica as it was before the gap.
+         */
+        public static final String STREAM_GAP = "StreamGap";
+
+        /**
+         * Synced, Ready: a snapshot collection (mode Snapshot) holds the table as its load read it and follows no
+         * stream; Ready is True and Synced False, with this reason.
+         */
+        public static final String SNAPSHOT = "Snapshot";
+
         /** Ready, Stalled: the worker refused spec.ingestTransformation; the message carries the SQL error. */
         public static final String INVALID_TRANSFORMATION = "InvalidTransformation";
 

@@ -89,6 +89,21 @@ public class DynamoCollectionSpec {
             "Delete the export's files from S3 once the initial load has committed them. Default false.")
     private Boolean cleanupExport;
 
+    @Default("Streaming")
+    @JsonPropertyDescription("Streaming: load the table, then follow its stream, which must be on (see enableStream). "
+            + "Snapshot: load the table once and keep that copy, without a stream (tables without one, one-off "
+            + "analysis); the collection's phase becomes Loaded, and Synced stays False with reason Snapshot. Going "
+            + "from Snapshot to Streaming loads the table again.")
+    private CollectionMode mode = CollectionMode.STREAMING;
+
+    @Default("Reload")
+    @JsonPropertyDescription("What a streaming collection does when its stream has a gap it cannot read past "
+            + "(records trimmed before they were read, the stream replaced or turned off, the collection stopped "
+            + "longer than the stream keeps records). Reload: load the table again beside the served copy, which "
+            + "answers queries until the new one is complete. Fail: stop following, with phase Error and the reason "
+            + "in the Ready condition, and keep serving the replica as it was; set Reload to load again.")
+    private StreamGapPolicy onStreamGap = StreamGapPolicy.RELOAD;
+
     @JsonPropertyDescription(
             "Let the operator turn the table's stream on (NEW_AND_OLD_IMAGES) where it is off, which needs "
                     + "dynamodb:UpdateTable on the table. Default false: the collection's StreamEnabled condition gives the "
@@ -207,6 +222,22 @@ public class DynamoCollectionSpec {
         this.cleanupExport = cleanupExport;
     }
 
+    public CollectionMode getMode() {
+        return mode;
+    }
+
+    public void setMode(CollectionMode mode) {
+        this.mode = mode;
+    }
+
+    public StreamGapPolicy getOnStreamGap() {
+        return onStreamGap;
+    }
+
+    public void setOnStreamGap(StreamGapPolicy onStreamGap) {
+        this.onStreamGap = onStreamGap;
+    }
+
     public Boolean getEnableStream() {
         return enableStream;
     }
@@ -260,6 +291,8 @@ public class DynamoCollectionSpec {
                 && Objects.equals(query, that.query)
                 && deletionPolicy == that.deletionPolicy
                 && Objects.equals(cleanupExport, that.cleanupExport)
+                && mode == that.mode
+                && onStreamGap == that.onStreamGap
                 && Objects.equals(enableStream, that.enableStream)
                 && Objects.equals(enablePointInTimeRecovery, that.enablePointInTimeRecovery)
                 && Objects.equals(ignoreTtlDeletes, that.ignoreTtlDeletes)
@@ -281,6 +314,8 @@ public class DynamoCollectionSpec {
                 query,
                 deletionPolicy,
                 cleanupExport,
+                mode,
+                onStreamGap,
                 enableStream,
                 enablePointInTimeRecovery,
                 ignoreTtlDeletes,
@@ -295,7 +330,8 @@ public class DynamoCollectionSpec {
                 + ingestTransformation + ", storage=" + storage + ", resources=" + resources + ", scheduling="
                 + scheduling
                 + ", query=" + query
-                + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", enableStream="
+                + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", mode=" + mode
+                + ", onStreamGap=" + onStreamGap + ", enableStream="
                 + enableStream + ", enablePointInTimeRecovery=" + enablePointInTimeRecovery + ", ignoreTtlDeletes="
                 + ignoreTtlDeletes + ", suspend=" + suspend + "}";
     }

@@ -19,6 +19,9 @@ public enum Phase {
     /** Initial load done; following the table's stream. */
     @JsonProperty("Streaming")
     STREAMING,
+    /** A snapshot collection (mode Snapshot) whose load is complete; it follows no stream. */
+    @JsonProperty("Loaded")
+    LOADED,
     /** Stopped by a problem the conditions describe. */
     @JsonProperty("Error")
     ERROR

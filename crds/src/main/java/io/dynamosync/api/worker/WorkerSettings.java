@@ -163,9 +163,32 @@ public record WorkerSettings(
      * Stream following.
      *
      * @param retentionHours how long the stream keeps records (24 on AWS; shorter in tests)
+     * @param follow whether the stream is followed after the load; null for true (false: a snapshot collection)
+     * @param onGap what a gap in the stream does: {@link #RELOAD} (null) or {@link #FAIL}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Stream(Double retentionHours) {}
+    public record Stream(Double retentionHours, Boolean follow, String onGap) {
+
+        /** A gap in the stream loads the table again. */
+        public static final String RELOAD = "Reload";
+
+        /** A gap in the stream stops following and keeps the replica as it was. */
+        public static final String FAIL = "Fail";
+
+        public Stream(Double retentionHours) {
+            this(retentionHours, null, null);
+        }
+
+        /** Whether the stream is followed after the load. */
+        public boolean follows() {
+            return !Boolean.FALSE.equals(follow);
+        }
+
+        /** Whether a gap in the stream stops following rather than loading again. */
+        public boolean failsOnGap() {
+            return FAIL.equals(onGap);
+        }
+    }
 
     /**
      * What DuckDB may use, for queries and the store's writes together.

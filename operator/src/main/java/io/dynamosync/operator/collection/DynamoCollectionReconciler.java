@@ -1,6 +1,7 @@
 package io.dynamosync.operator.collection;
 
 import io.dynamosync.api.v1alpha1.AccessCheck;
+import io.dynamosync.api.v1alpha1.CollectionMode;
 import io.dynamosync.api.v1alpha1.Conditions;
 import io.dynamosync.api.v1alpha1.Conditions.Reason;
 import io.dynamosync.api.v1alpha1.Conditions.Type;
@@ -28,6 +29,7 @@ import io.dynamosync.operator.aws.ExportFiles;
 import io.dynamosync.operator.aws.SdkAccessProbe;
 import io.dynamosync.operator.aws.StreamEnabler;
 import io.dynamosync.operator.aws.TableRef;
+import io.dynamosync.operator.iam.IamPolicies;
 import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.status.StatusDraft;
 import io.dynamosync.operator.status.StatusWrite;
@@ -60,6 +62,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -318,7 +321,14 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         try {
             TableAccess probed = accessProbe.probeTable(run.account, table);
             List<AccessCheck> checks = new ArrayList<>(probed.checks());
-            StreamState stream = ensureStream(run, probed, checks);
+            StreamState stream;
+            if (snapshot(run)) {
+                // A snapshot reads no stream: its permissions are not asked for, and its state does not matter.
+                checks.removeIf(c -> STREAM_CHECKS.contains(c.getAction()));
+                stream = new StreamState(null, null, false);
+            } else {
+                stream = ensureStream(run, probed, checks);
+            }
             boolean exports = exports(run, probed);
             S3Bucket bucket = run.integration.getSpec().getS3();
             boolean recoveryMissing = false;
@@ -356,6 +366,15 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             run.draft.setTrue(Type.RECONCILING, Reason.AWS_UNREACHABLE, message);
             return run.stop(settings.statusPollPeriod());
         }
+    }
+
+    /** The stream actions the access probe checks, which a snapshot collection does not need. */
+    private static final Set<String> STREAM_CHECKS = Stream.concat(
+                    IamPolicies.STREAM_ACTIONS.stream(), Stream.of("dynamodb:ListStreams"))
+            .collect(Collectors.toUnmodifiableSet());
+
+    private static boolean snapshot(Run run) {
+        return run.collection.getSpec().getMode() == CollectionMode.SNAPSHOT;
     }
 
     /** The table's stream as the verification leaves it. */
@@ -434,7 +453,10 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         String stallReason = null;
         String region = run.integration.getSpec().getRegion();
         boolean described = access.checks().get(0).isGranted();
-        if (!described) {
+        if (snapshot(run)) {
+            run.draft.clear(Type.STREAM_ENABLED);
+            status.setStreamArn(null);
+        } else if (!described) {
             // Without DescribeTable the stream's state is unknown; the denial is the thing to fix first.
             run.draft.set(
                     Type.STREAM_ENABLED,

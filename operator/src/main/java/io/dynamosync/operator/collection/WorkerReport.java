@@ -177,6 +177,15 @@ final class WorkerReport {
                         + (load.method() == null
                                 ? "the initial load"
                                 : load.method().toLowerCase(Locale.ROOT)) + ".");
+        if (status.getPhase() == Phase.LOADED) {
+            String message = "A snapshot of the table, as the load read it"
+                    + (load.completedAt() == null ? "" : " (completed " + instant(load.completedAt()) + ")")
+                    + "; mode is Snapshot, so no stream is followed and later changes to the table are not applied.";
+            draft.setFalse(Type.SYNCED, Reason.SNAPSHOT, message);
+            draft.setTrue(Type.READY, Reason.SNAPSHOT, message);
+            draft.clear(Type.RECONCILING);
+            return;
+        }
         if (stream == null || !stream.followsChanges()) {
             String message = "Applying the stream records journaled during the initial load"
                     + (stream == null

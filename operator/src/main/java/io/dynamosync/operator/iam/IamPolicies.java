@@ -26,7 +26,7 @@ public final class IamPolicies {
     /** Turns the stream on where it is off; only for collections with spec.enableStream. */
     static final List<String> ENABLE_STREAM_ACTIONS = List.of("dynamodb:UpdateTable");
     /** Stream actions, on the table's stream ARNs. */
-    static final List<String> STREAM_ACTIONS =
+    public static final List<String> STREAM_ACTIONS =
             List.of("dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords");
     /** Export actions on the table: the export itself, and reading whether point-in-time recovery is on. */
     static final List<String> EXPORT_TABLE_ACTIONS =
@@ -58,6 +58,7 @@ public final class IamPolicies {
      * @param enablesPointInTimeRecovery spec.enablePointInTimeRecovery: the worker may turn it on for an export
      * @param deletesExportFiles cleanupExport or deletionPolicy Delete: the export's files are listed and deleted
      * @param exportFolder the collection's folder in the bucket ({@code CollectionWorker.exportPrefix}), or null
+     * @param followsStream mode Streaming: the table's stream is read (a snapshot collection reads none)
      */
     public record TableUse(
             TableRef table,
@@ -65,7 +66,19 @@ public final class IamPolicies {
             boolean enablesStream,
             boolean enablesPointInTimeRecovery,
             boolean deletesExportFiles,
-            String exportFolder) {
+            String exportFolder,
+            boolean followsStream) {
+
+        /** A table whose stream is followed. */
+        public TableUse(
+                TableRef table,
+                boolean mayExport,
+                boolean enablesStream,
+                boolean enablesPointInTimeRecovery,
+                boolean deletesExportFiles,
+                String exportFolder) {
+            this(table, mayExport, enablesStream, enablesPointInTimeRecovery, deletesExportFiles, exportFolder, true);
+        }
 
         /** A table only read (scanned and streamed), whose stream the operator may not turn on. */
         public static TableUse readOnly(TableRef table) {
@@ -103,8 +116,10 @@ public final class IamPolicies {
         String bucketArn = bucket == null ? null : "arn:" + partition + ":s3:::" + bucket.getBucket();
         for (TableUse use : tables) {
             tableArns.add(use.table().arn());
-            streamArns.add(use.table().streamsArn());
-            if (use.enablesStream()) {
+            if (use.followsStream()) {
+                streamArns.add(use.table().streamsArn());
+            }
+            if (use.enablesStream() && use.followsStream()) {
                 streamEnablingArns.add(use.table().arn());
             }
             if (use.mayExport() && bucket != null) {
@@ -127,8 +142,10 @@ public final class IamPolicies {
         if (!streamEnablingArns.isEmpty()) {
             statement(statements, "EnableStreams", ENABLE_STREAM_ACTIONS, streamEnablingArns);
         }
-        statement(statements, "ReadStreams", STREAM_ACTIONS, streamArns);
-        listStreams(statements);
+        if (!streamArns.isEmpty()) {
+            statement(statements, "ReadStreams", STREAM_ACTIONS, streamArns);
+            listStreams(statements);
+        }
         if (!exportTableArns.isEmpty()) {
             statement(statements, "ExportTables", EXPORT_TABLE_ACTIONS, exportTableArns);
             if (!recoveryEnablingArns.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.dynamosync.operator.integration;
 
 import io.dynamosync.api.v1alpha1.CallerIdentity;
+import io.dynamosync.api.v1alpha1.CollectionMode;
 import io.dynamosync.api.v1alpha1.Conditions.Reason;
 import io.dynamosync.api.v1alpha1.Conditions.Type;
 import io.dynamosync.api.v1alpha1.DeletionPolicy;
@@ -336,7 +337,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                                 : CollectionWorker.exportPrefix(
                                         integration.getSpec().getS3().getPrefix(),
                                         c.getMetadata().getNamespace(),
-                                        c.getMetadata().getName())))
+                                        c.getMetadata().getName()),
+                        c.getSpec().getMode() != CollectionMode.SNAPSHOT))
                 .distinct()
                 .toList();
     }

@@ -118,6 +118,7 @@ public final class StatusDraft<S extends Status> {
                         Conditions.Reason.EXPORT_FAILED,
                         Conditions.Reason.INVALID_TRANSFORMATION,
                         Conditions.Reason.STREAM_TRIMMED,
+                        Conditions.Reason.STREAM_GAP,
                         Conditions.Reason.SUSPENSION_NEARS_RETENTION,
                         Conditions.Reason.AWS_UNREACHABLE,
                         Conditions.Reason.EXPANSION_NOT_ALLOWED,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
+import io.dynamosync.api.v1alpha1.CollectionMode;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoCollectionSpec;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
@@ -13,6 +14,7 @@ import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.Scheduling;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.api.v1alpha1.Storage;
+import io.dynamosync.api.v1alpha1.StreamGapPolicy;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.OperatorSettings;
 import io.dynamosync.operator.aws.AwsConnector;
@@ -268,8 +270,10 @@ public final class CollectionWorker {
                 // Point-in-time recovery is billed; the worker turns it on only where the spec says it may.
                 Boolean.TRUE.equals(spec.getEnablePointInTimeRecovery()),
                 spec.getCleanupExport());
-        WorkerSettings.Stream stream =
-                new WorkerSettings.Stream(operator.streamRetention().toMillis() / 3_600_000.0);
+        WorkerSettings.Stream stream = new WorkerSettings.Stream(
+                operator.streamRetention().toMillis() / 3_600_000.0,
+                spec.getMode() == CollectionMode.SNAPSHOT ? Boolean.FALSE : null,
+                spec.getOnStreamGap() == StreamGapPolicy.FAIL ? WorkerSettings.Stream.FAIL : null);
         WorkerSettings next = new WorkerSettings(
                 name(),
                 spec.getTable(),
@@ -293,7 +297,8 @@ public final class CollectionWorker {
     /**
      * The previous generation while the stored documents are still right for the new settings, the next one
      * when they are not: a different transformation shapes documents differently and a different table holds
-     * other items, so the worker must load again; anything else (the RCU cap, segments, endpoints) does not.
+     * other items, so the worker must load again, as must a snapshot collection that starts streaming (the changes
+     * made since its load are in no stream any more); anything else (the RCU cap, segments, endpoints) does not.
      */
     static long loadGeneration(WorkerSettings previous, WorkerSettings next) {
         if (previous == null) {
@@ -301,8 +306,13 @@ public final class CollectionWorker {
         }
         long current = previous.loadGeneration() == null ? 1L : previous.loadGeneration();
         boolean storeStillRight = Objects.equals(previous.ingestTransformation(), next.ingestTransformation())
-                && Objects.equals(previous.table(), next.table());
+                && Objects.equals(previous.table(), next.table())
+                && !(!follows(previous) && follows(next));
         return storeStillRight ? current : current + 1;
+    }
+
+    private static boolean follows(WorkerSettings settings) {
+        return settings.stream() == null || settings.stream().follows();
     }
 
     private static WorkerSettings withLoadGeneration(WorkerSettings s, long generation) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.dynamosync.api.v1alpha1.AccessCheck;
 import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
+import io.dynamosync.api.v1alpha1.CollectionMode;
 import io.dynamosync.api.v1alpha1.Condition;
 import io.dynamosync.api.v1alpha1.Conditions;
 import io.dynamosync.api.v1alpha1.DeletionPolicy;
@@ -214,6 +215,30 @@ class DynamoCollectionIT {
                         .streamSpecification()
                         .streamViewType())
                 .isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+    }
+
+    @Test
+    void aSnapshotNeedsNoStreamAndLeavesTheTablesStreamAlone() {
+        String ns = readyIntegration("snapshot", null);
+        String table = table(null);
+        DynamoCollection snapshot = Fixtures.collection(ns, "orders", "prod", table);
+        snapshot.getSpec().setMode(CollectionMode.SNAPSHOT);
+        snapshot.getSpec().setEnableStream(true);
+        client.resource(snapshot).create();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> settings(ns, "orders"), s -> s != null);
+        DynamoCollectionStatus status = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.ACCESS_VERIFIED));
+
+        assertThat(settings(ns, "orders").stream().follows()).isFalse();
+        assertThat(condition(status, Conditions.Type.STREAM_ENABLED)).isEmpty();
+        assertThat(isTrue(status, Conditions.Type.STALLED)).isFalse();
+        assertThat(status.getAccess())
+                .extracting(AccessCheck::getAction)
+                .contains("dynamodb:DescribeTable", "dynamodb:Scan")
+                .doesNotContain("dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:UpdateTable");
+        assertThat(aws.faults().calls("UpdateTable", table)).isZero();
+        assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().streamSpecification())
+                .isNull();
     }
 
     @Test

@@ -117,6 +117,45 @@ class WorkerReportTest {
     }
 
     @Test
+    void aLoadedSnapshotIsReadyButNotSynced() {
+        WorkerReport.apply(
+                draft,
+                WorkerAnswer.of("orders", "Orders")
+                        .scanning(100, 100)
+                        .snapshotLoaded()
+                        .build());
+
+        assertThat(draft.status().getPhase()).isEqualTo(Phase.LOADED);
+        assertThat(draft.condition(Conditions.Type.READY).get().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.SNAPSHOT);
+        assertThat(draft.condition(Conditions.Type.SYNCED).get().getStatus()).isEqualTo(Conditions.FALSE);
+        assertThat(draft.condition(Conditions.Type.SYNCED).get().getMessage()).contains("no stream is followed");
+        assertThat(draft.condition(Conditions.Type.RECONCILING)).isEmpty();
+    }
+
+    @Test
+    void aStreamGapWithTheFailPolicyIsStalledAndSaysHowToLoadAgain() {
+        WorkerReport.apply(
+                draft,
+                WorkerAnswer.of("orders", "Orders")
+                        .scanning(100, 100)
+                        .synced(NOW)
+                        .stopped(
+                                "StreamGap",
+                                "StreamTrimmed: records of shard s-1 were trimmed before they were read. The stream "
+                                        + "gap policy is Fail, so the collection no longer follows the table and keeps "
+                                        + "serving the replica as it was; set onStreamGap to Reload to load the table "
+                                        + "again.",
+                                NOW)
+                        .build());
+
+        assertThat(draft.status().getPhase()).isEqualTo(Phase.ERROR);
+        assertThat(reason(Conditions.Type.READY)).isEqualTo(Conditions.Reason.STREAM_GAP);
+        assertThat(reason(Conditions.Type.STALLED)).isEqualTo(Conditions.Reason.STREAM_GAP);
+        assertThat(draft.condition(Conditions.Type.STALLED).get().getMessage()).contains("onStreamGap to Reload");
+    }
+
+    @Test
     void reBootstrapsAndRefusedItemsReachTheStatusBoundedNewestLast() {
         // The worker lists re-bootstraps oldest first and refused items newest first (at most 20).
         WorkerAnswer worker =

@@ -50,6 +50,28 @@ class IamPoliciesTest {
     }
 
     @Test
+    void aSnapshotTableGetsNoStreamActionsAndItsStreamIsNeverTurnedOn() throws Exception {
+        TableRef snapshot = TableRef.of("Archive", "eu-west-1", "123456789012");
+        JsonNode alone = JSON.readTree(IamPolicies.permissionsPolicy(
+                List.of(new TableUse(snapshot, false, true, false, false, null, false)), null));
+
+        assertThat(resources(alone, "dynamodb:Scan"))
+                .containsExactly("arn:aws:dynamodb:eu-west-1:123456789012:table/Archive");
+        assertThat(resources(alone, "dynamodb:GetRecords")).isEmpty();
+        assertThat(resources(alone, "dynamodb:ListStreams")).isEmpty();
+        assertThat(resources(alone, "dynamodb:UpdateTable")).isEmpty();
+
+        JsonNode mixed = JSON.readTree(IamPolicies.permissionsPolicy(
+                List.of(
+                        new TableUse(snapshot, false, false, false, false, null, false),
+                        TableUse.readOnly(TableRef.of("Orders", "eu-west-1", "123456789012"))),
+                null));
+        assertThat(resources(mixed, "dynamodb:GetRecords"))
+                .containsExactly("arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/*");
+        assertThat(resources(mixed, "dynamodb:ListStreams")).containsExactly("*");
+    }
+
+    @Test
     void grantsExportAndBucketActionsOnlyForTablesThatMayBeExportedInTheirOwnFolders() throws Exception {
         S3Bucket bucket = new S3Bucket();
         bucket.setBucket("exports");

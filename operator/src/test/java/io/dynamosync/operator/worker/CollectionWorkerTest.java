@@ -3,6 +3,7 @@ package io.dynamosync.operator.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamosync.api.v1alpha1.CollectionMode;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.Endpoints;
@@ -12,6 +13,7 @@ import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.api.v1alpha1.Scheduling;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.api.v1alpha1.Storage;
+import io.dynamosync.api.v1alpha1.StreamGapPolicy;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.Fixtures;
 import io.dynamosync.operator.OperatorSettings;
@@ -188,6 +190,27 @@ class CollectionWorkerTest {
         assertThat(third.settings().loadGeneration())
                 .isEqualTo(second.settings().loadGeneration());
         assertThat(third.settingsJson()).isEqualTo(second.settingsJson());
+    }
+
+    @Test
+    void aSnapshotThatStartsStreamingLoadsAgainButNotTheOtherWayRound() {
+        orders.getSpec().setMode(CollectionMode.SNAPSHOT);
+        CollectionWorker snapshot = CollectionWorker.of(orders, keys, OPERATOR, null);
+        orders.getSpec().setMode(CollectionMode.STREAMING);
+        orders.getSpec().setOnStreamGap(StreamGapPolicy.FAIL);
+        CollectionWorker streaming = CollectionWorker.of(orders, keys, OPERATOR, snapshot.settings());
+        orders.getSpec().setMode(CollectionMode.SNAPSHOT);
+        CollectionWorker backToSnapshot = CollectionWorker.of(orders, keys, OPERATOR, streaming.settings());
+
+        assertThat(snapshot.settings().stream().follows()).isFalse();
+        assertThat(streaming.settings().stream().follows()).isTrue();
+        assertThat(streaming.settings().stream().failsOnGap()).isTrue();
+        assertThat(streaming.settings().loadGeneration())
+                .as("changes since the snapshot are in no stream: load again")
+                .isEqualTo(snapshot.settings().loadGeneration() + 1);
+        assertThat(backToSnapshot.settings().loadGeneration())
+                .as("a snapshot of what the replica holds needs no new load")
+                .isEqualTo(streaming.settings().loadGeneration());
     }
 
     @Test

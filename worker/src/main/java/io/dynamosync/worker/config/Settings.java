@@ -41,6 +41,8 @@ public record Settings(
         int queryTimeoutSeconds,
         int queryMaxRows,
         double streamRetentionHours,
+        boolean followStream,
+        boolean failOnStreamGap,
         long loadGeneration,
         Long duckdbMemoryLimitBytes,
         Integer duckdbThreads) {
@@ -186,6 +188,13 @@ public record Settings(
         if (!(retention > 0)) {
             throw new SettingsException("stream.retentionHours must be more than 0, was " + retention);
         }
+        WorkerSettings.Stream stream = raw.stream() == null ? new WorkerSettings.Stream(null) : raw.stream();
+        if (stream.onGap() != null
+                && !stream.onGap().equals(WorkerSettings.Stream.RELOAD)
+                && !stream.onGap().equals(WorkerSettings.Stream.FAIL)) {
+            throw new SettingsException("stream.onGap must be " + WorkerSettings.Stream.RELOAD + " or "
+                    + WorkerSettings.Stream.FAIL + ", was '" + stream.onGap() + "'");
+        }
         if (raw.loadGeneration() != null && raw.loadGeneration() < 1) {
             throw new SettingsException("loadGeneration must be 1 or more, was " + raw.loadGeneration());
         }
@@ -220,6 +229,8 @@ public record Settings(
                         : http.queryTimeoutSeconds(),
                 http.queryMaxRows() == null ? WorkerSettings.Http.DEFAULT_QUERY_MAX_ROWS : http.queryMaxRows(),
                 retention,
+                stream.follows(),
+                stream.failsOnGap(),
                 raw.loadGeneration() == null ? 1 : raw.loadGeneration(),
                 memoryLimit,
                 duckdb.threads());

@@ -32,6 +32,8 @@ class SettingsTest {
         assertThat(settings.exportThresholdBytes()).isEqualTo(5_000_000_000L);
         assertThat(settings.credentials().source()).isEqualTo("Default");
         assertThat(settings.streamRetentionHours()).isEqualTo(24);
+        assertThat(settings.followStream()).isTrue();
+        assertThat(settings.failOnStreamGap()).isFalse();
         assertThat(settings.loadGeneration()).isEqualTo(1);
         assertThat(settings.exportPrefix()).isEqualTo("dynamo-sync/orders");
     }
@@ -48,6 +50,15 @@ class SettingsTest {
         assertThat(settings.readCapacityUnits()).isEqualTo(250.0);
         assertThat(settings.scanSegments()).isEqualTo(8);
         assertThat(settings.exportPrefix()).isEqualTo("p");
+    }
+
+    @Test
+    void aSnapshotCollectionThatFailsOnGapsIsRead() throws Exception {
+        Settings settings =
+                load("collection: o\ntable: T1x\nregion: us-east-1\nstream: {follow: false, onGap: Fail}\n");
+
+        assertThat(settings.followStream()).isFalse();
+        assertThat(settings.failOnStreamGap()).isTrue();
     }
 
     @ParameterizedTest
@@ -79,6 +90,7 @@ class SettingsTest {
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nhttp: {queryMaxRows: 0}     | http.queryMaxRows must be 1 or more",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nhttp: {port: 70000}         | http.port must be 0 to 65535",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nstream: {retentionHours: 0} | stream.retentionHours must be more than 0",
+                "collection: o\\ntable: T1x\\nregion: us-east-1\\nstream: {onGap: Skip}      | stream.onGap must be Reload or Fail, was 'Skip'",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nloadGeneration: 0            | loadGeneration must be 1 or more",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nduckdb: {memoryLimit: lots}  | duckdb.memoryLimit must be a size such as 2Gi",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nduckdb: {memoryLimit: 1Mi}   | duckdb.memoryLimit must be at least 64Mi",
