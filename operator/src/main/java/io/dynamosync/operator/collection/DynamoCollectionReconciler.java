@@ -271,9 +271,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                 + run.integration.getMetadata().getName() + " reaches region " + region + "; use an integration for "
                 + ref.region() + ", or fix spec.table.";
         run.draft.status().setPhase(Phase.ERROR);
-        run.draft.setFalse(Type.READY, Reason.TABLE_NOT_FOUND, message);
-        run.draft.setTrue(Type.STALLED, Reason.TABLE_NOT_FOUND, message);
-        run.draft.clear(Type.RECONCILING);
+        run.draft.stalled(Reason.TABLE_NOT_FOUND, message);
         return run.stop(settings.statusPollPeriod());
     }
 
@@ -423,9 +421,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             String message = "Table " + table + " does not exist in region "
                     + run.integration.getSpec().getRegion()
                     + " of the integration's account; fix spec.table or the integration.";
-            run.draft.setFalse(Type.READY, Reason.TABLE_NOT_FOUND, message);
-            run.draft.setTrue(Type.STALLED, Reason.TABLE_NOT_FOUND, message);
-            run.draft.clear(Type.RECONCILING);
+            run.draft.stalled(Reason.TABLE_NOT_FOUND, message);
             return run.stop(settings.statusPollPeriod());
         }
         status.setAccess(access.checks());
@@ -525,9 +521,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         }
         if (stall != null) {
             status.setPhase(Phase.ERROR);
-            run.draft.setFalse(Type.READY, stallReason, stall);
-            run.draft.setTrue(Type.STALLED, stallReason, stall);
-            run.draft.clear(Type.RECONCILING);
+            run.draft.stalled(stallReason, stall);
             return run.stop(settings.statusPollPeriod());
         }
         return true;
@@ -781,13 +775,10 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private void waitFor(Run run, String reason, String message, boolean stalled) {
         run.draft.status().setPhase(stalled ? Phase.ERROR : Phase.PENDING);
         run.draft.set(Type.ACCESS_VERIFIED, Conditions.UNKNOWN, reason, message);
-        run.draft.setFalse(Type.READY, reason, message);
         if (stalled) {
-            run.draft.setTrue(Type.STALLED, reason, message);
-            run.draft.clear(Type.RECONCILING);
+            run.draft.stalled(reason, message);
         } else {
-            run.draft.setTrue(Type.RECONCILING, reason, message);
-            run.draft.clear(Type.STALLED);
+            run.draft.progressing(reason, message);
         }
     }
 

@@ -129,13 +129,11 @@ final class WorkerReport {
                     ? worker.error().message() + WORKER_TRUST_FIX
                     : worker.error().message();
             status.setPhase(Phase.ERROR);
-            draft.setFalse(Type.READY, reason, message);
             if (Reason.EXPORT_FAILED.equals(reason)) {
                 draft.setFalse(
                         Type.INITIAL_LOAD_COMPLETE, reason, worker.error().message());
             }
-            draft.setTrue(Type.STALLED, reason, message);
-            draft.clear(Type.RECONCILING);
+            draft.stalled(reason, message);
             return;
         }
         draft.clear(Type.STALLED);
@@ -158,16 +156,14 @@ final class WorkerReport {
                         "Loading the table again since " + instant(cause.get().at()) + " (" + why
                                 + "); until the load completes, queries answer from the previous one. " + message;
                 draft.setFalse(Type.SYNCED, reloadReason, reload);
-                draft.setFalse(Type.READY, reloadReason, reload);
-                draft.setTrue(Type.RECONCILING, reloadReason, reload);
+                draft.progressing(reloadReason, reload);
                 return;
             }
             draft.setFalse(
                     Type.SYNCED,
                     reason,
                     "Stream records are journaled while the initial load runs, and " + "applied once it commits.");
-            draft.setFalse(Type.READY, reason, message);
-            draft.setTrue(Type.RECONCILING, reason, message);
+            draft.progressing(reason, message);
             return;
         }
         draft.setTrue(
@@ -193,8 +189,7 @@ final class WorkerReport {
                             : " (" + stream.recordsJournaled() + " journaled, " + stream.recordsApplied()
                                     + " applied).");
             draft.setFalse(Type.SYNCED, Reason.REPLAYING, message);
-            draft.setFalse(Type.READY, Reason.REPLAYING, message);
-            draft.setTrue(Type.RECONCILING, Reason.REPLAYING, message);
+            draft.progressing(Reason.REPLAYING, message);
             return;
         }
         // The worker's own "synced" is strict (nothing read waits, every shard's newest read was empty), so a busy
@@ -284,10 +279,8 @@ final class WorkerReport {
         if (draft.status().getPhase() == null || draft.status().getPhase() == Phase.VALIDATING) {
             draft.status().setPhase(Phase.PENDING);
         }
-        draft.setFalse(Type.READY, problem.reason(), message);
         draft.setFalse(Type.SYNCED, Reason.WORKER_UNAVAILABLE, "The worker is not running: " + problem.reason() + ".");
-        draft.setTrue(Type.STALLED, problem.reason(), message);
-        draft.clear(Type.RECONCILING);
+        draft.stalled(problem.reason(), message);
     }
 
     /**

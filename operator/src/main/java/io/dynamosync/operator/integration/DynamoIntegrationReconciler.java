@@ -180,17 +180,13 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             draft.status().setIdentity(identity);
             String message = "Credentials belong to " + identity.getArn() + ".";
             draft.setTrue(Type.CREDENTIALS_VALID, Reason.VERIFIED, message);
-            draft.setTrue(Type.READY, Reason.VERIFIED, message);
-            draft.clear(Type.STALLED);
-            draft.clear(Type.RECONCILING);
+            draft.ready(Reason.VERIFIED, message);
             refusals.remove(id);
         } catch (CredentialsProblem problem) {
             // An identity that no longer verifies is no identity: leaving it would suggest the keys still work.
             draft.status().setIdentity(null);
             draft.setFalse(Type.CREDENTIALS_VALID, problem.reason(), problem.getMessage());
-            draft.setFalse(Type.READY, problem.reason(), problem.getMessage());
-            draft.setTrue(Type.STALLED, problem.reason(), problem.getMessage());
-            draft.clear(Type.RECONCILING);
+            draft.stalled(problem.reason(), problem.getMessage());
             // A new spec or a new Secret (read again every secretRecheck) starts the backoff again.
             String inputs = inputs(integration, secret);
             Instant now = clock.instant();
@@ -207,9 +203,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                     io.dynamosync.api.v1alpha1.Conditions.UNKNOWN,
                     Reason.AWS_UNREACHABLE,
                     message);
-            draft.setFalse(Type.READY, Reason.AWS_UNREACHABLE, message);
-            draft.setTrue(Type.RECONCILING, Reason.AWS_UNREACHABLE, message);
-            draft.clear(Type.STALLED);
+            draft.progressing(Reason.AWS_UNREACHABLE, message);
             next = RETRY;
         }
         if (integration.getSpec().getAccessKeySecretRef() != null && next.compareTo(secretRecheck) > 0) {

@@ -59,6 +59,30 @@ public final class StatusDraft<S extends Status> {
         set(type, Conditions.FALSE, reason, message);
     }
 
+    /**
+     * Stalled, the kstatus way: nothing moves until the user changes something. Ready False and Stalled True, both
+     * with {@code reason} and {@code message}, and Reconciling cleared.
+     */
+    public void stalled(String reason, String message) {
+        setFalse(Conditions.Type.READY, reason, message);
+        setTrue(Conditions.Type.STALLED, reason, message);
+        clear(Conditions.Type.RECONCILING);
+    }
+
+    /** In progress towards the spec: Ready False and Reconciling True, both with {@code reason}; Stalled cleared. */
+    public void progressing(String reason, String message) {
+        setFalse(Conditions.Type.READY, reason, message);
+        setTrue(Conditions.Type.RECONCILING, reason, message);
+        clear(Conditions.Type.STALLED);
+    }
+
+    /** Done: Ready True with {@code reason}, Stalled and Reconciling cleared. */
+    public void ready(String reason, String message) {
+        setTrue(Conditions.Type.READY, reason, message);
+        clear(Conditions.Type.STALLED);
+        clear(Conditions.Type.RECONCILING);
+    }
+
     /** Removes a condition kstatus wants present only while true. */
     public void clear(String type) {
         draft.removeCondition(type);

@@ -33,6 +33,29 @@ class StatusDraftTest {
                 .isEqualTo("2026-01-01T01:00:00Z");
     }
 
+    @Test
+    void stalledProgressingAndReadyEachSetTheKstatusTrioInOneCall() {
+        StatusDraft<DynamoCollectionStatus> draft =
+                new StatusDraft<>(collection, null, new DynamoCollectionStatus(), clock("2026-01-01T00:00:00Z"));
+
+        draft.progressing(Conditions.Reason.SCANNING, "Scanning.");
+        assertThat(draft.condition(Conditions.Type.READY).get().getStatus()).isEqualTo(Conditions.FALSE);
+        assertThat(draft.condition(Conditions.Type.RECONCILING).get().getReason())
+                .isEqualTo(Conditions.Reason.SCANNING);
+        assertThat(draft.condition(Conditions.Type.STALLED)).isEmpty();
+
+        draft.stalled(Conditions.Reason.TABLE_NOT_FOUND, "No such table.");
+        assertThat(draft.condition(Conditions.Type.READY).get().getReason())
+                .isEqualTo(Conditions.Reason.TABLE_NOT_FOUND);
+        assertThat(draft.condition(Conditions.Type.STALLED).get().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(draft.condition(Conditions.Type.RECONCILING)).isEmpty();
+
+        draft.ready(Conditions.Reason.CAUGHT_UP, "Following the stream.");
+        assertThat(draft.condition(Conditions.Type.READY).get().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(draft.condition(Conditions.Type.STALLED)).isEmpty();
+        assertThat(draft.condition(Conditions.Type.RECONCILING)).isEmpty();
+    }
+
     private static Clock clock(String instant) {
         return Clock.fixed(Instant.parse(instant), ZoneOffset.UTC);
     }
