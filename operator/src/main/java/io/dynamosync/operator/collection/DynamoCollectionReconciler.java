@@ -26,7 +26,6 @@ import io.dynamosync.operator.aws.AwsConnector;
 import io.dynamosync.operator.aws.AwsUnavailable;
 import io.dynamosync.operator.aws.CredentialsProblem;
 import io.dynamosync.operator.aws.ExportFiles;
-import io.dynamosync.operator.aws.SdkAccessProbe;
 import io.dynamosync.operator.aws.StreamEnabler;
 import io.dynamosync.operator.aws.TableRef;
 import io.dynamosync.operator.iam.IamPolicies;
@@ -84,7 +83,6 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     static final String SUSPENDED_AT_ANNOTATION = "dynamosync.io/suspended-at";
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoCollectionReconciler.class);
-    private static final Set<String> SUITABLE_VIEW_TYPES = Set.of("NEW_IMAGE", "NEW_AND_OLD_IMAGES");
 
     private final OperatorSettings settings;
     private final AwsConnector connector;
@@ -109,13 +107,13 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             String viewType,
             boolean streamTurnedOn,
             boolean exports,
-            boolean recoveryMissing) {
+            boolean recoveryMissing,
+            boolean needsStream) {
 
         boolean healthy() {
             return tableFound
                     && checks.stream().allMatch(AccessCheck::isGranted)
-                    && viewType != null
-                    && SUITABLE_VIEW_TYPES.contains(viewType)
+                    && (!needsStream || viewType != null && AccessRules.SUITABLE_VIEW_TYPES.contains(viewType))
                     && !recoveryMissing;
         }
     }
@@ -355,7 +353,8 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                     stream.viewType(),
                     stream.turnedOn(),
                     exports,
-                    recoveryMissing);
+                    recoveryMissing,
+                    !snapshot(run));
             verified.put(id, run.access);
             return true;
         } catch (AwsUnavailable e) {
@@ -428,15 +427,12 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         if (access.streamArn() != null) {
             status.setStreamArn(access.streamArn());
         }
-        List<String> denied = access.checks().stream()
-                .filter(c -> !c.isGranted())
-                .map(AccessCheck::getAction)
-                .toList();
+        List<String> denied = AccessRules.denied(access.checks());
         if (denied.isEmpty()) {
             run.draft.setTrue(
                     Type.ACCESS_VERIFIED,
                     Reason.ACCESS_GRANTED,
-                    "Every permission the collection needs " + "was granted ("
+                    "Every permission the collection needs was granted ("
                             + access.checks().size() + " actions probed).");
         } else {
             run.draft.setFalse(
@@ -444,84 +440,39 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                     Reason.ACCESS_DENIED,
                     "Denied: " + String.join(", ", denied) + ". status.access says what to grant on which resource.");
         }
-
-        String stall = null;
-        String stallReason = null;
-        String region = run.integration.getSpec().getRegion();
-        boolean described = access.checks().get(0).isGranted();
+        AccessRules.Verdict verdict = AccessRules.judge(new AccessRules.Findings(
+                table,
+                run.integration.getSpec().getRegion(),
+                run.integration.getMetadata().getName(),
+                snapshot(run),
+                Boolean.TRUE.equals(run.collection.getSpec().getEnableStream()),
+                loadMethodName(run),
+                run.integration.getSpec().getS3() != null,
+                access.checks(),
+                access.viewType(),
+                access.streamTurnedOn(),
+                access.exports(),
+                access.recoveryMissing()));
         if (snapshot(run)) {
-            run.draft.clear(Type.STREAM_ENABLED);
             status.setStreamArn(null);
-        } else if (!described) {
-            // Without DescribeTable the stream's state is unknown; the denial is the thing to fix first.
-            run.draft.set(
-                    Type.STREAM_ENABLED,
-                    Conditions.UNKNOWN,
-                    Reason.ACCESS_DENIED,
-                    "dynamodb:DescribeTable was denied, so whether the table's stream is on is unknown.");
-        } else if (access.viewType() == null) {
-            stallReason = Reason.STREAM_OFF;
-            stall = Boolean.TRUE.equals(run.collection.getSpec().getEnableStream())
-                    ? "The stream of table " + table + " is off and AWS denied the operator turning it on. Grant "
-                            + "dynamodb:UpdateTable, or run: " + StreamEnabler.command(region, table)
-                    : "The stream of table " + table + " is off. Turn it on with: "
-                            + StreamEnabler.command(region, table) + " (or set spec.enableStream: true to let the "
-                            + "operator do it, which needs dynamodb:UpdateTable on the table).";
-            run.draft.setFalse(Type.STREAM_ENABLED, Reason.STREAM_OFF, stall);
-        } else if (!SUITABLE_VIEW_TYPES.contains(access.viewType())) {
-            stallReason = Reason.STREAM_VIEW_TYPE_UNSUITABLE;
-            stall = "The stream of table " + table + " has view type " + access.viewType() + ", which lacks the new "
-                    + "item the collection stores. The operator does not change it, as other readers may rely on it. "
-                    + "Replace it with: aws dynamodb update-table --region " + region + " --table-name " + table
-                    + " --stream-specification StreamEnabled=false, then " + StreamEnabler.command(region, table);
-            run.draft.setFalse(Type.STREAM_ENABLED, Reason.STREAM_VIEW_TYPE_UNSUITABLE, stall);
-        } else if (access.streamTurnedOn()) {
-            run.draft.setTrue(
-                    Type.STREAM_ENABLED,
-                    Reason.STREAM_TURNED_ON,
-                    "The operator turned the table's stream " + "on with " + StreamEnabler.VIEW_TYPE + ".");
-        } else if (!run.draft
-                .condition(Type.STREAM_ENABLED)
-                .map(c -> Conditions.TRUE.equals(c.getStatus()))
-                .orElse(false)) {
-            run.draft.setTrue(
-                    Type.STREAM_ENABLED,
-                    Reason.STREAM_FOUND,
-                    "The table's stream is on with " + access.viewType() + ".");
         }
-        Optional<AccessCheck> noBucket = access.checks().stream()
-                .filter(c -> !c.isGranted()
-                        && c.getMessage() != null
-                        && c.getMessage().contains(SdkAccessProbe.NO_SUCH_BUCKET))
-                .findFirst();
-        if (stall == null && noBucket.isPresent()) {
-            stallReason = Reason.EXPORT_BUCKET_MISSING;
-            stall = "The initial load exports the table, but " + noBucket.get().getMessage();
-        }
-        if (stall == null && !denied.isEmpty()) {
-            stallReason = Reason.ACCESS_DENIED;
-            stall = "AWS denied " + String.join(", ", denied) + "; status.access says what to grant, and the "
-                    + "integration's status.permissionsPolicy has the whole policy.";
-        }
-        if (stall == null && access.recoveryMissing()) {
-            stallReason = Reason.POINT_IN_TIME_RECOVERY_OFF;
-            stall = "The initial load exports table " + table + " (loadMethod " + loadMethodName(run)
-                    + "), which needs "
-                    + "point-in-time recovery, and it is off. Turn it on with: aws dynamodb update-continuous-backups "
-                    + "--region " + region + " --table-name " + table + " --point-in-time-recovery-specification "
-                    + "PointInTimeRecoveryEnabled=true (AWS bills it), set spec.enablePointInTimeRecovery: true to let "
-                    + "the worker do it, or set loadMethod: Scan.";
-        }
-        if (stall == null && access.exports() && run.integration.getSpec().getS3() == null) {
-            stallReason = Reason.EXPORT_BUCKET_MISSING;
-            stall = "The initial load exports the table (loadMethod " + loadMethodName(run)
-                    + "), but DynamoIntegration "
-                    + run.integration.getMetadata().getName() + " has no spec.s3.bucket to export into; set one, or "
-                    + "set loadMethod: Scan.";
-        }
-        if (stall != null) {
+        verdict.stream()
+                .ifPresentOrElse(
+                        c -> {
+                            boolean keep = c.unlessTrue()
+                                    && run.draft
+                                            .condition(Type.STREAM_ENABLED)
+                                            .map(was -> Conditions.TRUE.equals(was.getStatus()))
+                                            .orElse(false);
+                            if (!keep) {
+                                run.draft.set(Type.STREAM_ENABLED, c.status(), c.reason(), c.message());
+                            }
+                        },
+                        () -> run.draft.clear(Type.STREAM_ENABLED));
+        if (verdict.stall().isPresent()) {
             status.setPhase(Phase.ERROR);
-            run.draft.stalled(stallReason, stall);
+            run.draft.stalled(
+                    verdict.stall().get().reason(), verdict.stall().get().message());
             return run.stop(settings.statusPollPeriod());
         }
         return true;
