@@ -6,11 +6,12 @@ import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationSpec;
 import io.dynamosync.api.v1alpha1.Endpoints;
 import io.dynamosync.api.v1alpha1.S3Bucket;
+import io.dynamosync.operator.ReferencedSecrets;
+import io.dynamosync.operator.Sha256;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -85,7 +86,7 @@ public final class AwsConnector implements AutoCloseable {
         DynamoIntegrationSpec spec = integration.getSpec();
         String key = integration.getMetadata().getNamespace() + "/"
                 + integration.getMetadata().getName();
-        String fingerprint = Objects.hash(spec, externalId) + "/"
+        String fingerprint = Sha256.hex(Serialization.asJson(spec) + "\0" + externalId) + "/"
                 + (secret == null
                         ? "-"
                         : secret.getMetadata().getUid() + ":"
@@ -231,9 +232,10 @@ public final class AwsConnector implements AutoCloseable {
                             + " and " + ref.getSecretAccessKeyKey() + ".",
                     true);
         }
-        String id = value(secret, ref.getAccessKeyIdKey());
-        String key = value(secret, ref.getSecretAccessKeyKey());
-        String token = ref.getSessionTokenKey() == null ? null : value(secret, ref.getSessionTokenKey());
+        String id = ReferencedSecrets.value(secret, ref.getAccessKeyIdKey());
+        String key = ReferencedSecrets.value(secret, ref.getSecretAccessKeyKey());
+        String token =
+                ref.getSessionTokenKey() == null ? null : ReferencedSecrets.value(secret, ref.getSessionTokenKey());
         requireValue(ref, namespace, ref.getAccessKeyIdKey(), id);
         requireValue(ref, namespace, ref.getSecretAccessKeyKey(), key);
         if (ref.getSessionTokenKey() != null) {
@@ -252,14 +254,6 @@ public final class AwsConnector implements AutoCloseable {
                     "Secret " + ref.getName() + " in namespace " + namespace + " has no value for key " + key + ".",
                     true);
         }
-    }
-
-    private static String value(Secret secret, String key) {
-        if (secret.getData() != null && secret.getData().get(key) != null) {
-            return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-        }
-        // stringData is write-only on a real API server, but a mock or a client-side object may still carry it.
-        return secret.getStringData() == null ? null : secret.getStringData().get(key);
     }
 
     @Override

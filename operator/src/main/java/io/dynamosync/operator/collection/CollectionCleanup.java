@@ -9,6 +9,7 @@ import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.S3Bucket;
+import io.dynamosync.operator.ReferencedSecrets;
 import io.dynamosync.operator.aws.AwsAccount;
 import io.dynamosync.operator.aws.AwsConnector;
 import io.dynamosync.operator.aws.AwsUnavailable;
@@ -103,7 +104,7 @@ final class CollectionCleanup {
         try {
             AwsAccount account = connector.connect(
                     integration,
-                    DynamoCollectionReconciler.readSecret(context, integration),
+                    ReferencedSecrets.accessKeys(context.getClient(), integration),
                     AwsConnector.externalId(integration));
             int deleted = exportFiles.deleteAll(account, bucket.getBucket(), prefix);
             failures.remove(id);

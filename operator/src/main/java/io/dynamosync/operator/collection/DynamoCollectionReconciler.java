@@ -275,7 +275,10 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     private boolean connect(Run run) {
         try {
-            run.account = connector.connect(run.integration, readSecret(run), AwsConnector.externalId(run.integration));
+            run.account = connector.connect(
+                    run.integration,
+                    ReferencedSecrets.accessKeys(run.context.getClient(), run.integration),
+                    AwsConnector.externalId(run.integration));
             return true;
         } catch (CredentialsProblem e) {
             // The integration's own reconcile reports this; the collection waits for it.
@@ -761,20 +764,6 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
 
     private static LoadMethod loadMethod(Run run) {
         return Objects.requireNonNullElse(run.collection.getSpec().getLoadMethod(), LoadMethod.AUTO);
-    }
-
-    private static Secret readSecret(Run run) {
-        return readSecret(run.context, run.integration);
-    }
-
-    static Secret readSecret(Context<DynamoCollection> context, DynamoIntegration integration) {
-        if (integration.getSpec().getAccessKeySecretRef() == null) {
-            return null;
-        }
-        return ReferencedSecrets.read(
-                context.getClient(),
-                integration.getMetadata().getNamespace(),
-                integration.getSpec().getAccessKeySecretRef().getName());
     }
 
     /** What of an integration a collection depends on: its spec and whether it is Ready. */

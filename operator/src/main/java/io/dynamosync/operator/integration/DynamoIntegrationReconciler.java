@@ -174,7 +174,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         refusals.keySet().removeIf(other -> context.getPrimaryCache().get(other).isEmpty());
         Secret secret = null;
         try {
-            secret = readSecret(integration, context);
+            secret = ReferencedSecrets.accessKeys(context.getClient(), integration);
             AwsAccount account = connector.connect(integration, secret, externalId);
             CallerIdentity identity = identityCheck.callerIdentity(account);
             draft.status().setIdentity(identity);
@@ -288,16 +288,6 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                     integration.getMetadata().getName(),
                     e.getMessage());
         }
-    }
-
-    private static Secret readSecret(DynamoIntegration integration, Context<DynamoIntegration> context) {
-        if (integration.getSpec().getAccessKeySecretRef() == null) {
-            return null;
-        }
-        return ReferencedSecrets.read(
-                context.getClient(),
-                integration.getMetadata().getNamespace(),
-                integration.getSpec().getAccessKeySecretRef().getName());
     }
 
     private List<IamPolicies.TableUse> tableUses(DynamoIntegration integration, DynamoIntegrationStatus status) {

@@ -17,6 +17,8 @@ import io.dynamosync.api.v1alpha1.Storage;
 import io.dynamosync.api.v1alpha1.StreamGapPolicy;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.OperatorSettings;
+import io.dynamosync.operator.ReferencedSecrets;
+import io.dynamosync.operator.Sha256;
 import io.dynamosync.operator.aws.AwsConnector;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -43,11 +45,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,32 +208,20 @@ public final class CollectionWorker {
      * Secret itself.
      */
     public String settingsHash() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(settingsJson.getBytes(StandardCharsets.UTF_8));
-            for (EnvVar variable : environment()) {
-                if (variable.getValueFrom() == null || variable.getValueFrom().getSecretKeyRef() == null) {
-                    continue; // a plain value is in the pod template itself
-                }
-                SecretKeySelector ref = variable.getValueFrom().getSecretKeyRef();
-                Secret secret = secrets.get(ref.getName());
-                String value = secret == null ? null : secretValue(secret, ref.getKey());
-                String part = "\0" + variable.getName() + "\0"
-                        + (value == null ? "-" : secret.getMetadata().getUid() + "\0" + value);
-                digest.update(part.getBytes(StandardCharsets.UTF_8));
+        MessageDigest digest = Sha256.digest();
+        digest.update(settingsJson.getBytes(StandardCharsets.UTF_8));
+        for (EnvVar variable : environment()) {
+            if (variable.getValueFrom() == null || variable.getValueFrom().getSecretKeyRef() == null) {
+                continue; // a plain value is in the pod template itself
             }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
+            SecretKeySelector ref = variable.getValueFrom().getSecretKeyRef();
+            Secret secret = secrets.get(ref.getName());
+            String value = secret == null ? null : ReferencedSecrets.value(secret, ref.getKey());
+            String part = "\0" + variable.getName() + "\0"
+                    + (value == null ? "-" : secret.getMetadata().getUid() + "\0" + value);
+            digest.update(part.getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    /** A key's value as the Secret holds it (base64 in data; stringData where a client or mock kept it). */
-    private static String secretValue(Secret secret, String key) {
-        if (secret.getData() != null && secret.getData().get(key) != null) {
-            return secret.getData().get(key);
-        }
-        return secret.getStringData() == null ? null : secret.getStringData().get(key);
+        return Sha256.hex(digest.digest());
     }
 
     private WorkerSettings settings(WorkerSettings previous) {
