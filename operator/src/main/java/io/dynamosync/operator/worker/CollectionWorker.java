@@ -286,7 +286,9 @@ public final class CollectionWorker {
                         spec.getQuery() == null ? null : spec.getQuery().getTimeoutSeconds(),
                         spec.getQuery() == null ? null : spec.getQuery().getMaxRows()),
                 stream,
-                1L);
+                1L,
+                null,
+                spec.getRetention());
         return withLoadGeneration(next, loadGeneration(previous, next));
     }
 
@@ -319,7 +321,9 @@ public final class CollectionWorker {
                 s.dataDirectory(),
                 s.http(),
                 s.stream(),
-                generation);
+                generation,
+                s.duckdb(),
+                s.retention());
     }
 
     private static String loadMethodName(LoadMethod method) {
