@@ -8,6 +8,7 @@ import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Retention;
 import io.dynamosync.worker.store.Store;
 import io.dynamosync.worker.store.Transformation;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,6 +183,34 @@ class RetentionTest {
                     .containsExactly("recent", "undated");
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.documents() == 2);
             assertThat(store.oldestEventTime()).isEqualTo(now.minus(Duration.ofMinutes(5)));
+        }
+    }
+
+    @Test
+    void answersBehindTheRetentionStillShowEveryDigitAndNoCompanionColumn() {
+        Instant now = Instant.now();
+        try (Store store = Store.open(directory, "orders", Transformation.IDENTITY, new Retention("1h", HOUR));
+                QueryRunner runner = runner(store)) {
+            Batch batch = new Batch();
+            // The two amounts share no DECIMAL: the column is a DOUBLE with its exact text beside it.
+            batch.upsert(
+                    "a", Map.of("amount", AttributeValue.fromN("12345678901234567890.123456789012345678")), now, "a");
+            batch.upsert("b", Map.of("amount", AttributeValue.fromN("1E-130")), now, "b");
+            batch.upsert("old", Map.of("amount", AttributeValue.fromN("1")), now.minus(Duration.ofHours(2)), "old");
+            batch.checkpoint(
+                    Store.LOAD_CHECKPOINT, JsonNodeFactory.instance.objectNode().put("complete", true));
+            store.commit(batch);
+
+            QueryResponse answer = runner.run(
+                    new QueryRequest(new QueryRequest.Sql("SELECT * FROM orders ORDER BY _id", List.of(), null)), "q");
+
+            assertThat(answer.columnFields())
+                    .extracting(QueryResponse.ColumnField::name)
+                    .containsExactly("_id", "_event_time", "amount");
+            assertThat(answer.results())
+                    .extracting(r -> r.get("amount").decimalValue().toPlainString())
+                    .containsExactly(
+                            "12345678901234567890.123456789012345678", new BigDecimal("1E-130").toPlainString());
         }
     }
 }
