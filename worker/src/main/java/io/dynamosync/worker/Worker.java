@@ -12,6 +12,7 @@ import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
 import io.dynamosync.worker.load.TableInfo;
 import io.dynamosync.worker.store.Batch;
+import io.dynamosync.worker.store.Retention;
 import io.dynamosync.worker.store.Store;
 import io.dynamosync.worker.store.StoreException;
 import io.dynamosync.worker.store.Transformation;
@@ -102,7 +103,10 @@ public final class Worker implements AutoCloseable {
             opened = Store.open(
                     settings.dataDirectory(),
                     settings.collection(),
-                    Transformation.of(settings.ingestTransformation()));
+                    Transformation.of(settings.ingestTransformation()),
+                    settings.retentionPeriod() == null
+                            ? null
+                            : new Retention(settings.retention(), settings.retentionPeriod()));
         } catch (java.io.UncheckedIOException e) {
             throw new SettingsException("dataDirectory " + settings.dataDirectory() + " cannot hold the store: "
                     + e.getCause().getClass().getSimpleName() + " "
@@ -522,7 +526,19 @@ public final class Worker implements AutoCloseable {
                 s.servingGeneration(),
                 s.buildingGeneration(),
                 s.compactions(),
-                space.volume());
+                space.volume(),
+                s.retention().map(Retention::written).orElse(null),
+                oldestEventTime(s));
+    }
+
+    /** The oldest event time held, or null when it cannot be read for a moment (a re-load swapping its table in). */
+    private static Instant oldestEventTime(Store s) {
+        try {
+            return s.oldestEventTime();
+        } catch (StoreException e) {
+            LOG.debug("reading the oldest event time for the status: {}", e.getMessage());
+            return null;
+        }
     }
 
     /** Documents counted on the status's own connection, which a running commit does not hold up. */

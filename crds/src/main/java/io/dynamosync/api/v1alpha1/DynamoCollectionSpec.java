@@ -122,6 +122,15 @@ public class DynamoCollectionSpec {
     private Boolean ignoreTtlDeletes;
 
     @JsonPropertyDescription(
+            "How long documents are kept, counted from their _event_time (the item's stream record time, its load "
+                    + "time, or what the ingest transformation maps to _event_time): a whole number of seconds (s), "
+                    + "minutes (m), hours (h) or days (d), such as 30d or 12h. Older documents leave query answers at "
+                    + "once and the store soon after; documents whose _event_time is null are kept. Default: kept for "
+                    + "good.")
+    @Pattern(Patterns.RETENTION)
+    private String retention;
+
+    @JsonPropertyDescription(
             "Stop the worker and keep its volume; set back to false to resume from the last checkpoint. Suspended "
                     + "longer than the stream's 24-hour retention, the collection loads the table again. Default false.")
     private Boolean suspend;
@@ -270,6 +279,14 @@ public class DynamoCollectionSpec {
         this.suspend = suspend;
     }
 
+    public String getRetention() {
+        return retention;
+    }
+
+    public void setRetention(String retention) {
+        this.retention = retention;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -296,6 +313,7 @@ public class DynamoCollectionSpec {
                 && Objects.equals(enableStream, that.enableStream)
                 && Objects.equals(enablePointInTimeRecovery, that.enablePointInTimeRecovery)
                 && Objects.equals(ignoreTtlDeletes, that.ignoreTtlDeletes)
+                && Objects.equals(retention, that.retention)
                 && Objects.equals(suspend, that.suspend);
     }
 
@@ -319,6 +337,7 @@ public class DynamoCollectionSpec {
                 enableStream,
                 enablePointInTimeRecovery,
                 ignoreTtlDeletes,
+                retention,
                 suspend);
     }
 
@@ -333,6 +352,6 @@ public class DynamoCollectionSpec {
                 + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", mode=" + mode
                 + ", onStreamGap=" + onStreamGap + ", enableStream="
                 + enableStream + ", enablePointInTimeRecovery=" + enablePointInTimeRecovery + ", ignoreTtlDeletes="
-                + ignoreTtlDeletes + ", suspend=" + suspend + "}";
+                + ignoreTtlDeletes + ", retention=" + retention + ", suspend=" + suspend + "}";
     }
 }

@@ -39,6 +39,14 @@ public class DynamoCollectionStatus extends Status {
     @JsonPropertyDescription("Size of the store on the volume, in bytes.")
     private Long storeBytes;
 
+    @JsonPropertyDescription("How long documents are kept, counted from their _event_time (spec.retention), as the "
+            + "worker applies it; absent when they are kept for good.")
+    private String retention;
+
+    @JsonPropertyDescription("The oldest _event_time held in the store (RFC 3339); with a retention, documents past it "
+            + "leave query answers at once and the store soon after.")
+    private String oldestEventTime;
+
     @JsonPropertyDescription(
             "Milliseconds between the newest change applied to the store and the time DynamoDB recorded it.")
     private Long syncLagMs;
@@ -133,6 +141,22 @@ public class DynamoCollectionStatus extends Status {
         this.storeBytes = storeBytes;
     }
 
+    public String getRetention() {
+        return retention;
+    }
+
+    public void setRetention(String retention) {
+        this.retention = retention;
+    }
+
+    public String getOldestEventTime() {
+        return oldestEventTime;
+    }
+
+    public void setOldestEventTime(String oldestEventTime) {
+        this.oldestEventTime = oldestEventTime;
+    }
+
     public Long getSyncLagMs() {
         return syncLagMs;
     }
@@ -188,6 +212,8 @@ public class DynamoCollectionStatus extends Status {
                 && Objects.equals(loadPercent, that.loadPercent)
                 && Objects.equals(documents, that.documents)
                 && Objects.equals(storeBytes, that.storeBytes)
+                && Objects.equals(retention, that.retention)
+                && Objects.equals(oldestEventTime, that.oldestEventTime)
                 && Objects.equals(syncLagMs, that.syncLagMs)
                 && Objects.equals(lag, that.lag)
                 && Objects.equals(lastEventTime, that.lastEventTime)
@@ -208,6 +234,8 @@ public class DynamoCollectionStatus extends Status {
                 loadPercent,
                 documents,
                 storeBytes,
+                retention,
+                oldestEventTime,
                 syncLagMs,
                 lag,
                 lastEventTime,

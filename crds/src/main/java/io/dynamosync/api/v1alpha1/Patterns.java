@@ -37,5 +37,11 @@ public final class Patterns {
     /** A storage quantity in bytes, such as {@code 10Gi}, {@code 500M} or {@code 1.5Ti}. */
     public static final String STORAGE_SIZE = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
 
+    /**
+     * A retention: a whole number of seconds, minutes, hours or days, such as {@code 30d} or {@code 12h}; read by
+     * {@link io.dynamosync.api.worker.WorkerSettings#retentionDuration()}.
+     */
+    public static final String RETENTION = "^[1-9][0-9]{0,8}[smhd]$";
+
     private Patterns() {}
 }

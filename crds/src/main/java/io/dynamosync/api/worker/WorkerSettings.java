@@ -2,6 +2,11 @@ package io.dynamosync.api.worker;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dynamosync.api.v1alpha1.Patterns;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The worker's settings file: the contract between the operator, which writes it into the
@@ -29,6 +34,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     segments) keep it, so the worker resumes from its checkpoint. Null is read as 1, so
  *     settings written before the field existed keep their store.
  * @param duckdb the memory and threads DuckDB may use; null to size both from the container
+ * @param retention how long documents are kept, counted from their {@code _event_time}, as the collection's
+ *     {@code spec.retention} says it ({@code 30d}, {@code 12h}; see {@link #retentionDuration()}); null to keep them
+ *     for good
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -46,38 +54,31 @@ public record WorkerSettings(
         Http http,
         Stream stream,
         Long loadGeneration,
-        Duckdb duckdb) {
+        Duckdb duckdb,
+        String retention) {
 
-    /** Settings without DuckDB limits (sized from the container), as written before that field existed. */
-    public WorkerSettings(
-            String collection,
-            String table,
-            String region,
-            Endpoints endpoints,
-            Credentials credentials,
-            S3 s3,
-            Load load,
-            String ingestTransformation,
-            Boolean ignoreTtlDeletes,
-            String dataDirectory,
-            Http http,
-            Stream stream,
-            Long loadGeneration) {
-        this(
-                collection,
-                table,
-                region,
-                endpoints,
-                credentials,
-                s3,
-                load,
-                ingestTransformation,
-                ignoreTtlDeletes,
-                dataDirectory,
-                http,
-                stream,
-                loadGeneration,
-                null);
+    /** The units a retention may be written in, by their letter. */
+    private static final Map<Character, ChronoUnit> RETENTION_UNITS = Map.of(
+            's', ChronoUnit.SECONDS,
+            'm', ChronoUnit.MINUTES,
+            'h', ChronoUnit.HOURS,
+            'd', ChronoUnit.DAYS);
+
+    /**
+     * The retention as a duration, empty when documents are kept for good.
+     *
+     * @throws IllegalArgumentException when it does not match {@link Patterns#RETENTION}
+     */
+    public Optional<Duration> retentionDuration() {
+        if (retention == null) {
+            return Optional.empty();
+        }
+        if (!retention.matches(Patterns.RETENTION)) {
+            throw new IllegalArgumentException("retention must be a whole number of seconds, minutes, hours or days "
+                    + "such as 30d or 12h, was '" + retention + "'");
+        }
+        long amount = Long.parseLong(retention.substring(0, retention.length() - 1));
+        return Optional.of(Duration.of(amount, RETENTION_UNITS.get(retention.charAt(retention.length() - 1))));
     }
 
     /** Endpoint URLs that replace AWS's; each may be null. */

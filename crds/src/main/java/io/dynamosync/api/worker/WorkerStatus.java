@@ -208,6 +208,11 @@ public record WorkerStatus(
      * @param compactions tables the worker copied, since it started, to give back the space of rows
      *     that changes replaced; null from workers that do not report it
      * @param volume the filesystem holding the store; null from workers that do not report it
+     * @param retention how long documents are kept, counted from their {@code _event_time}, as the settings say it
+     *     ({@code 30d}); null when they are kept for good
+     * @param oldestEventTime the oldest {@code _event_time} the served table holds (documents past the retention
+     *     included until the writer has deleted them, which it does soon after they leave query answers); null when
+     *     no document has one, or from workers that do not report it
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -218,7 +223,9 @@ public record WorkerStatus(
             Long servingGeneration,
             Long buildingGeneration,
             Long compactions,
-            Volume volume) {
+            Volume volume,
+            String retention,
+            Instant oldestEventTime) {
 
         /** Documents and bytes only, as workers before generations reported. */
         public Store(long documents, long bytes) {
@@ -229,6 +236,27 @@ public record WorkerStatus(
         public Store(
                 long documents, long bytes, Long reclaimableBytes, Long servingGeneration, Long buildingGeneration) {
             this(documents, bytes, reclaimableBytes, servingGeneration, buildingGeneration, null, null);
+        }
+
+        /** Without retention and oldest event time, as workers before them reported. */
+        public Store(
+                long documents,
+                long bytes,
+                Long reclaimableBytes,
+                Long servingGeneration,
+                Long buildingGeneration,
+                Long compactions,
+                Volume volume) {
+            this(
+                    documents,
+                    bytes,
+                    reclaimableBytes,
+                    servingGeneration,
+                    buildingGeneration,
+                    compactions,
+                    volume,
+                    null,
+                    null);
         }
     }
 

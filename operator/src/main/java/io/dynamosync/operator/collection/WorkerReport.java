@@ -112,6 +112,12 @@ final class WorkerReport {
         if (worker.store() != null) {
             status.setDocuments(worker.store().documents());
             status.setStoreBytes(worker.store().bytes());
+            status.setRetention(worker.store().retention());
+            status.setOldestEventTime(
+                    worker.store().oldestEventTime() == null
+                            ? null
+                            : DateTimeFormatter.ISO_INSTANT.format(
+                                    worker.store().oldestEventTime().truncatedTo(ChronoUnit.MILLIS)));
         }
         status.setRebootstraps(latest(
                 worker.rebootstraps(),

@@ -278,7 +278,9 @@ public final class CollectionWorker {
                         spec.getQuery() == null ? null : spec.getQuery().getTimeoutSeconds(),
                         spec.getQuery() == null ? null : spec.getQuery().getMaxRows()),
                 stream,
-                1L);
+                1L,
+                null,
+                spec.getRetention());
         return withLoadGeneration(next, loadGeneration(previous, next));
     }
 
@@ -317,7 +319,9 @@ public final class CollectionWorker {
                 s.dataDirectory(),
                 s.http(),
                 s.stream(),
-                generation);
+                generation,
+                s.duckdb(),
+                s.retention());
     }
 
     private static String loadMethodName(LoadMethod method) {

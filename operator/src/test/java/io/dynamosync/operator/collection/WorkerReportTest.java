@@ -99,6 +99,27 @@ class WorkerReportTest {
     }
 
     @Test
+    void retentionAndTheOldestEventTimeHeldReachTheStatus() {
+        Instant oldest = Instant.parse("2026-02-01T08:30:00.123456Z");
+        WorkerReport.apply(
+                draft,
+                new WorkerStatus(
+                        "Streaming",
+                        "orders",
+                        "Orders",
+                        new WorkerStatus.Load(
+                                "Scan", true, 100, 100L, 100, null, null, null, null, null, null, null, NOW, NOW),
+                        new WorkerStatus.Stream("arn:s", true, 1, 0, 5, 20, NOW, 0L, NOW, 0L, true),
+                        new WorkerStatus.Store(100, 1, null, 1L, null, 0L, null, "30d", oldest),
+                        null,
+                        List.of(),
+                        List.of()));
+
+        assertThat(draft.status().getRetention()).isEqualTo("30d");
+        assertThat(draft.status().getOldestEventTime()).isEqualTo("2026-02-01T08:30:00.123Z");
+    }
+
+    @Test
     void loadedButNotSyncedIsReplaying() {
         WorkerReport.apply(
                 draft,

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -175,6 +176,24 @@ class CollectionWorkerTest {
         assertThat(after.settings().loadGeneration())
                 .isEqualTo(before.settings().loadGeneration());
         assertThat(hashOf(after.statefulSet())).isNotEqualTo(hashOf(before.statefulSet()));
+    }
+
+    @Test
+    void retentionReachesTheWorkerAsWrittenAndChangingItKeepsTheStore() throws Exception {
+        CollectionWorker without = CollectionWorker.of(orders, keys, OPERATOR, null);
+        orders.getSpec().setRetention("30d");
+
+        CollectionWorker with = CollectionWorker.of(orders, keys, OPERATOR, without.settings());
+        WorkerSettings read =
+                new ObjectMapper().readValue(with.configMap().getData().get("settings.json"), WorkerSettings.class);
+
+        assertThat(without.settings().retention()).isNull();
+        assertThat(without.settings().retentionDuration()).isEmpty();
+        assertThat(read.retention()).isEqualTo("30d");
+        assertThat(read.retentionDuration()).contains(Duration.ofDays(30));
+        // Documents past the new retention leave in place; nothing needs loading again.
+        assertThat(read.loadGeneration()).isEqualTo(without.settings().loadGeneration());
+        assertThat(hashOf(with.statefulSet())).isNotEqualTo(hashOf(without.statefulSet()));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,7 +46,9 @@ public record Settings(
         boolean failOnStreamGap,
         long loadGeneration,
         Long duckdbMemoryLimitBytes,
-        Integer duckdbThreads) {
+        Integer duckdbThreads,
+        String retention,
+        Duration retentionPeriod) {
 
     // The defaults the operator and the CRD describe too: one source, in the worker contract.
     /** Auto switches from Scan to Export at this table size: 5 GB. */
@@ -195,6 +198,12 @@ public record Settings(
             throw new SettingsException("stream.onGap must be " + WorkerSettings.Stream.RELOAD + " or "
                     + WorkerSettings.Stream.FAIL + ", was '" + stream.onGap() + "'");
         }
+        Duration retentionPeriod;
+        try {
+            retentionPeriod = raw.retentionDuration().orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(e.getMessage());
+        }
         if (raw.loadGeneration() != null && raw.loadGeneration() < 1) {
             throw new SettingsException("loadGeneration must be 1 or more, was " + raw.loadGeneration());
         }
@@ -233,7 +242,9 @@ public record Settings(
                 stream.failsOnGap(),
                 raw.loadGeneration() == null ? 1 : raw.loadGeneration(),
                 memoryLimit,
-                duckdb.threads());
+                duckdb.threads(),
+                raw.retention(),
+                retentionPeriod);
     }
 
     /** Endpoints must be absolute http or https URLs with a host; the SDK would fail later, less clearly. */

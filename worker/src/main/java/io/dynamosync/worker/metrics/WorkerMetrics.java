@@ -93,6 +93,13 @@ public final class WorkerMetrics implements QueryRunner.Listener {
                 .description(
                         "1 when the store's volume is more than 80% used or has less left than the store's own size")
                 .register(registry);
+        FunctionCounter.builder(
+                        "dynamosync.store.documents.expired",
+                        worker,
+                        w -> w.store() == null ? Double.NaN : w.store().expired())
+                .description(
+                        "Documents deleted from the store as past the collection's retention, since the worker started")
+                .register(registry);
         Timer commits = Timer.builder("dynamosync.store.commit")
                 .description("Time to commit one batch of documents with its checkpoints")
                 .register(registry);

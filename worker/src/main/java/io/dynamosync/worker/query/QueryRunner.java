@@ -85,6 +85,9 @@ public final class QueryRunner implements AutoCloseable {
                 Connection connection = connect();
                 streaming &= streamResults(connection);
                 connections.add(connection);
+                if (store.retention().isPresent()) {
+                    store.retention().get().hideExpired(connection, store.collection());
+                }
             }
             if (!streaming) {
                 LOG.warn(

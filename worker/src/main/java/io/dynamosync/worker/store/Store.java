@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -79,6 +81,10 @@ public final class Store implements AutoCloseable {
     private final LogCheckpointer checkpointer;
     /** Tables copied to give back the space of the rows changes replaced, since the store was opened. */
     private volatile long compactions;
+    /** How long documents are kept after their {@code _event_time}; null to keep them for good. */
+    private final Retention retention;
+    /** Documents deleted as past the retention, since the store was opened. */
+    private volatile long expired;
 
     /** A public entry of the journal: its position, which orders entries as journaled, and the entry. */
     public record JournalEntry(long position, JsonNode entry) {}
@@ -88,9 +94,11 @@ public final class Store implements AutoCloseable {
             DuckDBConnection connection,
             String collection,
             Transformation transformation,
-            Writer.Limits limits)
+            Writer.Limits limits,
+            Retention retention)
             throws SQLException {
         this.file = file;
+        this.retention = retention;
         this.connection = connection;
         this.collection = collection;
         this.table = SqlNames.quote(collection);
@@ -107,6 +115,7 @@ public final class Store implements AutoCloseable {
 
             @Override
             public void maintain(boolean idle) {
+                expire();
                 checkpointer.runIfDue(idle, !ingest.keyed());
             }
         });
@@ -114,10 +123,23 @@ public final class Store implements AutoCloseable {
 
     /** Opens (or creates) the store of {@code collection} in {@code directory}. */
     public static Store open(Path directory, String collection, Transformation transformation) {
-        return open(directory, collection, transformation, Writer.Limits.DEFAULT);
+        return open(directory, collection, transformation, null);
     }
 
-    static Store open(Path directory, String collection, Transformation transformation, Writer.Limits limits) {
+    /**
+     * Opens (or creates) the store of {@code collection} in {@code directory}, keeping documents only as long as
+     * {@code retention} says (null to keep them for good).
+     */
+    public static Store open(Path directory, String collection, Transformation transformation, Retention retention) {
+        return open(directory, collection, transformation, Writer.Limits.DEFAULT, retention);
+    }
+
+    static Store open(
+            Path directory,
+            String collection,
+            Transformation transformation,
+            Writer.Limits limits,
+            Retention retention) {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("store.duckdb");
@@ -130,7 +152,7 @@ public final class Store implements AutoCloseable {
                 // runner keeps the threshold it was given when first opened.
                 LOG.debug("checkpoint threshold left as it is: {}", e.getMessage());
             }
-            Store store = new Store(file, connection, collection, transformation, limits);
+            Store store = new Store(file, connection, collection, transformation, limits, retention);
             store.createTables();
             boolean building = store.exists(collection + BUILDING_SUFFIX);
             store.dropKeyIndex(collection);
@@ -628,6 +650,53 @@ public final class Store implements AutoCloseable {
     /** Tables copied, since the store was opened, to give back the space of the rows that changes replaced. */
     public long compactions() {
         return compactions;
+    }
+
+    /** How long documents are kept after their {@code _event_time}; empty when they are kept for good. */
+    public Optional<Retention> retention() {
+        return Optional.ofNullable(retention);
+    }
+
+    /** Documents deleted as past the retention, since the store was opened. */
+    public long expired() {
+        return expired;
+    }
+
+    /**
+     * The oldest {@code _event_time} the served table holds, or null when no document has one. Documents past the
+     * retention count until the writer has deleted them. Reads the one column whole: for the status, not for commits.
+     */
+    public Instant oldestEventTime() {
+        return read("cannot read the oldest event time", c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT min(_event_time) FROM " + table)) {
+                rs.next();
+                OffsetDateTime oldest = rs.getObject(1, OffsetDateTime.class);
+                return oldest == null ? null : oldest.toInstant();
+            }
+        });
+    }
+
+    /**
+     * Runs on the writer thread between transactions: deletes one batch of the served documents past the retention,
+     * in a transaction of its own, so each pass is bounded ({@link Retention#BATCH}) and the next commit, or the next
+     * idle moment, takes the next. Queries stopped seeing them already (see {@link Retention#hideExpired}).
+     */
+    private void expire() {
+        if (retention == null || generations.serving() == null) {
+            return;
+        }
+        try {
+            long deleted = retention.expire(connection, table, Instant.now());
+            if (deleted > 0) {
+                expired += deleted;
+                checkpointer.written();
+                LOG.debug("collection {}: deleted {} documents past the retention", collection, deleted);
+            }
+        } catch (SQLException e) {
+            // A table being swapped in by a re-load, say: the next pass will do.
+            LOG.warn("collection {}: cannot delete documents past the retention: {}", collection, e.getMessage());
+        }
     }
 
     private long count(String relation) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +93,8 @@ class SettingsTest {
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nstream: {retentionHours: 0} | stream.retentionHours must be more than 0",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nstream: {onGap: Skip}      | stream.onGap must be Reload or Fail, was 'Skip'",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nloadGeneration: 0            | loadGeneration must be 1 or more",
+                "collection: o\\ntable: T1x\\nregion: us-east-1\\nretention: 30 days          | retention must be a whole number of seconds, minutes, hours or days such as 30d or 12h, was '30 days'",
+                "collection: o\\ntable: T1x\\nregion: us-east-1\\nretention: 0d               | retention must be a whole number",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nduckdb: {memoryLimit: lots}  | duckdb.memoryLimit must be a size such as 2Gi",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nduckdb: {memoryLimit: 1Mi}   | duckdb.memoryLimit must be at least 64Mi",
                 "collection: o\\ntable: T1x\\nregion: us-east-1\\nduckdb: {threads: 0}         | duckdb.threads must be 1 to 1024",
@@ -101,6 +104,18 @@ class SettingsTest {
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining(message.strip())
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void retentionIsReadInItsUnitAndAbsentKeepsDocumentsForGood() throws Exception {
+        assertThat(load("collection: o\ntable: T1x\nregion: us-east-1\nretention: 12h\n")
+                        .retentionPeriod())
+                .isEqualTo(Duration.ofHours(12));
+        assertThat(load("collection: o\ntable: T1x\nregion: us-east-1\nretention: 90s\n")
+                        .retention())
+                .isEqualTo("90s");
+        assertThat(load("collection: o\ntable: T1x\nregion: us-east-1\n").retentionPeriod())
+                .isNull();
     }
 
     @ParameterizedTest

@@ -361,7 +361,8 @@ class StoreTest {
                 directory.resolve("small"),
                 "orders",
                 Transformation.IDENTITY,
-                new Writer.Limits(64 * 1024, 1 << 20, 1000, java.time.Duration.ofSeconds(1)));
+                new Writer.Limits(64 * 1024, 1 << 20, 1000, java.time.Duration.ofSeconds(1)),
+                null);
         opened.add(store);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         // Keeps the writer busy, so what is handed over waits.
