@@ -411,7 +411,7 @@ public final class StreamFollower implements AutoCloseable {
                 lastRead = records.get(records.size() - 1).sequence();
             }
             // Told before the committer can have them, so nothing read is ever unaccounted for.
-            long ticket = progress.read(shard.id, records.size(), closed, sentAt);
+            long ticket = progress.read(shard.id, records.size(), closed, sentAt, records.size() < PAGE);
             if (!records.isEmpty() || closed) {
                 pages.put(new Page(shard.id, records, closed, ticket));
                 shard.queuedSequence = lastRead;
