@@ -111,6 +111,21 @@ public class DynamoCollectionSpec {
                     + "longer than the stream's 24-hour retention, the collection loads the table again. Default false.")
     private Boolean suspend;
 
+    @JsonPropertyDescription(
+            "How the worker verifies the replica against the table: strongly consistent reads of a share of the table, "
+                    + "each difference checked again once the stream has passed it, then repaired and reported in the "
+                    + "Verified condition. When omitted, verification runs only when asked for with the "
+                    + Verification.REQUEST_ANNOTATION + " annotation, with the defaults below.")
+    private Verification verify;
+
+    public Verification getVerify() {
+        return verify;
+    }
+
+    public void setVerify(Verification verify) {
+        this.verify = verify;
+    }
+
     public IntegrationRef getIntegrationRef() {
         return integrationRef;
     }
@@ -263,6 +278,7 @@ public class DynamoCollectionSpec {
                 && Objects.equals(enableStream, that.enableStream)
                 && Objects.equals(enablePointInTimeRecovery, that.enablePointInTimeRecovery)
                 && Objects.equals(ignoreTtlDeletes, that.ignoreTtlDeletes)
+                && Objects.equals(verify, that.verify)
                 && Objects.equals(suspend, that.suspend);
     }
 
@@ -284,6 +300,7 @@ public class DynamoCollectionSpec {
                 enableStream,
                 enablePointInTimeRecovery,
                 ignoreTtlDeletes,
+                verify,
                 suspend);
     }
 

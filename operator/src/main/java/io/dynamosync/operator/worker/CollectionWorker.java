@@ -13,6 +13,7 @@ import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.Scheduling;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.api.v1alpha1.Storage;
+import io.dynamosync.api.v1alpha1.Verification;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.OperatorSettings;
 import io.dynamosync.operator.aws.AwsConnector;
@@ -286,7 +287,9 @@ public final class CollectionWorker {
                         spec.getQuery() == null ? null : spec.getQuery().getTimeoutSeconds(),
                         spec.getQuery() == null ? null : spec.getQuery().getMaxRows()),
                 stream,
-                1L);
+                1L,
+                null,
+                verify(spec.getVerify()));
         return withLoadGeneration(next, loadGeneration(previous, next));
     }
 
@@ -319,7 +322,18 @@ public final class CollectionWorker {
                 s.dataDirectory(),
                 s.http(),
                 s.stream(),
-                generation);
+                generation,
+                s.duckdb(),
+                s.verify());
+    }
+
+    /** The verification options as the worker reads them; null, for the worker's defaults, when the spec sets none. */
+    static WorkerSettings.Verify verify(Verification verify) {
+        if (verify == null) {
+            return null;
+        }
+        return new WorkerSettings.Verify(
+                verify.getIntervalMinutes(), verify.getSegmentsPercent(), verify.getReadCapacityUnits());
     }
 
     private static String loadMethodName(LoadMethod method) {
