@@ -90,7 +90,6 @@ public final class Verifier {
     private final CapacityLimiter limiter;
     private final int segmentsPercent;
     private final Timing timing;
-    private double consumed;
 
     public Verifier(
             DynamoDbClient dynamoDb,
@@ -107,11 +106,6 @@ public final class Verifier {
         this.limiter = new CapacityLimiter(readCapacityUnits);
         this.segmentsPercent = segmentsPercent;
         this.timing = timing;
-    }
-
-    /** Read capacity consumed so far. */
-    public double consumed() {
-        return consumed;
     }
 
     /** Runs one verification; {@code trigger} and {@code token} say what asked for it. */
@@ -220,7 +214,6 @@ public final class Verifier {
             }
             double units = units(page.consumedCapacity(), page.items());
             limiter.settle(expected, units);
-            consumed += units;
             if (page.count() > 0) {
                 unitsPerItem = units / page.count();
             }
@@ -262,7 +255,6 @@ public final class Verifier {
                 response.hasItem() && !response.item().isEmpty() ? response.item() : null;
         double units = units(response.consumedCapacity(), item == null ? List.of() : List.of(item));
         limiter.settle(1, units);
-        consumed += units;
         return item;
     }
 
