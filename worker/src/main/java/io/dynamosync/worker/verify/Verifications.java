@@ -121,20 +121,24 @@ public final class Verifications implements AutoCloseable {
                 differencesTotal.addAndGet(run.differences());
                 repairedTotal.addAndGet(run.repaired());
                 last = run;
-            } catch (InterruptedException e) {
-                LOG.info("verification stopped: the worker stopped following the stream");
-                if (closed) {
-                    return;
-                }
-                // A request cut short is taken again once the worker follows the stream again.
+            } catch (InterruptedException | RuntimeException e) {
+                boolean cutShort;
                 synchronized (this) {
-                    requested = requested || "Request".equals(trigger);
+                    // Detached meanwhile: the interrupt surfaces as whatever the call it hit throws.
+                    cutShort = closed || verifier != now;
+                    if (cutShort) {
+                        // A request cut short is taken again once the worker follows the stream again.
+                        requested = requested || "Request".equals(trigger);
+                    }
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("verification failed: {}", e.getMessage());
-                Instant at = Instant.now();
-                last = new WorkerStatus.VerificationRun(
-                        trigger, token, at, at, 0, 0, 0, 0, List.of(), 0, e.getMessage());
+                if (cutShort) {
+                    LOG.info("verification stopped: the worker stopped following the stream");
+                } else {
+                    LOG.warn("verification failed: {}", e.getMessage());
+                    Instant at = Instant.now();
+                    last = new WorkerStatus.VerificationRun(
+                            trigger, token, at, at, 0, 0, 0, 0, List.of(), 0, String.valueOf(e.getMessage()));
+                }
             } finally {
                 synchronized (this) {
                     running = false;

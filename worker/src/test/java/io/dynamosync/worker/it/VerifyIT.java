@@ -6,8 +6,14 @@ import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
 import io.dynamosync.worker.document.ItemId;
+import io.dynamosync.worker.http.ApiKey;
+import io.dynamosync.worker.http.WorkerServer;
 import io.dynamosync.worker.load.TableInfo;
 import io.dynamosync.worker.store.Batch;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -145,8 +151,30 @@ class VerifyIT {
                     .isEqualTo("0");
             assertThat(query(running, "SELECT added FROM orders WHERE _id = ?", itemId.of(withMore)))
                     .isNull();
-            WorkerStatus.VerificationRun again = verified(running, "after-repair");
-            assertThat(again.differences()).isZero();
+            // Asked for over HTTP, as the operator does: a right replica now, and the counts stay in the metrics.
+            try (WorkerServer server = new WorkerServer(running.worker(), 0, ApiKey.of(null))) {
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> asked = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/verify"))
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"token\": \"after-repair\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(asked.statusCode()).isEqualTo(202);
+                WorkerStatus.VerificationRun again = running.await(
+                                s -> s.verification().last() != null
+                                        && "after-repair"
+                                                .equals(s.verification().last().requestToken()),
+                                Duration.ofMinutes(3))
+                        .verification()
+                        .last();
+                assertThat(again.differences()).isZero();
+                String metrics = http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                assertThat(metrics).containsPattern("dynamosync_verify_repaired_total\\{[^}]*} 4\\.0");
+            }
             assertThat(running.worker().status().verification().repairedTotal()).isEqualTo(4);
         }
     }
