@@ -133,6 +133,13 @@ public final class Verifier {
             }
         }
         Instant readAt = Instant.now();
+        if (!suspects.isEmpty()) {
+            LOG.info(
+                    "verification of {}: {} document(s) differ from the table as read, checked again once the stream "
+                            + "has passed the reads (changes in flight differ for a moment)",
+                    table.name(),
+                    suspects.size());
+        }
         Map<String, Map<String, AttributeValue>> remaining = suspects;
         for (int round = 0; round < ROUNDS && !remaining.isEmpty(); round++) {
             awaitStreamPast(readAt);
