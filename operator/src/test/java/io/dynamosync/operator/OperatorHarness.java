@@ -110,6 +110,11 @@ public final class OperatorHarness implements AutoCloseable {
         workers.answer(namespace, collection, answer);
     }
 
+    /** The tokens of the verifications the operator asked a collection's worker for, in order. */
+    public List<String> verifyRequests(String namespace, String collection) {
+        return workers.verifyRequests(namespace, collection);
+    }
+
     /** A Secret holding access keys under the default key names. */
     public Secret keySecret(String namespace, String name, String accessKeyId, String secretAccessKey) {
         return client.resource(new SecretBuilder()

@@ -40,6 +40,7 @@ public final class WorkerAnswer {
     private final List<WorkerStatus.Rebootstrap> rebootstraps = new ArrayList<>();
     private final List<WorkerStatus.RefusedItem> refused = new ArrayList<>();
     private long throttles;
+    private WorkerStatus.Verification verification;
     private Instant loadStarted = FIRST_LOAD;
     private Instant lastEventTime;
     private long applied;
@@ -247,6 +248,37 @@ public final class WorkerAnswer {
         return this;
     }
 
+    /** The worker has taken a verification request, which runs. */
+    public WorkerAnswer verifying(String token) {
+        verification =
+                new WorkerStatus.Verification(token, true, verification == null ? null : verification.last(), 0, 0);
+        return this;
+    }
+
+    /** The worker's last verification ended at {@code at}, finding (and repairing) the documents of {@code keys}. */
+    public WorkerAnswer verified(String token, Instant at, List<String> keys) {
+        WorkerStatus.VerificationRun run = new WorkerStatus.VerificationRun(
+                token == null ? "Schedule" : "Request",
+                token,
+                at.minusSeconds(60),
+                at,
+                10,
+                100,
+                5_000,
+                keys.size(),
+                keys,
+                keys.size(),
+                null);
+        long before = verification == null ? 0 : verification.differencesTotal();
+        verification = new WorkerStatus.Verification(
+                token != null ? token : verification == null ? null : verification.requestToken(),
+                false,
+                run,
+                before + keys.size(),
+                before + keys.size());
+        return this;
+    }
+
     /** The document the worker serves now. */
     public WorkerStatus build() {
         return new WorkerStatus(
@@ -259,7 +291,8 @@ public final class WorkerAnswer {
                 error,
                 List.copyOf(rebootstraps),
                 List.copyOf(refused),
-                throttles);
+                throttles,
+                verification);
     }
 
     private void loaded() {

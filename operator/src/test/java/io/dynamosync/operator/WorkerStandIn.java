@@ -13,11 +13,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Stands in for the workers' {@code GET /status} on one loopback port ({@code /<namespace>/<collection>/status}):
+ * Stands in for the workers' {@code GET /status} on one loopback port ({@code /<namespace>/<collection>/status}),
+ * and takes their {@code POST /verify}:
  * each answer is a {@link WorkerStatus} made by {@link WorkerAnswer} in a state a worker goes through, written as
  * the worker writes it, so the operator under test reads what it reads from real workers.
  */
@@ -35,6 +38,7 @@ public final class WorkerStandIn implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, byte[]> answers = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> verifyRequests = new ConcurrentHashMap<>();
 
     /** Starts answering; every collection's worker is silent until told what to say. */
     public WorkerStandIn() {
@@ -46,6 +50,16 @@ public final class WorkerStandIn implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (exchange) {
                 String[] path = exchange.getRequestURI().getPath().split("/");
+                if (path.length == 4 && "verify".equals(path[3]) && "POST".equals(exchange.getRequestMethod())) {
+                    String token = JSON.readTree(exchange.getRequestBody())
+                            .path("token")
+                            .asText();
+                    verifyRequests
+                            .computeIfAbsent(path[1] + "/" + path[2], k -> new CopyOnWriteArrayList<>())
+                            .add(token);
+                    exchange.sendResponseHeaders(202, -1);
+                    return;
+                }
                 byte[] body =
                         path.length == 4 && "status".equals(path[3]) ? answers.get(path[1] + "/" + path[2]) : null;
                 if (body == null) {
@@ -61,6 +75,11 @@ public final class WorkerStandIn implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** The tokens of the verifications the operator asked a collection's worker for ({@code POST /verify}), in order. */
+    public List<String> verifyRequests(String namespace, String collection) {
+        return List.copyOf(verifyRequests.getOrDefault(namespace + "/" + collection, List.of()));
     }
 
     /** The operator's worker address template that reaches this stand-in. */

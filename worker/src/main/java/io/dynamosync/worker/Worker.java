@@ -20,6 +20,8 @@ import io.dynamosync.worker.store.TransformationException;
 import io.dynamosync.worker.stream.StreamFollower;
 import io.dynamosync.worker.stream.StreamLostException;
 import io.dynamosync.worker.stream.StreamProgress;
+import io.dynamosync.worker.verify.Verifications;
+import io.dynamosync.worker.verify.Verifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,6 +71,7 @@ public final class Worker implements AutoCloseable {
     private final LoadProgress progress = new LoadProgress();
     private final Thread thread;
     private final ScheduledExecutorService progressLog;
+    private final Verifications verifications;
     private volatile Store store;
     private volatile StreamProgress streamProgress;
     private volatile String phase = "Pending";
@@ -86,6 +89,8 @@ public final class Worker implements AutoCloseable {
         // The SDK retries throttled calls itself; counting them there is the only place that sees them all.
         aws.onThrottle(progress::throttled);
         this.thread = new Thread(this::runUntilStopped, "worker-" + settings.collection());
+        this.verifications =
+                new Verifications(settings.collection(), Duration.ofMinutes(settings.verifyIntervalMinutes()));
         this.progressLog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "progress-log");
             t.setDaemon(true);
@@ -131,6 +136,7 @@ public final class Worker implements AutoCloseable {
     /** Starts loading and syncing in the background. */
     public void start() {
         thread.start();
+        verifications.start();
         progressLog.scheduleAtFixedRate(this::logProgress, 30, 30, TimeUnit.SECONDS);
     }
 
@@ -255,16 +261,28 @@ public final class Worker implements AutoCloseable {
             LOG.info(
                     "collection {} holds {} documents; following the stream", settings.collection(), store.documents());
             follower.goLive();
-            while (true) {
-                RuntimeException failure = follower.failure();
-                if (failure != null) {
-                    throw failure;
+            verifications.attach(new Verifier(
+                    aws.dynamoDb(),
+                    store,
+                    Verifier.Table.of(aws.dynamoDb(), table),
+                    stream,
+                    settings.verifyReadCapacityUnits(),
+                    settings.verifySegmentsPercent(),
+                    Verifier.Timing.DEFAULT));
+            try {
+                while (true) {
+                    RuntimeException failure = follower.failure();
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    if (error != null && (stream.synced() || stream.recordsApplied() > appliedBefore)) {
+                        phase = "Streaming";
+                        error = null;
+                    }
+                    Thread.sleep(200);
                 }
-                if (error != null && (stream.synced() || stream.recordsApplied() > appliedBefore)) {
-                    phase = "Streaming";
-                    error = null;
-                }
-                Thread.sleep(200);
+            } finally {
+                verifications.detach();
             }
         }
     }
@@ -478,6 +496,20 @@ public final class Worker implements AutoCloseable {
                 + (error != null ? "; " + error.reason() + ": " + error.message() : "");
     }
 
+    /**
+     * Asks for a verification of the replica against the table, known by {@code token}: it runs once the worker
+     * follows the stream, and {@code status.verification.requestToken} shows it taken. A token already taken asks for
+     * nothing more.
+     */
+    public void requestVerification(String token) {
+        verifications.request(token);
+    }
+
+    /** The replica's verifications, for the metrics. */
+    public Verifications verifications() {
+        return verifications;
+    }
+
     public Store store() {
         return store;
     }
@@ -508,7 +540,8 @@ public final class Worker implements AutoCloseable {
                                 : streamProgress.readError().orElse(null),
                 s == null ? List.of() : s.rebootstraps(),
                 s == null ? List.of() : s.refusedItems(),
-                aws.throttles());
+                aws.throttles(),
+                verifications.snapshot());
     }
 
     private WorkerStatus.Store storeStatus(Store s) {
@@ -564,6 +597,7 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() {
         progressLog.shutdownNow();
+        verifications.close();
         thread.interrupt();
         try {
             thread.join(10_000);

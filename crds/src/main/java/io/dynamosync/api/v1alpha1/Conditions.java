@@ -94,6 +94,16 @@ public final class Conditions {
          */
         public static final String VOLUME_RESIZED = "VolumeResized";
 
+        /**
+         * Collection. Absent until the worker's first verification of the replica against the table ends. True when
+         * the last one found every document it checked equal to the table's item ({@link Reason#NO_DIFFERENCES});
+         * False when it found documents that differed once the stream had passed them, which it repaired from the
+         * table ({@link Reason#DIFFERENCES_REPAIRED}; {@code status.verification} lists their keys); Unknown when it
+         * could not finish ({@link Reason#VERIFICATION_FAILED}). The next verification that finds nothing sets it
+         * True again.
+         */
+        public static final String VERIFIED = "Verified";
+
         private Type() {}
     }
 
@@ -280,6 +290,18 @@ public final class Conditions {
          * the bucket and prefix the message names, for the user to delete.
          */
         public static final String EXPORT_FILES_KEPT = "ExportFilesKept";
+
+        /** Verified: the last verification found every document it checked equal to the table's item. */
+        public static final String NO_DIFFERENCES = "NoDifferences";
+
+        /**
+         * Verified: the last verification found documents that differed from the table once the stream had passed
+         * them, and rewrote them from the table; {@code status.verification.differingKeys} names them.
+         */
+        public static final String DIFFERENCES_REPAIRED = "DifferencesRepaired";
+
+        /** Verified: the last verification stopped before its end (the stream did not catch up, a read failed). */
+        public static final String VERIFICATION_FAILED = "VerificationFailed";
 
         private Reason() {}
     }

@@ -135,6 +135,21 @@ public class DynamoCollectionSpec {
                     + "longer than the stream's 24-hour retention, the collection loads the table again. Default false.")
     private Boolean suspend;
 
+    @JsonPropertyDescription(
+            "How the worker verifies the replica against the table: strongly consistent reads of a share of the table, "
+                    + "each difference checked again once the stream has passed it, then repaired and reported in the "
+                    + "Verified condition. When omitted, verification runs only when asked for with the "
+                    + Verification.REQUEST_ANNOTATION + " annotation, with the defaults below.")
+    private Verification verify;
+
+    public Verification getVerify() {
+        return verify;
+    }
+
+    public void setVerify(Verification verify) {
+        this.verify = verify;
+    }
+
     public IntegrationRef getIntegrationRef() {
         return integrationRef;
     }
@@ -314,6 +329,7 @@ public class DynamoCollectionSpec {
                 && Objects.equals(enablePointInTimeRecovery, that.enablePointInTimeRecovery)
                 && Objects.equals(ignoreTtlDeletes, that.ignoreTtlDeletes)
                 && Objects.equals(retention, that.retention)
+                && Objects.equals(verify, that.verify)
                 && Objects.equals(suspend, that.suspend);
     }
 
@@ -338,6 +354,7 @@ public class DynamoCollectionSpec {
                 enablePointInTimeRecovery,
                 ignoreTtlDeletes,
                 retention,
+                verify,
                 suspend);
     }
 

@@ -66,6 +66,18 @@ public class DynamoCollectionStatus extends Status {
             + DynamoCollectionStatus.MAX_WORKER_EVENTS + "; the worker's /status has them all.")
     private List<WorkerEvent> refusedItems;
 
+    @JsonPropertyDescription("What the worker's last verification of the replica against the table checked, found and "
+            + "repaired; the Verified condition sums it up.")
+    private VerificationResult verification;
+
+    public VerificationResult getVerification() {
+        return verification;
+    }
+
+    public void setVerification(VerificationResult verification) {
+        this.verification = verification;
+    }
+
     /** How many re-bootstraps and refused items the status keeps, so that it stays small. */
     public static final int MAX_WORKER_EVENTS = 10;
 
@@ -218,7 +230,8 @@ public class DynamoCollectionStatus extends Status {
                 && Objects.equals(lag, that.lag)
                 && Objects.equals(lastEventTime, that.lastEventTime)
                 && Objects.equals(rebootstraps, that.rebootstraps)
-                && Objects.equals(refusedItems, that.refusedItems);
+                && Objects.equals(refusedItems, that.refusedItems)
+                && Objects.equals(verification, that.verification);
     }
 
     @Override
@@ -240,7 +253,8 @@ public class DynamoCollectionStatus extends Status {
                 lag,
                 lastEventTime,
                 rebootstraps,
-                refusedItems);
+                refusedItems,
+                verification);
     }
 
     @Override

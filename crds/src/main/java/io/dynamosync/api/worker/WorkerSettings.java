@@ -37,6 +37,8 @@ import java.util.Optional;
  * @param retention how long documents are kept, counted from their {@code _event_time}, as the collection's
  *     {@code spec.retention} says it ({@code 30d}, {@code 12h}; see {@link #retentionDuration()}); null to keep them
  *     for good
+ * @param verify how the worker checks its replica against the table; null for the defaults (no schedule, checks
+ *     on request only)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -55,7 +57,43 @@ public record WorkerSettings(
         Stream stream,
         Long loadGeneration,
         Duckdb duckdb,
-        String retention) {
+        String retention,
+        Verify verify) {
+
+    /** Settings without verification options (the defaults), as written before that field existed. */
+    public WorkerSettings(
+            String collection,
+            String table,
+            String region,
+            Endpoints endpoints,
+            Credentials credentials,
+            S3 s3,
+            Load load,
+            String ingestTransformation,
+            Boolean ignoreTtlDeletes,
+            String dataDirectory,
+            Http http,
+            Stream stream,
+            Long loadGeneration,
+            Duckdb duckdb) {
+        this(
+                collection,
+                table,
+                region,
+                endpoints,
+                credentials,
+                s3,
+                load,
+                ingestTransformation,
+                ignoreTtlDeletes,
+                dataDirectory,
+                http,
+                stream,
+                loadGeneration,
+                duckdb,
+                null,
+                null);
+    }
 
     /** The units a retention may be written in, by their letter. */
     private static final Map<Character, ChronoUnit> RETENTION_UNITS = Map.of(
@@ -200,4 +238,29 @@ public record WorkerSettings(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Duckdb(String memoryLimit, Integer threads) {}
+
+    /**
+     * Verification of the replica: the worker reads a sample of the table's scan segments (or all of them) with
+     * strongly consistent reads, compares each item with its document, checks a difference again once the stream
+     * has passed the time of the read, and repairs what still differs from the table's own reading.
+     *
+     * @param intervalMinutes minutes between scheduled verifications; null or 0 for none (only on request)
+     * @param segmentsPercent the share of the table read each time, as a percent of {@link #TOTAL_SEGMENTS}
+     *     segments, 1 to 100 ({@link #DEFAULT_SEGMENTS_PERCENT} by default); at 100 documents the table no longer
+     *     holds are found too
+     * @param readCapacityUnits the cap on what verification reads consume, in read capacity units a second
+     *     ({@link #DEFAULT_READ_CAPACITY_UNITS} by default), apart from the load's
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Verify(Integer intervalMinutes, Integer segmentsPercent, Double readCapacityUnits) {
+
+        /** The segments a verification divides the table into; a percent of them is read each time. */
+        public static final int TOTAL_SEGMENTS = 100;
+
+        /** The share of the table a verification reads when none is set, in percent. */
+        public static final int DEFAULT_SEGMENTS_PERCENT = 10;
+
+        /** The read capacity verification may consume when no cap is set, in units a second. */
+        public static final int DEFAULT_READ_CAPACITY_UNITS = 10;
+    }
 }

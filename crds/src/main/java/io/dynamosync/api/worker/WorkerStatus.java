@@ -20,6 +20,7 @@ import java.util.List;
  * @param refusedItems the latest items the store refused, and why
  * @param throttles requests DynamoDB or DynamoDB Streams throttled since the worker started (the
  *     SDK's retries on throttling included); null from workers that do not count them
+ * @param verification the replica's verifications against the table; null from workers that do not verify
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -33,7 +34,23 @@ public record WorkerStatus(
         Error error,
         List<Rebootstrap> rebootstraps,
         List<RefusedItem> refusedItems,
-        Long throttles) {
+        Long throttles,
+        Verification verification) {
+
+    /** A status without verification, as workers before it reported. */
+    public WorkerStatus(
+            String phase,
+            String collection,
+            String table,
+            Load load,
+            Stream stream,
+            Store store,
+            Error error,
+            List<Rebootstrap> rebootstraps,
+            List<RefusedItem> refusedItems,
+            Long throttles) {
+        this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, throttles, null);
+    }
 
     /** A status without a throttle count, as workers before it reported. */
     public WorkerStatus(
@@ -292,4 +309,55 @@ public record WorkerStatus(
 
     /** An item the store did not take, named by its key. */
     public record RefusedItem(String key, String reason, Instant at) {}
+
+    /**
+     * The replica's verification against the table: whether one runs now, the latest request token the worker took
+     * ({@code POST /verify}), and the last verification that ended.
+     *
+     * @param requestToken the token of the latest verification asked for on request, taken whether it waits, runs or
+     *     ended; null when none was asked for since the worker started
+     * @param running whether a verification runs now
+     * @param last the last verification that ended; null before the first
+     * @param differencesTotal differences found since the worker started, all verifications together
+     * @param repairedTotal documents repaired since the worker started
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Verification(
+            String requestToken, boolean running, VerificationRun last, long differencesTotal, long repairedTotal) {}
+
+    /**
+     * One verification that ended.
+     *
+     * @param trigger {@code Schedule} or {@code Request}
+     * @param requestToken the request's token, for a verification asked for
+     * @param startedAt when it began
+     * @param completedAt when it ended
+     * @param segmentsChecked scan segments read, of {@code totalSegments}
+     * @param totalSegments the segments the table was divided into
+     * @param itemsChecked items read from the table and compared with their documents
+     * @param differences items (or documents) that still differed from the table once the stream had passed the
+     *     time they were read
+     * @param differingKeys the keys of the first differences ({@link #MAX_KEYS} at most), never their values
+     * @param repaired documents rewritten (or removed) from the table's reading
+     * @param error why it stopped before the end; null when it ran to the end
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record VerificationRun(
+            String trigger,
+            String requestToken,
+            Instant startedAt,
+            Instant completedAt,
+            int segmentsChecked,
+            int totalSegments,
+            long itemsChecked,
+            long differences,
+            List<String> differingKeys,
+            long repaired,
+            String error) {
+
+        /** The most keys a verification lists. */
+        public static final int MAX_KEYS = 20;
+    }
 }

@@ -12,6 +12,8 @@ import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.LoadMethod;
 import io.dynamosync.api.v1alpha1.Phase;
 import io.dynamosync.api.v1alpha1.S3Bucket;
+import io.dynamosync.api.v1alpha1.Verification;
+import io.dynamosync.api.v1alpha1.VerificationResult;
 import io.dynamosync.api.v1alpha1.WorkerEvent;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.api.worker.WorkerStatus;
@@ -591,8 +593,41 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             }
         } else {
             WorkerReport.apply(run.draft, status);
+            WorkerReport.verification(run.draft, status);
             phases.recordWorker(run.namespace(), run.name(), status);
+            requestVerification(run, status);
         }
+    }
+
+    /**
+     * Passes a verification asked for with the annotation to the worker, until the worker shows it took it (or the
+     * status shows it done, as after a worker restart): through {@code POST /verify} rather than the settings, whose
+     * every change rolls the worker's pod.
+     */
+    private void requestVerification(Run run, WorkerStatus status) {
+        Map<String, String> annotations = run.collection.getMetadata().getAnnotations();
+        String token = annotations == null ? null : annotations.get(Verification.REQUEST_ANNOTATION);
+        if (token == null || token.isBlank()) {
+            return;
+        }
+        boolean taken = status.verification() != null
+                && token.equals(status.verification().requestToken());
+        VerificationResult done = run.draft.status().getVerification();
+        if (taken || done != null && token.equals(done.getRequestToken())) {
+            return;
+        }
+        workers.requestVerification(run.namespace(), run.name(), token);
+    }
+
+    /** A Warning for each verification that found differences: no condition need change for a second one. */
+    private void announceDifferences(Run run) {
+        WorkerReport.newDifferences(
+                        run.collection.getStatus() == null
+                                ? null
+                                : run.collection.getStatus().getVerification(),
+                        run.draft.status().getVerification())
+                .ifPresent(message -> events.record(
+                        run.collection, EventRecorder.WARNING, Conditions.Reason.DIFFERENCES_REPAIRED, message));
     }
 
     /**
@@ -700,6 +735,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         // Events only for what was written, so that a refused write announces nothing twice.
         run.draft.recordTransitions(events, run.collection);
         announceRefusedItems(run);
+        announceDifferences(run);
         return UpdateControl.<DynamoCollection>noUpdate().rescheduleAfter(next);
     }
 

@@ -1,9 +1,11 @@
 package io.dynamosync.operator.collection;
 
+import io.dynamosync.api.v1alpha1.Conditions;
 import io.dynamosync.api.v1alpha1.Conditions.Reason;
 import io.dynamosync.api.v1alpha1.Conditions.Type;
 import io.dynamosync.api.v1alpha1.DynamoCollectionStatus;
 import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.api.v1alpha1.VerificationResult;
 import io.dynamosync.api.v1alpha1.WorkerEvent;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.operator.status.StatusDraft;
@@ -21,7 +23,7 @@ import java.util.function.Function;
 
 /**
  * Turns what a worker reports on {@code /status} (or its silence, or a suspension) into the collection's status:
- * the numbers copied as they are, and the Ready, InitialLoadComplete, Synced, Reconciling and Stalled conditions
+ * the numbers copied as they are, and the Ready, InitialLoadComplete, Synced, Reconciling, Stalled and Verified conditions
  * kept true to what the worker does. Pure, so each situation is tested without a worker.
  */
 final class WorkerReport {
@@ -223,6 +225,72 @@ final class WorkerReport {
      * The refused items in {@code now} that {@code before} did not have: those refused after the newest one it
      * listed (a worker that restarts lists the same ones again; a re-load forgets them, and refuses anew).
      */
+    /**
+     * Copies the worker's last verification into {@code status.verification} and sets the Verified condition from it.
+     * A worker that reports none (restarted since, or not verified yet) leaves both as they were: a verification's
+     * finding stays true of the replica until the next one.
+     */
+    static void verification(StatusDraft<DynamoCollectionStatus> draft, WorkerStatus worker) {
+        WorkerStatus.VerificationRun run =
+                worker.verification() == null ? null : worker.verification().last();
+        if (run == null) {
+            return;
+        }
+        VerificationResult result = new VerificationResult();
+        result.setCompletedAt(instant(run.completedAt()));
+        result.setTrigger(run.trigger());
+        result.setRequestToken(run.requestToken());
+        result.setSegmentsChecked(run.segmentsChecked());
+        result.setTotalSegments(run.totalSegments());
+        result.setItemsChecked(run.itemsChecked());
+        result.setDifferences(run.differences());
+        result.setDifferingKeys(
+                run.differingKeys() == null || run.differingKeys().isEmpty() ? null : run.differingKeys());
+        result.setRepaired(run.repaired());
+        result.setError(run.error());
+        draft.status().setVerification(result);
+        String when = instant(run.completedAt());
+        if (run.error() != null) {
+            draft.set(
+                    Type.VERIFIED,
+                    Conditions.UNKNOWN,
+                    Reason.VERIFICATION_FAILED,
+                    "The verification of " + when + " stopped before its end: " + run.error()
+                            + " The next one tries again.");
+        } else if (run.differences() > 0) {
+            draft.setFalse(
+                    Type.VERIFIED,
+                    Reason.DIFFERENCES_REPAIRED,
+                    "The verification of " + when + " found " + run.differences() + " document(s) differing from the "
+                            + "table once the stream had passed them, and repaired " + run.repaired()
+                            + " from the table; status.verification.differingKeys names them. Differences mean changes "
+                            + "the stream did not bring: look for writes to the store or a stream gap in the worker's log.");
+        } else {
+            draft.setTrue(
+                    Type.VERIFIED,
+                    Reason.NO_DIFFERENCES,
+                    "The verification of " + when + " read " + run.itemsChecked() + " items in " + run.segmentsChecked()
+                            + " of " + run.totalSegments()
+                            + " scan segments and found every document equal to the table.");
+        }
+    }
+
+    /**
+     * The Warning to announce for a verification that ended since {@code before} and found differences; empty when
+     * none did. Each verification is announced once, as its end time tells it apart.
+     */
+    static Optional<String> newDifferences(VerificationResult before, VerificationResult now) {
+        if (now == null
+                || now.getDifferences() == null
+                || now.getDifferences() == 0
+                || before != null && Objects.equals(before.getCompletedAt(), now.getCompletedAt())) {
+            return Optional.empty();
+        }
+        return Optional.of("Verification found " + now.getDifferences() + " document(s) differing from the table and "
+                + "repaired " + now.getRepaired() + ": "
+                + String.join("; ", now.getDifferingKeys() == null ? List.of() : now.getDifferingKeys()) + ".");
+    }
+
     static List<WorkerEvent> newlyRefused(List<WorkerEvent> before, List<WorkerEvent> now) {
         if (now == null) {
             return List.of();

@@ -54,4 +54,29 @@ public final class WorkerStatusSource {
             return Optional.empty();
         }
     }
+
+    /**
+     * Asks the worker for a verification known by {@code token} ({@code POST /verify}); the worker takes a token once,
+     * so asking again is harmless. Whether it took it shows in its status, so a failure here is only retried.
+     *
+     * @return whether the worker answered that it took the request
+     */
+    public boolean requestVerification(String namespace, String name, String token) {
+        try {
+            HttpResponse<Void> response = http.send(
+                    HttpRequest.newBuilder(URI.create(address.apply(namespace, name) + "/verify"))
+                            .timeout(Duration.ofSeconds(3))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    JSON.writeValueAsString(java.util.Map.of("token", token))))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 202;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }

@@ -15,6 +15,7 @@ import io.dynamosync.api.v1alpha1.Scheduling;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.api.v1alpha1.Storage;
 import io.dynamosync.api.v1alpha1.StreamGapPolicy;
+import io.dynamosync.api.v1alpha1.Verification;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.OperatorSettings;
 import io.dynamosync.operator.ReferencedSecrets;
@@ -280,7 +281,8 @@ public final class CollectionWorker {
                 stream,
                 1L,
                 null,
-                spec.getRetention());
+                spec.getRetention(),
+                verify(spec.getVerify()));
         return withLoadGeneration(next, loadGeneration(previous, next));
     }
 
@@ -321,7 +323,17 @@ public final class CollectionWorker {
                 s.stream(),
                 generation,
                 s.duckdb(),
-                s.retention());
+                s.retention(),
+                s.verify());
+    }
+
+    /** The verification options as the worker reads them; null, for the worker's defaults, when the spec sets none. */
+    static WorkerSettings.Verify verify(Verification verify) {
+        if (verify == null) {
+            return null;
+        }
+        return new WorkerSettings.Verify(
+                verify.getIntervalMinutes(), verify.getSegmentsPercent(), verify.getReadCapacityUnits());
     }
 
     private static String loadMethodName(LoadMethod method) {

@@ -18,6 +18,7 @@ import io.dynamosync.api.v1alpha1.Phase;
 import io.dynamosync.api.v1alpha1.ReadCapacity;
 import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.api.v1alpha1.Storage;
+import io.dynamosync.api.v1alpha1.Verification;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.operator.Fixtures;
 import io.dynamosync.operator.OperatorHarness;
@@ -44,6 +45,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -422,6 +424,61 @@ class DynamoCollectionIT {
                         Conditions.Reason.REPLAYING,
                         Conditions.Reason.CAUGHT_UP,
                         Conditions.Reason.BEHIND);
+    }
+
+    @Test
+    void aVerificationAskedForWithTheAnnotationReachesTheWorkerAndItsFindingIsTheVerifiedCondition() {
+        String ns = readyIntegration("verify", null);
+        String table = table(StreamViewType.NEW_AND_OLD_IMAGES);
+        client.resource(Fixtures.collection(ns, "orders", "prod", table)).create();
+        WorkerAnswer worker =
+                WorkerAnswer.of("orders", table).scanning(1000, 1000).synced(Instant.parse("2026-01-02T01:00:00Z"));
+        harness.workerAnswers(ns, "orders", worker);
+        DynamoCollectionStatus ready = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.READY));
+        assertThat(condition(ready, Conditions.Type.VERIFIED))
+                .as("no verification yet")
+                .isEmpty();
+
+        client.resources(DynamoCollection.class)
+                .inNamespace(ns)
+                .withName("orders")
+                .edit(c -> {
+                    Map<String, String> annotations = new HashMap<>();
+                    if (c.getMetadata().getAnnotations() != null) {
+                        annotations.putAll(c.getMetadata().getAnnotations());
+                    }
+                    annotations.put(Verification.REQUEST_ANNOTATION, "first");
+                    c.getMetadata().setAnnotations(annotations);
+                    return c;
+                });
+        await().until(() -> harness.verifyRequests(ns, "orders").contains("first"));
+
+        // Taken, then ended with differences: the condition, the keys in the status, and a Warning.
+        harness.workerAnswers(ns, "orders", worker.verifying("first"));
+        Instant ended = Instant.parse("2026-01-02T02:00:00Z");
+        harness.workerAnswers(ns, "orders", worker.verified("first", ended, List.of("id=7", "id=8")));
+        DynamoCollectionStatus found = awaitStatus(
+                ns, "orders", s -> hasReason(s, Conditions.Type.VERIFIED, Conditions.Reason.DIFFERENCES_REPAIRED));
+        assertThat(condition(found, Conditions.Type.VERIFIED).get().getStatus()).isEqualTo(Conditions.FALSE);
+        assertThat(found.getVerification().getDifferingKeys()).containsExactly("id=7", "id=8");
+        assertThat(found.getVerification().getRequestToken()).isEqualTo("first");
+        assertThat(found.getVerification().getCompletedAt()).isEqualTo("2026-01-02T02:00:00Z");
+        assertThat(isTrue(found, Conditions.Type.READY))
+                .as("a repaired replica stays Ready")
+                .isTrue();
+        await().untilAsserted(() -> assertThat(harness.events(ns, "orders"))
+                .filteredOn(e ->
+                        Conditions.Reason.DIFFERENCES_REPAIRED.equals(e.getReason()) && "Warning".equals(e.getType()))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("2 document(s)", "id=7; id=8")));
+
+        // A scheduled verification that finds nothing sets it True; the request, done, is not sent again.
+        harness.workerAnswers(ns, "orders", worker.verified(null, Instant.parse("2026-01-02T03:00:00Z"), List.of()));
+        DynamoCollectionStatus clean = awaitStatus(ns, "orders", s -> isTrue(s, Conditions.Type.VERIFIED));
+        assertThat(condition(clean, Conditions.Type.VERIFIED).get().getReason())
+                .isEqualTo(Conditions.Reason.NO_DIFFERENCES);
+        assertThat(clean.getVerification().getDifferingKeys()).isNull();
+        assertThat(harness.verifyRequests(ns, "orders")).containsOnly("first");
     }
 
     @Test

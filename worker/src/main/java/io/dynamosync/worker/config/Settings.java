@@ -48,7 +48,10 @@ public record Settings(
         Long duckdbMemoryLimitBytes,
         Integer duckdbThreads,
         String retention,
-        Duration retentionPeriod) {
+        Duration retentionPeriod,
+        int verifyIntervalMinutes,
+        int verifySegmentsPercent,
+        double verifyReadCapacityUnits) {
 
     // The defaults the operator and the CRD describe too: one source, in the worker contract.
     /** Auto switches from Scan to Export at this table size: 5 GB. */
@@ -215,6 +218,18 @@ public record Settings(
         if (duckdb.threads() != null && (duckdb.threads() < 1 || duckdb.threads() > 1024)) {
             throw new SettingsException("duckdb.threads must be 1 to 1024, was " + duckdb.threads());
         }
+        WorkerSettings.Verify verify =
+                raw.verify() == null ? new WorkerSettings.Verify(null, null, null) : raw.verify();
+        if (verify.intervalMinutes() != null && verify.intervalMinutes() < 0) {
+            throw new SettingsException("verify.intervalMinutes must be 0 or more, was " + verify.intervalMinutes());
+        }
+        if (verify.segmentsPercent() != null && (verify.segmentsPercent() < 1 || verify.segmentsPercent() > 100)) {
+            throw new SettingsException("verify.segmentsPercent must be 1 to 100, was " + verify.segmentsPercent());
+        }
+        if (verify.readCapacityUnits() != null && !(verify.readCapacityUnits() > 0)) {
+            throw new SettingsException(
+                    "verify.readCapacityUnits must be more than 0, was " + verify.readCapacityUnits());
+        }
         return new Settings(
                 raw.collection(),
                 raw.table(),
@@ -244,7 +259,14 @@ public record Settings(
                 memoryLimit,
                 duckdb.threads(),
                 raw.retention(),
-                retentionPeriod);
+                retentionPeriod,
+                verify.intervalMinutes() == null ? 0 : verify.intervalMinutes(),
+                verify.segmentsPercent() == null
+                        ? WorkerSettings.Verify.DEFAULT_SEGMENTS_PERCENT
+                        : verify.segmentsPercent(),
+                verify.readCapacityUnits() == null
+                        ? WorkerSettings.Verify.DEFAULT_READ_CAPACITY_UNITS
+                        : verify.readCapacityUnits());
     }
 
     /** Endpoints must be absolute http or https URLs with a host; the SDK would fail later, less clearly. */

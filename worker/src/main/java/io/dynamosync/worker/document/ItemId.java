@@ -59,6 +59,48 @@ public final class ItemId {
         return key.toString();
     }
 
+    /**
+     * The key an id was made from, the inverse of {@link #of}: {@code types} gives each key attribute's type
+     * ({@code S}, {@code N} or {@code B}, as the table's attribute definitions say), in key order.
+     */
+    public Map<String, AttributeValue> key(String id, List<String> types) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (keyAttributes.size() == 1) {
+            parts.add(id);
+        } else {
+            StringBuilder part = new StringBuilder();
+            for (int i = 0; i < id.length(); i++) {
+                char c = id.charAt(i);
+                if (c == '\\' && i + 1 < id.length()) {
+                    part.append(id.charAt(++i));
+                } else if (c == '|') {
+                    parts.add(part.toString());
+                    part.setLength(0);
+                } else {
+                    part.append(c);
+                }
+            }
+            parts.add(part.toString());
+        }
+        if (parts.size() != keyAttributes.size() || types.size() != keyAttributes.size()) {
+            throw new IllegalArgumentException("'" + id + "' is no id of a key " + keyAttributes);
+        }
+        Map<String, AttributeValue> key = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < parts.size(); i++) {
+            String text = parts.get(i);
+            AttributeValue value = switch (types.get(i)) {
+                case "S" -> AttributeValue.fromS(text);
+                case "N" -> AttributeValue.fromN(text);
+                case "B" ->
+                    AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromByteArray(
+                            Base64.getDecoder().decode(text)));
+                default -> throw new IllegalArgumentException("a key attribute is S, N or B, not " + types.get(i));
+            };
+            key.put(keyAttributes.get(i), value);
+        }
+        return key;
+    }
+
     private static String part(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item.get(name);
         if (value == null) {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The worker's one HTTP port: {@code GET /status} (the load and sync progress the operator
  * copies into the collection's status), {@code GET /healthz} and {@code GET /readyz} (ready
  * once a complete load is served; a JSON 503 saying why before), {@code POST /v1/orgs/self/queries} (SQL over the collection, in the
- * hosted service's API shape), {@code GET /v1/schema} (the collection's columns),
+ * hosted service's API shape), {@code GET /v1/schema} (the collection's columns), {@code POST /verify} (a
+ * verification of the replica against the table, {@code {"token": "..."}}),
  * {@code GET /metrics} (Prometheus) and {@code GET /} (the query console).
  */
 public final class WorkerServer implements AutoCloseable {
@@ -43,8 +44,9 @@ public final class WorkerServer implements AutoCloseable {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** What the worker serves, for the answer to a path or method it does not. */
-    private static final String PATHS = "POST /v1/orgs/self/queries, GET /v1/schema, GET /status, GET /metrics, "
-            + "GET /healthz, GET /readyz and GET / (the console)";
+    private static final String PATHS =
+            "POST /v1/orgs/self/queries, GET /v1/schema, GET /status, POST /verify, GET /metrics, "
+                    + "GET /healthz, GET /readyz and GET / (the console)";
 
     private final Javalin app;
     private final QueryRunner queries;
@@ -100,6 +102,22 @@ public final class WorkerServer implements AutoCloseable {
             config.routes.get(
                     "/status",
                     ctx -> ctx.contentType("application/json").result(JSON.writeValueAsString(worker.status())));
+            // Unauthenticated like /status, for the operator: it costs at most the verification's own RCU cap, one at a
+            // time.
+            config.routes.post("/verify", ctx -> {
+                String token = null;
+                if (!ctx.body().isBlank()) {
+                    com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(ctx.body());
+                    token = body.path("token").isTextual() ? body.get("token").asText() : null;
+                }
+                if (token == null || token.isBlank()) {
+                    token = UUID.randomUUID().toString();
+                }
+                worker.requestVerification(token);
+                ctx.status(202)
+                        .contentType("application/json")
+                        .result(JSON.writeValueAsString(java.util.Map.of("requestToken", token)));
+            });
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> {
                 String notReady = worker.notReadyBecause();

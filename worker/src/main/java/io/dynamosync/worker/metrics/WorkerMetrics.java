@@ -19,8 +19,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The worker's Prometheus metrics: the load (items loaded, read capacity consumed, throttles),
- * the stream (records applied, lag), the store (documents, bytes, compactions, its volume, time to commit a batch) and
- * the queries (count and latency by outcome), and the JVM's memory and garbage collection.
+ * the stream (records applied, lag), the store (documents, bytes, compactions, its volume, time to commit a batch), the
+ * replica's verifications (differences found, documents repaired), the queries (count and latency by outcome), and the
+ * JVM's memory and garbage collection.
  *
  * <p>The stream and store figures come from one {@link Worker#status()} taken per scrape, so a
  * scrape costs one count of the documents, not one per metric.
@@ -99,6 +100,18 @@ public final class WorkerMetrics implements QueryRunner.Listener {
                         w -> w.store() == null ? Double.NaN : w.store().expired())
                 .description(
                         "Documents deleted from the store as past the collection's retention, since the worker started")
+                .register(registry);
+        FunctionCounter.builder("dynamosync.verify.differences", worker.verifications(), v -> v.differencesTotal())
+                .description("Documents verification found differing from the table, once the stream had passed them")
+                .register(registry);
+        FunctionCounter.builder("dynamosync.verify.repaired", worker.verifications(), v -> v.repairedTotal())
+                .description("Documents verification rewrote (or removed) from the table's own reading")
+                .register(registry);
+        Gauge.builder("dynamosync.verify.items.checked", this, m -> {
+                    WorkerStatus.Verification v = m.status == null ? null : m.status.verification();
+                    return v == null || v.last() == null ? Double.NaN : v.last().itemsChecked();
+                })
+                .description("Items the last verification compared with their documents")
                 .register(registry);
         Timer commits = Timer.builder("dynamosync.store.commit")
                 .description("Time to commit one batch of documents with its checkpoints")

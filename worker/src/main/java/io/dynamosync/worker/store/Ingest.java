@@ -114,9 +114,7 @@ final class Ingest {
         }
         String output = null;
         if (!upserts.isEmpty()) {
-            catalog.learn(() -> upserts.stream().map(Batch.Change::item).iterator());
-            staging.stage(upserts);
-            output = transform();
+            output = transformed(upserts);
             // Columns change before any row does: DuckDB's key index wrongly sees rows
             // deleted earlier in a transaction as present again once the table is altered.
             evolveTable(output);
@@ -131,6 +129,34 @@ final class Ingest {
             insert(output);
         }
         return ids.size();
+    }
+
+    /**
+     * Whether the item's own {@code _id} attribute keeps it out of the store: it would clash with the {@code _id}
+     * made from the keys, unless the transformation keeps it as {@code _item_id}.
+     */
+    boolean refuses(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+        return item.containsKey("_id") && !transformation.mentions(Store.ITEM_ID_COLUMN);
+    }
+
+    /**
+     * Stages the upserts as {@code _input} (the catalog learning their attributes) and runs the transformation over
+     * them; returns the relation holding the documents as the collection would store them.
+     */
+    String transformed(List<Batch.Change> upserts) throws SQLException {
+        catalog.learn(() -> upserts.stream().map(Batch.Change::item).iterator());
+        staging.stage(upserts);
+        return transform();
+    }
+
+    /** Stages {@code ids} as {@code _changed}. */
+    void stageIds(List<String> ids) throws SQLException {
+        staging.stageIds(ids);
+    }
+
+    /** The table written to, quoted. */
+    String table() {
+        return table;
     }
 
     /** Runs the transformation over {@code _input}; returns the relation holding its result. */
@@ -279,7 +305,7 @@ final class Ingest {
                 + " FROM " + output + " o");
     }
 
-    private Map<String, String> describe(String relation) throws SQLException {
+    Map<String, String> describe(String relation) throws SQLException {
         Map<String, String> described = new LinkedHashMap<>();
         try (Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery("DESCRIBE " + relation)) {

@@ -76,6 +76,7 @@ public final class Store implements AutoCloseable {
 
     private final Catalog catalog;
     private final Ingest ingest;
+    private final Comparison comparison;
     private final Writer writer;
     private volatile Consumer<Duration> commitListener = took -> {};
     private final LogCheckpointer checkpointer;
@@ -105,6 +106,7 @@ public final class Store implements AutoCloseable {
         this.building = SqlNames.quote(collection + BUILDING_SUFFIX);
         this.catalog = new Catalog(connection, collection);
         this.ingest = new Ingest(connection, collection, transformation, catalog);
+        this.comparison = new Comparison(connection, ingest, catalog);
         this.reader = (DuckDBConnection) connection.duplicate();
         this.checkpointer = new LogCheckpointer(connection, file);
         this.writer = new Writer(collection, limits, new Writer.Target() {
@@ -493,6 +495,91 @@ public final class Store implements AutoCloseable {
             }
             checkpointer.run(true);
         });
+    }
+
+    /**
+     * The ids, among {@code expected}'s, whose document differs from what the store would make of the table's item
+     * (null for an item the table does not hold), compared as {@link Comparison} does; for verifying the replica.
+     * Runs between two commits, changing nothing.
+     *
+     * @throws StoreException while a new generation is built, which is not served and not complete
+     */
+    public Set<String> differing(
+            Map<String, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> expected) {
+        Set<String>[] differing = new Set[1];
+        writer.exclusive(() -> {
+            if (rebuilding || generations.building() != null) {
+                throw new StoreException("the collection is being loaded: it cannot be compared with the table now");
+            }
+            try {
+                differing[0] = comparison.differing(expected);
+            } catch (SQLException e) {
+                throw new StoreException("cannot compare documents with the table's items: " + e.getMessage(), e);
+            }
+        });
+        return differing[0];
+    }
+
+    /**
+     * A count of which documents a reader has seen: ids are noted as a full read of the table goes, and those the
+     * collection holds beyond them are listed at the end (documents of items the table no longer holds, or that
+     * came in meanwhile). Kept in a temporary table on a connection of its own, so a table of any size fits.
+     */
+    public Census census() {
+        return new Census(newConnection());
+    }
+
+    /** See {@link #census()}; close it to drop what it noted. */
+    public final class Census implements AutoCloseable {
+        private final Connection connection;
+
+        private Census(Connection connection) {
+            this.connection = connection;
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE OR REPLACE TEMP TABLE _seen (_id VARCHAR)");
+            } catch (SQLException e) {
+                close();
+                throw new StoreException("cannot start a census of documents: " + e.getMessage(), e);
+            }
+        }
+
+        /** Notes ids seen. */
+        public void seen(java.util.Collection<String> ids) {
+            try (org.duckdb.DuckDBAppender appender =
+                    ((DuckDBConnection) connection).createAppender("temp", "main", "_seen")) {
+                for (String id : ids) {
+                    appender.beginRow();
+                    appender.append(id);
+                    appender.endRow();
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot note documents seen: " + e.getMessage(), e);
+            }
+        }
+
+        /** Up to {@code limit} ids of documents the collection holds that were not noted. */
+        public List<String> unseen(int limit) {
+            List<String> ids = new ArrayList<>();
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT _id FROM " + table + " EXCEPT SELECT _id FROM _seen LIMIT " + Math.max(0, limit))) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot list documents not seen: " + e.getMessage(), e);
+            }
+            return ids;
+        }
+
+        @Override
+        public void close() {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a census connection: {}", e.getMessage());
+            }
+        }
     }
 
     /** The latest items the store refused, newest first; kept in the store, so they survive restarts. */

@@ -124,7 +124,7 @@ final class ShardReader {
                 lastRead = records.get(records.size() - 1).sequence();
             }
             // Told before the committer can have them, so nothing read is ever unaccounted for.
-            long ticket = progress.read(shard.id, records.size(), closed, sentAt);
+            long ticket = progress.read(shard.id, records.size(), closed, sentAt, records.size() < PAGE);
             if (!records.isEmpty() || closed) {
                 pages.put(new ShardPage(shard.id, records, closed, ticket));
                 shard.queuedSequence = lastRead;

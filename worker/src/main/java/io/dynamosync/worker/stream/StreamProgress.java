@@ -34,6 +34,12 @@ public final class StreamProgress {
     /** The newest read of a shard: whether it found nothing newer, and when it was sent. */
     private record Tip(boolean atTip, Instant sentAt) {}
 
+    /**
+     * The newest read of a shard that came back short of a full page, so read all the shard had published when it was
+     * sent; {@code ticket}: no page read before it has a later ticket.
+     */
+    private record CaughtUp(Instant sentAt, long ticket) {}
+
     private volatile String streamArn;
     private volatile boolean live;
     /** Set once the follower has stopped for good (its stream failed or was turned off): no change is followed any more. */
@@ -43,6 +49,7 @@ public final class StreamProgress {
     private final Set<String> reading = ConcurrentHashMap.newKeySet();
     private final Set<String> open = ConcurrentHashMap.newKeySet();
     private final Map<String, Tip> tips = new ConcurrentHashMap<>();
+    private final Map<String, CaughtUp> caughtUp = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, Waiting> waiting = new ConcurrentSkipListMap<>();
     private final AtomicLong tickets = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
@@ -100,12 +107,14 @@ public final class StreamProgress {
         reading.remove(shard);
         open.remove(shard);
         tips.remove(shard);
+        caughtUp.remove(shard);
         closed.incrementAndGet();
     }
 
     void stopped(String shard) {
         reading.remove(shard);
         tips.remove(shard);
+        caughtUp.remove(shard);
     }
 
     /**
@@ -115,14 +124,47 @@ public final class StreamProgress {
      * @return the ticket to hand back to {@link #committed(long, boolean)}; 0 when nothing waits
      */
     long read(String shard, int records, boolean shardClosed, Instant sentAt) {
+        return read(shard, records, shardClosed, sentAt, records == 0);
+    }
+
+    /**
+     * {@link #read(String, int, boolean, Instant)}, saying whether the answer came back short of a full page: it then
+     * held everything the shard had published when the call was sent (see {@link #passed}).
+     */
+    long read(String shard, int records, boolean shardClosed, Instant sentAt, boolean shortPage) {
         // The tip goes first, so a status read between the two steps sees the shard behind, not synced.
         tips.put(shard, new Tip(records == 0 && !shardClosed, sentAt));
-        if (records == 0) {
-            return 0;
+        long ticket = 0;
+        if (records > 0) {
+            ticket = tickets.incrementAndGet();
+            waiting.put(ticket, new Waiting(records, System.nanoTime(), false));
         }
-        long ticket = tickets.incrementAndGet();
-        waiting.put(ticket, new Waiting(records, System.nanoTime(), false));
+        // After the waiting page, so no check sees this read caught up before its records wait.
+        if (shortPage && !shardClosed) {
+            caughtUp.put(shard, new CaughtUp(sentAt, records == 0 ? tickets.get() : ticket));
+        }
         return ticket;
+    }
+
+    /**
+     * Whether every change the stream had published by {@code instant} is queryable: every open shard has had a read
+     * sent after it that came back short of a full page, and every page read up to those reads is committed. Unlike
+     * {@link #synced()}, this holds under steady writes, when reads seldom come back empty.
+     */
+    public boolean passed(Instant instant) {
+        if (!following() || !listed || open.isEmpty()) {
+            return false;
+        }
+        long through = 0;
+        for (String shard : open) {
+            CaughtUp read = caughtUp.get(shard);
+            if (read == null || !read.sentAt().isAfter(instant)) {
+                return false;
+            }
+            through = Math.max(through, read.ticket());
+        }
+        Map.Entry<Long, Waiting> oldest = waiting.firstEntry();
+        return oldest == null || oldest.getKey() > through;
     }
 
     /** A page is committed: applied (queryable) or journaled (queryable once the load ends and the journal is replayed). */

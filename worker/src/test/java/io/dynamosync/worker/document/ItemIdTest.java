@@ -52,4 +52,18 @@ class ItemIdTest {
         assertThat(COMPOSITE.describeKey(Map.of("pk", AttributeValue.fromS("u"))))
                 .isEqualTo("pk=u, sk=(missing)");
     }
+
+    @Test
+    void anIdGivesBackTheKeyItWasMadeFrom() {
+        for (String pk : List.of("a|b", "a\\", "a\\|", "", "plain")) {
+            for (AttributeValue sk : List.of(
+                    AttributeValue.fromS("b|c\\"),
+                    AttributeValue.fromN("150"),
+                    AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0, 1})))) {
+                Map<String, AttributeValue> key = key(pk, sk);
+                String type = sk.s() != null ? "S" : sk.n() != null ? "N" : "B";
+                assertThat(COMPOSITE.key(COMPOSITE.of(key), List.of("S", type))).isEqualTo(key);
+            }
+        }
+    }
 }

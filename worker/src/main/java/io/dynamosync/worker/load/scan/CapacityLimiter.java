@@ -8,7 +8,7 @@ package io.dynamosync.worker.load.scan;
  * <p>The bucket refills at 90% of the cap and holds at most a quarter second of it, which
  * keeps every 5-second window under the cap even when a page costs more than expected.
  */
-final class CapacityLimiter {
+public final class CapacityLimiter {
 
     private static final double RATE_SHARE = 0.9;
     private static final double BURST_SECONDS = 0.25;
@@ -19,19 +19,19 @@ final class CapacityLimiter {
     private long refilledAt;
 
     /** @param unitsPerSecond the cap, in read capacity units per second */
-    CapacityLimiter(double unitsPerSecond) {
+    public CapacityLimiter(double unitsPerSecond) {
         this.rate = unitsPerSecond * RATE_SHARE;
         this.burst = Math.max(1, unitsPerSecond * BURST_SECONDS);
         this.refilledAt = System.nanoTime();
     }
 
     /** The most one call should be planned to consume, so one page never outruns the bucket. */
-    double burst() {
+    public double burst() {
         return burst;
     }
 
     /** Waits until {@code units} may be spent, and reserves them. */
-    void acquire(double units) throws InterruptedException {
+    public void acquire(double units) throws InterruptedException {
         while (true) {
             long waitNanos;
             synchronized (this) {
@@ -48,7 +48,7 @@ final class CapacityLimiter {
     }
 
     /** Settles a reservation with what the call consumed; a costlier call leaves a debt. */
-    synchronized void settle(double reserved, double consumed) {
+    public synchronized void settle(double reserved, double consumed) {
         refill();
         tokens = Math.min(burst, tokens + reserved - consumed);
     }
