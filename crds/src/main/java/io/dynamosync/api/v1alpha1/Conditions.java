@@ -95,6 +95,13 @@ public final class Conditions {
         public static final String VOLUME_RESIZED = "VolumeResized";
 
         /**
+         * Collection. Present, and True, only while the worker finds its volume nearly full: more than 80% used, or
+         * less left than the store's own size (a checkpoint can need about that much again). The collection still
+         * runs; a larger spec.storage.size expands the claim where its StorageClass allows.
+         */
+        public static final String VOLUME_NEARLY_FULL = "VolumeNearlyFull";
+
+        /**
          * Collection. Absent until the worker's first verification of the replica against the table ends. True when
          * the last one found every document it checked equal to the table's item ({@link Reason#NO_DIFFERENCES});
          * False when it found documents that differed once the stream had passed them, which it repaired from the
@@ -278,6 +285,9 @@ public final class Conditions {
 
         /** StreamShared: another collection, named in the message, follows the same table's stream. */
         public static final String ANOTHER_READER = "AnotherReader";
+
+        /** VolumeNearlyFull: the worker's volume is nearly full; the message gives its use and what to do. */
+        public static final String LOW_ON_SPACE = "LowOnSpace";
 
         /**
          * Reconciling, while the collection is being deleted with deletionPolicy Delete: deleting its export files

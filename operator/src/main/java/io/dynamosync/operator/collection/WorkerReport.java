@@ -81,6 +81,23 @@ final class WorkerReport {
                 .filter(newest -> load.startedAt() == null || !load.startedAt().isBefore(newest.at()));
     }
 
+    /**
+     * The volume's use in whole percent and GiB to one decimal, so that the message (which Argo CD shows) changes
+     * only as the volume fills, and what to do.
+     */
+    static String volumeMessage(WorkerStatus.Volume volume) {
+        long used = volume.capacityBytes() - volume.usableBytes();
+        long percent = volume.capacityBytes() == 0 ? 100 : used * 100 / volume.capacityBytes();
+        return String.format(
+                Locale.ROOT,
+                "The store's volume is %d%% used (%.1f of %.1f GiB) and the store may soon not fit; a full volume "
+                        + "stops every commit. Raise spec.storage.size: the operator expands the claim where its "
+                        + "StorageClass allows (see VolumeResized).",
+                percent,
+                used / (double) (1L << 30),
+                volume.capacityBytes() / (double) (1L << 30));
+    }
+
     private static String instant(Instant at) {
         return at == null ? null : DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
     }
@@ -114,6 +131,12 @@ final class WorkerReport {
         if (worker.store() != null) {
             status.setDocuments(worker.store().documents());
             status.setStoreBytes(worker.store().bytes());
+            WorkerStatus.Volume volume = worker.store().volume();
+            if (volume != null && volume.nearlyFull()) {
+                draft.setTrue(Type.VOLUME_NEARLY_FULL, Reason.LOW_ON_SPACE, volumeMessage(volume));
+            } else if (volume != null) {
+                draft.clear(Type.VOLUME_NEARLY_FULL);
+            }
             status.setRetention(worker.store().retention());
             status.setOldestEventTime(
                     worker.store().oldestEventTime() == null

@@ -21,7 +21,8 @@ import java.util.Set;
 public final class StatusDraft<S extends Status> {
 
     /** Reasons that make an Event a Warning: something is in the user's way, or may be soon. */
-    private static final Set<String> WARNING_TYPES = Set.of(Conditions.Type.STALLED, Conditions.Type.STREAM_SHARED);
+    private static final Set<String> WARNING_TYPES =
+            Set.of(Conditions.Type.STALLED, Conditions.Type.STREAM_SHARED, Conditions.Type.VOLUME_NEARLY_FULL);
 
     private final S before;
     private final S draft;

@@ -138,6 +138,45 @@ class WorkerReportTest {
     }
 
     @Test
+    void aNearlyFullVolumeIsAWarningConditionUntilThereIsRoomAgain() {
+        WorkerStatus full = withVolume(
+                WorkerAnswer.of("orders", "Orders")
+                        .scanning(100, 100)
+                        .synced(NOW)
+                        .build(),
+                new WorkerStatus.Volume(10L << 30, 1L << 30, true, "the volume holding the store is 90% used"));
+        WorkerReport.apply(draft, full);
+
+        assertThat(draft.condition(Conditions.Type.VOLUME_NEARLY_FULL)).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo(Conditions.TRUE);
+            assertThat(c.getReason()).isEqualTo(Conditions.Reason.LOW_ON_SPACE);
+            assertThat(c.getMessage()).contains("90% used (9.0 of 10.0 GiB)").contains("spec.storage.size");
+        });
+        assertThat(draft.condition(Conditions.Type.READY).get().getStatus())
+                .as("the collection still runs")
+                .isEqualTo(Conditions.TRUE);
+
+        WorkerReport.apply(draft, withVolume(full, new WorkerStatus.Volume(20L << 30, 11L << 30, false, null)));
+        assertThat(draft.condition(Conditions.Type.VOLUME_NEARLY_FULL)).isEmpty();
+    }
+
+    private static WorkerStatus withVolume(WorkerStatus status, WorkerStatus.Volume volume) {
+        WorkerStatus.Store store = status.store();
+        return new WorkerStatus(
+                status.phase(),
+                status.collection(),
+                status.table(),
+                status.load(),
+                status.stream(),
+                new WorkerStatus.Store(store.documents(), store.bytes(), null, 1L, null, 0L, volume),
+                status.error(),
+                status.rebootstraps(),
+                status.refusedItems(),
+                status.throttles(),
+                status.verification());
+    }
+
+    @Test
     void aLoadedSnapshotIsReadyButNotSynced() {
         WorkerReport.apply(
                 draft,
