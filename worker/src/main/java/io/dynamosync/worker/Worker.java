@@ -104,6 +104,7 @@ public final class Worker implements AutoCloseable {
      */
     public Worker open() {
         Store opened;
+        DuckDbLimits limits = DuckDbLimits.of(settings);
         try {
             opened = Store.open(
                     settings.dataDirectory(),
@@ -111,18 +112,12 @@ public final class Worker implements AutoCloseable {
                     Transformation.of(settings.ingestTransformation()),
                     settings.retentionPeriod() == null
                             ? null
-                            : new Retention(settings.retention(), settings.retentionPeriod()));
+                            : new Retention(settings.retention(), settings.retentionPeriod()),
+                    limits::apply);
         } catch (java.io.UncheckedIOException e) {
             throw new SettingsException("dataDirectory " + settings.dataDirectory() + " cannot hold the store: "
                     + e.getCause().getClass().getSimpleName() + " "
                     + e.getCause().getMessage());
-        }
-        DuckDbLimits limits = DuckDbLimits.of(settings);
-        try (Connection connection = opened.newConnection()) {
-            limits.apply(connection);
-        } catch (SQLException e) {
-            opened.close();
-            throw new StoreException("cannot set DuckDB's memory_limit and threads: " + e.getMessage(), e);
         }
         LOG.info(
                 "DuckDB may use {} MiB of memory and {} threads",

@@ -133,7 +133,27 @@ public final class Store implements AutoCloseable {
      * {@code retention} says (null to keep them for good).
      */
     public static Store open(Path directory, String collection, Transformation transformation, Retention retention) {
-        return open(directory, collection, transformation, Writer.Limits.DEFAULT, retention);
+        return open(directory, collection, transformation, Writer.Limits.DEFAULT, retention, c -> {});
+    }
+
+    /**
+     * Settings for the whole database (DuckDB's {@code memory_limit} and {@code threads}), applied on the store's
+     * connection as soon as it is open: before anything the opening itself may run, such as rewriting an old store's
+     * table, which would otherwise run under DuckDB's defaults (80% of the machine's memory, not the container's).
+     */
+    @FunctionalInterface
+    public interface DatabaseSettings {
+        void apply(java.sql.Connection connection) throws SQLException;
+    }
+
+    /** As {@link #open(Path, String, Transformation, Retention)}, applying {@code settings} first. */
+    public static Store open(
+            Path directory,
+            String collection,
+            Transformation transformation,
+            Retention retention,
+            DatabaseSettings settings) {
+        return open(directory, collection, transformation, Writer.Limits.DEFAULT, retention, settings);
     }
 
     static Store open(
@@ -141,12 +161,14 @@ public final class Store implements AutoCloseable {
             String collection,
             Transformation transformation,
             Writer.Limits limits,
-            Retention retention) {
+            Retention retention,
+            DatabaseSettings settings) {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("store.duckdb");
             DuckDBConnection connection =
                     (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+            settings.apply(connection);
             try (Statement s = connection.createStatement()) {
                 s.execute("SET checkpoint_threshold = '" + LogCheckpointer.AUTOMATIC_CHECKPOINT + "'");
             } catch (SQLException e) {

@@ -362,7 +362,8 @@ class StoreTest {
                 "orders",
                 Transformation.IDENTITY,
                 new Writer.Limits(64 * 1024, 1 << 20, 1000, java.time.Duration.ofSeconds(1)),
-                null);
+                null,
+                c -> {});
         opened.add(store);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         // Keeps the writer busy, so what is handed over waits.
@@ -443,7 +444,23 @@ class StoreTest {
         store.close();
         opened.remove(store);
 
-        store = open(null);
+        // DuckDB's limits apply before the copy, which otherwise would run under DuckDB's own defaults.
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        store = Store.open(directory, "orders", Transformation.IDENTITY, null, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET memory_limit = '300MB'");
+                try (var rs = s.executeQuery("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'orders' "
+                        + "AND constraint_type = 'PRIMARY KEY'")) {
+                    rs.next();
+                    seen.add("keys before the copy: " + rs.getLong(1));
+                }
+            }
+        });
+        opened.add(store);
+        assertThat(seen).containsExactly("keys before the copy: 1");
+        assertThat(rows(store, "SELECT current_setting('memory_limit') AS m"))
+                .extracting(r -> r.get("m"))
+                .containsExactly("286.1 MiB");
         assertThat(store.compactions()).isEqualTo(1);
         assertThat(rows(store, "SELECT count(*) AS n FROM duckdb_constraints() WHERE table_name = 'orders'"))
                 .extracting(r -> r.get("n"))
