@@ -3,7 +3,7 @@ import io.dynamosync.worker.store.Store;
 
 /** How the benchmark hands a page to the store, as the scan loader does: one feed a segment. */
 final class BenchWrite {
-    private static final ThreadLocal<Store.Feed> FEEDS = new ThreadLocal<>();
+    private static final ThreadLocal<Feed> FEEDS = new ThreadLocal<>();
 
     static void write(Store store, Batch batch) {
         if (FEEDS.get() == null) {

@@ -15,6 +15,7 @@ import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Retention;
 import io.dynamosync.worker.store.Store;
 import io.dynamosync.worker.store.StoreException;
+import io.dynamosync.worker.store.StoreSpace;
 import io.dynamosync.worker.store.Transformation;
 import io.dynamosync.worker.store.TransformationException;
 import io.dynamosync.worker.stream.StreamFollower;
@@ -540,7 +541,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private WorkerStatus.Store storeStatus(Store s) {
-        Store.Space space;
+        StoreSpace space;
         try {
             space = s.space();
         } catch (StoreException e) {

@@ -16,10 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the status shows of the store's past, kept in the store so it survives restarts: the
  * latest refused items ({@code _refused}), written in the transaction that refuses them, and every
- * re-bootstrap ({@code _rebootstraps}), written in the transaction that starts the new generation;
- * and the generations themselves ({@code _generations}): the first load is generation 1, each
- * re-bootstrap starts the next, and a generation is served from the transaction that completes it
- * (its load committed and the changes journaled meanwhile applied).
+ * re-bootstrap ({@code _rebootstraps}), written in the transaction that starts the new generation
+ * ({@link Generations}).
  */
 final class History {
 
@@ -34,45 +32,6 @@ final class History {
                     "CREATE TABLE IF NOT EXISTS _refused (item_key VARCHAR, reason VARCHAR, refused_at TIMESTAMP WITH TIME ZONE)");
             s.execute(
                     "CREATE TABLE IF NOT EXISTS _rebootstraps (happened_at TIMESTAMP WITH TIME ZONE, reason VARCHAR)");
-            s.execute("CREATE TABLE IF NOT EXISTS _generations (generation BIGINT PRIMARY KEY, "
-                    + "started_at TIMESTAMP WITH TIME ZONE NOT NULL, served_at TIMESTAMP WITH TIME ZONE)");
-        }
-    }
-
-    /** The generation served (the newest complete one) and the one being built, either null when there is none. */
-    record Generations(Long serving, Long building) {}
-
-    static Generations generations(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement();
-                ResultSet rs =
-                        s.executeQuery("SELECT max(generation) FILTER (WHERE served_at IS NOT NULL), max(generation), "
-                                + "max(generation) FILTER (WHERE served_at IS NULL) FROM _generations")) {
-            rs.next();
-            Long serving = (Long) rs.getObject(1, Long.class);
-            Long newest = (Long) rs.getObject(2, Long.class);
-            Long unserved = (Long) rs.getObject(3, Long.class);
-            // Only the newest generation can be under construction: an older one never completed and never will.
-            return new Generations(serving, unserved != null && unserved.equals(newest) ? newest : null);
-        }
-    }
-
-    /** Starts the next generation (the first, 1, in a new store), unserved until its load completes. */
-    static long startGeneration(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "INSERT INTO _generations SELECT coalesce(max(generation), 0) + 1, now(), NULL FROM _generations "
-                                + "RETURNING generation")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** Records that {@code generation} is served from now on. */
-    static void served(Connection connection, long generation) throws SQLException {
-        try (PreparedStatement update =
-                connection.prepareStatement("UPDATE _generations SET served_at = now() WHERE generation = ?")) {
-            update.setLong(1, generation);
-            update.execute();
         }
     }
 

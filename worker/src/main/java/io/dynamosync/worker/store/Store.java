@@ -18,11 +18,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -58,21 +56,13 @@ public final class Store implements AutoCloseable {
     public static final String ITEM_ID_COLUMN = "_item_id";
     /** The checkpoint a load commits as complete ({@code {"complete": true}}), which lets a new generation be served. */
     public static final String LOAD_CHECKPOINT = "load";
-    /** Appended to the collection's name to name the generation built beside the served one. */
-    static final String BUILDING_SUFFIX = "__building";
-    /** Appended to a table's name to name the copy that replaces it. */
-    static final String COPY_SUFFIX = "__copy";
 
     private final Path file;
     private final DuckDBConnection connection;
     private final DuckDBConnection reader;
     private final String collection;
     private final String table;
-    private final String building;
-    /** Whether a new generation is being built beside the served table; writer thread, read by status. */
-    private volatile boolean rebuilding;
-    /** The generation served and the one being built; written by the writer thread after each commit. */
-    private volatile History.Generations generations = new History.Generations(null, null);
+    private final Generations generations;
 
     private final Catalog catalog;
     private final Ingest ingest;
@@ -87,9 +77,6 @@ public final class Store implements AutoCloseable {
     /** Documents deleted as past the retention, since the store was opened. */
     private volatile long expired;
 
-    /** A public entry of the journal: its position, which orders entries as journaled, and the entry. */
-    public record JournalEntry(long position, JsonNode entry) {}
-
     private Store(
             Path file,
             DuckDBConnection connection,
@@ -103,10 +90,10 @@ public final class Store implements AutoCloseable {
         this.connection = connection;
         this.collection = collection;
         this.table = SqlNames.quote(collection);
-        this.building = SqlNames.quote(collection + BUILDING_SUFFIX);
         this.catalog = new Catalog(connection, collection);
         this.ingest = new Ingest(connection, collection, transformation, catalog);
         this.comparison = new Comparison(connection, ingest, catalog);
+        this.generations = new Generations(connection, collection, catalog, ingest);
         this.reader = (DuckDBConnection) connection.duplicate();
         this.checkpointer = new LogCheckpointer(connection, file);
         this.writer = new Writer(collection, limits, new Writer.Target() {
@@ -178,14 +165,12 @@ public final class Store implements AutoCloseable {
             }
             Store store = new Store(file, connection, collection, transformation, limits, retention);
             store.createTables();
-            boolean building = store.exists(collection + BUILDING_SUFFIX);
-            store.dropKeyIndex(collection);
+            boolean building = store.generations.buildingTableExists();
+            store.copyWithoutKey(collection);
             if (building) {
-                store.dropKeyIndex(collection + BUILDING_SUFFIX);
+                store.copyWithoutKey(collection + Generations.BUILDING_SUFFIX);
             }
-            store.target(building);
-            store.catalog.load();
-            store.openGenerations();
+            store.generations.open(building);
             store.writer.start();
             return store;
         } catch (IOException e) {
@@ -207,106 +192,26 @@ public final class Store implements AutoCloseable {
                             + "staged_type JSON NOT NULL, position INTEGER NOT NULL)");
         }
         History.createTables(connection);
+        Generations.createTable(connection);
     }
 
-    /**
-     * Reads the generations, starting the first in a new store; a store from before generations
-     * were kept whose load is complete serves it.
-     */
-    private void openGenerations() throws SQLException {
-        History.Generations found = History.generations(connection);
-        if (found.serving() == null && found.building() == null) {
-            History.startGeneration(connection);
-            found = History.generations(connection);
-        }
-        if (found.building() != null && !rebuilding && generationComplete()) {
-            History.served(connection, found.building());
-            found = new History.Generations(found.building(), null);
-        }
-        generations = found;
-    }
-
-    private boolean exists(String tableName) throws SQLException {
-        try (var query = connection.prepareStatement(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?")) {
-            query.setString(1, tableName);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) > 0;
-            }
-        }
-    }
-
-    /** Points writes at the generation being built, or back at the served table. */
-    private void target(boolean toBuilding) throws SQLException {
-        target(toBuilding, loadComplete());
-    }
-
-    private void target(boolean toBuilding, boolean keyed) {
-        rebuilding = toBuilding;
-        String name = toBuilding ? collection + BUILDING_SUFFIX : collection;
-        catalog.target(name);
-        ingest.target(name, keyed);
-    }
-
-    /**
-     * Whether the load of the generation written to has committed as complete: its table is then keyed (see
-     * {@link Ingest#keyIfLoading()}); before, a load appends.
-     */
-    private boolean loadComplete() throws SQLException {
-        try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
-                                + SqlNames.literal(LOAD_CHECKPOINT) + "), false)")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
-
-    /**
-     * Copies a table that a store of an earlier version gave a primary key into one without, in one transaction: DuckDB
-     * never vacuums the deleted rows of a table with an index, so such a table grows with every change (see the class
-     * comment). The copy holds only the live rows, so this also gives back what the old table had grown by.
-     */
-    private void dropKeyIndex(String tableName) throws SQLException {
-        try (var query =
-                connection.prepareStatement("SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main' "
-                        + "AND table_name = ? AND constraint_type = 'PRIMARY KEY'")) {
-            query.setString(1, tableName);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) == 0) {
-                    return;
-                }
-            }
-        }
+    /** Copies a table an earlier version gave a primary key into one without (see {@link UnkeyedTable}). */
+    private void copyWithoutKey(String tableName) throws SQLException {
         long started = System.nanoTime();
-        String quoted = SqlNames.quote(tableName);
-        String copy = SqlNames.quote(tableName + COPY_SUFFIX);
-        connection.setAutoCommit(false);
-        try {
-            execute("DROP TABLE IF EXISTS " + copy);
-            execute("CREATE TABLE " + copy + " AS SELECT * FROM " + quoted);
-            execute("DROP TABLE " + quoted);
-            execute("ALTER TABLE " + copy + " RENAME TO " + quoted);
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
+        if (UnkeyedTable.copyWithoutKey(connection, tableName)) {
+            compactions++;
+            LOG.info(
+                    "collection {}: copied table {} without its key index, so that DuckDB reclaims the rows changes "
+                            + "replace, in {} ms",
+                    collection,
+                    tableName,
+                    (System.nanoTime() - started) / 1_000_000);
         }
-        compactions++;
-        LOG.info(
-                "collection {}: copied table {} without its key index, so that DuckDB reclaims the rows changes replace, in {} ms",
-                collection,
-                tableName,
-                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Whether a new generation is being built while the last complete one is served. */
     public boolean rebuilding() {
-        return rebuilding;
+        return generations.rebuilding();
     }
 
     /** The collection's name, which is its table's name. */
@@ -354,45 +259,7 @@ public final class Store implements AutoCloseable {
 
     /** A channel for a producer that hands batches over without waiting for each to commit. */
     public Feed feed() {
-        return new Feed();
-    }
-
-    /**
-     * A producer's channel to the store (one a scan segment, say): batches commit in the order
-     * handed over, each with its checkpoints; the producer goes on reading meanwhile, and waits
-     * only when too much waits to be written. Once a batch fails, every later one is refused, so
-     * no checkpoint passes over rows that were lost.
-     */
-    public final class Feed {
-        private final Writer.Sink sink = new Writer.Sink();
-        private CompletableFuture<Integer> last = CompletableFuture.completedFuture(0);
-
-        private Feed() {}
-
-        /**
-         * Hands a batch over; {@code committed} runs (on the writer thread, so briefly) with the
-         * number of documents written once the batch has committed.
-         *
-         * @throws StoreException when an earlier batch of this feed failed
-         */
-        public void submit(Batch batch, java.util.function.IntConsumer committed) {
-            if (batch.isEmpty()) {
-                return;
-            }
-            CompletableFuture<Integer> done = writer.submit(batch, sink);
-            last = done.thenApply(written -> {
-                committed.accept(written);
-                return written;
-            });
-        }
-
-        /** Waits until everything handed over has committed; throws what failed. */
-        public void flush() {
-            Writer.await(last);
-            if (sink.failure != null) {
-                throw sink.failure;
-            }
-        }
+        return new Feed(writer);
     }
 
     /** Runs on the writer thread: one transaction for every job of the group. */
@@ -414,23 +281,10 @@ public final class Store implements AutoCloseable {
             }
             SyncState.writeJournal(connection, merged);
             SyncState.writeCheckpoints(connection, merged.checkpoints());
-            History.Generations was = generations;
-            boolean completes = was.building() != null && generationComplete();
-            if (completes) {
-                if (rebuilding) {
-                    execute("DROP TABLE " + table);
-                    execute("ALTER TABLE " + building + " RENAME TO " + table);
-                }
-                History.served(connection, was.building());
-            }
+            Long completed = generations.completeIfDone();
             connection.commit();
-            if (completes) {
-                generations = new History.Generations(was.building(), null);
-                if (rebuilding) {
-                    target(false);
-                    catalog.load();
-                }
-                LOG.info("collection {}: generation {} is complete and served", collection, was.building());
+            if (completed != null) {
+                generations.completed(completed);
             }
             checkpointer.written();
         } catch (SQLException | RuntimeException e) {
@@ -464,22 +318,6 @@ public final class Store implements AutoCloseable {
     private static boolean completesLoad(Batch batch) {
         JsonNode load = batch.checkpoints().get(LOAD_CHECKPOINT);
         return load != null && load.path("complete").asBoolean();
-    }
-
-    /**
-     * Whether the generation being written is complete, as seen inside the transaction: its load
-     * committed as complete and the journal of changes made meanwhile applied. The transaction
-     * that completes it serves it (in a re-build, by putting its table in the served one's place).
-     */
-    private boolean generationComplete() throws SQLException {
-        try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "SELECT coalesce((SELECT CAST(json_extract(value, '$.complete') AS BOOLEAN) FROM _sync_state WHERE name = "
-                                + SqlNames.literal(LOAD_CHECKPOINT)
-                                + "), false) AND NOT EXISTS (SELECT 1 FROM _journal)")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
     }
 
     /** The generation served to queries (the newest complete one), or null before the first load completes. */
@@ -530,7 +368,7 @@ public final class Store implements AutoCloseable {
             Map<String, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> expected) {
         Set<String>[] differing = new Set[1];
         writer.exclusive(() -> {
-            if (rebuilding || generations.building() != null) {
+            if (generations.building() != null) {
                 throw new StoreException("the collection is being loaded: it cannot be compared with the table now");
             }
             try {
@@ -542,66 +380,9 @@ public final class Store implements AutoCloseable {
         return differing[0];
     }
 
-    /**
-     * A count of which documents a reader has seen: ids are noted as a full read of the table goes, and those the
-     * collection holds beyond them are listed at the end (documents of items the table no longer holds, or that
-     * came in meanwhile). Kept in a temporary table on a connection of its own, so a table of any size fits.
-     */
+    /** A count of which documents a reader has seen ({@link Census}); the caller closes it. */
     public Census census() {
-        return new Census(newConnection());
-    }
-
-    /** See {@link #census()}; close it to drop what it noted. */
-    public final class Census implements AutoCloseable {
-        private final Connection connection;
-
-        private Census(Connection connection) {
-            this.connection = connection;
-            try (Statement s = connection.createStatement()) {
-                s.execute("CREATE OR REPLACE TEMP TABLE _seen (_id VARCHAR)");
-            } catch (SQLException e) {
-                close();
-                throw new StoreException("cannot start a census of documents: " + e.getMessage(), e);
-            }
-        }
-
-        /** Notes ids seen. */
-        public void seen(java.util.Collection<String> ids) {
-            try (org.duckdb.DuckDBAppender appender =
-                    ((DuckDBConnection) connection).createAppender("temp", "main", "_seen")) {
-                for (String id : ids) {
-                    appender.beginRow();
-                    appender.append(id);
-                    appender.endRow();
-                }
-            } catch (SQLException e) {
-                throw new StoreException("cannot note documents seen: " + e.getMessage(), e);
-            }
-        }
-
-        /** Up to {@code limit} ids of documents the collection holds that were not noted. */
-        public List<String> unseen(int limit) {
-            List<String> ids = new ArrayList<>();
-            try (Statement s = connection.createStatement();
-                    ResultSet rs = s.executeQuery(
-                            "SELECT _id FROM " + table + " EXCEPT SELECT _id FROM _seen LIMIT " + Math.max(0, limit))) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            } catch (SQLException e) {
-                throw new StoreException("cannot list documents not seen: " + e.getMessage(), e);
-            }
-            return ids;
-        }
-
-        @Override
-        public void close() {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("closing a census connection: {}", e.getMessage());
-            }
-        }
+        return new Census(newConnection(), table);
     }
 
     /** The latest items the store refused, newest first; kept in the store, so they survive restarts. */
@@ -649,20 +430,15 @@ public final class Store implements AutoCloseable {
         writer.exclusive(() -> {
             try {
                 connection.setAutoCommit(false);
-                // The served table stays until the new generation, built beside it, is complete.
-                execute("DROP TABLE IF EXISTS " + building);
-                execute("CREATE TABLE " + building + " (_id VARCHAR, _event_time TIMESTAMP WITH TIME ZONE)");
+                long next = generations.startBeside();
                 execute("DELETE FROM _sync_state");
                 execute("DELETE FROM _journal");
                 History.forgetRefused(connection);
                 if (rebootstrap != null) {
                     History.rebootstrap(connection, rebootstrap);
                 }
-                long next = History.startGeneration(connection);
                 connection.commit();
-                generations = new History.Generations(generations.serving(), next);
-                target(true, false);
-                catalog.load();
+                generations.started(next);
                 checkpointer.written();
             } catch (SQLException e) {
                 rollback();
@@ -687,56 +463,8 @@ public final class Store implements AutoCloseable {
         return LogCheckpointer.size(file) + checkpointer.walBytes();
     }
 
-    /**
-     * The store's space: its file, its write-ahead log, the part of the file free for reuse, and the filesystem
-     * holding them (its capacity and what is left of it; both 0 when it cannot be read).
-     */
-    public record Space(long fileBytes, long walBytes, long freeBytes, long volumeBytes, long volumeUsableBytes) {
-        /** File and log together, as {@link #bytes()}. */
-        public long bytes() {
-            return fileBytes + walBytes;
-        }
-
-        /** The share of the file's blocks that are free, 0 to 1. */
-        public double reclaimableShare() {
-            return fileBytes == 0 ? 0 : (double) freeBytes / fileBytes;
-        }
-
-        /**
-         * The volume as the status shows it, or null when its size is unknown: nearly full once more than
-         * {@link WorkerStatus.Volume#NEARLY_FULL_SHARE} of it is used, or once what is left is less than the store
-         * itself, since a checkpoint may write about as much again before it frees the blocks it replaced.
-         */
-        public WorkerStatus.Volume volume() {
-            if (volumeBytes <= 0) {
-                return null;
-            }
-            long used = volumeBytes - volumeUsableBytes;
-            boolean nearlyFull =
-                    used > WorkerStatus.Volume.NEARLY_FULL_SHARE * volumeBytes || volumeUsableBytes < bytes();
-            String warning = !nearlyFull
-                    ? null
-                    : String.format(
-                            Locale.ROOT,
-                            "the volume holding the store is %.0f%% used (%s of %s, %s left); the store takes %s, %s of its file free for "
-                                    + "reuse: give the collection more storage (spec.storage.size) before the volume fills, since a full "
-                                    + "volume stops every commit",
-                            100.0 * used / volumeBytes,
-                            gib(used),
-                            gib(volumeBytes),
-                            gib(volumeUsableBytes),
-                            gib(bytes()),
-                            gib(freeBytes));
-            return new WorkerStatus.Volume(volumeBytes, volumeUsableBytes, nearlyFull, warning);
-        }
-
-        private static String gib(long bytes) {
-            return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
-        }
-    }
-
     /** How the store uses its space, from DuckDB's own account of its blocks, and the filesystem it is on. */
-    public Space space() {
+    public StoreSpace space() {
         long volume = 0;
         long usable = 0;
         try {
@@ -753,7 +481,7 @@ public final class Store implements AutoCloseable {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });
-        return new Space(LogCheckpointer.size(file), checkpointer.walBytes(), free, volume, usable);
+        return new StoreSpace(LogCheckpointer.size(file), checkpointer.walBytes(), free, volume, usable);
     }
 
     /** Tables copied, since the store was opened, to give back the space of the rows that changes replaced. */

@@ -70,14 +70,14 @@ final class SyncState {
         }
     }
 
-    static List<Store.JournalEntry> journal(Connection connection, int limit) throws SQLException {
-        List<Store.JournalEntry> entries = new ArrayList<>();
+    static List<JournalEntry> journal(Connection connection, int limit) throws SQLException {
+        List<JournalEntry> entries = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT position, CAST(entry AS VARCHAR) FROM _journal ORDER BY position LIMIT ?")) {
             query.setInt(1, limit);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(new Store.JournalEntry(rs.getLong(1), JSON.readTree(rs.getString(2))));
+                    entries.add(new JournalEntry(rs.getLong(1), JSON.readTree(rs.getString(2))));
                 }
             }
             return entries;

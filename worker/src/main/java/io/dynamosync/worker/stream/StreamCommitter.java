@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.worker.document.ItemId;
 import io.dynamosync.worker.store.Batch;
+import io.dynamosync.worker.store.JournalEntry;
 import io.dynamosync.worker.store.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,13 +194,13 @@ final class StreamCommitter implements Runnable {
     /** Applies the journal in order, a batch at a time, each batch forgetting what it applied. */
     private void replayJournal() {
         while (!control.stopping()) {
-            List<Store.JournalEntry> entries = store.journal(MAX_BATCH_RECORDS);
+            List<JournalEntry> entries = store.journal(MAX_BATCH_RECORDS);
             if (entries.isEmpty()) {
                 return;
             }
             Batch batch = new Batch();
             Instant newest = null;
-            for (Store.JournalEntry entry : entries) {
+            for (JournalEntry entry : entries) {
                 ChangeRecord record = ChangeRecord.fromJson(entry.entry());
                 record.applyTo(batch, itemId, ignoreTtlDeletes);
                 newest = newest == null || record.time().isAfter(newest) ? record.time() : newest;

@@ -7,6 +7,7 @@ import io.dynamosync.worker.document.ItemSize;
 import io.dynamosync.worker.load.TableInfo;
 import io.dynamosync.worker.load.scan.CapacityLimiter;
 import io.dynamosync.worker.store.Batch;
+import io.dynamosync.worker.store.Census;
 import io.dynamosync.worker.store.Store;
 import io.dynamosync.worker.stream.StreamProgress;
 import java.time.Duration;
@@ -122,7 +123,7 @@ public final class Verifier {
         // id to the table's latest reading of it (null: the table holds no such item)
         Map<String, Map<String, AttributeValue>> suspects = new LinkedHashMap<>();
         long checked = 0;
-        try (Store.Census census = full ? store.census() : null) {
+        try (Census census = full ? store.census() : null) {
             for (int segment : segments) {
                 checked += scanSegment(segment, total, suspects, census);
             }
@@ -191,8 +192,7 @@ public final class Verifier {
                 trigger, token, started, Instant.now(), count, total, checked, remaining.size(), keys, repaired, null);
     }
 
-    private long scanSegment(
-            int segment, int total, Map<String, Map<String, AttributeValue>> suspects, Store.Census census)
+    private long scanSegment(int segment, int total, Map<String, Map<String, AttributeValue>> suspects, Census census)
             throws InterruptedException {
         Map<String, AttributeValue> startKey = null;
         long items = 0;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Retention;
 import io.dynamosync.worker.store.Store;
+import io.dynamosync.worker.store.StoreSpace;
 import io.dynamosync.worker.store.Transformation;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class RetentionTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(20))
                 .until(() -> store.space().walBytes() == 0);
-        Store.Space space = store.space();
+        StoreSpace space = store.space();
         return space.fileBytes() - space.freeBytes();
     }
 

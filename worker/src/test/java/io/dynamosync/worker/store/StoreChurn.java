@@ -94,7 +94,7 @@ public final class StoreChurn {
 
     /** Loads items {@code 0} to {@code count - 1} as a scan would, and completes the load. */
     public void load(int count) {
-        Store.Feed feed = store.feed();
+        Feed feed = store.feed();
         for (int start = 0; start < count; start += 100) {
             Batch page = Batch.fromSnapshot();
             for (int i = start; i < Math.min(count, start + 100); i++) {
@@ -149,7 +149,7 @@ public final class StoreChurn {
     }
 
     public Sample sample(double seconds) {
-        Store.Space space = store.space();
+        StoreSpace space = store.space();
         return new Sample(seconds, changes, store.documents(), space.fileBytes(), space.walBytes(), space.freeBytes());
     }
 
@@ -247,7 +247,7 @@ public final class StoreChurn {
                 .findFirst()
                 .orElseThrow();
         try (Store fresh = Store.open(directory.resolve("fresh"), "churn", Transformation.IDENTITY)) {
-            Store.Feed feed = fresh.feed();
+            Feed feed = fresh.feed();
             List<Map.Entry<Integer, Integer>> documents = new ArrayList<>(present.entrySet());
             for (int start = 0; start < documents.size(); start += 100) {
                 Batch page = Batch.fromSnapshot();

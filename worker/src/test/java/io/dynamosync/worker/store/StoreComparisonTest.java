@@ -125,7 +125,7 @@ class StoreComparisonTest {
         write(store, item("b", "paid", "2"));
         write(store, item("c", "paid", "3"));
 
-        try (Store.Census census = store.census()) {
+        try (Census census = store.census()) {
             census.seen(List.of("a"));
             census.seen(List.of("c", "z"));
             assertThat(census.unseen(10)).containsExactly("b");

@@ -88,7 +88,7 @@ class StoreSizeTest {
             Awaitility.await()
                     .atMost(Duration.ofSeconds(10))
                     .until(() -> store.space().walBytes() == 0);
-            Store.Space space = store.space();
+            StoreSpace space = store.space();
             double churned = bytesPerDocument(store);
             System.out.printf(
                     "fresh %.0f B/doc; churned %.0f B/doc at rest, %.0f at most; file %d, free %d (%.0f%%)%n",

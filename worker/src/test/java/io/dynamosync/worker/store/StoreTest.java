@@ -292,7 +292,7 @@ class StoreTest {
         for (int p = 0; p < producers; p++) {
             int producer = p;
             threads.add(started(() -> {
-                Store.Feed feed = store.feed();
+                Feed feed = store.feed();
                 for (int page = 0; page < pages; page++) {
                     Batch batch = new Batch();
                     // Each page rewrites the producer's ten documents and deletes one: only order makes the last state.
@@ -332,7 +332,7 @@ class StoreTest {
     @Test
     void onceABatchFailsTheFeedRefusesTheBatchesAfterIt() {
         Store store = open("SELECT *, CAST(code AS INTEGER) AS number FROM _input");
-        Store.Feed feed = store.feed();
+        Feed feed = store.feed();
         feed.submit(upsert("a", item("code", "1")).checkpoint("feed", JsonNodeFactory.instance.numberNode(1)), n -> {});
         feed.flush();
         feed.submit(
@@ -374,7 +374,7 @@ class StoreTest {
                 Thread.currentThread().interrupt();
             }
         }));
-        Store.Feed feed = store.feed();
+        Feed feed = store.feed();
         String big = "x".repeat(20_000);
         feed.submit(upsert("a", item("text", big)), n -> {});
         Thread producer = started(() -> {
@@ -475,17 +475,17 @@ class StoreTest {
     @Test
     void theVolumeIsNearlyFullPastFourFifthsUsedOrWithLessLeftThanTheStore() {
         long gib = 1L << 30;
-        assertThat(new Store.Space(gib, 0, 0, 10 * gib, 8 * gib).volume().nearlyFull())
+        assertThat(new StoreSpace(gib, 0, 0, 10 * gib, 8 * gib).volume().nearlyFull())
                 .isFalse();
-        assertThat(new Store.Space(gib, 0, 0, 10 * gib, 8 * gib).volume().warning())
+        assertThat(new StoreSpace(gib, 0, 0, 10 * gib, 8 * gib).volume().warning())
                 .isNull();
-        WorkerStatus.Volume full = new Store.Space(6 * gib, 0, gib, 10 * gib, gib + gib / 2).volume();
+        WorkerStatus.Volume full = new StoreSpace(6 * gib, 0, gib, 10 * gib, gib + gib / 2).volume();
         assertThat(full.nearlyFull()).isTrue();
         assertThat(full.warning()).contains("85% used", "8.50 GiB of 10.00 GiB", "spec.storage.size");
         // 60% used, but a checkpoint of a 6 GiB store may need about 6 GiB more.
-        assertThat(new Store.Space(6 * gib, 0, 0, 15 * gib, 5 * gib).volume().nearlyFull())
+        assertThat(new StoreSpace(6 * gib, 0, 0, 15 * gib, 5 * gib).volume().nearlyFull())
                 .isTrue();
-        assertThat(new Store.Space(gib, 0, 0, 0, 0).volume()).isNull();
+        assertThat(new StoreSpace(gib, 0, 0, 0, 0).volume()).isNull();
     }
 
     @Test
@@ -744,9 +744,9 @@ class StoreTest {
                 .journal(json.objectNode().put("n", 2)));
         store.commit(new Batch().journal(json.objectNode().put("n", 3)).checkpoint("stream", json.textNode("x")));
 
-        List<Store.JournalEntry> entries = store.journal(10);
+        List<JournalEntry> entries = store.journal(10);
         assertThat(entries).extracting(e -> e.entry().get("n").asInt()).containsExactly(1, 2, 3);
-        assertThat(entries).extracting(Store.JournalEntry::position).isSorted().doesNotHaveDuplicates();
+        assertThat(entries).extracting(JournalEntry::position).isSorted().doesNotHaveDuplicates();
 
         store.commit(new Batch().forgetJournal(entries.get(1).position()));
         assertThat(store.journal(10))

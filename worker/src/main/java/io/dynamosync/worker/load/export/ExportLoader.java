@@ -11,6 +11,7 @@ import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
 import io.dynamosync.worker.load.SideBySide;
 import io.dynamosync.worker.store.Batch;
+import io.dynamosync.worker.store.Feed;
 import io.dynamosync.worker.store.Store;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -239,7 +240,7 @@ public final class ExportLoader {
     private void ingestFile(String key, Instant exportTime) throws IOException {
         long items = 0;
         Batch batch = Batch.fromSnapshot();
-        Store.Feed feed = store.feed();
+        Feed feed = store.feed();
         try (BufferedReader lines = reader(key, true)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.isBlank()) {
@@ -265,7 +266,7 @@ public final class ExportLoader {
     }
 
     /** Hands a batch to the store's writer; the file reads on while it commits. */
-    private void submit(Store.Feed feed, Batch batch) {
+    private void submit(Feed feed, Batch batch) {
         int size = batch.size();
         progress.read(size);
         feed.submit(batch, written -> progress.loaded(size));

@@ -9,6 +9,7 @@ import io.dynamosync.worker.document.ItemSize;
 import io.dynamosync.worker.load.LoadProgress;
 import io.dynamosync.worker.load.SideBySide;
 import io.dynamosync.worker.store.Batch;
+import io.dynamosync.worker.store.Feed;
 import io.dynamosync.worker.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,7 +114,7 @@ public final class ScanLoader {
         // Units one item costs, learnt from each page; the table's average size seeds it.
         double unitsPerItem = averageItemBytes / 4096.0;
         // Pages are handed to the store's writer; the segment reads on while they commit.
-        Store.Feed feed = store.feed();
+        Feed feed = store.feed();
         while (!Thread.currentThread().isInterrupted()) {
             int limit = (int) Math.max(1, Math.min(10_000, Math.floor(pageBudget / Math.max(unitsPerItem, 1e-6))));
             double expected = Math.max(1, Math.ceil(limit * unitsPerItem));
