@@ -4,19 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dynamosync.api.worker.WorkerStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,14 +60,13 @@ public final class Store implements AutoCloseable {
     private final Ingest ingest;
     private final Comparison comparison;
     private final Writer writer;
-    private volatile Consumer<Duration> commitListener = took -> {};
+    private final Transactions transactions;
+    private final Reads reads;
     private final LogCheckpointer checkpointer;
     /** Tables copied to give back the space of the rows changes replaced, since the store was opened. */
     private volatile long compactions;
     /** How long documents are kept after their {@code _event_time}; null to keep them for good. */
     private final Retention retention;
-    /** Documents deleted as past the retention, since the store was opened. */
-    private volatile long expired;
 
     private Store(
             Path file,
@@ -96,18 +87,10 @@ public final class Store implements AutoCloseable {
         this.generations = new Generations(connection, collection, catalog, ingest);
         this.reader = (DuckDBConnection) connection.duplicate();
         this.checkpointer = new LogCheckpointer(connection, file);
-        this.writer = new Writer(collection, limits, new Writer.Target() {
-            @Override
-            public void commit(List<Writer.Job> jobs, Batch merged) {
-                commitGroup(jobs, merged);
-            }
-
-            @Override
-            public void maintain(boolean idle) {
-                expire();
-                checkpointer.runIfDue(idle, !ingest.keyed());
-            }
-        });
+        this.transactions =
+                new Transactions(connection, collection, catalog, ingest, generations, checkpointer, retention);
+        this.writer = new Writer(collection, limits, transactions);
+        this.reads = new Reads(reader, file, table, checkpointer);
     }
 
     /** Opens (or creates) the store of {@code collection} in {@code directory}. */
@@ -151,20 +134,10 @@ public final class Store implements AutoCloseable {
             Retention retention,
             DatabaseSettings settings) {
         try {
-            Files.createDirectories(directory);
             Path file = directory.resolve("store.duckdb");
-            DuckDBConnection connection =
-                    (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
-            settings.apply(connection);
-            try (Statement s = connection.createStatement()) {
-                s.execute("SET checkpoint_threshold = '" + LogCheckpointer.AUTOMATIC_CHECKPOINT + "'");
-            } catch (SQLException e) {
-                // A database still open in this process with its configuration locked by the query
-                // runner keeps the threshold it was given when first opened.
-                LOG.debug("checkpoint threshold left as it is: {}", e.getMessage());
-            }
+            DuckDBConnection connection = Database.open(file, settings);
             Store store = new Store(file, connection, collection, transformation, limits, retention);
-            store.createTables();
+            Database.createTables(connection, collection);
             boolean building = store.generations.buildingTableExists();
             store.copyWithoutKey(collection);
             if (building) {
@@ -178,21 +151,6 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot open the store in " + directory + ": " + e.getMessage(), e);
         }
-    }
-
-    private void createTables() throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            // Without its key until the first load ends: see Ingest#keyIfLoading.
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (_id VARCHAR, _event_time TIMESTAMP WITH TIME ZONE)");
-            s.execute(
-                    "CREATE TABLE IF NOT EXISTS _sync_state (name VARCHAR PRIMARY KEY, value JSON, updated_at TIMESTAMP WITH TIME ZONE)");
-            s.execute("CREATE TABLE IF NOT EXISTS _journal (position BIGINT PRIMARY KEY, entry JSON NOT NULL)");
-            s.execute(
-                    "CREATE TABLE IF NOT EXISTS _columns (attribute VARCHAR PRIMARY KEY, column_name VARCHAR NOT NULL, "
-                            + "staged_type JSON NOT NULL, position INTEGER NOT NULL)");
-        }
-        History.createTables(connection);
-        Generations.createTable(connection);
     }
 
     /** Copies a table an earlier version gave a primary key into one without (see {@link UnkeyedTable}). */
@@ -230,7 +188,7 @@ public final class Store implements AutoCloseable {
 
     /** Tells {@code listener} how long each committed transaction took, for the metrics. */
     public void onCommit(Consumer<Duration> listener) {
-        this.commitListener = listener;
+        transactions.onCommit(listener);
     }
 
     /** Tells {@code listener} how long each DuckDB checkpoint took, for the metrics. */
@@ -262,64 +220,6 @@ public final class Store implements AutoCloseable {
         return new Feed(writer);
     }
 
-    /** Runs on the writer thread: one transaction for every job of the group. */
-    private void commitGroup(List<Writer.Job> jobs, Batch merged) {
-        long started = System.nanoTime();
-        Set<String> refusedIds = new HashSet<>();
-        try {
-            if (merged.needsKey() || completesLoad(merged)) {
-                ingest.keyIfLoading();
-            }
-            connection.setAutoCommit(false);
-            List<String[]> refusals = new ArrayList<>();
-            ingest.write(merged, (change, reason) -> {
-                refusedIds.add(change.id());
-                refusals.add(new String[] {change.key(), reason});
-            });
-            for (String[] refusal : refusals) {
-                History.refuse(connection, refusal[0], refusal[1]);
-            }
-            SyncState.writeJournal(connection, merged);
-            SyncState.writeCheckpoints(connection, merged.checkpoints());
-            Long completed = generations.completeIfDone();
-            connection.commit();
-            if (completed != null) {
-                generations.completed(completed);
-            }
-            checkpointer.written();
-        } catch (SQLException | RuntimeException e) {
-            rollback();
-            StoreException failure = e instanceof StoreException se
-                    ? se
-                    : new StoreException(
-                            "the store could not commit a batch of " + merged.size() + " documents: " + e.getMessage(),
-                            e);
-            throw failure;
-        } finally {
-            try {
-                connection.setAutoCommit(true);
-            } catch (SQLException e) {
-                LOG.warn("could not restore autocommit: {}", e.getMessage());
-            }
-        }
-        commitListener.accept(Duration.ofNanos(System.nanoTime() - started));
-        for (Writer.Job job : jobs) {
-            int written = 0;
-            for (Batch.Change change : job.batch.changes()) {
-                if (!refusedIds.contains(change.id())) {
-                    written++;
-                }
-            }
-            job.done.complete(written);
-        }
-    }
-
-    /** Whether the batch commits the load as complete: the table it loaded gets its key first. */
-    private static boolean completesLoad(Batch batch) {
-        JsonNode load = batch.checkpoints().get(LOAD_CHECKPOINT);
-        return load != null && load.path("complete").asBoolean();
-    }
-
     /** The generation served to queries (the newest complete one), or null before the first load completes. */
     public Long servingGeneration() {
         return generations.serving();
@@ -333,28 +233,12 @@ public final class Store implements AutoCloseable {
         return generations.building();
     }
 
-    private void rollback() {
-        try {
-            connection.rollback();
-            catalog.load();
-        } catch (SQLException e) {
-            LOG.error("rollback failed: {}", e.getMessage());
-        }
-    }
-
     /**
      * Ends a load's writing: gives the generation it loaded its key (see {@link Ingest#keyIfLoading()}) and writes everything
      * into the database file, and waits. The load is then committed as complete.
      */
     public void finishLoad() {
-        writer.exclusive(() -> {
-            try {
-                ingest.keyIfLoading();
-            } catch (SQLException e) {
-                throw new StoreException("cannot key the loaded table: " + e.getMessage(), e);
-            }
-            checkpointer.run(true);
-        });
+        writer.exclusive(transactions::finishLoad);
     }
 
     /**
@@ -387,17 +271,17 @@ public final class Store implements AutoCloseable {
 
     /** The latest items the store refused, newest first; kept in the store, so they survive restarts. */
     public List<WorkerStatus.RefusedItem> refusedItems() {
-        return read("cannot read the refused items", History::refused);
+        return reads.refusedItems();
     }
 
     /** Every re-bootstrap the store went through, oldest first; kept in the store, so they survive restarts. */
     public List<WorkerStatus.Rebootstrap> rebootstraps() {
-        return read("cannot read the re-bootstraps", History::rebootstraps);
+        return reads.rebootstraps();
     }
 
     /** The oldest {@code limit} journal entries, in journal order. */
     public List<JournalEntry> journal(int limit) {
-        return read("cannot read the journal", c -> SyncState.journal(c, limit));
+        return reads.journal(limit);
     }
 
     /** The checkpoint named {@code name}, if one was committed. */
@@ -407,7 +291,7 @@ public final class Store implements AutoCloseable {
 
     /** Every checkpoint whose name starts with {@code prefix}. */
     public Map<String, JsonNode> checkpoints(String prefix) {
-        return read("cannot read checkpoints", c -> SyncState.checkpoints(c, prefix));
+        return reads.checkpoints(prefix);
     }
 
     /**
@@ -427,35 +311,12 @@ public final class Store implements AutoCloseable {
      * @param rebootstrap the reason and time, or null
      */
     public void clear(WorkerStatus.Rebootstrap rebootstrap) {
-        writer.exclusive(() -> {
-            try {
-                connection.setAutoCommit(false);
-                long next = generations.startBeside();
-                execute("DELETE FROM _sync_state");
-                execute("DELETE FROM _journal");
-                History.forgetRefused(connection);
-                if (rebootstrap != null) {
-                    History.rebootstrap(connection, rebootstrap);
-                }
-                connection.commit();
-                generations.started(next);
-                checkpointer.written();
-            } catch (SQLException e) {
-                rollback();
-                throw new StoreException("cannot clear the store: " + e.getMessage(), e);
-            } finally {
-                try {
-                    connection.setAutoCommit(true);
-                } catch (SQLException e) {
-                    LOG.warn("could not restore autocommit: {}", e.getMessage());
-                }
-            }
-        });
+        writer.exclusive(() -> transactions.clear(rebootstrap));
     }
 
     /** How many documents the collection holds. */
     public long documents() {
-        return count(table);
+        return reads.documents();
     }
 
     /** The store's size on disk, write-ahead log included. */
@@ -465,23 +326,7 @@ public final class Store implements AutoCloseable {
 
     /** How the store uses its space, from DuckDB's own account of its blocks, and the filesystem it is on. */
     public StoreSpace space() {
-        long volume = 0;
-        long usable = 0;
-        try {
-            FileStore store = Files.getFileStore(file.getParent());
-            volume = store.getTotalSpace();
-            usable = store.getUsableSpace();
-        } catch (IOException e) {
-            LOG.debug("cannot read the size of the store's filesystem: {}", e.getMessage());
-        }
-        long free = read("cannot read the store's size", c -> {
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(
-                            "SELECT block_size * free_blocks FROM pragma_database_size() WHERE database_name = current_database()")) {
-                return rs.next() ? rs.getLong(1) : 0L;
-            }
-        });
-        return new StoreSpace(LogCheckpointer.size(file), checkpointer.walBytes(), free, volume, usable);
+        return reads.space();
     }
 
     /** Tables copied, since the store was opened, to give back the space of the rows that changes replaced. */
@@ -496,7 +341,7 @@ public final class Store implements AutoCloseable {
 
     /** Documents deleted as past the retention, since the store was opened. */
     public long expired() {
-        return expired;
+        return transactions.expired();
     }
 
     /**
@@ -504,72 +349,7 @@ public final class Store implements AutoCloseable {
      * retention count until the writer has deleted them. Reads the one column whole: for the status, not for commits.
      */
     public Instant oldestEventTime() {
-        return read("cannot read the oldest event time", c -> {
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT min(_event_time) FROM " + table)) {
-                rs.next();
-                OffsetDateTime oldest = rs.getObject(1, OffsetDateTime.class);
-                return oldest == null ? null : oldest.toInstant();
-            }
-        });
-    }
-
-    /**
-     * Runs on the writer thread between transactions: deletes one batch of the served documents past the retention,
-     * in a transaction of its own, so each pass is bounded ({@link Retention#BATCH}) and the next commit, or the next
-     * idle moment, takes the next. Queries stopped seeing them already (see {@link Retention#hideExpired}).
-     */
-    private void expire() {
-        if (retention == null || generations.serving() == null) {
-            return;
-        }
-        try {
-            long deleted = retention.expire(connection, table, Instant.now());
-            if (deleted > 0) {
-                expired += deleted;
-                checkpointer.written();
-                LOG.debug("collection {}: deleted {} documents past the retention", collection, deleted);
-            }
-        } catch (SQLException e) {
-            // A table being swapped in by a re-load, say: the next pass will do.
-            LOG.warn("collection {}: cannot delete documents past the retention: {}", collection, e.getMessage());
-        }
-    }
-
-    private long count(String relation) {
-        return read("cannot count " + relation, c -> {
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM " + relation)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-    }
-
-    /** A read on the store's reader connection, one at a time. */
-    @FunctionalInterface
-    private interface Read<T> {
-        T from(Connection reader) throws SQLException;
-    }
-
-    /**
-     * Runs {@code read} on the reader connection, which sees only what committed; a failure becomes a
-     * {@link StoreException} whose message starts with {@code failure}.
-     */
-    private <T> T read(String failure, Read<T> read) {
-        synchronized (reader) {
-            try {
-                return read.from(reader);
-            } catch (SQLException e) {
-                throw new StoreException(failure + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
-        }
+        return reads.oldestEventTime();
     }
 
     /** Commits what was handed over, then closes the database. */
