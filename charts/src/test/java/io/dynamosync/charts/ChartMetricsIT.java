@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamosync.api.v1alpha1.Phase;
 import io.dynamosync.api.worker.WorkerStatus;
-import io.dynamosync.operator.collection.CollectionPhases;
+import io.dynamosync.operator.collection.PhaseMetrics;
 import io.dynamosync.operator.worker.CollectionWorker;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -44,7 +44,7 @@ class ChartMetricsIT {
 
         // The operator's registry with one collection in each phase's place, scraped as Prometheus does.
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CollectionPhases phases = new CollectionPhases(registry);
+        PhaseMetrics phases = new PhaseMetrics(registry);
         phases.record("shop", "orders", Phase.STREAMING);
         phases.recordWorker(
                 "shop",

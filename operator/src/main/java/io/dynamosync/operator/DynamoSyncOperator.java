@@ -7,8 +7,8 @@ import io.dynamosync.operator.aws.S3ExportFiles;
 import io.dynamosync.operator.aws.SdkAccessProbe;
 import io.dynamosync.operator.aws.SdkStreamEnabler;
 import io.dynamosync.operator.aws.StsIdentityCheck;
-import io.dynamosync.operator.collection.CollectionPhases;
 import io.dynamosync.operator.collection.DynamoCollectionReconciler;
+import io.dynamosync.operator.collection.PhaseMetrics;
 import io.dynamosync.operator.collection.WorkerStatusSource;
 import io.dynamosync.operator.integration.DynamoIntegrationReconciler;
 import io.dynamosync.operator.status.EventRecorder;
@@ -150,7 +150,7 @@ public final class DynamoSyncOperator implements AutoCloseable {
                         new S3ExportFiles(),
                         new WorkerStatusSource(settings::workerAddress),
                         events,
-                        new CollectionPhases(registry),
+                        new PhaseMetrics(registry),
                         clock),
                 watching(settings.watchNamespaces()));
         try {

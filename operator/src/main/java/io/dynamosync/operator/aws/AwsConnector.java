@@ -79,10 +79,10 @@ public final class AwsConnector implements AutoCloseable {
      *
      * @param secret the integration's access-key Secret as read now, or null when it has none or it is missing
      * @param externalId the external ID to pass to AssumeRole (the spec's or a generated one); ignored with keys
-     * @throws CredentialsProblem when the Secret or one of its keys is missing
+     * @throws CredentialsException when the Secret or one of its keys is missing
      */
     public AwsAccount connect(DynamoIntegration integration, Secret secret, String externalId)
-            throws CredentialsProblem {
+            throws CredentialsException {
         DynamoIntegrationSpec spec = integration.getSpec();
         String key = integration.getMetadata().getNamespace() + "/"
                 + integration.getMetadata().getName();
@@ -220,11 +220,11 @@ public final class AwsConnector implements AutoCloseable {
     }
 
     /** Reads the access keys from the Secret; the values never leave the returned credentials. */
-    private static AwsCredentials keys(DynamoIntegration integration, Secret secret) throws CredentialsProblem {
+    private static AwsCredentials keys(DynamoIntegration integration, Secret secret) throws CredentialsException {
         AccessKeySecretRef ref = integration.getSpec().getAccessKeySecretRef();
         String namespace = integration.getMetadata().getNamespace();
         if (secret == null) {
-            throw new CredentialsProblem(
+            throw new CredentialsException(
                     Conditions.Reason.SECRET_NOT_FOUND,
                     "Secret " + ref.getName()
                             + " does not exist in namespace " + namespace + "; create it with keys "
@@ -247,9 +247,9 @@ public final class AwsConnector implements AutoCloseable {
     }
 
     private static void requireValue(AccessKeySecretRef ref, String namespace, String key, String value)
-            throws CredentialsProblem {
+            throws CredentialsException {
         if (value == null || value.isBlank()) {
-            throw new CredentialsProblem(
+            throw new CredentialsException(
                     Conditions.Reason.SECRET_KEY_MISSING,
                     "Secret " + ref.getName() + " in namespace " + namespace + " has no value for key " + key + ".",
                     true);

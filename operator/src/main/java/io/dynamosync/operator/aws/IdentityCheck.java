@@ -8,8 +8,8 @@ public interface IdentityCheck {
     /**
      * The identity the credentials resolve to.
      *
-     * @throws CredentialsProblem when AWS refuses them: the role cannot be assumed, or the keys are unknown or wrong
-     * @throws AwsUnavailable when AWS could not be asked
+     * @throws CredentialsException when AWS refuses them: the role cannot be assumed, or the keys are unknown or wrong
+     * @throws AwsUnavailableException when AWS could not be asked
      */
-    CallerIdentity callerIdentity(AwsAccount account) throws CredentialsProblem;
+    CallerIdentity callerIdentity(AwsAccount account) throws CredentialsException;
 }

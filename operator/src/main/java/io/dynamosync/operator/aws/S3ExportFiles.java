@@ -31,12 +31,12 @@ public final class S3ExportFiles implements ExportFiles {
             } while (token != null);
             return deleted;
         } catch (AwsServiceException e) {
-            throw new AwsUnavailable(
+            throw new AwsUnavailableException(
                     "deleting the export files under s3://" + bucket + "/" + prefix + " failed: "
                             + StsIdentityCheck.message(e),
                     e);
         } catch (SdkException e) {
-            throw new AwsUnavailable(
+            throw new AwsUnavailableException(
                     "deleting the export files under s3://" + bucket + "/" + prefix + " failed: " + e.getMessage(), e);
         }
     }

@@ -208,7 +208,7 @@ public final class SdkAccessProbe implements AccessProbe {
                         + " to the integration's identity (see the integration's status.permissionsPolicy).");
     }
 
-    private static AwsUnavailable unavailable(String action, SdkException e) {
-        return new AwsUnavailable(action + " could not be probed: " + e.getMessage(), e);
+    private static AwsUnavailableException unavailable(String action, SdkException e) {
+        return new AwsUnavailableException(action + " could not be probed: " + e.getMessage(), e);
     }
 }

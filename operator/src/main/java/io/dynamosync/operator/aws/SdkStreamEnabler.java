@@ -23,9 +23,9 @@ public final class SdkStreamEnabler implements StreamEnabler {
                     || e.statusCode() == 403) {
                 return new StreamChange(false, null, StsIdentityCheck.message(e));
             }
-            throw new AwsUnavailable("UpdateTable failed: " + StsIdentityCheck.message(e), e);
+            throw new AwsUnavailableException("UpdateTable failed: " + StsIdentityCheck.message(e), e);
         } catch (SdkException e) {
-            throw new AwsUnavailable("UpdateTable could not be called: " + e.getMessage(), e);
+            throw new AwsUnavailableException("UpdateTable could not be called: " + e.getMessage(), e);
         }
     }
 }

@@ -20,7 +20,7 @@ public final class StsIdentityCheck implements IdentityCheck {
             "AuthFailure");
 
     @Override
-    public CallerIdentity callerIdentity(AwsAccount account) throws CredentialsProblem {
+    public CallerIdentity callerIdentity(AwsAccount account) throws CredentialsException {
         if (account.assumesRole()) {
             // Assume first, so that a refused AssumeRole is told apart from refused keys of the operator.
             try {
@@ -32,7 +32,7 @@ public final class StsIdentityCheck implements IdentityCheck {
                 if (cause instanceof AwsServiceException service) {
                     throw refusedRole(service);
                 }
-                throw new AwsUnavailable("STS AssumeRole could not be called: " + e.getMessage(), e);
+                throw new AwsUnavailableException("STS AssumeRole could not be called: " + e.getMessage(), e);
             }
         }
         try {
@@ -41,7 +41,7 @@ public final class StsIdentityCheck implements IdentityCheck {
         } catch (AwsServiceException e) {
             if (e.awsErrorDetails() != null
                     && INVALID_KEYS.contains(e.awsErrorDetails().errorCode())) {
-                throw new CredentialsProblem(
+                throw new CredentialsException(
                         Conditions.Reason.INVALID_CREDENTIALS,
                         "STS rejected the access keys ("
                                 + e.awsErrorDetails().errorCode() + ": "
@@ -49,18 +49,18 @@ public final class StsIdentityCheck implements IdentityCheck {
                                 + "); put an active key pair in the Secret.",
                         true);
             }
-            throw new AwsUnavailable("STS GetCallerIdentity failed: " + message(e), e);
+            throw new AwsUnavailableException("STS GetCallerIdentity failed: " + message(e), e);
         } catch (SdkException e) {
-            throw new AwsUnavailable("STS GetCallerIdentity could not be called: " + e.getMessage(), e);
+            throw new AwsUnavailableException("STS GetCallerIdentity could not be called: " + e.getMessage(), e);
         }
     }
 
-    private static CredentialsProblem refusedRole(AwsServiceException e) {
+    private static CredentialsException refusedRole(AwsServiceException e) {
         String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
         if (e.statusCode() >= 500 || "Throttling".equals(code)) {
-            throw new AwsUnavailable("STS AssumeRole failed: " + message(e), e);
+            throw new AwsUnavailableException("STS AssumeRole failed: " + message(e), e);
         }
-        return new CredentialsProblem(
+        return new CredentialsException(
                 Conditions.Reason.ASSUME_ROLE_DENIED,
                 "STS refused AssumeRole (" + code + ": "
                         + message(e)

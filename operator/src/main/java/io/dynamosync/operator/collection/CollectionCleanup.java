@@ -12,8 +12,8 @@ import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.operator.ReferencedSecrets;
 import io.dynamosync.operator.aws.AwsAccount;
 import io.dynamosync.operator.aws.AwsConnector;
-import io.dynamosync.operator.aws.AwsUnavailable;
-import io.dynamosync.operator.aws.CredentialsProblem;
+import io.dynamosync.operator.aws.AwsUnavailableException;
+import io.dynamosync.operator.aws.CredentialsException;
 import io.dynamosync.operator.aws.ExportFiles;
 import io.dynamosync.operator.status.EventRecorder;
 import io.dynamosync.operator.worker.CollectionWorker;
@@ -114,7 +114,7 @@ final class CollectionCleanup {
                     "ExportFilesDeleted",
                     "Deleted " + deleted + " export file(s) under " + where + ".");
             return DeleteControl.defaultDelete();
-        } catch (CredentialsProblem e) {
+        } catch (CredentialsException e) {
             // Only the user can mend the integration, and waiting for it would hold the collection indefinitely.
             return leaveBehind(
                     collection,
@@ -122,7 +122,7 @@ final class CollectionCleanup {
                     id,
                     where,
                     "because the integration cannot reach AWS: " + e.getMessage());
-        } catch (AwsUnavailable e) {
+        } catch (AwsUnavailableException e) {
             int attempts = failed == null ? 1 : failed.attempts() + 1;
             if (attempts >= MAX_ATTEMPTS || deletedLongAgo(collection, now)) {
                 return leaveBehind(

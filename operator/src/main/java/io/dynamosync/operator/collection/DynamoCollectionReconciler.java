@@ -25,8 +25,8 @@ import io.dynamosync.operator.aws.AccessProbe.ExportTarget;
 import io.dynamosync.operator.aws.AccessProbe.TableAccess;
 import io.dynamosync.operator.aws.AwsAccount;
 import io.dynamosync.operator.aws.AwsConnector;
-import io.dynamosync.operator.aws.AwsUnavailable;
-import io.dynamosync.operator.aws.CredentialsProblem;
+import io.dynamosync.operator.aws.AwsUnavailableException;
+import io.dynamosync.operator.aws.CredentialsException;
 import io.dynamosync.operator.aws.ExportFiles;
 import io.dynamosync.operator.aws.StreamEnabler;
 import io.dynamosync.operator.aws.TableRef;
@@ -92,7 +92,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
     private final StreamEnabler streamEnabler;
     private final WorkerStatusSource workers;
     private final EventRecorder events;
-    private final CollectionPhases phases;
+    private final PhaseMetrics phases;
     private final Clock clock;
     private final CollectionCleanup cleanup;
     /** The last access verification of each collection, so that AWS is not probed on every status poll. */
@@ -165,7 +165,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
             ExportFiles exportFiles,
             WorkerStatusSource workers,
             EventRecorder events,
-            CollectionPhases phases,
+            PhaseMetrics phases,
             Clock clock) {
         this.settings = settings;
         this.connector = connector;
@@ -282,7 +282,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                     ReferencedSecrets.accessKeys(run.context.getClient(), run.integration),
                     AwsConnector.externalId(run.integration));
             return true;
-        } catch (CredentialsProblem e) {
+        } catch (CredentialsException e) {
             // The integration's own reconcile reports this; the collection waits for it.
             waitFor(
                     run,
@@ -362,7 +362,7 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
                     !snapshot(run));
             verified.put(id, run.access);
             return true;
-        } catch (AwsUnavailable e) {
+        } catch (AwsUnavailableException e) {
             String message = e.getMessage() + " Retrying.";
             run.draft.set(Type.ACCESS_VERIFIED, Conditions.UNKNOWN, Reason.AWS_UNREACHABLE, message);
             run.draft.setTrue(Type.RECONCILING, Reason.AWS_UNREACHABLE, message);

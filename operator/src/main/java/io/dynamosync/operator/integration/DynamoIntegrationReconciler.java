@@ -12,8 +12,8 @@ import io.dynamosync.api.v1alpha1.LoadMethod;
 import io.dynamosync.operator.ReferencedSecrets;
 import io.dynamosync.operator.aws.AwsAccount;
 import io.dynamosync.operator.aws.AwsConnector;
-import io.dynamosync.operator.aws.AwsUnavailable;
-import io.dynamosync.operator.aws.CredentialsProblem;
+import io.dynamosync.operator.aws.AwsUnavailableException;
+import io.dynamosync.operator.aws.CredentialsException;
 import io.dynamosync.operator.aws.IdentityCheck;
 import io.dynamosync.operator.aws.TableRef;
 import io.dynamosync.operator.iam.IamPolicies;
@@ -182,7 +182,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             draft.setTrue(Type.CREDENTIALS_VALID, Reason.VERIFIED, message);
             draft.ready(Reason.VERIFIED, message);
             refusals.remove(id);
-        } catch (CredentialsProblem problem) {
+        } catch (CredentialsException problem) {
             // An identity that no longer verifies is no identity: leaving it would suggest the keys still work.
             draft.status().setIdentity(null);
             draft.setFalse(Type.CREDENTIALS_VALID, problem.reason(), problem.getMessage());
@@ -196,7 +196,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
             if (Reason.SECRET_NOT_FOUND.equals(problem.reason())) {
                 next = SECRET_RETRY;
             }
-        } catch (AwsUnavailable e) {
+        } catch (AwsUnavailableException e) {
             String message = e.getMessage() + " Retrying.";
             draft.set(
                     Type.CREDENTIALS_VALID,
@@ -280,7 +280,7 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         try {
             CallerIdentity operator = identityCheck.callerIdentity(connector.operatorAccount(integration));
             status.setTrustPolicy(IamPolicies.trustPolicy(Arrays.asList(operator.getArn(), workerRoleArn), externalId));
-        } catch (CredentialsProblem | AwsUnavailable e) {
+        } catch (CredentialsException | AwsUnavailableException e) {
             // Keep the last policy published: the operator's identity rarely changes, and this is retried.
             LOG.warn(
                     "integration {}/{}: the operator's own identity is unknown: {}",

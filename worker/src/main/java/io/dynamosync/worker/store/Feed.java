@@ -10,7 +10,7 @@ import java.util.function.IntConsumer;
  */
 public final class Feed {
     private final Writer writer;
-    private final Writer.Sink sink = new Writer.Sink();
+    private final Writer.FirstFailure firstFailure = new Writer.FirstFailure();
     private CompletableFuture<Integer> last = CompletableFuture.completedFuture(0);
 
     Feed(Writer writer) {
@@ -27,7 +27,7 @@ public final class Feed {
         if (batch.isEmpty()) {
             return;
         }
-        CompletableFuture<Integer> done = writer.submit(batch, sink);
+        CompletableFuture<Integer> done = writer.submit(batch, firstFailure);
         last = done.thenApply(written -> {
             committed.accept(written);
             return written;
@@ -37,8 +37,8 @@ public final class Feed {
     /** Waits until everything handed over has committed; throws what failed. */
     public void flush() {
         Writer.await(last);
-        if (sink.failure != null) {
-            throw sink.failure;
+        if (firstFailure.failure != null) {
+            throw firstFailure.failure;
         }
     }
 }

@@ -207,7 +207,7 @@ public final class Store implements AutoCloseable {
         if (batch.isEmpty()) {
             return 0;
         }
-        return Writer.await(writer.submit(batch, new Writer.Sink()));
+        return Writer.await(writer.submit(batch, new Writer.FirstFailure()));
     }
 
     /** The writer thread's handle, for tests in this package. */

@@ -49,23 +49,23 @@ final class Writer {
     static final class Job {
         final Batch batch;
         final Runnable exclusive;
-        final Sink sink;
+        final FirstFailure firstFailure;
         final int permits;
         final CompletableFuture<Integer> done = new CompletableFuture<>();
 
-        Job(Batch batch, Runnable exclusive, Sink sink, int permits) {
+        Job(Batch batch, Runnable exclusive, FirstFailure firstFailure, int permits) {
             this.batch = batch;
             this.exclusive = exclusive;
-            this.sink = sink;
+            this.firstFailure = firstFailure;
             this.permits = permits;
         }
     }
 
     /**
-     * A producer's channel to the writer: its batches commit in the order handed over, and once
-     * one fails, those after it are refused, so no later checkpoint can pass over lost rows.
+     * The first failure of a producer's batches, shared by all of them: they commit in the order handed over,
+     * and once one fails, those after it are refused, so no later checkpoint can pass over lost rows.
      */
-    static final class Sink {
+    static final class FirstFailure {
         volatile RuntimeException failure;
     }
 
@@ -94,9 +94,9 @@ final class Writer {
     }
 
     /** Hands a batch over; waits while too much waits already. */
-    CompletableFuture<Integer> submit(Batch batch, Sink sink) {
-        if (sink.failure != null) {
-            throw sink.failure;
+    CompletableFuture<Integer> submit(Batch batch, FirstFailure firstFailure) {
+        if (firstFailure.failure != null) {
+            throw firstFailure.failure;
         }
         int permits = Math.min(kilobytes(batch.approximateBytes()), kilobytes(limits.queuedBytes()));
         try {
@@ -105,14 +105,14 @@ final class Writer {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while waiting to hand a batch to the store", e);
         }
-        Job job = new Job(batch, null, sink, permits);
+        Job job = new Job(batch, null, firstFailure, permits);
         enqueue(job);
         return job.done;
     }
 
     /** Runs {@code work} on the writer thread between transactions, and waits for it. */
     void exclusive(Runnable work) {
-        Job job = new Job(null, work, new Sink(), 0);
+        Job job = new Job(null, work, new FirstFailure(), 0);
         enqueue(job);
         await(job.done);
     }
@@ -178,7 +178,7 @@ final class Writer {
                     target.commit(group, merged);
                 } catch (RuntimeException e) {
                     for (Job job : group) {
-                        job.sink.failure = e;
+                        job.firstFailure.failure = e;
                         job.done.completeExceptionally(e);
                     }
                 } finally {
@@ -197,9 +197,9 @@ final class Writer {
     }
 
     private void take(Job job, List<Job> group, Batch merged) {
-        if (job.sink.failure != null) {
+        if (job.firstFailure.failure != null) {
             queued.release(job.permits);
-            job.done.completeExceptionally(job.sink.failure);
+            job.done.completeExceptionally(job.firstFailure.failure);
             return;
         }
         group.add(job);
@@ -219,7 +219,7 @@ final class Writer {
         if (stopping || !thread.isAlive()) {
             return;
         }
-        Job last = new Job(null, () -> exit = true, new Sink(), 0);
+        Job last = new Job(null, () -> exit = true, new FirstFailure(), 0);
         queue.add(last);
         stopping = true;
         try {

@@ -9,7 +9,7 @@ import io.dynamosync.worker.document.DynamoJson;
 import io.dynamosync.worker.document.ItemId;
 import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
-import io.dynamosync.worker.load.SideBySide;
+import io.dynamosync.worker.load.ParallelParts;
 import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Feed;
 import io.dynamosync.worker.store.Store;
@@ -226,11 +226,11 @@ public final class ExportLoader {
     }
 
     private void ingest(List<JsonNode> files, Instant exportTime) throws InterruptedException {
-        List<SideBySide.Part> parts = new ArrayList<>();
+        List<ParallelParts.Part> parts = new ArrayList<>();
         for (JsonNode file : files) {
             parts.add(() -> ingestFile(file.get("dataFileS3Key").asText(), exportTime));
         }
-        SideBySide.run("export-ingest", THREADS, parts, "ExportIngestFailed");
+        ParallelParts.run("export-ingest", THREADS, parts, "ExportIngestFailed");
     }
 
     /**

@@ -7,7 +7,7 @@ import io.dynamosync.worker.document.DynamoJson;
 import io.dynamosync.worker.document.ItemId;
 import io.dynamosync.worker.document.ItemSize;
 import io.dynamosync.worker.load.LoadProgress;
-import io.dynamosync.worker.load.SideBySide;
+import io.dynamosync.worker.load.ParallelParts;
 import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Feed;
 import io.dynamosync.worker.store.Store;
@@ -94,12 +94,12 @@ public final class ScanLoader {
                 progress.snapshot().readCapacityLimit());
         int threads = Math.min(MAX_THREADS, Math.max(1, todo.size()));
         double pageBudget = Math.max(1, limiter.burst() / threads);
-        List<SideBySide.Part> parts = new ArrayList<>();
+        List<ParallelParts.Part> parts = new ArrayList<>();
         for (int segment : todo) {
             JsonNode checkpoint = done.get(SEGMENT_CHECKPOINT + segment);
             parts.add(() -> scanSegment(segment, checkpoint, pageBudget));
         }
-        SideBySide.run("scan-" + table, threads, parts, "ScanFailed");
+        ParallelParts.run("scan-" + table, threads, parts, "ScanFailed");
     }
 
     private void scanSegment(int segment, JsonNode checkpoint, double pageBudget) throws InterruptedException {

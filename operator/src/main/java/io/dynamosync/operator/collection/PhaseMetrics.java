@@ -18,21 +18,21 @@ import java.util.function.ToDoubleFunction;
  * collection (tags {@code namespace}, {@code collection}) its documents, lag, read capacity consumed, throttled
  * requests and phase, from the worker's last {@code /status}.
  */
-public final class CollectionPhases {
+public final class PhaseMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
-    private final Map<String, Collection> collections = new ConcurrentHashMap<>();
+    private final Map<String, Tracked> collections = new ConcurrentHashMap<>();
 
     /** One collection's latest numbers and the meters that read them. */
-    private static final class Collection {
+    private static final class Tracked {
         volatile Phase phase;
         volatile WorkerStatus worker;
         final List<Meter> meters = new ArrayList<>();
     }
 
     /** Registers {@code dynamosync_collections{phase=...}} on {@code registry}. */
-    public CollectionPhases(MeterRegistry registry) {
+    public PhaseMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (Phase phase : Phase.values()) {
             Gauge.builder(
@@ -50,7 +50,7 @@ public final class CollectionPhases {
         String key = namespace + "/" + name;
         if (phase == null) {
             phases.remove(key);
-            Collection gone = collections.remove(key);
+            Tracked gone = collections.remove(key);
             if (gone != null) {
                 gone.meters.forEach(registry::remove);
             }
@@ -65,9 +65,9 @@ public final class CollectionPhases {
         collection(namespace, name).worker = worker;
     }
 
-    private Collection collection(String namespace, String name) {
+    private Tracked collection(String namespace, String name) {
         return collections.computeIfAbsent(namespace + "/" + name, key -> {
-            Collection c = new Collection();
+            Tracked c = new Tracked();
             Tags tags = Tags.of("namespace", namespace, "collection", name);
             gauge(
                     c,
@@ -108,7 +108,7 @@ public final class CollectionPhases {
         });
     }
 
-    private void gauge(Collection c, String name, String description, Tags tags, ToDoubleFunction<WorkerStatus> read) {
+    private void gauge(Tracked c, String name, String description, Tags tags, ToDoubleFunction<WorkerStatus> read) {
         c.meters.add(Gauge.builder(name, c, x -> x.worker == null ? Double.NaN : read.applyAsDouble(x.worker))
                 .description(description)
                 .tags(tags)

@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
  * Runs the parts of a load (scan segments, export files) side by side on a few threads and
  * waits for all of them; the first part that fails stops the others and is rethrown.
  */
-public final class SideBySide {
+public final class ParallelParts {
 
     /** One part of a load. */
     public interface Part {
         void run() throws Exception;
     }
 
-    private SideBySide() {}
+    private ParallelParts() {}
 
     /**
      * @param failureReason the {@link LoadException} reason for a part failing with a checked exception

@@ -4,7 +4,7 @@ package io.dynamosync.operator.aws;
  * Why an integration's credentials could not be resolved or were refused, as a condition reason and a message
  * the user can act on; never carries a secret value.
  */
-public final class CredentialsProblem extends Exception {
+public final class CredentialsException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
@@ -16,7 +16,7 @@ public final class CredentialsProblem extends Exception {
      * @param message what happened and what to change
      * @param lasting true when only a change by the user helps (Stalled); false when a retry may (Reconciling)
      */
-    public CredentialsProblem(String reason, String message, boolean lasting) {
+    public CredentialsException(String reason, String message, boolean lasting) {
         super(message, null, false, false);
         this.reason = reason;
         this.lasting = lasting;
