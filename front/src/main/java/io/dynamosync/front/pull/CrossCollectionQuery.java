@@ -1,0 +1,285 @@
+package io.dynamosync.front.pull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynamosync.front.api.ApiError;
+import io.dynamosync.front.api.QueryRequest;
+import io.dynamosync.front.plan.ParameterText;
+import io.dynamosync.front.plan.QueryPlan;
+import io.dynamosync.front.plan.WorkerSql;
+import io.dynamosync.front.route.WorkerClient;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a statement that reads several collections (or none): from each collection's worker it pulls the columns the
+ * statement uses, through the worker's query API as JSON, loads them into a fresh {@link FrontDuckDb}, and runs the
+ * statement there as written. Each pull is bounded by the worker's own row limit: a collection cut short fails the
+ * query with {@code RESOURCEEXCEEDED} rather than answer from part of it. The answer says, per collection, the time
+ * its data is synced to ({@code syncedAsOf}), read from its worker before the pull.
+ */
+public final class CrossCollectionQuery implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LINE = Pattern.compile("LINE (\\d+):");
+
+    /**
+     * The bounds of a query run by the front.
+     *
+     * @param timeout how long the statement may run in the front's DuckDB, pulls not counted
+     * @param maxRows the most rows it answers
+     * @param concurrent how many such queries run at once (each has its own DuckDB of the memory limit)
+     */
+    public record Limits(Duration timeout, int maxRows, int concurrent) {}
+
+    private final WorkerClient workers;
+    private final FrontDuckDb duckdb;
+    private final Limits limits;
+    private final Semaphore places;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "front-query-time-limit");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public CrossCollectionQuery(WorkerClient workers, FrontDuckDb duckdb, Limits limits) {
+        this.workers = workers;
+        this.duckdb = duckdb;
+        this.limits = limits;
+        this.places = new Semaphore(limits.concurrent());
+    }
+
+    /** Runs the plan's statement; the answer has the hosted service's query response shape. */
+    public ObjectNode run(QueryPlan plan, QueryRequest.Sql sql, String queryId) {
+        long start = System.nanoTime();
+        boolean entered;
+        try {
+            entered = places.tryAcquire(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, ApiError.NOT_READY, "the front is stopping");
+        }
+        if (!entered) {
+            throw new ApiError(
+                    429,
+                    ApiError.RATE_LIMIT,
+                    "the " + limits.concurrent() + " queries across collections the front runs at once are running;"
+                            + " try again shortly");
+        }
+        try {
+            Map<String, Instant> syncedAsOf = new LinkedHashMap<>();
+            List<Pulled> pulled = new ArrayList<>();
+            for (QueryPlan.Target target : plan.collections()) {
+                // Read before the pull, so that the pulled rows are at least as new as this.
+                workers.syncedAsOf(target.resource(), target.name()).ifPresent(t -> syncedAsOf.put(target.name(), t));
+                pulled.add(pull(plan, target));
+            }
+            int limit = sql.defaultRowLimit() == null
+                    ? limits.maxRows()
+                    : Math.max(1, Math.min(limits.maxRows(), sql.defaultRowLimit()));
+            return execute(plan, sql, pulled, syncedAsOf, limit, queryId, start);
+        } finally {
+            places.release();
+        }
+    }
+
+    /** Pulls the columns of one collection the statement may use. */
+    private Pulled pull(QueryPlan plan, QueryPlan.Target target) {
+        JsonNode schema = workers.schema(target.resource(), target.name());
+        List<String> wanted = new ArrayList<>();
+        for (JsonNode column : schema.path("columns")) {
+            String name = column.path("name").asText();
+            if (plan.statement().selectsStar() || plan.statement().names().contains(name.toLowerCase(Locale.ROOT))) {
+                wanted.add(name);
+            }
+        }
+        if (wanted.isEmpty()) {
+            // Nothing of it is read but its rows (count(*), a join ON true): the key is the smallest column.
+            wanted.add("_id");
+        }
+        String select = "SELECT "
+                + String.join(", ", wanted.stream().map(WorkerSql::quoted).toList()) + " FROM "
+                + WorkerSql.quoted(target.collection());
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(Map.of("sql", Map.of("query", select)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        JsonNode answer = workers.queryJson(target.resource(), target.name(), body);
+        for (JsonNode warning : answer.path("warnings")) {
+            if (warning.asText().contains("row limit")) {
+                throw new ApiError(
+                        400,
+                        ApiError.RESOURCE_EXCEEDED,
+                        "collection " + target.name() + " has more rows than its worker answers in one query (its "
+                                + "spec.query.maxRows); the front does not join over part of a collection");
+            }
+        }
+        List<Pulled.Column> columns = new ArrayList<>();
+        for (JsonNode field : answer.path("column_fields")) {
+            columns.add(new Pulled.Column(
+                    field.path("name").asText(), field.path("type").asText()));
+        }
+        long bytes = answer.path("results").toString().getBytes(StandardCharsets.UTF_8).length;
+        return new Pulled(target, columns, answer.path("results"), bytes);
+    }
+
+    private ObjectNode execute(
+            QueryPlan plan,
+            QueryRequest.Sql sql,
+            List<Pulled> pulled,
+            Map<String, Instant> syncedAsOf,
+            int limit,
+            String queryId,
+            long start) {
+        try (Connection connection = duckdb.open()) {
+            for (Pulled p : pulled) {
+                p.load(connection);
+            }
+            FrontDuckDb.confine(connection);
+            Map<String, QueryRequest.Parameter> declared = new LinkedHashMap<>();
+            if (sql.parameters() != null) {
+                sql.parameters().forEach(p -> declared.put(p.name(), p));
+            }
+            try (PreparedStatement statement = prepare(connection, plan)) {
+                // DuckDB's driver binds by number only: :name is $n, n its place among the names used.
+                List<String> used = ParameterText.names(plan.statement().sql());
+                for (int i = 0; i < used.size(); i++) {
+                    QueryRequest.Parameter parameter = declared.get(used.get(i));
+                    if (parameter == null) {
+                        throw ApiError.invalidInput(
+                                "the query uses :" + used.get(i) + ", which sql.parameters does not declare");
+                    }
+                    statement.setObject(i + 1, parameter.bindValue());
+                }
+                return answer(statement, plan, syncedAsOf, limit, queryId, start, pulled);
+            }
+        } catch (SQLException e) {
+            throw queryError(e.getMessage());
+        }
+    }
+
+    private static PreparedStatement prepare(Connection connection, QueryPlan plan) {
+        try {
+            return connection.prepareStatement(
+                    ParameterText.asNumbered(plan.statement().sql()));
+        } catch (SQLException e) {
+            throw queryError(e.getMessage());
+        }
+    }
+
+    private ObjectNode answer(
+            PreparedStatement statement,
+            QueryPlan plan,
+            Map<String, Instant> syncedAsOf,
+            int limit,
+            String queryId,
+            long start,
+            List<Pulled> pulled)
+            throws SQLException {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> limitTimer = timer.schedule(
+                () -> {
+                    timedOut.set(true);
+                    try {
+                        statement.cancel();
+                    } catch (SQLException e) {
+                        // already finished
+                    }
+                },
+                limits.timeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        try (ResultSet rs = statement.executeQuery()) {
+            ResultSetMetaData meta = rs.getMetaData();
+            ArrayNode results = JSON.createArrayNode();
+            boolean truncated = false;
+            while (rs.next()) {
+                if (results.size() == limit) {
+                    truncated = true;
+                    break;
+                }
+                results.add(ResultRows.row(rs, meta));
+            }
+            ObjectNode response = JSON.createObjectNode();
+            response.put("query_id", queryId);
+            ArrayNode collections = response.putArray("collections");
+            plan.names().forEach(collections::add);
+            response.set("results", results);
+            ArrayNode fields = response.putArray("column_fields");
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                fields.addObject().put("name", meta.getColumnLabel(i)).put("type", meta.getColumnTypeName(i));
+            }
+            response.put("results_total_doc_count", results.size());
+            response.putObject("stats")
+                    .put(
+                            "elapsed_time_ms",
+                            Duration.ofNanos(System.nanoTime() - start).toMillis())
+                    .put(
+                            "bytes_pulled",
+                            pulled.stream().mapToLong(Pulled::bytes).sum());
+            if (truncated) {
+                response.putArray("warnings")
+                        .add("the results were cut at " + limit
+                                + " rows, the row limit; add a LIMIT or narrow the query to see the rest");
+            }
+            ObjectNode synced = response.putObject("syncedAsOf");
+            syncedAsOf.forEach((name, at) -> synced.put(name, at.toString()));
+            response.put("status", "COMPLETED");
+            return response;
+        } catch (SQLException e) {
+            if (timedOut.get()) {
+                throw new ApiError(
+                        408,
+                        ApiError.QUERY_TIMEOUT,
+                        "the query ran longer than the time limit of "
+                                + limits.timeout().toSeconds() + " s and was cancelled");
+            }
+            if (e.getMessage() != null
+                    && e.getMessage().toLowerCase(Locale.ROOT).contains("out of memory")) {
+                throw new ApiError(
+                        400,
+                        ApiError.RESOURCE_EXCEEDED,
+                        "the query needs more memory than the front gives one query: " + e.getMessage());
+            }
+            throw e;
+        } finally {
+            limitTimer.cancel(false);
+        }
+    }
+
+    /** DuckDB's message as a {@code QUERY_ERROR}, with the line DuckDB names when it names one. */
+    private static ApiError queryError(String message) {
+        String text = message == null ? "the query failed" : message;
+        Matcher line = LINE.matcher(text);
+        Integer at = line.find() ? Integer.valueOf(line.group(1)) : null;
+        int cut = text.indexOf("\n\nLINE ");
+        return ApiError.queryError(cut > 0 ? text.substring(0, cut) : text.strip(), at, null);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
