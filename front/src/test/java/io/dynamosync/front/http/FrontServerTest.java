@@ -222,6 +222,27 @@ class FrontServerTest {
     }
 
     @Test
+    void queriesRunByTheFrontReachNoFileNetworkOrEnvironment() throws Exception {
+        for (String sql : List.of(
+                "SELECT * FROM read_csv('/etc/passwd')",
+                "SELECT content FROM read_text('/etc/hostname') JOIN orders ON true JOIN crm.customers ON true",
+                "SELECT getenv('HOME')",
+                "SELECT * FROM read_json('http://127.0.0.1:" + orders.address().replaceAll(".*:", "") + "/status')",
+                "INSTALL httpfs",
+                "ATTACH '/tmp/x.db'",
+                "COPY (SELECT 1) TO '/tmp/front-copy.csv'")) {
+            Answer answer = query(sql);
+            assertThat(answer.status()).as(sql).isEqualTo(400);
+            assertThat(answer.body().path("type").asText()).as(sql).isEqualTo("QUERY_ERROR");
+        }
+        assertThat(query("SELECT 40 + 2 AS answer")
+                        .body()
+                        .at("/results/0/answer")
+                        .asInt())
+                .isEqualTo(42);
+    }
+
+    @Test
     void validationParsesWithoutRunning() throws Exception {
         Answer answer = call(
                 "POST",
