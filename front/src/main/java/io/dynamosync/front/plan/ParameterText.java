@@ -45,6 +45,15 @@ public final class ParameterText {
         return out.append(sql.substring(from)).toString();
     }
 
+    /** DuckDB's {@code $name} parameters (as {@code json_deserialize_sql} writes them) back as {@code :name}. */
+    public static String fromDuckDb(String sql) {
+        StringBuilder out = new StringBuilder(sql);
+        for (int at : positions(sql, '$')) {
+            out.setCharAt(at, ':');
+        }
+        return out.toString();
+    }
+
     /** The names of the parameters the text uses, in the order they first appear. */
     public static List<String> names(String sql) {
         Set<String> names = new LinkedHashSet<>();
@@ -60,6 +69,11 @@ public final class ParameterText {
 
     /** Where each parameter's {@code :} is. */
     private static List<Integer> positions(String sql) {
+        return positions(sql, ':');
+    }
+
+    /** Where each parameter's sign ({@code :} or {@code $}) is. */
+    private static List<Integer> positions(String sql, char sign) {
         List<Integer> positions = new ArrayList<>();
         int i = 0;
         int n = sql.length();
@@ -75,7 +89,7 @@ public final class ParameterText {
                 i = end < 0 ? n : end + 2;
             } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
                 i += 2; // a cast
-            } else if (c == ':'
+            } else if (c == sign
                     && i + 1 < n
                     && isNameStart(sql.charAt(i + 1))
                     && (i == 0 || !isNamePart(sql.charAt(i - 1)))) {

@@ -28,6 +28,7 @@ import java.util.Set;
  * @param names every part of every column reference, lower case
  * @param selectsStar whether a {@code *} appears (then every column of a table may be needed)
  * @param parameters the parameter names, each with its index in the prepared statement
+ * @param tree the statement as {@code json_serialize_sql} gives it
  */
 public record ParsedStatement(
         String sql,
@@ -35,7 +36,8 @@ public record ParsedStatement(
         List<TableReference> tables,
         Set<String> names,
         boolean selectsStar,
-        Map<String, Integer> parameters) {
+        Map<String, Integer> parameters,
+        JsonNode tree) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -82,7 +84,7 @@ public record ParsedStatement(
         for (JsonNode p : statement.path("named_param_map")) {
             parameters.put(p.path("key").asText(), p.path("value").asInt());
         }
-        return new ParsedStatement(sql, text, collections, names, star[0], parameters);
+        return new ParsedStatement(sql, text, collections, names, star[0], parameters, statement);
     }
 
     private static void walk(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.front.api.ApiError;
 import io.dynamosync.front.api.QueryRequest;
 import io.dynamosync.front.plan.ParameterText;
+import io.dynamosync.front.plan.Pushdown;
 import io.dynamosync.front.plan.QueryPlan;
 import io.dynamosync.front.plan.WorkerSql;
 import io.dynamosync.front.route.WorkerClient;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,25 +89,35 @@ public final class CrossCollectionQuery implements AutoCloseable {
                     "the " + limits.concurrent() + " queries across collections the front runs at once are running;"
                             + " try again shortly");
         }
-        try {
+        try (Connection connection = duckdb.open()) {
+            Map<String, QueryRequest.Parameter> declared = declared(plan, sql);
+            Map<String, List<JsonNode>> filters = Pushdown.filters(plan);
             Map<String, Instant> syncedAsOf = new LinkedHashMap<>();
             List<Pulled> pulled = new ArrayList<>();
             for (QueryPlan.Target target : plan.collections()) {
                 // Read before the pull, so that the pulled rows are at least as new as this.
                 workers.syncedAsOf(target.resource(), target.name()).ifPresent(t -> syncedAsOf.put(target.name(), t));
-                pulled.add(pull(plan, target));
+                pulled.add(pull(connection, plan, target, filters.get(target.name()), declared));
             }
             int limit = sql.defaultRowLimit() == null
                     ? limits.maxRows()
                     : Math.max(1, Math.min(limits.maxRows(), sql.defaultRowLimit()));
-            return execute(plan, sql, pulled, syncedAsOf, limit, queryId, start);
+            return execute(connection, plan, declared, pulled, syncedAsOf, limit, queryId, start);
+        } catch (SQLException e) {
+            throw queryError(e.getMessage());
         } finally {
             places.release();
         }
     }
 
     /** Pulls the columns of one collection the statement may use. */
-    private Pulled pull(QueryPlan plan, QueryPlan.Target target) {
+    private Pulled pull(
+            Connection connection,
+            QueryPlan plan,
+            QueryPlan.Target target,
+            List<JsonNode> filters,
+            Map<String, QueryRequest.Parameter> declared)
+            throws SQLException {
         JsonNode schema = workers.schema(target.resource(), target.name());
         List<String> wanted = new ArrayList<>();
         for (JsonNode column : schema.path("columns")) {
@@ -121,9 +133,17 @@ public final class CrossCollectionQuery implements AutoCloseable {
         String select = "SELECT "
                 + String.join(", ", wanted.stream().map(WorkerSql::quoted).toList()) + " FROM "
                 + WorkerSql.quoted(target.collection());
+        List<QueryRequest.Parameter> parameters = new ArrayList<>();
+        if (filters != null) {
+            // DuckDB writes the filters back with $name parameters; the worker takes :name, as the user wrote them.
+            select = ParameterText.fromDuckDb(withFilters(connection, select, filters));
+            for (String name : ParameterText.names(select)) {
+                parameters.add(declared.get(name));
+            }
+        }
         byte[] body;
         try {
-            body = JSON.writeValueAsBytes(Map.of("sql", Map.of("query", select)));
+            body = JSON.writeValueAsBytes(Map.of("sql", Map.of("query", select, "parameters", parameters)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -146,38 +166,67 @@ public final class CrossCollectionQuery implements AutoCloseable {
         return new Pulled(target, columns, answer.path("results"), bytes);
     }
 
+    /** The parameters the request declares, by name; a parameter the statement uses undeclared is an error. */
+    private static Map<String, QueryRequest.Parameter> declared(QueryPlan plan, QueryRequest.Sql sql) {
+        Map<String, QueryRequest.Parameter> declared = new LinkedHashMap<>();
+        if (sql.parameters() != null) {
+            for (QueryRequest.Parameter p : sql.parameters()) {
+                if (p == null || p.name() == null || declared.put(p.name(), p) != null) {
+                    throw ApiError.invalidInput("each parameter needs a name of its own, used as :name in the query");
+                }
+            }
+        }
+        for (String used : ParameterText.names(plan.statement().sql())) {
+            if (!declared.containsKey(used)) {
+                throw ApiError.invalidInput("the query uses :" + used + ", which sql.parameters does not declare");
+            }
+        }
+        return declared;
+    }
+
+    /** The pull's SELECT with the filters that concern its collection alone, written back as SQL by DuckDB. */
+    private static String withFilters(Connection connection, String select, List<JsonNode> filters)
+            throws SQLException {
+        JsonNode template;
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT CAST(json_serialize_sql('" + select.replace("'", "''") + " WHERE true') AS VARCHAR)")) {
+            rs.next();
+            template = JSON.readTree(rs.getString(1));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        try (PreparedStatement deserialize =
+                connection.prepareStatement("SELECT json_deserialize_sql(CAST(? AS JSON))")) {
+            deserialize.setString(1, Pushdown.withWhere(template, filters).toString());
+            try (ResultSet rs = deserialize.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     private ObjectNode execute(
+            Connection connection,
             QueryPlan plan,
-            QueryRequest.Sql sql,
+            Map<String, QueryRequest.Parameter> declared,
             List<Pulled> pulled,
             Map<String, Instant> syncedAsOf,
             int limit,
             String queryId,
-            long start) {
-        try (Connection connection = duckdb.open()) {
-            for (Pulled p : pulled) {
-                p.load(connection);
+            long start)
+            throws SQLException {
+        for (Pulled p : pulled) {
+            p.load(connection);
+        }
+        FrontDuckDb.confine(connection);
+        try (PreparedStatement statement = prepare(connection, plan)) {
+            // DuckDB's driver binds by number only: :name is $n, n its place among the names used.
+            List<String> used = ParameterText.names(plan.statement().sql());
+            for (int i = 0; i < used.size(); i++) {
+                statement.setObject(i + 1, declared.get(used.get(i)).bindValue());
             }
-            FrontDuckDb.confine(connection);
-            Map<String, QueryRequest.Parameter> declared = new LinkedHashMap<>();
-            if (sql.parameters() != null) {
-                sql.parameters().forEach(p -> declared.put(p.name(), p));
-            }
-            try (PreparedStatement statement = prepare(connection, plan)) {
-                // DuckDB's driver binds by number only: :name is $n, n its place among the names used.
-                List<String> used = ParameterText.names(plan.statement().sql());
-                for (int i = 0; i < used.size(); i++) {
-                    QueryRequest.Parameter parameter = declared.get(used.get(i));
-                    if (parameter == null) {
-                        throw ApiError.invalidInput(
-                                "the query uses :" + used.get(i) + ", which sql.parameters does not declare");
-                    }
-                    statement.setObject(i + 1, parameter.bindValue());
-                }
-                return answer(statement, plan, syncedAsOf, limit, queryId, start, pulled);
-            }
-        } catch (SQLException e) {
-            throw queryError(e.getMessage());
+            return answer(statement, plan, syncedAsOf, limit, queryId, start, pulled);
         }
     }
 

@@ -126,7 +126,7 @@ class FrontServerTest {
         Answer answer = call("POST", "/v1/orgs/self/queries", body, "secret");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(customers.lastQuery.get()).isEqualTo("SELECT * FROM \"customers\" WHERE name = :who");
-        assertThat(answer.body().at("/results/0/parameters/0/value").asText()).isEqualTo("Ada");
+        assertThat(answer.body().at("/results/0/id").asText()).isEqualTo("c1");
     }
 
     @Test
@@ -142,8 +142,40 @@ class FrontServerTest {
         assertThat(answer.body().path("collections").toString()).isEqualTo("[\"commons.orders\",\"crm.customers\"]");
         assertThat(answer.body().path("syncedAsOf").path("crm.customers").asText())
                 .isEqualTo("2026-12-07T06:00:00Z");
-        // Only the columns the statement uses are pulled.
-        assertThat(orders.lastQuery.get()).isEqualTo("SELECT \"customerId\", \"total\" FROM \"orders\"");
+        // Only the columns the statement uses are pulled, filtered by the conditions on orders alone.
+        assertThat(orders.lastQuery.get()).isEqualTo("SELECT customerId, total FROM orders WHERE (total > :min)");
+    }
+
+    @Test
+    void filtersOnOneCollectionAloneArePushedToItsWorkerUnderInnerJoins() throws Exception {
+        Answer inner =
+                query("SELECT o.orderId, c.name FROM commons.orders o JOIN crm.customers c ON o.customerId = c.id"
+                        + " WHERE o.total > 10 AND c.name LIKE 'A%' AND (o.total < 1000 OR c.name = 'x') ORDER BY 1");
+        assertThat(inner.body().path("results").toString())
+                .isEqualTo("[{\"orderId\":\"o1\",\"name\":\"Ada\"},{\"orderId\":\"o2\",\"name\":\"Ada\"}]");
+        assertThat(orders.lastQuery.get())
+                .isEqualTo("SELECT orderId, customerId, total FROM orders WHERE (total > 10)");
+        assertThat(customers.lastQuery.get()).isEqualTo("SELECT id, \"name\" FROM customers WHERE (\"name\" ~~ 'A%')");
+
+        // An outer join keeps rows a filter on its other side would drop before the join: nothing is pushed.
+        Answer outer = query("SELECT o.orderId FROM commons.orders o LEFT JOIN crm.customers c ON o.customerId = c.id"
+                + " WHERE c.id IS NULL AND o.total > 1");
+        assertThat(outer.body().path("results")).isEmpty();
+        assertThat(orders.lastQuery.get()).doesNotContain("WHERE");
+        assertThat(customers.lastQuery.get()).doesNotContain("WHERE");
+
+        // A parameter goes to the worker with the filter that uses it.
+        String body = "{\"sql\":{\"query\":\"SELECT count(*) AS n FROM commons.orders o, crm.customers c"
+                + " WHERE o.customerId = c.id AND o.total > :min\","
+                + "\"parameters\":[{\"name\":\"min\",\"type\":\"int\",\"value\":\"10\"},"
+                + "{\"name\":\"unused\",\"type\":\"int\",\"value\":\"1\"}]}}";
+        Answer parameter = call("POST", "/v1/orgs/self/queries", body, "secret");
+        assertThat(parameter.body().at("/results/0/n").asInt()).isEqualTo(2);
+        assertThat(orders.lastQuery.get()).isEqualTo("SELECT customerId, total FROM orders WHERE (total > :min)");
+
+        Answer undeclared = query("SELECT count(*) FROM commons.orders o, crm.customers c WHERE o.total > :nope");
+        assertThat(undeclared.body().path("type").asText()).isEqualTo("INVALIDINPUT");
+        assertThat(undeclared.body().path("message").asText()).contains(":nope");
     }
 
     @Test

@@ -83,5 +83,7 @@ class ParsedStatementTest {
         String sql = "SELECT ':no', \":no\" FROM t -- :no\nWHERE a = :yes AND b::TEXT = :also /* :no */";
         assertThat(ParameterText.names(sql)).isEqualTo(List.of("yes", "also"));
         assertThat(ParameterText.asDuckDb(sql)).hasSameSizeAs(sql).contains("$yes", "$also", "':no'", "::TEXT");
+        assertThat(ParameterText.fromDuckDb(ParameterText.asDuckDb(sql))).isEqualTo(sql);
+        assertThat(ParameterText.asNumbered("SELECT :a, :bb, :a")).isEqualTo("SELECT $1, $2 , $1");
     }
 }
