@@ -44,7 +44,10 @@ public final class Front implements AutoCloseable {
                 workers,
                 duckdb,
                 new CrossCollectionQuery.Limits(
-                        settings.queryTimeout(), settings.maxRows(), settings.concurrentQueries()));
+                        settings.queryTimeout(),
+                        settings.maxRows(),
+                        settings.concurrentQueries(),
+                        settings.maxPullRows()));
         Connection parser;
         try {
             parser = duckdb.parser();

@@ -67,6 +67,13 @@ public final class FrontMain implements Callable<Integer> {
             defaultValue = "4")
     int concurrentQueries;
 
+    @Option(
+            names = "--max-pull-rows",
+            description = "The most rows a query across collections pulls of one collection, after its own filters"
+                    + " (default ${DEFAULT-VALUE}).",
+            defaultValue = "1000000")
+    long maxPullRows;
+
     @Override
     public Integer call() throws InterruptedException {
         Set<String> watched = Arrays.stream(namespaces.split(","))
@@ -81,7 +88,8 @@ public final class FrontMain implements Callable<Integer> {
                 Duration.ofSeconds(queryTimeoutSeconds),
                 maxRows,
                 memoryLimitMb << 20,
-                concurrentQueries);
+                concurrentQueries,
+                maxPullRows);
         KubernetesClient client = new KubernetesClientBuilder().build();
         Front front = Front.start(client, settings, FrontKey.of(System.getenv(FrontKey.ENVIRONMENT)));
         CountDownLatch stopped = new CountDownLatch(1);

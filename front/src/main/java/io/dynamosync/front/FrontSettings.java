@@ -15,6 +15,7 @@ import java.util.Set;
  * @param maxRows the most rows a query across collections answers
  * @param memoryLimitBytes DuckDB's memory limit for one query across collections
  * @param concurrentQueries how many queries across collections run at once
+ * @param maxPullRows the most rows a query across collections pulls of one collection, after its own filters
  */
 public record FrontSettings(
         int port,
@@ -24,7 +25,8 @@ public record FrontSettings(
         Duration queryTimeout,
         int maxRows,
         long memoryLimitBytes,
-        int concurrentQueries) {
+        int concurrentQueries,
+        long maxPullRows) {
 
     public FrontSettings {
         namespaces = Set.copyOf(namespaces);
@@ -33,7 +35,15 @@ public record FrontSettings(
     /** Port 8080, every namespace, {@code commons} in {@code default}, workers at their Services. */
     public static FrontSettings defaults() {
         return new FrontSettings(
-                8080, Set.of(), "default", WorkerClient.DEFAULT_ADDRESS, Duration.ofSeconds(30), 10_000, 512L << 20, 4);
+                8080,
+                Set.of(),
+                "default",
+                WorkerClient.DEFAULT_ADDRESS,
+                Duration.ofSeconds(30),
+                10_000,
+                512L << 20,
+                4,
+                1_000_000);
     }
 
     public FrontSettings withPort(int port) {
@@ -45,7 +55,8 @@ public record FrontSettings(
                 queryTimeout,
                 maxRows,
                 memoryLimitBytes,
-                concurrentQueries);
+                concurrentQueries,
+                maxPullRows);
     }
 
     public FrontSettings withNamespaces(Set<String> namespaces, String commonsNamespace) {
@@ -57,7 +68,8 @@ public record FrontSettings(
                 queryTimeout,
                 maxRows,
                 memoryLimitBytes,
-                concurrentQueries);
+                concurrentQueries,
+                maxPullRows);
     }
 
     public FrontSettings withWorkerAddress(String workerAddress) {
@@ -69,6 +81,7 @@ public record FrontSettings(
                 queryTimeout,
                 maxRows,
                 memoryLimitBytes,
-                concurrentQueries);
+                concurrentQueries,
+                maxPullRows);
     }
 }

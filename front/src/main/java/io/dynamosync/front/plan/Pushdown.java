@@ -71,14 +71,20 @@ public final class Pushdown {
     }
 
     /**
-     * The worker's statement: {@code template} (a serialized {@code SELECT ... FROM ... WHERE true}) with the
-     * conjuncts as its {@code WHERE}.
+     * The worker's statement: {@code template} (a serialized {@code SELECT ... FROM ... WHERE ...}) with the
+     * conjuncts added to its {@code WHERE}.
      */
     public static JsonNode withWhere(JsonNode template, List<JsonNode> conjuncts) {
         ObjectNode tree = (ObjectNode) template.deepCopy();
         ObjectNode select = (ObjectNode) tree.path("statements").get(0).path("node");
-        if (conjuncts.size() == 1) {
-            select.set("where_clause", conjuncts.get(0));
+        List<JsonNode> all = new ArrayList<>();
+        if (!select.path("where_clause").isNull()
+                && !select.path("where_clause").isMissingNode()) {
+            all.add(select.get("where_clause"));
+        }
+        all.addAll(conjuncts);
+        if (all.size() == 1) {
+            select.set("where_clause", all.get(0));
         } else {
             ObjectNode and = select.objectNode();
             and.put("class", "CONJUNCTION");
@@ -87,7 +93,7 @@ public final class Pushdown {
             // DuckDB's "no position": the largest unsigned 64-bit number.
             and.put("query_location", new java.math.BigInteger("18446744073709551615"));
             ArrayNode children = and.putArray("children");
-            conjuncts.forEach(children::add);
+            all.forEach(children::add);
             select.set("where_clause", and);
         }
         return tree;

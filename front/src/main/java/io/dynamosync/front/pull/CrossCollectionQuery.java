@@ -25,6 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,10 +40,11 @@ import java.util.regex.Pattern;
 
 /**
  * Runs a statement that reads several collections (or none): from each collection's worker it pulls the columns the
- * statement uses, through the worker's query API as JSON, loads them into a fresh {@link FrontDuckDb}, and runs the
- * statement there as written. Each pull is bounded by the worker's own row limit: a collection cut short fails the
- * query with {@code RESOURCEEXCEEDED} rather than answer from part of it. The answer says, per collection, the time
- * its data is synced to ({@code syncedAsOf}), read from its worker before the pull.
+ * statement uses, filtered by the conditions on that collection alone ({@link Pushdown}), through the worker's query
+ * API as JSON and in pages of the worker's row limit, loads them into a fresh {@link FrontDuckDb}, and runs the
+ * statement there as written. A collection with more rows to pull than {@link Limits#maxPullRows} fails the query
+ * with {@code RESOURCEEXCEEDED} rather than answer from part of it. The answer says, per collection, the time its
+ * data is synced to ({@code syncedAsOf}), read from its worker before the pull.
  */
 public final class CrossCollectionQuery implements AutoCloseable {
 
@@ -52,13 +57,24 @@ public final class CrossCollectionQuery implements AutoCloseable {
      * @param timeout how long the statement may run in the front's DuckDB, pulls not counted
      * @param maxRows the most rows it answers
      * @param concurrent how many such queries run at once (each has its own DuckDB of the memory limit)
+     * @param maxPullRows the most rows pulled of one collection, after its own filters
      */
-    public record Limits(Duration timeout, int maxRows, int concurrent) {}
+    public record Limits(Duration timeout, int maxRows, int concurrent, long maxPullRows) {}
+
+    /** Each collection's key column, by which pulls page. */
+    private static final String ID = "_id";
+    /** The parameter carrying the last {@code _id} of a page into the next. */
+    private static final String AFTER = "__front_after";
 
     private final WorkerClient workers;
     private final FrontDuckDb duckdb;
     private final Limits limits;
     private final Semaphore places;
+    private final ExecutorService pullers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "front-pull");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "front-query-time-limit");
         thread.setDaemon(true);
@@ -92,12 +108,25 @@ public final class CrossCollectionQuery implements AutoCloseable {
         try (Connection connection = duckdb.open()) {
             Map<String, QueryRequest.Parameter> declared = declared(plan, sql);
             Map<String, List<JsonNode>> filters = Pushdown.filters(plan);
+            // Every collection at once: each pull waits on its own worker.
+            List<CompletableFuture<Pulled>> pulls = new ArrayList<>();
+            for (QueryPlan.Target target : plan.collections()) {
+                pulls.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return pull(connection, plan, target, filters.get(target.name()), declared);
+                            } catch (SQLException e) {
+                                throw new IllegalStateException("DuckDB could not write a pull's SQL: " + e, e);
+                            }
+                        },
+                        pullers));
+            }
             Map<String, Instant> syncedAsOf = new LinkedHashMap<>();
             List<Pulled> pulled = new ArrayList<>();
-            for (QueryPlan.Target target : plan.collections()) {
-                // Read before the pull, so that the pulled rows are at least as new as this.
-                workers.syncedAsOf(target.resource(), target.name()).ifPresent(t -> syncedAsOf.put(target.name(), t));
-                pulled.add(pull(connection, plan, target, filters.get(target.name()), declared));
+            for (CompletableFuture<Pulled> pull : pulls) {
+                Pulled p = joined(pull, pulls);
+                pulled.add(p);
+                p.syncedAsOf().ifPresent(t -> syncedAsOf.put(p.target().name(), t));
             }
             int limit = sql.defaultRowLimit() == null
                     ? limits.maxRows()
@@ -110,7 +139,12 @@ public final class CrossCollectionQuery implements AutoCloseable {
         }
     }
 
-    /** Pulls the columns of one collection the statement may use. */
+    /**
+     * Pulls the columns of one collection the statement may use, with its own filters, page by page: each page is
+     * as many rows as the worker answers in one query, in the order of {@code _id}, the next starting after the
+     * last {@code _id} of the one before. So no row comes twice, and each is at least as new as the
+     * {@code syncedAsOf} read before the first page.
+     */
     private Pulled pull(
             Connection connection,
             QueryPlan plan,
@@ -118,52 +152,117 @@ public final class CrossCollectionQuery implements AutoCloseable {
             List<JsonNode> filters,
             Map<String, QueryRequest.Parameter> declared)
             throws SQLException {
+        // Read before the pull, so that the pulled rows are at least as new as this.
+        Optional<Instant> syncedAsOf = workers.syncedAsOf(target.resource(), target.name());
         JsonNode schema = workers.schema(target.resource(), target.name());
         List<String> wanted = new ArrayList<>();
         for (JsonNode column : schema.path("columns")) {
             String name = column.path("name").asText();
-            if (plan.statement().selectsStar() || plan.statement().names().contains(name.toLowerCase(Locale.ROOT))) {
+            if (name.equals(ID)
+                    || plan.statement().selectsStar()
+                    || plan.statement().names().contains(name.toLowerCase(Locale.ROOT))) {
                 wanted.add(name);
             }
         }
-        if (wanted.isEmpty()) {
-            // Nothing of it is read but its rows (count(*), a join ON true): the key is the smallest column.
-            wanted.add("_id");
+        if (!wanted.contains(ID)) {
+            wanted.add(ID);
         }
-        String select = "SELECT "
-                + String.join(", ", wanted.stream().map(WorkerSql::quoted).toList()) + " FROM "
-                + WorkerSql.quoted(target.collection());
+        String select;
+        synchronized (connection) {
+            select = pageSelect(connection, target, wanted, filters == null ? List.of() : filters);
+        }
         List<QueryRequest.Parameter> parameters = new ArrayList<>();
-        if (filters != null) {
-            // DuckDB writes the filters back with $name parameters; the worker takes :name, as the user wrote them.
-            select = ParameterText.fromDuckDb(withFilters(connection, select, filters));
-            for (String name : ParameterText.names(select)) {
+        for (String name : ParameterText.names(select)) {
+            if (!name.equals(AFTER)) {
                 parameters.add(declared.get(name));
             }
         }
-        byte[] body;
-        try {
-            body = JSON.writeValueAsBytes(Map.of("sql", Map.of("query", select, "parameters", parameters)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        JsonNode answer = workers.queryJson(target.resource(), target.name(), body);
-        for (JsonNode warning : answer.path("warnings")) {
-            if (warning.asText().contains("row limit")) {
+        ArrayNode rows = JSON.createArrayNode();
+        List<Pulled.Column> columns = null;
+        long bytes = 0;
+        String after = "";
+        while (true) {
+            List<QueryRequest.Parameter> page = new ArrayList<>(parameters);
+            page.add(new QueryRequest.Parameter(
+                    AFTER, "string", JSON.getNodeFactory().textNode(after)));
+            byte[] body;
+            try {
+                body = JSON.writeValueAsBytes(Map.of("sql", Map.of("query", select, "parameters", page)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            JsonNode answer = workers.queryJson(target.resource(), target.name(), body);
+            if (columns == null) {
+                columns = new ArrayList<>();
+                for (JsonNode field : answer.path("column_fields")) {
+                    columns.add(new Pulled.Column(
+                            field.path("name").asText(), field.path("type").asText()));
+                }
+            }
+            JsonNode results = answer.path("results");
+            bytes += results.toString().getBytes(StandardCharsets.UTF_8).length;
+            results.forEach(rows::add);
+            if (rows.size() > limits.maxPullRows()) {
                 throw new ApiError(
                         400,
                         ApiError.RESOURCE_EXCEEDED,
-                        "collection " + target.name() + " has more rows than its worker answers in one query (its "
-                                + "spec.query.maxRows); the front does not join over part of a collection");
+                        "collection " + target.name() + " has more than " + limits.maxPullRows()
+                                + " rows to pull after its own filters, the most the front pulls of one collection;"
+                                + " narrow the query with conditions on that collection alone");
+            }
+            boolean cut = false;
+            for (JsonNode warning : answer.path("warnings")) {
+                cut |= warning.asText().contains("row limit");
+            }
+            if (!cut || results.isEmpty()) {
+                return new Pulled(target, columns, rows, bytes, syncedAsOf);
+            }
+            after = results.get(results.size() - 1).path(ID).asText();
+        }
+    }
+
+    /**
+     * The SELECT of one page: the wanted columns, the rows after {@code :__front_after} by {@code _id}, and the
+     * collection's own filters, written back as SQL by DuckDB (whose {@code $name} parameters become the worker's
+     * {@code :name} again).
+     */
+    private static String pageSelect(
+            Connection connection, QueryPlan.Target target, List<String> wanted, List<JsonNode> filters)
+            throws SQLException {
+        String template = "SELECT "
+                + String.join(", ", wanted.stream().map(WorkerSql::quoted).toList()) + " FROM "
+                + WorkerSql.quoted(target.collection()) + " WHERE " + WorkerSql.quoted(ID) + " > $" + AFTER
+                + " ORDER BY " + WorkerSql.quoted(ID);
+        JsonNode tree;
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT CAST(json_serialize_sql('" + template.replace("'", "''") + "') AS VARCHAR)")) {
+            rs.next();
+            tree = JSON.readTree(rs.getString(1));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        try (PreparedStatement deserialize =
+                connection.prepareStatement("SELECT json_deserialize_sql(CAST(? AS JSON))")) {
+            deserialize.setString(1, Pushdown.withWhere(tree, filters).toString());
+            try (ResultSet rs = deserialize.executeQuery()) {
+                rs.next();
+                return ParameterText.fromDuckDb(rs.getString(1));
             }
         }
-        List<Pulled.Column> columns = new ArrayList<>();
-        for (JsonNode field : answer.path("column_fields")) {
-            columns.add(new Pulled.Column(
-                    field.path("name").asText(), field.path("type").asText()));
+    }
+
+    /** A pull's result; the first failure of any pull fails the query, without waiting for the others. */
+    private static Pulled joined(CompletableFuture<Pulled> pull, List<CompletableFuture<Pulled>> all) {
+        try {
+            return pull.join();
+        } catch (CompletionException e) {
+            all.forEach(p -> p.cancel(true));
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
-        long bytes = answer.path("results").toString().getBytes(StandardCharsets.UTF_8).length;
-        return new Pulled(target, columns, answer.path("results"), bytes);
     }
 
     /** The parameters the request declares, by name; a parameter the statement uses undeclared is an error. */
@@ -182,28 +281,6 @@ public final class CrossCollectionQuery implements AutoCloseable {
             }
         }
         return declared;
-    }
-
-    /** The pull's SELECT with the filters that concern its collection alone, written back as SQL by DuckDB. */
-    private static String withFilters(Connection connection, String select, List<JsonNode> filters)
-            throws SQLException {
-        JsonNode template;
-        try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "SELECT CAST(json_serialize_sql('" + select.replace("'", "''") + " WHERE true') AS VARCHAR)")) {
-            rs.next();
-            template = JSON.readTree(rs.getString(1));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        try (PreparedStatement deserialize =
-                connection.prepareStatement("SELECT json_deserialize_sql(CAST(? AS JSON))")) {
-            deserialize.setString(1, Pushdown.withWhere(template, filters).toString());
-            try (ResultSet rs = deserialize.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
     }
 
     private ObjectNode execute(
@@ -330,5 +407,6 @@ public final class CrossCollectionQuery implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        pullers.shutdownNow();
     }
 }

@@ -8,9 +8,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One collection's rows as pulled from its worker (the query API's JSON answer: rows and each column's DuckDB type),
@@ -21,8 +23,9 @@ import java.util.Locale;
  * @param columns the columns pulled, with their DuckDB types
  * @param rows the rows, as the worker answered them (a JSON array of objects)
  * @param bytes how many bytes of JSON the worker sent
+ * @param syncedAsOf when the worker's data was synced to, read before the pull
  */
-record Pulled(QueryPlan.Target target, List<Column> columns, JsonNode rows, long bytes) {
+record Pulled(QueryPlan.Target target, List<Column> columns, JsonNode rows, long bytes, Optional<Instant> syncedAsOf) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
