@@ -4,19 +4,21 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A single-collection query as its worker takes it: the same text, with each reference to the collection
- * ({@code commons.orders}, {@code "analytics"."orders"}, {@code orders}) written as the worker's own table name, the
- * collection's name. Where a reference starts comes from DuckDB's parser; from there only the dotted run of
- * (possibly quoted) names is stepped over.
+ * A single-collection query as its worker takes it: the same text, with each qualified reference to the collection
+ * ({@code commons.orders}, {@code "analytics"."orders"}) written as the worker's own table name, the collection's
+ * name, padded with spaces to the reference's length, so that every position after it stays put and the worker's
+ * line and column of an error point into the user's own text. A bare name is the worker's already. Where a reference
+ * starts comes from DuckDB's parser; from there only the dotted run of (possibly quoted) names is stepped over.
  */
 public final class WorkerSql {
 
     private WorkerSql() {}
 
-    /** The text with every reference in {@code references} written as {@code table}. */
+    /** The text with every qualified reference in {@code references} written as {@code table}. */
     public static String rewrite(String sql, List<TableReference> references, String table) {
         StringBuilder out = new StringBuilder(sql);
         List<TableReference> backwards = references.stream()
+                .filter(r -> !r.bare())
                 .sorted(Comparator.comparingInt(TableReference::start).reversed())
                 .toList();
         for (TableReference reference : backwards) {
@@ -24,7 +26,10 @@ public final class WorkerSql {
                 throw new IllegalArgumentException("DuckDB gave no position for " + reference.shown());
             }
             int end = endOfName(sql, reference.start());
-            out.replace(reference.start(), end, quoted(table));
+            // A qualified name is never shorter than the quoted table name alone: "a.b" and "\"b\"" are equal.
+            String name = quoted(table);
+            out.replace(
+                    reference.start(), end, name + " ".repeat(Math.max(0, end - reference.start() - name.length())));
         }
         return out.toString();
     }

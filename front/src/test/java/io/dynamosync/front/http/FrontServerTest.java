@@ -113,7 +113,8 @@ class FrontServerTest {
         Answer answer = query("SELECT orderId FROM commons.orders WHERE total > 10 ORDER BY orderId");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(orders.lastQuery.get())
-                .isEqualTo("SELECT orderId FROM \"orders\" WHERE total > 10 ORDER BY orderId");
+                .isEqualTo("SELECT orderId FROM \"orders\"       WHERE total > 10 ORDER BY orderId")
+                .hasSameSizeAs("SELECT orderId FROM commons.orders WHERE total > 10 ORDER BY orderId");
         assertThat(answer.body().path("results")).hasSize(2);
 
         Answer bare = query("SELECT count(*) AS n FROM orders");
@@ -126,7 +127,7 @@ class FrontServerTest {
                 + "\"parameters\":[{\"name\":\"who\",\"type\":\"string\",\"value\":\"Ada\"}]}}";
         Answer answer = call("POST", "/v1/orgs/self/queries", body, "secret");
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(customers.lastQuery.get()).isEqualTo("SELECT * FROM \"customers\" WHERE name = :who");
+        assertThat(customers.lastQuery.get()).isEqualTo("SELECT * FROM \"customers\"   WHERE name = :who");
         assertThat(answer.body().at("/results/0/id").asText()).isEqualTo("c1");
     }
 
