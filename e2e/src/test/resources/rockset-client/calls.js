@@ -35,6 +35,7 @@ async function failure(call) {
   out.parseError = await failure(client.queries.query({ sql: { query: 'SELECT * FROM' } }));
   out.notFound = await failure(client.collections.getCollection('commons', 'nothing'));
   out.unserved = await failure(client.queryLambdas.listAllQueryLambdas());
+  out.managed = await failure(client.collections.createCollection('commons', { name: 'returns' }));
   out.badKey = await failure(rockset('not-the-key', host).queries.query({ sql: { query: 'SELECT 1' } }));
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => {

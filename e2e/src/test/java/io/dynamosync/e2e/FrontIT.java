@@ -299,7 +299,9 @@ class FrontIT {
         assertThat(out.at("/parseError/type").asText()).isEqualTo("QUERY_ERROR");
         assertThat(out.at("/parseError/line").asInt()).isEqualTo(1);
         assertThat(out.at("/notFound/type").asText()).isEqualTo("NOTFOUND");
-        assertThat(out.at("/unserved/message").asText()).contains("kubectl");
+        assertThat(out.at("/unserved/type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
+        assertThat(out.at("/unserved/message").asText()).contains("not served by the query front yet");
+        assertThat(out.at("/managed/message").asText()).contains("managed with kubectl");
         assertThat(out.at("/badKey/type").asText()).isEqualTo("AUTHEXCEPTION");
     }
 

@@ -33,7 +33,12 @@ public final class Front implements AutoCloseable {
 
     /** Starts watching and serving; returns once the collections that exist are known and the port is open. */
     public static Front start(KubernetesClient client, FrontSettings settings, FrontKey key) {
-        Catalog catalog = Catalog.watching(client, settings.namespaces(), new Workspaces(settings.commonsNamespace()));
+        // Workspace commons is always served: its namespace is watched whether or not it is named.
+        java.util.Set<String> watched = new java.util.TreeSet<>(settings.namespaces());
+        if (!watched.isEmpty()) {
+            watched.add(settings.commonsNamespace());
+        }
+        Catalog catalog = Catalog.watching(client, watched, new Workspaces(settings.commonsNamespace()));
         // A worker answers within its own time limit; this leaves it room to send what it found.
         WorkerClient workers = new WorkerClient(
                 WorkerClient.template(settings.workerAddress()),

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The front's one HTTP port: the hosted service's REST API under {@code /v1/orgs/self} (queries, validations,
  * collections, workspaces), its error shape on every failure, and {@code /healthz} and {@code /readyz}. Paths of
- * that API the front does not serve answer {@code NOTIMPLEMENTEDYET}, saying that collections mirror DynamoDB
- * tables and are managed with {@code kubectl}.
+ * that API the front does not serve answer {@code NOTIMPLEMENTEDYET}: those of collections, documents, sources,
+ * integrations, users, keys and the rest saying that collections mirror DynamoDB tables and are managed with
+ * {@code kubectl}; those a later slice serves (async queries, pages, lambdas, views) saying so.
  */
 public final class FrontServer implements AutoCloseable {
 
@@ -47,9 +48,12 @@ public final class FrontServer implements AutoCloseable {
     /** Marks a request already answered with an error, so that the 404 and 405 handlers leave it be. */
     private static final String ANSWERED = "dynamosync.answered";
 
+    private static final String SERVED = "the front serves POST /queries, POST /queries/validations,"
+            + " GET /collections, GET /ws, GET /ws/{ws} and GET /ws/{ws}/collections[/{c}]";
     private static final String MANAGED_WITH_KUBECTL = "collections here mirror DynamoDB tables and are managed with"
-            + " kubectl (DynamoCollection resources), not through this API; the front serves POST /queries,"
-            + " POST /queries/validations, GET /collections, GET /ws, GET /ws/{ws} and GET /ws/{ws}/collections[/{c}]";
+            + " kubectl (DynamoCollection resources), not through this API; " + SERVED;
+    private static final String NOT_YET = "not served by the query front yet (async queries, pages, active queries,"
+            + " cancel, query lambdas and views come later); " + SERVED;
 
     /** An error body in the hosted service's shape. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -251,11 +255,21 @@ public final class FrontServer implements AutoCloseable {
                     new ApiError(
                             501,
                             ApiError.NOT_IMPLEMENTED,
-                            ctx.method() + " " + ctx.path() + ": " + MANAGED_WITH_KUBECTL),
+                            ctx.method() + " " + ctx.path() + ": "
+                                    + (later(ctx.path()) ? NOT_YET : MANAGED_WITH_KUBECTL)),
                     null);
         } else {
             fail(ctx, ApiError.notFound("the query front serves no " + ctx.path() + "; its API is under " + API), null);
         }
+    }
+
+    /** Whether a path is one of the hosted service's calls that a later slice of the front serves. */
+    private static boolean later(String path) {
+        String rest = path.substring(API.length());
+        return rest.startsWith("/queries")
+                || rest.startsWith("/lambdas")
+                || rest.startsWith("/views")
+                || rest.matches("/ws/[^/]+/(lambdas|views).*");
     }
 
     private static void fail(Context ctx, ApiError error, String queryId) {

@@ -236,6 +236,14 @@ class FrontServerTest {
         Answer unserved = call("POST", "/v1/orgs/self/ws/commons/collections", "{}", "secret");
         assertThat(unserved.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
         assertThat(unserved.body().path("message").asText()).contains("kubectl");
+        Answer lambdas = call("GET", "/v1/orgs/self/ws/commons/lambdas", null, "secret");
+        assertThat(lambdas.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
+        assertThat(lambdas.body().path("message").asText()).contains("not served by the query front yet");
+        assertThat(call("GET", "/v1/orgs/self/queries", null, "secret")
+                        .body()
+                        .path("message")
+                        .asText())
+                .contains("later");
         Answer integrations = call("GET", "/v1/orgs/self/integrations", null, "secret");
         assertThat(integrations.body().path("message").asText()).contains("mirror DynamoDB tables");
     }
