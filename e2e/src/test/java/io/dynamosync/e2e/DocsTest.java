@@ -88,7 +88,7 @@ class DocsTest {
     void everyEnvironmentVariableThePagesNameIsRead() {
         Set<String> read = new TreeSet<>();
         Pattern variable = Pattern.compile("DYNAMOSYNC_[A-Z0-9_]*[A-Z0-9]");
-        for (String module : List.of("operator", "worker", "crds", "demo", "bench", "testkit")) {
+        for (String module : List.of("operator", "worker", "front", "crds", "demo", "bench", "testkit")) {
             // Java sources and the launch scripts of the runnable applications (src/main/dist/bin).
             try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main"))) {
                 files.filter(f ->

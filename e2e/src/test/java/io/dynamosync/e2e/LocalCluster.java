@@ -126,6 +126,11 @@ final class LocalCluster implements AutoCloseable {
         return kubelet;
     }
 
+    /** Where workers are reached, as the operator's and the front's worker address template. */
+    String workerAddressTemplate() {
+        return services.addressTemplate();
+    }
+
     /** The base URL of a collection's worker Service. */
     String worker(String namespace, String collection) {
         return services.address(namespace, collection + "-worker");

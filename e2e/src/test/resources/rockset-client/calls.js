@@ -1,0 +1,44 @@
+// Rockset's own JavaScript client (@rockset/client 0.9.2 from npm, unchanged) against the query front: every call
+// the front serves, and a few it answers with an error. FrontIT installs the client and runs this script as
+//   node calls.js <front base URL> <API key> <workspace holding customers>
+// and reads the one JSON object it prints. A call that fails unexpectedly ends the script with exit code 1.
+const rockset = require('@rockset/client').default;
+
+const [host, key, workspace] = process.argv.slice(2);
+const client = rockset(key, host);
+
+// The client throws the error body the server answered, parsed; that body is what a test looks at.
+async function failure(call) {
+  try {
+    await call;
+    return { unexpected: 'success' };
+  } catch (e) {
+    return e;
+  }
+}
+
+(async () => {
+  const out = {};
+  out.query = await client.queries.query({ sql: { query: 'SELECT count(*) AS n FROM commons.orders' } });
+  out.join = await client.queries.query({
+    sql: {
+      query: `SELECT count(*) AS n FROM orders o JOIN "${workspace}".customers c ON o.customerId = c.id WHERE o.total > :min`,
+      parameters: [{ name: 'min', type: 'int', value: '500' }],
+    },
+  });
+  out.validate = await client.queries.validate({ sql: { query: 'SELECT * FROM orders WHERE total > :min' } });
+  out.collections = await client.collections.listCollections();
+  out.workspaceCollections = await client.collections.workspaceCollections(workspace);
+  out.collection = await client.collections.getCollection(workspace, 'customers');
+  out.workspaces = await client.workspaces.listWorkspaces();
+  out.workspace = await client.workspaces.getWorkspace('commons');
+  out.parseError = await failure(client.queries.query({ sql: { query: 'SELECT * FROM' } }));
+  out.notFound = await failure(client.collections.getCollection('commons', 'nothing'));
+  out.unserved = await failure(client.queryLambdas.listAllQueryLambdas());
+  out.managed = await failure(client.collections.createCollection('commons', { name: 'returns' }));
+  out.badKey = await failure(rockset('not-the-key', host).queries.query({ sql: { query: 'SELECT 1' } }));
+  process.stdout.write(JSON.stringify(out));
+})().catch((e) => {
+  console.error('a call failed:', JSON.stringify(e));
+  process.exit(1);
+});

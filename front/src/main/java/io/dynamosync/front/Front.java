@@ -1,0 +1,83 @@
+package io.dynamosync.front;
+
+import io.dynamosync.front.catalog.Catalog;
+import io.dynamosync.front.catalog.Workspaces;
+import io.dynamosync.front.http.FrontKey;
+import io.dynamosync.front.http.FrontServer;
+import io.dynamosync.front.pull.CrossCollectionQuery;
+import io.dynamosync.front.pull.FrontDuckDb;
+import io.dynamosync.front.route.WorkerClient;
+import io.dynamosync.front.route.WorkerKeys;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * The query front, wired: the collections of the watched namespaces, their workers behind their Services, the
+ * front's own DuckDB for queries across collections, and the HTTP API over them. Stateless: replicas share nothing.
+ */
+public final class Front implements AutoCloseable {
+
+    private final Catalog catalog;
+    private final CrossCollectionQuery cross;
+    private final Connection parser;
+    private final FrontServer server;
+
+    private Front(Catalog catalog, CrossCollectionQuery cross, Connection parser, FrontServer server) {
+        this.catalog = catalog;
+        this.cross = cross;
+        this.parser = parser;
+        this.server = server;
+    }
+
+    /** Starts watching and serving; returns once the collections that exist are known and the port is open. */
+    public static Front start(KubernetesClient client, FrontSettings settings, FrontKey key) {
+        // Workspace commons is always served: its namespace is watched whether or not it is named.
+        java.util.Set<String> watched = new java.util.TreeSet<>(settings.namespaces());
+        if (!watched.isEmpty()) {
+            watched.add(settings.commonsNamespace());
+        }
+        Catalog catalog = Catalog.watching(client, watched, new Workspaces(settings.commonsNamespace()));
+        // A worker answers within its own time limit; this leaves it room to send what it found.
+        WorkerClient workers = new WorkerClient(
+                WorkerClient.template(settings.workerAddress()),
+                new WorkerKeys(client),
+                settings.queryTimeout().plus(Duration.ofSeconds(30)));
+        FrontDuckDb duckdb = new FrontDuckDb(settings.memoryLimitBytes(), 2);
+        CrossCollectionQuery cross = new CrossCollectionQuery(
+                workers,
+                duckdb,
+                new CrossCollectionQuery.Limits(
+                        settings.queryTimeout(),
+                        settings.maxRows(),
+                        settings.concurrentQueries(),
+                        settings.maxPullRows()));
+        Connection parser;
+        try {
+            parser = duckdb.parser();
+        } catch (SQLException e) {
+            catalog.close();
+            throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);
+        }
+        FrontServer server = new FrontServer(settings.port(), key, catalog, workers, cross, parser);
+        return new Front(catalog, cross, parser, server);
+    }
+
+    /** The port served on. */
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        cross.close();
+        catalog.close();
+        try {
+            parser.close();
+        } catch (SQLException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.dynamosync.front;
+
+import io.dynamosync.front.http.FrontKey;
+import io.dynamosync.front.route.WorkerClient;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The query front's command line: {@code front [--port 8080] [--namespaces a,b] [--commons-namespace ns]}. */
+@Command(
+        name = "front",
+        mixinStandardHelpOptions = true,
+        description = "Serves the hosted service's REST API over every DynamoCollection of the watched namespaces.")
+public final class FrontMain implements Callable<Integer> {
+
+    @Option(names = "--port", description = "HTTP port (default ${DEFAULT-VALUE}).", defaultValue = "8080")
+    int port;
+
+    @Option(
+            names = "--namespaces",
+            description = "Comma-separated namespaces whose collections are served; all when empty (default).",
+            defaultValue = "")
+    String namespaces;
+
+    @Option(
+            names = "--commons-namespace",
+            description = "The namespace of workspace commons and of bare collection names (default ${DEFAULT-VALUE}).",
+            defaultValue = "default")
+    String commonsNamespace;
+
+    @Option(
+            names = "--worker-address",
+            description = "A worker's base URL, with {name} and {namespace} (default: the collection's Service, "
+                    + WorkerClient.DEFAULT_ADDRESS + ").",
+            defaultValue = WorkerClient.DEFAULT_ADDRESS)
+    String workerAddress;
+
+    @Option(
+            names = "--query-timeout-seconds",
+            description = "Time limit of a query across collections (default ${DEFAULT-VALUE}).",
+            defaultValue = "30")
+    int queryTimeoutSeconds;
+
+    @Option(
+            names = "--max-rows",
+            description = "The most rows a query across collections answers (default ${DEFAULT-VALUE}).",
+            defaultValue = "10000")
+    int maxRows;
+
+    @Option(
+            names = "--memory-limit-mb",
+            description = "DuckDB memory limit of one query across collections, in MiB (default ${DEFAULT-VALUE}).",
+            defaultValue = "512")
+    long memoryLimitMb;
+
+    @Option(
+            names = "--concurrent-queries",
+            description = "How many queries across collections run at once (default ${DEFAULT-VALUE}).",
+            defaultValue = "4")
+    int concurrentQueries;
+
+    @Option(
+            names = "--max-pull-rows",
+            description = "The most rows a query across collections pulls of one collection, after its own filters"
+                    + " (default ${DEFAULT-VALUE}).",
+            defaultValue = "1000000")
+    long maxPullRows;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Set<String> watched = Arrays.stream(namespaces.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
+        FrontSettings settings = new FrontSettings(
+                port,
+                watched,
+                commonsNamespace,
+                workerAddress,
+                Duration.ofSeconds(queryTimeoutSeconds),
+                maxRows,
+                memoryLimitMb << 20,
+                concurrentQueries,
+                maxPullRows);
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        Front front = Front.start(client, settings, FrontKey.of(System.getenv(FrontKey.ENVIRONMENT)));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            front.close();
+            client.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FrontMain()).execute(args));
+    }
+}

@@ -1,0 +1,301 @@
+package io.dynamosync.front.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.front.api.ApiError;
+import io.dynamosync.front.api.QueryRequest;
+import io.dynamosync.front.catalog.Catalog;
+import io.dynamosync.front.plan.ParameterText;
+import io.dynamosync.front.plan.ParsedStatement;
+import io.dynamosync.front.plan.QueryPlan;
+import io.dynamosync.front.plan.WorkerSql;
+import io.dynamosync.front.pull.CrossCollectionQuery;
+import io.dynamosync.front.route.WorkerClient;
+import io.dynamosync.front.route.WorkerErrors;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front's one HTTP port: the hosted service's REST API under {@code /v1/orgs/self} (queries, validations,
+ * collections, workspaces), its error shape on every failure, and {@code /healthz} and {@code /readyz}. Paths of
+ * that API the front does not serve answer {@code NOTIMPLEMENTEDYET}: those of collections, documents, sources,
+ * integrations, users, keys and the rest saying that collections mirror DynamoDB tables and are managed with
+ * {@code kubectl}; those a later slice serves (async queries, pages, lambdas, views) saying so.
+ */
+public final class FrontServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontServer.class);
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final String API = "/v1/orgs/self";
+    /** Marks a request already answered with an error, so that the 404 and 405 handlers leave it be. */
+    private static final String ANSWERED = "dynamosync.answered";
+
+    private static final String SERVED = "the front serves POST /queries, POST /queries/validations,"
+            + " GET /collections, GET /ws, GET /ws/{ws} and GET /ws/{ws}/collections[/{c}]";
+    private static final String MANAGED_WITH_KUBECTL = "collections here mirror DynamoDB tables and are managed with"
+            + " kubectl (DynamoCollection resources), not through this API; " + SERVED;
+    private static final String NOT_YET = "not served by the query front yet (async queries, pages, active queries,"
+            + " cancel, query lambdas and views come later); " + SERVED;
+
+    /** An error body in the hosted service's shape. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ErrorBody(
+            String message,
+            @JsonProperty("error_id") String errorId,
+            String type,
+            Integer line,
+            Integer column,
+            @JsonProperty("query_id") String queryId) {}
+
+    private final Javalin app;
+    private final Catalog catalog;
+    private final WorkerClient workers;
+    private final CrossCollectionQuery cross;
+    private final Connection parser;
+
+    /**
+     * Serves on {@code port} (0 for any free one).
+     *
+     * @param parser a confined DuckDB connection used only to parse statements
+     */
+    public FrontServer(
+            int port,
+            FrontKey key,
+            Catalog catalog,
+            WorkerClient workers,
+            CrossCollectionQuery cross,
+            Connection parser) {
+        this.catalog = catalog;
+        this.workers = workers;
+        this.cross = cross;
+        this.parser = parser;
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.prefer405over404 = true;
+            config.routes.error(404, "*", ctx -> unserved(ctx));
+            config.routes.error(405, "*", ctx -> unserved(ctx));
+            config.routes.exception(ApiError.class, (e, ctx) -> fail(ctx, e, null));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
+                fail(ctx, new ApiError(500, ApiError.INTERNAL, "the front failed to answer: " + e), null);
+            });
+            config.routes.get("/healthz", ctx -> ctx.result("ok"));
+            config.routes.get("/readyz", ctx -> ctx.result("ready"));
+            config.routes.before(API + "/*", ctx -> {
+                if (!key.admits(ctx.header("Authorization"))) {
+                    throw new ApiError(
+                            401,
+                            ApiError.AUTH,
+                            ctx.header("Authorization") == null
+                                    ? "this API asks for an API key: send the header 'Authorization: ApiKey <key>'"
+                                    : "the API key is not valid");
+                }
+            });
+            config.routes.post(API + "/queries", this::query);
+            config.routes.post(API + "/queries/validations", this::validate);
+            config.routes.get(API + "/collections", ctx -> collections(ctx, null));
+            config.routes.get(API + "/ws", this::workspaces);
+            config.routes.get(API + "/ws/{ws}", this::workspace);
+            config.routes.get(API + "/ws/{ws}/collections", ctx -> collections(ctx, ctx.pathParam("ws")));
+            config.routes.get(API + "/ws/{ws}/collections/{collection}", this::collection);
+        });
+        app.start("0.0.0.0", port);
+        if (!key.required()) {
+            LOG.warn(
+                    "the query front's API is open to anyone who reaches port {}: set {} to require an API key",
+                    app.port(),
+                    FrontKey.ENVIRONMENT);
+        }
+    }
+
+    private void query(Context ctx) throws IOException {
+        String queryId = UUID.randomUUID().toString();
+        try {
+            ObjectNode body = body(ctx);
+            QueryRequest request = JSON.treeToValue(body, QueryRequest.class);
+            QueryRequest.Sql sql = request.sql();
+            if (sql == null) {
+                throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
+            }
+            QueryPlan plan = QueryPlan.of(parse(sql.query()), catalog);
+            if (plan.collections().size() == 1) {
+                forward(ctx, plan.collections().get(0), body, queryId);
+            } else {
+                ctx.contentType("application/json").result(JSON.writeValueAsBytes(cross.run(plan, sql, queryId)));
+            }
+        } catch (ApiError e) {
+            fail(ctx, e, queryId);
+        }
+    }
+
+    /** Passes a single-collection query to its worker, the collection named as the worker names it. */
+    private void forward(Context ctx, QueryPlan.Target target, ObjectNode body, String queryId) throws IOException {
+        String sql = body.path("sql").path("query").asText();
+        ((ObjectNode) body.get("sql")).put("query", WorkerSql.rewrite(sql, target.references(), target.collection()));
+        WorkerClient.Answer answer = workers.query(target.resource(), target.name(), JSON.writeValueAsBytes(body));
+        if (answer.status() == 200) {
+            // The rows go through as the worker writes them: no second copy of a large answer.
+            ctx.contentType(answer.contentType()).result(answer.body());
+            return;
+        }
+        JsonNode error;
+        try (InputStream in = answer.body()) {
+            error = JSON.readTree(in);
+        }
+        throw WorkerErrors.of(answer.status(), error == null ? JSON.createObjectNode() : error, target.name());
+    }
+
+    private void validate(Context ctx) throws JsonProcessingException {
+        ObjectNode body = body(ctx);
+        QueryRequest request = JSON.treeToValue(body, QueryRequest.class);
+        if (request.sql() == null) {
+            throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
+        }
+        QueryPlan plan = QueryPlan.of(parse(request.sql().query()), catalog);
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode collections = answer.putArray("collections");
+        plan.names().forEach(collections::add);
+        ArrayNode parameters = answer.putArray("parameters");
+        ParameterText.names(request.sql().query()).forEach(parameters::add);
+        json(ctx, answer);
+    }
+
+    private void collections(Context ctx, String workspace) throws JsonProcessingException {
+        if (workspace != null && !catalog.hasWorkspace(workspace)) {
+            throw ApiError.notFound("workspace " + workspace + " does not exist; GET /v1/orgs/self/ws lists them");
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode data = answer.putArray("data");
+        for (DynamoCollection c : workspace == null ? catalog.all() : catalog.in(workspace)) {
+            data.add(CollectionShapes.collection(c, catalog.workspace(c)));
+        }
+        json(ctx, answer);
+    }
+
+    private void collection(Context ctx) throws JsonProcessingException {
+        String workspace = ctx.pathParam("ws");
+        String name = ctx.pathParam("collection");
+        DynamoCollection c = catalog.find(workspace, name)
+                .orElseThrow(() -> ApiError.notFound("collection " + workspace + "." + name
+                        + " does not exist; GET /v1/orgs/self/ws/" + workspace + "/collections lists them"));
+        ObjectNode answer = JSON.createObjectNode();
+        answer.set("data", CollectionShapes.collection(c, catalog.workspace(c)));
+        json(ctx, answer);
+    }
+
+    private void workspaces(Context ctx) throws JsonProcessingException {
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode data = answer.putArray("data");
+        for (String name : catalog.workspaceNames()) {
+            data.add(CollectionShapes.workspace(name, catalog.in(name).size()));
+        }
+        json(ctx, answer);
+    }
+
+    private void workspace(Context ctx) throws JsonProcessingException {
+        String name = ctx.pathParam("ws");
+        if (!catalog.hasWorkspace(name)) {
+            throw ApiError.notFound("workspace " + name + " does not exist; GET /v1/orgs/self/ws lists them");
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.set("data", CollectionShapes.workspace(name, catalog.in(name).size()));
+        json(ctx, answer);
+    }
+
+    private ParsedStatement parse(String sql) {
+        synchronized (parser) {
+            return ParsedStatement.parse(parser, sql);
+        }
+    }
+
+    private static ObjectNode body(Context ctx) {
+        try {
+            JsonNode body = JSON.readTree(ctx.body());
+            if (body instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalidInput("the body is not JSON: "
+                    + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + "; expected {\"sql\": {\"query\": \"...\"}}");
+        }
+        throw ApiError.invalidInput("the body is not a JSON object; expected {\"sql\": {\"query\": \"...\"}}");
+    }
+
+    private static void json(Context ctx, JsonNode answer) throws JsonProcessingException {
+        ctx.contentType("application/json").result(JSON.writeValueAsBytes(answer));
+    }
+
+    /** Any path or method not served: the hosted service's other calls, or nothing of its API at all. */
+    private static void unserved(Context ctx) {
+        if (ctx.attribute(ANSWERED) != null) {
+            return; // an answer of ours that happens to be a 404 or 405
+        }
+        if (ctx.path().startsWith(API)) {
+            fail(
+                    ctx,
+                    new ApiError(
+                            501,
+                            ApiError.NOT_IMPLEMENTED,
+                            ctx.method() + " " + ctx.path() + ": "
+                                    + (later(ctx.path()) ? NOT_YET : MANAGED_WITH_KUBECTL)),
+                    null);
+        } else {
+            fail(ctx, ApiError.notFound("the query front serves no " + ctx.path() + "; its API is under " + API), null);
+        }
+    }
+
+    /** Whether a path is one of the hosted service's calls that a later slice of the front serves. */
+    private static boolean later(String path) {
+        String rest = path.substring(API.length());
+        return rest.startsWith("/queries")
+                || rest.startsWith("/lambdas")
+                || rest.startsWith("/views")
+                || rest.matches("/ws/[^/]+/(lambdas|views).*");
+    }
+
+    private static void fail(Context ctx, ApiError error, String queryId) {
+        ctx.attribute(ANSWERED, Boolean.TRUE);
+        try {
+            ctx.status(error.status())
+                    .contentType("application/json")
+                    .result(JSON.writeValueAsBytes(new ErrorBody(
+                            error.getMessage(),
+                            UUID.randomUUID().toString(),
+                            error.type(),
+                            error.line(),
+                            error.column(),
+                            queryId)));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The port served on. */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,412 @@
+package io.dynamosync.front.pull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynamosync.front.api.ApiError;
+import io.dynamosync.front.api.QueryRequest;
+import io.dynamosync.front.plan.ParameterText;
+import io.dynamosync.front.plan.Pushdown;
+import io.dynamosync.front.plan.QueryPlan;
+import io.dynamosync.front.plan.WorkerSql;
+import io.dynamosync.front.route.WorkerClient;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a statement that reads several collections (or none): from each collection's worker it pulls the columns the
+ * statement uses, filtered by the conditions on that collection alone ({@link Pushdown}), through the worker's query
+ * API as JSON and in pages of the worker's row limit, loads them into a fresh {@link FrontDuckDb}, and runs the
+ * statement there as written. A collection with more rows to pull than {@link Limits#maxPullRows} fails the query
+ * with {@code RESOURCEEXCEEDED} rather than answer from part of it. The answer says, per collection, the time its
+ * data is synced to ({@code syncedAsOf}), read from its worker before the pull.
+ */
+public final class CrossCollectionQuery implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LINE = Pattern.compile("LINE (\\d+):");
+
+    /**
+     * The bounds of a query run by the front.
+     *
+     * @param timeout how long the statement may run in the front's DuckDB, pulls not counted
+     * @param maxRows the most rows it answers
+     * @param concurrent how many such queries run at once (each has its own DuckDB of the memory limit)
+     * @param maxPullRows the most rows pulled of one collection, after its own filters
+     */
+    public record Limits(Duration timeout, int maxRows, int concurrent, long maxPullRows) {}
+
+    /** Each collection's key column, by which pulls page. */
+    private static final String ID = "_id";
+    /** The parameter carrying the last {@code _id} of a page into the next. */
+    private static final String AFTER = "__front_after";
+
+    private final WorkerClient workers;
+    private final FrontDuckDb duckdb;
+    private final Limits limits;
+    private final Semaphore places;
+    private final ExecutorService pullers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "front-pull");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "front-query-time-limit");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public CrossCollectionQuery(WorkerClient workers, FrontDuckDb duckdb, Limits limits) {
+        this.workers = workers;
+        this.duckdb = duckdb;
+        this.limits = limits;
+        this.places = new Semaphore(limits.concurrent());
+    }
+
+    /** Runs the plan's statement; the answer has the hosted service's query response shape. */
+    public ObjectNode run(QueryPlan plan, QueryRequest.Sql sql, String queryId) {
+        long start = System.nanoTime();
+        boolean entered;
+        try {
+            entered = places.tryAcquire(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, ApiError.NOT_READY, "the front is stopping");
+        }
+        if (!entered) {
+            throw new ApiError(
+                    429,
+                    ApiError.RATE_LIMIT,
+                    "the " + limits.concurrent() + " queries across collections the front runs at once are running;"
+                            + " try again shortly");
+        }
+        try (Connection connection = duckdb.open()) {
+            Map<String, QueryRequest.Parameter> declared = declared(plan, sql);
+            Map<String, List<JsonNode>> filters = Pushdown.filters(plan);
+            // Every collection at once: each pull waits on its own worker.
+            List<CompletableFuture<Pulled>> pulls = new ArrayList<>();
+            for (QueryPlan.Target target : plan.collections()) {
+                pulls.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return pull(connection, plan, target, filters.get(target.name()), declared);
+                            } catch (SQLException e) {
+                                throw new IllegalStateException("DuckDB could not write a pull's SQL: " + e, e);
+                            }
+                        },
+                        pullers));
+            }
+            Map<String, Instant> syncedAsOf = new LinkedHashMap<>();
+            List<Pulled> pulled = new ArrayList<>();
+            for (CompletableFuture<Pulled> pull : pulls) {
+                Pulled p = joined(pull, pulls);
+                pulled.add(p);
+                p.syncedAsOf().ifPresent(t -> syncedAsOf.put(p.target().name(), t));
+            }
+            int limit = sql.defaultRowLimit() == null
+                    ? limits.maxRows()
+                    : Math.max(1, Math.min(limits.maxRows(), sql.defaultRowLimit()));
+            return execute(connection, plan, declared, pulled, syncedAsOf, limit, queryId, start);
+        } catch (SQLException e) {
+            throw queryError(e.getMessage());
+        } finally {
+            places.release();
+        }
+    }
+
+    /**
+     * Pulls the columns of one collection the statement may use, with its own filters, page by page: each page is
+     * as many rows as the worker answers in one query, in the order of {@code _id}, the next starting after the
+     * last {@code _id} of the one before. So no row comes twice, and each is at least as new as the
+     * {@code syncedAsOf} read before the first page.
+     */
+    private Pulled pull(
+            Connection connection,
+            QueryPlan plan,
+            QueryPlan.Target target,
+            List<JsonNode> filters,
+            Map<String, QueryRequest.Parameter> declared)
+            throws SQLException {
+        // Read before the pull, so that the pulled rows are at least as new as this.
+        Optional<Instant> syncedAsOf = workers.syncedAsOf(target.resource(), target.name());
+        JsonNode schema = workers.schema(target.resource(), target.name());
+        List<String> wanted = new ArrayList<>();
+        for (JsonNode column : schema.path("columns")) {
+            String name = column.path("name").asText();
+            if (name.equals(ID)
+                    || plan.statement().selectsStar()
+                    || plan.statement().names().contains(name.toLowerCase(Locale.ROOT))) {
+                wanted.add(name);
+            }
+        }
+        if (!wanted.contains(ID)) {
+            wanted.add(ID);
+        }
+        String select;
+        synchronized (connection) {
+            select = pageSelect(connection, target, wanted, filters == null ? List.of() : filters);
+        }
+        List<QueryRequest.Parameter> parameters = new ArrayList<>();
+        for (String name : ParameterText.names(select)) {
+            if (!name.equals(AFTER)) {
+                parameters.add(declared.get(name));
+            }
+        }
+        ArrayNode rows = JSON.createArrayNode();
+        List<Pulled.Column> columns = null;
+        long bytes = 0;
+        String after = "";
+        while (true) {
+            List<QueryRequest.Parameter> page = new ArrayList<>(parameters);
+            page.add(new QueryRequest.Parameter(
+                    AFTER, "string", JSON.getNodeFactory().textNode(after)));
+            byte[] body;
+            try {
+                body = JSON.writeValueAsBytes(Map.of("sql", Map.of("query", select, "parameters", page)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            JsonNode answer = workers.queryJson(target.resource(), target.name(), body);
+            if (columns == null) {
+                columns = new ArrayList<>();
+                for (JsonNode field : answer.path("column_fields")) {
+                    columns.add(new Pulled.Column(
+                            field.path("name").asText(), field.path("type").asText()));
+                }
+            }
+            JsonNode results = answer.path("results");
+            bytes += results.toString().getBytes(StandardCharsets.UTF_8).length;
+            results.forEach(rows::add);
+            if (rows.size() > limits.maxPullRows()) {
+                throw new ApiError(
+                        400,
+                        ApiError.RESOURCE_EXCEEDED,
+                        "collection " + target.name() + " has more than " + limits.maxPullRows()
+                                + " rows to pull after its own filters, the most the front pulls of one collection;"
+                                + " narrow the query with conditions on that collection alone");
+            }
+            boolean cut = false;
+            for (JsonNode warning : answer.path("warnings")) {
+                cut |= warning.asText().contains("row limit");
+            }
+            if (!cut || results.isEmpty()) {
+                return new Pulled(target, columns, rows, bytes, syncedAsOf);
+            }
+            after = results.get(results.size() - 1).path(ID).asText();
+        }
+    }
+
+    /**
+     * The SELECT of one page: the wanted columns, the rows after {@code :__front_after} by {@code _id}, and the
+     * collection's own filters, written back as SQL by DuckDB (whose {@code $name} parameters become the worker's
+     * {@code :name} again).
+     */
+    private static String pageSelect(
+            Connection connection, QueryPlan.Target target, List<String> wanted, List<JsonNode> filters)
+            throws SQLException {
+        String template = "SELECT "
+                + String.join(", ", wanted.stream().map(WorkerSql::quoted).toList()) + " FROM "
+                + WorkerSql.quoted(target.collection()) + " WHERE " + WorkerSql.quoted(ID) + " > $" + AFTER
+                + " ORDER BY " + WorkerSql.quoted(ID);
+        JsonNode tree;
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT CAST(json_serialize_sql('" + template.replace("'", "''") + "') AS VARCHAR)")) {
+            rs.next();
+            tree = JSON.readTree(rs.getString(1));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        try (PreparedStatement deserialize =
+                connection.prepareStatement("SELECT json_deserialize_sql(CAST(? AS JSON))")) {
+            deserialize.setString(1, Pushdown.withWhere(tree, filters).toString());
+            try (ResultSet rs = deserialize.executeQuery()) {
+                rs.next();
+                return ParameterText.fromDuckDb(rs.getString(1));
+            }
+        }
+    }
+
+    /** A pull's result; the first failure of any pull fails the query, without waiting for the others. */
+    private static Pulled joined(CompletableFuture<Pulled> pull, List<CompletableFuture<Pulled>> all) {
+        try {
+            return pull.join();
+        } catch (CompletionException e) {
+            all.forEach(p -> p.cancel(true));
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** The parameters the request declares, by name; a parameter the statement uses undeclared is an error. */
+    private static Map<String, QueryRequest.Parameter> declared(QueryPlan plan, QueryRequest.Sql sql) {
+        Map<String, QueryRequest.Parameter> declared = new LinkedHashMap<>();
+        if (sql.parameters() != null) {
+            for (QueryRequest.Parameter p : sql.parameters()) {
+                if (p == null || p.name() == null || declared.put(p.name(), p) != null) {
+                    throw ApiError.invalidInput("each parameter needs a name of its own, used as :name in the query");
+                }
+            }
+        }
+        for (String used : ParameterText.names(plan.statement().sql())) {
+            if (!declared.containsKey(used)) {
+                throw ApiError.invalidInput("the query uses :" + used + ", which sql.parameters does not declare");
+            }
+        }
+        return declared;
+    }
+
+    private ObjectNode execute(
+            Connection connection,
+            QueryPlan plan,
+            Map<String, QueryRequest.Parameter> declared,
+            List<Pulled> pulled,
+            Map<String, Instant> syncedAsOf,
+            int limit,
+            String queryId,
+            long start)
+            throws SQLException {
+        for (Pulled p : pulled) {
+            p.load(connection);
+        }
+        FrontDuckDb.confine(connection);
+        try (PreparedStatement statement = prepare(connection, plan)) {
+            // DuckDB's driver binds by number only: :name is $n, n its place among the names used.
+            List<String> used = ParameterText.names(plan.statement().sql());
+            for (int i = 0; i < used.size(); i++) {
+                statement.setObject(i + 1, declared.get(used.get(i)).bindValue());
+            }
+            return answer(statement, plan, syncedAsOf, limit, queryId, start, pulled);
+        }
+    }
+
+    private static PreparedStatement prepare(Connection connection, QueryPlan plan) {
+        try {
+            return connection.prepareStatement(
+                    ParameterText.asNumbered(plan.statement().sql()));
+        } catch (SQLException e) {
+            throw queryError(e.getMessage());
+        }
+    }
+
+    private ObjectNode answer(
+            PreparedStatement statement,
+            QueryPlan plan,
+            Map<String, Instant> syncedAsOf,
+            int limit,
+            String queryId,
+            long start,
+            List<Pulled> pulled)
+            throws SQLException {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> limitTimer = timer.schedule(
+                () -> {
+                    timedOut.set(true);
+                    try {
+                        statement.cancel();
+                    } catch (SQLException e) {
+                        // already finished
+                    }
+                },
+                limits.timeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        try (ResultSet rs = statement.executeQuery()) {
+            ResultSetMetaData meta = rs.getMetaData();
+            ArrayNode results = JSON.createArrayNode();
+            boolean truncated = false;
+            while (rs.next()) {
+                if (results.size() == limit) {
+                    truncated = true;
+                    break;
+                }
+                results.add(ResultRows.row(rs, meta));
+            }
+            ObjectNode response = JSON.createObjectNode();
+            response.put("query_id", queryId);
+            ArrayNode collections = response.putArray("collections");
+            plan.names().forEach(collections::add);
+            response.set("results", results);
+            ArrayNode fields = response.putArray("column_fields");
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                fields.addObject().put("name", meta.getColumnLabel(i)).put("type", meta.getColumnTypeName(i));
+            }
+            response.put("results_total_doc_count", results.size());
+            response.putObject("stats")
+                    .put(
+                            "elapsed_time_ms",
+                            Duration.ofNanos(System.nanoTime() - start).toMillis())
+                    .put(
+                            "bytes_pulled",
+                            pulled.stream().mapToLong(Pulled::bytes).sum());
+            if (truncated) {
+                response.putArray("warnings")
+                        .add("the results were cut at " + limit
+                                + " rows, the row limit; add a LIMIT or narrow the query to see the rest");
+            }
+            ObjectNode synced = response.putObject("syncedAsOf");
+            syncedAsOf.forEach((name, at) -> synced.put(name, at.toString()));
+            response.put("status", "COMPLETED");
+            return response;
+        } catch (SQLException e) {
+            if (timedOut.get()) {
+                throw new ApiError(
+                        408,
+                        ApiError.QUERY_TIMEOUT,
+                        "the query ran longer than the time limit of "
+                                + limits.timeout().toSeconds() + " s and was cancelled");
+            }
+            if (e.getMessage() != null
+                    && e.getMessage().toLowerCase(Locale.ROOT).contains("out of memory")) {
+                throw new ApiError(
+                        400,
+                        ApiError.RESOURCE_EXCEEDED,
+                        "the query needs more memory than the front gives one query: " + e.getMessage());
+            }
+            throw e;
+        } finally {
+            limitTimer.cancel(false);
+        }
+    }
+
+    /** DuckDB's message as a {@code QUERY_ERROR}, with the line DuckDB names when it names one. */
+    private static ApiError queryError(String message) {
+        String text = message == null ? "the query failed" : message;
+        Matcher line = LINE.matcher(text);
+        Integer at = line.find() ? Integer.valueOf(line.group(1)) : null;
+        int cut = text.indexOf("\n\nLINE ");
+        return ApiError.queryError(cut > 0 ? text.substring(0, cut) : text.strip(), at, null);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        pullers.shutdownNow();
+    }
+}

@@ -1,0 +1,320 @@
+package io.dynamosync.front.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.front.catalog.Catalog;
+import io.dynamosync.front.catalog.Workspaces;
+import io.dynamosync.front.pull.CrossCollectionQuery;
+import io.dynamosync.front.pull.FrontDuckDb;
+import io.dynamosync.front.route.WorkerClient;
+import io.dynamosync.front.route.WorkerKeys;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The front over two stand-in workers: routing, pulls, the collection and workspace calls, and errors. */
+class FrontServerTest {
+
+    // Numbers as the front wrote them, every digit and trailing zero kept.
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static FakeWorker orders;
+    private static FakeWorker customers;
+    private static FakeWorker events;
+    private static FrontServer front;
+    private static Connection parser;
+    private static CrossCollectionQuery cross;
+
+    @BeforeAll
+    static void start() throws Exception {
+        orders = new FakeWorker(
+                "orders",
+                List.of(
+                        "CREATE TABLE orders (_id VARCHAR, orderId VARCHAR, customerId VARCHAR, total DECIMAL(12,2))",
+                        "INSERT INTO orders VALUES ('o1','o1','c1',10.50), ('o2','o2','c1',99.99), ('o3','o3','c2',5)"),
+                100);
+        customers = new FakeWorker(
+                "customers",
+                List.of(
+                        "CREATE TABLE customers (_id VARCHAR, id VARCHAR, name VARCHAR, tags VARCHAR[])",
+                        "INSERT INTO customers VALUES ('c1','c1','Ada',['a','b']), ('c2','c2','Bo',[]),"
+                                + " ('c3','c3','Cy',NULL)"),
+                2);
+        events = new FakeWorker(
+                "events", List.of("CREATE TABLE events AS SELECT 'e' || range AS _id, range AS n FROM range(5)"), 2);
+        Map<String, String> addresses =
+                Map.of("orders", orders.address(), "customers", customers.address(), "events", events.address());
+        DynamoCollection o = CollectionShapesTest.collection("shop", "orders", Phase.STREAMING, true);
+        DynamoCollection c = CollectionShapesTest.collection("crm", "customers", Phase.STREAMING, true);
+        DynamoCollection e = CollectionShapesTest.collection("crm", "events", Phase.STREAMING, true);
+        Catalog catalog = Catalog.of(List.of(o, c, e), new Workspaces("shop"), Set.of("shop", "crm"));
+        FrontDuckDb duckdb = new FrontDuckDb(64L << 20, 1);
+        parser = duckdb.parser();
+        WorkerClient routed = new WorkerClient(
+                collection -> addresses.get(collection.getMetadata().getName()),
+                WorkerKeys.none(),
+                Duration.ofSeconds(10));
+        cross = new CrossCollectionQuery(
+                routed, duckdb, new CrossCollectionQuery.Limits(Duration.ofSeconds(10), 1000, 2, 4));
+        front = new FrontServer(0, FrontKey.of("secret"), catalog, routed, cross, parser);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        front.close();
+        cross.close();
+        parser.close();
+        orders.close();
+        customers.close();
+        events.close();
+    }
+
+    record Answer(int status, JsonNode body) {}
+
+    private static Answer call(String method, String path, String body, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (key != null) {
+            request.header("Authorization", "ApiKey " + key);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    private static Answer query(String sql) throws Exception {
+        return call(
+                "POST",
+                "/v1/orgs/self/queries",
+                JSON.writeValueAsString(Map.of("sql", Map.of("query", sql))),
+                "secret");
+    }
+
+    @Test
+    void aQueryOnOneCollectionGoesToItsWorkerWithTheNameItKnows() throws Exception {
+        Answer answer = query("SELECT orderId FROM commons.orders WHERE total > 10 ORDER BY orderId");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(orders.lastQuery.get())
+                .isEqualTo("SELECT orderId FROM \"orders\"       WHERE total > 10 ORDER BY orderId")
+                .hasSameSizeAs("SELECT orderId FROM commons.orders WHERE total > 10 ORDER BY orderId");
+        assertThat(answer.body().path("results")).hasSize(2);
+
+        Answer bare = query("SELECT count(*) AS n FROM orders");
+        assertThat(bare.body().at("/results/0/n").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void parametersGoToTheWorkerAsSent() throws Exception {
+        String body = "{\"sql\":{\"query\":\"SELECT * FROM crm.customers WHERE name = :who\","
+                + "\"parameters\":[{\"name\":\"who\",\"type\":\"string\",\"value\":\"Ada\"}]}}";
+        Answer answer = call("POST", "/v1/orgs/self/queries", body, "secret");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(customers.lastQuery.get()).isEqualTo("SELECT * FROM \"customers\"   WHERE name = :who");
+        assertThat(answer.body().at("/results/0/id").asText()).isEqualTo("c1");
+    }
+
+    @Test
+    void aJoinAcrossCollectionsRunsInTheFrontOverTheColumnsItUses() throws Exception {
+        orders.lastQuery.set(null);
+        String body = "{\"sql\":{\"query\":\"SELECT c.name, sum(o.total) AS spent FROM commons.orders o "
+                + "JOIN crm.customers c ON o.customerId = c.id WHERE o.total > :min GROUP BY c.name ORDER BY c.name\","
+                + "\"parameters\":[{\"name\":\"min\",\"type\":\"float\",\"value\":\"1\"}]}}";
+        Answer answer = call("POST", "/v1/orgs/self/queries", body, "secret");
+        assertThat(answer.status()).as("%s", answer.body()).isEqualTo(200);
+        assertThat(answer.body().path("results").toString())
+                .isEqualTo("[{\"name\":\"Ada\",\"spent\":110.49},{\"name\":\"Bo\",\"spent\":5.00}]");
+        assertThat(answer.body().path("collections").toString()).isEqualTo("[\"commons.orders\",\"crm.customers\"]");
+        assertThat(answer.body().path("syncedAsOf").path("crm.customers").asText())
+                .isEqualTo("2026-12-07T06:00:00Z");
+        // Only the columns the statement uses are pulled, filtered by the conditions on orders alone.
+        assertThat(orders.lastQuery.get())
+                .isEqualTo(
+                        "SELECT _id, customerId, total FROM orders WHERE ((_id > :__front_after) AND (total > :min)) ORDER BY _id");
+    }
+
+    @Test
+    void filtersOnOneCollectionAloneArePushedToItsWorkerUnderInnerJoins() throws Exception {
+        Answer inner =
+                query("SELECT o.orderId, c.name FROM commons.orders o JOIN crm.customers c ON o.customerId = c.id"
+                        + " WHERE o.total > 10 AND c.name LIKE 'A%' AND (o.total < 1000 OR c.name = 'x') ORDER BY 1");
+        assertThat(inner.body().path("results").toString())
+                .isEqualTo("[{\"orderId\":\"o1\",\"name\":\"Ada\"},{\"orderId\":\"o2\",\"name\":\"Ada\"}]");
+        assertThat(orders.lastQuery.get())
+                .isEqualTo(
+                        "SELECT _id, orderId, customerId, total FROM orders WHERE ((_id > :__front_after) AND (total > 10)) ORDER BY _id");
+        assertThat(customers.lastQuery.get())
+                .isEqualTo(
+                        "SELECT _id, id, \"name\" FROM customers WHERE ((_id > :__front_after) AND (\"name\" ~~ 'A%')) ORDER BY _id");
+
+        // An outer join keeps rows a filter on its other side would drop before the join: nothing is pushed.
+        Answer outer = query("SELECT o.orderId FROM commons.orders o LEFT JOIN crm.customers c ON o.customerId = c.id"
+                + " WHERE c.id IS NULL AND o.total > 1");
+        assertThat(outer.body().path("results")).isEmpty();
+        assertThat(orders.lastQuery.get()).doesNotContain("total >");
+        assertThat(customers.lastQuery.get()).doesNotContain("id IS NULL");
+
+        // A parameter goes to the worker with the filter that uses it.
+        String body = "{\"sql\":{\"query\":\"SELECT count(*) AS n FROM commons.orders o, crm.customers c"
+                + " WHERE o.customerId = c.id AND o.total > :min\","
+                + "\"parameters\":[{\"name\":\"min\",\"type\":\"int\",\"value\":\"10\"},"
+                + "{\"name\":\"unused\",\"type\":\"int\",\"value\":\"1\"}]}}";
+        Answer parameter = call("POST", "/v1/orgs/self/queries", body, "secret");
+        assertThat(parameter.body().at("/results/0/n").asInt()).isEqualTo(2);
+        assertThat(orders.lastQuery.get())
+                .isEqualTo(
+                        "SELECT _id, customerId, total FROM orders WHERE ((_id > :__front_after) AND (total > :min)) ORDER BY _id");
+
+        Answer undeclared = query("SELECT count(*) FROM commons.orders o, crm.customers c WHERE o.total > :nope");
+        assertThat(undeclared.body().path("type").asText()).isEqualTo("INVALIDINPUT");
+        assertThat(undeclared.body().path("message").asText()).contains(":nope");
+    }
+
+    @Test
+    void aCollectionIsPulledInPagesOfItsWorkersRowLimitUpToTheFrontsPullLimit() throws Exception {
+        // customers' worker answers 2 rows a query: its 3 rows come in two pages.
+        assertThat(query("SELECT count(*) AS n FROM commons.orders o, crm.customers c")
+                        .body()
+                        .at("/results/0/n")
+                        .asInt())
+                .isEqualTo(9);
+        assertThat(customers.lastQuery.get())
+                .isEqualTo("SELECT _id FROM customers WHERE (_id > :__front_after) ORDER BY _id");
+
+        // events has 5 rows, more than the 4 the front pulls of one collection, unless its own filters narrow it.
+        Answer answer = query("SELECT * FROM commons.orders o, crm.events e");
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body().path("type").asText()).isEqualTo("RESOURCEEXCEEDED");
+        assertThat(answer.body().path("message").asText()).contains("crm.events");
+        assertThat(query("SELECT count(*) AS n FROM commons.orders o, crm.events e WHERE e.n < 3")
+                        .body()
+                        .at("/results/0/n")
+                        .asInt())
+                .isEqualTo(9);
+    }
+
+    @Test
+    void errorsHaveTheHostedServicesShape() throws Exception {
+        Answer unknown = query("SELECT * FROM shop.nothing");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().path("type").asText()).isEqualTo("NOTFOUND");
+        assertThat(unknown.body().path("message").asText()).contains("shop.nothing");
+        assertThat(unknown.body().has("error_id")).isTrue();
+        assertThat(unknown.body().has("query_id")).isTrue();
+
+        Answer syntax = query("SELECT FROM WHERE");
+        assertThat(syntax.status()).isEqualTo(400);
+        assertThat(syntax.body().path("type").asText()).isEqualTo("QUERY_ERROR");
+        assertThat(syntax.body().path("line").asInt()).isEqualTo(1);
+
+        Answer worker = query("SELECT nope FROM orders");
+        assertThat(worker.body().path("type").asText()).isEqualTo("QUERY_ERROR");
+
+        Answer noKey = call("GET", "/v1/orgs/self/collections", null, null);
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(noKey.body().path("type").asText()).isEqualTo("AUTHEXCEPTION");
+        Answer badKey = call("GET", "/v1/orgs/self/collections", null, "guess");
+        assertThat(badKey.body().path("message").asText()).doesNotContain("secret");
+
+        Answer unserved = call("POST", "/v1/orgs/self/ws/commons/collections", "{}", "secret");
+        assertThat(unserved.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
+        assertThat(unserved.body().path("message").asText()).contains("kubectl");
+        Answer lambdas = call("GET", "/v1/orgs/self/ws/commons/lambdas", null, "secret");
+        assertThat(lambdas.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
+        assertThat(lambdas.body().path("message").asText()).contains("not served by the query front yet");
+        assertThat(call("GET", "/v1/orgs/self/queries", null, "secret")
+                        .body()
+                        .path("message")
+                        .asText())
+                .contains("later");
+        Answer integrations = call("GET", "/v1/orgs/self/integrations", null, "secret");
+        assertThat(integrations.body().path("message").asText()).contains("mirror DynamoDB tables");
+    }
+
+    @Test
+    void collectionsAndWorkspacesAreListedFromTheResources() throws Exception {
+        Answer all = call("GET", "/v1/orgs/self/collections", null, "secret");
+        assertThat(all.body().path("data"))
+                .extracting(
+                        c -> c.path("workspace").asText() + "." + c.path("name").asText())
+                .containsExactly("commons.orders", "crm.customers", "crm.events");
+        Answer one = call("GET", "/v1/orgs/self/ws/crm/collections/customers", null, "secret");
+        assertThat(one.body().at("/data/stats/doc_count").asLong()).isEqualTo(300);
+        assertThat(one.body()
+                        .at("/data/sources/0/dynamodb/current_status/state")
+                        .asText())
+                .isEqualTo("PROCESSING_STREAM");
+        assertThat(call("GET", "/v1/orgs/self/ws/commons/collections", null, "secret")
+                        .body()
+                        .path("data"))
+                .hasSize(1);
+        assertThat(call("GET", "/v1/orgs/self/ws/nowhere/collections/x", null, "secret")
+                        .status())
+                .isEqualTo(404);
+
+        Answer workspaces = call("GET", "/v1/orgs/self/ws", null, "secret");
+        assertThat(workspaces.body().path("data"))
+                .extracting(w -> w.path("name").asText())
+                .containsExactly("commons", "crm");
+        assertThat(call("GET", "/v1/orgs/self/ws/crm", null, "secret")
+                        .body()
+                        .at("/data/collection_count")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(call("GET", "/v1/orgs/self/ws/nowhere", null, "secret")
+                        .body()
+                        .path("type")
+                        .asText())
+                .isEqualTo("NOTFOUND");
+    }
+
+    @Test
+    void queriesRunByTheFrontReachNoFileNetworkOrEnvironment() throws Exception {
+        for (String sql : List.of(
+                "SELECT * FROM read_csv('/etc/passwd')",
+                "SELECT content FROM read_text('/etc/hostname') JOIN orders ON true JOIN crm.customers ON true",
+                "SELECT getenv('HOME')",
+                "SELECT * FROM read_json('http://127.0.0.1:" + orders.address().replaceAll(".*:", "") + "/status')",
+                "INSTALL httpfs",
+                "ATTACH '/tmp/x.db'",
+                "COPY (SELECT 1) TO '/tmp/front-copy.csv'")) {
+            Answer answer = query(sql);
+            assertThat(answer.status()).as(sql).isEqualTo(400);
+            assertThat(answer.body().path("type").asText()).as(sql).isEqualTo("QUERY_ERROR");
+        }
+        assertThat(query("SELECT 40 + 2 AS answer")
+                        .body()
+                        .at("/results/0/answer")
+                        .asInt())
+                .isEqualTo(42);
+    }
+
+    @Test
+    void validationParsesWithoutRunning() throws Exception {
+        Answer answer = call(
+                "POST",
+                "/v1/orgs/self/queries/validations",
+                "{\"sql\":{\"query\":\"SELECT * FROM orders o JOIN crm.customers c ON o.customerId = c.id WHERE c.name = :who\"}}",
+                "secret");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body().toString())
+                .isEqualTo("{\"collections\":[\"commons.orders\",\"crm.customers\"],\"parameters\":[\"who\"]}");
+    }
+}
