@@ -5,17 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.testkit.front.AwsCall;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,18 +23,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -329,33 +317,36 @@ public final class ExportService implements AutoCloseable {
         String base = (export.prefix == null || export.prefix.isEmpty() ? "" : trimSlashes(export.prefix) + "/")
                 + "AWSDynamoDB/" + export.id + "/";
         try {
-            put(export.bucket, base + "_started", new byte[0]);
-            DataFiles files = writeDataFiles(export.table);
+            objects().put(export.bucket, base + "_started", new byte[0]);
+            ExportTableScan.DataFiles files = new ExportTableScan(dynamoDb, dataFiles).write(export.table);
             StringBuilder manifestFiles = new StringBuilder();
             try {
-                for (int i = 0; i < files.contents.size(); i++) {
-                    Path gz = files.contents.get(i);
+                for (int i = 0; i < files.contents().size(); i++) {
+                    Path gz = files.contents().get(i);
                     String key = base + "data/" + randomName() + ".json.gz";
-                    upload(export.bucket, key, gz);
-                    byte[] md5 = md5(gz);
+                    objects().upload(export.bucket, key, gz);
+                    byte[] md5 = ExportObjects.md5(gz);
                     ObjectNode line = JSON.createObjectNode();
-                    line.put("itemCount", files.counts.get(i));
+                    line.put("itemCount", files.counts().get(i));
                     line.put("md5Checksum", Base64.getEncoder().encodeToString(md5));
                     line.put("etag", HexFormat.of().formatHex(md5));
                     line.put("dataFileS3Key", key);
                     manifestFiles.append(JSON.writeValueAsString(line)).append('\n');
                 }
             } finally {
-                for (Path gz : files.contents) {
+                for (Path gz : files.contents()) {
                     Files.deleteIfExists(gz);
                 }
             }
             byte[] manifestBytes = manifestFiles.toString().getBytes(StandardCharsets.UTF_8);
-            put(export.bucket, base + "manifest-files.json", manifestBytes);
-            put(
-                    export.bucket,
-                    base + "manifest-files.checksum",
-                    HexFormat.of().formatHex(md5(manifestBytes)).getBytes(StandardCharsets.UTF_8));
+            objects().put(export.bucket, base + "manifest-files.json", manifestBytes);
+            objects()
+                    .put(
+                            export.bucket,
+                            base + "manifest-files.checksum",
+                            HexFormat.of()
+                                    .formatHex(ExportObjects.md5(manifestBytes))
+                                    .getBytes(StandardCharsets.UTF_8));
 
             long remaining = minimumDuration.toNanos() - (System.nanoTime() - started);
             if (remaining > 0) {
@@ -375,16 +366,19 @@ public final class ExportService implements AutoCloseable {
             summary.put("s3SseAlgorithm", export.sseAlgorithm);
             summary.put("s3SseKmsKeyId", export.kmsKeyId);
             summary.put("manifestFilesS3Key", base + "manifest-files.json");
-            summary.put("billedSizeBytes", files.billedBytes);
-            summary.put("itemCount", files.items);
+            summary.put("billedSizeBytes", files.billedBytes());
+            summary.put("itemCount", files.items());
             summary.put("outputFormat", "DYNAMODB_JSON");
             byte[] summaryBytes = JSON.writeValueAsBytes(summary);
-            put(export.bucket, base + "manifest-summary.json", summaryBytes);
-            put(
-                    export.bucket,
-                    base + "manifest-summary.checksum",
-                    HexFormat.of().formatHex(md5(summaryBytes)).getBytes(StandardCharsets.UTF_8));
-            export.complete(end, base + "manifest-summary.json", files.items, files.billedBytes);
+            objects().put(export.bucket, base + "manifest-summary.json", summaryBytes);
+            objects()
+                    .put(
+                            export.bucket,
+                            base + "manifest-summary.checksum",
+                            HexFormat.of()
+                                    .formatHex(ExportObjects.md5(summaryBytes))
+                                    .getBytes(StandardCharsets.UTF_8));
+            export.complete(end, base + "manifest-summary.json", files.items(), files.billedBytes());
         } catch (NoSuchBucketException e) {
             export.fail(
                     "S3NoSuchBucket",
@@ -406,151 +400,8 @@ public final class ExportService implements AutoCloseable {
         }
     }
 
-    /** The data files, written to temporary files (a table of a million items does not fit a heap twice), and their counts. */
-    private record DataFiles(List<Path> contents, List<Long> counts, long items, long billedBytes) {}
-
-    /** Segments of the parallel scan an export reads the table with (DynamoDB Local scans slowly one page at a time). */
-    private static final int SCAN_SEGMENTS = 4;
-    /** Items asked for the first page of a segment's scan; later pages ask for twice what the last one held. */
-    private static final int PAGE_ITEMS = 1_000;
-
-    /**
-     * Scans the whole table, strongly consistent, in {@link #SCAN_SEGMENTS} parallel segments, spreading items over
-     * the data files in turn.
-     */
-    private DataFiles writeDataFiles(String table) throws IOException {
-        int fileCount = dataFiles;
-        List<Path> paths = new ArrayList<>();
-        List<GZIPOutputStream> gzips = new ArrayList<>();
-        long[] counts = new long[fileCount];
-        for (int i = 0; i < fileCount; i++) {
-            Path path = Files.createTempFile("export-", ".json.gz");
-            paths.add(path);
-            gzips.add(new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16)));
-        }
-        AtomicLong items = new AtomicLong();
-        AtomicLong billed = new AtomicLong();
-        boolean scanned = false;
-        ExecutorService segments = Executors.newFixedThreadPool(SCAN_SEGMENTS, r -> {
-            Thread t = new Thread(r, "export-scan");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> scans = new ArrayList<>();
-            for (int segment = 0; segment < SCAN_SEGMENTS; segment++) {
-                int mine = segment;
-                scans.add(segments.submit(() -> {
-                    scanSegment(table, mine, gzips, counts, items, billed);
-                    return null;
-                }));
-            }
-            for (Future<?> scan : scans) {
-                scan.get();
-            }
-            scanned = true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while scanning " + table, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
-        } finally {
-            segments.shutdownNow();
-            for (GZIPOutputStream gzip : gzips) {
-                gzip.close();
-            }
-            if (!scanned) {
-                for (Path path : paths) {
-                    Files.deleteIfExists(path);
-                }
-            }
-        }
-        List<Long> countList = new ArrayList<>();
-        for (long count : counts) {
-            countList.add(count);
-        }
-        return new DataFiles(paths, countList, items.get(), billed.get());
-    }
-
-    private void scanSegment(
-            String table, int segment, List<GZIPOutputStream> gzips, long[] counts, AtomicLong items, AtomicLong billed)
-            throws IOException {
-        JsonNode startKey = null;
-        int limit = PAGE_ITEMS;
-        do {
-            ObjectNode scan = JSON.createObjectNode();
-            scan.put("TableName", table);
-            scan.put("ConsistentRead", true);
-            scan.put("Segment", segment);
-            scan.put("TotalSegments", SCAN_SEGMENTS);
-            // DynamoDB Local reads Limit rows (or the rest of the segment, without one) for every page, even when
-            // 1 MB ends the page first: asking for twice what the last page held keeps a scan linear in the table.
-            scan.put("Limit", limit);
-            if (startKey != null) {
-                scan.set("ExclusiveStartKey", startKey);
-            }
-            JsonNode page = dynamoDb.call("Scan", scan);
-            for (JsonNode item : page.path("Items")) {
-                ObjectNode line = JSON.createObjectNode();
-                line.set("Item", item);
-                byte[] bytes = JSON.writeValueAsBytes(line);
-                int file = (int) (items.getAndIncrement() % gzips.size());
-                GZIPOutputStream gzip = gzips.get(file);
-                synchronized (gzip) {
-                    gzip.write(bytes);
-                    gzip.write('\n');
-                    counts[file]++;
-                }
-                billed.addAndGet(bytes.length);
-            }
-            startKey = page.get("LastEvaluatedKey");
-            int count = page.path("Items").size();
-            if (count < limit) {
-                limit = Math.max(1, 2 * count);
-            }
-        } while (startKey != null && !startKey.isEmpty());
-    }
-
-    /** Uploads a data file: in one PUT when small, else in parts, as S3 itself takes files of any size. */
-    private void upload(String bucket, String key, Path file) throws IOException {
-        long size = Files.size(file);
-        int partBytes = this.partBytes;
-        if (size <= partBytes) {
-            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
-            return;
-        }
-        String uploadId =
-                s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        List<CompletedPart> parts = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int number = 1; ; number++) {
-                byte[] part = in.readNBytes(partBytes);
-                if (part.length == 0) {
-                    break;
-                }
-                int n = number;
-                String etag = s3.uploadPart(
-                                b -> b.bucket(bucket)
-                                        .key(key)
-                                        .uploadId(uploadId)
-                                        .partNumber(n),
-                                RequestBody.fromBytes(part))
-                        .eTag();
-                parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
-            }
-            s3.completeMultipartUpload(
-                    b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(u -> u.parts(parts)));
-        } catch (IOException | RuntimeException e) {
-            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-            throw e;
-        }
-    }
-
-    private void put(String bucket, String key, byte[] bytes) {
-        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+    private ExportObjects objects() {
+        return new ExportObjects(s3, partBytes);
     }
 
     private JsonNode describeTable(String table) {
@@ -597,23 +448,6 @@ public final class ExportService implements AutoCloseable {
             name.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }
         return name.toString();
-    }
-
-    private static byte[] md5(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return ((DigestInputStream) in).getMessageDigest().digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] md5(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("MD5").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static BigDecimal epochSeconds(Instant instant) {
