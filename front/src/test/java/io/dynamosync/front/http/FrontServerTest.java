@@ -65,7 +65,7 @@ class FrontServerTest {
         DynamoCollection e = CollectionShapesTest.collection("crm", "events", Phase.STREAMING, true);
         Catalog catalog = Catalog.of(List.of(o, c, e), new Workspaces("shop"), Set.of("shop", "crm"));
         FrontDuckDb duckdb = new FrontDuckDb(64L << 20, 1);
-        parser = duckdb.parser();
+        parser = duckdb.open();
         WorkerClient routed = new WorkerClient(
                 collection -> addresses.get(collection.getMetadata().getName()),
                 WorkerKeys.none(),
@@ -304,6 +304,13 @@ class FrontServerTest {
                         .at("/results/0/answer")
                         .asInt())
                 .isEqualTo(42);
+    }
+
+    @Test
+    void aStatementNeedingMoreMemoryThanTheFrontGivesOneQueryIsResourceExceeded() throws Exception {
+        Answer answer = query("SELECT length(list(range)) AS n FROM range(50000000)");
+        assertThat(answer.status()).as("%s", answer.body()).isEqualTo(400);
+        assertThat(answer.body().path("type").asText()).isEqualTo("RESOURCEEXCEEDED");
     }
 
     @Test
