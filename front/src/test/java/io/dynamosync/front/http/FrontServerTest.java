@@ -227,6 +227,13 @@ class FrontServerTest {
         Answer worker = query("SELECT nope FROM orders");
         assertThat(worker.body().path("type").asText()).isEqualTo("QUERY_ERROR");
 
+        for (String body :
+                List.of("not json", "[1]", "{\"sql\": 3}", "{\"sql\": {\"query\": \"SELECT 1\", \"parameters\": 7}}")) {
+            Answer bad = call("POST", "/v1/orgs/self/queries", body, "secret");
+            assertThat(bad.status()).as(body).isEqualTo(400);
+            assertThat(bad.body().path("type").asText()).as(body).isEqualTo("INVALIDINPUT");
+        }
+
         Answer noKey = call("GET", "/v1/orgs/self/collections", null, null);
         assertThat(noKey.status()).isEqualTo(401);
         assertThat(noKey.body().path("type").asText()).isEqualTo("AUTHEXCEPTION");
