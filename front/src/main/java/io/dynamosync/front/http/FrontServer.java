@@ -159,8 +159,12 @@ public final class FrontServer implements AutoCloseable {
         JsonNode error;
         try (InputStream in = answer.body()) {
             error = JSON.readTree(in);
+        } catch (IOException e) {
+            // Not the worker's JSON: something between (a proxy, a pod going away) answered instead.
+            error = null;
         }
-        throw WorkerErrors.of(answer.status(), error == null ? JSON.createObjectNode() : error, target.name());
+        throw WorkerErrors.of(
+                answer.status(), error == null || !error.isObject() ? JSON.createObjectNode() : error, target.name());
     }
 
     private void validate(Context ctx) throws JsonProcessingException {

@@ -152,9 +152,11 @@ public final class CrossCollectionQuery implements AutoCloseable {
             List<JsonNode> filters,
             Map<String, QueryRequest.Parameter> declared)
             throws SQLException {
-        // Read before the pull, so that the pulled rows are at least as new as this.
-        Optional<Instant> syncedAsOf = workers.syncedAsOf(target.resource(), target.name());
+        // Read before the pull, so that the pulled rows are at least as new as this; beside the columns, not after.
+        CompletableFuture<Optional<Instant>> synced =
+                CompletableFuture.supplyAsync(() -> workers.syncedAsOf(target.resource(), target.name()), pullers);
         JsonNode schema = workers.schema(target.resource(), target.name());
+        Optional<Instant> syncedAsOf = value(synced);
         List<String> wanted = new ArrayList<>();
         for (JsonNode column : schema.path("columns")) {
             String name = column.path("name").asText();
@@ -241,6 +243,18 @@ public final class CrossCollectionQuery implements AutoCloseable {
                 rs.next();
                 return ParameterText.fromDuckDb(rs.getString(1));
             }
+        }
+    }
+
+    /** What a call made beside another answered, or how it failed. */
+    private static <T> T value(CompletableFuture<T> call) {
+        try {
+            return call.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
