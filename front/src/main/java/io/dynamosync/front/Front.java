@@ -55,7 +55,7 @@ public final class Front implements AutoCloseable {
                         settings.maxPullRows()));
         Connection parser;
         try {
-            parser = duckdb.parser();
+            parser = duckdb.open();
         } catch (SQLException e) {
             catalog.close();
             throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);

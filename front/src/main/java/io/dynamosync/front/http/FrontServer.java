@@ -130,7 +130,7 @@ public final class FrontServer implements AutoCloseable {
         String queryId = UUID.randomUUID().toString();
         try {
             ObjectNode body = body(ctx);
-            QueryRequest request = JSON.treeToValue(body, QueryRequest.class);
+            QueryRequest request = request(body);
             QueryRequest.Sql sql = request.sql();
             if (sql == null) {
                 throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
@@ -159,13 +159,17 @@ public final class FrontServer implements AutoCloseable {
         JsonNode error;
         try (InputStream in = answer.body()) {
             error = JSON.readTree(in);
+        } catch (IOException e) {
+            // Not the worker's JSON: something between (a proxy, a pod going away) answered instead.
+            error = null;
         }
-        throw WorkerErrors.of(answer.status(), error == null ? JSON.createObjectNode() : error, target.name());
+        throw WorkerErrors.of(
+                answer.status(), error == null || !error.isObject() ? JSON.createObjectNode() : error, target.name());
     }
 
     private void validate(Context ctx) throws JsonProcessingException {
         ObjectNode body = body(ctx);
-        QueryRequest request = JSON.treeToValue(body, QueryRequest.class);
+        QueryRequest request = request(body);
         if (request.sql() == null) {
             throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
         }
@@ -223,6 +227,16 @@ public final class FrontServer implements AutoCloseable {
     private ParsedStatement parse(String sql) {
         synchronized (parser) {
             return ParsedStatement.parse(parser, sql);
+        }
+    }
+
+    private static QueryRequest request(ObjectNode body) {
+        try {
+            return JSON.treeToValue(body, QueryRequest.class);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalidInput("the body is not a query request: "
+                    + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + "; expected {\"sql\": {\"query\": \"...\", \"parameters\": [{\"name\", \"type\", \"value\"}]}}");
         }
     }
 

@@ -11,7 +11,6 @@ import io.dynamosync.front.plan.Pushdown;
 import io.dynamosync.front.plan.QueryPlan;
 import io.dynamosync.front.plan.WorkerSql;
 import io.dynamosync.front.route.WorkerClient;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -105,6 +104,7 @@ public final class CrossCollectionQuery implements AutoCloseable {
                     "the " + limits.concurrent() + " queries across collections the front runs at once are running;"
                             + " try again shortly");
         }
+        // Confined from the start: loading the pulled rows needs neither files nor settings.
         try (Connection connection = duckdb.open()) {
             Map<String, QueryRequest.Parameter> declared = declared(plan, sql);
             Map<String, List<JsonNode>> filters = Pushdown.filters(plan);
@@ -152,9 +152,11 @@ public final class CrossCollectionQuery implements AutoCloseable {
             List<JsonNode> filters,
             Map<String, QueryRequest.Parameter> declared)
             throws SQLException {
-        // Read before the pull, so that the pulled rows are at least as new as this.
-        Optional<Instant> syncedAsOf = workers.syncedAsOf(target.resource(), target.name());
+        // Read before the pull, so that the pulled rows are at least as new as this; beside the columns, not after.
+        CompletableFuture<Optional<Instant>> synced =
+                CompletableFuture.supplyAsync(() -> workers.syncedAsOf(target.resource(), target.name()), pullers);
         JsonNode schema = workers.schema(target.resource(), target.name());
+        Optional<Instant> syncedAsOf = value(synced);
         List<String> wanted = new ArrayList<>();
         for (JsonNode column : schema.path("columns")) {
             String name = column.path("name").asText();
@@ -177,9 +179,7 @@ public final class CrossCollectionQuery implements AutoCloseable {
                 parameters.add(declared.get(name));
             }
         }
-        ArrayNode rows = JSON.createArrayNode();
-        List<Pulled.Column> columns = null;
-        long bytes = 0;
+        Pulled pulled = new Pulled(target, syncedAsOf);
         String after = "";
         while (true) {
             List<QueryRequest.Parameter> page = new ArrayList<>(parameters);
@@ -192,17 +192,8 @@ public final class CrossCollectionQuery implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             JsonNode answer = workers.queryJson(target.resource(), target.name(), body);
-            if (columns == null) {
-                columns = new ArrayList<>();
-                for (JsonNode field : answer.path("column_fields")) {
-                    columns.add(new Pulled.Column(
-                            field.path("name").asText(), field.path("type").asText()));
-                }
-            }
             JsonNode results = answer.path("results");
-            bytes += results.toString().getBytes(StandardCharsets.UTF_8).length;
-            results.forEach(rows::add);
-            if (rows.size() > limits.maxPullRows()) {
+            if (pulled.rows() + results.size() > limits.maxPullRows()) {
                 throw new ApiError(
                         400,
                         ApiError.RESOURCE_EXCEEDED,
@@ -210,12 +201,15 @@ public final class CrossCollectionQuery implements AutoCloseable {
                                 + " rows to pull after its own filters, the most the front pulls of one collection;"
                                 + " narrow the query with conditions on that collection alone");
             }
+            synchronized (connection) {
+                pulled.append(connection, answer);
+            }
             boolean cut = false;
             for (JsonNode warning : answer.path("warnings")) {
                 cut |= warning.asText().contains("row limit");
             }
             if (!cut || results.isEmpty()) {
-                return new Pulled(target, columns, rows, bytes, syncedAsOf);
+                return pulled;
             }
             after = results.get(results.size() - 1).path(ID).asText();
         }
@@ -249,6 +243,18 @@ public final class CrossCollectionQuery implements AutoCloseable {
                 rs.next();
                 return ParameterText.fromDuckDb(rs.getString(1));
             }
+        }
+    }
+
+    /** What a call made beside another answered, or how it failed. */
+    private static <T> T value(CompletableFuture<T> call) {
+        try {
+            return call.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
@@ -293,10 +299,6 @@ public final class CrossCollectionQuery implements AutoCloseable {
             String queryId,
             long start)
             throws SQLException {
-        for (Pulled p : pulled) {
-            p.load(connection);
-        }
-        FrontDuckDb.confine(connection);
         try (PreparedStatement statement = prepare(connection, plan)) {
             // DuckDB's driver binds by number only: :name is $n, n its place among the names used.
             List<String> used = ParameterText.names(plan.statement().sql());

@@ -1,7 +1,10 @@
 package io.dynamosync.front.pull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamosync.front.api.ApiError;
 import io.dynamosync.front.plan.QueryPlan;
 import io.dynamosync.front.plan.WorkerSql;
 import java.sql.Connection;
@@ -15,60 +18,109 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One collection's rows as pulled from its worker (the query API's JSON answer: rows and each column's DuckDB type),
- * loaded into the front's DuckDB as table {@code "workspace"."collection"}, and as {@code main."collection"} too
- * when the statement names it bare, so that the user's statement runs there as written.
- *
- * @param target the collection
- * @param columns the columns pulled, with their DuckDB types
- * @param rows the rows, as the worker answered them (a JSON array of objects)
- * @param bytes how many bytes of JSON the worker sent
- * @param syncedAsOf when the worker's data was synced to, read before the pull
+ * One collection's rows in the front's DuckDB, as table {@code "workspace"."collection"} (and as
+ * {@code main."collection"} too when the statement names it bare, so that the statement runs there as written),
+ * filled page by page from its worker's query API answers (rows, and each column's DuckDB type): a page is loaded
+ * as it arrives, so the front's heap holds one page at a time and the rows themselves live under DuckDB's memory
+ * limit.
  */
-record Pulled(QueryPlan.Target target, List<Column> columns, JsonNode rows, long bytes, Optional<Instant> syncedAsOf) {
+final class Pulled {
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     /** A pulled column: its name and DuckDB type. */
     record Column(String name, String type) {}
 
-    /** Creates the collection's table and fills it from the pulled rows, with DuckDB's own JSON reading. */
-    void load(Connection connection) throws SQLException {
-        String schema = WorkerSql.quoted(target.workspace());
-        String table = schema + "." + WorkerSql.quoted(target.collection());
-        List<String> definitions = new ArrayList<>();
+    private final QueryPlan.Target target;
+    private final Optional<Instant> syncedAsOf;
+    private List<Column> columns;
+    private long rows;
+    private long bytes;
+
+    /** @param syncedAsOf when the worker's data was synced to, read before the first page */
+    Pulled(QueryPlan.Target target, Optional<Instant> syncedAsOf) {
+        this.target = target;
+        this.syncedAsOf = syncedAsOf;
+    }
+
+    QueryPlan.Target target() {
+        return target;
+    }
+
+    Optional<Instant> syncedAsOf() {
+        return syncedAsOf;
+    }
+
+    /** How many rows were pulled. */
+    long rows() {
+        return rows;
+    }
+
+    /** How many bytes of JSON rows the worker sent. */
+    long bytes() {
+        return bytes;
+    }
+
+    /**
+     * Loads one page of the worker's answer; the first creates the table from the page's column types. The caller
+     * holds the connection for itself meanwhile.
+     */
+    void append(Connection connection, JsonNode answer) throws SQLException {
+        String table = table();
+        if (columns == null) {
+            columns = new ArrayList<>();
+            for (JsonNode field : answer.path("column_fields")) {
+                columns.add(new Column(
+                        field.path("name").asText(), field.path("type").asText()));
+            }
+            List<String> definitions = new ArrayList<>();
+            for (Column column : columns) {
+                definitions.add(WorkerSql.quoted(column.name()) + " " + column.type());
+            }
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + WorkerSql.quoted(target.workspace()));
+                s.execute("CREATE TABLE " + table + " (" + String.join(", ", definitions) + ")");
+                if (target.references().stream().anyMatch(r -> r.bare())) {
+                    s.execute(
+                            "CREATE VIEW main." + WorkerSql.quoted(target.collection()) + " AS SELECT * FROM " + table);
+                }
+            }
+        }
+        JsonNode page = answer.path("results");
+        if (page.isEmpty()) {
+            return;
+        }
+        String text;
+        try {
+            text = JSON.writeValueAsString(page);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        bytes += text.length();
+        rows += page.size();
         List<String> values = new ArrayList<>();
         for (Column column : columns) {
-            String name = WorkerSql.quoted(column.name());
-            definitions.add(name + " " + column.type());
-            values.add(value(column) + " AS " + name);
+            values.add(value(column) + " AS " + WorkerSql.quoted(column.name()));
         }
-        try (Statement s = connection.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-            s.execute("CREATE TABLE " + table + " (" + String.join(", ", definitions) + ")");
-        }
-        if (!rows.isEmpty()) {
-            try (PreparedStatement insert =
-                    connection.prepareStatement("INSERT INTO " + table + " SELECT " + String.join(", ", values)
-                            + " FROM (SELECT unnest(from_json(CAST(? AS JSON), '[\"json\"]')) AS j)")) {
-                insert.setString(1, serialized());
-                insert.execute();
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " SELECT "
+                + String.join(", ", values) + " FROM (SELECT unnest(from_json(CAST(? AS JSON), '[\"json\"]')) AS j)")) {
+            insert.setString(1, text);
+            insert.execute();
+        } catch (SQLException e) {
+            if (e.getMessage() != null
+                    && e.getMessage().toLowerCase(Locale.ROOT).contains("out of memory")) {
+                throw new ApiError(
+                        400,
+                        ApiError.RESOURCE_EXCEEDED,
+                        "collection " + target.name() + "'s rows to pull do not fit in the memory the front gives one"
+                                + " query; narrow the query with conditions on that collection alone");
             }
-        }
-        if (target.references().stream().anyMatch(r -> r.bare())) {
-            try (Statement s = connection.createStatement()) {
-                s.execute("CREATE VIEW main." + WorkerSql.quoted(target.collection()) + " AS SELECT * FROM " + table);
-            }
+            throw e;
         }
     }
 
-    private String serialized() {
-        try {
-            return JSON.writeValueAsString(rows);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private String table() {
+        return WorkerSql.quoted(target.workspace()) + "." + WorkerSql.quoted(target.collection());
     }
 
     /** The SQL reading one column's value out of a row object {@code j}, as its DuckDB type. */

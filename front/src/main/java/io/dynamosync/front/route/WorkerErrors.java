@@ -32,11 +32,14 @@ public final class WorkerErrors {
                         ApiError.INTERNAL,
                         "the worker of collection " + name
                                 + " refused the front's API key: check the Secret its spec.query.apiKeySecretRef names");
+            // A worker failing, stopping or starting: to the client, the collection cannot answer now.
             default ->
-                new ApiError(
-                        status >= 500 ? 502 : status,
-                        ApiError.INTERNAL,
-                        "the worker of collection " + name + " answered " + status + ": " + message);
+                status >= 500
+                        ? ApiError.notReady(name, "its worker answered " + status + ": " + message)
+                        : new ApiError(
+                                status,
+                                ApiError.INTERNAL,
+                                "the worker of collection " + name + " answered " + status + ": " + message);
         };
     }
 }

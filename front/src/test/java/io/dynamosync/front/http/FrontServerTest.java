@@ -65,7 +65,7 @@ class FrontServerTest {
         DynamoCollection e = CollectionShapesTest.collection("crm", "events", Phase.STREAMING, true);
         Catalog catalog = Catalog.of(List.of(o, c, e), new Workspaces("shop"), Set.of("shop", "crm"));
         FrontDuckDb duckdb = new FrontDuckDb(64L << 20, 1);
-        parser = duckdb.parser();
+        parser = duckdb.open();
         WorkerClient routed = new WorkerClient(
                 collection -> addresses.get(collection.getMetadata().getName()),
                 WorkerKeys.none(),
@@ -227,6 +227,13 @@ class FrontServerTest {
         Answer worker = query("SELECT nope FROM orders");
         assertThat(worker.body().path("type").asText()).isEqualTo("QUERY_ERROR");
 
+        for (String body :
+                List.of("not json", "[1]", "{\"sql\": 3}", "{\"sql\": {\"query\": \"SELECT 1\", \"parameters\": 7}}")) {
+            Answer bad = call("POST", "/v1/orgs/self/queries", body, "secret");
+            assertThat(bad.status()).as(body).isEqualTo(400);
+            assertThat(bad.body().path("type").asText()).as(body).isEqualTo("INVALIDINPUT");
+        }
+
         Answer noKey = call("GET", "/v1/orgs/self/collections", null, null);
         assertThat(noKey.status()).isEqualTo(401);
         assertThat(noKey.body().path("type").asText()).isEqualTo("AUTHEXCEPTION");
@@ -304,6 +311,13 @@ class FrontServerTest {
                         .at("/results/0/answer")
                         .asInt())
                 .isEqualTo(42);
+    }
+
+    @Test
+    void aStatementNeedingMoreMemoryThanTheFrontGivesOneQueryIsResourceExceeded() throws Exception {
+        Answer answer = query("SELECT length(list(range)) AS n FROM range(50000000)");
+        assertThat(answer.status()).as("%s", answer.body()).isEqualTo(400);
+        assertThat(answer.body().path("type").asText()).isEqualTo("RESOURCEEXCEEDED");
     }
 
     @Test

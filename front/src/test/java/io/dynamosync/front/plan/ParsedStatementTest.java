@@ -17,7 +17,7 @@ class ParsedStatementTest {
 
     @BeforeAll
     static void open() throws Exception {
-        parser = new FrontDuckDb(64L << 20, 1).parser();
+        parser = new FrontDuckDb(64L << 20, 1).open();
     }
 
     @AfterAll

@@ -23,7 +23,7 @@ class PushdownTest {
 
     @BeforeAll
     static void open() throws Exception {
-        parser = new FrontDuckDb(64L << 20, 1).parser();
+        parser = new FrontDuckDb(64L << 20, 1).open();
         catalog = Catalog.of(
                 List.of(collection("shop", "orders"), collection("crm", "customers")),
                 new Workspaces("shop"),

@@ -37,6 +37,14 @@ class WorkerErrorsTest {
     }
 
     @Test
+    void aWorkerFailingOrStoppingMeansItsCollectionCannotAnswerNow() {
+        ApiError failing = of(500, "InternalError");
+        assertThat(failing.status()).isEqualTo(503);
+        assertThat(failing.type()).isEqualTo("NOT_READY");
+        assertThat(failing.getMessage()).contains("shop.orders").contains("500");
+    }
+
+    @Test
     void aRefusedKeyIsTheFrontsProblemAndSaysWhichSecretToCheck() {
         ApiError refused = of(401, "AuthenticationError");
         assertThat(refused.type()).isEqualTo("INTERNALERROR");
