@@ -21,26 +21,33 @@ import picocli.CommandLine.Option;
         description = "Serves the hosted service's REST API over every DynamoCollection of the watched namespaces.")
 public final class FrontMain implements Callable<Integer> {
 
-    @Option(names = "--port", description = "HTTP port (default ${DEFAULT-VALUE}).", defaultValue = "8080")
+    // Each option defaults to a DYNAMOSYNC_* environment variable, as the operator's settings do: the chart's
+    // Deployment sets them, and the local kubelet gives a pod its port in DYNAMOSYNC_HTTP_PORT.
+    @Option(
+            names = "--port",
+            description = "HTTP port (default ${DEFAULT-VALUE}; env DYNAMOSYNC_HTTP_PORT).",
+            defaultValue = "${env:DYNAMOSYNC_HTTP_PORT:-8080}")
     int port;
 
     @Option(
             names = "--namespaces",
-            description = "Comma-separated namespaces whose collections are served; all when empty (default).",
-            defaultValue = "")
+            description = "Comma-separated namespaces whose collections are served; all when empty (default; env"
+                    + " DYNAMOSYNC_WATCH_NAMESPACES).",
+            defaultValue = "${env:DYNAMOSYNC_WATCH_NAMESPACES:-}")
     String namespaces;
 
     @Option(
             names = "--commons-namespace",
-            description = "The namespace of workspace commons and of bare collection names (default ${DEFAULT-VALUE}).",
-            defaultValue = "default")
+            description = "The namespace of workspace commons and of bare collection names (default ${DEFAULT-VALUE};"
+                    + " env DYNAMOSYNC_COMMONS_NAMESPACE).",
+            defaultValue = "${env:DYNAMOSYNC_COMMONS_NAMESPACE:-default}")
     String commonsNamespace;
 
     @Option(
             names = "--worker-address",
             description = "A worker's base URL, with {name} and {namespace} (default: the collection's Service, "
-                    + WorkerClient.DEFAULT_ADDRESS + ").",
-            defaultValue = WorkerClient.DEFAULT_ADDRESS)
+                    + WorkerClient.DEFAULT_ADDRESS + "; env DYNAMOSYNC_WORKER_ADDRESS).",
+            defaultValue = "${env:DYNAMOSYNC_WORKER_ADDRESS:-" + WorkerClient.DEFAULT_ADDRESS + "}")
     String workerAddress;
 
     @Option(
