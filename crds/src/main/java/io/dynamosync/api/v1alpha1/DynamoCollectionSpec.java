@@ -111,6 +111,10 @@ public class DynamoCollectionSpec {
                     + "longer than the stream's 24-hour retention, the collection loads the table again. Default false.")
     private Boolean suspend;
 
+    @JsonPropertyDescription("Publish the collection as an Apache Iceberg table (format v2) in the catalog and "
+            + "warehouse of the integration's spec.icebergCatalog, kept fresh from the stream, exactly once. Optional.")
+    private IcebergPublishing iceberg;
+
     public IntegrationRef getIntegrationRef() {
         return integrationRef;
     }
@@ -239,6 +243,14 @@ public class DynamoCollectionSpec {
         this.suspend = suspend;
     }
 
+    public IcebergPublishing getIceberg() {
+        return iceberg;
+    }
+
+    public void setIceberg(IcebergPublishing iceberg) {
+        this.iceberg = iceberg;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -263,7 +275,8 @@ public class DynamoCollectionSpec {
                 && Objects.equals(enableStream, that.enableStream)
                 && Objects.equals(enablePointInTimeRecovery, that.enablePointInTimeRecovery)
                 && Objects.equals(ignoreTtlDeletes, that.ignoreTtlDeletes)
-                && Objects.equals(suspend, that.suspend);
+                && Objects.equals(suspend, that.suspend)
+                && Objects.equals(iceberg, that.iceberg);
     }
 
     @Override
@@ -284,7 +297,8 @@ public class DynamoCollectionSpec {
                 enableStream,
                 enablePointInTimeRecovery,
                 ignoreTtlDeletes,
-                suspend);
+                suspend,
+                iceberg);
     }
 
     @Override
@@ -297,6 +311,6 @@ public class DynamoCollectionSpec {
                 + ", query=" + query
                 + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", enableStream="
                 + enableStream + ", enablePointInTimeRecovery=" + enablePointInTimeRecovery + ", ignoreTtlDeletes="
-                + ignoreTtlDeletes + ", suspend=" + suspend + "}";
+                + ignoreTtlDeletes + ", suspend=" + suspend + ", iceberg=" + iceberg + "}";
     }
 }

@@ -58,6 +58,17 @@ public class DynamoCollectionStatus extends Status {
             + DynamoCollectionStatus.MAX_WORKER_EVENTS + "; the worker's /status has them all.")
     private List<WorkerEvent> refusedItems;
 
+    @JsonPropertyDescription(
+            "The Iceberg table the collection publishes to, namespace.table, when spec.iceberg is set.")
+    private String icebergTable;
+
+    @JsonPropertyDescription("The newest snapshot of that table the worker committed or found.")
+    private Long icebergSnapshotId;
+
+    @JsonPropertyDescription(
+            "Every change the replica committed before this time (RFC 3339) is in the newest snapshot.")
+    private String icebergCoversUntil;
+
     /** How many re-bootstraps and refused items the status keeps, so that it stays small. */
     public static final int MAX_WORKER_EVENTS = 10;
 
@@ -173,6 +184,30 @@ public class DynamoCollectionStatus extends Status {
         this.refusedItems = refusedItems;
     }
 
+    public String getIcebergTable() {
+        return icebergTable;
+    }
+
+    public void setIcebergTable(String icebergTable) {
+        this.icebergTable = icebergTable;
+    }
+
+    public Long getIcebergSnapshotId() {
+        return icebergSnapshotId;
+    }
+
+    public void setIcebergSnapshotId(Long icebergSnapshotId) {
+        this.icebergSnapshotId = icebergSnapshotId;
+    }
+
+    public String getIcebergCoversUntil() {
+        return icebergCoversUntil;
+    }
+
+    public void setIcebergCoversUntil(String icebergCoversUntil) {
+        this.icebergCoversUntil = icebergCoversUntil;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!super.equals(o)) {
@@ -192,7 +227,10 @@ public class DynamoCollectionStatus extends Status {
                 && Objects.equals(lag, that.lag)
                 && Objects.equals(lastEventTime, that.lastEventTime)
                 && Objects.equals(rebootstraps, that.rebootstraps)
-                && Objects.equals(refusedItems, that.refusedItems);
+                && Objects.equals(refusedItems, that.refusedItems)
+                && Objects.equals(icebergTable, that.icebergTable)
+                && Objects.equals(icebergSnapshotId, that.icebergSnapshotId)
+                && Objects.equals(icebergCoversUntil, that.icebergCoversUntil);
     }
 
     @Override
@@ -212,7 +250,10 @@ public class DynamoCollectionStatus extends Status {
                 lag,
                 lastEventTime,
                 rebootstraps,
-                refusedItems);
+                refusedItems,
+                icebergTable,
+                icebergSnapshotId,
+                icebergCoversUntil);
     }
 
     @Override

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     segments) keep it, so the worker resumes from its checkpoint. Null is read as 1, so
  *     settings written before the field existed keep their store.
  * @param duckdb the memory and threads DuckDB may use; null to size both from the container
+ * @param iceberg where and how often to publish the collection as an Iceberg table; null to publish nothing
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -46,7 +47,42 @@ public record WorkerSettings(
         Http http,
         Stream stream,
         Long loadGeneration,
-        Duckdb duckdb) {
+        Duckdb duckdb,
+        Iceberg iceberg) {
+
+    /** Settings that publish no Iceberg table, as written before that field existed. */
+    public WorkerSettings(
+            String collection,
+            String table,
+            String region,
+            Endpoints endpoints,
+            Credentials credentials,
+            S3 s3,
+            Load load,
+            String ingestTransformation,
+            Boolean ignoreTtlDeletes,
+            String dataDirectory,
+            Http http,
+            Stream stream,
+            Long loadGeneration,
+            Duckdb duckdb) {
+        this(
+                collection,
+                table,
+                region,
+                endpoints,
+                credentials,
+                s3,
+                load,
+                ingestTransformation,
+                ignoreTtlDeletes,
+                dataDirectory,
+                http,
+                stream,
+                loadGeneration,
+                duckdb,
+                null);
+    }
 
     /** Settings without DuckDB limits (sized from the container), as written before that field existed. */
     public WorkerSettings(
@@ -77,6 +113,7 @@ public record WorkerSettings(
                 http,
                 stream,
                 loadGeneration,
+                null,
                 null);
     }
 
@@ -176,4 +213,38 @@ public record WorkerSettings(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Duckdb(String memoryLimit, Integer threads) {}
+
+    /**
+     * The collection's Iceberg table and the catalog it is published to. The catalog's user and password are never
+     * in the file: they come from {@link #CATALOG_USER_ENV} and {@link #CATALOG_PASSWORD_ENV}. The warehouse is
+     * reached with the worker's AWS credentials, through {@link Endpoints#s3()} and {@link S3}'s addressing options.
+     *
+     * @param catalogType {@code Jdbc}, {@code Rest} or {@code Glue}
+     * @param catalogUri the JDBC URL or REST endpoint; null for Glue
+     * @param catalogName the catalog's name
+     * @param warehouse the S3 location tables are written under
+     * @param table the table, {@code namespace.table}
+     * @param commitIntervalSeconds how often changes are committed ({@link #DEFAULT_COMMIT_INTERVAL_SECONDS} when null)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Iceberg(
+            String catalogType,
+            String catalogUri,
+            String catalogName,
+            String warehouse,
+            String table,
+            Long commitIntervalSeconds) {
+
+        /** The environment variable holding the catalog's user, set from the integration's Secret. */
+        public static final String CATALOG_USER_ENV = "DYNAMOSYNC_ICEBERG_CATALOG_USER";
+        /** The environment variable holding the catalog's password, set from the integration's Secret. */
+        public static final String CATALOG_PASSWORD_ENV = "DYNAMOSYNC_ICEBERG_CATALOG_PASSWORD";
+        /** One minute, the interval a collection gets when its spec names none. */
+        public static final long DEFAULT_COMMIT_INTERVAL_SECONDS = 60;
+
+        /** {@link #commitIntervalSeconds()}, or the default. */
+        public long commitIntervalOrDefault() {
+            return commitIntervalSeconds == null ? DEFAULT_COMMIT_INTERVAL_SECONDS : commitIntervalSeconds;
+        }
+    }
 }

@@ -20,6 +20,7 @@ import java.util.List;
  * @param refusedItems the latest items the store refused, and why
  * @param throttles requests DynamoDB or DynamoDB Streams throttled since the worker started (the
  *     SDK's retries on throttling included); null from workers that do not count them
+ * @param publish the collection's Iceberg table, when it is published; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -33,7 +34,23 @@ public record WorkerStatus(
         Error error,
         List<Rebootstrap> rebootstraps,
         List<RefusedItem> refusedItems,
-        Long throttles) {
+        Long throttles,
+        Publish publish) {
+
+    /** A status without publishing, as workers before it reported. */
+    public WorkerStatus(
+            String phase,
+            String collection,
+            String table,
+            Load load,
+            Stream stream,
+            Store store,
+            Error error,
+            List<Rebootstrap> rebootstraps,
+            List<RefusedItem> refusedItems,
+            Long throttles) {
+        this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, throttles, null);
+    }
 
     /** A status without a throttle count, as workers before it reported. */
     public WorkerStatus(
@@ -46,7 +63,7 @@ public record WorkerStatus(
             Error error,
             List<Rebootstrap> rebootstraps,
             List<RefusedItem> refusedItems) {
-        this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, null);
+        this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, null, null);
     }
 
     /**
@@ -258,6 +275,31 @@ public record WorkerStatus(
      * starts with {@code StreamTrimmed}, {@code ShardTrimmed}, {@code StreamReplaced} and the like.
      */
     public record Error(String reason, String message, Instant at) {}
+
+    /**
+     * Publishing to Iceberg.
+     *
+     * @param table the table, {@code namespace.table} in the catalog
+     * @param snapshotId the newest snapshot this worker committed or found; null before the first
+     * @param coversUntil every change the replica committed before this time is in that snapshot
+     * @param lastCommitAt when the newest snapshot was committed
+     * @param commits snapshots committed since the worker started
+     * @param filesWritten data and delete files written since the worker started
+     * @param bytesWritten bytes of those files
+     * @param error why publishing is behind (the catalog or S3 failing); null while it keeps up. The replica
+     *     keeps serving meanwhile, and publishing catches up once the cause is gone.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Publish(
+            String table,
+            Long snapshotId,
+            Instant coversUntil,
+            Instant lastCommitAt,
+            long commits,
+            long filesWritten,
+            long bytesWritten,
+            Error error) {}
 
     /** One start-over from a new load. */
     public record Rebootstrap(Instant at, String reason) {}

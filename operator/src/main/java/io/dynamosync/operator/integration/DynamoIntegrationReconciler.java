@@ -218,7 +218,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         draft.status()
                 .setPermissionsPolicy(IamPolicies.permissionsPolicy(
                         tableUses(integration, draft.status()),
-                        integration.getSpec().getS3()));
+                        integration.getSpec().getS3(),
+                        integration.getSpec().getIcebergCatalog()));
         draft.observed();
 
         if (!draft.changed()) {
@@ -336,7 +337,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                                 : CollectionWorker.exportPrefix(
                                         integration.getSpec().getS3().getPrefix(),
                                         c.getMetadata().getNamespace(),
-                                        c.getMetadata().getName())))
+                                        c.getMetadata().getName()),
+                        c.getSpec().getIceberg() != null))
                 .distinct()
                 .toList();
     }

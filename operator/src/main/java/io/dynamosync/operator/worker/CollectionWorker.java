@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
+import io.dynamosync.api.v1alpha1.CatalogCredentialsRef;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoCollectionSpec;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationSpec;
+import io.dynamosync.api.v1alpha1.IcebergCatalog;
+import io.dynamosync.api.v1alpha1.IcebergCatalogType;
+import io.dynamosync.api.v1alpha1.IcebergPublishing;
 import io.dynamosync.api.v1alpha1.LoadMethod;
 import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.Scheduling;
@@ -286,7 +290,9 @@ public final class CollectionWorker {
                         spec.getQuery() == null ? null : spec.getQuery().getTimeoutSeconds(),
                         spec.getQuery() == null ? null : spec.getQuery().getMaxRows()),
                 stream,
-                1L);
+                1L,
+                null,
+                iceberg(spec, account));
         return withLoadGeneration(next, loadGeneration(previous, next));
     }
 
@@ -319,7 +325,33 @@ public final class CollectionWorker {
                 s.dataDirectory(),
                 s.http(),
                 s.stream(),
-                generation);
+                generation,
+                s.duckdb(),
+                s.iceberg());
+    }
+
+    /**
+     * Where and how often the collection publishes to Iceberg: its table and interval, in its integration's catalog
+     * and warehouse; null when it does not publish, or when the integration names no catalog (the status says so).
+     */
+    static WorkerSettings.Iceberg iceberg(DynamoCollectionSpec spec, DynamoIntegrationSpec account) {
+        IcebergPublishing publishing = spec.getIceberg();
+        IcebergCatalog catalog = account.getIcebergCatalog();
+        if (publishing == null || catalog == null) {
+            return null;
+        }
+        String type = switch (catalog.getType() == null ? IcebergCatalogType.JDBC : catalog.getType()) {
+            case JDBC -> "Jdbc";
+            case REST -> "Rest";
+            case GLUE -> "Glue";
+        };
+        return new WorkerSettings.Iceberg(
+                type,
+                catalog.getUri(),
+                catalog.getName() == null ? IcebergCatalog.DEFAULT_NAME : catalog.getName(),
+                catalog.getWarehouse(),
+                publishing.getTable(),
+                publishing.commitIntervalSeconds());
     }
 
     private static String loadMethodName(LoadMethod method) {
@@ -525,6 +557,20 @@ public final class CollectionWorker {
             if (keys.getSessionTokenKey() != null) {
                 env.add(fromSecret("AWS_SESSION_TOKEN", keys.getName(), keys.getSessionTokenKey()));
             }
+        }
+        CatalogCredentialsRef catalogCredentials = integration.getSpec().getIcebergCatalog() == null
+                        || collection.getSpec().getIceberg() == null
+                ? null
+                : integration.getSpec().getIcebergCatalog().getCredentialsSecretRef();
+        if (catalogCredentials != null) {
+            env.add(fromSecret(
+                    WorkerSettings.Iceberg.CATALOG_USER_ENV,
+                    catalogCredentials.getName(),
+                    catalogCredentials.getUsernameKey()));
+            env.add(fromSecret(
+                    WorkerSettings.Iceberg.CATALOG_PASSWORD_ENV,
+                    catalogCredentials.getName(),
+                    catalogCredentials.getPasswordKey()));
         }
         if (collection.getSpec().getQuery() != null
                 && collection.getSpec().getQuery().getApiKeySecretRef() != null) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamosync.api.v1alpha1.IcebergCatalog;
+import io.dynamosync.api.v1alpha1.IcebergCatalogType;
 import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.operator.aws.TableRef;
 import io.dynamosync.operator.iam.IamPolicies.TableUse;
@@ -47,6 +49,32 @@ class IamPoliciesTest {
         assertThat(resources(policy, "dynamodb:ListStreams")).containsExactly("*");
         assertThat(resources(policy, "dynamodb:ExportTableToPointInTime")).isEmpty();
         assertThat(resources(policy, "s3:GetObject")).isEmpty();
+    }
+
+    @Test
+    void grantsWarehouseActionsUnderItsPrefixOnlyWhenACollectionPublishesAndGlueOnlyForAGlueCatalog() throws Exception {
+        IcebergCatalog catalog = new IcebergCatalog();
+        catalog.setType(IcebergCatalogType.JDBC);
+        catalog.setUri("jdbc:postgresql://db/iceberg");
+        catalog.setWarehouse("s3://lake/warehouse/");
+        TableRef orders = TableRef.of("Orders", "eu-west-1", "123456789012");
+        TableUse reading = new TableUse(orders, false, false, false, false, null, false);
+        TableUse publishing = new TableUse(orders, false, false, false, false, null, true);
+
+        JsonNode none = JSON.readTree(IamPolicies.permissionsPolicy(List.of(reading), null, catalog));
+        JsonNode jdbc = JSON.readTree(IamPolicies.permissionsPolicy(List.of(publishing), null, catalog));
+        catalog.setType(IcebergCatalogType.GLUE);
+        JsonNode glue = JSON.readTree(IamPolicies.permissionsPolicy(List.of(publishing), null, catalog));
+
+        assertThat(resources(none, "s3:PutObject")).isEmpty();
+        for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload")) {
+            assertThat(resources(jdbc, action)).containsExactly("arn:aws:s3:::lake/warehouse/*");
+        }
+        assertThat(resources(jdbc, "s3:DeleteObject")).isEmpty();
+        assertThat(resources(jdbc, "glue:UpdateTable")).isEmpty();
+        assertThat(resources(glue, "glue:UpdateTable"))
+                .contains(
+                        "arn:aws:glue:eu-west-1:123456789012:catalog", "arn:aws:glue:eu-west-1:123456789012:table/*/*");
     }
 
     @Test
