@@ -11,6 +11,7 @@ import io.dynamosync.worker.load.InitialLoad;
 import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
 import io.dynamosync.worker.load.TableInfo;
+import io.dynamosync.worker.publish.Publisher;
 import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Store;
 import io.dynamosync.worker.store.StoreException;
@@ -65,6 +66,9 @@ public final class Worker implements AutoCloseable {
     private final Thread thread;
     private final ScheduledExecutorService progressLog;
     private volatile Store store;
+    /** Publishes the collection to Iceberg, when the settings ask; null otherwise. */
+    private Publisher publisher;
+
     private volatile StreamProgress streamProgress;
     private volatile String phase = "Pending";
     private volatile WorkerStatus.Error error;
@@ -117,12 +121,27 @@ public final class Worker implements AutoCloseable {
                 limits.threads());
         statusConnection = opened.newConnection();
         store = opened;
+        if (settings.iceberg() != null) {
+            // Before anything is written, so that every change reaches the table.
+            opened.keepChangeLog();
+            publisher = new Publisher(
+                    settings.iceberg(),
+                    settings.collection(),
+                    opened,
+                    aws::newS3,
+                    System.getenv(),
+                    settings.dataDirectory().resolve("publish"));
+            publisher.allowScratchDirectory();
+        }
         return this;
     }
 
     /** Starts loading and syncing in the background. */
     public void start() {
         thread.start();
+        if (publisher != null) {
+            publisher.start();
+        }
         progressLog.scheduleAtFixedRate(this::logProgress, 30, 30, TimeUnit.SECONDS);
     }
 
@@ -435,6 +454,11 @@ public final class Worker implements AutoCloseable {
         return settings;
     }
 
+    /** The Iceberg publisher; null when the collection publishes nothing. */
+    public Publisher publisher() {
+        return publisher;
+    }
+
     /** The status document {@code GET /status} serves; it never waits for a commit. */
     public WorkerStatus status() {
         Store s = store;
@@ -453,7 +477,8 @@ public final class Worker implements AutoCloseable {
                                 : streamProgress.readError().orElse(null),
                 s == null ? List.of() : s.rebootstraps(),
                 s == null ? List.of() : s.refusedItems(),
-                aws.throttles());
+                aws.throttles(),
+                publisher == null ? null : publisher.status());
     }
 
     private WorkerStatus.Store storeStatus(Store s) {
@@ -497,6 +522,9 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() {
         progressLog.shutdownNow();
+        if (publisher != null) {
+            publisher.close();
+        }
         thread.interrupt();
         try {
             thread.join(10_000);

@@ -79,6 +79,8 @@ public final class Store implements AutoCloseable {
     private final LogCheckpointer checkpointer;
     /** Tables copied to give back the space of the rows changes replaced, since the store was opened. */
     private volatile long compactions;
+    /** The log of changed documents, once a reader asked for it ({@link #keepChangeLog()}); writer thread. */
+    private ChangeLog changeLog;
 
     /** A public entry of the journal: its position, which orders entries as journaled, and the entry. */
     public record JournalEntry(long position, JsonNode entry) {}
@@ -359,10 +361,14 @@ public final class Store implements AutoCloseable {
             }
             connection.setAutoCommit(false);
             List<String[]> refusals = new ArrayList<>();
-            ingest.write(merged, (change, reason) -> {
+            int written = ingest.write(merged, (change, reason) -> {
                 refusedIds.add(change.id());
                 refusals.add(new String[] {change.key(), reason});
             });
+            // Only changes to the served table: a generation being built replaces it whole once complete.
+            if (changeLog != null && written > 0 && !rebuilding && ingest.keyed()) {
+                changeLog.record(connection);
+            }
             for (String[] refusal : refusals) {
                 History.refuse(connection, refusal[0], refusal[1]);
             }
@@ -470,6 +476,50 @@ public final class Store implements AutoCloseable {
                 throw new StoreException("cannot key the loaded table: " + e.getMessage(), e);
             }
             checkpointer.run(true);
+        });
+    }
+
+    /** The table of changed documents, {@code _changes (seq BIGINT, _id VARCHAR)}; see {@link #keepChangeLog()}. */
+    public static final String CHANGES_TABLE = ChangeLog.TABLE;
+
+    /**
+     * From now on, every commit to the served table logs the {@code _id}s it changed with its sequence number in
+     * {@link #CHANGES_TABLE}, in the same transaction; call before anything is written, so that nothing goes unlogged.
+     * The log starts with a marker row (a null {@code _id}) whose sequence is above any an earlier log reached: a
+     * reader whose last sequence is below the log's lowest has missed changes.
+     */
+    public void keepChangeLog() {
+        writer.exclusive(() -> {
+            try {
+                if (changeLog == null) {
+                    changeLog = ChangeLog.open(connection);
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot open the log of changed documents: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * The generation served, as seen by {@code reader} (a connection of {@link #newConnection()}), so that a reader
+     * in a transaction sees it in the same snapshot as the documents; null before the first load completes.
+     */
+    public static Long servedGeneration(Connection reader) {
+        try {
+            return History.generations(reader).serving();
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the generations: " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops the change log's entries below {@code sequence}, which a reader has taken in. */
+    public void forgetChangesBefore(long sequence) {
+        writer.exclusive(() -> {
+            try {
+                ChangeLog.forgetBefore(connection, sequence);
+            } catch (SQLException e) {
+                throw new StoreException("cannot trim the log of changed documents: " + e.getMessage(), e);
+            }
         });
     }
 
