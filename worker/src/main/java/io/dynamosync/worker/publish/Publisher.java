@@ -367,6 +367,13 @@ public final class Publisher implements AutoCloseable {
 
     private void commit(Table table, Snapshot read, Read files, Instant readAt) {
         long started = System.nanoTime();
+        LOG.info(
+                "committing {} to Iceberg table {}: {} rows, {} deletes, up to sequence {}",
+                files.whole ? "the whole replica" : "the changes",
+                settings.table(),
+                files.dataRows,
+                files.deleteRows,
+                files.sequence);
         long bytes = 0;
         int written = 0;
         SnapshotUpdate<?> update;

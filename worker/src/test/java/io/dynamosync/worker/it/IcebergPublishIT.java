@@ -201,6 +201,14 @@ class IcebergPublishIT {
         }
     }
 
+    /** The last line of a worker's log about a commit: "committing ..." when it was killed during one. */
+    private static String lastPublishLine(Path log) throws java.io.IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(log).stream()
+                .filter(l -> l.contains("committing") || l.contains("published"))
+                .toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
     @Test
     void killsBetweenAndDuringCommitsLeaveTrinoSeeingTheTableWithNoIdTwice(LocalIceberg iceberg, @TempDir Path data)
             throws Exception {
@@ -213,15 +221,25 @@ class IcebergPublishIT {
         WorkerProcess worker = WorkerProcess.start(settings, data, "run-0");
         try {
             await(worker, s -> !s.path("publish").path("snapshotId").isMissingNode(), Duration.ofSeconds(120));
+            int kills = 0;
+            int duringCommit = 0;
             try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, 400, 20)) {
-                for (int kill = 1; kill <= 3; kill++) {
-                    // Commits come every two seconds: a kill lands between commits or in the middle of one.
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(2_000, 6_000));
+                // Commits come every two seconds and take a good part of that: kills land between commits and,
+                // until one has, in the middle of one (its log ends with the commit begun, not done).
+                while (kills < 3 || duringCommit == 0 && kills < 12) {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(1_500, 5_000));
                     worker.kill();
-                    worker = WorkerProcess.start(settings, data, "run-" + kill);
+                    if (lastPublishLine(data.resolve("run-" + kills + ".log")).contains("committing")) {
+                        duringCommit++;
+                    }
+                    kills++;
+                    worker = WorkerProcess.start(settings, data, "run-" + kills);
                     await(worker, s -> "Streaming".equals(s.path("phase").asText()), Duration.ofSeconds(120));
                 }
             }
+            assertThat(duringCommit)
+                    .as("kills that landed during a commit, of " + kills)
+                    .isPositive();
             awaitPublishedEverything(worker, aws, table);
             assertTrinoSeesTheTable(iceberg, icebergTable, table);
         } finally {
