@@ -201,6 +201,47 @@ class IcebergPublishIT {
         }
     }
 
+    @Test
+    void aCatalogOutageNeverStopsTheReplicaAndPublishingCatchesUpWhenItReturns(LocalIceberg iceberg, @TempDir Path data)
+            throws Exception {
+        LocalAws aws = iceberg.aws();
+        String table = SampleItems.createTable(aws.dynamoDb(), null);
+        SampleItems.fill(aws.dynamoDb(), table, 0, 100);
+        // A catalog database that does not exist yet: every connection is refused until it is made.
+        String database = LocalAws.uniqueName("later").replace('-', '_');
+        Map<String, Object> settings = publishing(iceberg, data, table, icebergTable());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> publishingSettings = new LinkedHashMap<>((Map<String, Object>) settings.get("iceberg"));
+        publishingSettings.put(
+                "catalogUri",
+                iceberg.catalogUri().replace("/iceberg_catalog", "/" + database) + "?user=" + iceberg.catalogUser());
+        settings.put("iceberg", publishingSettings);
+
+        try (WorkerProcess worker = WorkerProcess.start(settings, data, "outage")) {
+            JsonNode failing = await(
+                    worker,
+                    s -> "Streaming".equals(s.path("phase").asText())
+                            && !s.path("publish").path("error").isMissingNode(),
+                    Duration.ofSeconds(120));
+            assertThat(failing.path("publish").path("error").path("message").asText())
+                    .contains("the replica keeps serving");
+            put(aws, table, SampleItems.item(1000));
+            await(worker, s -> s.path("store").path("documents").asLong() == 101, Duration.ofSeconds(60));
+
+            iceberg.postgres().execute("CREATE DATABASE " + database);
+            JsonNode recovered = await(
+                    worker,
+                    s -> !s.path("publish").path("snapshotId").isMissingNode()
+                            && s.path("publish").path("error").isMissingNode(),
+                    Duration.ofSeconds(60));
+            assertThat(recovered.path("publish").path("commits").asLong()).isPositive();
+        }
+    }
+
+    private static void put(LocalAws aws, String table, Map<String, AttributeValue> item) {
+        aws.dynamoDb().putItem(b -> b.tableName(table).item(item));
+    }
+
     /** The last line of a worker's log about a commit: "committing ..." when it was killed during one. */
     private static String lastPublishLine(Path log) throws java.io.IOException {
         List<String> lines = java.nio.file.Files.readAllLines(log).stream()
