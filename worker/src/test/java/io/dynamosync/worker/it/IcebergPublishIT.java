@@ -198,6 +198,19 @@ class IcebergPublishIT {
             JsonNode publish = worker.status().path("publish");
             assertThat(publish.path("commits").asLong()).as("commits").isGreaterThan(2);
             assertThat(publish.path("table").asText()).isEqualTo(icebergTable);
+            String metrics = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("http://127.0.0.1:" + worker.port() + "/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains(
+                            "dynamosync_publish_lag_seconds",
+                            "dynamosync_publish_commit_seconds_count",
+                            "dynamosync_publish_files_total",
+                            "dynamosync_publish_bytes_total");
         }
     }
 
