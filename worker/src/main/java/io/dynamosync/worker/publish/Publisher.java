@@ -36,7 +36,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
@@ -552,11 +551,6 @@ public final class Publisher implements AutoCloseable {
     public Duration lag() {
         Instant covers = coversUntil;
         return covers == null ? null : Duration.between(covers, Instant.now());
-    }
-
-    /** Namespace of the table, for tests. */
-    Namespace namespace() {
-        return identifier.namespace();
     }
 
     private void closeCatalog() {
