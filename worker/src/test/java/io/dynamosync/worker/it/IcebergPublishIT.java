@@ -215,6 +215,34 @@ class IcebergPublishIT {
     }
 
     @Test
+    void aKillDuringTheLoadLeavesTrinoSeeingTheTableWithNoIdTwice(LocalIceberg iceberg, @TempDir Path data)
+            throws Exception {
+        LocalAws aws = iceberg.aws();
+        String table = SampleItems.createTable(aws.dynamoDb(), null);
+        SampleItems.fill(aws.dynamoDb(), table, 0, 2000);
+        String icebergTable = icebergTable();
+        Map<String, Object> settings = publishing(iceberg, data, table, icebergTable);
+        // A slow scan, so that the kill lands in the middle of it.
+        settings.put("load", Map.of("method", "Scan", "readCapacityUnits", 100, "scanSegments", 2));
+
+        WorkerProcess worker = WorkerProcess.start(settings, data, "load-0");
+        try {
+            await(
+                    worker,
+                    s -> s.path("load").path("itemsLoaded").asLong() > 0
+                            && !s.path("load").path("complete").asBoolean(),
+                    Duration.ofSeconds(120));
+            worker.kill();
+            worker = WorkerProcess.start(settings, data, "load-1");
+            put(aws, table, SampleItems.item(5000));
+            awaitPublishedEverything(worker, aws, table);
+            assertTrinoSeesTheTable(iceberg, icebergTable, table);
+        } finally {
+            worker.close();
+        }
+    }
+
+    @Test
     void aCatalogOutageNeverStopsTheReplicaAndPublishingCatchesUpWhenItReturns(LocalIceberg iceberg, @TempDir Path data)
             throws Exception {
         LocalAws aws = iceberg.aws();
