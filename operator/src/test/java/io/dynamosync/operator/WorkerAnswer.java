@@ -292,7 +292,8 @@ public final class WorkerAnswer {
                 List.copyOf(rebootstraps),
                 List.copyOf(refused),
                 throttles,
-                verification);
+                verification,
+                null);
     }
 
     private void loaded() {

@@ -11,6 +11,7 @@ import io.dynamosync.worker.load.InitialLoad;
 import io.dynamosync.worker.load.LoadException;
 import io.dynamosync.worker.load.LoadProgress;
 import io.dynamosync.worker.load.TableInfo;
+import io.dynamosync.worker.publish.Publisher;
 import io.dynamosync.worker.store.Batch;
 import io.dynamosync.worker.store.Retention;
 import io.dynamosync.worker.store.Store;
@@ -74,6 +75,9 @@ public final class Worker implements AutoCloseable {
     private final ScheduledExecutorService progressLog;
     private final Verifications verifications;
     private volatile Store store;
+    /** Publishes the collection to Iceberg, when the settings ask; null otherwise. */
+    private Publisher publisher;
+
     private volatile StreamProgress streamProgress;
     private volatile String phase = "Pending";
     private volatile WorkerStatus.Error error;
@@ -126,6 +130,18 @@ public final class Worker implements AutoCloseable {
                 limits.threads());
         statusConnection = opened.newConnection();
         store = opened;
+        if (settings.iceberg() != null) {
+            // Before anything is written, so that every change reaches the table.
+            opened.keepChangeLog();
+            publisher = new Publisher(
+                    settings.iceberg(),
+                    settings.collection(),
+                    opened,
+                    aws::newS3,
+                    System.getenv(),
+                    settings.dataDirectory().resolve("publish"));
+            publisher.allowScratchDirectory();
+        }
         return this;
     }
 
@@ -133,6 +149,9 @@ public final class Worker implements AutoCloseable {
     public void start() {
         thread.start();
         verifications.start();
+        if (publisher != null) {
+            publisher.start();
+        }
         progressLog.scheduleAtFixedRate(this::logProgress, 30, 30, TimeUnit.SECONDS);
     }
 
@@ -518,6 +537,11 @@ public final class Worker implements AutoCloseable {
         return settings;
     }
 
+    /** The Iceberg publisher; null when the collection publishes nothing. */
+    public Publisher publisher() {
+        return publisher;
+    }
+
     /** The status document {@code GET /status} serves; it never waits for a commit. */
     public WorkerStatus status() {
         Store s = store;
@@ -537,7 +561,8 @@ public final class Worker implements AutoCloseable {
                 s == null ? List.of() : s.rebootstraps(),
                 s == null ? List.of() : s.refusedItems(),
                 aws.throttles(),
-                verifications.snapshot());
+                verifications.snapshot(),
+                publisher == null ? null : publisher.status());
     }
 
     private WorkerStatus.Store storeStatus(Store s) {
@@ -594,6 +619,9 @@ public final class Worker implements AutoCloseable {
     public void close() {
         progressLog.shutdownNow();
         verifications.close();
+        if (publisher != null) {
+            publisher.close();
+        }
         thread.interrupt();
         try {
             thread.join(10_000);

@@ -68,6 +68,13 @@ public final class Conditions {
         public static final String SYNCED = "Synced";
 
         /**
+         * Collection. Present only while spec.iceberg is set: True once the Iceberg table has a snapshot and while
+         * publishing does not fail; False before the first snapshot, while publishing fails (the catalog or S3
+         * unreachable or refusing) or when the integration names no catalog. The replica serves either way.
+         */
+        public static final String PUBLISHED = "Published";
+
+        /**
          * Both kinds, kstatus. Present, and True, only while the operator is making progress towards the spec:
          * validating, provisioning the worker, loading, re-bootstrapping after a trimmed stream. Absent otherwise.
          */
@@ -209,6 +216,18 @@ public final class Conditions {
          * a second behind the newest record it read.
          */
         public static final String CAUGHT_UP = "CaughtUp";
+
+        /** Published: the table has a snapshot and the latest attempt to publish succeeded. */
+        public static final String TABLE_CURRENT = "TableCurrent";
+
+        /** Published (False): the worker has not committed the table's first snapshot yet (the load runs). */
+        public static final String FIRST_SNAPSHOT_PENDING = "FirstSnapshotPending";
+
+        /**
+         * Published (False): spec.iceberg is set, but the collection's integration has no spec.icebergCatalog saying
+         * where to publish.
+         */
+        public static final String CATALOG_MISSING = "CatalogMissing";
 
         /**
          * Synced (False), Ready (True): the worker applies changes as they come but is a second or more behind the

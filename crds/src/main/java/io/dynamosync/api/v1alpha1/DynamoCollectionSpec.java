@@ -142,6 +142,10 @@ public class DynamoCollectionSpec {
                     + Verification.REQUEST_ANNOTATION + " annotation, with the defaults below.")
     private Verification verify;
 
+    @JsonPropertyDescription("Publish the collection as an Apache Iceberg table (format v2) in the catalog and "
+            + "warehouse of the integration's spec.icebergCatalog, kept fresh from the stream, exactly once. Optional.")
+    private IcebergPublishing iceberg;
+
     public Verification getVerify() {
         return verify;
     }
@@ -302,6 +306,14 @@ public class DynamoCollectionSpec {
         this.retention = retention;
     }
 
+    public IcebergPublishing getIceberg() {
+        return iceberg;
+    }
+
+    public void setIceberg(IcebergPublishing iceberg) {
+        this.iceberg = iceberg;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -330,7 +342,8 @@ public class DynamoCollectionSpec {
                 && Objects.equals(ignoreTtlDeletes, that.ignoreTtlDeletes)
                 && Objects.equals(retention, that.retention)
                 && Objects.equals(verify, that.verify)
-                && Objects.equals(suspend, that.suspend);
+                && Objects.equals(suspend, that.suspend)
+                && Objects.equals(iceberg, that.iceberg);
     }
 
     @Override
@@ -355,7 +368,8 @@ public class DynamoCollectionSpec {
                 ignoreTtlDeletes,
                 retention,
                 verify,
-                suspend);
+                suspend,
+                iceberg);
     }
 
     @Override
@@ -369,6 +383,6 @@ public class DynamoCollectionSpec {
                 + ", deletionPolicy=" + deletionPolicy + ", cleanupExport=" + cleanupExport + ", mode=" + mode
                 + ", onStreamGap=" + onStreamGap + ", enableStream="
                 + enableStream + ", enablePointInTimeRecovery=" + enablePointInTimeRecovery + ", ignoreTtlDeletes="
-                + ignoreTtlDeletes + ", retention=" + retention + ", suspend=" + suspend + "}";
+                + ignoreTtlDeletes + ", retention=" + retention + ", suspend=" + suspend + ", iceberg=" + iceberg + "}";
     }
 }

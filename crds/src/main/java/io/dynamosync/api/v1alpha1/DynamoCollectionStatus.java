@@ -78,6 +78,17 @@ public class DynamoCollectionStatus extends Status {
         this.verification = verification;
     }
 
+    @JsonPropertyDescription(
+            "The Iceberg table the collection publishes to, namespace.table, when spec.iceberg is set.")
+    private String icebergTable;
+
+    @JsonPropertyDescription("The newest snapshot of that table the worker committed or found.")
+    private Long icebergSnapshotId;
+
+    @JsonPropertyDescription(
+            "Every change the replica committed before this time (RFC 3339) is in the newest snapshot.")
+    private String icebergCoversUntil;
+
     /** How many re-bootstraps and refused items the status keeps, so that it stays small. */
     public static final int MAX_WORKER_EVENTS = 10;
 
@@ -209,6 +220,30 @@ public class DynamoCollectionStatus extends Status {
         this.refusedItems = refusedItems;
     }
 
+    public String getIcebergTable() {
+        return icebergTable;
+    }
+
+    public void setIcebergTable(String icebergTable) {
+        this.icebergTable = icebergTable;
+    }
+
+    public Long getIcebergSnapshotId() {
+        return icebergSnapshotId;
+    }
+
+    public void setIcebergSnapshotId(Long icebergSnapshotId) {
+        this.icebergSnapshotId = icebergSnapshotId;
+    }
+
+    public String getIcebergCoversUntil() {
+        return icebergCoversUntil;
+    }
+
+    public void setIcebergCoversUntil(String icebergCoversUntil) {
+        this.icebergCoversUntil = icebergCoversUntil;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!super.equals(o)) {
@@ -231,7 +266,10 @@ public class DynamoCollectionStatus extends Status {
                 && Objects.equals(lastEventTime, that.lastEventTime)
                 && Objects.equals(rebootstraps, that.rebootstraps)
                 && Objects.equals(refusedItems, that.refusedItems)
-                && Objects.equals(verification, that.verification);
+                && Objects.equals(verification, that.verification)
+                && Objects.equals(icebergTable, that.icebergTable)
+                && Objects.equals(icebergSnapshotId, that.icebergSnapshotId)
+                && Objects.equals(icebergCoversUntil, that.icebergCoversUntil);
     }
 
     @Override
@@ -254,7 +292,10 @@ public class DynamoCollectionStatus extends Status {
                 lastEventTime,
                 rebootstraps,
                 refusedItems,
-                verification);
+                verification,
+                icebergTable,
+                icebergSnapshotId,
+                icebergCoversUntil);
     }
 
     @Override

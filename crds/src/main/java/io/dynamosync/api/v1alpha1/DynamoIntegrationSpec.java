@@ -49,6 +49,10 @@ public class DynamoIntegrationSpec {
                     + "export (loadMethod Export, or Auto on a large table).")
     private S3Bucket s3;
 
+    @JsonPropertyDescription("The Iceberg catalog and S3 warehouse that collections of this integration publish "
+            + "their tables to (a collection opts in with spec.iceberg). Optional.")
+    private IcebergCatalog icebergCatalog;
+
     public String getRegion() {
         return region;
     }
@@ -97,6 +101,14 @@ public class DynamoIntegrationSpec {
         this.s3 = s3;
     }
 
+    public IcebergCatalog getIcebergCatalog() {
+        return icebergCatalog;
+    }
+
+    public void setIcebergCatalog(IcebergCatalog icebergCatalog) {
+        this.icebergCatalog = icebergCatalog;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -111,18 +123,20 @@ public class DynamoIntegrationSpec {
                 && Objects.equals(externalId, that.externalId)
                 && Objects.equals(accessKeySecretRef, that.accessKeySecretRef)
                 && Objects.equals(endpoints, that.endpoints)
-                && Objects.equals(s3, that.s3);
+                && Objects.equals(s3, that.s3)
+                && Objects.equals(icebergCatalog, that.icebergCatalog);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(region, roleArn, externalId, accessKeySecretRef, endpoints, s3);
+        return Objects.hash(region, roleArn, externalId, accessKeySecretRef, endpoints, s3, icebergCatalog);
     }
 
     @Override
     public String toString() {
         // No secret values live in the spec, only references, so every field may be printed.
         return "DynamoIntegrationSpec{region=" + region + ", roleArn=" + roleArn + ", externalId=" + externalId
-                + ", accessKeySecretRef=" + accessKeySecretRef + ", endpoints=" + endpoints + ", s3=" + s3 + "}";
+                + ", accessKeySecretRef=" + accessKeySecretRef + ", endpoints=" + endpoints + ", s3=" + s3
+                + ", icebergCatalog=" + icebergCatalog + "}";
     }
 }

@@ -42,6 +42,14 @@ public final class Patterns {
      * {@link io.dynamosync.api.worker.WorkerSettings#retentionDuration()}.
      */
     public static final String RETENTION = "^[1-9][0-9]{0,8}[smhd]$";
+    /** An Iceberg table identifier, {@code namespace.table}: lowercase letters, digits and underscores. */
+    public static final String ICEBERG_TABLE = "^[a-z_][a-z0-9_]{0,127}\\.[a-z_][a-z0-9_]{0,127}$";
+
+    /** An S3 location an Iceberg warehouse lives under: {@code s3://bucket} and an optional prefix. */
+    public static final String ICEBERG_WAREHOUSE = "^s3a?://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\\s]*)?$";
+
+    /** A duration of seconds, minutes or hours, such as {@code 30s}, {@code 1m} or {@code 2h}. */
+    public static final String DURATION = "^[0-9]{1,6}(s|m|h)$";
 
     private Patterns() {}
 }

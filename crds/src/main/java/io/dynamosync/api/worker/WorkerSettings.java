@@ -39,6 +39,7 @@ import java.util.Optional;
  *     for good
  * @param verify how the worker checks its replica against the table; null for the defaults (no schedule, checks
  *     on request only)
+ * @param iceberg where and how often to publish the collection as an Iceberg table; null to publish nothing
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -58,9 +59,10 @@ public record WorkerSettings(
         Long loadGeneration,
         Duckdb duckdb,
         String retention,
-        Verify verify) {
+        Verify verify,
+        Iceberg iceberg) {
 
-    /** Settings without verification options (the defaults), as written before that field existed. */
+    /** Settings without retention, verification or publishing (the defaults), as written before those fields existed. */
     public WorkerSettings(
             String collection,
             String table,
@@ -91,6 +93,7 @@ public record WorkerSettings(
                 stream,
                 loadGeneration,
                 duckdb,
+                null,
                 null,
                 null);
     }
@@ -262,5 +265,39 @@ public record WorkerSettings(
 
         /** The read capacity verification may consume when no cap is set, in units a second. */
         public static final int DEFAULT_READ_CAPACITY_UNITS = 10;
+    }
+
+    /**
+     * The collection's Iceberg table and the catalog it is published to. The catalog's user and password are never
+     * in the file: they come from {@link #CATALOG_USER_ENV} and {@link #CATALOG_PASSWORD_ENV}. The warehouse is
+     * reached with the worker's AWS credentials, through {@link Endpoints#s3()} and {@link S3}'s addressing options.
+     *
+     * @param catalogType {@code Jdbc}, {@code Rest} or {@code Glue}
+     * @param catalogUri the JDBC URL or REST endpoint; null for Glue
+     * @param catalogName the catalog's name
+     * @param warehouse the S3 location tables are written under
+     * @param table the table, {@code namespace.table}
+     * @param commitIntervalSeconds how often changes are committed ({@link #DEFAULT_COMMIT_INTERVAL_SECONDS} when null)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Iceberg(
+            String catalogType,
+            String catalogUri,
+            String catalogName,
+            String warehouse,
+            String table,
+            Long commitIntervalSeconds) {
+
+        /** The environment variable holding the catalog's user, set from the integration's Secret. */
+        public static final String CATALOG_USER_ENV = "DYNAMOSYNC_ICEBERG_CATALOG_USER";
+        /** The environment variable holding the catalog's password, set from the integration's Secret. */
+        public static final String CATALOG_PASSWORD_ENV = "DYNAMOSYNC_ICEBERG_CATALOG_PASSWORD";
+        /** One minute, the interval a collection gets when its spec names none. */
+        public static final long DEFAULT_COMMIT_INTERVAL_SECONDS = 60;
+
+        /** {@link #commitIntervalSeconds()}, or the default. */
+        public long commitIntervalOrDefault() {
+            return commitIntervalSeconds == null ? DEFAULT_COMMIT_INTERVAL_SECONDS : commitIntervalSeconds;
+        }
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
  * @param throttles requests DynamoDB or DynamoDB Streams throttled since the worker started (the
  *     SDK's retries on throttling included); null from workers that do not count them
  * @param verification the replica's verifications against the table; null from workers that do not verify
+ * @param publish the collection's Iceberg table, when it is published; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -35,9 +36,10 @@ public record WorkerStatus(
         List<Rebootstrap> rebootstraps,
         List<RefusedItem> refusedItems,
         Long throttles,
-        Verification verification) {
+        Verification verification,
+        Publish publish) {
 
-    /** A status without verification, as workers before it reported. */
+    /** A status without verification or publishing, as workers before them reported. */
     public WorkerStatus(
             String phase,
             String collection,
@@ -49,7 +51,7 @@ public record WorkerStatus(
             List<Rebootstrap> rebootstraps,
             List<RefusedItem> refusedItems,
             Long throttles) {
-        this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, throttles, null);
+        this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, throttles, null, null);
     }
 
     /** A status without a throttle count, as workers before it reported. */
@@ -63,7 +65,7 @@ public record WorkerStatus(
             Error error,
             List<Rebootstrap> rebootstraps,
             List<RefusedItem> refusedItems) {
-        this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, null);
+        this(phase, collection, table, load, stream, store, error, rebootstraps, refusedItems, null, null, null);
     }
 
     /**
@@ -303,6 +305,31 @@ public record WorkerStatus(
      * starts with {@code StreamTrimmed}, {@code ShardTrimmed}, {@code StreamReplaced} and the like.
      */
     public record Error(String reason, String message, Instant at) {}
+
+    /**
+     * Publishing to Iceberg.
+     *
+     * @param table the table, {@code namespace.table} in the catalog
+     * @param snapshotId the newest snapshot this worker committed or found; null before the first
+     * @param coversUntil every change the replica committed before this time is in that snapshot
+     * @param lastCommitAt when the newest snapshot was committed
+     * @param commits snapshots committed since the worker started
+     * @param filesWritten data and delete files written since the worker started
+     * @param bytesWritten bytes of those files
+     * @param error why publishing is behind (the catalog or S3 failing); null while it keeps up. The replica
+     *     keeps serving meanwhile, and publishing catches up once the cause is gone.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Publish(
+            String table,
+            Long snapshotId,
+            Instant coversUntil,
+            Instant lastCommitAt,
+            long commits,
+            long filesWritten,
+            long bytesWritten,
+            Error error) {}
 
     /** One start-over from a new load. */
     public record Rebootstrap(Instant at, String reason) {}

@@ -594,6 +594,11 @@ public final class DynamoCollectionReconciler implements Reconciler<DynamoCollec
         } else {
             WorkerReport.apply(run.draft, status);
             WorkerReport.verification(run.draft, status);
+            WorkerReport.published(
+                    run.draft,
+                    run.collection.getSpec().getIceberg() != null,
+                    run.integration != null && run.integration.getSpec().getIcebergCatalog() != null,
+                    status.publish());
             phases.recordWorker(run.namespace(), run.name(), status);
             requestVerification(run, status);
         }

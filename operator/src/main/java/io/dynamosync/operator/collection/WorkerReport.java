@@ -102,6 +102,55 @@ final class WorkerReport {
         return at == null ? null : DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
     }
 
+    /**
+     * Sets {@code Published} and the table's fields from the worker's publishing: present only while the spec asks
+     * to publish; True once the table has a snapshot and while publishing does not fail.
+     */
+    static void published(
+            StatusDraft<DynamoCollectionStatus> draft,
+            boolean asked,
+            boolean catalogNamed,
+            WorkerStatus.Publish publish) {
+        DynamoCollectionStatus status = draft.status();
+        if (!asked) {
+            draft.clear(Type.PUBLISHED);
+            status.setIcebergTable(null);
+            status.setIcebergSnapshotId(null);
+            status.setIcebergCoversUntil(null);
+            return;
+        }
+        if (!catalogNamed) {
+            draft.setFalse(
+                    Type.PUBLISHED,
+                    Reason.CATALOG_MISSING,
+                    "spec.iceberg is set, but the integration has no spec.icebergCatalog saying which catalog and "
+                            + "warehouse to publish to: add one to the DynamoIntegration.");
+            return;
+        }
+        if (publish == null) {
+            return;
+        }
+        status.setIcebergTable(publish.table());
+        status.setIcebergSnapshotId(publish.snapshotId());
+        status.setIcebergCoversUntil(publish.coversUntil() == null ? null : instant(publish.coversUntil()));
+        if (publish.error() != null) {
+            draft.setFalse(
+                    Type.PUBLISHED, publish.error().reason(), publish.error().message());
+        } else if (publish.snapshotId() == null) {
+            draft.setFalse(
+                    Type.PUBLISHED,
+                    Reason.FIRST_SNAPSHOT_PENDING,
+                    "The Iceberg table " + publish.table() + " gets its first snapshot once the initial load "
+                            + "completes.");
+        } else {
+            draft.setTrue(
+                    Type.PUBLISHED,
+                    Reason.TABLE_CURRENT,
+                    "The Iceberg table " + publish.table() + " is kept current from the replica; "
+                            + "status.icebergCoversUntil says up to when.");
+        }
+    }
+
     /** Copies a worker's status into the collection's and sets the conditions it implies. */
     static void apply(StatusDraft<DynamoCollectionStatus> draft, WorkerStatus worker) {
         DynamoCollectionStatus status = draft.status();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynamosync.api.v1alpha1.IcebergCatalog;
+import io.dynamosync.api.v1alpha1.IcebergCatalogType;
 import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.operator.aws.TableRef;
 import java.util.Collection;
@@ -42,6 +44,15 @@ public final class IamPolicies {
             List.of("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject", "s3:PutObjectAcl");
     /** Listing and deleting the export's files: only where they are deleted (cleanupExport, deletionPolicy Delete). */
     static final List<String> DELETE_OBJECT_ACTIONS = List.of("s3:DeleteObject");
+    /**
+     * Publishing to Iceberg, in the warehouse: reading table metadata and manifests back, and writing data, delete,
+     * manifest and metadata files (large ones in parts). Nothing is deleted or listed yet (no snapshot expiry).
+     */
+    static final List<String> WAREHOUSE_OBJECT_ACTIONS =
+            List.of("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject");
+    /** Publishing to a Glue catalog: its namespaces (databases) and tables, made where missing and committed to. */
+    static final List<String> GLUE_ACTIONS =
+            List.of("glue:CreateDatabase", "glue:CreateTable", "glue:GetDatabase", "glue:GetTable", "glue:UpdateTable");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern ASSUMED_ROLE =
@@ -59,6 +70,7 @@ public final class IamPolicies {
      * @param deletesExportFiles cleanupExport or deletionPolicy Delete: the export's files are listed and deleted
      * @param exportFolder the collection's folder in the bucket ({@code CollectionWorker.exportPrefix}), or null
      * @param followsStream mode Streaming: the table's stream is read (a snapshot collection reads none)
+     * @param publishes spec.iceberg: the collection publishes to the integration's Iceberg catalog and warehouse
      */
     public record TableUse(
             TableRef table,
@@ -67,9 +79,10 @@ public final class IamPolicies {
             boolean enablesPointInTimeRecovery,
             boolean deletesExportFiles,
             String exportFolder,
-            boolean followsStream) {
+            boolean followsStream,
+            boolean publishes) {
 
-        /** A table whose stream is followed. */
+        /** A table whose stream is followed, publishing nothing. */
         public TableUse(
                 TableRef table,
                 boolean mayExport,
@@ -77,7 +90,15 @@ public final class IamPolicies {
                 boolean enablesPointInTimeRecovery,
                 boolean deletesExportFiles,
                 String exportFolder) {
-            this(table, mayExport, enablesStream, enablesPointInTimeRecovery, deletesExportFiles, exportFolder, true);
+            this(
+                    table,
+                    mayExport,
+                    enablesStream,
+                    enablesPointInTimeRecovery,
+                    deletesExportFiles,
+                    exportFolder,
+                    true,
+                    false);
         }
 
         /** A table only read (scanned and streamed), whose stream the operator may not turn on. */
@@ -98,6 +119,16 @@ public final class IamPolicies {
      * @param bucket the integration's export bucket, or null; granted only when some table may be exported
      */
     public static String permissionsPolicy(Collection<TableUse> tables, S3Bucket bucket) {
+        return permissionsPolicy(tables, bucket, null);
+    }
+
+    /**
+     * {@link #permissionsPolicy(Collection, S3Bucket)}, and where some collection publishes to Iceberg, the warehouse's
+     * object actions under its prefix (and, for a Glue catalog, Glue's) on {@code catalog}.
+     *
+     * @param catalog the integration's Iceberg catalog, or null
+     */
+    public static String permissionsPolicy(Collection<TableUse> tables, S3Bucket bucket, IcebergCatalog catalog) {
         if (tables.isEmpty()) {
             ObjectNode policy = JSON.createObjectNode();
             policy.put("Version", "2012-10-17");
@@ -160,6 +191,25 @@ public final class IamPolicies {
                         list.putObject("Condition").putObject("StringLike").putArray("s3:prefix");
                 deletedFolders.forEach(f -> prefixes.add(f.substring(bucketArn.length() + 1)));
                 statement(statements, "DeleteExportFiles", DELETE_OBJECT_ACTIONS, deletedFolders);
+            }
+        }
+        if (catalog != null && tables.stream().anyMatch(TableUse::publishes)) {
+            String prefix = catalog.warehousePrefix();
+            statement(
+                    statements,
+                    "WriteIcebergWarehouse",
+                    WAREHOUSE_OBJECT_ACTIONS,
+                    List.of("arn:" + partition + ":s3:::" + catalog.warehouseBucket() + "/"
+                            + (prefix.isEmpty() ? "" : prefix + "/") + "*"));
+            if (catalog.getType() == IcebergCatalogType.GLUE) {
+                // The catalog of the tables' own account and region.
+                String[] arn = tables.iterator().next().table().arn().split(":");
+                String glue = "arn:" + partition + ":glue:" + arn[3] + ":" + arn[4] + ":";
+                statement(
+                        statements,
+                        "PublishToGlue",
+                        GLUE_ACTIONS,
+                        List.of(glue + "catalog", glue + "database/*", glue + "table/*/*"));
             }
         }
         return write(policy);

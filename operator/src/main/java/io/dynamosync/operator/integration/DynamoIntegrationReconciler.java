@@ -213,7 +213,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
         draft.status()
                 .setPermissionsPolicy(IamPolicies.permissionsPolicy(
                         tableUses(integration, draft.status()),
-                        integration.getSpec().getS3()));
+                        integration.getSpec().getS3(),
+                        integration.getSpec().getIcebergCatalog()));
         draft.observed();
 
         if (!draft.changed()) {
@@ -322,7 +323,8 @@ public final class DynamoIntegrationReconciler implements Reconciler<DynamoInteg
                                         integration.getSpec().getS3().getPrefix(),
                                         c.getMetadata().getNamespace(),
                                         c.getMetadata().getName()),
-                        c.getSpec().getMode() != CollectionMode.SNAPSHOT))
+                        c.getSpec().getMode() != CollectionMode.SNAPSHOT,
+                        c.getSpec().getIceberg() != null))
                 .distinct()
                 .toList();
     }

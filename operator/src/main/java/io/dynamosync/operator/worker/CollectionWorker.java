@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dynamosync.api.v1alpha1.AccessKeySecretRef;
+import io.dynamosync.api.v1alpha1.CatalogCredentialsRef;
 import io.dynamosync.api.v1alpha1.CollectionMode;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoCollectionSpec;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.DynamoIntegrationSpec;
+import io.dynamosync.api.v1alpha1.IcebergCatalog;
+import io.dynamosync.api.v1alpha1.IcebergCatalogType;
+import io.dynamosync.api.v1alpha1.IcebergPublishing;
 import io.dynamosync.api.v1alpha1.LoadMethod;
 import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.Scheduling;
@@ -282,7 +286,8 @@ public final class CollectionWorker {
                 1L,
                 null,
                 spec.getRetention(),
-                verify(spec.getVerify()));
+                verify(spec.getVerify()),
+                iceberg(spec, account));
         return withLoadGeneration(next, loadGeneration(previous, next));
     }
 
@@ -324,7 +329,8 @@ public final class CollectionWorker {
                 generation,
                 s.duckdb(),
                 s.retention(),
-                s.verify());
+                s.verify(),
+                s.iceberg());
     }
 
     /** The verification options as the worker reads them; null, for the worker's defaults, when the spec sets none. */
@@ -334,6 +340,30 @@ public final class CollectionWorker {
         }
         return new WorkerSettings.Verify(
                 verify.getIntervalMinutes(), verify.getSegmentsPercent(), verify.getReadCapacityUnits());
+    }
+
+    /**
+     * Where and how often the collection publishes to Iceberg: its table and interval, in its integration's catalog
+     * and warehouse; null when it does not publish, or when the integration names no catalog (the status says so).
+     */
+    static WorkerSettings.Iceberg iceberg(DynamoCollectionSpec spec, DynamoIntegrationSpec account) {
+        IcebergPublishing publishing = spec.getIceberg();
+        IcebergCatalog catalog = account.getIcebergCatalog();
+        if (publishing == null || catalog == null) {
+            return null;
+        }
+        String type = switch (catalog.getType() == null ? IcebergCatalogType.JDBC : catalog.getType()) {
+            case JDBC -> "Jdbc";
+            case REST -> "Rest";
+            case GLUE -> "Glue";
+        };
+        return new WorkerSettings.Iceberg(
+                type,
+                catalog.getUri(),
+                catalog.getName() == null ? IcebergCatalog.DEFAULT_NAME : catalog.getName(),
+                catalog.getWarehouse(),
+                publishing.getTable(),
+                publishing.commitIntervalSeconds());
     }
 
     private static String loadMethodName(LoadMethod method) {
@@ -539,6 +569,20 @@ public final class CollectionWorker {
             if (keys.getSessionTokenKey() != null) {
                 env.add(fromSecret("AWS_SESSION_TOKEN", keys.getName(), keys.getSessionTokenKey()));
             }
+        }
+        CatalogCredentialsRef catalogCredentials = integration.getSpec().getIcebergCatalog() == null
+                        || collection.getSpec().getIceberg() == null
+                ? null
+                : integration.getSpec().getIcebergCatalog().getCredentialsSecretRef();
+        if (catalogCredentials != null) {
+            env.add(fromSecret(
+                    WorkerSettings.Iceberg.CATALOG_USER_ENV,
+                    catalogCredentials.getName(),
+                    catalogCredentials.getUsernameKey()));
+            env.add(fromSecret(
+                    WorkerSettings.Iceberg.CATALOG_PASSWORD_ENV,
+                    catalogCredentials.getName(),
+                    catalogCredentials.getPasswordKey()));
         }
         if (collection.getSpec().getQuery() != null
                 && collection.getSpec().getQuery().getApiKeySecretRef() != null) {

@@ -36,7 +36,8 @@ class VerifiedConditionTest {
                 List.of(),
                 List.of(),
                 0L,
-                last == null ? null : new WorkerStatus.Verification(null, false, last, last.differences(), 0));
+                last == null ? null : new WorkerStatus.Verification(null, false, last, last.differences(), 0),
+                null);
     }
 
     private static WorkerStatus.VerificationRun run(long differences, List<String> keys, String error) {

@@ -26,6 +26,43 @@ class WorkerReportTest {
             new StatusDraft<>(collection, null, new DynamoCollectionStatus(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
+    void publishedFollowsTheWorkersPublishingAndIsAbsentWhenTheSpecDoesNotAsk() {
+        WorkerReport.published(draft, true, false, null);
+        assertThat(reason(Conditions.Type.PUBLISHED)).isEqualTo(Conditions.Reason.CATALOG_MISSING);
+
+        WorkerReport.published(
+                draft, true, true, new WorkerStatus.Publish("sales.orders", null, null, null, 0, 0, 0, null));
+        assertThat(reason(Conditions.Type.PUBLISHED)).isEqualTo(Conditions.Reason.FIRST_SNAPSHOT_PENDING);
+
+        WorkerReport.published(
+                draft, true, true, new WorkerStatus.Publish("sales.orders", 42L, NOW, NOW, 3, 5, 1000, null));
+        assertThat(draft.condition(Conditions.Type.PUBLISHED).get().getStatus()).isEqualTo("True");
+        assertThat(draft.status().getIcebergSnapshotId()).isEqualTo(42L);
+        assertThat(draft.status().getIcebergCoversUntil()).isEqualTo("2026-03-01T12:00:00Z");
+
+        WorkerReport.published(
+                draft,
+                true,
+                true,
+                new WorkerStatus.Publish(
+                        "sales.orders",
+                        42L,
+                        NOW,
+                        NOW,
+                        3,
+                        5,
+                        1000,
+                        new WorkerStatus.Error("PublishFailed", "the catalog refused the connection", NOW)));
+        assertThat(reason(Conditions.Type.PUBLISHED)).isEqualTo("PublishFailed");
+        assertThat(draft.condition(Conditions.Type.PUBLISHED).get().getMessage())
+                .contains("catalog refused");
+
+        WorkerReport.published(draft, false, true, null);
+        assertThat(draft.condition(Conditions.Type.PUBLISHED)).isEmpty();
+        assertThat(draft.status().getIcebergTable()).isNull();
+    }
+
+    @Test
     void workerRefusedTheRoleIsStalledNamingItsIdentityAndTheFix() {
         String sts = "User: arn:aws:sts::111122223333:assumed-role/node-role/i-0abc is not authorized to perform: "
                 + "sts:AssumeRole on resource: arn:aws:iam::210987654321:role/sync";
@@ -173,7 +210,8 @@ class WorkerReportTest {
                 status.rebootstraps(),
                 status.refusedItems(),
                 status.throttles(),
-                status.verification());
+                status.verification(),
+                status.publish());
     }
 
     @Test

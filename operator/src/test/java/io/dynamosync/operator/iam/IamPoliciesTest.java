@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamosync.api.v1alpha1.IcebergCatalog;
+import io.dynamosync.api.v1alpha1.IcebergCatalogType;
 import io.dynamosync.api.v1alpha1.S3Bucket;
 import io.dynamosync.operator.aws.TableRef;
 import io.dynamosync.operator.iam.IamPolicies.TableUse;
@@ -53,7 +55,7 @@ class IamPoliciesTest {
     void aSnapshotTableGetsNoStreamActionsAndItsStreamIsNeverTurnedOn() throws Exception {
         TableRef snapshot = TableRef.of("Archive", "eu-west-1", "123456789012");
         JsonNode alone = JSON.readTree(IamPolicies.permissionsPolicy(
-                List.of(new TableUse(snapshot, false, true, false, false, null, false)), null));
+                List.of(new TableUse(snapshot, false, true, false, false, null, false, false)), null));
 
         assertThat(resources(alone, "dynamodb:Scan"))
                 .containsExactly("arn:aws:dynamodb:eu-west-1:123456789012:table/Archive");
@@ -63,12 +65,38 @@ class IamPoliciesTest {
 
         JsonNode mixed = JSON.readTree(IamPolicies.permissionsPolicy(
                 List.of(
-                        new TableUse(snapshot, false, false, false, false, null, false),
+                        new TableUse(snapshot, false, false, false, false, null, false, false),
                         TableUse.readOnly(TableRef.of("Orders", "eu-west-1", "123456789012"))),
                 null));
         assertThat(resources(mixed, "dynamodb:GetRecords"))
                 .containsExactly("arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/*");
         assertThat(resources(mixed, "dynamodb:ListStreams")).containsExactly("*");
+    }
+
+    @Test
+    void grantsWarehouseActionsUnderItsPrefixOnlyWhenACollectionPublishesAndGlueOnlyForAGlueCatalog() throws Exception {
+        IcebergCatalog catalog = new IcebergCatalog();
+        catalog.setType(IcebergCatalogType.JDBC);
+        catalog.setUri("jdbc:postgresql://db/iceberg");
+        catalog.setWarehouse("s3://lake/warehouse/");
+        TableRef orders = TableRef.of("Orders", "eu-west-1", "123456789012");
+        TableUse reading = new TableUse(orders, false, false, false, false, null, true, false);
+        TableUse publishing = new TableUse(orders, false, false, false, false, null, true, true);
+
+        JsonNode none = JSON.readTree(IamPolicies.permissionsPolicy(List.of(reading), null, catalog));
+        JsonNode jdbc = JSON.readTree(IamPolicies.permissionsPolicy(List.of(publishing), null, catalog));
+        catalog.setType(IcebergCatalogType.GLUE);
+        JsonNode glue = JSON.readTree(IamPolicies.permissionsPolicy(List.of(publishing), null, catalog));
+
+        assertThat(resources(none, "s3:PutObject")).isEmpty();
+        for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload")) {
+            assertThat(resources(jdbc, action)).containsExactly("arn:aws:s3:::lake/warehouse/*");
+        }
+        assertThat(resources(jdbc, "s3:DeleteObject")).isEmpty();
+        assertThat(resources(jdbc, "glue:UpdateTable")).isEmpty();
+        assertThat(resources(glue, "glue:UpdateTable"))
+                .contains(
+                        "arn:aws:glue:eu-west-1:123456789012:catalog", "arn:aws:glue:eu-west-1:123456789012:table/*/*");
     }
 
     @Test

@@ -7,6 +7,9 @@ import io.dynamosync.api.v1alpha1.CollectionMode;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.DynamoIntegration;
 import io.dynamosync.api.v1alpha1.Endpoints;
+import io.dynamosync.api.v1alpha1.IcebergCatalog;
+import io.dynamosync.api.v1alpha1.IcebergCatalogType;
+import io.dynamosync.api.v1alpha1.IcebergPublishing;
 import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.ReadCapacity;
 import io.dynamosync.api.v1alpha1.S3Bucket;
@@ -45,6 +48,36 @@ class CollectionWorkerTest {
 
     private final DynamoIntegration keys = Fixtures.keyIntegration("shop", "prod", "eu-west-1", "aws-keys");
     private final DynamoCollection orders = Fixtures.collection("shop", "orders", "prod", "Orders");
+
+    @Test
+    void publishesToTheIntegrationsCatalogOnlyWhenTheCollectionAsksAndTheIntegrationNamesOne() {
+        DynamoCollection collection = Fixtures.collection("shop", "orders", "prod", "Orders");
+        DynamoIntegration integration = Fixtures.keyIntegration("shop", "prod", "eu-west-1", "keys");
+        assertThat(CollectionWorker.iceberg(collection.getSpec(), integration.getSpec()))
+                .isNull();
+
+        IcebergPublishing publishing = new IcebergPublishing();
+        publishing.setTable("sales.orders");
+        publishing.setCommitInterval("30s");
+        collection.getSpec().setIceberg(publishing);
+        assertThat(CollectionWorker.iceberg(collection.getSpec(), integration.getSpec()))
+                .as("no catalog on the integration")
+                .isNull();
+
+        IcebergCatalog catalog = new IcebergCatalog();
+        catalog.setType(IcebergCatalogType.JDBC);
+        catalog.setUri("jdbc:postgresql://db:5432/iceberg");
+        catalog.setWarehouse("s3://lake/warehouse");
+        integration.getSpec().setIcebergCatalog(catalog);
+        assertThat(CollectionWorker.iceberg(collection.getSpec(), integration.getSpec()))
+                .isEqualTo(new WorkerSettings.Iceberg(
+                        "Jdbc",
+                        "jdbc:postgresql://db:5432/iceberg",
+                        "dynamosync",
+                        "s3://lake/warehouse",
+                        "sales.orders",
+                        30L));
+    }
 
     @Test
     void settingsCarryTheTableRegionAndScanCapAsTheWorkerReadsThem() throws Exception {

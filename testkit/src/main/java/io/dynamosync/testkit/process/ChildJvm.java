@@ -49,11 +49,26 @@ public final class ChildJvm implements AutoCloseable {
             List<String> args,
             int port,
             Path log) {
+        List<String> frugal = new ArrayList<>(List.of("-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        frugal.addAll(jvmArgs);
+        return launch(name, Paths.get(System.getProperty("java.home")), classpath, frugal, mainClass, args, port, log);
+    }
+
+    /**
+     * Launches {@code mainClass} on the JDK in {@code javaHome} (a server that needs a newer Java than ours) with
+     * exactly the JVM options given.
+     */
+    public static ChildJvm launch(
+            String name,
+            Path javaHome,
+            String classpath,
+            List<String> jvmArgs,
+            String mainClass,
+            List<String> args,
+            int port,
+            Path log) {
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xss1m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(jvmArgs);
         command.add("-cp");
         command.add(ownLocation() + java.io.File.pathSeparator + classpath);

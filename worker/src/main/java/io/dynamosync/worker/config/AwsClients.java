@@ -102,6 +102,14 @@ public final class AwsClients implements AutoCloseable {
         return s3;
     }
 
+    /**
+     * A new S3 client, configured as {@link #s3()}, that the caller owns and closes: for a library that closes the
+     * client it is given (Iceberg's S3FileIO).
+     */
+    public S3Client newS3() {
+        return buildS3();
+    }
+
     /** Whether the S3 client has been built, i.e. whether anything needed S3. */
     public synchronized boolean s3Built() {
         return s3 != null;

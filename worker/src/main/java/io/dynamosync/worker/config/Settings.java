@@ -51,7 +51,8 @@ public record Settings(
         Duration retentionPeriod,
         int verifyIntervalMinutes,
         int verifySegmentsPercent,
-        double verifyReadCapacityUnits) {
+        double verifyReadCapacityUnits,
+        WorkerSettings.Iceberg iceberg) {
 
     // The defaults the operator and the CRD describe too: one source, in the worker contract.
     /** Auto switches from Scan to Export at this table size: 5 GB. */
@@ -77,6 +78,8 @@ public record Settings(
     private static final Pattern SIZE =
             Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(i?)(B?)", Pattern.CASE_INSENSITIVE);
 
+    private static final Pattern ICEBERG_TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,127}\\.[a-z_][a-z0-9_]{0,127}");
+    private static final Set<String> CATALOG_TYPES = Set.of("Jdbc", "Rest", "Glue");
     private static final Set<String> METHODS = Set.of("Auto", "Scan", "Export");
     private static final Set<String> SOURCES = Set.of("Default", "AssumeRole");
 
@@ -230,6 +233,7 @@ public record Settings(
             throw new SettingsException(
                     "verify.readCapacityUnits must be more than 0, was " + verify.readCapacityUnits());
         }
+        WorkerSettings.Iceberg iceberg = checkIceberg(raw.iceberg());
         return new Settings(
                 raw.collection(),
                 raw.table(),
@@ -266,7 +270,44 @@ public record Settings(
                         : verify.segmentsPercent(),
                 verify.readCapacityUnits() == null
                         ? WorkerSettings.Verify.DEFAULT_READ_CAPACITY_UNITS
-                        : verify.readCapacityUnits());
+                        : verify.readCapacityUnits(),
+                iceberg);
+    }
+
+    /** Publishing's settings, checked, with the interval filled in; null when the collection publishes nothing. */
+    private static WorkerSettings.Iceberg checkIceberg(WorkerSettings.Iceberg iceberg) {
+        if (iceberg == null) {
+            return null;
+        }
+        require(iceberg.table(), "iceberg.table");
+        if (!ICEBERG_TABLE.matcher(iceberg.table()).matches()) {
+            throw new SettingsException(
+                    "iceberg.table must be namespace.table in lower-case letters, digits and _, was '" + iceberg.table()
+                            + "'");
+        }
+        String type = iceberg.catalogType() == null ? "Jdbc" : iceberg.catalogType();
+        if (!CATALOG_TYPES.contains(type)) {
+            throw new SettingsException("iceberg.catalogType must be one of Jdbc, Rest, Glue, was '" + type + "'");
+        }
+        if (!type.equals("Glue")) {
+            require(iceberg.catalogUri(), "iceberg.catalogUri");
+        }
+        require(iceberg.warehouse(), "iceberg.warehouse");
+        if (!iceberg.warehouse().startsWith("s3://") && !iceberg.warehouse().startsWith("s3a://")) {
+            throw new SettingsException(
+                    "iceberg.warehouse must be an s3:// location, was '" + iceberg.warehouse() + "'");
+        }
+        long interval = iceberg.commitIntervalOrDefault();
+        if (interval < 1) {
+            throw new SettingsException("iceberg.commitIntervalSeconds must be 1 or more, was " + interval);
+        }
+        return new WorkerSettings.Iceberg(
+                type,
+                iceberg.catalogUri(),
+                iceberg.catalogName() == null ? "dynamosync" : iceberg.catalogName(),
+                iceberg.warehouse(),
+                iceberg.table(),
+                interval);
     }
 
     /** Endpoints must be absolute http or https URLs with a host; the SDK would fail later, less clearly. */

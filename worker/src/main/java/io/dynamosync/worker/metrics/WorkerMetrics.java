@@ -3,6 +3,7 @@ package io.dynamosync.worker.metrics;
 import io.dynamosync.api.worker.WorkerStatus;
 import io.dynamosync.worker.Worker;
 import io.dynamosync.worker.load.LoadProgress;
+import io.dynamosync.worker.publish.Publisher;
 import io.dynamosync.worker.query.QueryRunner;
 import io.dynamosync.worker.store.Store;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -20,8 +21,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The worker's Prometheus metrics: the load (items loaded, read capacity consumed, throttles),
  * the stream (records applied, lag), the store (documents, bytes, compactions, its volume, time to commit a batch), the
- * replica's verifications (differences found, documents repaired), the queries (count and latency by outcome), and the
- * JVM's memory and garbage collection.
+ * replica's verifications (differences found, documents repaired), the queries (count and latency by outcome),
+ * publishing to Iceberg (lag, commit time, files and bytes written), and the JVM's memory and garbage collection.
  *
  * <p>The stream and store figures come from one {@link Worker#status()} taken per scrape, so a
  * scrape costs one count of the documents, not one per metric.
@@ -127,6 +128,28 @@ public final class WorkerMetrics implements QueryRunner.Listener {
         if (store != null) {
             store.onCommit(commits::record);
             store.onCheckpoint(checkpoints::record);
+        }
+        Publisher publisher = worker.publisher();
+        if (publisher != null) {
+            TimeGauge.builder(
+                            "dynamosync.publish.lag",
+                            publisher,
+                            TimeUnit.MILLISECONDS,
+                            p -> p.lag() == null ? Double.NaN : p.lag().toMillis())
+                    .description("How far the Iceberg table is behind the replica: the time since its newest "
+                            + "snapshot's coverage ends")
+                    .register(registry);
+            Timer published = Timer.builder("dynamosync.publish.commit")
+                    .description("Time to publish one Iceberg commit: files written and uploaded, the catalog swapped")
+                    .register(registry);
+            publisher.onCommit(published::record);
+            FunctionCounter.builder("dynamosync.publish.files", publisher, Publisher::filesWritten)
+                    .description("Data and delete files written to the Iceberg warehouse")
+                    .register(registry);
+            FunctionCounter.builder("dynamosync.publish.bytes", publisher, Publisher::bytesWritten)
+                    .baseUnit("bytes")
+                    .description("Bytes of the files written to the Iceberg warehouse")
+                    .register(registry);
         }
     }
 

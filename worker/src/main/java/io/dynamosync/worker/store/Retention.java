@@ -76,19 +76,34 @@ public final class Retention {
 
     /**
      * Deletes at most {@link #BATCH} documents of {@code table} whose {@code _event_time} is past the retention at
-     * {@code now}, in the connection's transaction.
+     * {@code now}, in the connection's transaction; when {@code log} is not null, their {@code _id}s go in the log of
+     * changed documents in the same transaction, so that a published table drops them too.
      *
      * @return the number deleted; fewer than {@link #BATCH} when none past the retention is left
      */
-    long expire(Connection connection, String table, Instant now) throws SQLException {
+    long expire(Connection connection, String table, Instant now, ChangeLog log) throws SQLException {
         OffsetDateTime cutoff = now.minus(period).atOffset(ZoneOffset.UTC);
-        // The outer filter repeats the inner one so that the delete's own scan, too, skips groups by their zone maps.
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table
-                + " WHERE _event_time < ? AND rowid IN (SELECT rowid FROM " + table
-                + " WHERE _event_time < ? LIMIT " + BATCH + ")")) {
-            delete.setObject(1, cutoff);
-            delete.setObject(2, cutoff);
-            return delete.executeUpdate();
+        if (log == null) {
+            // The outer filter repeats the inner one so that the delete's own scan, too, skips groups by their zone
+            // maps.
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table
+                    + " WHERE _event_time < ? AND rowid IN (SELECT rowid FROM " + table
+                    + " WHERE _event_time < ? LIMIT " + BATCH + ")")) {
+                delete.setObject(1, cutoff);
+                delete.setObject(2, cutoff);
+                return delete.executeUpdate();
+            }
+        }
+        // The rows picked once, so that the log names exactly the documents deleted.
+        try (PreparedStatement pick = connection.prepareStatement("CREATE OR REPLACE TEMP TABLE _expiring AS SELECT"
+                        + " rowid AS row_id, _id FROM " + table + " WHERE _event_time < ? LIMIT " + BATCH);
+                Statement s = connection.createStatement()) {
+            pick.setObject(1, cutoff);
+            pick.executeUpdate();
+            log.record(connection, "_expiring");
+            int deleted = s.executeUpdate("DELETE FROM " + table + " WHERE rowid IN (SELECT row_id FROM _expiring)");
+            s.execute("DROP TABLE _expiring");
+            return deleted;
         }
     }
 }

@@ -269,6 +269,36 @@ public final class Store implements AutoCloseable {
         return new Census(newConnection(), table);
     }
 
+    /** The table of changed documents, {@code _changes (seq BIGINT, _id VARCHAR)}; see {@link #keepChangeLog()}. */
+    public static final String CHANGES_TABLE = ChangeLog.TABLE;
+
+    /**
+     * From now on, every commit to the served table logs the {@code _id}s it changed with its sequence number in
+     * {@link #CHANGES_TABLE}, in the same transaction; call before anything is written, so that nothing goes unlogged.
+     * The log starts with a marker row (a null {@code _id}) whose sequence is above any an earlier log reached: a
+     * reader whose last sequence is below the log's lowest has missed changes.
+     */
+    public void keepChangeLog() {
+        writer.exclusive(transactions::keepChangeLog);
+    }
+
+    /**
+     * The generation served, as seen by {@code reader} (a connection of {@link #newConnection()}), so that a reader
+     * in a transaction sees it in the same snapshot as the documents; null before the first load completes.
+     */
+    public static Long servedGeneration(Connection reader) {
+        try {
+            return Generations.read(reader).serving();
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the generations: " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops the change log's entries below {@code sequence}, which a reader has taken in. */
+    public void forgetChangesBefore(long sequence) {
+        writer.exclusive(() -> transactions.forgetChangesBefore(sequence));
+    }
+
     /** The latest items the store refused, newest first; kept in the store, so they survive restarts. */
     public List<WorkerStatus.RefusedItem> refusedItems() {
         return reads.refusedItems();

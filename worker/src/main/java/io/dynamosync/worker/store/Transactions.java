@@ -38,6 +38,8 @@ final class Transactions implements Writer.Target {
     private volatile Consumer<Duration> commitListener = took -> {};
     /** Documents deleted as past the retention, since the store was opened. */
     private volatile long expired;
+    /** The log of changed documents, once a reader asked for it ({@link Store#keepChangeLog()}). */
+    private ChangeLog changeLog;
 
     Transactions(
             DuckDBConnection connection,
@@ -76,10 +78,14 @@ final class Transactions implements Writer.Target {
             }
             connection.setAutoCommit(false);
             List<String[]> refusals = new ArrayList<>();
-            ingest.write(merged, (change, reason) -> {
+            int written = ingest.write(merged, (change, reason) -> {
                 refusedIds.add(change.id());
                 refusals.add(new String[] {change.key(), reason});
             });
+            // Only changes to the served table: a generation being built replaces it whole once complete.
+            if (changeLog != null && written > 0 && !generations.rebuilding() && ingest.keyed()) {
+                changeLog.record(connection);
+            }
             for (String[] refusal : refusals) {
                 History.refuse(connection, refusal[0], refusal[1]);
             }
@@ -135,7 +141,9 @@ final class Transactions implements Writer.Target {
             return;
         }
         try {
-            long deleted = retention.expire(connection, table, Instant.now());
+            connection.setAutoCommit(false);
+            long deleted = retention.expire(connection, table, Instant.now(), changeLog);
+            connection.commit();
             if (deleted > 0) {
                 expired += deleted;
                 checkpointer.written();
@@ -143,7 +151,30 @@ final class Transactions implements Writer.Target {
             }
         } catch (SQLException e) {
             // A table being swapped in by a re-load, say: the next pass will do.
+            rollback();
             LOG.warn("collection {}: cannot delete documents past the retention: {}", collection, e.getMessage());
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** See {@link Store#keepChangeLog()}. */
+    void keepChangeLog() {
+        try {
+            if (changeLog == null) {
+                changeLog = ChangeLog.open(connection);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the log of changed documents: " + e.getMessage(), e);
+        }
+    }
+
+    /** See {@link Store#forgetChangesBefore(long)}. */
+    void forgetChangesBefore(long sequence) {
+        try {
+            ChangeLog.forgetBefore(connection, sequence);
+        } catch (SQLException e) {
+            throw new StoreException("cannot trim the log of changed documents: " + e.getMessage(), e);
         }
     }
 

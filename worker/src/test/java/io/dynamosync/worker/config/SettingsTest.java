@@ -40,6 +40,27 @@ class SettingsTest {
     }
 
     @Test
+    void icebergSettingsAreCheckedAndGetTheirDefaults() throws Exception {
+        String base = "collection: o\ntable: T1x\nregion: us-east-1\n";
+        Settings settings = load(
+                base
+                        + "iceberg:\n  catalogUri: jdbc:postgresql://db/iceberg\n  warehouse: s3://lake/w\n  table: sales.orders\n");
+
+        assertThat(settings.iceberg().catalogType()).isEqualTo("Jdbc");
+        assertThat(settings.iceberg().catalogName()).isEqualTo("dynamosync");
+        assertThat(settings.iceberg().commitIntervalOrDefault()).isEqualTo(60);
+        assertThat(load(base).iceberg()).isNull();
+        assertThatThrownBy(() ->
+                        load(base + "iceberg:\n  catalogUri: jdbc:x\n  warehouse: s3://lake/w\n  table: Orders\n"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("iceberg.table");
+        assertThatThrownBy(() ->
+                        load(base + "iceberg:\n  catalogUri: jdbc:x\n  warehouse: /tmp/w\n  table: sales.orders\n"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("iceberg.warehouse");
+    }
+
+    @Test
     void jsonAsTheOperatorWritesItIsRead() throws Exception {
         Settings settings =
                 load("{\"collection\":\"orders\",\"table\":\"arn:aws:dynamodb:us-east-1:123456789012:table/Orders\","
