@@ -278,6 +278,8 @@ public record WorkerSettings(
      * @param warehouse the S3 location tables are written under
      * @param table the table, {@code namespace.table}
      * @param commitIntervalSeconds how often changes are committed ({@link #DEFAULT_COMMIT_INTERVAL_SECONDS} when null)
+     * @param keepSnapshotsSeconds how long a replaced snapshot stays readable before it expires
+     *     ({@link #DEFAULT_KEEP_SNAPSHOTS_SECONDS} when null)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Iceberg(
@@ -286,7 +288,8 @@ public record WorkerSettings(
             String catalogName,
             String warehouse,
             String table,
-            Long commitIntervalSeconds) {
+            Long commitIntervalSeconds,
+            Long keepSnapshotsSeconds) {
 
         /** The environment variable holding the catalog's user, set from the integration's Secret. */
         public static final String CATALOG_USER_ENV = "DYNAMOSYNC_ICEBERG_CATALOG_USER";
@@ -294,10 +297,17 @@ public record WorkerSettings(
         public static final String CATALOG_PASSWORD_ENV = "DYNAMOSYNC_ICEBERG_CATALOG_PASSWORD";
         /** One minute, the interval a collection gets when its spec names none. */
         public static final long DEFAULT_COMMIT_INTERVAL_SECONDS = 60;
+        /** One hour, how long replaced snapshots stay readable when the spec says nothing. */
+        public static final long DEFAULT_KEEP_SNAPSHOTS_SECONDS = 3600;
 
         /** {@link #commitIntervalSeconds()}, or the default. */
         public long commitIntervalOrDefault() {
             return commitIntervalSeconds == null ? DEFAULT_COMMIT_INTERVAL_SECONDS : commitIntervalSeconds;
+        }
+
+        /** {@link #keepSnapshotsSeconds()}, or the default. */
+        public long keepSnapshotsOrDefault() {
+            return keepSnapshotsSeconds == null ? DEFAULT_KEEP_SNAPSHOTS_SECONDS : keepSnapshotsSeconds;
         }
     }
 }

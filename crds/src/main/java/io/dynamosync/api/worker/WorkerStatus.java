@@ -316,6 +316,10 @@ public record WorkerStatus(
      * @param commits snapshots committed since the worker started
      * @param filesWritten data and delete files written since the worker started
      * @param bytesWritten bytes of those files
+     * @param rewrites commits since the worker started that rewrote the whole table from the replica, folding in the
+     *     deletes that piled up; null from workers that do not rewrite
+     * @param snapshotsExpired snapshots expired since the worker started, with the files only they used; null from
+     *     workers that do not expire them
      * @param error why publishing is behind (the catalog or S3 failing); null while it keeps up. The replica
      *     keeps serving meanwhile, and publishing catches up once the cause is gone.
      */
@@ -329,6 +333,8 @@ public record WorkerStatus(
             long commits,
             long filesWritten,
             long bytesWritten,
+            Long rewrites,
+            Long snapshotsExpired,
             Error error) {}
 
     /** One start-over from a new load. */

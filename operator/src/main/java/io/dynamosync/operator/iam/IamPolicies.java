@@ -46,10 +46,11 @@ public final class IamPolicies {
     static final List<String> DELETE_OBJECT_ACTIONS = List.of("s3:DeleteObject");
     /**
      * Publishing to Iceberg, in the warehouse: reading table metadata and manifests back, and writing data, delete,
-     * manifest and metadata files (large ones in parts). Nothing is deleted or listed yet (no snapshot expiry).
+     * manifest and metadata files (large ones in parts), and deleting the files of expired snapshots and old metadata
+     * files. Nothing is listed: the table's metadata names every file.
      */
     static final List<String> WAREHOUSE_OBJECT_ACTIONS =
-            List.of("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject");
+            List.of("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject");
     /** Publishing to a Glue catalog: its namespaces (databases) and tables, made where missing and committed to. */
     static final List<String> GLUE_ACTIONS =
             List.of("glue:CreateDatabase", "glue:CreateTable", "glue:GetDatabase", "glue:GetTable", "glue:UpdateTable");

@@ -363,7 +363,8 @@ public final class CollectionWorker {
                 catalog.getName() == null ? IcebergCatalog.DEFAULT_NAME : catalog.getName(),
                 catalog.getWarehouse(),
                 publishing.getTable(),
-                publishing.commitIntervalSeconds());
+                publishing.commitIntervalSeconds(),
+                publishing.keepSnapshotsSeconds());
     }
 
     private static String loadMethodName(LoadMethod method) {

@@ -31,11 +31,14 @@ class WorkerReportTest {
         assertThat(reason(Conditions.Type.PUBLISHED)).isEqualTo(Conditions.Reason.CATALOG_MISSING);
 
         WorkerReport.published(
-                draft, true, true, new WorkerStatus.Publish("sales.orders", null, null, null, 0, 0, 0, null));
+                draft,
+                true,
+                true,
+                new WorkerStatus.Publish("sales.orders", null, null, null, 0, 0, 0, null, null, null));
         assertThat(reason(Conditions.Type.PUBLISHED)).isEqualTo(Conditions.Reason.FIRST_SNAPSHOT_PENDING);
 
         WorkerReport.published(
-                draft, true, true, new WorkerStatus.Publish("sales.orders", 42L, NOW, NOW, 3, 5, 1000, null));
+                draft, true, true, new WorkerStatus.Publish("sales.orders", 42L, NOW, NOW, 3, 5, 1000, 0L, 0L, null));
         assertThat(draft.condition(Conditions.Type.PUBLISHED).get().getStatus()).isEqualTo("True");
         assertThat(draft.status().getIcebergSnapshotId()).isEqualTo(42L);
         assertThat(draft.status().getIcebergCoversUntil()).isEqualTo("2026-03-01T12:00:00Z");
@@ -52,6 +55,8 @@ class WorkerReportTest {
                         3,
                         5,
                         1000,
+                        0L,
+                        0L,
                         new WorkerStatus.Error("PublishFailed", "the catalog refused the connection", NOW)));
         assertThat(reason(Conditions.Type.PUBLISHED)).isEqualTo("PublishFailed");
         assertThat(draft.condition(Conditions.Type.PUBLISHED).get().getMessage())

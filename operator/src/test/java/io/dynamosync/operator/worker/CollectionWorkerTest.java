@@ -59,6 +59,7 @@ class CollectionWorkerTest {
         IcebergPublishing publishing = new IcebergPublishing();
         publishing.setTable("sales.orders");
         publishing.setCommitInterval("30s");
+        publishing.setKeepSnapshots("2h");
         collection.getSpec().setIceberg(publishing);
         assertThat(CollectionWorker.iceberg(collection.getSpec(), integration.getSpec()))
                 .as("no catalog on the integration")
@@ -76,7 +77,8 @@ class CollectionWorkerTest {
                         "dynamosync",
                         "s3://lake/warehouse",
                         "sales.orders",
-                        30L));
+                        30L,
+                        7200L));
     }
 
     @Test

@@ -301,13 +301,18 @@ public record Settings(
         if (interval < 1) {
             throw new SettingsException("iceberg.commitIntervalSeconds must be 1 or more, was " + interval);
         }
+        long keep = iceberg.keepSnapshotsOrDefault();
+        if (keep < 1) {
+            throw new SettingsException("iceberg.keepSnapshotsSeconds must be 1 or more, was " + keep);
+        }
         return new WorkerSettings.Iceberg(
                 type,
                 iceberg.catalogUri(),
                 iceberg.catalogName() == null ? "dynamosync" : iceberg.catalogName(),
                 iceberg.warehouse(),
                 iceberg.table(),
-                interval);
+                interval,
+                keep);
     }
 
     /** Endpoints must be absolute http or https URLs with a host; the SDK would fail later, less clearly. */

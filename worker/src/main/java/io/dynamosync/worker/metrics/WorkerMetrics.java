@@ -150,6 +150,13 @@ public final class WorkerMetrics implements QueryRunner.Listener {
                     .baseUnit("bytes")
                     .description("Bytes of the files written to the Iceberg warehouse")
                     .register(registry);
+            FunctionCounter.builder("dynamosync.publish.rewrites", publisher, Publisher::rewrites)
+                    .description(
+                            "Commits that rewrote the whole Iceberg table from the replica, folding its deletes in")
+                    .register(registry);
+            FunctionCounter.builder("dynamosync.publish.snapshots.expired", publisher, Publisher::snapshotsExpired)
+                    .description("Iceberg snapshots expired, with the files only they used")
+                    .register(registry);
         }
     }
 

@@ -52,8 +52,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Once the first load is served, the whole replica becomes the table's first snapshot; then, each interval, the
  * documents changed since the last commit (from the store's change log) become one commit: an equality delete of
  * every changed {@code _id} and a data file of the changed documents' current rows, in one row delta. Equality
- * deletes make a commit cost what changed, not what the table holds; readers merge them, until compaction (not yet
- * done) folds them in.
+ * deletes make a commit cost what changed, not what the table holds; readers merge them until the table is rewritten
+ * from the replica once they pile up, and old snapshots expire ({@link TableUpkeep}).
  *
  * <p>Each snapshot's summary records the change-log sequence and the store generation it covers. On start, and
  * before each commit, the publisher reads them back from the table's current snapshot: changes up to that sequence
@@ -94,6 +94,8 @@ public final class Publisher implements AutoCloseable {
     private volatile long commits;
     private volatile long filesWritten;
     private volatile long bytesWritten;
+    private volatile long rewrites;
+    private volatile long snapshotsExpired;
     private volatile Duration lastCommitDuration;
     private volatile WorkerStatus.Error error;
     private volatile Consumer<Duration> commitListener = took -> {};
@@ -186,11 +188,15 @@ public final class Publisher implements AutoCloseable {
         if (current != null && current.summary().containsKey(COVERS_UNTIL) && coversUntil == null) {
             coversUntil = Instant.parse(current.summary().get(COVERS_UNTIL));
         }
+        String rewrite = TableUpkeep.rewriteReason(current);
+        if (rewrite != null) {
+            LOG.info("rewriting Iceberg table {} from the replica: {}", settings.table(), rewrite);
+        }
         Instant readAt = Instant.now();
         Read read;
         try (Connection reader = store.newConnection()) {
             reader.setAutoCommit(false);
-            read = read(reader, table, published, publishedGeneration);
+            read = read(reader, table, published, publishedGeneration, rewrite != null);
             reader.commit();
         } catch (SQLException e) {
             throw new PublishException("StoreReadFailed", "cannot read the replica: " + e.getMessage());
@@ -203,10 +209,28 @@ public final class Publisher implements AutoCloseable {
         try {
             commit(table, current, read, readAt);
             store.forgetChangesBefore(read.sequence);
+            if (read.whole) {
+                rewrites++;
+            }
+            expire(table);
             error = null;
             return true;
         } finally {
             read.delete();
+        }
+    }
+
+    /** Expires old snapshots; a failure is only logged, the next commit tries again. */
+    private void expire(Table table) {
+        try {
+            int expired =
+                    TableUpkeep.expire(table, Duration.ofSeconds(settings.keepSnapshotsOrDefault()), Instant.now());
+            if (expired > 0) {
+                snapshotsExpired += expired;
+                LOG.info("expired {} snapshots of Iceberg table {}", expired, settings.table());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot expire snapshots of Iceberg table {}: {}", settings.table(), e.getMessage());
         }
     }
 
@@ -242,7 +266,8 @@ public final class Publisher implements AutoCloseable {
      * Reads, in one transaction of the replica, what the next commit holds; null when nothing changed. Evolves the
      * table's schema first where the replica has new columns.
      */
-    private Read read(Connection reader, Table table, Long published, Long publishedGeneration) throws SQLException {
+    private Read read(Connection reader, Table table, Long published, Long publishedGeneration, boolean rewrite)
+            throws SQLException {
         Long generation = Store.servedGeneration(reader);
         long minSequence;
         long maxSequence;
@@ -255,6 +280,7 @@ public final class Publisher implements AutoCloseable {
         Map<String, ColumnMapping> columns = columns(reader);
         boolean replacedColumn = evolve(table, columns);
         boolean whole = published == null
+                || rewrite
                 || !generation.equals(publishedGeneration)
                 || published < minSequence
                 || replacedColumn;
@@ -494,13 +520,16 @@ public final class Publisher implements AutoCloseable {
                         .withProperty(TableProperties.FORMAT_VERSION, "2")
                         .withProperty(TableProperties.PARQUET_COMPRESSION, "zstd")
                         .withProperty("dynamosync.collection", collection)
+                        .withProperties(TableUpkeep.TABLE_PROPERTIES)
                         .create();
                 LOG.info("created Iceberg table {}", settings.table());
             } catch (AlreadyExistsException raced) {
                 // Made meanwhile: load it.
             }
         }
-        return catalog.loadTable(identifier);
+        Table table = catalog.loadTable(identifier);
+        TableUpkeep.ensureProperties(table);
+        return table;
     }
 
     private static Long summaryLong(Snapshot snapshot, String key) {
@@ -519,7 +548,16 @@ public final class Publisher implements AutoCloseable {
     /** What the status shows of publishing. */
     public WorkerStatus.Publish status() {
         return new WorkerStatus.Publish(
-                settings.table(), snapshotId, coversUntil, lastCommitAt, commits, filesWritten, bytesWritten, error);
+                settings.table(),
+                snapshotId,
+                coversUntil,
+                lastCommitAt,
+                commits,
+                filesWritten,
+                bytesWritten,
+                rewrites,
+                snapshotsExpired,
+                error);
     }
 
     /** Tells {@code listener} how long each commit took (files uploaded and the catalog swapped), for the metrics. */
@@ -535,6 +573,16 @@ public final class Publisher implements AutoCloseable {
     /** Data and delete files written since the worker started. */
     public long filesWritten() {
         return filesWritten;
+    }
+
+    /** Commits that rewrote the whole table from the replica to fold its deletes in, since the worker started. */
+    public long rewrites() {
+        return rewrites;
+    }
+
+    /** Snapshots expired since the worker started. */
+    public long snapshotsExpired() {
+        return snapshotsExpired;
     }
 
     /** Bytes of those files. */

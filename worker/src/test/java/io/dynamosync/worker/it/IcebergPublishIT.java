@@ -242,6 +242,81 @@ class IcebergPublishIT {
         }
     }
 
+    /** The objects the warehouse holds for {@code icebergTable}: data, delete, manifest and metadata files. */
+    private static int warehouseObjects(LocalAws aws, String icebergTable) {
+        String namespace = icebergTable.substring(0, icebergTable.indexOf('.'));
+        return (int) aws
+                .s3()
+                .listObjectsV2Paginator(b -> b.bucket(LocalIceberg.BUCKET).prefix("warehouse/" + namespace + "/"))
+                .contents()
+                .stream()
+                .count();
+    }
+
+    @Test
+    void underChurnTheTableIsRewrittenAndOldSnapshotsExpireSoItsFilesStayBounded(
+            LocalIceberg iceberg, @TempDir Path data) throws Exception {
+        LocalAws aws = iceberg.aws();
+        String table = SampleItems.createTable(aws.dynamoDb(), null);
+        SampleItems.fill(aws.dynamoDb(), table, 0, 200);
+        String icebergTable = icebergTable();
+        Map<String, Object> settings = publishing(iceberg, data, table, icebergTable);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> publishingSettings = new LinkedHashMap<>((Map<String, Object>) settings.get("iceberg"));
+        publishingSettings.put("commitIntervalSeconds", 1);
+        publishingSettings.put("keepSnapshotsSeconds", 5);
+        settings.put("iceberg", publishingSettings);
+
+        try (WorkerProcess worker = WorkerProcess.start(settings, data, "churn")) {
+            await(worker, s -> !s.path("publish").path("snapshotId").isMissingNode(), Duration.ofSeconds(120));
+            int objectsMidway;
+            long commitsMidway;
+            try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, 300, 30)) {
+                Thread.sleep(20_000);
+                objectsMidway = warehouseObjects(aws, icebergTable);
+                commitsMidway = worker.status().path("publish").path("commits").asLong();
+                Thread.sleep(20_000);
+            }
+            awaitPublishedEverything(worker, aws, table);
+            JsonNode publish = worker.status().path("publish");
+            long commitsBetween = publish.path("commits").asLong() - commitsMidway;
+            int objectsAtEnd = warehouseObjects(aws, icebergTable);
+            // Each commit writes at least a data file, a manifest list and a metadata file: kept, they would grow the
+            // warehouse by three objects a commit at least.
+            assertThat(commitsBetween).as("commits in the second 20 s of churn").isGreaterThan(5);
+            assertThat(objectsAtEnd - objectsMidway)
+                    .as("objects added in the second 20 s of churn (" + objectsMidway + " -> " + objectsAtEnd + ") for "
+                            + commitsBetween + " commits")
+                    .isLessThan((int) commitsBetween);
+            assertThat(publish.path("rewrites").asLong())
+                    .as("rewrites folding deletes in")
+                    .isPositive();
+            assertThat(publish.path("snapshotsExpired").asLong())
+                    .as("snapshots expired")
+                    .isPositive();
+
+            String namespace = icebergTable.substring(0, icebergTable.indexOf('.'));
+            long snapshots = iceberg.trino()
+                    .query("SELECT count(*) FROM iceberg." + namespace + ".\"orders$snapshots\"")
+                    .get(0)
+                    .get(0)
+                    .asLong();
+            assertThat(snapshots)
+                    .as("snapshots kept, at one commit a second and five seconds kept")
+                    .isLessThan(20);
+            long liveFiles = iceberg.trino()
+                    .query("SELECT count(*) FROM iceberg." + namespace + ".\"orders$files\"")
+                    .get(0)
+                    .get(0)
+                    .asLong();
+            // Forty commits of deltas alone would leave some eighty: rewrites fold them into one data file.
+            assertThat(liveFiles)
+                    .as("data and delete files of the current snapshot")
+                    .isLessThan(20);
+            assertTrinoSeesTheTable(iceberg, icebergTable, table);
+        }
+    }
+
     @Test
     void aCatalogOutageNeverStopsTheReplicaAndPublishingCatchesUpWhenItReturns(LocalIceberg iceberg, @TempDir Path data)
             throws Exception {
@@ -306,12 +381,20 @@ class IcebergPublishIT {
             int kills = 0;
             int duringCommit = 0;
             try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, 400, 20)) {
-                // Commits come every two seconds and take a good part of that: kills land between commits and,
-                // until one has, in the middle of one (its log ends with the commit begun, not done).
+                // Three kills at random moments, mostly between commits; then kills aimed at a commit in flight:
+                // the log's last publishing line is the commit begun, not yet done, at the moment of the kill.
                 while (kills < 3 || duringCommit == 0 && kills < 12) {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(1_500, 5_000));
+                    Path log = data.resolve("run-" + kills + ".log");
+                    if (kills < 3) {
+                        Thread.sleep(ThreadLocalRandom.current().nextLong(1_500, 5_000));
+                    } else {
+                        Awaitility.await()
+                                .atMost(Duration.ofSeconds(60))
+                                .pollInterval(Duration.ofMillis(5))
+                                .until(() -> lastPublishLine(log).contains("committing"));
+                    }
                     worker.kill();
-                    if (lastPublishLine(data.resolve("run-" + kills + ".log")).contains("committing")) {
+                    if (lastPublishLine(log).contains("committing")) {
                         duringCommit++;
                     }
                     kills++;
