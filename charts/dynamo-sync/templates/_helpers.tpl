@@ -157,3 +157,34 @@ Role in each of watchNamespaces.
   resources: ["storageclasses"]
   verbs: ["get"]
 {{- end -}}
+
+{{/* The query front's image: as the worker's, its registry defaulting to image.registry. */}}
+{{- define "dynamo-sync.frontImage" -}}
+{{- $registry := "" -}}
+{{- if .Values.front.image.registry -}}
+{{- $registry = include "dynamo-sync.registry" (list .Values.front.image.registry "front.image.registry") -}}
+{{- else -}}
+{{- $registry = include "dynamo-sync.registry" (list .Values.image.registry "image.registry") -}}
+{{- end -}}
+{{- printf "%s/%s:%s" $registry .Values.front.image.repository (default .Chart.AppVersion .Values.front.image.tag) -}}
+{{- end -}}
+
+{{/* The labels that select the query front's pods. */}}
+{{- define "dynamo-sync.frontSelector" -}}
+app.kubernetes.io/name: {{ include "dynamo-sync.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: front
+{{- end -}}
+
+{{/*
+What the query front reads in each namespace whose collections it serves: the collections (to find workers and
+answer for them) and the Secrets their spec.query.apiKeySecretRef names (to present a worker its key). Read only.
+*/}}
+{{- define "dynamo-sync.frontRules" -}}
+- apiGroups: ["dynamosync.io"]
+  resources: ["dynamocollections"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
+{{- end -}}

@@ -31,8 +31,8 @@ class BuildAndPushIT {
         Result run = run("registry.test:5000/team");
         assertThat(run.exit).as(run.output).isZero();
 
-        Deployment operator =
-                Helm.template("image.registry=registry.test:5000/team").one(Deployment.class);
+        Rendered chart = Helm.template("image.registry=registry.test:5000/team", "front.enabled=true");
+        Deployment operator = RenderedChartIT.operator(chart);
         String operatorImage = operator.getSpec()
                 .getTemplate()
                 .getSpec()
@@ -40,14 +40,24 @@ class BuildAndPushIT {
                 .get(0)
                 .getImage();
         String workerImage = RenderedChartIT.settings(operator).workerImage();
+        String frontImage = RenderedChartIT.front(chart)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
         assertThat(Files.readAllLines(calls))
                 .containsExactly(
                         "build -f " + tree.resolve("worker/Containerfile") + " --build-arg VERSION=" + version()
                                 + " -t " + workerImage + " " + tree.resolve("worker/target/dist"),
                         "build -f " + tree.resolve("operator/Containerfile") + " --build-arg VERSION=" + version()
                                 + " -t " + operatorImage + " " + tree.resolve("operator/target/dist"),
+                        "build -f " + tree.resolve("front/Containerfile") + " --build-arg VERSION=" + version() + " -t "
+                                + frontImage + " " + tree.resolve("front/target/dist"),
                         "push " + workerImage,
-                        "push " + operatorImage);
+                        "push " + operatorImage,
+                        "push " + frontImage);
         assertThat(run.output).contains("--set image.registry=registry.test:5000/team");
     }
 
@@ -58,8 +68,11 @@ class BuildAndPushIT {
         assertThat(run.exit).as(run.output).isZero();
         assertThat(Files.readAllLines(calls))
                 .contains(
-                        "push registry.test/dynamo-sync/worker:0.2.0", "push registry.test/dynamo-sync/operator:0.2.0");
-        assertThat(run.output).contains("--set image.tag=0.2.0 --set worker.image.tag=0.2.0");
+                        "push registry.test/dynamo-sync/worker:0.2.0",
+                        "push registry.test/dynamo-sync/operator:0.2.0",
+                        "push registry.test/dynamo-sync/front:0.2.0");
+        assertThat(run.output)
+                .contains("--set image.tag=0.2.0 --set worker.image.tag=0.2.0 --set front.image.tag=0.2.0");
     }
 
     @Test
@@ -85,7 +98,7 @@ class BuildAndPushIT {
         Files.copy(REPOSITORY.resolve("images/build-and-push"), tree.resolve("images/build-and-push"));
         Files.createDirectories(tree.resolve("charts/dynamo-sync"));
         Files.copy(Helm.CHART.resolve("Chart.yaml"), tree.resolve("charts/dynamo-sync/Chart.yaml"));
-        for (String app : List.of("worker", "operator")) {
+        for (String app : List.of("worker", "operator", "front")) {
             Files.createDirectories(tree.resolve(app + "/target/dist/bin"));
             Files.copy(REPOSITORY.resolve(app + "/Containerfile"), tree.resolve(app + "/Containerfile"));
             executable(tree.resolve(app + "/target/dist/bin/" + app), "#!/bin/sh\n");

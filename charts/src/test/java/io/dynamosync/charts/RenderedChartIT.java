@@ -59,7 +59,8 @@ class RenderedChartIT {
                 "replicas=2",
                 "watchNamespaces={team-a,team-b}",
                 "networkPolicy.enabled=false",
-                "metrics.serviceMonitor.enabled=true"
+                "metrics.serviceMonitor.enabled=true",
+                "front.enabled=true"
             })
     void lintsCleanly(String value) {
         List<String> args = Stream.concat(
@@ -88,7 +89,8 @@ class RenderedChartIT {
                 "watchNamespaces={team-a,team-b}",
                 "networkPolicy.enabled=false",
                 "metrics.serviceMonitor.enabled=true",
-                "leaderElection.enabled=true"
+                "leaderElection.enabled=true",
+                "front.enabled=true"
             })
     void everyObjectIsValidAndEveryContainerHardenedWhateverTheValues(String value) {
         Rendered chart = value.isEmpty() ? Helm.template() : Helm.template(value);
@@ -448,7 +450,24 @@ class RenderedChartIT {
                 .statefulSet();
     }
 
-    private static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    /** The operator's Deployment, beside the front's when that is on. */
+    static Deployment operator(Rendered chart) {
+        return deployment(chart, "-operator");
+    }
+
+    /** The query front's Deployment. */
+    static Deployment front(Rendered chart) {
+        return deployment(chart, "-front");
+    }
+
+    private static Deployment deployment(Rendered chart, String suffix) {
+        return chart.all(Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().endsWith(suffix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no Deployment named *" + suffix));
+    }
+
+    static boolean matches(LabelSelector selector, Map<String, String> labels) {
         assertThat(selector.getMatchExpressions()).isNullOrEmpty();
         return selector.getMatchLabels() != null
                 && !selector.getMatchLabels().isEmpty()

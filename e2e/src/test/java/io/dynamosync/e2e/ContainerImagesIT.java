@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
- * Builds the worker and operator images as a user would (podman, from each module's {@code Containerfile} over its
+ * Builds the worker, operator and front images as a user would (podman, from each module's {@code Containerfile} over its
  * {@code target/dist}), on a Java base made from Debian's packages, and runs them the way a cluster does: read-only
  * root filesystem, the image's non-root user, a settings file mounted read-only and a data volume. Runs where podman
  * is installed (`.ci/run` installs it); elsewhere it is skipped, saying so, unless {@code CI} is set.
@@ -63,6 +63,7 @@ class ContainerImagesIT {
             .normalize();
     static final String WORKER_IMAGE = "ghcr.io/dynamo-sync/worker:" + VERSION;
     static final String OPERATOR_IMAGE = "ghcr.io/dynamo-sync/operator:" + VERSION;
+    static final String FRONT_IMAGE = "ghcr.io/dynamo-sync/front:" + VERSION;
     private static final int ITEMS = 400;
 
     KubernetesMockServer server;
@@ -76,7 +77,7 @@ class ContainerImagesIT {
                 "podman and runc are not installed (apt-get install podman runc debootstrap, as .ci/run does)");
         String base = Podman.ensureDebianJreBase();
         List<String> sizes = new ArrayList<>();
-        for (String app : List.of("worker", "operator")) {
+        for (String app : List.of("worker", "operator", "front")) {
             Path dist = ROOT.resolve(app).resolve("target/dist");
             assertThat(dist.resolve("bin").resolve(app))
                     .as("the runnable application, made by ./mvnw package")
@@ -104,7 +105,7 @@ class ContainerImagesIT {
     @Test
     @Order(1)
     void imagesRunAsTheirNumericNonRootUserWithTheVersionLabel() {
-        for (String image : List.of(WORKER_IMAGE, OPERATOR_IMAGE)) {
+        for (String image : List.of(WORKER_IMAGE, OPERATOR_IMAGE, FRONT_IMAGE)) {
             String config = Podman.run(
                             List.of(
                                     "image",
@@ -126,6 +127,8 @@ class ContainerImagesIT {
         // The worker leaves most of the memory to DuckDB, whose buffer pool lives outside the heap.
         assertThat(maxHeapUnder1GiB(WORKER_IMAGE) / (double) (1L << 30)).isBetween(0.35, 0.45);
         assertThat(maxHeapUnder1GiB(OPERATOR_IMAGE) / (double) (1L << 30)).isBetween(0.70, 0.80);
+        // The front's JOINs run in DuckDB too: half for the heap.
+        assertThat(maxHeapUnder1GiB(FRONT_IMAGE) / (double) (1L << 30)).isBetween(0.45, 0.55);
     }
 
     private static long maxHeapUnder1GiB(String image) {
@@ -274,6 +277,81 @@ class ContainerImagesIT {
                     .pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() ->
                             assertThat(get(port, "/readyz")).as(logs(name)).isEqualTo(200));
+            Podman.run(List.of("stop", "-t", "30", name), 90).orThrow("podman stop");
+            String exit = Podman.run(List.of("inspect", "--format", "{{.State.ExitCode}}", name), 60)
+                    .orThrow("inspect")
+                    .output()
+                    .trim();
+            assertThat(exit).as(logs(name)).isIn("0", "143");
+        } finally {
+            Podman.remove(name);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void frontImageServesTheCollectionsOfTheApiServerReadOnly() throws Exception {
+        installCrds();
+        String namespace = "front-image";
+        client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(namespace)
+                        .endMetadata()
+                        .build())
+                .create();
+        io.dynamosync.api.v1alpha1.DynamoCollection orders = new io.dynamosync.api.v1alpha1.DynamoCollection();
+        orders.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName("orders")
+                .build());
+        io.dynamosync.api.v1alpha1.DynamoCollectionSpec spec = new io.dynamosync.api.v1alpha1.DynamoCollectionSpec();
+        spec.setIntegrationRef(new io.dynamosync.api.v1alpha1.IntegrationRef("prod"));
+        spec.setTable("Orders");
+        orders.setSpec(spec);
+        client.resource(orders).create();
+
+        int port = ChildJvm.freePort();
+        String name = "dynamo-sync-front-" + port;
+        try {
+            Podman.runDetached(
+                    List.of(
+                            "--name",
+                            name,
+                            "--read-only",
+                            "--network",
+                            "host",
+                            "-e",
+                            "KUBERNETES_MASTER=" + server.url("/"),
+                            "-e",
+                            "KUBERNETES_TRUST_CERTIFICATES=true",
+                            "-e",
+                            "KUBERNETES_AUTH_TRYKUBECONFIG=false",
+                            "-e",
+                            "KUBERNETES_AUTH_TRYSERVICEACCOUNT=false",
+                            "-e",
+                            "DYNAMOSYNC_COMMONS_NAMESPACE=" + namespace,
+                            "-e",
+                            "DYNAMOSYNC_HTTP_PORT=" + port),
+                    FRONT_IMAGE,
+                    List.of());
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() ->
+                            assertThat(get(port, "/readyz")).as(logs(name)).isEqualTo(200));
+            // The collection as the hosted service's API lists it, read from the API server by the image.
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        HttpResponse<String> listed = HTTP.send(
+                                HttpRequest.newBuilder(URI.create(
+                                                "http://127.0.0.1:" + port + "/v1/orgs/self/ws/commons/collections"))
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+                        assertThat(JSON.readTree(listed.body()).path("data").findValuesAsText("name"))
+                                .contains("orders");
+                    });
             Podman.run(List.of("stop", "-t", "30", name), 90).orThrow("podman stop");
             String exit = Podman.run(List.of("inspect", "--format", "{{.State.ExitCode}}", name), 60)
                     .orThrow("inspect")
