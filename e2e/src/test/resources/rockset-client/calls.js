@@ -32,6 +32,16 @@ async function failure(call) {
   out.collection = await client.collections.getCollection(workspace, 'customers');
   out.workspaces = await client.workspaces.listWorkspaces();
   out.workspace = await client.workspaces.getWorkspace('commons');
+  out.async = await client.queries.query({
+    async: true,
+    async_options: { client_timeout_ms: 30000, max_initial_results: 5 },
+    sql: { query: 'SELECT orderId FROM commons.orders ORDER BY orderId' },
+  });
+  out.asyncInfo = await client.queries.getQuery(out.async.query_id);
+  out.asyncPage = await client.queries.getQueryResults(out.async.query_id, out.async.pagination.next_cursor, 10);
+  out.active = await client.queries.listActiveQueries();
+  out.cancelEnded = await client.queries.cancelQuery(out.async.query_id);
+  out.unknownQuery = await failure(client.queries.getQuery('no-such-query'));
   out.parseError = await failure(client.queries.query({ sql: { query: 'SELECT * FROM' } }));
   out.notFound = await failure(client.collections.getCollection('commons', 'nothing'));
   out.unserved = await failure(client.queryLambdas.listAllQueryLambdas());

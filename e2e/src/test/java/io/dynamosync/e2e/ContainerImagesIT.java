@@ -277,12 +277,7 @@ class ContainerImagesIT {
                     .pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() ->
                             assertThat(get(port, "/readyz")).as(logs(name)).isEqualTo(200));
-            Podman.run(List.of("stop", "-t", "30", name), 90).orThrow("podman stop");
-            String exit = Podman.run(List.of("inspect", "--format", "{{.State.ExitCode}}", name), 60)
-                    .orThrow("inspect")
-                    .output()
-                    .trim();
-            assertThat(exit).as(logs(name)).isIn("0", "143");
+            assertStopsCleanly(name);
         } finally {
             Podman.remove(name);
         }
@@ -352,12 +347,7 @@ class ContainerImagesIT {
                         assertThat(JSON.readTree(listed.body()).path("data").findValuesAsText("name"))
                                 .contains("orders");
                     });
-            Podman.run(List.of("stop", "-t", "30", name), 90).orThrow("podman stop");
-            String exit = Podman.run(List.of("inspect", "--format", "{{.State.ExitCode}}", name), 60)
-                    .orThrow("inspect")
-                    .output()
-                    .trim();
-            assertThat(exit).as(logs(name)).isIn("0", "143");
+            assertStopsCleanly(name);
         } finally {
             Podman.remove(name);
         }
@@ -393,6 +383,16 @@ class ContainerImagesIT {
                             .trim())
                     .isEqualTo(WORKER_IMAGE + " 10001:10001");
         }
+    }
+
+    /** Stops the container as a pod's termination does: it exits by itself, not killed at the grace period's end. */
+    private static void assertStopsCleanly(String name) {
+        Podman.run(List.of("stop", "-t", "30", name), 90).orThrow("podman stop");
+        String exit = Podman.run(List.of("inspect", "--format", "{{.State.ExitCode}}", name), 60)
+                .orThrow("inspect")
+                .output()
+                .trim();
+        assertThat(exit).as(logs(name)).isIn("0", "143");
     }
 
     private void installCrds() throws IOException {

@@ -296,6 +296,22 @@ class FrontIT {
                 .extracting(w -> w.path("name").asText())
                 .contains("commons", crm);
         assertThat(out.at("/workspace/data/collection_count").asInt()).isEqualTo(1);
+        // An async query: its first five results at once, the rest in pages, its info, no longer active.
+        assertThat(out.at("/async/status").asText()).isEqualTo("COMPLETED");
+        assertThat(out.at("/async/results")).hasSize(5);
+        assertThat(out.at("/async/results/0/orderId").asText()).isEqualTo("o000");
+        assertThat(out.at("/asyncInfo/data/status").asText()).isEqualTo("COMPLETED");
+        assertThat(out.at("/asyncInfo/data/stats/result_set_document_count").asInt())
+                .isEqualTo(200);
+        assertThat(out.at("/asyncPage/results"))
+                .extracting(r -> r.path("orderId").asText())
+                .containsExactly("o005", "o006", "o007", "o008", "o009", "o010", "o011", "o012", "o013", "o014");
+        assertThat(out.at("/active/data").findValuesAsText("query_id"))
+                .doesNotContain(out.at("/async/query_id").asText());
+        assertThat(out.at("/cancelEnded/data/status").asText())
+                .as("an ended query stays as it ended")
+                .isEqualTo("COMPLETED");
+        assertThat(out.at("/unknownQuery/type").asText()).isEqualTo("NOTFOUND");
         assertThat(out.at("/parseError/type").asText()).isEqualTo("QUERY_ERROR");
         assertThat(out.at("/parseError/line").asInt()).isEqualTo(1);
         assertThat(out.at("/notFound/type").asText()).isEqualTo("NOTFOUND");

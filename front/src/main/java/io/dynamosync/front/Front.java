@@ -1,5 +1,6 @@
 package io.dynamosync.front;
 
+import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
 import io.dynamosync.front.catalog.Workspaces;
 import io.dynamosync.front.http.FrontKey;
@@ -11,6 +12,7 @@ import io.dynamosync.front.route.WorkerKeys;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -23,10 +25,12 @@ public final class Front implements AutoCloseable {
     private final CrossCollectionQuery cross;
     private final Connection parser;
     private final FrontServer server;
+    private final QueryBook book;
 
-    private Front(Catalog catalog, CrossCollectionQuery cross, Connection parser, FrontServer server) {
+    private Front(Catalog catalog, CrossCollectionQuery cross, QueryBook book, Connection parser, FrontServer server) {
         this.catalog = catalog;
         this.cross = cross;
+        this.book = book;
         this.parser = parser;
         this.server = server;
     }
@@ -60,8 +64,12 @@ public final class Front implements AutoCloseable {
             catalog.close();
             throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);
         }
-        FrontServer server = new FrontServer(settings.port(), key, catalog, workers, cross, parser);
-        return new Front(catalog, cross, parser, server);
+        QueryBook book = new QueryBook(
+                new QueryBook.Limits(
+                        settings.resultsKeptFor(), settings.resultsMaxBytes(), settings.concurrentQueries()),
+                Clock.systemUTC());
+        FrontServer server = new FrontServer(settings.port(), key, catalog, workers, cross, book, parser);
+        return new Front(catalog, cross, book, parser, server);
     }
 
     /** The port served on. */
@@ -72,6 +80,7 @@ public final class Front implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        book.close();
         cross.close();
         catalog.close();
         try {

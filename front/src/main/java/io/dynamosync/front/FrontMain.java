@@ -81,6 +81,20 @@ public final class FrontMain implements Callable<Integer> {
             defaultValue = "1000000")
     long maxPullRows;
 
+    @Option(
+            names = "--results-keep-minutes",
+            description = "How long the results of an async or paginated query stay after it ends (default"
+                    + " ${DEFAULT-VALUE}).",
+            defaultValue = "30")
+    long resultsKeepMinutes;
+
+    @Option(
+            names = "--results-max-mb",
+            description = "The most MiB of such results kept for all queries together; the oldest go first (default"
+                    + " ${DEFAULT-VALUE}).",
+            defaultValue = "256")
+    long resultsMaxMb;
+
     @Override
     public Integer call() throws InterruptedException {
         Set<String> watched = Arrays.stream(namespaces.split(","))
@@ -96,7 +110,9 @@ public final class FrontMain implements Callable<Integer> {
                 maxRows,
                 memoryLimitMb << 20,
                 concurrentQueries,
-                maxPullRows);
+                maxPullRows,
+                Duration.ofMinutes(resultsKeepMinutes),
+                resultsMaxMb << 20);
         KubernetesClient client = new KubernetesClientBuilder().build();
         Front front = Front.start(client, settings, FrontKey.of(System.getenv(FrontKey.ENVIRONMENT)));
         CountDownLatch stopped = new CountDownLatch(1);

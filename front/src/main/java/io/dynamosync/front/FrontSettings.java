@@ -16,6 +16,8 @@ import java.util.Set;
  * @param memoryLimitBytes DuckDB's memory limit for one query across collections
  * @param concurrentQueries how many queries across collections run at once
  * @param maxPullRows the most rows a query across collections pulls of one collection, after its own filters
+ * @param resultsKeptFor how long the results of an async or paginated query stay after it ends
+ * @param resultsMaxBytes the most bytes of such results kept for all queries together
  */
 public record FrontSettings(
         int port,
@@ -26,7 +28,9 @@ public record FrontSettings(
         int maxRows,
         long memoryLimitBytes,
         int concurrentQueries,
-        long maxPullRows) {
+        long maxPullRows,
+        Duration resultsKeptFor,
+        long resultsMaxBytes) {
 
     public FrontSettings {
         namespaces = Set.copyOf(namespaces);
@@ -43,7 +47,9 @@ public record FrontSettings(
                 10_000,
                 512L << 20,
                 4,
-                1_000_000);
+                1_000_000,
+                Duration.ofMinutes(30),
+                256L << 20);
     }
 
     public FrontSettings withPort(int port) {
@@ -56,7 +62,9 @@ public record FrontSettings(
                 maxRows,
                 memoryLimitBytes,
                 concurrentQueries,
-                maxPullRows);
+                maxPullRows,
+                resultsKeptFor,
+                resultsMaxBytes);
     }
 
     public FrontSettings withNamespaces(Set<String> namespaces, String commonsNamespace) {
@@ -69,7 +77,9 @@ public record FrontSettings(
                 maxRows,
                 memoryLimitBytes,
                 concurrentQueries,
-                maxPullRows);
+                maxPullRows,
+                resultsKeptFor,
+                resultsMaxBytes);
     }
 
     public FrontSettings withWorkerAddress(String workerAddress) {
@@ -82,6 +92,8 @@ public record FrontSettings(
                 maxRows,
                 memoryLimitBytes,
                 concurrentQueries,
-                maxPullRows);
+                maxPullRows,
+                resultsKeptFor,
+                resultsMaxBytes);
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.front.api.ApiError;
 import io.dynamosync.front.api.QueryRequest;
+import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
 import io.dynamosync.front.plan.ParameterText;
 import io.dynamosync.front.plan.ParsedStatement;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +50,13 @@ public final class FrontServer implements AutoCloseable {
     /** Marks a request already answered with an error, so that the 404 and 405 handlers leave it be. */
     private static final String ANSWERED = "dynamosync.answered";
 
-    private static final String SERVED = "the front serves POST /queries, POST /queries/validations,"
+    private static final String SERVED = "the front serves POST /queries (also async), GET /queries,"
+            + " GET and DELETE /queries/{id}, GET /queries/{id}/pages, POST /queries/validations,"
             + " GET /collections, GET /ws, GET /ws/{ws} and GET /ws/{ws}/collections[/{c}]";
     private static final String MANAGED_WITH_KUBECTL = "collections here mirror DynamoDB tables and are managed with"
             + " kubectl (DynamoCollection resources), not through this API; " + SERVED;
-    private static final String NOT_YET = "not served by the query front yet (async queries, pages, active queries,"
-            + " cancel, query lambdas and views come later); " + SERVED;
+    private static final String NOT_YET =
+            "not served by the query front yet (query lambdas and views come later); " + SERVED;
 
     /** An error body in the hosted service's shape. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -69,6 +72,7 @@ public final class FrontServer implements AutoCloseable {
     private final Catalog catalog;
     private final WorkerClient workers;
     private final CrossCollectionQuery cross;
+    private final QueryBook book;
     private final Connection parser;
 
     /**
@@ -82,10 +86,12 @@ public final class FrontServer implements AutoCloseable {
             Catalog catalog,
             WorkerClient workers,
             CrossCollectionQuery cross,
+            QueryBook book,
             Connection parser) {
         this.catalog = catalog;
         this.workers = workers;
         this.cross = cross;
+        this.book = book;
         this.parser = parser;
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -111,6 +117,18 @@ public final class FrontServer implements AutoCloseable {
             });
             config.routes.post(API + "/queries", this::query);
             config.routes.post(API + "/queries/validations", this::validate);
+            config.routes.get(API + "/queries", this::activeQueries);
+            config.routes.get(API + "/queries/{id}", ctx -> {
+                ObjectNode answer = JSON.createObjectNode();
+                answer.set("data", book.info(book.get(ctx.pathParam("id"))));
+                json(ctx, answer);
+            });
+            config.routes.delete(API + "/queries/{id}", ctx -> {
+                ObjectNode answer = JSON.createObjectNode();
+                answer.set("data", book.info(book.cancel(ctx.pathParam("id"))));
+                json(ctx, answer);
+            });
+            config.routes.get(API + "/queries/{id}/pages", this::page);
             config.routes.get(API + "/collections", ctx -> collections(ctx, null));
             config.routes.get(API + "/ws", this::workspaces);
             config.routes.get(API + "/ws/{ws}", this::workspace);
@@ -136,8 +154,15 @@ public final class FrontServer implements AutoCloseable {
                 throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
             }
             QueryPlan plan = QueryPlan.of(parse(sql.query()), catalog);
-            if (plan.collections().size() == 1) {
-                forward(ctx, plan.collections().get(0), body, queryId);
+            if (body.path("async").asBoolean(false)) {
+                runAsync(ctx, body, plan, sql, queryId);
+            } else if (body.path("sql").path("paginate").asBoolean(false)) {
+                QueryBook.Kept kept = book.completed(queryId, sql.query(), answer(plan, body, sql, queryId));
+                json(
+                        ctx,
+                        book.firstResults(kept, optionalInt(body.path("sql"), "initial_paginate_response_doc_count")));
+            } else if (plan.collections().size() == 1) {
+                forward(ctx, plan.collections().get(0), body);
             } else {
                 ctx.contentType("application/json").result(JSON.writeValueAsBytes(cross.run(plan, sql, queryId)));
             }
@@ -146,15 +171,110 @@ public final class FrontServer implements AutoCloseable {
         }
     }
 
+    /**
+     * An asynchronous query: run in the background and kept; answered with its results when it ends within
+     * {@code async_options.client_timeout_ms} (the first {@code max_initial_results} of them, with the cursor of the
+     * rest), else with its id and status, to poll with {@code GET /queries/{id}}.
+     */
+    private void runAsync(Context ctx, ObjectNode body, QueryPlan plan, QueryRequest.Sql sql, String queryId)
+            throws JsonProcessingException {
+        JsonNode options = body.path("async_options");
+        Integer timeoutMs = optionalInt(options, "timeout_ms");
+        Integer clientTimeoutMs = optionalInt(options, "client_timeout_ms");
+        Integer first = optionalInt(options, "max_initial_results");
+        if (first == null) {
+            first = optionalInt(body, "max_initial_results");
+        }
+        QueryBook.Kept kept = book.submit(
+                queryId,
+                sql.query(),
+                timeoutMs == null ? null : Duration.ofMillis(timeoutMs),
+                () -> answer(plan, body, sql, queryId));
+        book.awaitEnd(kept, Duration.ofMillis(clientTimeoutMs == null ? 0 : clientTimeoutMs));
+        switch (kept.status()) {
+            case COMPLETED -> {
+                ObjectNode answer = book.firstResults(kept, first);
+                answer.put("status", QueryBook.Status.COMPLETED.name());
+                json(ctx, answer);
+            }
+            case ERROR -> throw kept.error();
+            default -> {
+                ObjectNode answer = JSON.createObjectNode();
+                answer.put("query_id", queryId);
+                answer.put("status", kept.status().name());
+                json(ctx, answer);
+            }
+        }
+    }
+
+    /** The whole answer to a query, from its worker or run by the front across collections. */
+    private ObjectNode answer(QueryPlan plan, ObjectNode body, QueryRequest.Sql sql, String queryId)
+            throws IOException {
+        if (plan.collections().size() != 1) {
+            return cross.run(plan, sql, queryId);
+        }
+        WorkerClient.Answer answer = send(plan.collections().get(0), body.deepCopy());
+        try (InputStream in = answer.body()) {
+            JsonNode read = JSON.readTree(in);
+            if (read instanceof ObjectNode object) {
+                return object;
+            }
+        }
+        throw new ApiError(502, ApiError.INTERNAL, "the worker's answer is not a JSON object");
+    }
+
+    private void activeQueries(Context ctx) throws JsonProcessingException {
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode data = answer.putArray("data");
+        book.active().forEach(q -> data.add(book.info(q)));
+        json(ctx, answer);
+    }
+
+    private void page(Context ctx) throws JsonProcessingException {
+        QueryBook.Kept kept = book.get(ctx.pathParam("id"));
+        json(ctx, book.page(kept, ctx.queryParam("cursor"), intParam(ctx, "docs"), intParam(ctx, "offset")));
+    }
+
+    private static Integer intParam(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiError.invalidInput(name + " must be a whole number, was '" + value + "'");
+        }
+    }
+
+    private static Integer optionalInt(JsonNode parent, String field) {
+        JsonNode value = parent.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || value.asInt() < 0) {
+            throw ApiError.invalidInput(field + " must be a whole number of 0 or more, was " + value);
+        }
+        return value.asInt();
+    }
+
     /** Passes a single-collection query to its worker, the collection named as the worker names it. */
-    private void forward(Context ctx, QueryPlan.Target target, ObjectNode body, String queryId) throws IOException {
+    private void forward(Context ctx, QueryPlan.Target target, ObjectNode body) throws IOException {
+        WorkerClient.Answer answer = send(target, body);
+        // The rows go through as the worker writes them: no second copy of a large answer.
+        ctx.contentType(answer.contentType()).result(answer.body());
+    }
+
+    /** Sends a single-collection query to its worker; a successful answer, or the worker's error as the front's. */
+    private WorkerClient.Answer send(QueryPlan.Target target, ObjectNode body) throws IOException {
         String sql = body.path("sql").path("query").asText();
         ((ObjectNode) body.get("sql")).put("query", WorkerSql.rewrite(sql, target.references(), target.collection()));
+        // The front's own fields: the worker answers synchronously, the whole result.
+        body.remove(java.util.List.of("async", "async_options", "max_initial_results"));
+        ((ObjectNode) body.get("sql")).remove(java.util.List.of("paginate", "initial_paginate_response_doc_count"));
         WorkerClient.Answer answer = workers.query(target.resource(), target.name(), JSON.writeValueAsBytes(body));
         if (answer.status() == 200) {
-            // The rows go through as the worker writes them: no second copy of a large answer.
-            ctx.contentType(answer.contentType()).result(answer.body());
-            return;
+            return answer;
         }
         JsonNode error;
         try (InputStream in = answer.body()) {
@@ -280,10 +400,7 @@ public final class FrontServer implements AutoCloseable {
     /** Whether a path is one of the hosted service's calls that a later slice of the front serves. */
     private static boolean later(String path) {
         String rest = path.substring(API.length());
-        return rest.startsWith("/queries")
-                || rest.startsWith("/lambdas")
-                || rest.startsWith("/views")
-                || rest.matches("/ws/[^/]+/(lambdas|views).*");
+        return rest.startsWith("/lambdas") || rest.startsWith("/views") || rest.matches("/ws/[^/]+/(lambdas|views).*");
     }
 
     private static void fail(Context ctx, ApiError error, String queryId) {

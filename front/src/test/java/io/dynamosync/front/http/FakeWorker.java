@@ -25,6 +25,9 @@ final class FakeWorker implements AutoCloseable {
     final String collection;
     final AtomicReference<String> lastQuery = new AtomicReference<>();
     final AtomicReference<String> lastAuthorization = new AtomicReference<>();
+    /** How long each query waits before it is answered, for queries that take a while. */
+    final AtomicReference<java.time.Duration> delay = new AtomicReference<>(java.time.Duration.ZERO);
+
     private final Connection db;
     private final Javalin app;
     private final int maxRows;
@@ -45,6 +48,7 @@ final class FakeWorker implements AutoCloseable {
                         JsonNode body = JSON.readTree(ctx.body());
                         String sql = body.path("sql").path("query").asText();
                         lastQuery.set(sql);
+                        Thread.sleep(delay.get().toMillis());
                         // Parameters bound as literals: enough for a stand-in.
                         for (JsonNode p : body.path("sql").path("parameters")) {
                             String value = p.path("value").asText();

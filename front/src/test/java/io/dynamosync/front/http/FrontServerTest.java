@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
 import io.dynamosync.front.catalog.Workspaces;
 import io.dynamosync.front.pull.CrossCollectionQuery;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ class FrontServerTest {
     private static FrontServer front;
     private static Connection parser;
     private static CrossCollectionQuery cross;
+    private static QueryBook book;
 
     @BeforeAll
     static void start() throws Exception {
@@ -72,12 +75,14 @@ class FrontServerTest {
                 Duration.ofSeconds(10));
         cross = new CrossCollectionQuery(
                 routed, duckdb, new CrossCollectionQuery.Limits(Duration.ofSeconds(10), 1000, 2, 4));
-        front = new FrontServer(0, FrontKey.of("secret"), catalog, routed, cross, parser);
+        book = new QueryBook(new QueryBook.Limits(Duration.ofMinutes(5), 1 << 20, 2), Clock.systemUTC());
+        front = new FrontServer(0, FrontKey.of("secret"), catalog, routed, cross, book, parser);
     }
 
     @AfterAll
     static void stop() throws Exception {
         front.close();
+        book.close();
         cross.close();
         parser.close();
         orders.close();
@@ -246,7 +251,7 @@ class FrontServerTest {
         Answer lambdas = call("GET", "/v1/orgs/self/ws/commons/lambdas", null, "secret");
         assertThat(lambdas.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
         assertThat(lambdas.body().path("message").asText()).contains("not served by the query front yet");
-        assertThat(call("GET", "/v1/orgs/self/queries", null, "secret")
+        assertThat(call("GET", "/v1/orgs/self/views", null, "secret")
                         .body()
                         .path("message")
                         .asText())
@@ -330,5 +335,165 @@ class FrontServerTest {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body().toString())
                 .isEqualTo("{\"collections\":[\"commons.orders\",\"crm.customers\"],\"parameters\":[\"who\"]}");
+    }
+
+    private static Answer get(String path) throws Exception {
+        return call("GET", "/v1/orgs/self" + path, null, "secret");
+    }
+
+    @Test
+    void anAsyncQueryEndingWithinTheClientTimeoutAnswersItsFirstResultsAndPagesTheRest() throws Exception {
+        String body = "{\"async\": true, \"async_options\": {\"client_timeout_ms\": 10000, \"max_initial_results\": 1},"
+                + " \"sql\": {\"query\": \"SELECT orderId FROM orders ORDER BY orderId\"}}";
+        Answer first = call("POST", "/v1/orgs/self/queries", body, "secret");
+        assertThat(first.status()).as(first.body().toString()).isEqualTo(200);
+        assertThat(first.body().path("status").asText()).isEqualTo("COMPLETED");
+        String id = first.body().path("query_id").asText();
+        assertThat(first.body().path("results")).hasSize(1);
+        assertThat(first.body().at("/results/0/orderId").asText()).isEqualTo("o1");
+        assertThat(first.body().path("results_total_doc_count").asInt()).isEqualTo(3);
+
+        Answer second = get("/queries/" + id + "/pages?docs=1&cursor="
+                + first.body().at("/pagination/next_cursor").asText());
+        assertThat(second.body().at("/results/0/orderId").asText()).isEqualTo("o2");
+        assertThat(second.body().at("/pagination/current_page_doc_count").asInt())
+                .isEqualTo(1);
+        Answer rest = get("/queries/" + id + "/pages?docs=10&cursor="
+                + second.body().at("/pagination/next_cursor").asText());
+        assertThat(rest.body().path("results"))
+                .extracting(r -> r.path("orderId").asText())
+                .containsExactly("o3");
+        assertThat(rest.body().at("/pagination/next_cursor").isNull()).isTrue();
+        Answer fromOffset = get("/queries/" + id + "/pages?offset=2");
+        assertThat(fromOffset.body().path("results"))
+                .extracting(r -> r.path("orderId").asText())
+                .containsExactly("o3");
+
+        Answer info = get("/queries/" + id);
+        assertThat(info.body().at("/data/status").asText()).isEqualTo("COMPLETED");
+        assertThat(info.body().at("/data/stats/result_set_document_count").asInt())
+                .isEqualTo(3);
+        assertThat(info.body().at("/data/sql").asText()).isEqualTo("SELECT orderId FROM orders ORDER BY orderId");
+        assertThat(info.body().at("/data/expires_at").asText()).isNotEmpty();
+    }
+
+    @Test
+    void aSlowAsyncQueryIsActiveUntilCancelledAndThenHasNoResults() throws Exception {
+        events.delay.set(Duration.ofSeconds(5));
+        try {
+            Answer started = call(
+                    "POST",
+                    "/v1/orgs/self/queries",
+                    "{\"async\": true, \"sql\": {\"query\": \"SELECT count(*) AS n FROM crm.events\"}}",
+                    "secret");
+            assertThat(started.status()).isEqualTo(200);
+            assertThat(started.body().path("status").asText()).isIn("QUEUED", "RUNNING");
+            String id = started.body().path("query_id").asText();
+            assertThat(get("/queries").body().path("data").findValuesAsText("query_id"))
+                    .contains(id);
+            Answer early = get("/queries/" + id + "/pages");
+            assertThat(early.status()).isEqualTo(400);
+            assertThat(early.body().path("message").asText()).contains("GET /v1/orgs/self/queries/" + id);
+
+            Answer cancelled = call("DELETE", "/v1/orgs/self/queries/" + id, null, "secret");
+            assertThat(cancelled.status()).isEqualTo(200);
+            assertThat(cancelled.body().at("/data/status").asText()).isEqualTo("CANCELLED");
+            assertThat(get("/queries").body().path("data").findValuesAsText("query_id"))
+                    .doesNotContain(id);
+            assertThat(get("/queries/" + id + "/pages").body().path("message").asText())
+                    .contains("cancelled");
+        } finally {
+            events.delay.set(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void anAsyncQueryPastItsTimeoutEndsWithQueryTimeout() throws Exception {
+        events.delay.set(Duration.ofSeconds(3));
+        try {
+            Answer started = call(
+                    "POST",
+                    "/v1/orgs/self/queries",
+                    "{\"async\": true, \"async_options\": {\"timeout_ms\": 200},"
+                            + " \"sql\": {\"query\": \"SELECT count(*) AS n FROM crm.events\"}}",
+                    "secret");
+            String id = started.body().path("query_id").asText();
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> get("/queries/" + id).body().at("/data/status").asText(), "ERROR"::equals);
+            JsonNode error = get("/queries/" + id).body().at("/data/query_errors/0");
+            assertThat(error.path("type").asText()).isEqualTo("QUERY_TIMEOUT");
+            Answer pages = get("/queries/" + id + "/pages");
+            assertThat(pages.status()).isEqualTo(408);
+            assertThat(pages.body().path("type").asText()).isEqualTo("QUERY_TIMEOUT");
+        } finally {
+            events.delay.set(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void anAsyncJoinAndAPaginatedSyncQueryAreKeptToo() throws Exception {
+        String join = "SELECT o.orderId, c.name FROM commons.orders o JOIN crm.customers c ON o.customerId = c.id"
+                + " ORDER BY o.orderId";
+        Answer async = call(
+                "POST",
+                "/v1/orgs/self/queries",
+                JSON.writeValueAsString(Map.of(
+                        "async",
+                        true,
+                        "async_options",
+                        Map.of("client_timeout_ms", 20000),
+                        "sql",
+                        Map.of("query", join))),
+                "secret");
+        assertThat(async.body().path("status").asText())
+                .as(async.body().toString())
+                .isEqualTo("COMPLETED");
+        assertThat(async.body().path("results"))
+                .extracting(r -> r.path("name").asText())
+                .containsExactly("Ada", "Ada", "Bo");
+
+        Answer paginated = call(
+                "POST",
+                "/v1/orgs/self/queries",
+                JSON.writeValueAsString(Map.of(
+                        "sql",
+                        Map.of(
+                                "query",
+                                "SELECT orderId FROM orders ORDER BY orderId",
+                                "paginate",
+                                true,
+                                "initial_paginate_response_doc_count",
+                                2))),
+                "secret");
+        assertThat(paginated.body().path("results")).hasSize(2);
+        Answer rest = get("/queries/" + paginated.body().path("query_id").asText() + "/pages?cursor="
+                + paginated.body().at("/pagination/next_cursor").asText());
+        assertThat(rest.body().path("results"))
+                .extracting(r -> r.path("orderId").asText())
+                .containsExactly("o3");
+    }
+
+    @Test
+    void unknownQueriesAndForeignCursorsAreClearErrors() throws Exception {
+        Answer unknown = get("/queries/no-such-query");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().path("type").asText()).isEqualTo("NOTFOUND");
+        assertThat(call("DELETE", "/v1/orgs/self/queries/no-such-query", null, "secret")
+                        .status())
+                .isEqualTo(404);
+
+        Answer done = call(
+                "POST",
+                "/v1/orgs/self/queries",
+                "{\"async\": true, \"async_options\": {\"client_timeout_ms\": 10000},"
+                        + " \"sql\": {\"query\": \"SELECT 1 AS one FROM orders\"}}",
+                "secret");
+        String id = done.body().path("query_id").asText();
+        Answer badCursor = get("/queries/" + id + "/pages?cursor=not-ours");
+        assertThat(badCursor.status()).isEqualTo(400);
+        assertThat(badCursor.body().path("type").asText()).isEqualTo("INVALIDINPUT");
+        assertThat(get("/queries/" + id + "/pages?docs=0").status()).isEqualTo(400);
+        assertThat(get("/queries/" + id + "/pages?docs=x").status()).isEqualTo(400);
     }
 }
