@@ -5,6 +5,7 @@ import io.dynamosync.front.catalog.Catalog;
 import io.dynamosync.front.catalog.Workspaces;
 import io.dynamosync.front.http.FrontKey;
 import io.dynamosync.front.http.FrontServer;
+import io.dynamosync.front.metrics.FrontMetrics;
 import io.dynamosync.front.pull.CrossCollectionQuery;
 import io.dynamosync.front.pull.FrontDuckDb;
 import io.dynamosync.front.route.WorkerClient;
@@ -68,7 +69,8 @@ public final class Front implements AutoCloseable {
                 new QueryBook.Limits(
                         settings.resultsKeptFor(), settings.resultsMaxBytes(), settings.concurrentQueries()),
                 Clock.systemUTC());
-        FrontServer server = new FrontServer(settings.port(), key, catalog, workers, cross, book, parser);
+        FrontServer server = new FrontServer(
+                settings.port(), key, catalog, workers, cross, book, new FrontMetrics(catalog, book), parser);
         return new Front(catalog, cross, book, parser, server);
     }
 

@@ -260,6 +260,20 @@ public final class QueryBook implements AutoCloseable {
                 + " minutes and are gone; queries of one front are not known to another"));
     }
 
+    /** How many queries are kept, ended or not. */
+    public int kept() {
+        synchronized (kept) {
+            return kept.size();
+        }
+    }
+
+    /** The bytes the kept results take. */
+    public long keptBytes() {
+        synchronized (kept) {
+            return kept.values().stream().mapToLong(q -> q.bytes).sum();
+        }
+    }
+
     /** The queries queued or running. */
     public List<Kept> active() {
         synchronized (kept) {

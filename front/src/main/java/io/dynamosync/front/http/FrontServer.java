@@ -14,6 +14,7 @@ import io.dynamosync.front.api.ApiError;
 import io.dynamosync.front.api.QueryRequest;
 import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
+import io.dynamosync.front.metrics.FrontMetrics;
 import io.dynamosync.front.plan.ParameterText;
 import io.dynamosync.front.plan.ParsedStatement;
 import io.dynamosync.front.plan.QueryPlan;
@@ -73,6 +74,7 @@ public final class FrontServer implements AutoCloseable {
     private final WorkerClient workers;
     private final CrossCollectionQuery cross;
     private final QueryBook book;
+    private final FrontMetrics metrics;
     private final Connection parser;
 
     /**
@@ -87,7 +89,9 @@ public final class FrontServer implements AutoCloseable {
             WorkerClient workers,
             CrossCollectionQuery cross,
             QueryBook book,
+            FrontMetrics metrics,
             Connection parser) {
+        this.metrics = metrics;
         this.catalog = catalog;
         this.workers = workers;
         this.cross = cross;
@@ -105,6 +109,9 @@ public final class FrontServer implements AutoCloseable {
             });
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> ctx.result("ready"));
+            config.routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType(FrontMetrics.contentType()).result(metrics.scrape()));
             config.routes.before(API + "/*", ctx -> {
                 if (!key.admits(ctx.header("Authorization"))) {
                     throw new ApiError(
@@ -146,6 +153,8 @@ public final class FrontServer implements AutoCloseable {
 
     private void query(Context ctx) throws IOException {
         String queryId = UUID.randomUUID().toString();
+        long started = System.nanoTime();
+        String kind = FrontMetrics.ONE_COLLECTION;
         try {
             ObjectNode body = body(ctx);
             QueryRequest request = request(body);
@@ -154,6 +163,7 @@ public final class FrontServer implements AutoCloseable {
                 throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
             }
             QueryPlan plan = QueryPlan.of(parse(sql.query()), catalog);
+            kind = plan.collections().size() == 1 ? FrontMetrics.ONE_COLLECTION : FrontMetrics.ACROSS_COLLECTIONS;
             if (body.path("async").asBoolean(false)) {
                 runAsync(ctx, body, plan, sql, queryId);
             } else if (body.path("sql").path("paginate").asBoolean(false)) {
@@ -166,7 +176,9 @@ public final class FrontServer implements AutoCloseable {
             } else {
                 ctx.contentType("application/json").result(JSON.writeValueAsBytes(cross.run(plan, sql, queryId)));
             }
+            metrics.answered(kind, "COMPLETED", Duration.ofNanos(System.nanoTime() - started));
         } catch (ApiError e) {
+            metrics.answered(kind, e.type(), Duration.ofNanos(System.nanoTime() - started));
             fail(ctx, e, queryId);
         }
     }

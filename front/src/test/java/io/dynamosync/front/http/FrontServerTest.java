@@ -9,6 +9,7 @@ import io.dynamosync.api.v1alpha1.Phase;
 import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
 import io.dynamosync.front.catalog.Workspaces;
+import io.dynamosync.front.metrics.FrontMetrics;
 import io.dynamosync.front.pull.CrossCollectionQuery;
 import io.dynamosync.front.pull.FrontDuckDb;
 import io.dynamosync.front.route.WorkerClient;
@@ -76,7 +77,8 @@ class FrontServerTest {
         cross = new CrossCollectionQuery(
                 routed, duckdb, new CrossCollectionQuery.Limits(Duration.ofSeconds(10), 1000, 2, 4));
         book = new QueryBook(new QueryBook.Limits(Duration.ofMinutes(5), 1 << 20, 2), Clock.systemUTC());
-        front = new FrontServer(0, FrontKey.of("secret"), catalog, routed, cross, book, parser);
+        front = new FrontServer(
+                0, FrontKey.of("secret"), catalog, routed, cross, book, new FrontMetrics(catalog, book), parser);
     }
 
     @AfterAll
@@ -495,5 +497,26 @@ class FrontServerTest {
         assertThat(badCursor.body().path("type").asText()).isEqualTo("INVALIDINPUT");
         assertThat(get("/queries/" + id + "/pages?docs=0").status()).isEqualTo(400);
         assertThat(get("/queries/" + id + "/pages?docs=x").status()).isEqualTo(400);
+    }
+
+    @Test
+    void metricsCountQueriesByKindAndOutcomeAndTheKeptResults() throws Exception {
+        query("SELECT count(*) AS n FROM orders");
+        query("SELECT * FROM orders o JOIN crm.customers c ON o.customerId = c.id");
+        query("SELECT * FROM commons.nothing");
+        HttpResponse<String> metrics = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + "/metrics"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).as("no API key asked for").isEqualTo(200);
+        assertThat(metrics.body())
+                .contains(
+                        "dynamosync_front_queries_seconds_count{kind=\"one_collection\",outcome=\"COMPLETED\"}",
+                        "dynamosync_front_queries_seconds_count{kind=\"across_collections\",outcome=\"COMPLETED\"}",
+                        "outcome=\"NOTFOUND\"",
+                        "dynamosync_front_collections 3.0",
+                        "dynamosync_front_kept_queries",
+                        "dynamosync_front_kept_bytes",
+                        "jvm_memory_used_bytes");
     }
 }
