@@ -170,6 +170,7 @@ class FrontChartIT {
                 "front.commonsNamespace=team-a",
                 "front.apiKeySecretRef.name=front-key",
                 "front.apiKeySecretRef.key=apiKey",
+                "front.apiKeysSecret=front-api-keys",
                 "worker.addressTemplate=http://{name}-worker.{namespace}.svc.cluster.local:8080");
         Deployment front = RenderedChartIT.front(chart);
         Map<String, String> env = env(front);
@@ -183,6 +184,16 @@ class FrontChartIT {
         assertThat(key.getValue()).as("the key only by reference").isNull();
         assertThat(key.getValueFrom().getSecretKeyRef().getName()).isEqualTo("front-key");
         assertThat(key.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("apiKey");
+        assertThat(env).containsEntry("DYNAMOSYNC_API_KEYS_SECRET", "front-api-keys");
+        Role keysRole = named(chart.all(Role.class), FRONT + "-api-keys");
+        assertThat(keysRole.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(keysRole.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResourceNames()).as("that one Secret").containsExactly("front-api-keys");
+            assertThat(rule.getVerbs()).containsExactly("get");
+        });
+        assertThat(named(chart.all(RoleBinding.class), FRONT + "-api-keys").getSubjects())
+                .singleElement()
+                .satisfies(s -> assertThat(s.getName()).isEqualTo(FRONT));
         assertThat(env(RenderedChartIT.front(Helm.template("front.enabled=true"))))
                 .as("commons defaults to the release's namespace")
                 .containsEntry("DYNAMOSYNC_COMMONS_NAMESPACE", NAMESPACE);

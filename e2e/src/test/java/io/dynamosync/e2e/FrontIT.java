@@ -14,7 +14,9 @@ import io.dynamosync.api.v1alpha1.QueryAccess;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.front.Front;
 import io.dynamosync.front.FrontSettings;
+import io.dynamosync.front.http.ApiKeys;
 import io.dynamosync.front.http.FrontKey;
+import io.dynamosync.front.http.SecretApiKeys;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -75,6 +77,7 @@ class FrontIT {
     static KubernetesClient client;
     private static LocalCluster cluster;
     private static Front front;
+    private static final ApiKeys keys = ApiKeys.of(FrontKey.of(KEY));
     private static String shop;
     private static String crm;
     private static String ordersTable;
@@ -122,7 +125,7 @@ class FrontIT {
                         .withPort(0)
                         .withNamespaces(Set.of(shop, crm), shop)
                         .withWorkerAddress(cluster.workerAddressTemplate()),
-                FrontKey.of(KEY));
+                keys);
     }
 
     @AfterAll
@@ -239,7 +242,7 @@ class FrontIT {
                         .withPort(0)
                         .withNamespaces(Set.of(shop, namespace), shop)
                         .withWorkerAddress(cluster.workerAddressTemplate()),
-                FrontKey.of(KEY))) {
+                ApiKeys.of(FrontKey.of(KEY)))) {
             client.resources(DynamoCollection.class)
                     .inNamespace(namespace)
                     .withName("returns")
@@ -319,6 +322,40 @@ class FrontIT {
         assertThat(out.at("/unserved/message").asText()).contains("not served by the query front yet");
         assertThat(out.at("/managed/message").asText()).contains("managed with kubectl");
         assertThat(out.at("/badKey/type").asText()).isEqualTo("AUTHEXCEPTION");
+    }
+
+    @Test
+    void keysFromASecretAreScopedAndTakeEffectWhenTheSecretChanges() throws Exception {
+        client.resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("front-api-keys")
+                        .withNamespace(shop)
+                        .endMetadata()
+                        .withStringData(Map.of("shop-analysts", "{\"key\": \"k-shop\", \"workspaces\": [\"commons\"]}"))
+                        .build())
+                .create();
+        try (SecretApiKeys fromSecret = new SecretApiKeys(client, shop, "front-api-keys", keys)) {
+            fromSecret.refresh();
+            String orders = body("SELECT count(*) AS n FROM orders", Map.of());
+            Answer allowed = post("/v1/orgs/self/queries", orders, "k-shop");
+            assertThat(allowed.status()).as(allowed.body().toString()).isEqualTo(200);
+            assertThat(allowed.body().at("/results/0/n").asInt()).isEqualTo(200);
+            Answer forbidden = post(
+                    "/v1/orgs/self/queries",
+                    body("SELECT count(*) AS n FROM \"" + crm + "\".customers", Map.of()),
+                    "k-shop");
+            assertThat(forbidden.status()).isEqualTo(403);
+            assertThat(forbidden.body().path("type").asText()).isEqualTo("FORBIDDEN");
+
+            client.secrets().inNamespace(shop).withName("front-api-keys").delete();
+            fromSecret.refresh();
+            assertThat(post("/v1/orgs/self/queries", orders, "k-shop").status())
+                    .as("the key is gone with its Secret")
+                    .isEqualTo(401);
+            assertThat(post("/v1/orgs/self/queries", orders, KEY).status()).isEqualTo(200);
+        } finally {
+            keys.replace(Map.of());
+        }
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.dynamosync.front;
 import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
 import io.dynamosync.front.catalog.Workspaces;
-import io.dynamosync.front.http.FrontKey;
+import io.dynamosync.front.http.ApiKeys;
 import io.dynamosync.front.http.FrontServer;
 import io.dynamosync.front.metrics.FrontMetrics;
 import io.dynamosync.front.pull.CrossCollectionQuery;
@@ -37,7 +37,7 @@ public final class Front implements AutoCloseable {
     }
 
     /** Starts watching and serving; returns once the collections that exist are known and the port is open. */
-    public static Front start(KubernetesClient client, FrontSettings settings, FrontKey key) {
+    public static Front start(KubernetesClient client, FrontSettings settings, ApiKeys keys) {
         // Workspace commons is always served: its namespace is watched whether or not it is named.
         java.util.Set<String> watched = new java.util.TreeSet<>(settings.namespaces());
         if (!watched.isEmpty()) {
@@ -70,7 +70,7 @@ public final class Front implements AutoCloseable {
                         settings.resultsKeptFor(), settings.resultsMaxBytes(), settings.concurrentQueries()),
                 Clock.systemUTC());
         FrontServer server = new FrontServer(
-                settings.port(), key, catalog, workers, cross, book, new FrontMetrics(catalog, book), parser);
+                settings.port(), keys, catalog, workers, cross, book, new FrontMetrics(catalog, book), parser);
         return new Front(catalog, cross, book, parser, server);
     }
 

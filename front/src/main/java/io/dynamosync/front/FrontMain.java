@@ -1,6 +1,8 @@
 package io.dynamosync.front;
 
+import io.dynamosync.front.http.ApiKeys;
 import io.dynamosync.front.http.FrontKey;
+import io.dynamosync.front.http.SecretApiKeys;
 import io.dynamosync.front.route.WorkerClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -95,6 +97,20 @@ public final class FrontMain implements Callable<Integer> {
             defaultValue = "256")
     long resultsMaxMb;
 
+    @Option(
+            names = "--api-keys-secret",
+            description = "A Secret in the front's own namespace whose entries are API keys, each with its scope (see"
+                    + " README); read again every 15 s. None by default (env DYNAMOSYNC_API_KEYS_SECRET).",
+            defaultValue = "${env:DYNAMOSYNC_API_KEYS_SECRET:-}")
+    String apiKeysSecret;
+
+    @Option(
+            names = "--namespace",
+            description = "The front's own namespace, where --api-keys-secret is (default ${DEFAULT-VALUE}; env"
+                    + " DYNAMOSYNC_NAMESPACE).",
+            defaultValue = "${env:DYNAMOSYNC_NAMESPACE:-default}")
+    String ownNamespace;
+
     @Override
     public Integer call() throws InterruptedException {
         Set<String> watched = Arrays.stream(namespaces.split(","))
@@ -114,9 +130,16 @@ public final class FrontMain implements Callable<Integer> {
                 Duration.ofMinutes(resultsKeepMinutes),
                 resultsMaxMb << 20);
         KubernetesClient client = new KubernetesClientBuilder().build();
-        Front front = Front.start(client, settings, FrontKey.of(System.getenv(FrontKey.ENVIRONMENT)));
+        ApiKeys keys = ApiKeys.of(FrontKey.of(System.getenv(FrontKey.ENVIRONMENT)));
+        SecretApiKeys secretKeys = apiKeysSecret.isBlank()
+                ? null
+                : new SecretApiKeys(client, ownNamespace, apiKeysSecret.strip(), keys).start(Duration.ofSeconds(15));
+        Front front = Front.start(client, settings, keys);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (secretKeys != null) {
+                secretKeys.close();
+            }
             front.close();
             client.close();
             stopped.countDown();

@@ -11,6 +11,8 @@ public final class ApiError extends RuntimeException {
     public static final String AUTH = "AUTHEXCEPTION";
     /** No such collection, workspace or path. */
     public static final String NOT_FOUND = "NOTFOUND";
+    /** An API key whose scope does not cover what the request reads, as the hosted service names it. */
+    public static final String FORBIDDEN = "FORBIDDEN";
     /** The request itself is malformed. */
     public static final String INVALID_INPUT = "INVALIDINPUT";
     /** The query is not valid SQL, or valid SQL that cannot run. */

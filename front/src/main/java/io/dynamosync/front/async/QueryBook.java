@@ -65,6 +65,7 @@ public final class QueryBook implements AutoCloseable {
     public static final class Kept {
         private final String id;
         private final String sql;
+        private final String owner;
         private final Instant submittedAt;
         private volatile Status status = Status.QUEUED;
         private volatile Instant startedAt;
@@ -74,9 +75,10 @@ public final class QueryBook implements AutoCloseable {
         private volatile long bytes;
         private volatile Future<?> task;
 
-        private Kept(String id, String sql, Instant submittedAt) {
+        private Kept(String id, String sql, String owner, Instant submittedAt) {
             this.id = id;
             this.sql = sql;
+            this.owner = owner;
             this.submittedAt = submittedAt;
         }
 
@@ -125,11 +127,11 @@ public final class QueryBook implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in the background as query {@code id}, failing it with {@code QUERY_TIMEOUT} once it has run
+     * Runs {@code work} in the background as query {@code id} of the API key named {@code owner}, failing it with {@code QUERY_TIMEOUT} once it has run
      * for {@code timeout} (null for no limit but the work's own).
      */
-    public Kept submit(String id, String sql, Duration timeout, Callable<ObjectNode> work) {
-        Kept query = new Kept(id, sql, clock.instant());
+    public Kept submit(String id, String sql, String owner, Duration timeout, Callable<ObjectNode> work) {
+        Kept query = new Kept(id, sql, owner, clock.instant());
         synchronized (kept) {
             kept.put(id, query);
         }
@@ -138,8 +140,8 @@ public final class QueryBook implements AutoCloseable {
     }
 
     /** Keeps the answer of a query that already ran (a synchronous one asked to paginate). */
-    public Kept completed(String id, String sql, ObjectNode answer) {
-        Kept query = new Kept(id, sql, clock.instant());
+    public Kept completed(String id, String sql, String owner, ObjectNode answer) {
+        Kept query = new Kept(id, sql, owner, clock.instant());
         query.startedAt = query.submittedAt;
         synchronized (kept) {
             kept.put(id, query);
@@ -253,11 +255,12 @@ public final class QueryBook implements AutoCloseable {
         }
     }
 
-    /** The query {@code id}, or {@code NOTFOUND}. */
-    public Kept get(String id) {
-        return find(id).orElseThrow(() -> ApiError.notFound("query " + id + " is not known: it never ran here, or its "
-                + "results were kept for " + limits.keepFor().toMinutes()
-                + " minutes and are gone; queries of one front are not known to another"));
+    /** The query {@code id}, or {@code NOTFOUND}; another key's queries are not found either. */
+    public Kept get(String id, String owner) {
+        return find(id).filter(q -> q.owner.equals(owner))
+                .orElseThrow(() -> ApiError.notFound("query " + id + " is not known: it never ran here, or its "
+                        + "results were kept for " + limits.keepFor().toMinutes()
+                        + " minutes and are gone; queries of one front are not known to another"));
     }
 
     /** How many queries are kept, ended or not. */
@@ -274,16 +277,18 @@ public final class QueryBook implements AutoCloseable {
         }
     }
 
-    /** The queries queued or running. */
-    public List<Kept> active() {
+    /** The queries of the key named {@code owner} queued or running. */
+    public List<Kept> active(String owner) {
         synchronized (kept) {
-            return kept.values().stream().filter(q -> !q.ended()).toList();
+            return kept.values().stream()
+                    .filter(q -> !q.ended() && q.owner.equals(owner))
+                    .toList();
         }
     }
 
     /** Cancels the query if it has not ended: it stops waiting and its results are not kept. */
-    public Kept cancel(String id) {
-        Kept query = get(id);
+    public Kept cancel(String id, String owner) {
+        Kept query = get(id, owner);
         synchronized (query) {
             if (!query.ended()) {
                 query.endedAt = clock.instant();

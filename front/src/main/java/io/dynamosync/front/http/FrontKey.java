@@ -2,56 +2,66 @@ package io.dynamosync.front.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The key clients of the front present, from {@code DYNAMOSYNC_API_KEY}; without one the API is open. The scheme
- * is the worker's: {@code Authorization: ApiKey <key>} as the hosted service's clients send it, or
- * {@code Bearer <key>}, compared in constant time. The key never appears in a log or a message.
+ * One key clients of the front may present, with its name and its scope: the workspaces it may read (all when
+ * none are named). The key itself never appears in a log, a message or {@link #toString()}; only its name does.
  */
 public final class FrontKey {
 
-    /** The environment variable holding the key. */
+    /** The environment variable holding the key of every workspace, named {@link #DEFAULT_NAME}. */
     public static final String ENVIRONMENT = "DYNAMOSYNC_API_KEY";
+    /** The name of the key from {@link #ENVIRONMENT}. */
+    public static final String DEFAULT_NAME = "default";
 
+    private final String name;
     private final byte[] key;
+    private final Set<String> workspaces;
 
-    private FrontKey(String key) {
+    private FrontKey(String name, String key, Set<String> workspaces) {
+        this.name = name;
         this.key = key == null || key.isBlank() ? null : key.strip().getBytes(StandardCharsets.UTF_8);
+        this.workspaces = Set.copyOf(workspaces);
     }
 
-    /** {@code key}, or none when it is null or blank. */
+    /** The key of every workspace, {@code key}; none when it is null or blank. */
     public static FrontKey of(String key) {
-        return new FrontKey(key);
+        return new FrontKey(DEFAULT_NAME, key, Set.of());
     }
 
-    /** Whether requests must present a key. */
-    public boolean required() {
+    /** A key named {@code name} that may read {@code workspaces} only (every workspace when empty). */
+    public static FrontKey scoped(String name, String key, Set<String> workspaces) {
+        return new FrontKey(name, key, workspaces);
+    }
+
+    /** Whether this is a key at all (a blank one is none). */
+    boolean present() {
         return key != null;
     }
 
-    /** Whether an {@code Authorization} header value lets a request in. */
-    public boolean admits(String authorization) {
-        if (key == null) {
-            return true;
-        }
-        if (authorization == null) {
-            return false;
-        }
-        String header = authorization.strip();
-        int space = header.indexOf(' ');
-        if (space < 0) {
-            return false;
-        }
-        String scheme = header.substring(0, space).toLowerCase(Locale.ROOT);
-        if (!scheme.equals("apikey") && !scheme.equals("bearer")) {
-            return false;
-        }
-        return MessageDigest.isEqual(header.substring(space + 1).strip().getBytes(StandardCharsets.UTF_8), key);
+    /** Whether {@code presented} is this key, compared in constant time. */
+    boolean matches(byte[] presented) {
+        return key != null && MessageDigest.isEqual(presented, key);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Whether the key may read {@code workspace}. */
+    public boolean allows(String workspace) {
+        return workspaces.isEmpty() || workspaces.contains(workspace);
+    }
+
+    /** What the key may read, for messages: "every workspace" or the list. */
+    public String scope() {
+        return workspaces.isEmpty() ? "every workspace" : "workspaces " + String.join(", ", new TreeSet<>(workspaces));
     }
 
     @Override
     public String toString() {
-        return key == null ? "FrontKey(none)" : "FrontKey(set)";
+        return "FrontKey(" + name + ", " + scope() + ")";
     }
 }

@@ -50,6 +50,8 @@ public final class FrontServer implements AutoCloseable {
     private static final String API = "/v1/orgs/self";
     /** Marks a request already answered with an error, so that the 404 and 405 handlers leave it be. */
     private static final String ANSWERED = "dynamosync.answered";
+    /** The API key a request presented ({@link FrontKey}). */
+    private static final String CALLER = "dynamosync.caller";
 
     private static final String SERVED = "the front serves POST /queries (also async), GET /queries,"
             + " GET and DELETE /queries/{id}, GET /queries/{id}/pages, POST /queries/validations,"
@@ -84,7 +86,7 @@ public final class FrontServer implements AutoCloseable {
      */
     public FrontServer(
             int port,
-            FrontKey key,
+            ApiKeys keys,
             Catalog catalog,
             WorkerClient workers,
             CrossCollectionQuery cross,
@@ -113,26 +115,30 @@ public final class FrontServer implements AutoCloseable {
                     "/metrics",
                     ctx -> ctx.contentType(FrontMetrics.contentType()).result(metrics.scrape()));
             config.routes.before(API + "/*", ctx -> {
-                if (!key.admits(ctx.header("Authorization"))) {
-                    throw new ApiError(
-                            401,
-                            ApiError.AUTH,
-                            ctx.header("Authorization") == null
-                                    ? "this API asks for an API key: send the header 'Authorization: ApiKey <key>'"
-                                    : "the API key is not valid");
-                }
+                FrontKey caller = keys.admit(ctx.header("Authorization"))
+                        .orElseThrow(() -> new ApiError(
+                                401,
+                                ApiError.AUTH,
+                                ctx.header("Authorization") == null
+                                        ? "this API asks for an API key: send the header 'Authorization: ApiKey <key>'"
+                                        : "the API key is not valid"));
+                ctx.attribute(CALLER, caller);
             });
             config.routes.post(API + "/queries", this::query);
             config.routes.post(API + "/queries/validations", this::validate);
             config.routes.get(API + "/queries", this::activeQueries);
             config.routes.get(API + "/queries/{id}", ctx -> {
                 ObjectNode answer = JSON.createObjectNode();
-                answer.set("data", book.info(book.get(ctx.pathParam("id"))));
+                answer.set(
+                        "data",
+                        book.info(book.get(ctx.pathParam("id"), caller(ctx).name())));
                 json(ctx, answer);
             });
             config.routes.delete(API + "/queries/{id}", ctx -> {
                 ObjectNode answer = JSON.createObjectNode();
-                answer.set("data", book.info(book.cancel(ctx.pathParam("id"))));
+                answer.set(
+                        "data",
+                        book.info(book.cancel(ctx.pathParam("id"), caller(ctx).name())));
                 json(ctx, answer);
             });
             config.routes.get(API + "/queries/{id}/pages", this::page);
@@ -143,7 +149,7 @@ public final class FrontServer implements AutoCloseable {
             config.routes.get(API + "/ws/{ws}/collections/{collection}", this::collection);
         });
         app.start("0.0.0.0", port);
-        if (!key.required()) {
+        if (!keys.required()) {
             LOG.warn(
                     "the query front's API is open to anyone who reaches port {}: set {} to require an API key",
                     app.port(),
@@ -164,10 +170,12 @@ public final class FrontServer implements AutoCloseable {
             }
             QueryPlan plan = QueryPlan.of(parse(sql.query()), catalog);
             kind = plan.collections().size() == 1 ? FrontMetrics.ONE_COLLECTION : FrontMetrics.ACROSS_COLLECTIONS;
+            mayRead(ctx, plan);
             if (body.path("async").asBoolean(false)) {
                 runAsync(ctx, body, plan, sql, queryId);
             } else if (body.path("sql").path("paginate").asBoolean(false)) {
-                QueryBook.Kept kept = book.completed(queryId, sql.query(), answer(plan, body, sql, queryId));
+                QueryBook.Kept kept =
+                        book.completed(queryId, sql.query(), caller(ctx).name(), answer(plan, body, sql, queryId));
                 json(
                         ctx,
                         book.firstResults(kept, optionalInt(body.path("sql"), "initial_paginate_response_doc_count")));
@@ -200,6 +208,7 @@ public final class FrontServer implements AutoCloseable {
         QueryBook.Kept kept = book.submit(
                 queryId,
                 sql.query(),
+                caller(ctx).name(),
                 timeoutMs == null ? null : Duration.ofMillis(timeoutMs),
                 () -> answer(plan, body, sql, queryId));
         book.awaitEnd(kept, Duration.ofMillis(clientTimeoutMs == null ? 0 : clientTimeoutMs));
@@ -238,13 +247,36 @@ public final class FrontServer implements AutoCloseable {
     private void activeQueries(Context ctx) throws JsonProcessingException {
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode data = answer.putArray("data");
-        book.active().forEach(q -> data.add(book.info(q)));
+        book.active(caller(ctx).name()).forEach(q -> data.add(book.info(q)));
         json(ctx, answer);
     }
 
     private void page(Context ctx) throws JsonProcessingException {
-        QueryBook.Kept kept = book.get(ctx.pathParam("id"));
+        QueryBook.Kept kept = book.get(ctx.pathParam("id"), caller(ctx).name());
         json(ctx, book.page(kept, ctx.queryParam("cursor"), intParam(ctx, "docs"), intParam(ctx, "offset")));
+    }
+
+    /** The API key the request presented. */
+    private static FrontKey caller(Context ctx) {
+        FrontKey caller = ctx.attribute(CALLER);
+        return caller == null ? ApiKeys.OPEN : caller;
+    }
+
+    /** Refuses a query naming a workspace the request's key may not read, with {@code FORBIDDEN}. */
+    private static void mayRead(Context ctx, QueryPlan plan) {
+        FrontKey caller = caller(ctx);
+        for (QueryPlan.Target target : plan.collections()) {
+            mayRead(caller, target.workspace());
+        }
+    }
+
+    private static void mayRead(FrontKey caller, String workspace) {
+        if (!caller.allows(workspace)) {
+            throw new ApiError(
+                    403,
+                    ApiError.FORBIDDEN,
+                    "the API key '" + caller.name() + "' may read " + caller.scope() + ", not workspace " + workspace);
+        }
     }
 
     private static Integer intParam(Context ctx, String name) {
@@ -306,6 +338,7 @@ public final class FrontServer implements AutoCloseable {
             throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
         }
         QueryPlan plan = QueryPlan.of(parse(request.sql().query()), catalog);
+        mayRead(ctx, plan);
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode collections = answer.putArray("collections");
         plan.names().forEach(collections::add);
@@ -318,10 +351,17 @@ public final class FrontServer implements AutoCloseable {
         if (workspace != null && !catalog.hasWorkspace(workspace)) {
             throw ApiError.notFound("workspace " + workspace + " does not exist; GET /v1/orgs/self/ws lists them");
         }
+        FrontKey caller = caller(ctx);
+        if (workspace != null) {
+            mayRead(caller, workspace);
+        }
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode data = answer.putArray("data");
         for (DynamoCollection c : workspace == null ? catalog.all() : catalog.in(workspace)) {
-            data.add(CollectionShapes.collection(c, catalog.workspace(c)));
+            // Listing every collection lists those the key may read.
+            if (caller.allows(catalog.workspace(c))) {
+                data.add(CollectionShapes.collection(c, catalog.workspace(c)));
+            }
         }
         json(ctx, answer);
     }
@@ -329,6 +369,7 @@ public final class FrontServer implements AutoCloseable {
     private void collection(Context ctx) throws JsonProcessingException {
         String workspace = ctx.pathParam("ws");
         String name = ctx.pathParam("collection");
+        mayRead(caller(ctx), workspace);
         DynamoCollection c = catalog.find(workspace, name)
                 .orElseThrow(() -> ApiError.notFound("collection " + workspace + "." + name
                         + " does not exist; GET /v1/orgs/self/ws/" + workspace + "/collections lists them"));
@@ -341,7 +382,9 @@ public final class FrontServer implements AutoCloseable {
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode data = answer.putArray("data");
         for (String name : catalog.workspaceNames()) {
-            data.add(CollectionShapes.workspace(name, catalog.in(name).size()));
+            if (caller(ctx).allows(name)) {
+                data.add(CollectionShapes.workspace(name, catalog.in(name).size()));
+            }
         }
         json(ctx, answer);
     }
@@ -351,6 +394,7 @@ public final class FrontServer implements AutoCloseable {
         if (!catalog.hasWorkspace(name)) {
             throw ApiError.notFound("workspace " + name + " does not exist; GET /v1/orgs/self/ws lists them");
         }
+        mayRead(caller(ctx), name);
         ObjectNode answer = JSON.createObjectNode();
         answer.set("data", CollectionShapes.workspace(name, catalog.in(name).size()));
         json(ctx, answer);

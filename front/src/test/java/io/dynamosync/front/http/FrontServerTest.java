@@ -44,6 +44,7 @@ class FrontServerTest {
     private static Connection parser;
     private static CrossCollectionQuery cross;
     private static QueryBook book;
+    private static ApiKeys keys;
 
     @BeforeAll
     static void start() throws Exception {
@@ -76,9 +77,10 @@ class FrontServerTest {
                 Duration.ofSeconds(10));
         cross = new CrossCollectionQuery(
                 routed, duckdb, new CrossCollectionQuery.Limits(Duration.ofSeconds(10), 1000, 2, 4));
+        keys = ApiKeys.of(FrontKey.of("secret"));
+        keys.replace(Map.of("crm-readers", "{\"key\": \"crm-key\", \"workspaces\": [\"crm\"]}"));
         book = new QueryBook(new QueryBook.Limits(Duration.ofMinutes(5), 1 << 20, 2), Clock.systemUTC());
-        front = new FrontServer(
-                0, FrontKey.of("secret"), catalog, routed, cross, book, new FrontMetrics(catalog, book), parser);
+        front = new FrontServer(0, keys, catalog, routed, cross, book, new FrontMetrics(catalog, book), parser);
     }
 
     @AfterAll
@@ -518,5 +520,64 @@ class FrontServerTest {
                         "dynamosync_front_kept_queries",
                         "dynamosync_front_kept_bytes",
                         "jvm_memory_used_bytes");
+    }
+
+    @Test
+    void aScopedKeyReadsItsWorkspacesOnlyAndSeesOnlyItsOwnQueries() throws Exception {
+        Answer own = call(
+                "POST",
+                "/v1/orgs/self/queries",
+                JSON.writeValueAsString(Map.of("sql", Map.of("query", "SELECT count(*) AS n FROM crm.customers"))),
+                "crm-key");
+        assertThat(own.status()).as(own.body().toString()).isEqualTo(200);
+
+        Answer other = call(
+                "POST",
+                "/v1/orgs/self/queries",
+                JSON.writeValueAsString(Map.of("sql", Map.of("query", "SELECT count(*) AS n FROM commons.orders"))),
+                "crm-key");
+        assertThat(other.status()).isEqualTo(403);
+        assertThat(other.body().path("type").asText()).isEqualTo("FORBIDDEN");
+        assertThat(other.body().path("message").asText())
+                .contains("'crm-readers'", "workspaces crm", "not workspace commons")
+                .doesNotContain("crm-key");
+        Answer join = call(
+                "POST",
+                "/v1/orgs/self/queries",
+                JSON.writeValueAsString(Map.of(
+                        "sql",
+                        Map.of("query", "SELECT * FROM commons.orders o JOIN crm.customers c ON o.customerId = c.id"))),
+                "crm-key");
+        assertThat(join.status()).as("a JOIN reaching into another workspace").isEqualTo(403);
+
+        assertThat(call("GET", "/v1/orgs/self/collections", null, "crm-key")
+                        .body()
+                        .path("data")
+                        .findValuesAsText("workspace"))
+                .isNotEmpty()
+                .containsOnly("crm");
+        assertThat(call("GET", "/v1/orgs/self/ws/commons/collections", null, "crm-key")
+                        .status())
+                .isEqualTo(403);
+        assertThat(call("GET", "/v1/orgs/self/ws", null, "crm-key")
+                        .body()
+                        .path("data")
+                        .findValuesAsText("name"))
+                .containsExactly("crm");
+
+        // A query kept for the key of every workspace is not another key's to read or cancel.
+        Answer kept = call(
+                "POST",
+                "/v1/orgs/self/queries",
+                "{\"async\": true, \"async_options\": {\"client_timeout_ms\": 10000},"
+                        + " \"sql\": {\"query\": \"SELECT 1 AS one FROM crm.customers\"}}",
+                "secret");
+        String id = kept.body().path("query_id").asText();
+        assertThat(call("GET", "/v1/orgs/self/queries/" + id, null, "crm-key").status())
+                .isEqualTo(404);
+        assertThat(call("DELETE", "/v1/orgs/self/queries/" + id, null, "crm-key")
+                        .status())
+                .isEqualTo(404);
+        assertThat(get("/queries/" + id).status()).isEqualTo(200);
     }
 }
