@@ -44,7 +44,19 @@ async function failure(call) {
   out.unknownQuery = await failure(client.queries.getQuery('no-such-query'));
   out.parseError = await failure(client.queries.query({ sql: { query: 'SELECT * FROM' } }));
   out.notFound = await failure(client.collections.getCollection('commons', 'nothing'));
-  out.unserved = await failure(client.queryLambdas.listAllQueryLambdas());
+  out.lambdas = await client.queryLambdas.listAllQueryLambdas();
+  out.workspaceLambdas = await client.queryLambdas.listQueryLambdasInWorkspace('commons');
+  out.lambdaVersions = await client.queryLambdas.listQueryLambdaVersions('commons', 'big-orders');
+  out.lambdaVersion = await client.queryLambdas.getQueryLambdaVersion('commons', 'big-orders', '1');
+  out.lambdaTags = await client.queryLambdas.listQueryLambdaTags('commons', 'big-orders');
+  out.lambdaTag = await client.queryLambdas.getQueryLambdaTagVersion('commons', 'big-orders', 'prod');
+  out.lambdaByVersion = await client.queryLambdas.executeQueryLambda('commons', 'big-orders', '1', {});
+  out.lambdaByTag = await client.queryLambdas.executeQueryLambdaByTag('commons', 'big-orders', 'latest', {
+    parameters: [{ name: 'min', type: 'int', value: '900' }],
+  });
+  out.lambdaCreate = await failure(
+    client.queryLambdas.createQueryLambda('commons', { name: 'x', sql: { query: 'SELECT 1' } }));
+  out.unserved = await failure(client.views.listViews());
   out.managed = await failure(client.collections.createCollection('commons', { name: 'returns' }));
   out.badKey = await failure(rockset('not-the-key', host).queries.query({ sql: { query: 'SELECT 1' } }));
   process.stdout.write(JSON.stringify(out));

@@ -11,6 +11,10 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.QueryAccess;
+import io.dynamosync.api.v1alpha1.QueryLambda;
+import io.dynamosync.api.v1alpha1.QueryLambdaParameter;
+import io.dynamosync.api.v1alpha1.QueryLambdaSpec;
+import io.dynamosync.api.v1alpha1.QueryLambdaVersionSpec;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.front.Front;
 import io.dynamosync.front.FrontSettings;
@@ -119,6 +123,7 @@ class FrontIT {
         awaitReady(shop, "orders");
         awaitReady(crm, "customers");
 
+        client.resource(bigOrders()).create();
         front = Front.start(
                 client,
                 FrontSettings.defaults()
@@ -126,6 +131,28 @@ class FrontIT {
                         .withNamespaces(Set.of(shop, crm), shop)
                         .withWorkerAddress(cluster.workerAddressTemplate()),
                 keys);
+    }
+
+    /** {@code commons.big-orders}: orders over :min (500 by default); version 2, the latest, PAID ones only. */
+    private static QueryLambda bigOrders() {
+        QueryLambdaVersionSpec first = new QueryLambdaVersionSpec();
+        first.setVersion("1");
+        first.setSql("SELECT count(*) AS n FROM orders WHERE total > :min");
+        first.setDefaultParameters(List.of(new QueryLambdaParameter("min", "int", "500")));
+        QueryLambdaVersionSpec second = new QueryLambdaVersionSpec();
+        second.setVersion("2");
+        second.setSql("SELECT count(*) AS n FROM commons.orders WHERE total > :min AND status = 'PAID'");
+        second.setDefaultParameters(List.of(new QueryLambdaParameter("min", "int", "500")));
+        QueryLambdaSpec spec = new QueryLambdaSpec();
+        spec.setVersions(List.of(first, second));
+        spec.setTags(Map.of("prod", "1"));
+        QueryLambda lambda = new QueryLambda();
+        lambda.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withNamespace(shop)
+                .withName("big-orders")
+                .build());
+        lambda.setSpec(spec);
+        return lambda;
     }
 
     @AfterAll
@@ -318,6 +345,24 @@ class FrontIT {
         assertThat(out.at("/parseError/type").asText()).isEqualTo("QUERY_ERROR");
         assertThat(out.at("/parseError/line").asInt()).isEqualTo(1);
         assertThat(out.at("/notFound/type").asText()).isEqualTo("NOTFOUND");
+        // Query lambdas: listed, read, run by version and by tag, and managed as resources, not through the API.
+        assertThat(out.at("/lambdas/data/0/name").asText()).isEqualTo("big-orders");
+        assertThat(out.at("/lambdas/data/0/version_count").asInt()).isEqualTo(2);
+        assertThat(out.at("/workspaceLambdas/data")).hasSize(1);
+        assertThat(out.at("/lambdaVersions/data").findValuesAsText("version")).containsExactly("2", "1");
+        assertThat(out.at("/lambdaVersion/data/sql/default_parameters/0/value").asText())
+                .isEqualTo("500");
+        assertThat(out.at("/lambdaTags/data").findValuesAsText("tag_name")).containsExactly("latest", "prod");
+        assertThat(out.at("/lambdaTag/data/version/version").asText()).isEqualTo("1");
+        assertThat(out.at("/lambdaByVersion/results/0/n").asLong())
+                .isEqualTo(query("SELECT count(*) AS n FROM orders WHERE total > 500", Map.of())
+                        .at("/results/0/n")
+                        .asLong());
+        assertThat(out.at("/lambdaByTag/results/0/n").asLong())
+                .isEqualTo(query("SELECT count(*) AS n FROM orders WHERE total > 900 AND status = 'PAID'", Map.of())
+                        .at("/results/0/n")
+                        .asLong());
+        assertThat(out.at("/lambdaCreate/type").asText()).isEqualTo("FORBIDDEN");
         assertThat(out.at("/unserved/type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
         assertThat(out.at("/unserved/message").asText()).contains("not served by the query front yet");
         assertThat(out.at("/managed/message").asText()).contains("managed with kubectl");

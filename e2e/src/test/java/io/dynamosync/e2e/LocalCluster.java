@@ -398,8 +398,10 @@ final class LocalCluster implements AutoCloseable {
 
     /** Creates the generated CRDs in the API server, as installing the chart does, unless they are there. */
     static void installCrds(KubernetesClient client) {
-        for (String file :
-                List.of("dynamointegrations.dynamosync.io-v1.yml", "dynamocollections.dynamosync.io-v1.yml")) {
+        for (String file : List.of(
+                "dynamointegrations.dynamosync.io-v1.yml",
+                "dynamocollections.dynamosync.io-v1.yml",
+                "querylambdas.dynamosync.io-v1.yml")) {
             try (InputStream in =
                     Files.newInputStream(ROOT.resolve("crds/generated").resolve(file))) {
                 CustomResourceDefinition crd = client.apiextensions()

@@ -2,6 +2,7 @@ package io.dynamosync.front;
 
 import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
+import io.dynamosync.front.catalog.Lambdas;
 import io.dynamosync.front.catalog.Workspaces;
 import io.dynamosync.front.http.ApiKeys;
 import io.dynamosync.front.http.FrontServer;
@@ -27,9 +28,17 @@ public final class Front implements AutoCloseable {
     private final Connection parser;
     private final FrontServer server;
     private final QueryBook book;
+    private final Lambdas lambdas;
 
-    private Front(Catalog catalog, CrossCollectionQuery cross, QueryBook book, Connection parser, FrontServer server) {
+    private Front(
+            Catalog catalog,
+            Lambdas lambdas,
+            CrossCollectionQuery cross,
+            QueryBook book,
+            Connection parser,
+            FrontServer server) {
         this.catalog = catalog;
+        this.lambdas = lambdas;
         this.cross = cross;
         this.book = book;
         this.parser = parser;
@@ -43,7 +52,9 @@ public final class Front implements AutoCloseable {
         if (!watched.isEmpty()) {
             watched.add(settings.commonsNamespace());
         }
-        Catalog catalog = Catalog.watching(client, watched, new Workspaces(settings.commonsNamespace()));
+        Workspaces workspaces = new Workspaces(settings.commonsNamespace());
+        Catalog catalog = Catalog.watching(client, watched, workspaces);
+        Lambdas lambdas = Lambdas.watching(client, watched, workspaces);
         // A worker answers within its own time limit; this leaves it room to send what it found.
         WorkerClient workers = new WorkerClient(
                 WorkerClient.template(settings.workerAddress()),
@@ -63,6 +74,7 @@ public final class Front implements AutoCloseable {
             parser = duckdb.open();
         } catch (SQLException e) {
             catalog.close();
+            lambdas.close();
             throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);
         }
         QueryBook book = new QueryBook(
@@ -70,8 +82,8 @@ public final class Front implements AutoCloseable {
                         settings.resultsKeptFor(), settings.resultsMaxBytes(), settings.concurrentQueries()),
                 Clock.systemUTC());
         FrontServer server = new FrontServer(
-                settings.port(), keys, catalog, workers, cross, book, new FrontMetrics(catalog, book), parser);
-        return new Front(catalog, cross, book, parser, server);
+                settings.port(), keys, catalog, workers, cross, book, new FrontMetrics(catalog, book), lambdas, parser);
+        return new Front(catalog, lambdas, cross, book, parser, server);
     }
 
     /** The port served on. */
@@ -85,6 +97,7 @@ public final class Front implements AutoCloseable {
         book.close();
         cross.close();
         catalog.close();
+        lambdas.close();
         try {
             parser.close();
         } catch (SQLException e) {

@@ -14,6 +14,7 @@ import io.dynamosync.front.api.ApiError;
 import io.dynamosync.front.api.QueryRequest;
 import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
+import io.dynamosync.front.catalog.Lambdas;
 import io.dynamosync.front.metrics.FrontMetrics;
 import io.dynamosync.front.plan.ParameterText;
 import io.dynamosync.front.plan.ParsedStatement;
@@ -29,6 +30,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,12 +56,12 @@ public final class FrontServer implements AutoCloseable {
     private static final String CALLER = "dynamosync.caller";
 
     private static final String SERVED = "the front serves POST /queries (also async), GET /queries,"
-            + " GET and DELETE /queries/{id}, GET /queries/{id}/pages, POST /queries/validations,"
+            + " GET and DELETE /queries/{id}, GET /queries/{id}/pages, POST /queries/validations, query lambdas"
+            + " (listed, read, run by version or tag),"
             + " GET /collections, GET /ws, GET /ws/{ws} and GET /ws/{ws}/collections[/{c}]";
     private static final String MANAGED_WITH_KUBECTL = "collections here mirror DynamoDB tables and are managed with"
             + " kubectl (DynamoCollection resources), not through this API; " + SERVED;
-    private static final String NOT_YET =
-            "not served by the query front yet (query lambdas and views come later); " + SERVED;
+    private static final String NOT_YET = "not served by the query front yet (views come later); " + SERVED;
 
     /** An error body in the hosted service's shape. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -92,6 +94,7 @@ public final class FrontServer implements AutoCloseable {
             CrossCollectionQuery cross,
             QueryBook book,
             FrontMetrics metrics,
+            Lambdas lambdas,
             Connection parser) {
         this.metrics = metrics;
         this.catalog = catalog;
@@ -99,6 +102,7 @@ public final class FrontServer implements AutoCloseable {
         this.cross = cross;
         this.book = book;
         this.parser = parser;
+        LambdaRoutes lambdaRoutes = new LambdaRoutes(lambdas, this::collectionsOf, this::query);
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
@@ -124,7 +128,7 @@ public final class FrontServer implements AutoCloseable {
                                         : "the API key is not valid"));
                 ctx.attribute(CALLER, caller);
             });
-            config.routes.post(API + "/queries", this::query);
+            config.routes.post(API + "/queries", ctx -> query(ctx, body(ctx)));
             config.routes.post(API + "/queries/validations", this::validate);
             config.routes.get(API + "/queries", this::activeQueries);
             config.routes.get(API + "/queries/{id}", ctx -> {
@@ -142,6 +146,20 @@ public final class FrontServer implements AutoCloseable {
                 json(ctx, answer);
             });
             config.routes.get(API + "/queries/{id}/pages", this::page);
+            config.routes.get(API + "/lambdas", lambdaRoutes::listAll);
+            config.routes.get(API + "/ws/{ws}/lambdas", lambdaRoutes::listIn);
+            config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/versions", lambdaRoutes::versions);
+            config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/versions/{version}", lambdaRoutes::version);
+            config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/versions/{version}", lambdaRoutes::executeVersion);
+            config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/tags", lambdaRoutes::tags);
+            config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/tags/{tag}", lambdaRoutes::tag);
+            config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/tags/{tag}", lambdaRoutes::executeTag);
+            config.routes.post(API + "/ws/{ws}/lambdas", lambdaRoutes::write);
+            config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/versions", lambdaRoutes::write);
+            config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/tags", lambdaRoutes::write);
+            config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}", lambdaRoutes::write);
+            config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}/tags/{tag}", lambdaRoutes::write);
+            config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}/version/{version}", lambdaRoutes::write);
             config.routes.get(API + "/collections", ctx -> collections(ctx, null));
             config.routes.get(API + "/ws", this::workspaces);
             config.routes.get(API + "/ws/{ws}", this::workspace);
@@ -157,12 +175,12 @@ public final class FrontServer implements AutoCloseable {
         }
     }
 
-    private void query(Context ctx) throws IOException {
+    /** Answers a query request (of {@code POST /queries}, or a query lambda's call made into one). */
+    private void query(Context ctx, ObjectNode body) throws IOException {
         String queryId = UUID.randomUUID().toString();
         long started = System.nanoTime();
         String kind = FrontMetrics.ONE_COLLECTION;
         try {
-            ObjectNode body = body(ctx);
             QueryRequest request = request(body);
             QueryRequest.Sql sql = request.sql();
             if (sql == null) {
@@ -256,8 +274,17 @@ public final class FrontServer implements AutoCloseable {
         json(ctx, book.page(kept, ctx.queryParam("cursor"), intParam(ctx, "docs"), intParam(ctx, "offset")));
     }
 
+    /** The collections a statement names, as {@code workspace.collection}; none when it does not parse. */
+    private List<String> collectionsOf(String sql) {
+        try {
+            return QueryPlan.of(parse(sql), catalog).names();
+        } catch (ApiError e) {
+            return List.of();
+        }
+    }
+
     /** The API key the request presented. */
-    private static FrontKey caller(Context ctx) {
+    static FrontKey caller(Context ctx) {
         FrontKey caller = ctx.attribute(CALLER);
         return caller == null ? ApiKeys.OPEN : caller;
     }
@@ -270,7 +297,7 @@ public final class FrontServer implements AutoCloseable {
         }
     }
 
-    private static void mayRead(FrontKey caller, String workspace) {
+    static void mayRead(FrontKey caller, String workspace) {
         if (!caller.allows(workspace)) {
             throw new ApiError(
                     403,
@@ -430,7 +457,7 @@ public final class FrontServer implements AutoCloseable {
         throw ApiError.invalidInput("the body is not a JSON object; expected {\"sql\": {\"query\": \"...\"}}");
     }
 
-    private static void json(Context ctx, JsonNode answer) throws JsonProcessingException {
+    static void json(Context ctx, JsonNode answer) throws JsonProcessingException {
         ctx.contentType("application/json").result(JSON.writeValueAsBytes(answer));
     }
 

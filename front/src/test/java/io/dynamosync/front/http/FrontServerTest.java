@@ -6,8 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.Phase;
+import io.dynamosync.api.v1alpha1.QueryLambda;
+import io.dynamosync.api.v1alpha1.QueryLambdaParameter;
+import io.dynamosync.api.v1alpha1.QueryLambdaSpec;
+import io.dynamosync.api.v1alpha1.QueryLambdaVersionSpec;
 import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
+import io.dynamosync.front.catalog.Lambdas;
 import io.dynamosync.front.catalog.Workspaces;
 import io.dynamosync.front.metrics.FrontMetrics;
 import io.dynamosync.front.pull.CrossCollectionQuery;
@@ -80,7 +85,32 @@ class FrontServerTest {
         keys = ApiKeys.of(FrontKey.of("secret"));
         keys.replace(Map.of("crm-readers", "{\"key\": \"crm-key\", \"workspaces\": [\"crm\"]}"));
         book = new QueryBook(new QueryBook.Limits(Duration.ofMinutes(5), 1 << 20, 2), Clock.systemUTC());
-        front = new FrontServer(0, keys, catalog, routed, cross, book, new FrontMetrics(catalog, book), parser);
+        front = new FrontServer(
+                0, keys, catalog, routed, cross, book, new FrontMetrics(catalog, book), lambdas(), parser);
+    }
+
+    /** {@code commons.top-orders}: version 1 over 50 by default, version 2 (the latest) with totals over 1; prod is 1. */
+    static Lambdas lambdas() {
+        QueryLambdaVersionSpec first = new QueryLambdaVersionSpec();
+        first.setVersion("1");
+        first.setSql("SELECT orderId FROM orders WHERE total > :min ORDER BY orderId");
+        first.setDefaultParameters(List.of(new QueryLambdaParameter("min", "float", "50")));
+        QueryLambdaVersionSpec second = new QueryLambdaVersionSpec();
+        second.setVersion("2");
+        second.setDescription("with totals");
+        second.setSql("SELECT orderId, total FROM orders WHERE total > :min ORDER BY orderId");
+        second.setDefaultParameters(List.of(new QueryLambdaParameter("min", "float", "1")));
+        QueryLambdaSpec spec = new QueryLambdaSpec();
+        spec.setVersions(List.of(first, second));
+        spec.setTags(Map.of("prod", "1"));
+        QueryLambda lambda = new QueryLambda();
+        lambda.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withNamespace("shop")
+                .withName("top-orders")
+                .withCreationTimestamp("2026-12-01T00:00:00Z")
+                .build());
+        lambda.setSpec(spec);
+        return Lambdas.of(List.of(lambda), new Workspaces("shop"));
     }
 
     @AfterAll
@@ -252,9 +282,9 @@ class FrontServerTest {
         Answer unserved = call("POST", "/v1/orgs/self/ws/commons/collections", "{}", "secret");
         assertThat(unserved.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
         assertThat(unserved.body().path("message").asText()).contains("kubectl");
-        Answer lambdas = call("GET", "/v1/orgs/self/ws/commons/lambdas", null, "secret");
-        assertThat(lambdas.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
-        assertThat(lambdas.body().path("message").asText()).contains("not served by the query front yet");
+        Answer views = call("GET", "/v1/orgs/self/ws/commons/views", null, "secret");
+        assertThat(views.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
+        assertThat(views.body().path("message").asText()).contains("not served by the query front yet");
         assertThat(call("GET", "/v1/orgs/self/views", null, "secret")
                         .body()
                         .path("message")
@@ -504,7 +534,7 @@ class FrontServerTest {
     @Test
     void metricsCountQueriesByKindAndOutcomeAndTheKeptResults() throws Exception {
         query("SELECT count(*) AS n FROM orders");
-        query("SELECT * FROM orders o JOIN crm.customers c ON o.customerId = c.id");
+        query("SELECT o.orderId, c.name FROM orders o JOIN crm.customers c ON o.customerId = c.id");
         query("SELECT * FROM commons.nothing");
         HttpResponse<String> metrics = HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + "/metrics"))
@@ -579,5 +609,76 @@ class FrontServerTest {
                         .status())
                 .isEqualTo(404);
         assertThat(get("/queries/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void queryLambdasAreListedWithTheirVersionsAndTagsAndRunWithParametersOverTheirDefaults() throws Exception {
+        JsonNode all = get("/lambdas").body().path("data");
+        assertThat(all).hasSize(1);
+        assertThat(all.at("/0/workspace").asText()).isEqualTo("commons");
+        assertThat(all.at("/0/version_count").asInt()).isEqualTo(2);
+        assertThat(all.at("/0/latest_version/version").asText()).isEqualTo("2");
+        assertThat(all.at("/0/collections/0").asText()).isEqualTo("commons.orders");
+        assertThat(get("/ws/commons/lambdas").body().at("/data/0/name").asText())
+                .isEqualTo("top-orders");
+        assertThat(get("/ws/commons/lambdas/top-orders/versions")
+                        .body()
+                        .path("data")
+                        .findValuesAsText("version"))
+                .containsExactly("2", "1");
+        JsonNode first = get("/ws/commons/lambdas/top-orders/versions/1").body().path("data");
+        assertThat(first.at("/sql/query").asText()).contains(":min");
+        assertThat(first.at("/sql/default_parameters/0/value").asText()).isEqualTo("50");
+        assertThat(get("/ws/commons/lambdas/top-orders/tags")
+                        .body()
+                        .path("data")
+                        .findValuesAsText("tag_name"))
+                .containsExactly("latest", "prod");
+        assertThat(get("/ws/commons/lambdas/top-orders/tags/prod")
+                        .body()
+                        .at("/data/version/version")
+                        .asText())
+                .isEqualTo("1");
+
+        Answer byDefault = call("POST", "/v1/orgs/self/ws/commons/lambdas/top-orders/versions/1", "{}", "secret");
+        assertThat(byDefault.status()).as(byDefault.body().toString()).isEqualTo(200);
+        assertThat(byDefault.body().path("results"))
+                .extracting(r -> r.path("orderId").asText())
+                .containsExactly("o2");
+        Answer overridden = call(
+                "POST",
+                "/v1/orgs/self/ws/commons/lambdas/top-orders/tags/prod",
+                "{\"parameters\": [{\"name\": \"min\", \"type\": \"float\", \"value\": \"5\"}]}",
+                "secret");
+        assertThat(overridden.body().path("results"))
+                .extracting(r -> r.path("orderId").asText())
+                .containsExactly("o1", "o2");
+        Answer latest = call("POST", "/v1/orgs/self/ws/commons/lambdas/top-orders/tags/latest", null, "secret");
+        assertThat(latest.body().path("results")).hasSize(3);
+        assertThat(latest.body().at("/results/0/total").decimalValue()).isEqualByComparingTo("10.50");
+    }
+
+    @Test
+    void queryLambdasAreManagedAsResourcesAndScopedLikeCollections() throws Exception {
+        Answer create = call("POST", "/v1/orgs/self/ws/commons/lambdas", "{\"name\": \"x\"}", "secret");
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(create.body().path("type").asText()).isEqualTo("FORBIDDEN");
+        assertThat(create.body().path("message").asText()).contains("QueryLambda resources", "kubectl");
+        assertThat(call("DELETE", "/v1/orgs/self/ws/commons/lambdas/top-orders", null, "secret")
+                        .status())
+                .isEqualTo(403);
+        assertThat(call("DELETE", "/v1/orgs/self/ws/commons/lambdas/top-orders/version/1", null, "secret")
+                        .status())
+                .isEqualTo(403);
+        Answer missing = get("/ws/commons/lambdas/top-orders/versions/9");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body().path("message").asText()).contains("[1, 2]");
+        assertThat(get("/ws/commons/lambdas/nothing/tags").status()).isEqualTo(404);
+
+        assertThat(call("GET", "/v1/orgs/self/lambdas", null, "crm-key").body().path("data"))
+                .isEmpty();
+        assertThat(call("POST", "/v1/orgs/self/ws/commons/lambdas/top-orders/tags/latest", null, "crm-key")
+                        .status())
+                .isEqualTo(403);
     }
 }
