@@ -535,4 +535,48 @@ class ManifestValidationTest {
         spec:
         """.formatted(name) + spec.indent(2);
     }
+
+    private static final ManifestValidator LAMBDAS = ManifestValidator.forKind(QueryLambda.class);
+
+    private static String lambdaYaml(String versions, String tags) {
+        return """
+        apiVersion: dynamosync.io/v1alpha1
+        kind: QueryLambda
+        metadata:
+          name: big-orders
+        spec:
+          versions:
+        """ + versions.indent(4) + (tags == null ? "" : "  tags:\n" + tags.indent(4));
+    }
+
+    @Test
+    void queryLambdasNeedVersionsNamedOnceAndTagsThatNameOne() {
+        String two = """
+        - version: "1"
+          sql: SELECT 1
+        - version: "2"
+          sql: SELECT 2
+          defaultParameters: [{name: min, type: int, value: "5"}]
+        """;
+        assertThat(LAMBDAS.validate(Manifests.parseOne(lambdaYaml(two, "prod: \"1\""))))
+                .isEmpty();
+
+        assertThat(LAMBDAS.validate(Manifests.parseOne(lambdaYaml("""
+        - version: "1"
+          sql: SELECT 1
+        - version: "1"
+          sql: SELECT 2
+        """, null))))
+                .singleElement()
+                .satisfies(v -> assertThat(v.message()).isEqualTo("spec.versions: each version must be named once"));
+        assertThat(LAMBDAS.validate(Manifests.parseOne(lambdaYaml(two, "prod: \"3\""))))
+                .singleElement()
+                .satisfies(
+                        v -> assertThat(v.message()).isEqualTo("spec.tags: each tag must name one of spec.versions"));
+        assertThat(LAMBDAS.validate(Manifests.parseOne(lambdaYaml("""
+        - version: "1"
+        """, null))))
+                .as("a version without SQL")
+                .isNotEmpty();
+    }
 }
