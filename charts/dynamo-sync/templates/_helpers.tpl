@@ -178,11 +178,11 @@ app.kubernetes.io/component: front
 
 {{/*
 What the query front reads in each namespace whose collections it serves: the collections (to find workers and
-answer for them), the query lambdas, and the Secrets their spec.query.apiKeySecretRef names (to present a worker its key). Read only.
+answer for them), the query lambdas and views, and the Secrets their spec.query.apiKeySecretRef names (to present a worker its key). Read only.
 */}}
 {{- define "dynamo-sync.frontRules" -}}
 - apiGroups: ["dynamosync.io"]
-  resources: ["dynamocollections", "querylambdas"]
+  resources: ["dynamocollections", "querylambdas", "queryviews"]
   verbs: ["get", "list", "watch"]
 - apiGroups: [""]
   resources: ["secrets"]

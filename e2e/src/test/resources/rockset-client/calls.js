@@ -56,7 +56,10 @@ async function failure(call) {
   });
   out.lambdaCreate = await failure(
     client.queryLambdas.createQueryLambda('commons', { name: 'x', sql: { query: 'SELECT 1' } }));
-  out.unserved = await failure(client.views.listViews());
+  out.views = await client.views.listViews();
+  out.viewQuery = await client.queries.query({ sql: { query: 'SELECT count(*) AS n FROM commons.paid' } });
+  out.viewCreate = await failure(client.views.createView('commons', { name: 'x', query: 'SELECT 1' }));
+  out.unserved = await failure(client.users.listUsers());
   out.managed = await failure(client.collections.createCollection('commons', { name: 'returns' }));
   out.badKey = await failure(rockset('not-the-key', host).queries.query({ sql: { query: 'SELECT 1' } }));
   process.stdout.write(JSON.stringify(out));

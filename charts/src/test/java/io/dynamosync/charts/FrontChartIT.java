@@ -121,7 +121,7 @@ class FrontChartIT {
         assertThat(rules).allSatisfy(rule -> assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch"));
         assertThat(rules)
                 .flatExtracting(PolicyRule::getResources)
-                .containsExactlyInAnyOrder("dynamocollections", "querylambdas", "secrets");
+                .containsExactlyInAnyOrder("dynamocollections", "querylambdas", "queryviews", "secrets");
         assertThat(rules)
                 .filteredOn(r -> r.getResources().contains("secrets"))
                 .singleElement()

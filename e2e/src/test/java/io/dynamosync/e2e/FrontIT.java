@@ -15,6 +15,8 @@ import io.dynamosync.api.v1alpha1.QueryLambda;
 import io.dynamosync.api.v1alpha1.QueryLambdaParameter;
 import io.dynamosync.api.v1alpha1.QueryLambdaSpec;
 import io.dynamosync.api.v1alpha1.QueryLambdaVersionSpec;
+import io.dynamosync.api.v1alpha1.QueryView;
+import io.dynamosync.api.v1alpha1.QueryViewSpec;
 import io.dynamosync.api.v1alpha1.SecretKeyRef;
 import io.dynamosync.front.Front;
 import io.dynamosync.front.FrontSettings;
@@ -124,6 +126,15 @@ class FrontIT {
         awaitReady(crm, "customers");
 
         client.resource(bigOrders()).create();
+        QueryView paid = new QueryView();
+        paid.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withNamespace(shop)
+                .withName("paid")
+                .build());
+        QueryViewSpec paidSpec = new QueryViewSpec();
+        paidSpec.setSql("SELECT * FROM orders WHERE status = 'PAID'");
+        paid.setSpec(paidSpec);
+        client.resource(paid).create();
         front = Front.start(
                 client,
                 FrontSettings.defaults()
@@ -363,8 +374,15 @@ class FrontIT {
                         .at("/results/0/n")
                         .asLong());
         assertThat(out.at("/lambdaCreate/type").asText()).isEqualTo("FORBIDDEN");
+        // Views: listed, used in a query as workspace.view, managed as resources.
+        assertThat(out.at("/views/data/0/path").asText()).isEqualTo("commons.paid");
+        assertThat(out.at("/viewQuery/results/0/n").asLong())
+                .isEqualTo(query("SELECT count(*) AS n FROM orders WHERE status = 'PAID'", Map.of())
+                        .at("/results/0/n")
+                        .asLong());
+        assertThat(out.at("/viewCreate/type").asText()).isEqualTo("FORBIDDEN");
         assertThat(out.at("/unserved/type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
-        assertThat(out.at("/unserved/message").asText()).contains("not served by the query front yet");
+        assertThat(out.at("/unserved/message").asText()).contains("managed with kubectl");
         assertThat(out.at("/managed/message").asText()).contains("managed with kubectl");
         assertThat(out.at("/badKey/type").asText()).isEqualTo("AUTHEXCEPTION");
     }

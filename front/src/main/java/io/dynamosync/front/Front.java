@@ -1,8 +1,10 @@
 package io.dynamosync.front;
 
+import io.dynamosync.api.v1alpha1.QueryLambda;
+import io.dynamosync.api.v1alpha1.QueryView;
 import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
-import io.dynamosync.front.catalog.Lambdas;
+import io.dynamosync.front.catalog.WorkspaceResources;
 import io.dynamosync.front.catalog.Workspaces;
 import io.dynamosync.front.http.ApiKeys;
 import io.dynamosync.front.http.FrontServer;
@@ -28,17 +30,20 @@ public final class Front implements AutoCloseable {
     private final Connection parser;
     private final FrontServer server;
     private final QueryBook book;
-    private final Lambdas lambdas;
+    private final WorkspaceResources<QueryLambda> lambdas;
+    private final WorkspaceResources<QueryView> views;
 
     private Front(
             Catalog catalog,
-            Lambdas lambdas,
+            WorkspaceResources<QueryLambda> lambdas,
+            WorkspaceResources<QueryView> views,
             CrossCollectionQuery cross,
             QueryBook book,
             Connection parser,
             FrontServer server) {
         this.catalog = catalog;
         this.lambdas = lambdas;
+        this.views = views;
         this.cross = cross;
         this.book = book;
         this.parser = parser;
@@ -54,7 +59,9 @@ public final class Front implements AutoCloseable {
         }
         Workspaces workspaces = new Workspaces(settings.commonsNamespace());
         Catalog catalog = Catalog.watching(client, watched, workspaces);
-        Lambdas lambdas = Lambdas.watching(client, watched, workspaces);
+        WorkspaceResources<QueryLambda> lambdas =
+                WorkspaceResources.watching(client, QueryLambda.class, watched, workspaces);
+        WorkspaceResources<QueryView> views = WorkspaceResources.watching(client, QueryView.class, watched, workspaces);
         // A worker answers within its own time limit; this leaves it room to send what it found.
         WorkerClient workers = new WorkerClient(
                 WorkerClient.template(settings.workerAddress()),
@@ -75,6 +82,7 @@ public final class Front implements AutoCloseable {
         } catch (SQLException e) {
             catalog.close();
             lambdas.close();
+            views.close();
             throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);
         }
         QueryBook book = new QueryBook(
@@ -82,8 +90,17 @@ public final class Front implements AutoCloseable {
                         settings.resultsKeptFor(), settings.resultsMaxBytes(), settings.concurrentQueries()),
                 Clock.systemUTC());
         FrontServer server = new FrontServer(
-                settings.port(), keys, catalog, workers, cross, book, new FrontMetrics(catalog, book), lambdas, parser);
-        return new Front(catalog, lambdas, cross, book, parser, server);
+                settings.port(),
+                keys,
+                catalog,
+                workers,
+                cross,
+                book,
+                new FrontMetrics(catalog, book),
+                lambdas,
+                views,
+                parser);
+        return new Front(catalog, lambdas, views, cross, book, parser, server);
     }
 
     /** The port served on. */
@@ -98,6 +115,7 @@ public final class Front implements AutoCloseable {
         cross.close();
         catalog.close();
         lambdas.close();
+        views.close();
         try {
             parser.close();
         } catch (SQLException e) {

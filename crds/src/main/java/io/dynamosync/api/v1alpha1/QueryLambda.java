@@ -35,7 +35,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
         value = "!has(self.spec.tags) || self.spec.tags.all(t, self.spec.versions.exists(v, v.version == "
                 + "self.spec.tags[t]))",
         message = "spec.tags: each tag must name one of spec.versions")
-public class QueryLambda extends CustomResource<QueryLambdaSpec, QueryLambdaStatus> implements Namespaced {
+public class QueryLambda extends CustomResource<QueryLambdaSpec, EmptyStatus> implements Namespaced {
 
     /** The tag that always names the newest version, the last of {@code spec.versions}. */
     public static final String LATEST = "latest";
@@ -49,7 +49,7 @@ public class QueryLambda extends CustomResource<QueryLambdaSpec, QueryLambdaStat
 
     @Override
     @JsonPropertyDescription("Empty: nothing reconciles a query lambda; the query front reads its spec.")
-    public QueryLambdaStatus getStatus() {
+    public EmptyStatus getStatus() {
         return super.getStatus();
     }
 }

@@ -27,7 +27,7 @@ final class GeneratedCrds {
 
     /** Every kind this module defines; a new kind is added here so its CRD is checked and committed. */
     static final List<Class<? extends CustomResource<?, ?>>> KINDS =
-            List.of(DynamoIntegration.class, DynamoCollection.class, QueryLambda.class);
+            List.of(DynamoIntegration.class, DynamoCollection.class, QueryLambda.class, QueryView.class);
 
     /** The command that refreshes the committed CRDs, for failure messages. */
     static final String REFRESH_COMMAND = "./mvnw -B -pl crds -am verify -Dcrds.update";

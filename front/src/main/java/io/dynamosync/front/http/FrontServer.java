@@ -10,15 +10,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.QueryLambda;
+import io.dynamosync.api.v1alpha1.QueryView;
 import io.dynamosync.front.api.ApiError;
 import io.dynamosync.front.api.QueryRequest;
 import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
-import io.dynamosync.front.catalog.Lambdas;
+import io.dynamosync.front.catalog.WorkspaceResources;
 import io.dynamosync.front.metrics.FrontMetrics;
 import io.dynamosync.front.plan.ParameterText;
 import io.dynamosync.front.plan.ParsedStatement;
 import io.dynamosync.front.plan.QueryPlan;
+import io.dynamosync.front.plan.ViewExpansion;
 import io.dynamosync.front.plan.WorkerSql;
 import io.dynamosync.front.pull.CrossCollectionQuery;
 import io.dynamosync.front.route.WorkerClient;
@@ -57,11 +60,10 @@ public final class FrontServer implements AutoCloseable {
 
     private static final String SERVED = "the front serves POST /queries (also async), GET /queries,"
             + " GET and DELETE /queries/{id}, GET /queries/{id}/pages, POST /queries/validations, query lambdas"
-            + " (listed, read, run by version or tag),"
+            + " (listed, read, run by version or tag), views (listed, read, used in queries),"
             + " GET /collections, GET /ws, GET /ws/{ws} and GET /ws/{ws}/collections[/{c}]";
     private static final String MANAGED_WITH_KUBECTL = "collections here mirror DynamoDB tables and are managed with"
             + " kubectl (DynamoCollection resources), not through this API; " + SERVED;
-    private static final String NOT_YET = "not served by the query front yet (views come later); " + SERVED;
 
     /** An error body in the hosted service's shape. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -79,6 +81,7 @@ public final class FrontServer implements AutoCloseable {
     private final CrossCollectionQuery cross;
     private final QueryBook book;
     private final FrontMetrics metrics;
+    private final WorkspaceResources<QueryView> views;
     private final Connection parser;
 
     /**
@@ -94,8 +97,10 @@ public final class FrontServer implements AutoCloseable {
             CrossCollectionQuery cross,
             QueryBook book,
             FrontMetrics metrics,
-            Lambdas lambdas,
+            WorkspaceResources<QueryLambda> lambdas,
+            WorkspaceResources<QueryView> views,
             Connection parser) {
+        this.views = views;
         this.metrics = metrics;
         this.catalog = catalog;
         this.workers = workers;
@@ -103,6 +108,7 @@ public final class FrontServer implements AutoCloseable {
         this.book = book;
         this.parser = parser;
         LambdaRoutes lambdaRoutes = new LambdaRoutes(lambdas, this::collectionsOf, this::query);
+        ViewRoutes viewRoutes = new ViewRoutes(views, this::collectionsOf);
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
@@ -146,6 +152,12 @@ public final class FrontServer implements AutoCloseable {
                 json(ctx, answer);
             });
             config.routes.get(API + "/queries/{id}/pages", this::page);
+            config.routes.get(API + "/views", viewRoutes::listAll);
+            config.routes.get(API + "/ws/{ws}/views", viewRoutes::listIn);
+            config.routes.get(API + "/ws/{ws}/views/{view}", viewRoutes::get);
+            config.routes.post(API + "/ws/{ws}/views", viewRoutes::write);
+            config.routes.post(API + "/ws/{ws}/views/{view}", viewRoutes::write);
+            config.routes.delete(API + "/ws/{ws}/views/{view}", viewRoutes::write);
             config.routes.get(API + "/lambdas", lambdaRoutes::listAll);
             config.routes.get(API + "/ws/{ws}/lambdas", lambdaRoutes::listIn);
             config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/versions", lambdaRoutes::versions);
@@ -186,6 +198,7 @@ public final class FrontServer implements AutoCloseable {
             if (sql == null) {
                 throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
             }
+            sql = withViews(body, sql);
             QueryPlan plan = QueryPlan.of(parse(sql.query()), catalog);
             kind = plan.collections().size() == 1 ? FrontMetrics.ONE_COLLECTION : FrontMetrics.ACROSS_COLLECTIONS;
             mayRead(ctx, plan);
@@ -274,10 +287,24 @@ public final class FrontServer implements AutoCloseable {
         json(ctx, book.page(kept, ctx.queryParam("cursor"), intParam(ctx, "docs"), intParam(ctx, "offset")));
     }
 
+    /**
+     * The request's statement with its views expanded ({@link ViewExpansion}); the body's text too, for the worker a
+     * single-collection statement goes to.
+     */
+    private QueryRequest.Sql withViews(ObjectNode body, QueryRequest.Sql sql) {
+        String expanded = ViewExpansion.expand(sql.query(), this::parse, catalog, views);
+        if (expanded.equals(sql.query())) {
+            return sql;
+        }
+        ((ObjectNode) body.get("sql")).put("query", expanded);
+        return new QueryRequest.Sql(expanded, sql.parameters(), sql.defaultRowLimit());
+    }
+
     /** The collections a statement names, as {@code workspace.collection}; none when it does not parse. */
     private List<String> collectionsOf(String sql) {
         try {
-            return QueryPlan.of(parse(sql), catalog).names();
+            return QueryPlan.of(parse(ViewExpansion.expand(sql, this::parse, catalog, views)), catalog)
+                    .names();
         } catch (ApiError e) {
             return List.of();
         }
@@ -364,7 +391,8 @@ public final class FrontServer implements AutoCloseable {
         if (request.sql() == null) {
             throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
         }
-        QueryPlan plan = QueryPlan.of(parse(request.sql().query()), catalog);
+        QueryPlan plan =
+                QueryPlan.of(parse(ViewExpansion.expand(request.sql().query(), this::parse, catalog, views)), catalog);
         mayRead(ctx, plan);
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode collections = answer.putArray("collections");
@@ -472,18 +500,11 @@ public final class FrontServer implements AutoCloseable {
                     new ApiError(
                             501,
                             ApiError.NOT_IMPLEMENTED,
-                            ctx.method() + " " + ctx.path() + ": "
-                                    + (later(ctx.path()) ? NOT_YET : MANAGED_WITH_KUBECTL)),
+                            ctx.method() + " " + ctx.path() + ": " + MANAGED_WITH_KUBECTL),
                     null);
         } else {
             fail(ctx, ApiError.notFound("the query front serves no " + ctx.path() + "; its API is under " + API), null);
         }
-    }
-
-    /** Whether a path is one of the hosted service's calls that a later slice of the front serves. */
-    private static boolean later(String path) {
-        String rest = path.substring(API.length());
-        return rest.startsWith("/lambdas") || rest.startsWith("/views") || rest.matches("/ws/[^/]+/(lambdas|views).*");
     }
 
     private static void fail(Context ctx, ApiError error, String queryId) {

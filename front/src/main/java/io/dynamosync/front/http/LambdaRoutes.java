@@ -7,7 +7,7 @@ import io.dynamosync.api.v1alpha1.QueryLambda;
 import io.dynamosync.api.v1alpha1.QueryLambdaParameter;
 import io.dynamosync.api.v1alpha1.QueryLambdaVersionSpec;
 import io.dynamosync.front.api.ApiError;
-import io.dynamosync.front.catalog.Lambdas;
+import io.dynamosync.front.catalog.WorkspaceResources;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +27,12 @@ final class LambdaRoutes {
         void run(Context ctx, ObjectNode body) throws Exception;
     }
 
-    private final Lambdas lambdas;
+    private final WorkspaceResources<QueryLambda> lambdas;
     private final Function<String, List<String>> collectionsOf;
     private final QueryRunner runner;
 
-    LambdaRoutes(Lambdas lambdas, Function<String, List<String>> collectionsOf, QueryRunner runner) {
+    LambdaRoutes(
+            WorkspaceResources<QueryLambda> lambdas, Function<String, List<String>> collectionsOf, QueryRunner runner) {
         this.lambdas = lambdas;
         this.collectionsOf = collectionsOf;
         this.runner = runner;
@@ -52,7 +53,7 @@ final class LambdaRoutes {
         ObjectNode answer = FrontServer.JSON.createObjectNode();
         ArrayNode data = answer.putArray("data");
         for (QueryLambda lambda : found) {
-            if (caller.allows(lambdas.workspace(lambda))) {
+            if (caller.allows(lambdas.workspace(lambda)) && usable(lambda)) {
                 data.add(lambdaJson(lambda));
             }
         }
@@ -161,8 +162,16 @@ final class LambdaRoutes {
         String name = ctx.pathParam("lambda");
         FrontServer.mayRead(FrontServer.caller(ctx), workspace);
         return lambdas.find(workspace, name)
+                .filter(LambdaRoutes::usable)
                 .orElseThrow(() -> ApiError.notFound("query lambda " + workspace + "." + name + " does not exist; "
                         + "GET /v1/orgs/self/ws/" + workspace + "/lambdas lists them"));
+    }
+
+    /** Whether a resource is a query lambda with a version to run (the CRD requires one; a bare object may lack it). */
+    private static boolean usable(QueryLambda lambda) {
+        return lambda.getSpec() != null
+                && lambda.getSpec().getVersions() != null
+                && !lambda.getSpec().getVersions().isEmpty();
     }
 
     private static QueryLambdaVersionSpec version(QueryLambda lambda, String version) {

@@ -10,9 +10,11 @@ import io.dynamosync.api.v1alpha1.QueryLambda;
 import io.dynamosync.api.v1alpha1.QueryLambdaParameter;
 import io.dynamosync.api.v1alpha1.QueryLambdaSpec;
 import io.dynamosync.api.v1alpha1.QueryLambdaVersionSpec;
+import io.dynamosync.api.v1alpha1.QueryView;
+import io.dynamosync.api.v1alpha1.QueryViewSpec;
 import io.dynamosync.front.async.QueryBook;
 import io.dynamosync.front.catalog.Catalog;
-import io.dynamosync.front.catalog.Lambdas;
+import io.dynamosync.front.catalog.WorkspaceResources;
 import io.dynamosync.front.catalog.Workspaces;
 import io.dynamosync.front.metrics.FrontMetrics;
 import io.dynamosync.front.pull.CrossCollectionQuery;
@@ -86,11 +88,11 @@ class FrontServerTest {
         keys.replace(Map.of("crm-readers", "{\"key\": \"crm-key\", \"workspaces\": [\"crm\"]}"));
         book = new QueryBook(new QueryBook.Limits(Duration.ofMinutes(5), 1 << 20, 2), Clock.systemUTC());
         front = new FrontServer(
-                0, keys, catalog, routed, cross, book, new FrontMetrics(catalog, book), lambdas(), parser);
+                0, keys, catalog, routed, cross, book, new FrontMetrics(catalog, book), lambdas(), views(), parser);
     }
 
     /** {@code commons.top-orders}: version 1 over 50 by default, version 2 (the latest) with totals over 1; prod is 1. */
-    static Lambdas lambdas() {
+    static WorkspaceResources<QueryLambda> lambdas() {
         QueryLambdaVersionSpec first = new QueryLambdaVersionSpec();
         first.setVersion("1");
         first.setSql("SELECT orderId FROM orders WHERE total > :min ORDER BY orderId");
@@ -110,7 +112,30 @@ class FrontServerTest {
                 .withCreationTimestamp("2026-12-01T00:00:00Z")
                 .build());
         lambda.setSpec(spec);
-        return Lambdas.of(List.of(lambda), new Workspaces("shop"));
+        return WorkspaceResources.of(List.of(lambda), new Workspaces("shop"));
+    }
+
+    /** Views: commons.big (orders over 50), commons.biggest (big over 90), crm.named, and commons.loop (itself). */
+    static WorkspaceResources<QueryView> views() {
+        return WorkspaceResources.of(
+                List.of(
+                        view("shop", "big", "SELECT orderId, customerId, total FROM orders WHERE total > 50;"),
+                        view("shop", "biggest", "SELECT * FROM big WHERE total > 90"),
+                        view("crm", "named", "SELECT id, name FROM crm.customers"),
+                        view("shop", "loop", "SELECT * FROM loop")),
+                new Workspaces("shop"));
+    }
+
+    private static QueryView view(String namespace, String name, String sql) {
+        QueryViewSpec spec = new QueryViewSpec();
+        spec.setSql(sql);
+        QueryView view = new QueryView();
+        view.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(name)
+                .build());
+        view.setSpec(spec);
+        return view;
     }
 
     @AfterAll
@@ -282,14 +307,9 @@ class FrontServerTest {
         Answer unserved = call("POST", "/v1/orgs/self/ws/commons/collections", "{}", "secret");
         assertThat(unserved.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
         assertThat(unserved.body().path("message").asText()).contains("kubectl");
-        Answer views = call("GET", "/v1/orgs/self/ws/commons/views", null, "secret");
-        assertThat(views.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
-        assertThat(views.body().path("message").asText()).contains("not served by the query front yet");
-        assertThat(call("GET", "/v1/orgs/self/views", null, "secret")
-                        .body()
-                        .path("message")
-                        .asText())
-                .contains("later");
+        Answer users = call("GET", "/v1/orgs/self/users", null, "secret");
+        assertThat(users.body().path("type").asText()).isEqualTo("NOTIMPLEMENTEDYET");
+        assertThat(users.body().path("message").asText()).contains("managed with kubectl");
         Answer integrations = call("GET", "/v1/orgs/self/integrations", null, "secret");
         assertThat(integrations.body().path("message").asText()).contains("mirror DynamoDB tables");
     }
@@ -679,6 +699,63 @@ class FrontServerTest {
                 .isEmpty();
         assertThat(call("POST", "/v1/orgs/self/ws/commons/lambdas/top-orders/tags/latest", null, "crm-key")
                         .status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void viewsAreListedAndUsedInQueriesAsWorkspaceDotView() throws Exception {
+        JsonNode all = get("/views").body().path("data");
+        assertThat(all.findValuesAsText("path"))
+                .containsExactlyInAnyOrder("commons.big", "commons.biggest", "commons.loop", "crm.named");
+        JsonNode big = get("/ws/commons/views/big").body().path("data");
+        assertThat(big.path("query_sql").asText()).startsWith("SELECT orderId");
+        assertThat(big.at("/entities/0").asText()).isEqualTo("commons.orders");
+
+        Answer alone = query("SELECT count(*) AS n FROM big");
+        assertThat(alone.status()).as(alone.body().toString()).isEqualTo(200);
+        assertThat(alone.body().at("/results/0/n").asInt()).isEqualTo(1);
+        assertThat(orders.lastQuery.get())
+                .as("a view on one collection goes to its worker")
+                .contains("total > 50");
+        assertThat(query("SELECT orderId FROM commons.biggest")
+                        .body()
+                        .at("/results/0/orderId")
+                        .asText())
+                .isEqualTo("o2");
+        Answer joined = query("SELECT b.orderId, c.name FROM commons.big b JOIN crm.named c ON b.customerId = c.id");
+        assertThat(joined.status()).as(joined.body().toString()).isEqualTo(200);
+        assertThat(joined.body().at("/results/0/name").asText()).isEqualTo("Ada");
+        assertThat(call(
+                                "POST",
+                                "/v1/orgs/self/queries/validations",
+                                "{\"sql\": {\"query\": \"SELECT * FROM big\"}}",
+                                "secret")
+                        .body()
+                        .path("collections")
+                        .get(0)
+                        .asText())
+                .isEqualTo("commons.orders");
+
+        Answer loop = query("SELECT * FROM loop");
+        assertThat(loop.status()).isEqualTo(400);
+        assertThat(loop.body().path("message").asText()).contains("name itself");
+        assertThat(call("POST", "/v1/orgs/self/ws/commons/views", "{}", "secret")
+                        .body()
+                        .path("type")
+                        .asText())
+                .isEqualTo("FORBIDDEN");
+        assertThat(call("GET", "/v1/orgs/self/views", null, "crm-key")
+                        .body()
+                        .path("data")
+                        .findValuesAsText("path"))
+                .containsExactly("crm.named");
+        assertThat(call(
+                                "POST",
+                                "/v1/orgs/self/queries",
+                                "{\"sql\": {\"query\": \"SELECT * FROM commons.big\"}}",
+                                "crm-key")
+                        .status())
+                .as("a view grants no access to what it reads")
                 .isEqualTo(403);
     }
 }
