@@ -160,28 +160,45 @@ public final class OperatorHarness implements AutoCloseable {
     }
 
     /**
-     * Changes a collection's spec the way {@code kubectl edit} does: a patch of what changed, so the operator's own
-     * writes in the meantime (status, finalizers) do not make it fail with a conflict.
+     * Changes a collection's spec the way {@code kubectl edit} does: a patch of what changed, tried again on a
+     * conflict with the operator's own writes in the meantime (status, finalizers).
      */
     public DynamoCollection editCollection(String namespace, String name, Consumer<DynamoCollectionSpec> change) {
-        return client.resources(DynamoCollection.class)
+        return retryingConflicts(() -> client.resources(DynamoCollection.class)
                 .inNamespace(namespace)
                 .withName(name)
                 .edit(c -> {
                     change.accept(c.getSpec());
                     return c;
-                });
+                }));
+    }
+
+    /**
+     * Runs an edit again when the API server answers 409: the patch carries the resource version it read, and an
+     * operator write between the read and the patch (a status, a finalizer) makes it stale, as {@code kubectl edit}
+     * then asks its user to try again.
+     */
+    private static <T> T retryingConflicts(java.util.function.Supplier<T> edit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return edit.get();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Changes an integration's spec with a patch; see {@link #editCollection}. */
     public DynamoIntegration editIntegration(String namespace, String name, Consumer<DynamoIntegrationSpec> change) {
-        return client.resources(DynamoIntegration.class)
+        return retryingConflicts(() -> client.resources(DynamoIntegration.class)
                 .inNamespace(namespace)
                 .withName(name)
                 .edit(i -> {
                     change.accept(i.getSpec());
                     return i;
-                });
+                }));
     }
 
     /** A condition of a status, if present. */
