@@ -272,10 +272,10 @@ class IcebergPublishIT {
             int objectsMidway;
             long commitsMidway;
             try (RandomWorkload workload = RandomWorkload.start(aws.dynamoDb(), table, 300, 30)) {
-                Thread.sleep(20_000);
+                Thread.sleep(12_000);
                 objectsMidway = warehouseObjects(aws, icebergTable);
                 commitsMidway = worker.status().path("publish").path("commits").asLong();
-                Thread.sleep(20_000);
+                Thread.sleep(12_000);
             }
             awaitPublishedEverything(worker, aws, table);
             JsonNode publish = worker.status().path("publish");
@@ -283,9 +283,9 @@ class IcebergPublishIT {
             int objectsAtEnd = warehouseObjects(aws, icebergTable);
             // Each commit writes at least a data file, a manifest list and a metadata file: kept, they would grow the
             // warehouse by three objects a commit at least.
-            assertThat(commitsBetween).as("commits in the second 20 s of churn").isGreaterThan(5);
+            assertThat(commitsBetween).as("commits in the second 12 s of churn").isGreaterThan(5);
             assertThat(objectsAtEnd - objectsMidway)
-                    .as("objects added in the second 20 s of churn (" + objectsMidway + " -> " + objectsAtEnd + ") for "
+                    .as("objects added in the second 12 s of churn (" + objectsMidway + " -> " + objectsAtEnd + ") for "
                             + commitsBetween + " commits")
                     .isLessThan((int) commitsBetween);
             assertThat(publish.path("rewrites").asLong())
@@ -309,7 +309,7 @@ class IcebergPublishIT {
                     .get(0)
                     .get(0)
                     .asLong();
-            // Forty commits of deltas alone would leave some eighty: rewrites fold them into one data file.
+            // Two dozen commits of deltas alone would leave some fifty files: rewrites fold them into one data file.
             assertThat(liveFiles)
                     .as("data and delete files of the current snapshot")
                     .isLessThan(20);
