@@ -152,14 +152,14 @@ public final class FrontServer implements AutoCloseable {
                 json(ctx, answer);
             });
             config.routes.get(API + "/queries/{id}/pages", this::page);
-            config.routes.get(API + "/views", viewRoutes::listAll);
-            config.routes.get(API + "/ws/{ws}/views", viewRoutes::listIn);
+            config.routes.get(API + "/views", viewRoutes.listing()::all);
+            config.routes.get(API + "/ws/{ws}/views", viewRoutes.listing()::inWorkspace);
             config.routes.get(API + "/ws/{ws}/views/{view}", viewRoutes::get);
             config.routes.post(API + "/ws/{ws}/views", viewRoutes::write);
             config.routes.post(API + "/ws/{ws}/views/{view}", viewRoutes::write);
             config.routes.delete(API + "/ws/{ws}/views/{view}", viewRoutes::write);
-            config.routes.get(API + "/lambdas", lambdaRoutes::listAll);
-            config.routes.get(API + "/ws/{ws}/lambdas", lambdaRoutes::listIn);
+            config.routes.get(API + "/lambdas", lambdaRoutes.listing()::all);
+            config.routes.get(API + "/ws/{ws}/lambdas", lambdaRoutes.listing()::inWorkspace);
             config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/versions", lambdaRoutes::versions);
             config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/versions/{version}", lambdaRoutes::version);
             config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/versions/{version}", lambdaRoutes::executeVersion);

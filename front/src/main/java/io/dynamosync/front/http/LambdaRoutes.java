@@ -38,26 +38,9 @@ final class LambdaRoutes {
         this.runner = runner;
     }
 
-    void listAll(Context ctx) throws Exception {
-        list(ctx, lambdas.all());
-    }
-
-    void listIn(Context ctx) throws Exception {
-        String workspace = ctx.pathParam("ws");
-        FrontServer.mayRead(FrontServer.caller(ctx), workspace);
-        list(ctx, lambdas.in(workspace));
-    }
-
-    private void list(Context ctx, List<QueryLambda> found) throws Exception {
-        FrontKey caller = FrontServer.caller(ctx);
-        ObjectNode answer = FrontServer.JSON.createObjectNode();
-        ArrayNode data = answer.putArray("data");
-        for (QueryLambda lambda : found) {
-            if (caller.allows(lambdas.workspace(lambda)) && usable(lambda)) {
-                data.add(lambdaJson(lambda));
-            }
-        }
-        FrontServer.json(ctx, answer);
+    /** {@code GET /lambdas} and {@code GET /ws/{ws}/lambdas}. */
+    Listing<QueryLambda> listing() {
+        return new Listing<>(lambdas, LambdaRoutes::usable, this::lambdaJson);
     }
 
     void versions(Context ctx) throws Exception {

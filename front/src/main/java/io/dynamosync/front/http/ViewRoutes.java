@@ -24,26 +24,9 @@ final class ViewRoutes {
         this.collectionsOf = collectionsOf;
     }
 
-    void listAll(Context ctx) throws Exception {
-        list(ctx, views.all());
-    }
-
-    void listIn(Context ctx) throws Exception {
-        String workspace = ctx.pathParam("ws");
-        FrontServer.mayRead(FrontServer.caller(ctx), workspace);
-        list(ctx, views.in(workspace));
-    }
-
-    private void list(Context ctx, List<QueryView> found) throws Exception {
-        FrontKey caller = FrontServer.caller(ctx);
-        ObjectNode answer = FrontServer.JSON.createObjectNode();
-        ArrayNode data = answer.putArray("data");
-        for (QueryView view : found) {
-            if (caller.allows(views.workspace(view)) && view.getSpec() != null) {
-                data.add(viewJson(view));
-            }
-        }
-        FrontServer.json(ctx, answer);
+    /** {@code GET /views} and {@code GET /ws/{ws}/views}. */
+    Listing<QueryView> listing() {
+        return new Listing<>(views, v -> v.getSpec() != null, this::viewJson);
     }
 
     void get(Context ctx) throws Exception {
