@@ -132,7 +132,7 @@ public final class Worker implements AutoCloseable {
         store = opened;
         if (settings.iceberg() != null) {
             // Before anything is written, so that every change reaches the table.
-            opened.keepChangeLog();
+            opened.changes().keep();
             publisher = new Publisher(
                     settings.iceberg(),
                     settings.collection(),

@@ -2,6 +2,7 @@ package io.dynamosync.worker.publish;
 
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.api.worker.WorkerStatus;
+import io.dynamosync.worker.store.ChangeFeed;
 import io.dynamosync.worker.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -208,7 +209,7 @@ public final class Publisher implements AutoCloseable {
         }
         try {
             commit(table, current, read, readAt);
-            store.forgetChangesBefore(read.sequence);
+            store.changes().forgetBefore(read.sequence);
             if (read.whole) {
                 rewrites++;
             }
@@ -268,11 +269,11 @@ public final class Publisher implements AutoCloseable {
      */
     private Read read(Connection reader, Table table, Long published, Long publishedGeneration, boolean rewrite)
             throws SQLException {
-        Long generation = Store.servedGeneration(reader);
+        Long generation = ChangeFeed.servedGeneration(reader);
         long minSequence;
         long maxSequence;
         try (Statement s = reader.createStatement();
-                ResultSet rs = s.executeQuery("SELECT min(seq), max(seq) FROM " + Store.CHANGES_TABLE)) {
+                ResultSet rs = s.executeQuery("SELECT min(seq), max(seq) FROM " + ChangeFeed.TABLE)) {
             rs.next();
             minSequence = rs.getLong(1);
             maxSequence = rs.getLong(2);
@@ -297,7 +298,7 @@ public final class Publisher implements AutoCloseable {
             fieldIds.add(literal(column.getKey()) + ": "
                     + schema.findField(column.getKey()).fieldId());
         }
-        String changed = "SELECT DISTINCT _id FROM " + Store.CHANGES_TABLE + " WHERE seq > " + (whole ? 0 : published)
+        String changed = "SELECT DISTINCT _id FROM " + ChangeFeed.TABLE + " WHERE seq > " + (whole ? 0 : published)
                 + " AND seq <= " + maxSequence + " AND _id IS NOT NULL";
         String rows = "SELECT " + String.join(", ", selects) + " FROM " + quotedTable
                 + (whole ? "" : " WHERE _id IN (" + changed + ")");

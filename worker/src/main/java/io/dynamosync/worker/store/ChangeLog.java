@@ -10,7 +10,7 @@ import java.sql.Statement;
  * The log of changed documents ({@code _changes}): for each commit to the served table, the commit's sequence number
  * and the {@code _id} of every document it upserted or deleted, written in that commit's transaction. A reader that
  * remembers the sequence it has seen (a publisher) finds what changed since in the log, and forgets what it no
- * longer needs ({@link Store#forgetChangesBefore(long)}).
+ * longer needs ({@link ChangeFeed#forgetBefore(long)}).
  *
  * <p>Sequence numbers only grow, also across restarts and a log made anew: a new log starts with a marker row (no
  * {@code _id}) at the time it was made in microseconds, above any sequence an older log reached. So a reader whose

@@ -19,7 +19,7 @@ final class Database {
     private Database() {}
 
     /** Opens (or creates) {@code directory}'s store file, applying {@code settings} before anything else runs. */
-    static DuckDBConnection open(Path file, Store.DatabaseSettings settings) throws IOException, SQLException {
+    static DuckDBConnection open(Path file, DatabaseSettings settings) throws IOException, SQLException {
         Files.createDirectories(file.getParent());
         DuckDBConnection connection =
                 (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());

@@ -106,16 +106,6 @@ public final class Store implements AutoCloseable {
         return open(directory, collection, transformation, Writer.Limits.DEFAULT, retention, c -> {});
     }
 
-    /**
-     * Settings for the whole database (DuckDB's {@code memory_limit} and {@code threads}), applied on the store's
-     * connection as soon as it is open: before anything the opening itself may run, such as rewriting an old store's
-     * table, which would otherwise run under DuckDB's defaults (80% of the machine's memory, not the container's).
-     */
-    @FunctionalInterface
-    public interface DatabaseSettings {
-        void apply(java.sql.Connection connection) throws SQLException;
-    }
-
     /** As {@link #open(Path, String, Transformation, Retention)}, applying {@code settings} first. */
     public static Store open(
             Path directory,
@@ -155,15 +145,8 @@ public final class Store implements AutoCloseable {
 
     /** Copies a table an earlier version gave a primary key into one without (see {@link UnkeyedTable}). */
     private void copyWithoutKey(String tableName) throws SQLException {
-        long started = System.nanoTime();
         if (UnkeyedTable.copyWithoutKey(connection, tableName)) {
             compactions++;
-            LOG.info(
-                    "collection {}: copied table {} without its key index, so that DuckDB reclaims the rows changes "
-                            + "replace, in {} ms",
-                    collection,
-                    tableName,
-                    (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -269,34 +252,9 @@ public final class Store implements AutoCloseable {
         return new Census(newConnection(), table);
     }
 
-    /** The table of changed documents, {@code _changes (seq BIGINT, _id VARCHAR)}; see {@link #keepChangeLog()}. */
-    public static final String CHANGES_TABLE = ChangeLog.TABLE;
-
-    /**
-     * From now on, every commit to the served table logs the {@code _id}s it changed with its sequence number in
-     * {@link #CHANGES_TABLE}, in the same transaction; call before anything is written, so that nothing goes unlogged.
-     * The log starts with a marker row (a null {@code _id}) whose sequence is above any an earlier log reached: a
-     * reader whose last sequence is below the log's lowest has missed changes.
-     */
-    public void keepChangeLog() {
-        writer.exclusive(transactions::keepChangeLog);
-    }
-
-    /**
-     * The generation served, as seen by {@code reader} (a connection of {@link #newConnection()}), so that a reader
-     * in a transaction sees it in the same snapshot as the documents; null before the first load completes.
-     */
-    public static Long servedGeneration(Connection reader) {
-        try {
-            return Generations.read(reader).serving();
-        } catch (SQLException e) {
-            throw new StoreException("cannot read the generations: " + e.getMessage(), e);
-        }
-    }
-
-    /** Drops the change log's entries below {@code sequence}, which a reader has taken in. */
-    public void forgetChangesBefore(long sequence) {
-        writer.exclusive(() -> transactions.forgetChangesBefore(sequence));
+    /** The log of changed documents, for a reader that publishes them elsewhere. */
+    public ChangeFeed changes() {
+        return new ChangeFeed(writer, transactions);
     }
 
     /** The latest items the store refused, newest first; kept in the store, so they survive restarts. */

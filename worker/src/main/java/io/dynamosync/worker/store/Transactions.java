@@ -38,7 +38,7 @@ final class Transactions implements Writer.Target {
     private volatile Consumer<Duration> commitListener = took -> {};
     /** Documents deleted as past the retention, since the store was opened. */
     private volatile long expired;
-    /** The log of changed documents, once a reader asked for it ({@link Store#keepChangeLog()}). */
+    /** The log of changed documents, once a reader asked for it ({@link ChangeFeed#keep()}). */
     private ChangeLog changeLog;
 
     Transactions(
@@ -158,7 +158,7 @@ final class Transactions implements Writer.Target {
         }
     }
 
-    /** See {@link Store#keepChangeLog()}. */
+    /** See {@link ChangeFeed#keep()}. */
     void keepChangeLog() {
         try {
             if (changeLog == null) {
@@ -169,7 +169,7 @@ final class Transactions implements Writer.Target {
         }
     }
 
-    /** See {@link Store#forgetChangesBefore(long)}. */
+    /** See {@link ChangeFeed#forgetBefore(long)}. */
     void forgetChangesBefore(long sequence) {
         try {
             ChangeLog.forgetBefore(connection, sequence);

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The collection's tables have no primary key: DuckDB never vacuums the deleted rows of a table with an index, so
@@ -12,6 +14,8 @@ import java.sql.Statement;
  * without, in one transaction; the copy holds only the live rows, so this also gives back what it had grown by.
  */
 final class UnkeyedTable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnkeyedTable.class);
 
     /** Appended to a table's name to name the copy that replaces it. */
     static final String COPY_SUFFIX = "__copy";
@@ -31,6 +35,7 @@ final class UnkeyedTable {
                 }
             }
         }
+        long started = System.nanoTime();
         String quoted = SqlNames.quote(tableName);
         String copy = SqlNames.quote(tableName + COPY_SUFFIX);
         connection.setAutoCommit(false);
@@ -40,6 +45,10 @@ final class UnkeyedTable {
             s.execute("DROP TABLE " + quoted);
             s.execute("ALTER TABLE " + copy + " RENAME TO " + quoted);
             connection.commit();
+            LOG.info(
+                    "copied table {} without its key index, so that DuckDB reclaims the rows changes replace, in {} ms",
+                    tableName,
+                    (System.nanoTime() - started) / 1_000_000);
             return true;
         } catch (SQLException e) {
             connection.rollback();

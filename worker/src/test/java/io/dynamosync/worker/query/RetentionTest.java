@@ -214,4 +214,35 @@ class RetentionTest {
                             "12345678901234567890.123456789012345678", new BigDecimal("1E-130").toPlainString());
         }
     }
+
+    @Test
+    void aDocumentLeavingByTheRetentionIsLoggedAsAChangeForThePublisher() throws Exception {
+        Instant now = Instant.now();
+        try (Store store = Store.open(directory, "orders", Transformation.IDENTITY, new Retention("1h", HOUR))) {
+            store.changes().keep();
+            store.commit(load(0, 3, now));
+            Batch soon = new Batch();
+            soon.upsert("soon", item(99, null), now.minus(HOUR).plusSeconds(1), "id=99");
+            store.commit(soon);
+            long logged = changesOf(store, "soon");
+            assertThat(logged).as("its upsert").isEqualTo(1);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.expired() == 1);
+            assertThat(changesOf(store, "soon"))
+                    .as("its upsert, then its deletion by the retention")
+                    .isEqualTo(logged + 1);
+        }
+    }
+
+    /** How many entries of the change log name {@code id}. */
+    private static long changesOf(Store store, String id) throws java.sql.SQLException {
+        try (java.sql.Connection c = store.newConnection();
+                java.sql.PreparedStatement s = c.prepareStatement(
+                        "SELECT count(*) FROM " + io.dynamosync.worker.store.ChangeFeed.TABLE + " WHERE _id = ?")) {
+            s.setString(1, id);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
 }
