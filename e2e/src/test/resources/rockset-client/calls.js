@@ -42,6 +42,16 @@ async function failure(call) {
   out.active = await client.queries.listActiveQueries();
   out.cancelEnded = await client.queries.cancelQuery(out.async.query_id);
   out.unknownQuery = await failure(client.queries.getQuery('no-such-query'));
+  // A query that runs for minutes, cancelled while it runs: on the front, and on the worker it went to.
+  const slow = await client.queries.query({
+    async: true,
+    sql: { query: 'SELECT count(*) AS n FROM orders a, orders b, orders c, orders d, orders e WHERE a.total + b.total + c.total + d.total + e.total >= 0' },
+  });
+  out.slowStarted = slow;
+  out.slowActive = await client.queries.listActiveQueries();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  out.slowCancelled = await client.queries.cancelQuery(slow.query_id);
+  out.slowAfter = await client.queries.getQuery(slow.query_id);
   out.parseError = await failure(client.queries.query({ sql: { query: 'SELECT * FROM' } }));
   out.notFound = await failure(client.collections.getCollection('commons', 'nothing'));
   out.lambdas = await client.queryLambdas.listAllQueryLambdas();

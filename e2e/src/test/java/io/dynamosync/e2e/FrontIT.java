@@ -353,6 +353,20 @@ class FrontIT {
                 .as("an ended query stays as it ended")
                 .isEqualTo("COMPLETED");
         assertThat(out.at("/unknownQuery/type").asText()).isEqualTo("NOTFOUND");
+        assertThat(out.at("/slowStarted/status").asText()).isIn("QUEUED", "RUNNING");
+        assertThat(out.at("/slowActive/data").findValuesAsText("query_id"))
+                .contains(out.at("/slowStarted/query_id").asText());
+        assertThat(out.at("/slowCancelled/data/status").asText()).isEqualTo("CANCELLED");
+        assertThat(out.at("/slowAfter/data/status").asText()).isEqualTo("CANCELLED");
+        // The worker stopped the statement: it counts a cancelled query, not one still running to its time limit.
+        URI workerMetrics = URI.create(
+                cluster.workerAddressTemplate().replace("{name}", "orders").replace("{namespace}", shop) + "/metrics");
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(HTTP.send(
+                                        HttpRequest.newBuilder(workerMetrics).build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body())
+                        .contains("outcome=\"QueryCancelled\""));
         assertThat(out.at("/parseError/type").asText()).isEqualTo("QUERY_ERROR");
         assertThat(out.at("/parseError/line").asInt()).isEqualTo(1);
         assertThat(out.at("/notFound/type").asText()).isEqualTo("NOTFOUND");

@@ -74,6 +74,8 @@ public final class QueryBook implements AutoCloseable {
         private volatile ApiError error;
         private volatile long bytes;
         private volatile Future<?> task;
+        /** What else cancelling stops: the statement sent to a worker. */
+        private volatile Runnable onCancel;
 
         private Kept(String id, String sql, String owner, Instant submittedAt) {
             this.id = id;
@@ -128,10 +130,13 @@ public final class QueryBook implements AutoCloseable {
 
     /**
      * Runs {@code work} in the background as query {@code id} of the API key named {@code owner}, failing it with {@code QUERY_TIMEOUT} once it has run
-     * for {@code timeout} (null for no limit but the work's own).
+     * for {@code timeout} (null for no limit but the work's own); {@code onCancel} (may be null) runs when it is
+     * cancelled or times out while running, to stop what the work started elsewhere.
      */
-    public Kept submit(String id, String sql, String owner, Duration timeout, Callable<ObjectNode> work) {
+    public Kept submit(
+            String id, String sql, String owner, Duration timeout, Runnable onCancel, Callable<ObjectNode> work) {
         Kept query = new Kept(id, sql, owner, clock.instant());
+        query.onCancel = onCancel;
         synchronized (kept) {
             kept.put(id, query);
         }
@@ -226,10 +231,7 @@ public final class QueryBook implements AutoCloseable {
                         408,
                         ApiError.QUERY_TIMEOUT,
                         "the query ran longer than its async_options.timeout_ms, " + timeout.toMillis() + " ms"));
-        Future<?> task = query.task;
-        if (task != null) {
-            task.cancel(true);
-        }
+        stop(query);
     }
 
     /** Waits up to {@code wait} for the query to end; returns at once when it has. */
@@ -289,17 +291,34 @@ public final class QueryBook implements AutoCloseable {
     /** Cancels the query if it has not ended: it stops waiting and its results are not kept. */
     public Kept cancel(String id, String owner) {
         Kept query = get(id, owner);
+        boolean stopped = false;
         synchronized (query) {
             if (!query.ended()) {
                 query.endedAt = clock.instant();
                 query.status = Status.CANCELLED;
+                stopped = true;
             }
         }
+        if (stopped) {
+            stop(query);
+        }
+        return query;
+    }
+
+    /** Stops a query's work here and, through {@code onCancel}, where it was sent. */
+    private void stop(Kept query) {
         Future<?> task = query.task;
         if (task != null) {
             task.cancel(true);
         }
-        return query;
+        Runnable onCancel = query.onCancel;
+        if (onCancel != null) {
+            try {
+                onCancel.run();
+            } catch (RuntimeException e) {
+                LOG.warn("query {}: stopping it where it runs failed: {}", query.id, e.getMessage());
+            }
+        }
     }
 
     /** The hosted service's {@code QueryInfo} of a kept query. */

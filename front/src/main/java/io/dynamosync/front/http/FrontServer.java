@@ -211,7 +211,7 @@ public final class FrontServer implements AutoCloseable {
                         ctx,
                         book.firstResults(kept, optionalInt(body.path("sql"), "initial_paginate_response_doc_count")));
             } else if (plan.collections().size() == 1) {
-                forward(ctx, plan.collections().get(0), body);
+                forward(ctx, plan.collections().get(0), body, queryId);
             } else {
                 ctx.contentType("application/json").result(JSON.writeValueAsBytes(cross.run(plan, sql, queryId)));
             }
@@ -236,11 +236,19 @@ public final class FrontServer implements AutoCloseable {
         if (first == null) {
             first = optionalInt(body, "max_initial_results");
         }
+        // A statement sent to one worker is stopped there too; a JOIN's pulls end with the front's own work.
+        Runnable onCancel = plan.collections().size() == 1
+                ? () -> workers.cancel(
+                        plan.collections().get(0).resource(),
+                        plan.collections().get(0).name(),
+                        queryId)
+                : null;
         QueryBook.Kept kept = book.submit(
                 queryId,
                 sql.query(),
                 caller(ctx).name(),
                 timeoutMs == null ? null : Duration.ofMillis(timeoutMs),
+                onCancel,
                 () -> answer(plan, body, sql, queryId));
         book.awaitEnd(kept, Duration.ofMillis(clientTimeoutMs == null ? 0 : clientTimeoutMs));
         switch (kept.status()) {
@@ -265,7 +273,7 @@ public final class FrontServer implements AutoCloseable {
         if (plan.collections().size() != 1) {
             return cross.run(plan, sql, queryId);
         }
-        WorkerClient.Answer answer = send(plan.collections().get(0), body.deepCopy());
+        WorkerClient.Answer answer = send(plan.collections().get(0), body.deepCopy(), queryId);
         try (InputStream in = answer.body()) {
             JsonNode read = JSON.readTree(in);
             if (read instanceof ObjectNode object) {
@@ -357,20 +365,21 @@ public final class FrontServer implements AutoCloseable {
     }
 
     /** Passes a single-collection query to its worker, the collection named as the worker names it. */
-    private void forward(Context ctx, QueryPlan.Target target, ObjectNode body) throws IOException {
-        WorkerClient.Answer answer = send(target, body);
+    private void forward(Context ctx, QueryPlan.Target target, ObjectNode body, String queryId) throws IOException {
+        WorkerClient.Answer answer = send(target, body, queryId);
         // The rows go through as the worker writes them: no second copy of a large answer.
         ctx.contentType(answer.contentType()).result(answer.body());
     }
 
     /** Sends a single-collection query to its worker; a successful answer, or the worker's error as the front's. */
-    private WorkerClient.Answer send(QueryPlan.Target target, ObjectNode body) throws IOException {
+    private WorkerClient.Answer send(QueryPlan.Target target, ObjectNode body, String queryId) throws IOException {
         String sql = body.path("sql").path("query").asText();
         ((ObjectNode) body.get("sql")).put("query", WorkerSql.rewrite(sql, target.references(), target.collection()));
         // The front's own fields: the worker answers synchronously, the whole result.
         body.remove(java.util.List.of("async", "async_options", "max_initial_results"));
         ((ObjectNode) body.get("sql")).remove(java.util.List.of("paginate", "initial_paginate_response_doc_count"));
-        WorkerClient.Answer answer = workers.query(target.resource(), target.name(), JSON.writeValueAsBytes(body));
+        WorkerClient.Answer answer =
+                workers.query(target.resource(), target.name(), JSON.writeValueAsBytes(body), queryId);
         if (answer.status() == 200) {
             return answer;
         }

@@ -29,6 +29,8 @@ public final class WorkerClient {
     public static final String DEFAULT_ADDRESS = "http://{name}-worker.{namespace}.svc:8080";
 
     private static final String QUERIES = "/v1/orgs/self/queries";
+    /** The header a worker takes a query's id from (the worker's {@code WorkerServer.QUERY_ID_HEADER}). */
+    public static final String QUERY_ID_HEADER = "X-Dynamosync-Query-Id";
     // A worker's numbers as it wrote them: every digit, trailing zeros too.
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -72,14 +74,22 @@ public final class WorkerClient {
      * @param name the collection as the user named it, for messages
      */
     public Answer query(DynamoCollection collection, String name, byte[] body) {
-        HttpResponse<InputStream> response = send(
-                collection,
-                name,
-                request(collection, QUERIES)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        return query(collection, name, body, null);
+    }
+
+    /**
+     * As {@link #query(DynamoCollection, String, byte[])}, naming the query {@code queryId} on the worker, so that
+     * {@link #cancel} can stop it there.
+     */
+    public Answer query(DynamoCollection collection, String name, byte[] body, String queryId) {
+        HttpRequest.Builder request = request(collection, QUERIES)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (queryId != null) {
+            request.header(QUERY_ID_HEADER, queryId);
+        }
+        HttpResponse<InputStream> response =
+                send(collection, name, request.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() == 503
                 && response.headers()
                         .firstValue("Content-Type")
@@ -93,6 +103,23 @@ public final class WorkerClient {
                 response.statusCode(),
                 response.headers().firstValue("Content-Type").orElse("application/json"),
                 response.body());
+    }
+
+    /**
+     * Asks the worker to cancel the query it runs as {@code queryId}; whether it was running there. A worker that
+     * cannot be reached has nothing of it to stop either.
+     */
+    public boolean cancel(DynamoCollection collection, String name, String queryId) {
+        try {
+            HttpResponse<Void> response = send(
+                    collection,
+                    name,
+                    request(collection, QUERIES + "/" + queryId).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (ApiError e) {
+            return false;
+        }
     }
 
     /** Runs a query on the worker and reads its whole JSON answer, failing as the worker failed. */

@@ -25,6 +25,10 @@ final class FakeWorker implements AutoCloseable {
     final String collection;
     final AtomicReference<String> lastQuery = new AtomicReference<>();
     final AtomicReference<String> lastAuthorization = new AtomicReference<>();
+    /** The id the front named the last query with, and the last id it asked to cancel. */
+    final AtomicReference<String> lastQueryId = new AtomicReference<>();
+
+    final AtomicReference<String> lastCancelled = new AtomicReference<>();
     /** How long each query waits before it is answered, for queries that take a while. */
     final AtomicReference<java.time.Duration> delay = new AtomicReference<>(java.time.Duration.ZERO);
 
@@ -45,6 +49,7 @@ final class FakeWorker implements AutoCloseable {
                     config.startup.showJavalinBanner = false;
                     config.routes.post("/v1/orgs/self/queries", ctx -> {
                         lastAuthorization.set(ctx.header("Authorization"));
+                        lastQueryId.set(ctx.header("X-Dynamosync-Query-Id"));
                         JsonNode body = JSON.readTree(ctx.body());
                         String sql = body.path("sql").path("query").asText();
                         lastQuery.set(sql);
@@ -68,6 +73,10 @@ final class FakeWorker implements AutoCloseable {
                                             .put("column", 8)
                                             .toString());
                         }
+                    });
+                    config.routes.delete("/v1/orgs/self/queries/{id}", ctx -> {
+                        lastCancelled.set(ctx.pathParam("id"));
+                        ctx.contentType("application/json").result("{\"data\": {\"status\": \"CANCELLED\"}}");
                     });
                     config.routes.get("/v1/schema", ctx -> {
                         ObjectNode schema = JSON.createObjectNode().put("collection", collection);

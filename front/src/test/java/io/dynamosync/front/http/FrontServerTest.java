@@ -449,9 +449,15 @@ class FrontServerTest {
             assertThat(early.status()).isEqualTo(400);
             assertThat(early.body().path("message").asText()).contains("GET /v1/orgs/self/queries/" + id);
 
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> id.equals(events.lastQueryId.get()));
             Answer cancelled = call("DELETE", "/v1/orgs/self/queries/" + id, null, "secret");
             assertThat(cancelled.status()).isEqualTo(200);
             assertThat(cancelled.body().at("/data/status").asText()).isEqualTo("CANCELLED");
+            assertThat(events.lastCancelled.get())
+                    .as("the worker is asked to stop the statement")
+                    .isEqualTo(id);
             assertThat(get("/queries").body().path("data").findValuesAsText("query_id"))
                     .doesNotContain(id);
             assertThat(get("/queries/" + id + "/pages").body().path("message").asText())

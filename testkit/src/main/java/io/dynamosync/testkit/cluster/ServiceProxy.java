@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -33,7 +32,12 @@ public final class ServiceProxy implements AutoCloseable {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final List<String> FORWARDED = List.of("Content-Type", "Authorization", "Accept");
+    /**
+     * Headers a Service does not carry through as they came: a Service forwards the connection as it is, but the
+     * proxy makes a new one, and Java's client sets these itself (and refuses some).
+     */
+    private static final java.util.Set<String> NOT_FORWARDED = java.util.Set.of(
+            "connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "keep-alive", "te");
 
     private final KubernetesClient client;
     private final LocalKubelet kubelet;
@@ -94,12 +98,12 @@ public final class ServiceProxy implements AutoCloseable {
                             body.length == 0
                                     ? HttpRequest.BodyPublishers.noBody()
                                     : HttpRequest.BodyPublishers.ofByteArray(body));
-            for (String header : FORWARDED) {
-                String value = exchange.getRequestHeaders().getFirst(header);
-                if (value != null) {
-                    request.header(header, value);
+            // Every header, as a Service passes the connection on whole: the query front's query ids, say.
+            exchange.getRequestHeaders().forEach((header, values) -> {
+                if (!NOT_FORWARDED.contains(header.toLowerCase(java.util.Locale.ROOT))) {
+                    values.forEach(value -> request.header(header, value));
                 }
-            }
+            });
             HttpResponse<byte[]> response;
             try {
                 response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

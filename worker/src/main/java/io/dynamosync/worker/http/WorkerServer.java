@@ -136,6 +136,19 @@ public final class WorkerServer implements AutoCloseable {
             config.routes.get(
                     "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(console));
             config.routes.post("/v1/orgs/self/queries", ctx -> query(ctx, apiKey));
+            config.routes.delete("/v1/orgs/self/queries/{id}", ctx -> {
+                String id = ctx.pathParam("id");
+                if (admitted(ctx, apiKey, id)) {
+                    requireQueries();
+                    if (!queries.cancel(id)) {
+                        throw new QueryFailure(
+                                404, "NotFound", "no query " + id + " runs here: it ended, or never ran", null, null);
+                    }
+                    ctx.contentType("application/json")
+                            .result(JSON.writeValueAsString(
+                                    java.util.Map.of("data", java.util.Map.of("query_id", id, "status", "CANCELLED"))));
+                }
+            });
             config.routes.get("/v1/schema", ctx -> {
                 if (admitted(ctx, apiKey, null)) {
                     requireQueries();
@@ -159,8 +172,17 @@ public final class WorkerServer implements AutoCloseable {
         }
     }
 
+    /** The header the query front names its queries in. */
+    public static final String QUERY_ID_HEADER = "X-Dynamosync-Query-Id";
+
+    private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
+
     private void query(Context ctx, ApiKey apiKey) throws JsonProcessingException {
-        String queryId = UUID.randomUUID().toString();
+        // The query front names the queries it sends, so that it can cancel them.
+        String named = ctx.header(QUERY_ID_HEADER);
+        String queryId = named != null && QUERY_ID.matcher(named).matches()
+                ? named
+                : UUID.randomUUID().toString();
         if (!admitted(ctx, apiKey, queryId)) {
             return;
         }

@@ -16,6 +16,8 @@ public final class QueryFailure extends RuntimeException {
     public static final String NOT_ALLOWED = "QueryNotAllowed";
     /** The query ran longer than the worker's time limit and was cancelled. */
     public static final String TIMEOUT = "QueryTimeout";
+    /** A query cancelled by its client ({@code DELETE /v1/orgs/self/queries/{id}}). */
+    public static final String CANCELLED = "QueryCancelled";
     /** The request itself is malformed: no query, a bad parameter, a bad row limit. */
     public static final String INVALID_INPUT = "InvalidInput";
     /** As many queries as the worker runs at once are already running. */

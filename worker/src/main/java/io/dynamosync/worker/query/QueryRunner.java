@@ -59,6 +59,10 @@ public final class QueryRunner implements AutoCloseable {
 
     private final QueryAdmission.Gate gate;
     private final Set<Statement> running = ConcurrentHashMap.newKeySet();
+    /** The statements running, by query id, for {@link #cancel(String)}. */
+    private final Map<String, Statement> byId = new ConcurrentHashMap<>();
+    /** The ids of queries cancelled while running, until they end. */
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
     /**
      * Locks the store's database down (see {@link #lockDown(Connection)}) and readies the runner.
@@ -287,6 +291,7 @@ public final class QueryRunner implements AutoCloseable {
                 statement.setObject(i + 1, values.get(i));
             }
             running.add(statement);
+            byId.put(queryId, statement);
             ScheduledFuture<?> limitTimer = timer.schedule(
                     () -> {
                         timedOut.set(true);
@@ -349,8 +354,12 @@ public final class QueryRunner implements AutoCloseable {
                     gate.longPlaces().release();
                 }
                 running.remove(statement);
+                byId.remove(queryId, statement);
             }
         } catch (SQLException e) {
+            if (cancelled.remove(queryId)) {
+                throw new QueryFailure(400, QueryFailure.CANCELLED, "the query was cancelled", null, null);
+            }
             if (stoppedLong.get() && !timedOut.get()) {
                 throw new QueryFailure(
                         429,
@@ -503,6 +512,17 @@ public final class QueryRunner implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
             // It ran, or never will: either way its outcome is in the flags.
         }
+    }
+
+    /** Cancels the running query {@code queryId}; false when no query of that id runs here. */
+    public boolean cancel(String queryId) {
+        Statement statement = byId.get(queryId);
+        if (statement == null) {
+            return false;
+        }
+        cancelled.add(queryId);
+        cancel(statement);
+        return true;
     }
 
     private static void cancel(Statement statement) {
