@@ -435,52 +435,6 @@ class FrontIT {
         }
     }
 
-    @Test
-    void measuresWhatTheFrontAddsToAQueryAndToAJoin() throws Exception {
-        String direct = "SELECT count(*) AS n FROM orders WHERE total > 500";
-        String routed = "SELECT count(*) AS n FROM commons.orders WHERE total > 500";
-        String join = "SELECT c.name, sum(o.total) AS spent FROM commons.orders o JOIN \"" + crm
-                + "\".customers c ON o.customerId = c.id WHERE o.status = 'PAID' GROUP BY c.name";
-        for (int i = 0; i < 20; i++) { // warm both paths up
-            cluster.ask(shop, "orders", direct);
-            query(routed, Map.of());
-            query(join, Map.of());
-        }
-        long[] worker = new long[200];
-        long[] front = new long[200];
-        long[] joins = new long[200];
-        for (int i = 0; i < 200; i++) {
-            long t0 = System.nanoTime();
-            assertThat(cluster.ask(shop, "orders", direct).status()).isEqualTo(200);
-            long t1 = System.nanoTime();
-            query(routed, Map.of());
-            long t2 = System.nanoTime();
-            query(join, Map.of());
-            long t3 = System.nanoTime();
-            worker[i] = t1 - t0;
-            front[i] = t2 - t1;
-            joins[i] = t3 - t2;
-        }
-        String report = String.format(
-                java.util.Locale.ROOT,
-                "single-collection query, 200 runs: worker p50 %.2f ms p99 %.2f ms; through the front p50 %.2f ms"
-                        + " p99 %.2f ms%njoin of 200 x 40 rows through the front: p50 %.2f ms p99 %.2f ms%n",
-                percentile(worker, 50),
-                percentile(worker, 99),
-                percentile(front, 50),
-                percentile(front, 99),
-                percentile(joins, 50),
-                percentile(joins, 99));
-        System.out.print(report);
-        java.nio.file.Files.writeString(LocalCluster.ROOT.resolve("e2e/target/front-latency.txt"), report);
-    }
-
-    private static double percentile(long[] nanos, int p) {
-        long[] sorted = nanos.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[Math.min(sorted.length - 1, sorted.length * p / 100)] / 1e6;
-    }
-
     /** {@code @rockset/client} 0.9.2 from npm, installed once under target/ and kept for later runs. */
     private static Path rocksetClient() throws Exception {
         Path directory = LocalCluster.ROOT.resolve("e2e/target/rockset-client");
