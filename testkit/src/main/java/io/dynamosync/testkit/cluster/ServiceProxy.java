@@ -115,9 +115,13 @@ public final class ServiceProxy implements AutoCloseable {
                 reply(exchange, 502, "interrupted");
                 return;
             }
-            response.headers()
-                    .firstValue("Content-Type")
-                    .ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
+            // Every header back too (Content-Encoding with a compressed body, say), but those of the connection.
+            response.headers().map().forEach((header, values) -> {
+                String name = header.toLowerCase(java.util.Locale.ROOT);
+                if (!NOT_FORWARDED.contains(name) && !name.equals("date") && !name.startsWith(":")) {
+                    exchange.getResponseHeaders().put(header, values);
+                }
+            });
             exchange.sendResponseHeaders(
                     response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
