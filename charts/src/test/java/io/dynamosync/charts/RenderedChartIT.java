@@ -395,7 +395,11 @@ class RenderedChartIT {
         assertThat(Helm.template().kind("CustomResourceDefinition")).isEmpty();
         assertThat(Helm.template("--include-crds").all(CustomResourceDefinition.class))
                 .extracting(crd -> crd.getMetadata().getName())
-                .containsExactlyInAnyOrder("dynamocollections.dynamosync.io", "dynamointegrations.dynamosync.io");
+                .containsExactlyInAnyOrder(
+                        "dynamocollections.dynamosync.io",
+                        "dynamointegrations.dynamosync.io",
+                        "querylambdas.dynamosync.io",
+                        "queryviews.dynamosync.io");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
