@@ -53,36 +53,19 @@ public record FrontSettings(
     }
 
     public FrontSettings withPort(int port) {
-        return new FrontSettings(
-                port,
-                namespaces,
-                commonsNamespace,
-                workerAddress,
-                queryTimeout,
-                maxRows,
-                memoryLimitBytes,
-                concurrentQueries,
-                maxPullRows,
-                resultsKeptFor,
-                resultsMaxBytes);
+        return copy(port, namespaces, commonsNamespace, workerAddress);
     }
 
     public FrontSettings withNamespaces(Set<String> namespaces, String commonsNamespace) {
-        return new FrontSettings(
-                port,
-                namespaces,
-                commonsNamespace,
-                workerAddress,
-                queryTimeout,
-                maxRows,
-                memoryLimitBytes,
-                concurrentQueries,
-                maxPullRows,
-                resultsKeptFor,
-                resultsMaxBytes);
+        return copy(port, namespaces, commonsNamespace, workerAddress);
     }
 
     public FrontSettings withWorkerAddress(String workerAddress) {
+        return copy(port, namespaces, commonsNamespace, workerAddress);
+    }
+
+    /** These settings with the fields the withers change replaced. */
+    private FrontSettings copy(int port, Set<String> namespaces, String commonsNamespace, String workerAddress) {
         return new FrontSettings(
                 port,
                 namespaces,
