@@ -130,9 +130,10 @@ public record WorkerStatus(
      * Stream follower progress.
      *
      * <p>{@code synced} holds when every record the worker has read is committed (queryable) and
-     * the newest read of every open shard found nothing newer; {@code syncedAsOf} is then when the
-     * oldest of those reads was sent, so every change the stream had published by that instant is
-     * queryable. {@code lagMillis} is zero only when no record read waits to be committed;
+     * the newest read of every open shard found nothing newer. {@code syncedAsOf} is the newest
+     * instant as of which every change the stream had published is known to be queryable: when
+     * synced, when the oldest of those reads was sent; under steady writes, which keep a busy table
+     * from being synced, the last instant every open shard was read through and committed. {@code lagMillis} is zero only when no record read waits to be committed;
      * otherwise the age of the oldest such record, counted from when the worker read it (stream
      * record times are too coarse: whole seconds on AWS, whole minutes on DynamoDB Local); null
      * while a load runs and nothing waits. {@code recordsWaiting} counts records read and not yet

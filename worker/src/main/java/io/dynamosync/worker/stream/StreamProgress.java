@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The stream follower's progress, for {@code /status} and the metrics, and what "synced" and
@@ -56,6 +57,8 @@ public final class StreamProgress {
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong journaled = new AtomicLong();
     private volatile Instant lastEventTime;
+    /** The newest instant {@link #passed} was seen to hold for: it goes on holding, since committed pages stay. */
+    private final AtomicReference<Instant> passedAsOf = new AtomicReference<>();
     /** Shards whose reads fail, with the first failure since their last good read. */
     private final Map<String, ReadFailure> failing = new ConcurrentHashMap<>();
 
@@ -76,6 +79,7 @@ public final class StreamProgress {
     void live() {
         waiting.values().removeIf(Waiting::journaled);
         this.live = true;
+        notePassed();
     }
 
     /**
@@ -143,6 +147,7 @@ public final class StreamProgress {
         if (shortPage && !shardClosed) {
             caughtUp.put(shard, new CaughtUp(sentAt, records == 0 ? tickets.get() : ticket));
         }
+        notePassed();
         return ticket;
     }
 
@@ -177,6 +182,47 @@ public final class StreamProgress {
         } else {
             waiting.remove(ticket);
         }
+        notePassed();
+    }
+
+    /**
+     * Notes the newest instant {@link #passed} holds for: the oldest of the open shards' latest short reads, once
+     * every page read up to them is committed.
+     */
+    private void notePassed() {
+        if (!following() || !listed || open.isEmpty()) {
+            return;
+        }
+        Instant oldest = null;
+        long through = 0;
+        for (String shard : open) {
+            CaughtUp read = caughtUp.get(shard);
+            if (read == null) {
+                return;
+            }
+            oldest = oldest == null || read.sentAt().isBefore(oldest) ? read.sentAt() : oldest;
+            through = Math.max(through, read.ticket());
+        }
+        Map.Entry<Long, Waiting> first = waiting.firstEntry();
+        if (first != null && first.getKey() <= through) {
+            return;
+        }
+        Instant at = oldest;
+        passedAsOf.accumulateAndGet(at, (was, now) -> was == null || now.isAfter(was) ? now : was);
+    }
+
+    /**
+     * The newest instant as of which every change the stream had published is known to be queryable: when synced,
+     * {@link #syncedAsOf()}; under steady writes, which keep the worker from being synced, the last instant
+     * {@link #passed} was seen to hold for. Null before either has held.
+     */
+    public Instant queryableAsOf() {
+        Instant synced = syncedAsOf();
+        Instant passed = passedAsOf.get();
+        if (synced == null) {
+            return passed;
+        }
+        return passed == null || synced.isAfter(passed) ? synced : passed;
     }
 
     void counts(long appliedTotal, long journaledTotal) {
@@ -255,7 +301,7 @@ public final class StreamProgress {
                 journaled.get(),
                 lastEventTime,
                 lag,
-                asOf,
+                queryableAsOf(),
                 waitingRecords,
                 following());
     }

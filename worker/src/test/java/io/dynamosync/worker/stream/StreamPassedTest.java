@@ -62,4 +62,31 @@ class StreamPassedTest {
 
         assertThat(progress.passed(T)).isFalse();
     }
+
+    @Test
+    void underSteadyWritesTheStatusSaysAsOfWhenEverythingIsQueryableThoughNeverSynced() {
+        StreamProgress progress = following("s1");
+        assertThat(progress.snapshot().syncedAsOf()).as("nothing read yet").isNull();
+        long first = progress.read("s1", 4, false, T.plusSeconds(1), true);
+        assertThat(progress.snapshot().syncedAsOf()).as("its records wait").isNull();
+        progress.committed(first, false);
+        long second = progress.read("s1", 2, false, T.plusSeconds(2), true);
+
+        // A page always waits, so the worker is never synced, yet everything up to the first read is queryable.
+        assertThat(progress.snapshot().synced()).isFalse();
+        assertThat(progress.snapshot().syncedAsOf()).isEqualTo(T.plusSeconds(1));
+        progress.committed(second, false);
+        progress.read("s1", 3, false, T.plusSeconds(3), true);
+        assertThat(progress.snapshot().synced()).isFalse();
+        assertThat(progress.snapshot().syncedAsOf()).as("it only moves forward").isEqualTo(T.plusSeconds(2));
+    }
+
+    @Test
+    void whenSyncedTheStatusSaysAsOfTheEmptyReads() {
+        StreamProgress progress = following("s1");
+        progress.read("s1", 0, false, T.plusSeconds(5), true);
+
+        assertThat(progress.snapshot().synced()).isTrue();
+        assertThat(progress.snapshot().syncedAsOf()).isEqualTo(T.plusSeconds(5));
+    }
 }
