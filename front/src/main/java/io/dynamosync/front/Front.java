@@ -1,5 +1,6 @@
 package io.dynamosync.front;
 
+import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.QueryLambda;
 import io.dynamosync.api.v1alpha1.QueryView;
 import io.dynamosync.front.async.QueryBook;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The query front, wired: the collections of the watched namespaces, their workers behind their Services, the
@@ -50,6 +52,17 @@ public final class Front implements AutoCloseable {
         this.server = server;
     }
 
+    /**
+     * What a front serves: the collections, query lambdas and views, the address of each collection's worker and
+     * the key each worker asks for.
+     */
+    public record Sources(
+            Catalog catalog,
+            WorkspaceResources<QueryLambda> lambdas,
+            WorkspaceResources<QueryView> views,
+            Function<DynamoCollection, String> workerAddresses,
+            WorkerKeys workerKeys) {}
+
     /** Starts watching and serving; returns once the collections that exist are known and the port is open. */
     public static Front start(KubernetesClient client, FrontSettings settings, ApiKeys keys) {
         // Workspace commons is always served: its namespace is watched whether or not it is named.
@@ -58,14 +71,27 @@ public final class Front implements AutoCloseable {
             watched.add(settings.commonsNamespace());
         }
         Workspaces workspaces = new Workspaces(settings.commonsNamespace());
-        Catalog catalog = Catalog.watching(client, watched, workspaces);
-        WorkspaceResources<QueryLambda> lambdas =
-                WorkspaceResources.watching(client, QueryLambda.class, watched, workspaces);
-        WorkspaceResources<QueryView> views = WorkspaceResources.watching(client, QueryView.class, watched, workspaces);
+        Sources sources = new Sources(
+                Catalog.watching(client, watched, workspaces),
+                WorkspaceResources.watching(client, QueryLambda.class, watched, workspaces),
+                WorkspaceResources.watching(client, QueryView.class, watched, workspaces),
+                WorkerClient.template(settings.workerAddress()),
+                new WorkerKeys(client));
+        return start(sources, settings, keys);
+    }
+
+    /**
+     * Serves {@code sources} (fixed ones, for a tool such as the demo or the benchmarks, or watched ones); the
+     * settings' namespaces and worker address are those of the sources, not read again.
+     */
+    public static Front start(Sources sources, FrontSettings settings, ApiKeys keys) {
+        Catalog catalog = sources.catalog();
+        WorkspaceResources<QueryLambda> lambdas = sources.lambdas();
+        WorkspaceResources<QueryView> views = sources.views();
         // A worker answers within its own time limit; this leaves it room to send what it found.
         WorkerClient workers = new WorkerClient(
-                WorkerClient.template(settings.workerAddress()),
-                new WorkerKeys(client),
+                sources.workerAddresses(),
+                sources.workerKeys(),
                 settings.queryTimeout().plus(Duration.ofSeconds(30)));
         FrontDuckDb duckdb = new FrontDuckDb(settings.memoryLimitBytes(), 2);
         CrossCollectionQuery cross = new CrossCollectionQuery(

@@ -23,15 +23,26 @@ public final class WorkerKeys {
     private record Kept(Optional<String> key, long readAtNanos) {}
 
     private final KubernetesClient client;
+    private final Optional<String> every;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
 
     public WorkerKeys(KubernetesClient client) {
+        this(client, Optional.empty());
+    }
+
+    private WorkerKeys(KubernetesClient client, Optional<String> every) {
         this.client = client;
+        this.every = every;
     }
 
     /** No worker asks for a key: for collections without {@code spec.query.apiKeySecretRef} and in tests. */
     public static WorkerKeys none() {
         return new WorkerKeys(null);
+    }
+
+    /** Every worker asks for {@code key} (none when blank): for tools that run their workers themselves. */
+    public static WorkerKeys same(String key) {
+        return new WorkerKeys(null, key == null || key.isBlank() ? Optional.empty() : Optional.of(key.strip()));
     }
 
     /** The key to present to the collection's worker; empty when it asks for none or the Secret is not there. */
@@ -40,7 +51,7 @@ public final class WorkerKeys {
                 ? null
                 : collection.getSpec().getQuery().getApiKeySecretRef();
         if (ref == null || client == null) {
-            return Optional.empty();
+            return every;
         }
         String namespace = collection.getMetadata().getNamespace();
         String id = namespace + "/" + ref.getName() + "/" + ref.getKey();
