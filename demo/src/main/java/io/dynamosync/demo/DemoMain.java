@@ -19,11 +19,17 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description =
-                "Runs local AWS, a changing table of orders and a worker serving the query console, until Ctrl-C.")
+                "Runs local AWS, a changing table of orders, a table of customers, a worker for each (the orders' one"
+                        + " serving the query console) and the query front over both, until Ctrl-C.")
 public final class DemoMain implements Callable<Integer> {
 
     @Option(names = "--port", description = "Port of the console and query API. Default: ${DEFAULT-VALUE}.")
     int port = 8080;
+
+    @Option(
+            names = "--front-port",
+            description = "Port of the query front, over both collections. Default: ${DEFAULT-VALUE}.")
+    int frontPort = 8081;
 
     @Option(names = "--orders", description = "Orders in the table at the start. Default: ${DEFAULT-VALUE}.")
     int orders = 300;
@@ -38,7 +44,8 @@ public final class DemoMain implements Callable<Integer> {
         Path data = Files.createTempDirectory("dynamo-sync-demo");
         Demo demo;
         try {
-            demo = Demo.start(aws, "orders", orders, rate, data, port, ApiKey.fromEnvironment());
+            demo = Demo.start(
+                    aws, "orders", "customers", orders, rate, data, port, frontPort, System.getenv(ApiKey.ENVIRONMENT));
         } catch (RuntimeException | Error e) {
             // The kit's servers would keep this JVM (and Maven) alive after a failed start.
             aws.close();
@@ -56,7 +63,8 @@ public final class DemoMain implements Callable<Integer> {
                             stopped.countDown();
                         },
                         "demo-stop"));
-        while (!synced(demo.worker().status())) {
+        while (!synced(demo.worker(Demo.COLLECTION).status())
+                || !synced(demo.worker(Demo.CUSTOMERS).status())) {
             Thread.sleep(200);
         }
         String url = "http://localhost:" + demo.port();
@@ -68,6 +76,11 @@ public final class DemoMain implements Callable<Integer> {
         System.out.println("  curl -s " + url + "/v1/orgs/self/queries -H 'Content-Type: application/json' \\");
         System.out.println(
                 "    -d '{\"sql\": {\"query\": \"SELECT status, count(*) AS orders FROM orders GROUP BY status\"}}'");
+        String front = "http://localhost:" + demo.frontPort();
+        System.out.println("Table 'customers' is replicated into collection 'customers'. The query front, over both,");
+        System.out.println("JOINs them and runs query lambda '" + Demo.LAMBDA + "':");
+        System.out.println("  curl -s " + front + "/v1/orgs/self/ws/commons/lambdas/" + Demo.LAMBDA
+                + "/tags/latest -H 'Content-Type: application/json' -d '{}'");
         System.out.println("Metrics: " + url + "/metrics   Status: " + url + "/status   Ctrl-C stops everything.");
         stopped.await();
         return 0;

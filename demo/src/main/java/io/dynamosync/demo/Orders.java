@@ -27,6 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  */
 public final class Orders {
 
+    /** How many customers place the orders. */
+    static final int CUSTOMERS = 120;
+
     static final List<String> STATUSES = List.of("PENDING", "PAID", "SHIPPED", "DELIVERED");
     private static final String[] FIRST = {
         "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Radia", "Linus"
@@ -82,13 +85,28 @@ public final class Orders {
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
     }
 
+    /** Customer {@code number}'s id, as orders and the customers table hold it. */
+    static String customerId(int number) {
+        return String.format("C-%04d", number);
+    }
+
+    /** Customer {@code number}'s name, as its orders carry it. */
+    static String customerName(int number) {
+        return FIRST[number % FIRST.length] + " " + LAST[number % LAST.length];
+    }
+
+    /** The country customer {@code number}'s orders ship to. */
+    static String customerCountry(int number) {
+        return CITIES[number % CITIES.length][1];
+    }
+
     /** A new order, number {@code number}, placed at {@code at}. */
     public static Map<String, AttributeValue> order(Random random, long number, Instant at) {
-        int customer = random.nextInt(120);
+        int customer = random.nextInt(CUSTOMERS);
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("customerId", s(String.format("C-%04d", customer)));
+        item.put("customerId", s(customerId(customer)));
         item.put("orderId", s(String.format("O-%06d", number)));
-        item.put("customerName", s(FIRST[customer % FIRST.length] + " " + LAST[customer % LAST.length]));
+        item.put("customerName", s(customerName(customer)));
         item.put("email", s(FIRST[customer % FIRST.length].toLowerCase() + "." + customer + "@example.com"));
         item.put("status", s(STATUSES.get(0)));
         item.put("createdAt", s(at.truncatedTo(ChronoUnit.MILLIS).toString()));

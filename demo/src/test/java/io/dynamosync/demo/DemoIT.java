@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
-import io.dynamosync.worker.http.ApiKey;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +23,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The demo as a user sees it: while the traffic runs, a write shows in the query API within a second. */
+/**
+ * The demo as a user sees it: while the traffic runs, a write shows in the query API within a second, and the query
+ * front JOINs orders with customers and runs the demo's query lambda.
+ */
 @ExtendWith(LocalAwsExtension.class)
 class DemoIT {
 
@@ -33,7 +35,8 @@ class DemoIT {
 
     @Test
     void aQueryDuringTheDemoSeesAChangeWithinASecondOfItsWrite(LocalAws aws, @TempDir Path data) throws Exception {
-        try (Demo demo = Demo.start(aws, LocalAws.uniqueName("orders"), 200, 3, data, 0, ApiKey.of(null))) {
+        try (Demo demo = Demo.start(
+                aws, LocalAws.uniqueName("orders"), LocalAws.uniqueName("customers"), 200, 3, data, 0, 0, null)) {
             Awaitility.await()
                     .atMost(Duration.ofSeconds(60))
                     .until(
@@ -64,6 +67,59 @@ class DemoIT {
                     .as("the traffic kept changing orders")
                     .isPositive();
         }
+    }
+
+    @Test
+    void theFrontJoinsOrdersWithCustomersAndRunsTheLambda(LocalAws aws, @TempDir Path data) throws Exception {
+        try (Demo demo = Demo.start(
+                aws, LocalAws.uniqueName("orders"), LocalAws.uniqueName("customers"), 200, 3, data, 0, 0, null)) {
+            for (String collection : List.of(Demo.COLLECTION, Demo.CUSTOMERS)) {
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
+                        .until(
+                                () -> demo.worker(collection).status(),
+                                s -> s.stream() != null && s.stream().synced());
+            }
+            // One statement, so that both counts see the same pull of orders while the traffic goes on.
+            JsonNode joined = post(
+                    demo.frontPort(),
+                    "/v1/orgs/self/queries",
+                    "{\"sql\": {\"query\": \"SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM"
+                            + " orders o JOIN customers c ON o.customerId = c.id) AS joined\"}}");
+            long orders = joined.at("/results/0/orders").asLong();
+            assertThat(orders).isGreaterThan(100);
+            assertThat(joined.at("/results/0/joined").asLong())
+                    .as("every order's customer is in the customers collection")
+                    .isEqualTo(orders);
+            assertThat(joined.path("syncedAsOf").has("commons.orders")
+                            && joined.path("syncedAsOf").has("commons.customers"))
+                    .as("syncedAsOf names both collections: %s", joined.path("syncedAsOf"))
+                    .isTrue();
+
+            JsonNode lambda = post(
+                    demo.frontPort(),
+                    "/v1/orgs/self/ws/commons/lambdas/" + Demo.LAMBDA + "/tags/latest",
+                    "{\"parameters\": [{\"name\": \"status\", \"type\": \"string\", \"value\": \"PENDING\"}]}");
+            List<String> tiers = new ArrayList<>();
+            lambda.path("results").forEach(r -> tiers.add(r.path("tier").asText()));
+            assertThat(tiers).isNotEmpty().isSubsetOf(Customers.TIERS).doesNotHaveDuplicates();
+            long pending = 0;
+            for (JsonNode row : lambda.path("results")) {
+                pending += row.path("orders").asLong();
+            }
+            assertThat(pending).as("pending orders, by tier").isPositive().isLessThanOrEqualTo(orders + 50);
+        }
+    }
+
+    private static JsonNode post(int port, String path, String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     private static long count(Demo demo, String sql) throws Exception {
