@@ -34,6 +34,7 @@ public final class BenchMain implements Callable<Integer> {
         sustain,
         cap,
         queries,
+        front,
         operator
     }
 
@@ -101,6 +102,14 @@ public final class BenchMain implements Callable<Integer> {
             description = "Timed runs of each query's DynamoDB Scan version (default: ${DEFAULT-VALUE}).")
     int scanQueryRuns = 3;
 
+    @Option(names = "--front-orders", description = "Orders in the query front's JOIN (default: ${DEFAULT-VALUE}).")
+    int frontOrders = 100_000;
+
+    @Option(
+            names = "--front-customers",
+            description = "Customers in the query front's JOIN (default: ${DEFAULT-VALUE}).")
+    int frontCustomers = 10_000;
+
     @Option(
             names = "--collections",
             description = "Collections the operator benchmark brings to Ready (default: ${DEFAULT-VALUE}).")
@@ -140,6 +149,8 @@ public final class BenchMain implements Callable<Integer> {
         parameters.put("orders", orders);
         parameters.put("queryRuns", queryRuns);
         parameters.put("scanQueryRuns", scanQueryRuns);
+        parameters.put("frontOrders", frontOrders);
+        parameters.put("frontCustomers", frontCustomers);
         parameters.put("collections", collections);
         parameters.put("workerJavaOptions", Context.WORKER_JAVA_OPTIONS);
         Report report =
@@ -166,6 +177,7 @@ public final class BenchMain implements Callable<Integer> {
                         case sustain -> SustainedStreamBench.run(ctx);
                         case cap -> CapacityCapBench.run(ctx);
                         case queries -> QueryBench.run(ctx);
+                        case front -> FrontBench.run(ctx);
                         case operator -> OperatorBench.run(ctx);
                         default -> throw new IllegalStateException(benchmark.name());
                     }

@@ -93,6 +93,11 @@ public final class WorkerRun implements AutoCloseable {
         return new WorkerRun(builder.start(), port, log);
     }
 
+    /** The port its query API and {@code /status} answer on, on localhost. */
+    public int port() {
+        return port;
+    }
+
     /** The worker's {@code /status}, or null while it does not answer. */
     public JsonNode status() {
         try {
