@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class FrontBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String NAMESPACE = "bench";
     private static final String[] TIERS = {"gold", "silver", "bronze"};
     private static final String[] COUNTRIES = {"JP", "DE", "FR", "US", "BR", "IN", "KE", "AU"};
