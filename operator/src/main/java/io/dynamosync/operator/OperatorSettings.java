@@ -182,138 +182,45 @@ public record OperatorSettings(
 
     /** These settings with another worker address template, for tests that serve /status themselves. */
     public OperatorSettings withWorkerAddressTemplate(String template) {
-        return new OperatorSettings(
-                workerImage,
-                workerServiceAccount,
-                workerRoleArn,
-                template,
-                statusPollPeriod,
-                accessRecheckPeriod,
-                exportThresholdBytes,
-                streamRetention,
-                httpPort,
-                leaderElection,
-                watchNamespaces,
-                workerPod);
+        return copy(c -> c.workerAddressTemplate = template);
     }
 
     /** These settings with the IAM role worker pods run as. */
     public OperatorSettings withWorkerRoleArn(String roleArn) {
-        return new OperatorSettings(
-                workerImage,
-                workerServiceAccount,
-                roleArn,
-                workerAddressTemplate,
-                statusPollPeriod,
-                accessRecheckPeriod,
-                exportThresholdBytes,
-                streamRetention,
-                httpPort,
-                leaderElection,
-                watchNamespaces,
-                workerPod);
+        return copy(c -> c.workerRoleArn = roleArn);
     }
 
     /** These settings with other polling periods. */
     public OperatorSettings withPeriods(Duration statusPoll, Duration accessRecheck) {
-        return new OperatorSettings(
-                workerImage,
-                workerServiceAccount,
-                workerRoleArn,
-                workerAddressTemplate,
-                statusPoll,
-                accessRecheck,
-                exportThresholdBytes,
-                streamRetention,
-                httpPort,
-                leaderElection,
-                watchNamespaces,
-                workerPod);
+        return copy(c -> {
+            c.statusPollPeriod = statusPoll;
+            c.accessRecheckPeriod = accessRecheck;
+        });
     }
 
     /** These settings with another HTTP port. */
     public OperatorSettings withHttpPort(int port) {
-        return new OperatorSettings(
-                workerImage,
-                workerServiceAccount,
-                workerRoleArn,
-                workerAddressTemplate,
-                statusPollPeriod,
-                accessRecheckPeriod,
-                exportThresholdBytes,
-                streamRetention,
-                port,
-                leaderElection,
-                watchNamespaces,
-                workerPod);
+        return copy(c -> c.httpPort = port);
     }
 
     /** These settings with leader election; null turns it off. */
     public OperatorSettings withLeaderElection(LeaderElection election) {
-        return new OperatorSettings(
-                workerImage,
-                workerServiceAccount,
-                workerRoleArn,
-                workerAddressTemplate,
-                statusPollPeriod,
-                accessRecheckPeriod,
-                exportThresholdBytes,
-                streamRetention,
-                httpPort,
-                election,
-                watchNamespaces,
-                workerPod);
+        return copy(c -> c.leaderElection = election);
     }
 
     /** These settings watching only {@code namespaces}; empty watches all. */
     public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
-        return new OperatorSettings(
-                workerImage,
-                workerServiceAccount,
-                workerRoleArn,
-                workerAddressTemplate,
-                statusPollPeriod,
-                accessRecheckPeriod,
-                exportThresholdBytes,
-                streamRetention,
-                httpPort,
-                leaderElection,
-                namespaces,
-                workerPod);
+        return copy(c -> c.watchNamespaces = namespaces);
     }
 
     /** These settings with another worker image. */
     public OperatorSettings withWorkerImage(String image) {
-        return new OperatorSettings(
-                image,
-                workerServiceAccount,
-                workerRoleArn,
-                workerAddressTemplate,
-                statusPollPeriod,
-                accessRecheckPeriod,
-                exportThresholdBytes,
-                streamRetention,
-                httpPort,
-                leaderElection,
-                watchNamespaces,
-                workerPod);
+        return copy(c -> c.workerImage = image);
     }
 
     /** These settings with other worker pod settings. */
     public OperatorSettings withWorkerPod(WorkerPod pod) {
-        return new OperatorSettings(
-                workerImage,
-                workerServiceAccount,
-                workerRoleArn,
-                workerAddressTemplate,
-                statusPollPeriod,
-                accessRecheckPeriod,
-                exportThresholdBytes,
-                streamRetention,
-                httpPort,
-                leaderElection,
-                watchNamespaces,
-                pod);
+        return copy(c -> c.workerPod = pod);
     }
 
     /**
@@ -423,6 +330,56 @@ public record OperatorSettings(
         /** This election with other timings. */
         public LeaderElection withTimings(Duration lease, Duration renew, Duration retry) {
             return new LeaderElection(leaseNamespace, leaseName, identity, lease, renew, retry);
+        }
+    }
+
+    /** These settings with the changes {@code change} makes to a copy of their fields: one home for the withers. */
+    private OperatorSettings copy(java.util.function.Consumer<Fields> change) {
+        Fields c = new Fields(this);
+        change.accept(c);
+        return new OperatorSettings(
+                c.workerImage,
+                c.workerServiceAccount,
+                c.workerRoleArn,
+                c.workerAddressTemplate,
+                c.statusPollPeriod,
+                c.accessRecheckPeriod,
+                c.exportThresholdBytes,
+                c.streamRetention,
+                c.httpPort,
+                c.leaderElection,
+                c.watchNamespaces,
+                c.workerPod);
+    }
+
+    /** The fields of a copy in the making. */
+    private static final class Fields {
+        String workerImage;
+        String workerServiceAccount;
+        String workerRoleArn;
+        String workerAddressTemplate;
+        Duration statusPollPeriod;
+        Duration accessRecheckPeriod;
+        long exportThresholdBytes;
+        Duration streamRetention;
+        int httpPort;
+        LeaderElection leaderElection;
+        Set<String> watchNamespaces;
+        WorkerPod workerPod;
+
+        Fields(OperatorSettings from) {
+            workerImage = from.workerImage;
+            workerServiceAccount = from.workerServiceAccount;
+            workerRoleArn = from.workerRoleArn;
+            workerAddressTemplate = from.workerAddressTemplate;
+            statusPollPeriod = from.statusPollPeriod;
+            accessRecheckPeriod = from.accessRecheckPeriod;
+            exportThresholdBytes = from.exportThresholdBytes;
+            streamRetention = from.streamRetention;
+            httpPort = from.httpPort;
+            leaderElection = from.leaderElection;
+            watchNamespaces = from.watchNamespaces;
+            workerPod = from.workerPod;
         }
     }
 }
