@@ -184,6 +184,12 @@ answer for them), the query lambdas and views, and the Secrets their spec.query.
 - apiGroups: ["dynamosync.io"]
   resources: ["dynamocollections", "querylambdas", "queryviews"]
   verbs: ["get", "list", "watch"]
+{{- if .Values.front.allowWrites }}
+# front.allowWrites: keys with role manage write query lambdas and views through the API.
+- apiGroups: ["dynamosync.io"]
+  resources: ["querylambdas", "queryviews"]
+  verbs: ["create", "update", "patch", "delete"]
+{{- end }}
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]

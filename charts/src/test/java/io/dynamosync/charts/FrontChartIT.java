@@ -117,6 +117,30 @@ class FrontChartIT {
         assertThat(env(RenderedChartIT.front(watched))).containsEntry("DYNAMOSYNC_WATCH_NAMESPACES", "team-a,team-b");
     }
 
+    @Test
+    void allowWritesLetsTheFrontWriteLambdasAndViewsAndNothingElse() {
+        for (Rendered chart : List.of(
+                Helm.template("front.enabled=true", "front.allowWrites=true"),
+                Helm.template("front.enabled=true", "front.allowWrites=true", "watchNamespaces={team-a}"))) {
+            List<PolicyRule> rules = chart.all(ClusterRole.class).stream()
+                    .filter(r -> r.getMetadata().getName().equals(FRONT))
+                    .findFirst()
+                    .map(ClusterRole::getRules)
+                    .orElseGet(() -> named(chart.all(Role.class), FRONT).getRules());
+            assertThat(rules)
+                    .filteredOn(r -> r.getVerbs().contains("create"))
+                    .singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.getResources()).containsExactlyInAnyOrder("querylambdas", "queryviews");
+                        assertThat(r.getVerbs()).containsExactlyInAnyOrder("create", "update", "patch", "delete");
+                    });
+            assertThat(env(RenderedChartIT.front(chart))).containsEntry("DYNAMOSYNC_FRONT_ALLOW_WRITES", "true");
+        }
+        assertThat(env(RenderedChartIT.front(Helm.template("front.enabled=true"))))
+                .as("off by default")
+                .doesNotContainKey("DYNAMOSYNC_FRONT_ALLOW_WRITES");
+    }
+
     private static void assertReadOnly(List<PolicyRule> rules) {
         assertThat(rules).allSatisfy(rule -> assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch"));
         assertThat(rules)

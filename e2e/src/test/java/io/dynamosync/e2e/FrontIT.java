@@ -305,24 +305,7 @@ class FrontIT {
 
     @Test
     void rocksetsOwnJavaScriptClientWorksUnchanged(@TempDir Path scratch) throws Exception {
-        io.dynamosync.testkit.tier.Tiers.require(
-                commandWorks("npm", "--version") && commandWorks("node", "--version"),
-                "the Rockset client test",
-                "it runs @rockset/client from npm with node; install nodejs and npm");
-        Path client = rocksetClient();
-        java.nio.file.Files.copy(
-                Path.of(FrontIT.class.getResource("/rockset-client/calls.js").toURI()),
-                client.resolve("calls.js"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Process node = new ProcessBuilder("node", "calls.js", "http://127.0.0.1:" + front.port(), KEY, crm)
-                .directory(client.toFile())
-                .redirectError(scratch.resolve("node.err").toFile())
-                .start();
-        String printed = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(node.waitFor())
-                .as("node: %s", java.nio.file.Files.readString(scratch.resolve("node.err")))
-                .isZero();
-        JsonNode out = JSON.readTree(printed);
+        JsonNode out = runClient("calls.js", scratch, "http://127.0.0.1:" + front.port(), KEY, crm);
         assertThat(out.at("/query/results/0/n").asInt()).isEqualTo(200);
         assertThat(out.at("/join/results/0/n").asInt()).isPositive();
         assertThat(out.at("/join/collections/1").asText()).isEqualTo(crm + ".customers");
@@ -402,6 +385,96 @@ class FrontIT {
     }
 
     @Test
+    void whereTheFrontAllowsWritesAManagingKeyWritesLambdasAndViewsAsResources(@TempDir Path scratch) throws Exception {
+        ApiKeys writing = ApiKeys.of(FrontKey.of(KEY));
+        writing.replace(Map.of("reader", "{\"key\": \"k-reader\"}"));
+        try (Front own = Front.start(
+                client,
+                FrontSettings.defaults()
+                        .withPort(0)
+                        .withNamespaces(Set.of(shop, crm), shop)
+                        .withWorkerAddress(cluster.workerAddressTemplate())
+                        .withWrites(true),
+                writing)) {
+            // Written through the API, the lambda is a QueryLambda resource, as kubectl and GitOps see it.
+            Answer made = post(
+                    own.port(),
+                    "/v1/orgs/self/ws/commons/lambdas",
+                    "{\"name\": \"made-by-api\", \"sql\": {\"query\": \"SELECT count(*) AS n FROM orders\"}}",
+                    KEY);
+            assertThat(made.status()).as(made.body().toString()).isEqualTo(200);
+            assertThat(made.body().at("/data/version").asText()).isEqualTo("1");
+            QueryLambda resource = client.resources(QueryLambda.class)
+                    .inNamespace(shop)
+                    .withName("made-by-api")
+                    .get();
+            assertThat(resource.getSpec().getVersions())
+                    .extracting(QueryLambdaVersionSpec::getSql)
+                    .containsExactly("SELECT count(*) AS n FROM orders");
+            Answer readOnly = post(
+                    "/v1/orgs/self/ws/commons/lambdas", "{\"name\": \"x\", \"sql\": {\"query\": \"SELECT 1\"}}", KEY);
+            assertThat(readOnly.status())
+                    .as("the other front does not allow writes")
+                    .isEqualTo(403);
+            assertThat(readOnly.body().path("message").asText()).contains("front.allowWrites");
+            client.resources(QueryLambda.class)
+                    .inNamespace(shop)
+                    .withName("made-by-api")
+                    .delete();
+
+            JsonNode out = runClient("writes.js", scratch, "http://127.0.0.1:" + own.port(), KEY, "k-reader");
+            assertThat(out.at("/created/data/version").asText()).isEqualTo("1");
+            assertThat(out.at("/created/data/sql/default_parameters/0/value").asText())
+                    .isEqualTo("PAID");
+            assertThat(out.at("/updated/data/version").asText()).isEqualTo("2");
+            assertThat(out.at("/tagged/data/tag_name").asText()).isEqualTo("prod");
+            assertThat(out.at("/tagged/data/version/version").asText()).isEqualTo("1");
+            assertThat(out.at("/byProd/results/0/n").asLong())
+                    .as("version 1 through its tag, with the call's parameter")
+                    .isEqualTo(query("SELECT count(*) AS n FROM orders WHERE status = 'SHIPPED'", Map.of())
+                            .at("/results/0/n")
+                            .asLong());
+            assertThat(out.at("/byLatest/results/0").has("total"))
+                    .as("latest is version 2")
+                    .isTrue();
+            assertThat(out.at("/byLatest/results/0/n").asLong())
+                    .isEqualTo(query("SELECT count(*) AS n FROM orders WHERE status = 'PAID'", Map.of())
+                            .at("/results/0/n")
+                            .asLong());
+            assertThat(out.at("/versions/data").findValuesAsText("version")).containsExactly("2", "1");
+            assertThat(out.at("/untagged/data/tag_name").asText()).isEqualTo("prod");
+            assertThat(out.at("/tagsAfter/data").findValuesAsText("tag_name")).containsExactly("latest");
+            assertThat(out.at("/versionDeleted/data/version").asText()).isEqualTo("1");
+            assertThat(out.at("/lastVersion/type").asText()).isEqualTo("INVALIDINPUT");
+            assertThat(out.at("/duplicate/type").asText()).isEqualTo("ALREADYEXISTS");
+            assertThat(out.at("/badSql/type").asText()).isEqualTo("QUERY_ERROR");
+            assertThat(out.at("/badName/type").asText()).isEqualTo("INVALIDINPUT");
+            assertThat(out.at("/queryKey/type").asText()).isEqualTo("FORBIDDEN");
+            assertThat(out.at("/queryKey/message").asText()).contains("role");
+            assertThat(out.at("/lambdaDeleted/data/name").asText()).isEqualTo("by-status");
+            assertThat(out.at("/lambdaGone/type").asText()).isEqualTo("NOTFOUND");
+            assertThat(out.at("/viewCreated/data/path").asText()).isEqualTo("commons.shipped");
+            assertThat(out.at("/viewQuery/results/0/n").asLong())
+                    .isEqualTo(query("SELECT count(*) AS n FROM orders WHERE status = 'SHIPPED'", Map.of())
+                            .at("/results/0/n")
+                            .asLong());
+            assertThat(out.at("/viewUpdated/data/query_sql").asText()).contains("PAID");
+            assertThat(out.at("/viewQueryAfter/results/0/n").asLong())
+                    .isEqualTo(query("SELECT count(*) AS n FROM orders WHERE status = 'PAID'", Map.of())
+                            .at("/results/0/n")
+                            .asLong());
+            assertThat(out.at("/viewDeleted/data/name").asText()).isEqualTo("shipped");
+            assertThat(out.at("/viewGone/type").asText()).isEqualTo("NOTFOUND");
+            assertThat(client.resources(QueryView.class)
+                            .inNamespace(shop)
+                            .list()
+                            .getItems())
+                    .extracting(v -> v.getMetadata().getName())
+                    .doesNotContain("shipped");
+        }
+    }
+
+    @Test
     void keysFromASecretAreScopedAndTakeEffectWhenTheSecretChanges() throws Exception {
         client.resource(new SecretBuilder()
                         .withNewMetadata()
@@ -433,6 +506,33 @@ class FrontIT {
         } finally {
             keys.replace(Map.of());
         }
+    }
+
+    /**
+     * Runs {@code script} (of {@code src/test/resources/rockset-client}) with node beside {@code @rockset/client}, with
+     * {@code arguments}; the one JSON object it prints. It must exit with 0.
+     */
+    private static JsonNode runClient(String script, Path scratch, String... arguments) throws Exception {
+        io.dynamosync.testkit.tier.Tiers.require(
+                commandWorks("npm", "--version") && commandWorks("node", "--version"),
+                "the Rockset client test",
+                "it runs @rockset/client from npm with node; install nodejs and npm");
+        Path client = rocksetClient();
+        java.nio.file.Files.copy(
+                Path.of(FrontIT.class.getResource("/rockset-client/" + script).toURI()),
+                client.resolve(script),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<String> command = new java.util.ArrayList<>(List.of("node", script));
+        command.addAll(List.of(arguments));
+        Process node = new ProcessBuilder(command)
+                .directory(client.toFile())
+                .redirectError(scratch.resolve("node.err").toFile())
+                .start();
+        String printed = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(node.waitFor())
+                .as("node: %s", java.nio.file.Files.readString(scratch.resolve("node.err")))
+                .isZero();
+        return JSON.readTree(printed);
     }
 
     /** {@code @rockset/client} 0.9.2 from npm, installed once under target/ and kept for later runs. */

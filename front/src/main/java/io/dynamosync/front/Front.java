@@ -73,8 +73,8 @@ public final class Front implements AutoCloseable {
         Workspaces workspaces = new Workspaces(settings.commonsNamespace());
         Sources sources = new Sources(
                 Catalog.watching(client, watched, workspaces),
-                WorkspaceResources.watching(client, QueryLambda.class, watched, workspaces),
-                WorkspaceResources.watching(client, QueryView.class, watched, workspaces),
+                WorkspaceResources.watching(client, QueryLambda.class, watched, workspaces, settings.allowWrites()),
+                WorkspaceResources.watching(client, QueryView.class, watched, workspaces, settings.allowWrites()),
                 WorkerClient.template(settings.workerAddress()),
                 new WorkerKeys(client));
         return start(sources, settings, keys);

@@ -105,6 +105,16 @@ public final class FrontMain implements Callable<Integer> {
     String apiKeysSecret;
 
     @Option(
+            names = "--allow-writes",
+            description = "Lets keys with role manage create, change and delete query lambdas and views through the API"
+                    + " (the front's RBAC must allow it; the chart's front.allowWrites does both). Off by default: they"
+                    + " are then managed with kubectl or GitOps only (env DYNAMOSYNC_FRONT_ALLOW_WRITES).",
+            defaultValue = "${env:DYNAMOSYNC_FRONT_ALLOW_WRITES:-false}",
+            arity = "1",
+            fallbackValue = "true")
+    boolean allowWrites;
+
+    @Option(
             names = "--namespace",
             description = "The front's own namespace, where --api-keys-secret is (default ${DEFAULT-VALUE}; env"
                     + " DYNAMOSYNC_NAMESPACE).",
@@ -128,7 +138,8 @@ public final class FrontMain implements Callable<Integer> {
                 concurrentQueries,
                 maxPullRows,
                 Duration.ofMinutes(resultsKeepMinutes),
-                resultsMaxMb << 20);
+                resultsMaxMb << 20,
+                allowWrites);
         KubernetesClient client = new KubernetesClientBuilder().build();
         ApiKeys keys = ApiKeys.of(FrontKey.of(System.getenv(FrontKey.ENVIRONMENT)));
         SecretApiKeys secretKeys = apiKeysSecret.isBlank()

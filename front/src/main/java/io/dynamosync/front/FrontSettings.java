@@ -18,6 +18,8 @@ import java.util.Set;
  * @param maxPullRows the most rows a query across collections pulls of one collection, after its own filters
  * @param resultsKeptFor how long the results of an async or paginated query stay after it ends
  * @param resultsMaxBytes the most bytes of such results kept for all queries together
+ * @param allowWrites whether keys with role {@code manage} may create, change and delete query lambdas and views
+ *     through the API (the front's RBAC must then allow it); otherwise such writes are refused
  */
 public record FrontSettings(
         int port,
@@ -30,7 +32,8 @@ public record FrontSettings(
         int concurrentQueries,
         long maxPullRows,
         Duration resultsKeptFor,
-        long resultsMaxBytes) {
+        long resultsMaxBytes,
+        boolean allowWrites) {
 
     public FrontSettings {
         namespaces = Set.copyOf(namespaces);
@@ -49,23 +52,29 @@ public record FrontSettings(
                 4,
                 1_000_000,
                 Duration.ofMinutes(30),
-                256L << 20);
+                256L << 20,
+                false);
     }
 
     public FrontSettings withPort(int port) {
-        return copy(port, namespaces, commonsNamespace, workerAddress);
+        return copy(port, namespaces, commonsNamespace, workerAddress, allowWrites);
     }
 
     public FrontSettings withNamespaces(Set<String> namespaces, String commonsNamespace) {
-        return copy(port, namespaces, commonsNamespace, workerAddress);
+        return copy(port, namespaces, commonsNamespace, workerAddress, allowWrites);
     }
 
     public FrontSettings withWorkerAddress(String workerAddress) {
-        return copy(port, namespaces, commonsNamespace, workerAddress);
+        return copy(port, namespaces, commonsNamespace, workerAddress, allowWrites);
+    }
+
+    public FrontSettings withWrites(boolean allowWrites) {
+        return copy(port, namespaces, commonsNamespace, workerAddress, allowWrites);
     }
 
     /** These settings with the fields the withers change replaced. */
-    private FrontSettings copy(int port, Set<String> namespaces, String commonsNamespace, String workerAddress) {
+    private FrontSettings copy(
+            int port, Set<String> namespaces, String commonsNamespace, String workerAddress, boolean allowWrites) {
         return new FrontSettings(
                 port,
                 namespaces,
@@ -77,6 +86,7 @@ public record FrontSettings(
                 concurrentQueries,
                 maxPullRows,
                 resultsKeptFor,
-                resultsMaxBytes);
+                resultsMaxBytes,
+                allowWrites);
     }
 }

@@ -13,6 +13,8 @@ public final class ApiError extends RuntimeException {
     public static final String NOT_FOUND = "NOTFOUND";
     /** An API key whose scope does not cover what the request reads, as the hosted service names it. */
     public static final String FORBIDDEN = "FORBIDDEN";
+    /** A resource of that name exists already. */
+    public static final String ALREADY_EXISTS = "ALREADYEXISTS";
     /** The request itself is malformed. */
     public static final String INVALID_INPUT = "INVALIDINPUT";
     /** The query is not valid SQL, or valid SQL that cannot run. */

@@ -21,15 +21,15 @@ import org.slf4j.LoggerFactory;
  * key configured the API is open. Keys never appear in a log or a message.
  *
  * <p>In the Secret, each entry is one key: its name is the entry's, its value JSON such as
- * {@code {"key": "...", "workspaces": ["commons", "crm"]}} (no {@code workspaces}: every workspace), or the bare key
- * for every workspace.
+ * {@code {"key": "...", "workspaces": ["commons", "crm"], "role": "manage"}} (no {@code workspaces}: every workspace;
+ * {@code role} {@code query}, the default, or {@code manage}), or the bare key for every workspace, to query.
  */
 public final class ApiKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What an open API (no key configured) admits requests as. */
-    static final FrontKey OPEN = FrontKey.scoped("open", null, Set.of());
+    static final FrontKey OPEN = FrontKey.managing("open", null, Set.of());
 
     private final FrontKey fixed;
     private volatile List<FrontKey> fromSecret = List.of();
@@ -64,15 +64,21 @@ public final class ApiKeys {
                 String key = node.path("key").asText("");
                 Set<String> workspaces = new LinkedHashSet<>();
                 node.path("workspaces").forEach(w -> workspaces.add(w.asText()));
+                String role = node.path("role").asText("query");
                 if (key.isBlank()
                         || !node.path("workspaces").isMissingNode()
-                                && !node.path("workspaces").isArray()) {
+                                && !node.path("workspaces").isArray()
+                        || !role.equals("query") && !role.equals("manage")) {
                     LOG.warn(
-                            "API key entry {} left out: it needs \"key\" and, optionally, \"workspaces\" as a list",
+                            "API key entry {} left out: it needs \"key\" and, optionally, \"workspaces\" as a list"
+                                    + " and \"role\" as query or manage",
                             entry.getKey());
                     continue;
                 }
-                keys.add(FrontKey.scoped(entry.getKey(), key, workspaces));
+                keys.add(
+                        role.equals("manage")
+                                ? FrontKey.managing(entry.getKey(), key, workspaces)
+                                : FrontKey.scoped(entry.getKey(), key, workspaces));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 // The message could quote the value: only the entry's name is said.
                 LOG.warn("API key entry {} left out: its value is not JSON", entry.getKey());

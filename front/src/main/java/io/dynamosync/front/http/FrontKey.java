@@ -7,7 +7,9 @@ import java.util.TreeSet;
 
 /**
  * One key clients of the front may present, with its name and its scope: the workspaces it may read (all when
- * none are named). The key itself never appears in a log, a message or {@link #toString()}; only its name does.
+ * none are named), and its role: {@code query} (run queries, read everything of those workspaces) or {@code manage}
+ * (also create, change and delete query lambdas and views there, where the front allows writes). The key itself
+ * never appears in a log, a message or {@link #toString()}; only its name does.
  */
 public final class FrontKey {
 
@@ -19,21 +21,33 @@ public final class FrontKey {
     private final String name;
     private final byte[] key;
     private final Set<String> workspaces;
+    private final boolean manages;
 
-    private FrontKey(String name, String key, Set<String> workspaces) {
+    private FrontKey(String name, String key, Set<String> workspaces, boolean manages) {
         this.name = name;
         this.key = key == null || key.isBlank() ? null : key.strip().getBytes(StandardCharsets.UTF_8);
         this.workspaces = Set.copyOf(workspaces);
+        this.manages = manages;
     }
 
-    /** The key of every workspace, {@code key}; none when it is null or blank. */
+    /** The key of every workspace, {@code key}, which may also manage lambdas and views; none when null or blank. */
     public static FrontKey of(String key) {
-        return new FrontKey(DEFAULT_NAME, key, Set.of());
+        return new FrontKey(DEFAULT_NAME, key, Set.of(), true);
     }
 
-    /** A key named {@code name} that may read {@code workspaces} only (every workspace when empty). */
+    /** A key named {@code name} that may query {@code workspaces} only (every workspace when empty). */
     public static FrontKey scoped(String name, String key, Set<String> workspaces) {
-        return new FrontKey(name, key, workspaces);
+        return new FrontKey(name, key, workspaces, false);
+    }
+
+    /** A key as {@link #scoped}, which may also manage the query lambdas and views of its workspaces. */
+    public static FrontKey managing(String name, String key, Set<String> workspaces) {
+        return new FrontKey(name, key, workspaces, true);
+    }
+
+    /** Whether the key may create, change and delete query lambdas and views in the workspaces it may read. */
+    public boolean manages() {
+        return manages;
     }
 
     /** Whether this is a key at all (a blank one is none). */
@@ -62,6 +76,6 @@ public final class FrontKey {
 
     @Override
     public String toString() {
-        return "FrontKey(" + name + ", " + scope() + ")";
+        return "FrontKey(" + name + ", " + scope() + (manages ? ", manage" : ", query") + ")";
     }
 }

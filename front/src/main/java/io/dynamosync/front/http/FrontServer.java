@@ -107,8 +107,8 @@ public final class FrontServer implements AutoCloseable {
         this.cross = cross;
         this.book = book;
         this.parser = parser;
-        LambdaRoutes lambdaRoutes = new LambdaRoutes(lambdas, this::collectionsOf, this::query);
-        ViewRoutes viewRoutes = new ViewRoutes(views, this::collectionsOf);
+        LambdaRoutes lambdaRoutes = new LambdaRoutes(lambdas, this::collectionsOf, this::query, this::plan);
+        ViewRoutes viewRoutes = new ViewRoutes(views, this::collectionsOf, this::plan);
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
@@ -155,9 +155,9 @@ public final class FrontServer implements AutoCloseable {
             config.routes.get(API + "/views", viewRoutes.listing()::all);
             config.routes.get(API + "/ws/{ws}/views", viewRoutes.listing()::inWorkspace);
             config.routes.get(API + "/ws/{ws}/views/{view}", viewRoutes::get);
-            config.routes.post(API + "/ws/{ws}/views", viewRoutes::write);
-            config.routes.post(API + "/ws/{ws}/views/{view}", viewRoutes::write);
-            config.routes.delete(API + "/ws/{ws}/views/{view}", viewRoutes::write);
+            config.routes.post(API + "/ws/{ws}/views", viewRoutes::create);
+            config.routes.post(API + "/ws/{ws}/views/{view}", viewRoutes::update);
+            config.routes.delete(API + "/ws/{ws}/views/{view}", viewRoutes::delete);
             config.routes.get(API + "/lambdas", lambdaRoutes.listing()::all);
             config.routes.get(API + "/ws/{ws}/lambdas", lambdaRoutes.listing()::inWorkspace);
             config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/versions", lambdaRoutes::versions);
@@ -166,12 +166,12 @@ public final class FrontServer implements AutoCloseable {
             config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/tags", lambdaRoutes::tags);
             config.routes.get(API + "/ws/{ws}/lambdas/{lambda}/tags/{tag}", lambdaRoutes::tag);
             config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/tags/{tag}", lambdaRoutes::executeTag);
-            config.routes.post(API + "/ws/{ws}/lambdas", lambdaRoutes::write);
-            config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/versions", lambdaRoutes::write);
-            config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/tags", lambdaRoutes::write);
-            config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}", lambdaRoutes::write);
-            config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}/tags/{tag}", lambdaRoutes::write);
-            config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}/version/{version}", lambdaRoutes::write);
+            config.routes.post(API + "/ws/{ws}/lambdas", lambdaRoutes::create);
+            config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/versions", lambdaRoutes::update);
+            config.routes.post(API + "/ws/{ws}/lambdas/{lambda}/tags", lambdaRoutes::createTag);
+            config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}", lambdaRoutes::delete);
+            config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}/tags/{tag}", lambdaRoutes::deleteTag);
+            config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}/version/{version}", lambdaRoutes::deleteVersion);
             config.routes.get(API + "/collections", ctx -> collections(ctx, null));
             config.routes.get(API + "/ws", this::workspaces);
             config.routes.get(API + "/ws/{ws}", this::workspace);
@@ -306,6 +306,11 @@ public final class FrontServer implements AutoCloseable {
         }
         ((ObjectNode) body.get("sql")).put("query", expanded);
         return new QueryRequest.Sql(expanded, sql.parameters(), sql.defaultRowLimit());
+    }
+
+    /** Plans SQL as a query would be, views expanded: its error (parse, unknown collection) when it cannot run. */
+    private void plan(String sql) {
+        QueryPlan.of(parse(ViewExpansion.expand(sql, this::parse, catalog, views)), catalog);
     }
 
     /** The collections a statement names, as {@code workspace.collection}; none when it does not parse. */

@@ -5,19 +5,26 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.api.v1alpha1.QueryLambda;
 import io.dynamosync.api.v1alpha1.QueryLambdaParameter;
+import io.dynamosync.api.v1alpha1.QueryLambdaSpec;
 import io.dynamosync.api.v1alpha1.QueryLambdaVersionSpec;
 import io.dynamosync.front.api.ApiError;
+import io.dynamosync.front.catalog.ResourceWrites;
 import io.dynamosync.front.catalog.WorkspaceResources;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
  * Query lambdas as the hosted service's API serves them: listed, their versions and tags read, and run by version
  * or tag with the call's parameters over the version's defaults. They are {@code QueryLambda} resources, managed
- * with {@code kubectl} or GitOps: the API's writes are refused with {@code FORBIDDEN}, saying so.
+ * with {@code kubectl} or GitOps; where the front allows writes, keys with role {@code manage} also create them,
+ * add versions (numbered 1, 2, ...), tag versions and delete tags, versions and lambdas through the API, which
+ * writes the resources. Otherwise the API's writes are refused with {@code FORBIDDEN}, saying so.
  */
 final class LambdaRoutes {
 
@@ -27,15 +34,25 @@ final class LambdaRoutes {
         void run(Context ctx, ObjectNode body) throws Exception;
     }
 
+    private static final String READ_ONLY = "query lambdas here are QueryLambda resources in the workspace's"
+            + " namespace, managed with kubectl or GitOps (kubectl -n <namespace> edit querylambda <name>: add a"
+            + " version to spec.versions, move a tag in spec.tags)";
+
     private final WorkspaceResources<QueryLambda> lambdas;
     private final Function<String, List<String>> collectionsOf;
     private final QueryRunner runner;
+    private final java.util.function.Consumer<String> checkSql;
 
+    /** @param checkSql throws the query's error when SQL to save cannot run (a parse error, an unknown collection) */
     LambdaRoutes(
-            WorkspaceResources<QueryLambda> lambdas, Function<String, List<String>> collectionsOf, QueryRunner runner) {
+            WorkspaceResources<QueryLambda> lambdas,
+            Function<String, List<String>> collectionsOf,
+            QueryRunner runner,
+            java.util.function.Consumer<String> checkSql) {
         this.lambdas = lambdas;
         this.collectionsOf = collectionsOf;
         this.runner = runner;
+        this.checkSql = checkSql;
     }
 
     /** {@code GET /lambdas} and {@code GET /ws/{ws}/lambdas}. */
@@ -129,15 +146,163 @@ final class LambdaRoutes {
         runner.run(ctx, body);
     }
 
-    /** Every write of the API: refused, since GitOps owns the resources. */
-    void write(Context ctx) {
-        String workspace = ctx.pathParamMap().getOrDefault("ws", "<workspace>");
-        throw new ApiError(
-                403,
-                ApiError.FORBIDDEN,
-                "query lambdas here are QueryLambda resources in the workspace's namespace, managed with kubectl or "
-                        + "GitOps (kubectl -n <namespace of " + workspace + "> edit querylambda <name>: add a "
-                        + "version to spec.versions, move a tag in spec.tags); the front does not change them");
+    /** {@code POST /ws/{ws}/lambdas}: a new query lambda, with its first version, "1". */
+    void create(Context ctx) throws Exception {
+        createFrom(ctx, Manage.writes(ctx, lambdas, READ_ONLY), Manage.body(ctx));
+    }
+
+    /**
+     * {@code POST /ws/{ws}/lambdas/{lambda}/versions}: a new version, numbered after the highest, which becomes
+     * {@code latest}; with {@code ?create=true}, a missing lambda is created with it as version "1".
+     */
+    void update(Context ctx) throws Exception {
+        ResourceWrites<QueryLambda> writes = Manage.writes(ctx, lambdas, READ_ONLY);
+        JsonNode body = Manage.body(ctx);
+        String workspace = ctx.pathParam("ws");
+        String name = ctx.pathParam("lambda");
+        QueryLambdaVersionSpec[] added = new QueryLambdaVersionSpec[1];
+        QueryLambda edited;
+        try {
+            edited = writes.edit(workspace, name, lambda -> {
+                List<QueryLambdaVersionSpec> versions =
+                        new ArrayList<>(lambda.getSpec().getVersions());
+                int highest = 0;
+                for (QueryLambdaVersionSpec v : versions) {
+                    highest = Math.max(highest, number(v.getVersion()));
+                }
+                added[0] = versionFrom(body, Integer.toString(Math.max(highest, versions.size()) + 1));
+                versions.add(added[0]);
+                lambda.getSpec().setVersions(versions);
+                if (body.hasNonNull("description")) {
+                    lambda.getSpec().setDescription(body.get("description").asText());
+                }
+                return lambda;
+            });
+        } catch (ApiError e) {
+            if (!e.type().equals(ApiError.NOT_FOUND) || !"true".equals(ctx.queryParam("create"))) {
+                throw e;
+            }
+            ObjectNode named = ((ObjectNode) body.deepCopy()).put("name", name);
+            createFrom(ctx, writes, named);
+            return;
+        }
+        Manage.data(ctx, versionJson(edited, added[0]));
+    }
+
+    private void createFrom(Context ctx, ResourceWrites<QueryLambda> writes, JsonNode body) {
+        String name = Manage.name(body, "the query lambda's");
+        QueryLambdaVersionSpec first = versionFrom(body, "1");
+        QueryLambdaSpec spec = new QueryLambdaSpec();
+        spec.setDescription(body.path("description").asText(null));
+        spec.setVersions(new ArrayList<>(List.of(first)));
+        QueryLambda lambda = new QueryLambda();
+        lambda.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        lambda.setSpec(spec);
+        Manage.data(ctx, versionJson(writes.create(ctx.pathParam("ws"), lambda), first));
+    }
+
+    /** {@code POST /ws/{ws}/lambdas/{lambda}/tags}: {@code tag_name} names {@code version} from now on. */
+    void createTag(Context ctx) throws Exception {
+        ResourceWrites<QueryLambda> writes = Manage.writes(ctx, lambdas, READ_ONLY);
+        JsonNode body = Manage.body(ctx);
+        String tag = Manage.text(body, "tag_name", "{\"tag_name\": \"prod\", \"version\": \"2\"}");
+        String version = Manage.text(body, "version", "{\"tag_name\": \"prod\", \"version\": \"2\"}");
+        if (tag.equals(QueryLambda.LATEST)) {
+            throw ApiError.invalidInput("tag latest always names the newest version; it cannot be set");
+        }
+        QueryLambda edited = writes.edit(ctx.pathParam("ws"), ctx.pathParam("lambda"), lambda -> {
+            version(lambda, version);
+            Map<String, String> tags = new TreeMap<>(
+                    lambda.getSpec().getTags() == null
+                            ? Map.of()
+                            : lambda.getSpec().getTags());
+            tags.put(tag, version);
+            lambda.getSpec().setTags(tags);
+            return lambda;
+        });
+        Manage.data(ctx, tagJson(edited, tag));
+    }
+
+    /** {@code DELETE /ws/{ws}/lambdas/{lambda}/tags/{tag}}: the tag goes; answers what it named. */
+    void deleteTag(Context ctx) throws Exception {
+        ResourceWrites<QueryLambda> writes = Manage.writes(ctx, lambdas, READ_ONLY);
+        String tag = ctx.pathParam("tag");
+        if (tag.equals(QueryLambda.LATEST)) {
+            throw ApiError.invalidInput("tag latest always names the newest version; it cannot be deleted");
+        }
+        ObjectNode[] before = new ObjectNode[1];
+        writes.edit(ctx.pathParam("ws"), ctx.pathParam("lambda"), lambda -> {
+            before[0] = tagJson(lambda, tag);
+            Map<String, String> tags = new TreeMap<>(lambda.getSpec().getTags());
+            tags.remove(tag);
+            lambda.getSpec().setTags(tags);
+            return lambda;
+        });
+        Manage.data(ctx, before[0]);
+    }
+
+    /**
+     * {@code DELETE /ws/{ws}/lambdas/{lambda}/version/{version}}: the version goes, with the tags that named it; a
+     * lambda's only version is not deleted (delete the lambda).
+     */
+    void deleteVersion(Context ctx) throws Exception {
+        ResourceWrites<QueryLambda> writes = Manage.writes(ctx, lambdas, READ_ONLY);
+        String version = ctx.pathParam("version");
+        ObjectNode[] before = new ObjectNode[1];
+        writes.edit(ctx.pathParam("ws"), ctx.pathParam("lambda"), lambda -> {
+            QueryLambdaVersionSpec gone = version(lambda, version);
+            before[0] = versionJson(lambda, gone);
+            if (lambda.getSpec().getVersions().size() == 1) {
+                throw ApiError.invalidInput(
+                        "version " + version + " is the query lambda's only one; delete the" + " query lambda instead");
+            }
+            List<QueryLambdaVersionSpec> versions =
+                    new ArrayList<>(lambda.getSpec().getVersions());
+            versions.remove(gone);
+            lambda.getSpec().setVersions(versions);
+            if (lambda.getSpec().getTags() != null) {
+                Map<String, String> tags = new TreeMap<>(lambda.getSpec().getTags());
+                tags.values().removeIf(version::equals);
+                lambda.getSpec().setTags(tags);
+            }
+            return lambda;
+        });
+        Manage.data(ctx, before[0]);
+    }
+
+    /** {@code DELETE /ws/{ws}/lambdas/{lambda}}: the query lambda goes, every version. */
+    void delete(Context ctx) throws Exception {
+        ResourceWrites<QueryLambda> writes = Manage.writes(ctx, lambdas, READ_ONLY);
+        QueryLambda deleted = writes.delete(ctx.pathParam("ws"), ctx.pathParam("lambda"));
+        Manage.data(ctx, usable(deleted) ? lambdaJson(deleted) : FrontServer.JSON.createObjectNode());
+    }
+
+    /** A version from a request's {@code sql} ({@code query}, {@code default_parameters}) and {@code description}. */
+    private QueryLambdaVersionSpec versionFrom(JsonNode body, String number) {
+        JsonNode sql = body.path("sql");
+        String query = Manage.text(sql, "query", "{\"sql\": {\"query\": \"SELECT ...\"}}");
+        checkSql.accept(query);
+        List<QueryLambdaParameter> defaults = new ArrayList<>();
+        for (JsonNode p : sql.path("default_parameters")) {
+            defaults.add(new QueryLambdaParameter(
+                    Manage.text(p, "name", "{\"name\": \"min\", \"type\": \"int\", \"value\": \"1\"}"),
+                    Manage.text(p, "type", "{\"name\": \"min\", \"type\": \"int\", \"value\": \"1\"}"),
+                    p.path("value").asText("")));
+        }
+        QueryLambdaVersionSpec version = new QueryLambdaVersionSpec();
+        version.setVersion(number);
+        version.setSql(query);
+        version.setDescription(body.path("description").asText(null));
+        version.setDefaultParameters(defaults.isEmpty() ? null : defaults);
+        return version;
+    }
+
+    private static int number(String version) {
+        try {
+            return Integer.parseInt(version);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private QueryLambda lambda(Context ctx) {

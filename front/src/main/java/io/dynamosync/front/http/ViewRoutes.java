@@ -1,17 +1,23 @@
 package io.dynamosync.front.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.api.v1alpha1.QueryView;
+import io.dynamosync.api.v1alpha1.QueryViewSpec;
 import io.dynamosync.front.api.ApiError;
+import io.dynamosync.front.catalog.ResourceWrites;
 import io.dynamosync.front.catalog.WorkspaceResources;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Views as the hosted service's API serves them: listed and read. They are {@code QueryView} resources, managed with
- * {@code kubectl} or GitOps: the API's writes are refused with {@code FORBIDDEN}, saying so. Queries use them as
+ * {@code kubectl} or GitOps; where the front allows writes, keys with role {@code manage} also create, change and
+ * delete them through the API, which writes the resources; otherwise the API's writes are refused with
+ * {@code FORBIDDEN}, saying so. Queries use them as
  * {@code workspace.view} ({@link io.dynamosync.front.plan.ViewExpansion}).
  */
 final class ViewRoutes {
@@ -19,7 +25,17 @@ final class ViewRoutes {
     private final WorkspaceResources<QueryView> views;
     private final Function<String, List<String>> collectionsOf;
 
-    ViewRoutes(WorkspaceResources<QueryView> views, Function<String, List<String>> collectionsOf) {
+    private static final String READ_ONLY = "views here are QueryView resources in the workspace's namespace, managed"
+            + " with kubectl or GitOps (kubectl -n <namespace> apply -f view.yaml)";
+
+    private final java.util.function.Consumer<String> checkSql;
+
+    /** @param checkSql throws the query's error when SQL to save cannot run (a parse error, an unknown collection) */
+    ViewRoutes(
+            WorkspaceResources<QueryView> views,
+            Function<String, List<String>> collectionsOf,
+            java.util.function.Consumer<String> checkSql) {
+        this.checkSql = checkSql;
         this.views = views;
         this.collectionsOf = collectionsOf;
     }
@@ -42,13 +58,46 @@ final class ViewRoutes {
         FrontServer.json(ctx, answer);
     }
 
-    /** Every write of the API: refused, since GitOps owns the resources. */
-    void write(Context ctx) {
-        throw new ApiError(
-                403,
-                ApiError.FORBIDDEN,
-                "views here are QueryView resources in the workspace's namespace, managed with kubectl or GitOps "
-                        + "(kubectl -n <namespace> apply -f view.yaml); the front does not change them");
+    /** {@code POST /ws/{ws}/views}: a new view. */
+    void create(Context ctx) {
+        ResourceWrites<QueryView> writes = Manage.writes(ctx, views, READ_ONLY);
+        JsonNode body = Manage.body(ctx);
+        String name = Manage.name(body, "the view's");
+        QueryViewSpec spec = new QueryViewSpec();
+        spec.setSql(query(body));
+        spec.setDescription(body.path("description").asText(null));
+        QueryView view = new QueryView();
+        view.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        view.setSpec(spec);
+        Manage.data(ctx, viewJson(writes.create(ctx.pathParam("ws"), view)));
+    }
+
+    /** {@code POST /ws/{ws}/views/{view}}: the view's new SQL (and description). */
+    void update(Context ctx) {
+        ResourceWrites<QueryView> writes = Manage.writes(ctx, views, READ_ONLY);
+        JsonNode body = Manage.body(ctx);
+        String sql = query(body);
+        QueryView edited = writes.edit(ctx.pathParam("ws"), ctx.pathParam("view"), view -> {
+            view.getSpec().setSql(sql);
+            if (body.hasNonNull("description")) {
+                view.getSpec().setDescription(body.get("description").asText());
+            }
+            return view;
+        });
+        Manage.data(ctx, viewJson(edited));
+    }
+
+    /** {@code DELETE /ws/{ws}/views/{view}}: the view goes; answers it as it was. */
+    void delete(Context ctx) {
+        ResourceWrites<QueryView> writes = Manage.writes(ctx, views, READ_ONLY);
+        QueryView deleted = writes.delete(ctx.pathParam("ws"), ctx.pathParam("view"));
+        Manage.data(ctx, deleted.getSpec() == null ? FrontServer.JSON.createObjectNode() : viewJson(deleted));
+    }
+
+    private String query(JsonNode body) {
+        String sql = Manage.text(body, "query", "{\"name\": \"paid\", \"query\": \"SELECT ...\"}");
+        checkSql.accept(sql);
+        return sql;
     }
 
     private ObjectNode viewJson(QueryView view) {

@@ -45,4 +45,28 @@ class ApiKeysTest {
         assertThat(keys.admit("ApiKey k1")).as("a key removed from the Secret").isEmpty();
         assertThat(keys.admit("ApiKey env-key")).isPresent();
     }
+
+    @Test
+    void aKeyQueriesUnlessItsEntryGivesItRoleManage() {
+        ApiKeys keys = ApiKeys.of(FrontKey.of("env-key"));
+        keys.replace(Map.of(
+                "reader", "{\"key\": \"k1\"}",
+                "editor", "{\"key\": \"k2\", \"workspaces\": [\"crm\"], \"role\": \"manage\"}",
+                "bare", "k3",
+                "typo", "{\"key\": \"k4\", \"role\": \"admin\"}"));
+
+        assertThat(keys.admit("ApiKey k1").orElseThrow().manages()).isFalse();
+        FrontKey editor = keys.admit("ApiKey k2").orElseThrow();
+        assertThat(editor.manages()).isTrue();
+        assertThat(editor.allows("shop"))
+                .as("the role does not widen the workspaces")
+                .isFalse();
+        assertThat(keys.admit("ApiKey k3").orElseThrow().manages()).isFalse();
+        assertThat(keys.admit("ApiKey k4"))
+                .as("an unknown role leaves the entry out")
+                .isEmpty();
+        assertThat(keys.admit("ApiKey env-key").orElseThrow().manages())
+                .as("the key of every workspace, from the environment")
+                .isTrue();
+    }
 }
