@@ -53,6 +53,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -471,6 +475,60 @@ class FrontIT {
                             .getItems())
                     .extracting(v -> v.getMetadata().getName())
                     .doesNotContain("shipped");
+        }
+    }
+
+    @Test
+    void theConsoleShowsTheWorkspacesTreeFieldsAndAJoinInABrowser(@TempDir Path profile) throws Exception {
+        WebDriver browser = io.dynamosync.testkit.browser.Chromium.start("the front console's browser test", profile);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+            browser.get("http://127.0.0.1:" + front.port() + "/");
+            // The front has a key: the page asks for it, then shows the tree.
+            wait.until(b -> b.findElement(By.id("key-box")).isDisplayed());
+            browser.findElement(By.id("api-key")).sendKeys(KEY);
+            browser.findElement(By.id("save-key")).click();
+            wait.until(
+                    b -> b.findElements(By.cssSelector("#tree li.collection")).size() == 2);
+            assertThat(browser.findElements(By.cssSelector("#tree li.collection")))
+                    .extracting(e -> e.getAttribute("data-collection"))
+                    .containsExactlyInAnyOrder("commons.orders", crm + ".customers");
+            assertThat(browser.findElement(By.cssSelector("#tree li[data-collection='commons.orders']"))
+                            .getText())
+                    .contains("ready", "200 documents");
+            assertThat(browser.findElement(By.id("tree")).getText()).contains("big-orders", "paid");
+
+            browser.findElement(By.cssSelector("#tree li[data-collection='" + crm + ".customers'] .item"))
+                    .click();
+            wait.until(b -> !b.findElements(By.cssSelector("#tree .fields li")).isEmpty());
+            assertThat(browser.findElements(By.cssSelector("#tree .fields li span:first-child")))
+                    .extracting(WebElement::getText)
+                    .contains("_id", "id", "name");
+
+            WebElement sql = browser.findElement(By.id("sql"));
+            sql.clear();
+            String join = "SELECT c.name, count(*) AS n FROM orders o JOIN \"" + crm
+                    + "\".customers c ON o.customerId = c.id GROUP BY c.name ORDER BY c.name";
+            sql.sendKeys(join);
+            browser.findElement(By.id("run")).click();
+            JsonNode expected = query(join, Map.of()).path("results");
+            wait.until(b -> b.findElements(By.cssSelector("#results tbody tr")).size() == expected.size());
+            List<String> rows = browser.findElements(By.cssSelector("#results tbody tr")).stream()
+                    .map(WebElement::getText)
+                    .toList();
+            List<String> wanted = new java.util.ArrayList<>();
+            expected.forEach(
+                    r -> wanted.add(r.path("name").asText() + " " + r.path("n").asText()));
+            assertThat(rows).containsExactlyElementsOf(wanted);
+            assertThat(browser.findElement(By.id("synced")).getText()).contains("commons.orders", crm + ".customers");
+
+            sql.clear();
+            sql.sendKeys("SELECT * FROM");
+            browser.findElement(By.id("run")).click();
+            wait.until(b -> b.findElement(By.id("error")).isDisplayed());
+            assertThat(browser.findElement(By.id("error")).getText()).startsWith("QUERY_ERROR (line 1");
+        } finally {
+            browser.quit();
         }
     }
 

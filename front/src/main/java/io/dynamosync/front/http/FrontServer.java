@@ -75,6 +75,8 @@ public final class FrontServer implements AutoCloseable {
             Integer column,
             @JsonProperty("query_id") String queryId) {}
 
+    private static final byte[] CONSOLE = console();
+
     private final Javalin app;
     private final Catalog catalog;
     private final WorkerClient workers;
@@ -121,6 +123,9 @@ public final class FrontServer implements AutoCloseable {
             });
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> ctx.result("ready"));
+            // The console: a page that uses the API below with the key its user gives it.
+            config.routes.get(
+                    "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(CONSOLE));
             config.routes.get(
                     "/metrics",
                     ctx -> ctx.contentType(FrontMetrics.contentType()).result(metrics.scrape()));
@@ -306,6 +311,18 @@ public final class FrontServer implements AutoCloseable {
         }
         ((ObjectNode) body.get("sql")).put("query", expanded);
         return new QueryRequest.Sql(expanded, sql.parameters(), sql.defaultRowLimit());
+    }
+
+    private static byte[] console() {
+        // Beside this class: the worker's jar, on the classpath of the demo and of tests, has a console of its own.
+        try (InputStream in = FrontServer.class.getResourceAsStream("console.html")) {
+            if (in == null) {
+                throw new IllegalStateException("the console's page is missing from the front's jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Plans SQL as a query would be, views expanded: its error (parse, unknown collection) when it cannot run. */

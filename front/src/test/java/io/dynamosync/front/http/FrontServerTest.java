@@ -558,6 +558,18 @@ class FrontServerTest {
     }
 
     @Test
+    void theConsoleIsServedWithoutAKeyAndAsksForOneThroughTheApi() throws Exception {
+        HttpResponse<String> page = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + "/"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains("id=\"tree\"", "/v1/orgs/self");
+    }
+
+    @Test
     void metricsCountQueriesByKindAndOutcomeAndTheKeptResults() throws Exception {
         query("SELECT count(*) AS n FROM orders");
         query("SELECT o.orderId, c.name FROM orders o JOIN crm.customers c ON o.customerId = c.id");

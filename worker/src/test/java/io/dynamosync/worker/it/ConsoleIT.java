@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamosync.testkit.LocalAws;
 import io.dynamosync.testkit.LocalAwsExtension;
-import io.dynamosync.testkit.tier.Tiers;
+import io.dynamosync.testkit.browser.Chromium;
 import io.dynamosync.worker.http.ApiKey;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,9 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -30,19 +25,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @ExtendWith(LocalAwsExtension.class)
 class ConsoleIT {
 
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-
     @Test
     void runsAQueryShowsItsRowsAndTheLiveStatus(LocalAws aws, @TempDir Path data, @TempDir Path profile)
             throws Exception {
-        Tiers.require(
-                CHROMEDRIVER.canExecute() && CHROMIUM.canExecute(),
-                "the console's browser test",
-                CHROMEDRIVER + " or " + CHROMIUM
-                        + " is missing (apt-get install chromium chromium-driver, as .ci/run does)");
         try (ServedWorker served = ServedWorker.start(aws, data, 30, Map.of(), ApiKey.of("console-key"))) {
-            WebDriver browser = chromium(profile);
+            WebDriver browser = Chromium.start("the console's browser test", profile);
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
                 browser.get("http://127.0.0.1:" + served.port() + "/");
@@ -97,27 +84,5 @@ class ConsoleIT {
                 browser.quit();
             }
         }
-    }
-
-    private static WebDriver chromium(Path profile) throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        if (CHROMIUM.canExecute()) {
-            options.setBinary(CHROMIUM);
-        }
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + Files.createDirectories(profile.resolve("chromium")));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER)
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
     }
 }
