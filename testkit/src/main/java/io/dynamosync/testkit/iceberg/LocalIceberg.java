@@ -6,13 +6,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.iceberg.aws.s3.S3FileIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the Iceberg tests publish to and read with: Iceberg's JDBC catalog in a {@link LocalPostgres}, a warehouse in
- * a bucket of the kit's S3Proxy, and a {@link LocalTrino} whose catalog {@code iceberg} reads both. Both sides speak
- * the same catalog: the worker through {@code iceberg-core}, Trino through its Iceberg connector.
+ * What the Iceberg tests publish to and read with: Iceberg's JDBC catalog in a {@link LocalPostgres}, a REST catalog
+ * ({@link LocalRestCatalog}) over another JDBC catalog in the same database, a warehouse in a bucket of the kit's
+ * S3Proxy, and a {@link LocalTrino} whose catalog {@code iceberg} reads the JDBC catalog and whose catalog
+ * {@code iceberg_rest} reads the REST one. Both sides speak the same catalogs: the worker through
+ * {@code iceberg-core}, Trino through its Iceberg connector.
  */
 public final class LocalIceberg implements AutoCloseable {
 
@@ -24,11 +27,13 @@ public final class LocalIceberg implements AutoCloseable {
 
     private final LocalAws aws;
     private final LocalPostgres postgres;
+    private final LocalRestCatalog rest;
     private final LocalTrino trino;
 
-    private LocalIceberg(LocalAws aws, LocalPostgres postgres, LocalTrino trino) {
+    private LocalIceberg(LocalAws aws, LocalPostgres postgres, LocalRestCatalog rest, LocalTrino trino) {
         this.aws = aws;
         this.postgres = postgres;
+        this.rest = rest;
         this.trino = trino;
     }
 
@@ -57,6 +62,7 @@ public final class LocalIceberg implements AutoCloseable {
         }
         Path logs = aws.workDirectory().resolve("logs");
         LocalPostgres postgres = LocalPostgres.start(logs);
+        LocalRestCatalog rest = null;
         try {
             // Trino's JDBC catalog expects the catalog's tables to exist (it only checks their schema version), as
             // an operator of a real catalog would have made them; iceberg-core makes the same ones when missing.
@@ -67,17 +73,26 @@ public final class LocalIceberg implements AutoCloseable {
             postgres.execute("CREATE TABLE iceberg_namespace_properties (catalog_name VARCHAR(255) NOT NULL, "
                     + "namespace VARCHAR(255) NOT NULL, property_key VARCHAR(255), property_value VARCHAR(1000), "
                     + "PRIMARY KEY (catalog_name, namespace, property_key))");
-            LocalIceberg partial = new LocalIceberg(aws, postgres, null);
+            S3FileIO io = new S3FileIO(aws::s3);
+            io.initialize(Map.of());
+            rest = LocalRestCatalog.start(postgres.jdbcUrl(), LocalPostgres.USER, io, warehouse());
+            LocalIceberg partial = new LocalIceberg(aws, postgres, rest, null);
             LocalTrino trino = LocalTrino.start(
-                    LocalTrino.javaHome().orElseThrow(), partial.trinoCatalog(), Duration.ofMinutes(4));
+                    LocalTrino.javaHome().orElseThrow(),
+                    Map.of("iceberg", partial.trinoCatalog(), "iceberg_rest", partial.trinoRestCatalog()),
+                    Duration.ofMinutes(4));
             LOG.info(
-                    "LocalIceberg ready in {} s: catalog {}, warehouse {}, Trino at {}",
+                    "LocalIceberg ready in {} s: catalog {}, REST catalog {}, warehouse {}, Trino at {}",
                     (System.nanoTime() - started) / 1_000_000_000,
                     postgres.jdbcUrl(),
+                    rest.uri(),
                     warehouse(),
                     trino.endpoint());
-            return new LocalIceberg(aws, postgres, trino);
+            return new LocalIceberg(aws, postgres, rest, trino);
         } catch (RuntimeException e) {
+            if (rest != null) {
+                rest.close();
+            }
             postgres.close();
             throw e;
         }
@@ -86,6 +101,11 @@ public final class LocalIceberg implements AutoCloseable {
     /** The JDBC catalog's URL. */
     public String catalogUri() {
         return postgres.jdbcUrl();
+    }
+
+    /** The REST catalog's URI. */
+    public String restCatalogUri() {
+        return rest.uri().toString();
     }
 
     /** The catalog database's user; the server trusts local connections, so any password does. */
@@ -134,7 +154,17 @@ public final class LocalIceberg implements AutoCloseable {
         return catalog;
     }
 
-    /** Stops Trino, then PostgreSQL; the kit's S3 stays with the kit. */
+    /** Trino's catalog {@code iceberg_rest}: the REST catalog, and the same warehouse as {@link #trinoCatalog()}. */
+    Map<String, String> trinoRestCatalog() {
+        Map<String, String> catalog = new LinkedHashMap<>(trinoCatalog());
+        catalog.keySet().removeIf(k -> k.startsWith("iceberg.jdbc-catalog."));
+        catalog.put("iceberg.catalog.type", "rest");
+        catalog.put("iceberg.rest-catalog.uri", rest.uri().toString());
+        catalog.put("iceberg.rest-catalog.warehouse", warehouse());
+        return catalog;
+    }
+
+    /** Stops Trino, the REST catalog, then PostgreSQL; the kit's S3 stays with the kit. */
     @Override
     public void close() {
         try {
@@ -142,7 +172,11 @@ public final class LocalIceberg implements AutoCloseable {
                 trino.close();
             }
         } finally {
-            postgres.close();
+            try {
+                rest.close();
+            } finally {
+                postgres.close();
+            }
         }
     }
 }

@@ -162,10 +162,10 @@ public final class LocalTrino implements AutoCloseable {
     }
 
     /**
-     * Starts Trino with a catalog {@code iceberg} of the given properties (see {@link LocalIceberg#trinoCatalog()})
-     * and waits until it answers a query.
+     * Starts Trino with the given catalogs, each name's properties (see {@link LocalIceberg#trinoCatalog()}), and
+     * waits until it answers a query.
      */
-    public static LocalTrino start(Path javaHome, Map<String, String> icebergCatalog, Duration timeout) {
+    public static LocalTrino start(Path javaHome, Map<String, Map<String, String>> catalogs, Duration timeout) {
         Path home = install();
         try {
             Path directory = Files.createTempDirectory("localtrino-");
@@ -184,7 +184,9 @@ public final class LocalTrino implements AutoCloseable {
                             "task.concurrency", "2",
                             "task.max-worker-threads", "4"));
             write(etc.resolve("log.properties"), Map.of("io.trino", "WARN", "io.airlift", "WARN"));
-            write(etc.resolve("catalog/iceberg.properties"), icebergCatalog);
+            for (Map.Entry<String, Map<String, String>> catalog : catalogs.entrySet()) {
+                write(etc.resolve("catalog/" + catalog.getKey() + ".properties"), catalog.getValue());
+            }
             List<String> jvm = new ArrayList<>(List.of(
                     "-Xmx1G",
                     "-Xss2m",
@@ -217,7 +219,7 @@ public final class LocalTrino implements AutoCloseable {
             LocalTrino trino = new LocalTrino(server, directory);
             try {
                 server.awaitReady(timeout);
-                trino.awaitQueries(timeout);
+                trino.awaitQueries(catalogs.keySet(), timeout);
                 return trino;
             } catch (RuntimeException e) {
                 trino.close();
@@ -228,8 +230,11 @@ public final class LocalTrino implements AutoCloseable {
         }
     }
 
-    /** The first queries after start may answer that no nodes are active yet: ask until one answers. */
-    private void awaitQueries(Duration timeout) {
+    /**
+     * The first queries after start may answer that no nodes are active yet: ask until a query answers and each
+     * catalog lists its schemas (which also reaches the catalog's own server).
+     */
+    private void awaitQueries(java.util.Set<String> catalogs, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
@@ -238,6 +243,9 @@ public final class LocalTrino implements AutoCloseable {
             }
             try {
                 query("SELECT 1");
+                for (String catalog : catalogs) {
+                    query("SHOW SCHEMAS FROM " + catalog);
+                }
                 LOG.info("Trino {} answers on port {} (pid {})", VERSION, server.port(), server.pid());
                 return;
             } catch (RuntimeException notYet) {

@@ -160,7 +160,7 @@ public final class Publisher implements AutoCloseable {
     }
 
     private void failed(Throwable e) {
-        String reason = e instanceof PublishException p ? p.reason() : "PublishFailed";
+        String reason = reason(e);
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         boolean repeated = error != null && message.equals(error.message());
         error = new WorkerStatus.Error(
@@ -171,6 +171,28 @@ public final class Publisher implements AutoCloseable {
         LOG.warn("{}: {}", reason, message, repeated ? null : e);
         // A catalog or FileIO in an unknown state is opened anew at the next attempt.
         closeCatalog();
+    }
+
+    /**
+     * The status's reason for a failure: the publisher's own, or a REST catalog's answer (refused credentials, denied,
+     * failing or unreachable), else {@code PublishFailed}.
+     */
+    static String reason(Throwable e) {
+        if (e instanceof PublishException p) {
+            return p.reason();
+        }
+        if (e instanceof org.apache.iceberg.exceptions.NotAuthorizedException) {
+            return "CatalogUnauthorized";
+        }
+        if (e instanceof org.apache.iceberg.exceptions.ForbiddenException) {
+            return "CatalogAccessDenied";
+        }
+        if (e instanceof org.apache.iceberg.exceptions.RESTException
+                || e instanceof org.apache.iceberg.exceptions.ServiceFailureException
+                || e instanceof org.apache.iceberg.exceptions.ServiceUnavailableException) {
+            return "CatalogUnavailable";
+        }
+        return "PublishFailed";
     }
 
     /**

@@ -41,6 +41,25 @@ class IcebergPublishIT {
     private static final List<String> COMPARED = List.of("select", "amount", "big", "quantity", "gift", "version");
 
     private static Map<String, Object> publishing(LocalIceberg iceberg, Path data, String table, String icebergTable) {
+        // The test server trusts local connections; the user rides in the URL.
+        return publishing(
+                iceberg,
+                data,
+                table,
+                icebergTable,
+                "Jdbc",
+                iceberg.catalogUri() + "?user=" + iceberg.catalogUser(),
+                LocalIceberg.CATALOG_NAME);
+    }
+
+    private static Map<String, Object> publishing(
+            LocalIceberg iceberg,
+            Path data,
+            String table,
+            String icebergTable,
+            String catalogType,
+            String catalogUri,
+            String catalogName) {
         LocalAws aws = iceberg.aws();
         Map<String, Object> settings = WorkerSettingsFor.withBucket(
                 WorkerSettingsFor.settings(aws, table, data.resolve("store"), Map.of("method", "Scan")),
@@ -50,12 +69,11 @@ class IcebergPublishIT {
                 "iceberg",
                 Map.of(
                         "catalogType",
-                        "Jdbc",
-                        // The test server trusts local connections; the user rides in the URL.
+                        catalogType,
                         "catalogUri",
-                        iceberg.catalogUri() + "?user=" + iceberg.catalogUser(),
+                        catalogUri,
                         "catalogName",
-                        LocalIceberg.CATALOG_NAME,
+                        catalogName,
                         "warehouse",
                         LocalIceberg.warehouse(),
                         "table",
@@ -95,16 +113,19 @@ class IcebergPublishIT {
                 Duration.ofSeconds(120));
     }
 
-    /** Trino's rows of the compared attributes by {@code _id}, numbers normalized as the table's canonical form. */
-    private static Map<String, Map<String, Object>> trino(LocalIceberg iceberg, String icebergTable) {
+    /**
+     * Trino's rows of the compared attributes by {@code _id}, numbers normalized as the table's canonical form, read
+     * through Trino's catalog {@code catalog}.
+     */
+    private static Map<String, Map<String, Object>> trino(LocalIceberg iceberg, String catalog, String icebergTable) {
         List<List<JsonNode>> counts =
-                iceberg.trino().query("SELECT count(*), count(DISTINCT _id) FROM iceberg." + icebergTable);
+                iceberg.trino().query("SELECT count(*), count(DISTINCT _id) FROM " + catalog + "." + icebergTable);
         assertThat(counts.get(0).get(0).asLong())
                 .as("rows in Trino, against distinct _ids: none twice")
                 .isEqualTo(counts.get(0).get(1).asLong());
         List<String> columns = iceberg
                 .trino()
-                .query("SELECT column_name FROM iceberg.information_schema.columns WHERE table_schema = '"
+                .query("SELECT column_name FROM " + catalog + ".information_schema.columns WHERE table_schema = '"
                         + icebergTable.substring(0, icebergTable.indexOf('.')) + "' AND table_name = 'orders'")
                 .stream()
                 .map(row -> row.get(0).asText())
@@ -114,7 +135,7 @@ class IcebergPublishIT {
         for (String column : present) {
             sql.append(", CAST(\"").append(column).append("\" AS varchar)");
         }
-        sql.append(" FROM iceberg.").append(icebergTable);
+        sql.append(" FROM ").append(catalog).append('.').append(icebergTable);
         Map<String, Map<String, Object>> rows = new HashMap<>();
         for (List<JsonNode> row : iceberg.trino().query(sql.toString())) {
             Map<String, Object> values = new TreeMap<>();
@@ -161,8 +182,13 @@ class IcebergPublishIT {
     }
 
     private static void assertTrinoSeesTheTable(LocalIceberg iceberg, String icebergTable, String table) {
+        assertTrinoSeesTheTable(iceberg, "iceberg", icebergTable, table);
+    }
+
+    private static void assertTrinoSeesTheTable(
+            LocalIceberg iceberg, String catalog, String icebergTable, String table) {
         Map<String, Map<String, Object>> expected = dynamo(iceberg.aws(), table);
-        Map<String, Map<String, Object>> seen = trino(iceberg, icebergTable);
+        Map<String, Map<String, Object>> seen = trino(iceberg, catalog, icebergTable);
         assertThat(seen.keySet()).as("the _ids Trino sees").containsExactlyInAnyOrderElementsOf(expected.keySet());
         for (Map.Entry<String, Map<String, Object>> item : expected.entrySet()) {
             assertThat(seen.get(item.getKey())).as("item " + item.getKey()).isEqualTo(item.getValue());
@@ -211,6 +237,32 @@ class IcebergPublishIT {
                             "dynamosync_publish_commit_seconds_count",
                             "dynamosync_publish_files_total",
                             "dynamosync_publish_bytes_total");
+        }
+    }
+
+    @Test
+    void aRestCatalogIsPublishedToAndTrinoReadsTheTableThroughIt(LocalIceberg iceberg, @TempDir Path data)
+            throws Exception {
+        LocalAws aws = iceberg.aws();
+        String table = SampleItems.createTable(aws.dynamoDb(), null);
+        SampleItems.fill(aws.dynamoDb(), table, 0, 150);
+        String icebergTable = icebergTable();
+        Map<String, Object> settings =
+                publishing(iceberg, data, table, icebergTable, "Rest", iceberg.restCatalogUri(), "rest");
+        try (WorkerProcess worker = WorkerProcess.start(settings, data, "publish-rest")) {
+            await(worker, s -> !s.path("publish").path("snapshotId").isMissingNode(), Duration.ofSeconds(120));
+            assertTrinoSeesTheTable(iceberg, "iceberg_rest", icebergTable, table);
+
+            SampleItems.fill(aws.dynamoDb(), table, 150, 170);
+            Map<String, AttributeValue> gone = SampleItems.item(3);
+            aws.dynamoDb()
+                    .deleteItem(b -> b.tableName(table)
+                            .key(Map.of("customer", gone.get("customer"), "order", gone.get("order"))));
+            awaitPublishedEverything(worker, aws, table);
+            assertTrinoSeesTheTable(iceberg, "iceberg_rest", icebergTable, table);
+            assertThat(worker.status().path("publish").path("commits").asLong())
+                    .as("commits through the REST catalog")
+                    .isGreaterThan(1);
         }
     }
 
