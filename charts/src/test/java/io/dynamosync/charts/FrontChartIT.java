@@ -118,6 +118,20 @@ class FrontChartIT {
     }
 
     @Test
+    void theServiceSendsEachClientToOneReplicaWhichKeepsItsQueries() {
+        io.fabric8.kubernetes.api.model.Service service =
+                named(Helm.template("front.enabled=true").all(io.fabric8.kubernetes.api.model.Service.class), FRONT);
+        assertThat(service.getSpec().getSessionAffinity()).isEqualTo("ClientIP");
+        assertThat(named(
+                                Helm.template("front.enabled=true", "front.service.sessionAffinity=None")
+                                        .all(io.fabric8.kubernetes.api.model.Service.class),
+                                FRONT)
+                        .getSpec()
+                        .getSessionAffinity())
+                .isEqualTo("None");
+    }
+
+    @Test
     void allowWritesLetsTheFrontWriteLambdasAndViewsAndNothingElse() {
         for (Rendered chart : List.of(
                 Helm.template("front.enabled=true", "front.allowWrites=true"),
