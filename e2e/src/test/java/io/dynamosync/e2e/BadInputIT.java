@@ -736,7 +736,9 @@ class BadInputIT {
         int restarts = cluster.kubelet().restarts(NUMBERS_NS, "limits-worker-0");
         LocalCluster.Answer answer = cluster.post(NUMBERS_NS, "limits", body);
         assertThat(answer.status()).as("%s", answer.body()).isEqualTo(status);
-        assertThat(answer.body().path("type").asText()).as("%s", answer.body()).isEqualTo(type);
+        assertThat(answer.body().path("reason").asText())
+                .as("%s", answer.body())
+                .isEqualTo(type);
         assertThat(answer.body().path("message").asText()).isNotBlank();
         assertThat(cluster.query(NUMBERS_NS, "limits", "SELECT count(*) AS n FROM limits")
                         .path(0)
@@ -752,7 +754,7 @@ class BadInputIT {
         loadLimits();
         LocalCluster.Answer answer = cluster.ask(NUMBERS_NS, "limits", "SELECT id\nFROM limits\nWHERE id = = 'x'");
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.body().path("type").asText()).isEqualTo("QueryParseError");
+        assertThat(answer.body().path("reason").asText()).isEqualTo("QueryParseError");
         assertThat(answer.body().path("line").asInt()).isEqualTo(3);
         assertThat(answer.body().path("column").asInt()).isPositive();
     }

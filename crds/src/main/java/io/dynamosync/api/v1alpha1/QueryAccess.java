@@ -27,7 +27,7 @@ public class QueryAccess {
 
     @Min(1)
     @JsonPropertyDescription(
-            "Seconds a query may run before it is cancelled and answered with QueryTimeout; " + "30 by default.")
+            "Seconds a query may run before it is cancelled and answered with QUERY_TIMEOUT; " + "30 by default.")
     private Integer timeoutSeconds;
 
     @Min(1)

@@ -1,38 +1,41 @@
 package io.dynamosync.front.api;
 
+import io.dynamosync.api.query.ErrorType;
+
 /**
  * Why a request got no answer, as the hosted service's API says it: an HTTP status, one of its error types
- * ({@code QUERY_ERROR}, {@code NOTFOUND}, {@code AUTHEXCEPTION}, {@code INVALIDINPUT}...), a message a user can act
- * on, and where in the query text the problem is when that is known.
+ * ({@code QUERY_ERROR}, {@code NOTFOUND}, {@code AUTHEXCEPTION}, {@code INVALIDINPUT}...: {@link ErrorType}, the list
+ * the workers answer with too), a message a user can act on, and where in the query text the problem is when that is
+ * known.
  */
 public final class ApiError extends RuntimeException {
 
     /** No API key, or a wrong one. */
-    public static final String AUTH = "AUTHEXCEPTION";
+    public static final String AUTH = ErrorType.AUTHEXCEPTION.name();
     /** No such collection, workspace or path. */
-    public static final String NOT_FOUND = "NOTFOUND";
+    public static final String NOT_FOUND = ErrorType.NOTFOUND.name();
     /** An API key whose scope does not cover what the request reads, as the hosted service names it. */
-    public static final String FORBIDDEN = "FORBIDDEN";
+    public static final String FORBIDDEN = ErrorType.FORBIDDEN.name();
     /** A resource of that name exists already. */
-    public static final String ALREADY_EXISTS = "ALREADYEXISTS";
+    public static final String ALREADY_EXISTS = ErrorType.ALREADYEXISTS.name();
     /** The request itself is malformed. */
-    public static final String INVALID_INPUT = "INVALIDINPUT";
+    public static final String INVALID_INPUT = ErrorType.INVALIDINPUT.name();
     /** The query is not valid SQL, or valid SQL that cannot run. */
-    public static final String QUERY_ERROR = "QUERY_ERROR";
+    public static final String QUERY_ERROR = ErrorType.QUERY_ERROR.name();
     /** The query ran past its time limit and was cancelled. */
-    public static final String QUERY_TIMEOUT = "QUERY_TIMEOUT";
+    public static final String QUERY_TIMEOUT = ErrorType.QUERY_TIMEOUT.name();
     /** The query needs more rows or memory than it may have. */
-    public static final String RESOURCE_EXCEEDED = "RESOURCEEXCEEDED";
+    public static final String RESOURCE_EXCEEDED = ErrorType.RESOURCEEXCEEDED.name();
     /** A collection is loading, or its worker is not answering. */
-    public static final String NOT_READY = "NOT_READY";
+    public static final String NOT_READY = ErrorType.NOT_READY.name();
     /** A path of the hosted service's API that this project does not serve. */
-    public static final String NOT_IMPLEMENTED = "NOTIMPLEMENTEDYET";
+    public static final String NOT_IMPLEMENTED = ErrorType.NOTIMPLEMENTEDYET.name();
     /** A served path asked with another method. */
-    public static final String METHOD_NOT_ALLOWED = "METHODNOTALLOWED";
+    public static final String METHOD_NOT_ALLOWED = ErrorType.METHODNOTALLOWED.name();
     /** As many queries as may run at once are running. */
-    public static final String RATE_LIMIT = "RATELIMITEXCEEDED";
+    public static final String RATE_LIMIT = ErrorType.RATELIMITEXCEEDED.name();
     /** Anything else: a bug, or a worker that answered what it should not. */
-    public static final String INTERNAL = "INTERNALERROR";
+    public static final String INTERNAL = ErrorType.INTERNALERROR.name();
 
     private final int status;
     private final String type;

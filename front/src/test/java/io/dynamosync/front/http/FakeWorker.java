@@ -68,7 +68,8 @@ final class FakeWorker implements AutoCloseable {
                                     .contentType("application/json")
                                     .result(JSON.createObjectNode()
                                             .put("message", e.getMessage())
-                                            .put("type", "QueryError")
+                                            .put("type", "QUERY_ERROR")
+                                            .put("reason", "QueryError")
                                             .put("line", 1)
                                             .put("column", 8)
                                             .toString());

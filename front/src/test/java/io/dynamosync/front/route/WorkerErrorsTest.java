@@ -22,7 +22,21 @@ class WorkerErrorsTest {
     }
 
     @Test
-    void theWorkersTypesAreTheHostedServicesTypes() {
+    void theWorkersTypesPassAsTheyAreWithWhereTheProblemIs() {
+        ApiError parse = of(400, "QUERY_ERROR");
+        assertThat(parse.type()).isEqualTo("QUERY_ERROR");
+        assertThat(parse.status()).isEqualTo(400);
+        assertThat(parse.line()).isEqualTo(2);
+        assertThat(parse.column()).isEqualTo(5);
+        assertThat(of(408, "QUERY_TIMEOUT").type()).isEqualTo("QUERY_TIMEOUT");
+        assertThat(of(400, "QUERY_CANCELLED").type()).isEqualTo("QUERY_CANCELLED");
+        assertThat(of(429, "RATELIMITEXCEEDED").type()).isEqualTo("RATELIMITEXCEEDED");
+        assertThat(of(503, "NOT_READY").getMessage()).contains("shop.orders");
+        assertThat(of(401, "AUTHEXCEPTION").getMessage()).contains("apiKeySecretRef");
+    }
+
+    @Test
+    void thePreviousReleasesWorkerTypesAreReadAsTheTypesTheyStandFor() {
         ApiError parse = of(400, "QueryParseError");
         assertThat(parse.type()).isEqualTo("QUERY_ERROR");
         assertThat(parse.line()).isEqualTo(2);

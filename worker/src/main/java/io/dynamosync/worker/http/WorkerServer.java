@@ -56,6 +56,7 @@ public final class WorkerServer implements AutoCloseable {
     record ErrorBody(
             String message,
             String type,
+            String reason,
             Integer line,
             Integer column,
             @JsonProperty("query_id") String queryId) {}
@@ -82,7 +83,7 @@ public final class WorkerServer implements AutoCloseable {
                             ctx,
                             new QueryFailure(
                                     404,
-                                    "NotFound",
+                                    QueryFailure.NOT_FOUND,
                                     "the worker serves no " + ctx.path() + "; it serves " + PATHS,
                                     null,
                                     null),
@@ -94,7 +95,7 @@ public final class WorkerServer implements AutoCloseable {
                             ctx,
                             new QueryFailure(
                                     405,
-                                    "MethodNotAllowed",
+                                    QueryFailure.METHOD_NOT_ALLOWED,
                                     ctx.method() + " is not " + "served on " + ctx.path() + "; it serves " + PATHS,
                                     null,
                                     null),
@@ -142,7 +143,11 @@ public final class WorkerServer implements AutoCloseable {
                     requireQueries();
                     if (!queries.cancel(id)) {
                         throw new QueryFailure(
-                                404, "NotFound", "no query " + id + " runs here: it ended, or never ran", null, null);
+                                404,
+                                QueryFailure.NOT_FOUND,
+                                "no query " + id + " runs here: it ended, or never ran",
+                                null,
+                                null);
                     }
                     ctx.contentType("application/json")
                             .result(JSON.writeValueAsString(
@@ -205,7 +210,8 @@ public final class WorkerServer implements AutoCloseable {
             LOG.error("query {} failed unexpectedly", queryId, e);
             fail(
                     ctx,
-                    new QueryFailure(500, "InternalError", "the worker failed to answer the query: " + e, null, null),
+                    new QueryFailure(
+                            500, QueryFailure.INTERNAL, "the worker failed to answer the query: " + e, null, null),
                     queryId);
         }
     }
@@ -218,7 +224,7 @@ public final class WorkerServer implements AutoCloseable {
                 ctx,
                 new QueryFailure(
                         401,
-                        "AuthenticationError",
+                        QueryFailure.AUTHENTICATION,
                         ctx.header("Authorization") == null
                                 ? "this worker asks for an API key: send the header 'Authorization: ApiKey <key>'"
                                 : "the API key is not valid",
@@ -239,7 +245,12 @@ public final class WorkerServer implements AutoCloseable {
             ctx.status(failure.status())
                     .contentType("application/json")
                     .result(JSON.writeValueAsString(new ErrorBody(
-                            failure.getMessage(), failure.type(), failure.line(), failure.column(), queryId)));
+                            failure.getMessage(),
+                            failure.errorType().name(),
+                            failure.reason(),
+                            failure.line(),
+                            failure.column(),
+                            queryId)));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

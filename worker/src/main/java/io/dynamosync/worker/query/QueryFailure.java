@@ -1,10 +1,12 @@
 package io.dynamosync.worker.query;
 
+import io.dynamosync.api.query.ErrorType;
+
 /**
- * Why a query got no results, as the query API answers it: an HTTP status, a one-word type
- * ({@code QueryParseError}, {@code QueryError}, {@code QueryNotAllowed}, {@code QueryTimeout},
- * {@code InvalidInput}...), a message, and where in the query text the problem is when DuckDB
- * says so.
+ * Why a query got no results, as the query API answers it: an HTTP status, the worker's one-word
+ * reason ({@code QueryParseError}, {@code QueryError}, {@code QueryNotAllowed}, {@code QueryTimeout},
+ * {@code InvalidInput}...) and its type in the hosted service's list ({@link #errorType()}, shared
+ * with the query front), a message, and where in the query text the problem is when DuckDB says so.
  */
 public final class QueryFailure extends RuntimeException {
 
@@ -24,31 +26,56 @@ public final class QueryFailure extends RuntimeException {
     public static final String TOO_MANY = "TooManyQueries";
     /** The store is not open yet. */
     public static final String NOT_READY = "NotReady";
+    /** An API key is set and the request lacks it or presents another. */
+    public static final String AUTHENTICATION = "AuthenticationError";
+    /** No such path, or no such query to cancel. */
+    public static final String NOT_FOUND = "NotFound";
+    /** A path asked with a method it does not serve. */
+    public static final String METHOD_NOT_ALLOWED = "MethodNotAllowed";
+    /** The worker failed to answer: a bug. */
+    public static final String INTERNAL = "InternalError";
 
     private final int status;
-    private final String type;
+    private final String reason;
     private final Integer line;
     private final Integer column;
 
-    public QueryFailure(int status, String type, String message, Integer line, Integer column) {
+    public QueryFailure(int status, String reason, String message, Integer line, Integer column) {
         super(message);
         this.status = status;
-        this.type = type;
+        this.reason = reason;
         this.line = line;
         this.column = column;
     }
 
     /** A 400 without a position. */
-    public static QueryFailure badRequest(String type, String message) {
-        return new QueryFailure(400, type, message, null, null);
+    public static QueryFailure badRequest(String reason, String message) {
+        return new QueryFailure(400, reason, message, null, null);
     }
 
     public int status() {
         return status;
     }
 
-    public String type() {
-        return type;
+    /** The worker's own name for the failure, e.g. {@code QueryParseError}: the body's {@code reason}. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The failure's type in the hosted service's list, shared with the query front: the body's {@code type}. */
+    public ErrorType errorType() {
+        return switch (reason) {
+            case PARSE_ERROR, QUERY_ERROR, NOT_ALLOWED -> ErrorType.QUERY_ERROR;
+            case TIMEOUT -> ErrorType.QUERY_TIMEOUT;
+            case CANCELLED -> ErrorType.QUERY_CANCELLED;
+            case INVALID_INPUT -> ErrorType.INVALIDINPUT;
+            case TOO_MANY -> ErrorType.RATELIMITEXCEEDED;
+            case NOT_READY -> ErrorType.NOT_READY;
+            case AUTHENTICATION -> ErrorType.AUTHEXCEPTION;
+            case NOT_FOUND -> ErrorType.NOTFOUND;
+            case METHOD_NOT_ALLOWED -> ErrorType.METHODNOTALLOWED;
+            default -> ErrorType.INTERNALERROR;
+        };
     }
 
     /** The line of the query text the problem is on, from 1; null when DuckDB gives no position. */

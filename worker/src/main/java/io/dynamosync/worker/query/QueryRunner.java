@@ -155,10 +155,10 @@ public final class QueryRunner implements AutoCloseable {
         try {
             return runChecked(request, queryId, start);
         } catch (QueryFailure e) {
-            outcome = e.type();
+            outcome = e.reason();
             throw e;
         } catch (RuntimeException e) {
-            outcome = "InternalError";
+            outcome = QueryFailure.INTERNAL;
             throw e;
         } finally {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -445,12 +445,12 @@ public final class QueryRunner implements AutoCloseable {
     private static QueryFailure withParameterHint(
             QueryFailure failure, SqlText text, Map<String, QueryParameter> declared) {
         Set<String> undeclared = text.undeclared(declared);
-        if (!failure.type().equals(QueryFailure.PARSE_ERROR) || undeclared.isEmpty()) {
+        if (!failure.reason().equals(QueryFailure.PARSE_ERROR) || undeclared.isEmpty()) {
             return failure;
         }
         return new QueryFailure(
                 failure.status(),
-                failure.type(),
+                failure.reason(),
                 failure.getMessage() + " (the query uses :" + String.join(", :", undeclared)
                         + ", which sql.parameters does not declare)",
                 failure.line(),

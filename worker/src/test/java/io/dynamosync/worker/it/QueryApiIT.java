@@ -185,7 +185,8 @@ class QueryApiIT {
     void aParameterThatDoesNotFitItsTypeIsInvalidInput() throws Exception {
         ServedWorker.Answer badDate = served.query("SELECT :day", "day", "date", "2024-13-45");
         assertThat(badDate.status()).isEqualTo(400);
-        assertThat(badDate.json().get("type").asText()).isEqualTo("InvalidInput");
+        assertThat(badDate.json().get("reason").asText()).isEqualTo("InvalidInput");
+        assertThat(badDate.json().get("type").asText()).isEqualTo("INVALIDINPUT");
         assertThat(badDate.json().get("message").asText()).contains(":day", "2024-13-45", "2024-05-31");
 
         ServedWorker.Answer badType = served.query("SELECT :x", "x", "color", "red");
@@ -202,7 +203,10 @@ class QueryApiIT {
         ServedWorker.Answer syntax = served.query("SELECT *\nFROM orders\nWHER \"order\" = 1");
         assertThat(syntax.status()).isEqualTo(400);
         JsonNode body = syntax.json();
-        assertThat(body.get("type").asText()).isEqualTo("QueryParseError");
+        assertThat(body.get("reason").asText()).isEqualTo("QueryParseError");
+        assertThat(body.get("type").asText())
+                .as("the hosted service's type, as the front answers")
+                .isEqualTo("QUERY_ERROR");
         assertThat(body.get("message").asText()).contains("syntax error");
         assertThat(body.get("line").asInt()).isEqualTo(3);
         assertThat(body.get("column").asInt()).isEqualTo(6);
@@ -210,14 +214,14 @@ class QueryApiIT {
 
         ServedWorker.Answer unknown = served.query("SELECT customer,\n       nope FROM orders");
         assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.json().get("type").asText()).isEqualTo("QueryError");
+        assertThat(unknown.json().get("reason").asText()).isEqualTo("QueryError");
         assertThat(unknown.json().get("message").asText()).contains("nope");
         assertThat(unknown.json().get("line").asInt()).isEqualTo(2);
         assertThat(unknown.json().get("column").asInt()).isEqualTo(8);
 
         ServedWorker.Answer notJson = ServedWorker.post(served.port(), "{\"sql\": ", null);
         assertThat(notJson.status()).isEqualTo(400);
-        assertThat(notJson.json().get("type").asText()).isEqualTo("InvalidInput");
+        assertThat(notJson.json().get("reason").asText()).isEqualTo("InvalidInput");
         ServedWorker.Answer noQuery = ServedWorker.post(served.port(), "{\"sql\": {}}", null);
         assertThat(noQuery.status()).isEqualTo(400);
         assertThat(noQuery.json().get("message").asText()).contains("sql.query");
@@ -230,7 +234,8 @@ class QueryApiIT {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(slow.status()).isEqualTo(408);
-        assertThat(slow.json().get("type").asText()).isEqualTo("QueryTimeout");
+        assertThat(slow.json().get("reason").asText()).isEqualTo("QueryTimeout");
+        assertThat(slow.json().get("type").asText()).isEqualTo("QUERY_TIMEOUT");
         assertThat(slow.json().get("message").asText()).contains("2 s");
         assertThat(took).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
         assertThat(served.query("SELECT count(*) AS n FROM orders").status()).isEqualTo(200);
@@ -251,7 +256,7 @@ class QueryApiIT {
         assertThat(notRaised.get("results")).hasSize(MAX_ROWS);
         ServedWorker.Answer zero = ServedWorker.post(served.port(), ServedWorker.request("SELECT 1", 0), null);
         assertThat(zero.status()).isEqualTo(400);
-        assertThat(zero.json().get("type").asText()).isEqualTo("InvalidInput");
+        assertThat(zero.json().get("reason").asText()).isEqualTo("InvalidInput");
     }
 
     @Test
@@ -263,7 +268,8 @@ class QueryApiIT {
             assertThat(missing.json().get("message").asText()).contains("Authorization: ApiKey");
             ServedWorker.Answer wrong = ServedWorker.post(guarded.port(), query, "ApiKey not-the-key");
             assertThat(wrong.status()).isEqualTo(401);
-            assertThat(wrong.json().get("type").asText()).isEqualTo("AuthenticationError");
+            assertThat(wrong.json().get("reason").asText()).isEqualTo("AuthenticationError");
+            assertThat(wrong.json().get("type").asText()).isEqualTo("AUTHEXCEPTION");
             assertThat(wrong.body()).doesNotContain("k3y-for-tests");
             assertThat(ServedWorker.post(guarded.port(), query, "Basic k3y-for-tests")
                             .status())

@@ -92,7 +92,8 @@ class QueryConfinementIT {
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(400);
         JsonNode body = answer.json();
-        assertThat(body.get("type").asText()).as(body.toString()).isEqualTo(type);
+        assertThat(body.get("reason").asText()).as(body.toString()).isEqualTo(type);
+        assertThat(body.get("type").asText()).as(body.toString()).isEqualTo("QUERY_ERROR");
         assertThat(body.get("message").asText()).isNotBlank();
         assertThat(body.get("query_id").asText()).isNotBlank();
         assertThat(served.fingerprint()).isEqualTo(before);

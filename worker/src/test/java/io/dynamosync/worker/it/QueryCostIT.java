@@ -89,7 +89,8 @@ class QueryCostIT {
                 .noneMatch(CompletableFuture::isDone);
 
         assertThat(oneTooMany.status()).as(oneTooMany.body()).isEqualTo(429);
-        assertThat(oneTooMany.json().path("type").asText()).isEqualTo("TooManyQueries");
+        assertThat(oneTooMany.json().path("reason").asText()).isEqualTo("TooManyQueries");
+        assertThat(oneTooMany.json().path("type").asText()).isEqualTo("RATELIMITEXCEEDED");
         assertThat(oneTooMany.json().path("message").asText()).contains("long-running");
         for (CompletableFuture<ServedWorker.Answer> runaway : runaways) {
             assertThat(runaway.get().status()).as("cut at the time limit").isEqualTo(408);
@@ -155,14 +156,14 @@ class QueryCostIT {
     void anUnknownPathOrMethodAnswersAJsonError() throws Exception {
         ServedWorker.Answer unknown = ServedWorker.get(served.port(), "/v2/nothing", null);
         assertThat(unknown.status()).isEqualTo(404);
-        assertThat(unknown.json().path("type").asText()).isEqualTo("NotFound");
+        assertThat(unknown.json().path("reason").asText()).isEqualTo("NotFound");
         assertThat(unknown.json().path("message").asText())
                 .contains("/v2/nothing")
                 .contains("POST /v1/orgs/self/queries");
 
         ServedWorker.Answer wrongMethod = ServedWorker.get(served.port(), "/v1/orgs/self/queries", null);
         assertThat(wrongMethod.status()).isEqualTo(405);
-        assertThat(wrongMethod.json().path("type").asText()).isEqualTo("MethodNotAllowed");
+        assertThat(wrongMethod.json().path("reason").asText()).isEqualTo("MethodNotAllowed");
 
         HttpResponse<String> delete = HttpClient.newHttpClient()
                 .send(

@@ -15,7 +15,7 @@ class DuckDbErrorsTest {
                         + "LINE 3:   'ü', nope FROM range(3)\n               ^",
                 sql);
 
-        assertThat(failure.type()).isEqualTo("QueryError");
+        assertThat(failure.reason()).isEqualTo("QueryError");
         assertThat(failure.getMessage())
                 .isEqualTo(
                         "Binder Error: Referenced column \"nope\" not found in FROM clause!\nCandidate bindings: \"range\"");
@@ -40,7 +40,7 @@ class DuckDbErrorsTest {
                 "Permission Error: Cannot access file \"/etc/passwd\" - file system operations are "
                         + "disabled by configuration",
                 "SELECT * FROM read_csv('/etc/passwd')");
-        assertThat(failure.type()).isEqualTo("QueryNotAllowed");
+        assertThat(failure.reason()).isEqualTo("QueryNotAllowed");
         assertThat(failure.line()).isNull();
     }
 }

@@ -295,7 +295,7 @@ class ExactAnswersTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> query("SELECT id,\n  amount__exact FROM orders"))
                 .isInstanceOfSatisfying(QueryFailure.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.type()).isEqualTo(QueryFailure.QUERY_ERROR);
+                    assertThat(e.reason()).isEqualTo(QueryFailure.QUERY_ERROR);
                     assertThat(e.getMessage())
                             .contains("no column amount__exact", "amount itself comes back with every digit");
                     assertThat(e.line()).isEqualTo(2);

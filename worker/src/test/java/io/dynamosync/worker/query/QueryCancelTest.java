@@ -50,7 +50,7 @@ class QueryCancelTest {
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .havingCause()
                     .isInstanceOfSatisfying(
-                            QueryFailure.class, f -> assertThat(f.type()).isEqualTo(QueryFailure.CANCELLED));
+                            QueryFailure.class, f -> assertThat(f.reason()).isEqualTo(QueryFailure.CANCELLED));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
             assertThat(runner.cancel("q-slow")).as("an ended query").isFalse();
         }
