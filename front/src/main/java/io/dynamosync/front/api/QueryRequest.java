@@ -2,7 +2,10 @@ package io.dynamosync.front.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -18,6 +21,29 @@ import java.util.Locale;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueryRequest(Sql sql) {
+
+    /** The request a body holds; {@code INVALIDINPUT}, saying the expected shape, when it holds none. */
+    public static QueryRequest of(ObjectMapper json, ObjectNode body) {
+        try {
+            return json.treeToValue(body, QueryRequest.class);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalidInput("the body is not a query request: "
+                    + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + "; expected {\"sql\": {\"query\": \"...\", \"parameters\": [{\"name\", \"type\", \"value\"}]}}");
+        }
+    }
+
+    /** An optional whole number of 0 or more among a body's options; null when absent, else {@code INVALIDINPUT}. */
+    public static Integer wholeNumber(JsonNode parent, String field) {
+        JsonNode value = parent.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || value.asInt() < 0) {
+            throw ApiError.invalidInput(field + " must be a whole number of 0 or more, was " + value);
+        }
+        return value.asInt();
+    }
 
     /** The query text, its parameters, and the most rows to return. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dynamosync.api.v1alpha1.DynamoCollection;
 import io.dynamosync.api.v1alpha1.QueryLambda;
 import io.dynamosync.api.v1alpha1.QueryView;
 import io.dynamosync.front.api.ApiError;
@@ -75,8 +74,6 @@ public final class FrontServer implements AutoCloseable {
             Integer column,
             @JsonProperty("query_id") String queryId) {}
 
-    private static final byte[] CONSOLE = console();
-
     private final Javalin app;
     private final Catalog catalog;
     private final WorkerClient workers;
@@ -111,6 +108,8 @@ public final class FrontServer implements AutoCloseable {
         this.parser = parser;
         LambdaRoutes lambdaRoutes = new LambdaRoutes(lambdas, this::collectionsOf, this::query, this::plan);
         ViewRoutes viewRoutes = new ViewRoutes(views, this::collectionsOf, this::plan);
+        CatalogRoutes catalogRoutes = new CatalogRoutes(catalog);
+        KeptQueryRoutes keptRoutes = new KeptQueryRoutes(book);
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
@@ -125,7 +124,7 @@ public final class FrontServer implements AutoCloseable {
             config.routes.get("/readyz", ctx -> ctx.result("ready"));
             // The console: a page that uses the API below with the key its user gives it.
             config.routes.get(
-                    "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(CONSOLE));
+                    "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(Console.PAGE));
             config.routes.get(
                     "/metrics",
                     ctx -> ctx.contentType(FrontMetrics.contentType()).result(metrics.scrape()));
@@ -141,22 +140,10 @@ public final class FrontServer implements AutoCloseable {
             });
             config.routes.post(API + "/queries", ctx -> query(ctx, body(ctx)));
             config.routes.post(API + "/queries/validations", this::validate);
-            config.routes.get(API + "/queries", this::activeQueries);
-            config.routes.get(API + "/queries/{id}", ctx -> {
-                ObjectNode answer = JSON.createObjectNode();
-                answer.set(
-                        "data",
-                        book.info(book.get(ctx.pathParam("id"), caller(ctx).name())));
-                json(ctx, answer);
-            });
-            config.routes.delete(API + "/queries/{id}", ctx -> {
-                ObjectNode answer = JSON.createObjectNode();
-                answer.set(
-                        "data",
-                        book.info(book.cancel(ctx.pathParam("id"), caller(ctx).name())));
-                json(ctx, answer);
-            });
-            config.routes.get(API + "/queries/{id}/pages", this::page);
+            config.routes.get(API + "/queries", keptRoutes::active);
+            config.routes.get(API + "/queries/{id}", keptRoutes::info);
+            config.routes.delete(API + "/queries/{id}", keptRoutes::cancel);
+            config.routes.get(API + "/queries/{id}/pages", keptRoutes::page);
             config.routes.get(API + "/views", viewRoutes.listing()::all);
             config.routes.get(API + "/ws/{ws}/views", viewRoutes.listing()::inWorkspace);
             config.routes.get(API + "/ws/{ws}/views/{view}", viewRoutes::get);
@@ -177,11 +164,11 @@ public final class FrontServer implements AutoCloseable {
             config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}", lambdaRoutes::delete);
             config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}/tags/{tag}", lambdaRoutes::deleteTag);
             config.routes.delete(API + "/ws/{ws}/lambdas/{lambda}/version/{version}", lambdaRoutes::deleteVersion);
-            config.routes.get(API + "/collections", ctx -> collections(ctx, null));
-            config.routes.get(API + "/ws", this::workspaces);
-            config.routes.get(API + "/ws/{ws}", this::workspace);
-            config.routes.get(API + "/ws/{ws}/collections", ctx -> collections(ctx, ctx.pathParam("ws")));
-            config.routes.get(API + "/ws/{ws}/collections/{collection}", this::collection);
+            config.routes.get(API + "/collections", ctx -> catalogRoutes.collections(ctx, null));
+            config.routes.get(API + "/ws", catalogRoutes::workspaces);
+            config.routes.get(API + "/ws/{ws}", catalogRoutes::workspace);
+            config.routes.get(API + "/ws/{ws}/collections", ctx -> catalogRoutes.collections(ctx, ctx.pathParam("ws")));
+            config.routes.get(API + "/ws/{ws}/collections/{collection}", catalogRoutes::collection);
         });
         app.start("0.0.0.0", port);
         if (!keys.required()) {
@@ -198,7 +185,7 @@ public final class FrontServer implements AutoCloseable {
         long started = System.nanoTime();
         String kind = FrontMetrics.ONE_COLLECTION;
         try {
-            QueryRequest request = request(body);
+            QueryRequest request = QueryRequest.of(JSON, body);
             QueryRequest.Sql sql = request.sql();
             if (sql == null) {
                 throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
@@ -214,7 +201,9 @@ public final class FrontServer implements AutoCloseable {
                         book.completed(queryId, sql.query(), caller(ctx).name(), answer(plan, body, sql, queryId));
                 json(
                         ctx,
-                        book.firstResults(kept, optionalInt(body.path("sql"), "initial_paginate_response_doc_count")));
+                        book.firstResults(
+                                kept,
+                                QueryRequest.wholeNumber(body.path("sql"), "initial_paginate_response_doc_count")));
             } else if (plan.collections().size() == 1) {
                 forward(ctx, plan.collections().get(0), body, queryId);
             } else {
@@ -235,11 +224,11 @@ public final class FrontServer implements AutoCloseable {
     private void runAsync(Context ctx, ObjectNode body, QueryPlan plan, QueryRequest.Sql sql, String queryId)
             throws JsonProcessingException {
         JsonNode options = body.path("async_options");
-        Integer timeoutMs = optionalInt(options, "timeout_ms");
-        Integer clientTimeoutMs = optionalInt(options, "client_timeout_ms");
-        Integer first = optionalInt(options, "max_initial_results");
+        Integer timeoutMs = QueryRequest.wholeNumber(options, "timeout_ms");
+        Integer clientTimeoutMs = QueryRequest.wholeNumber(options, "client_timeout_ms");
+        Integer first = QueryRequest.wholeNumber(options, "max_initial_results");
         if (first == null) {
-            first = optionalInt(body, "max_initial_results");
+            first = QueryRequest.wholeNumber(body, "max_initial_results");
         }
         // A statement sent to one worker is stopped there too; a JOIN's pulls end with the front's own work.
         Runnable onCancel = plan.collections().size() == 1
@@ -288,18 +277,6 @@ public final class FrontServer implements AutoCloseable {
         throw new ApiError(502, ApiError.INTERNAL, "the worker's answer is not a JSON object");
     }
 
-    private void activeQueries(Context ctx) throws JsonProcessingException {
-        ObjectNode answer = JSON.createObjectNode();
-        ArrayNode data = answer.putArray("data");
-        book.active(caller(ctx).name()).forEach(q -> data.add(book.info(q)));
-        json(ctx, answer);
-    }
-
-    private void page(Context ctx) throws JsonProcessingException {
-        QueryBook.Kept kept = book.get(ctx.pathParam("id"), caller(ctx).name());
-        json(ctx, book.page(kept, ctx.queryParam("cursor"), intParam(ctx, "docs"), intParam(ctx, "offset")));
-    }
-
     /**
      * The request's statement with its views expanded ({@link ViewExpansion}); the body's text too, for the worker a
      * single-collection statement goes to.
@@ -311,18 +288,6 @@ public final class FrontServer implements AutoCloseable {
         }
         ((ObjectNode) body.get("sql")).put("query", expanded);
         return new QueryRequest.Sql(expanded, sql.parameters(), sql.defaultRowLimit());
-    }
-
-    private static byte[] console() {
-        // Beside this class: the worker's jar, on the classpath of the demo and of tests, has a console of its own.
-        try (InputStream in = FrontServer.class.getResourceAsStream("console.html")) {
-            if (in == null) {
-                throw new IllegalStateException("the console's page is missing from the front's jar");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Plans SQL as a query would be, views expanded: its error (parse, unknown collection) when it cannot run. */
@@ -363,29 +328,6 @@ public final class FrontServer implements AutoCloseable {
         }
     }
 
-    private static Integer intParam(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.strip());
-        } catch (NumberFormatException e) {
-            throw ApiError.invalidInput(name + " must be a whole number, was '" + value + "'");
-        }
-    }
-
-    private static Integer optionalInt(JsonNode parent, String field) {
-        JsonNode value = parent.path(field);
-        if (value.isMissingNode() || value.isNull()) {
-            return null;
-        }
-        if (!value.canConvertToInt() || value.asInt() < 0) {
-            throw ApiError.invalidInput(field + " must be a whole number of 0 or more, was " + value);
-        }
-        return value.asInt();
-    }
-
     /** Passes a single-collection query to its worker, the collection named as the worker names it. */
     private void forward(Context ctx, QueryPlan.Target target, ObjectNode body, String queryId) throws IOException {
         WorkerClient.Answer answer = send(target, body, queryId);
@@ -418,7 +360,7 @@ public final class FrontServer implements AutoCloseable {
 
     private void validate(Context ctx) throws JsonProcessingException {
         ObjectNode body = body(ctx);
-        QueryRequest request = request(body);
+        QueryRequest request = QueryRequest.of(JSON, body);
         if (request.sql() == null) {
             throw ApiError.invalidInput("the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
         }
@@ -433,72 +375,9 @@ public final class FrontServer implements AutoCloseable {
         json(ctx, answer);
     }
 
-    private void collections(Context ctx, String workspace) throws JsonProcessingException {
-        if (workspace != null && !catalog.hasWorkspace(workspace)) {
-            throw ApiError.notFound("workspace " + workspace + " does not exist; GET /v1/orgs/self/ws lists them");
-        }
-        FrontKey caller = caller(ctx);
-        if (workspace != null) {
-            mayRead(caller, workspace);
-        }
-        ObjectNode answer = JSON.createObjectNode();
-        ArrayNode data = answer.putArray("data");
-        for (DynamoCollection c : workspace == null ? catalog.all() : catalog.in(workspace)) {
-            // Listing every collection lists those the key may read.
-            if (caller.allows(catalog.workspace(c))) {
-                data.add(CollectionShapes.collection(c, catalog.workspace(c)));
-            }
-        }
-        json(ctx, answer);
-    }
-
-    private void collection(Context ctx) throws JsonProcessingException {
-        String workspace = ctx.pathParam("ws");
-        String name = ctx.pathParam("collection");
-        mayRead(caller(ctx), workspace);
-        DynamoCollection c = catalog.find(workspace, name)
-                .orElseThrow(() -> ApiError.notFound("collection " + workspace + "." + name
-                        + " does not exist; GET /v1/orgs/self/ws/" + workspace + "/collections lists them"));
-        ObjectNode answer = JSON.createObjectNode();
-        answer.set("data", CollectionShapes.collection(c, catalog.workspace(c)));
-        json(ctx, answer);
-    }
-
-    private void workspaces(Context ctx) throws JsonProcessingException {
-        ObjectNode answer = JSON.createObjectNode();
-        ArrayNode data = answer.putArray("data");
-        for (String name : catalog.workspaceNames()) {
-            if (caller(ctx).allows(name)) {
-                data.add(CollectionShapes.workspace(name, catalog.in(name).size()));
-            }
-        }
-        json(ctx, answer);
-    }
-
-    private void workspace(Context ctx) throws JsonProcessingException {
-        String name = ctx.pathParam("ws");
-        if (!catalog.hasWorkspace(name)) {
-            throw ApiError.notFound("workspace " + name + " does not exist; GET /v1/orgs/self/ws lists them");
-        }
-        mayRead(caller(ctx), name);
-        ObjectNode answer = JSON.createObjectNode();
-        answer.set("data", CollectionShapes.workspace(name, catalog.in(name).size()));
-        json(ctx, answer);
-    }
-
     private ParsedStatement parse(String sql) {
         synchronized (parser) {
             return ParsedStatement.parse(parser, sql);
-        }
-    }
-
-    private static QueryRequest request(ObjectNode body) {
-        try {
-            return JSON.treeToValue(body, QueryRequest.class);
-        } catch (JsonProcessingException e) {
-            throw ApiError.invalidInput("the body is not a query request: "
-                    + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + "; expected {\"sql\": {\"query\": \"...\", \"parameters\": [{\"name\", \"type\", \"value\"}]}}");
         }
     }
 
