@@ -41,6 +41,15 @@ const byStatus = (query) => ({
   out.tagsAfter = await client.queryLambdas.listQueryLambdaTags('commons', 'by-status');
   out.versionDeleted = await client.queryLambdas.deleteQueryLambdaVersion('commons', 'by-status', '1');
   out.lastVersion = await failure(client.queryLambdas.deleteQueryLambdaVersion('commons', 'by-status', '2'));
+  // A deleted version's number is never given again: a client pinned to it would run other SQL.
+  out.third = await client.queryLambdas.updateQueryLambda('commons', 'by-status', {
+    sql: byStatus('SELECT count(*) AS n FROM orders WHERE status = :status AND total > 0'),
+  });
+  out.thirdDeleted = await client.queryLambdas.deleteQueryLambdaVersion('commons', 'by-status', '3');
+  out.fourth = await client.queryLambdas.updateQueryLambda('commons', 'by-status', {
+    sql: byStatus('SELECT count(*) AS n FROM orders WHERE status = :status AND total >= 0'),
+  });
+  out.elsewhere = await failure(client.views.createView('elsewhere', { name: 'x', query: 'SELECT 1' }));
   out.duplicate = await failure(client.queryLambdas.createQueryLambda('commons', {
     name: 'by-status', sql: { query: 'SELECT 1' },
   }));

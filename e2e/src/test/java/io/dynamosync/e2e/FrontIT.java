@@ -450,6 +450,14 @@ class FrontIT {
             assertThat(out.at("/tagsAfter/data").findValuesAsText("tag_name")).containsExactly("latest");
             assertThat(out.at("/versionDeleted/data/version").asText()).isEqualTo("1");
             assertThat(out.at("/lastVersion/type").asText()).isEqualTo("INVALIDINPUT");
+            assertThat(out.at("/third/data/version").asText()).isEqualTo("3");
+            assertThat(out.at("/thirdDeleted/data/version").asText()).isEqualTo("3");
+            assertThat(out.at("/fourth/data/version").asText())
+                    .as("3 is not given again")
+                    .isEqualTo("4");
+            assertThat(out.at("/elsewhere/type").asText())
+                    .as("a workspace the front does not serve")
+                    .isEqualTo("NOTFOUND");
             assertThat(out.at("/duplicate/type").asText()).isEqualTo("ALREADYEXISTS");
             assertThat(out.at("/badSql/type").asText()).isEqualTo("QUERY_ERROR");
             assertThat(out.at("/badName/type").asText()).isEqualTo("INVALIDINPUT");

@@ -33,6 +33,8 @@ public enum ErrorType {
     METHODNOTALLOWED(405),
     /** A resource of that name exists already. */
     ALREADYEXISTS(409),
+    /** A resource changed by someone else meanwhile, again and again: try again. */
+    CONFLICT(409),
     /** Anything else: a bug, or a worker that answered what it should not. */
     INTERNALERROR(500);
 

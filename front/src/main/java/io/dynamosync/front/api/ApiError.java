@@ -18,6 +18,8 @@ public final class ApiError extends RuntimeException {
     public static final String FORBIDDEN = ErrorType.FORBIDDEN.name();
     /** A resource of that name exists already. */
     public static final String ALREADY_EXISTS = ErrorType.ALREADYEXISTS.name();
+    /** A resource kept changing under the request's change. */
+    public static final String CONFLICT = ErrorType.CONFLICT.name();
     /** The request itself is malformed. */
     public static final String INVALID_INPUT = ErrorType.INVALIDINPUT.name();
     /** The query is not valid SQL, or valid SQL that cannot run. */

@@ -7,14 +7,16 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * Writes of one kind of workspace resource (query lambdas, views) through the API server, as the front's API does
- * them where the chart allows it: each in the workspace's namespace, refused by the API server's own rules (its
- * schema and validation rules, the front's RBAC) with the hosted service's error types, and returned once the
- * front's own watch has seen it, so that the next read answers with what was written.
+ * them where the chart allows it: each in the workspace's namespace (one the front serves), refused by the API
+ * server's own rules (its schema and validation rules, the front's RBAC) with the hosted service's error types, and
+ * returned once the front's own watch has seen it, so that the next read answers with what was written.
  *
  * @param <T> the kind
  */
@@ -22,65 +24,102 @@ public final class ResourceWrites<T extends HasMetadata> {
 
     /** How long a write waits for the watch to show it; the API server has accepted it either way. */
     private static final Duration SEEN_WITHIN = Duration.ofSeconds(5);
+    /** How often an edit is tried when the resource changed meanwhile. */
+    private static final int EDIT_ATTEMPTS = 4;
 
     private final KubernetesClient client;
     private final Class<T> kind;
     private final Workspaces workspaces;
+    private final Set<String> namespaces;
     private final Supplier<Collection<T>> watched;
 
-    ResourceWrites(KubernetesClient client, Class<T> kind, Workspaces workspaces, Supplier<Collection<T>> watched) {
+    /** @param namespaces the namespaces the front serves (every one when empty): writes elsewhere are refused */
+    ResourceWrites(
+            KubernetesClient client,
+            Class<T> kind,
+            Workspaces workspaces,
+            Set<String> namespaces,
+            Supplier<Collection<T>> watched) {
         this.client = client;
         this.kind = kind;
         this.workspaces = workspaces;
+        this.namespaces = Set.copyOf(namespaces);
         this.watched = watched;
     }
 
     /** Creates {@code resource} in {@code workspace}; {@code ALREADYEXISTS} when one has its name. */
     public T create(String workspace, T resource) {
-        resource.getMetadata().setNamespace(workspaces.namespace(workspace));
+        resource.getMetadata().setNamespace(served(workspace));
         T created = call(
                 workspace,
                 resource.getMetadata().getName(),
-                () -> client.resource(resource).create());
+                () -> client.resource(resource).create(),
+                true);
         awaitSeen(created);
         return created;
     }
 
-    /** Changes the resource {@code name} of {@code workspace} with {@code change}, as it is now on the API server. */
+    /**
+     * Changes the resource {@code name} of {@code workspace} with {@code change}, applied to it as it is now on the
+     * API server; tried again when someone else changed it meanwhile, then {@code CONFLICT}.
+     */
     public T edit(String workspace, String name, UnaryOperator<T> change) {
-        T edited = call(
-                workspace,
-                name,
-                () -> client.resources(kind)
-                        .inNamespace(workspaces.namespace(workspace))
-                        .withName(name)
-                        .edit(change));
-        awaitSeen(edited);
-        return edited;
+        String namespace = served(workspace);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                T edited = call(
+                        workspace,
+                        name,
+                        () -> client.resources(kind)
+                                .inNamespace(namespace)
+                                .withName(name)
+                                .edit(change),
+                        false);
+                awaitSeen(edited);
+                return edited;
+            } catch (ApiError e) {
+                if (!e.type().equals(ApiError.CONFLICT) || attempt == EDIT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Deletes the resource {@code name} of {@code workspace}; answers it as it was. */
     public T delete(String workspace, String name) {
-        String namespace = workspaces.namespace(workspace);
+        String namespace = served(workspace);
         T existing = call(
                 workspace,
                 name,
                 () -> client.resources(kind)
                         .inNamespace(namespace)
                         .withName(name)
-                        .require());
+                        .require(),
+                false);
         call(
                 workspace,
                 name,
                 () -> client.resources(kind)
                         .inNamespace(namespace)
                         .withName(name)
-                        .delete());
+                        .delete(),
+                false);
         awaitGone(namespace, name);
         return existing;
     }
 
-    private <R> R call(String workspace, String name, Supplier<R> write) {
+    /** The namespace of {@code workspace}, when the front serves it; {@code NOTFOUND} otherwise. */
+    private String served(String workspace) {
+        String namespace = workspaces.namespace(workspace);
+        if (!namespaces.isEmpty() && !namespaces.contains(namespace)) {
+            throw ApiError.notFound(
+                    "workspace " + workspace + " is not one the front serves; GET /v1/orgs/self/ws lists them");
+        }
+        return namespace;
+    }
+
+    /** Runs a write; the API server's refusals as the hosted service's errors ({@code creating}: 409 is the name). */
+    private <R> R call(String workspace, String name, Supplier<R> write, boolean creating) {
         try {
             return write.get();
         } catch (io.fabric8.kubernetes.client.ResourceNotFoundException e) {
@@ -92,7 +131,10 @@ public final class ResourceWrites<T extends HasMetadata> {
             String what = kind.getSimpleName() + " " + workspace + "." + name;
             throw switch (e.getCode()) {
                 case 404 -> notFound(workspace, name);
-                case 409 -> new ApiError(409, ApiError.ALREADY_EXISTS, what + " already exists");
+                case 409 ->
+                    creating
+                            ? new ApiError(409, ApiError.ALREADY_EXISTS, what + " already exists")
+                            : new ApiError(409, ApiError.CONFLICT, what + " kept changing meanwhile; try again");
                 case 422, 400 -> ApiError.invalidInput(what + " was refused by the API server: " + said);
                 case 401, 403 ->
                     new ApiError(
@@ -130,7 +172,7 @@ public final class ResourceWrites<T extends HasMetadata> {
                 && name.equals(r.getMetadata().getName());
     }
 
-    private static void await(java.util.function.BooleanSupplier seen) {
+    private static void await(BooleanSupplier seen) {
         long deadline = System.nanoTime() + SEEN_WITHIN.toNanos();
         while (!seen.getAsBoolean() && System.nanoTime() < deadline) {
             try {

@@ -68,7 +68,7 @@ public final class WorkspaceResources<T extends HasMetadata> implements AutoClos
             informers.forEach(i -> list.addAll(i.getStore().list()));
             return list;
         };
-        ResourceWrites<T> writes = writable ? new ResourceWrites<>(client, kind, workspaces, all) : null;
+        ResourceWrites<T> writes = writable ? new ResourceWrites<>(client, kind, workspaces, namespaces, all) : null;
         return new WorkspaceResources<>(all, workspaces, informers, writes);
     }
 

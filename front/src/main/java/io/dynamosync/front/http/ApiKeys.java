@@ -29,7 +29,7 @@ public final class ApiKeys {
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What an open API (no key configured) admits requests as. */
-    static final FrontKey OPEN = FrontKey.managing("open", null, Set.of());
+    static final FrontKey OPEN = FrontKey.scoped("open", null, Set.of());
 
     private final FrontKey fixed;
     private volatile List<FrontKey> fromSecret = List.of();

@@ -165,12 +165,16 @@ final class LambdaRoutes {
         try {
             edited = writes.edit(workspace, name, lambda -> {
                 List<QueryLambdaVersionSpec> versions =
-                        new ArrayList<>(lambda.getSpec().getVersions());
-                int highest = 0;
+                        new ArrayList<>(existing(lambda).getSpec().getVersions());
+                // Never a number used before, even by a version deleted since: a client pinned to it would run
+                // other SQL.
+                int highest = number(annotation(lambda));
                 for (QueryLambdaVersionSpec v : versions) {
                     highest = Math.max(highest, number(v.getVersion()));
                 }
-                added[0] = versionFrom(body, Integer.toString(Math.max(highest, versions.size()) + 1));
+                String next = Integer.toString(Math.max(highest, versions.size()) + 1);
+                added[0] = versionFrom(body, next);
+                lambda.getMetadata().getAnnotations().put(LAST_VERSION, next);
                 versions.add(added[0]);
                 lambda.getSpec().setVersions(versions);
                 if (body.hasNonNull("description")) {
@@ -196,7 +200,10 @@ final class LambdaRoutes {
         spec.setDescription(body.path("description").asText(null));
         spec.setVersions(new ArrayList<>(List.of(first)));
         QueryLambda lambda = new QueryLambda();
-        lambda.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        lambda.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .addToAnnotations(LAST_VERSION, "1")
+                .build());
         lambda.setSpec(spec);
         Manage.data(ctx, versionJson(writes.create(ctx.pathParam("ws"), lambda), first));
     }
@@ -211,7 +218,7 @@ final class LambdaRoutes {
             throw ApiError.invalidInput("tag latest always names the newest version; it cannot be set");
         }
         QueryLambda edited = writes.edit(ctx.pathParam("ws"), ctx.pathParam("lambda"), lambda -> {
-            version(lambda, version);
+            version(existing(lambda), version);
             Map<String, String> tags = new TreeMap<>(
                     lambda.getSpec().getTags() == null
                             ? Map.of()
@@ -232,7 +239,7 @@ final class LambdaRoutes {
         }
         ObjectNode[] before = new ObjectNode[1];
         writes.edit(ctx.pathParam("ws"), ctx.pathParam("lambda"), lambda -> {
-            before[0] = tagJson(lambda, tag);
+            before[0] = tagJson(existing(lambda), tag);
             Map<String, String> tags = new TreeMap<>(lambda.getSpec().getTags());
             tags.remove(tag);
             lambda.getSpec().setTags(tags);
@@ -250,7 +257,7 @@ final class LambdaRoutes {
         String version = ctx.pathParam("version");
         ObjectNode[] before = new ObjectNode[1];
         writes.edit(ctx.pathParam("ws"), ctx.pathParam("lambda"), lambda -> {
-            QueryLambdaVersionSpec gone = version(lambda, version);
+            QueryLambdaVersionSpec gone = version(existing(lambda), version);
             before[0] = versionJson(lambda, gone);
             if (lambda.getSpec().getVersions().size() == 1) {
                 throw ApiError.invalidInput(
@@ -295,6 +302,24 @@ final class LambdaRoutes {
         version.setDescription(body.path("description").asText(null));
         version.setDefaultParameters(defaults.isEmpty() ? null : defaults);
         return version;
+    }
+
+    /** The annotation keeping the highest version number the API gave the lambda, deleted versions included. */
+    static final String LAST_VERSION = "dynamosync.io/last-version";
+
+    private static String annotation(QueryLambda lambda) {
+        if (lambda.getMetadata().getAnnotations() == null) {
+            lambda.getMetadata().setAnnotations(new java.util.HashMap<>());
+        }
+        return lambda.getMetadata().getAnnotations().getOrDefault(LAST_VERSION, "0");
+    }
+
+    /** The lambda as written, when it is one with versions; {@code NOTFOUND}, as the reads answer, otherwise. */
+    private static QueryLambda existing(QueryLambda lambda) {
+        if (!usable(lambda)) {
+            throw ApiError.notFound("query lambda " + lambda.getMetadata().getName() + " has no versions to change");
+        }
+        return lambda;
     }
 
     private static int number(String version) {

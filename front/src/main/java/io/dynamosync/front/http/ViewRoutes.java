@@ -78,6 +78,9 @@ final class ViewRoutes {
         JsonNode body = Manage.body(ctx);
         String sql = query(body);
         QueryView edited = writes.edit(ctx.pathParam("ws"), ctx.pathParam("view"), view -> {
+            if (view.getSpec() == null) {
+                view.setSpec(new QueryViewSpec());
+            }
             view.getSpec().setSql(sql);
             if (body.hasNonNull("description")) {
                 view.getSpec().setDescription(body.get("description").asText());

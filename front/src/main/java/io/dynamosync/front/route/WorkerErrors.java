@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * A worker's error answer as the front answers it. Workers answer with the same {@link ErrorType}s as the front (and
  * their finer {@code reason}); workers of the release before named their errors in their own words only
- * ({@code QueryParseError}, {@code QueryTimeout}...), which are read as the types they stand for, so that a rolling
- * upgrade changes nothing for clients.
+ * ({@code QueryParseError}, {@code QueryTimeout}...), which are read as the types they stand for, so that workers
+ * still on that release answer clients as before. (A front of that release reads the new types as unknown: upgrade
+ * the front with or before the workers, as the chart does.)
  */
 public final class WorkerErrors {
 

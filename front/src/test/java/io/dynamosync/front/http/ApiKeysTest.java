@@ -12,6 +12,7 @@ class ApiKeysTest {
         ApiKeys keys = ApiKeys.of(FrontKey.of(null));
         assertThat(keys.required()).isFalse();
         assertThat(keys.admit(null)).contains(ApiKeys.OPEN);
+        assertThat(ApiKeys.OPEN.manages()).as("an open API takes no writes").isFalse();
     }
 
     @Test

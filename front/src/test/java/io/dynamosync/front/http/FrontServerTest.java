@@ -558,7 +558,7 @@ class FrontServerTest {
     }
 
     @Test
-    void theConsoleIsServedWithoutAKeyAndAsksForOneThroughTheApi() throws Exception {
+    void theConsolePageIsServedWithoutAKey() throws Exception {
         HttpResponse<String> page = HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + "/"))
                         .build(),

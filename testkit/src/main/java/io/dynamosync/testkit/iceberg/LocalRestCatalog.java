@@ -56,11 +56,14 @@ public final class LocalRestCatalog implements AutoCloseable {
     private static final String SEPARATOR = "%1F";
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService threads;
     private final JdbcCatalog catalog;
     private final ObjectMapper json;
 
-    private LocalRestCatalog(HttpServer server, JdbcCatalog catalog, ObjectMapper json) {
+    private LocalRestCatalog(
+            HttpServer server, java.util.concurrent.ExecutorService threads, JdbcCatalog catalog, ObjectMapper json) {
         this.server = server;
+        this.threads = threads;
         this.catalog = catalog;
         this.json = json;
     }
@@ -84,13 +87,14 @@ public final class LocalRestCatalog implements AutoCloseable {
         RESTSerializers.registerAll(json);
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            LocalRestCatalog rest = new LocalRestCatalog(server, catalog, json);
-            server.createContext("/", rest::handle);
-            server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            java.util.concurrent.ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "local-rest-catalog");
                 t.setDaemon(true);
                 return t;
-            }));
+            });
+            LocalRestCatalog rest = new LocalRestCatalog(server, threads, catalog, json);
+            server.createContext("/", rest::handle);
+            server.setExecutor(threads);
             server.start();
             return rest;
         } catch (IOException e) {
@@ -109,7 +113,13 @@ public final class LocalRestCatalog implements AutoCloseable {
                 exchange.getRequestURI().getRawPath().replaceAll("^/+|/+$", "").split("/");
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            Object answer = route(method, path, body, exchange.getRequestURI().getRawQuery());
+            Object answer;
+            try {
+                answer = route(method, path, body, exchange.getRequestURI().getRawQuery());
+            } catch (IOException e) {
+                // A body that is not the protocol's JSON.
+                throw new IllegalArgumentException("the request's body cannot be read: " + e.getMessage(), e);
+            }
             if (answer == null) {
                 exchange.sendResponseHeaders(204, -1);
             } else {
@@ -119,6 +129,10 @@ public final class LocalRestCatalog implements AutoCloseable {
             int code = code(e);
             if (code == 500) {
                 LOG.warn("REST catalog: {} {} failed", method, exchange.getRequestURI(), e);
+            }
+            if (method.equals("HEAD")) {
+                exchange.sendResponseHeaders(code, -1);
+                return;
             }
             ErrorResponse error = ErrorResponse.builder()
                     .responseCode(code)
@@ -254,6 +268,7 @@ public final class LocalRestCatalog implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        threads.shutdownNow();
         catalog.close();
     }
 }

@@ -49,6 +49,12 @@ public final class StreamProgress {
     private volatile boolean listed;
     private final Set<String> reading = ConcurrentHashMap.newKeySet();
     private final Set<String> open = ConcurrentHashMap.newKeySet();
+    /**
+     * Shards read to their end whose children the next listing brings: until it does, the children's records are
+     * unread, so nothing is synced or passed.
+     */
+    private final Set<String> awaitingChildren = ConcurrentHashMap.newKeySet();
+
     private final Map<String, Tip> tips = new ConcurrentHashMap<>();
     private final Map<String, CaughtUp> caughtUp = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, Waiting> waiting = new ConcurrentSkipListMap<>();
@@ -100,6 +106,7 @@ public final class StreamProgress {
     void open(Collection<String> shards) {
         open.retainAll(shards);
         open.addAll(shards);
+        awaitingChildren.clear();
         listed = true;
     }
 
@@ -108,6 +115,8 @@ public final class StreamProgress {
     }
 
     void closed(String shard) {
+        // Before it leaves the open shards: no check may see the shard gone and its children not yet there.
+        awaitingChildren.add(shard);
         reading.remove(shard);
         open.remove(shard);
         tips.remove(shard);
@@ -157,7 +166,7 @@ public final class StreamProgress {
      * {@link #synced()}, this holds under steady writes, when reads seldom come back empty.
      */
     public boolean passed(Instant instant) {
-        if (!following() || !listed || open.isEmpty()) {
+        if (!following() || !listed || open.isEmpty() || !awaitingChildren.isEmpty()) {
             return false;
         }
         long through = 0;
@@ -190,7 +199,7 @@ public final class StreamProgress {
      * every page read up to them is committed.
      */
     private void notePassed() {
-        if (!following() || !listed || open.isEmpty()) {
+        if (!following() || !listed || open.isEmpty() || !awaitingChildren.isEmpty()) {
             return;
         }
         Instant oldest = null;
@@ -247,7 +256,7 @@ public final class StreamProgress {
      * oldest of the open shards' newest reads); null when not synced.
      */
     public Instant syncedAsOf() {
-        if (!following() || !listed || open.isEmpty()) {
+        if (!following() || !listed || open.isEmpty() || !awaitingChildren.isEmpty()) {
             return null;
         }
         // Tips before the waiting records: a reader marks its shard behind before it registers what it read.

@@ -76,9 +76,39 @@ class StreamPassedTest {
         assertThat(progress.snapshot().synced()).isFalse();
         assertThat(progress.snapshot().syncedAsOf()).isEqualTo(T.plusSeconds(1));
         progress.committed(second, false);
-        progress.read("s1", 3, false, T.plusSeconds(3), true);
+        long third = progress.read("s1", 3, false, T.plusSeconds(3), true);
         assertThat(progress.snapshot().synced()).isFalse();
-        assertThat(progress.snapshot().syncedAsOf()).as("it only moves forward").isEqualTo(T.plusSeconds(2));
+        assertThat(progress.snapshot().syncedAsOf()).isEqualTo(T.plusSeconds(2));
+        progress.committed(third, false);
+        assertThat(progress.snapshot().syncedAsOf()).isEqualTo(T.plusSeconds(3));
+
+        // A shard listed later, whose first read was sent before that: what was queryable stays queryable.
+        progress.open(List.of("s1", "s2"));
+        progress.read("s2", 0, false, T.plusSeconds(1), true);
+        assertThat(progress.passed(T)).isTrue();
+        assertThat(progress.snapshot().syncedAsOf()).as("it only moves forward").isEqualTo(T.plusSeconds(3));
+    }
+
+    @Test
+    void whileAClosedShardsChildrenAreUnlistedTheyAreUnreadSoNothingMovesForward() {
+        StreamProgress progress = following("s1", "s2");
+        progress.read("s1", 0, false, T.plusSeconds(1), true);
+        progress.read("s2", 0, false, T.plusSeconds(1), true);
+        assertThat(progress.snapshot().syncedAsOf()).isEqualTo(T.plusSeconds(1));
+
+        progress.closed("s1");
+        progress.read("s2", 0, false, T.plusSeconds(5), true);
+        assertThat(progress.snapshot().synced())
+                .as("s1's children are not listed yet")
+                .isFalse();
+        assertThat(progress.snapshot().syncedAsOf()).isEqualTo(T.plusSeconds(1));
+        assertThat(progress.passed(T.plusSeconds(2))).isFalse();
+
+        progress.open(List.of("s2", "s3"));
+        progress.read("s2", 0, false, T.plusSeconds(6), true);
+        assertThat(progress.snapshot().syncedAsOf()).as("s3 not read yet").isEqualTo(T.plusSeconds(1));
+        progress.read("s3", 0, false, T.plusSeconds(7), true);
+        assertThat(progress.snapshot().syncedAsOf()).isEqualTo(T.plusSeconds(6));
     }
 
     @Test
