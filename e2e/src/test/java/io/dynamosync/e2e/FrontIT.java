@@ -606,12 +606,19 @@ class FrontIT {
         Path directory = LocalCluster.ROOT.resolve("e2e/target/rockset-client");
         if (!java.nio.file.Files.isDirectory(directory.resolve("node_modules/@rockset/client"))) {
             java.nio.file.Files.createDirectories(directory);
+            // Nothing of this JVM's own standard streams: they are the test runner's channel to Maven, and node makes
+            // a standard input it inherits non-blocking, which breaks that channel.
+            Path log = directory.resolve("npm-install.log");
             Process npm = new ProcessBuilder(
                             "npm", "install", "--no-audit", "--no-fund", "--silent", "@rockset/client@0.9.2")
                     .directory(directory.toFile())
-                    .inheritIO()
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
                     .start();
-            assertThat(npm.waitFor()).as("npm install @rockset/client@0.9.2").isZero();
+            assertThat(npm.waitFor())
+                    .as("npm install @rockset/client@0.9.2: %s", java.nio.file.Files.readString(log))
+                    .isZero();
         }
         return directory;
     }
