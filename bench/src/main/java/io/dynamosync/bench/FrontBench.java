@@ -3,17 +3,11 @@ package io.dynamosync.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dynamosync.api.v1alpha1.DynamoCollection;
-import io.dynamosync.api.v1alpha1.DynamoCollectionSpec;
 import io.dynamosync.front.Front;
 import io.dynamosync.front.FrontSettings;
-import io.dynamosync.front.catalog.Catalog;
-import io.dynamosync.front.catalog.WorkspaceResources;
-import io.dynamosync.front.catalog.Workspaces;
 import io.dynamosync.front.http.ApiKeys;
 import io.dynamosync.front.http.FrontKey;
 import io.dynamosync.front.route.WorkerKeys;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +47,7 @@ final class FrontBench {
     private static final String KEY = "bench-front-key";
 
     /** A statement run both ways: its name in the report and its SQL (the same text in both places). */
-    private record Statement2(String name, String sql) {}
+    private record Timed(String name, String sql) {}
 
     private FrontBench() {}
 
@@ -113,14 +107,14 @@ final class FrontBench {
 
     /** The same queries through the front and straight to the worker, in turns: p50 and p99 of each. */
     private static void oneCollection(Context ctx, Front front, WorkerRun worker) throws Exception {
-        List<Statement2> statements = List.of(
-                new Statement2(
+        List<Timed> statements = List.of(
+                new Timed(
                         "count by status",
                         "SELECT status, count(*) AS orders FROM orders GROUP BY status ORDER BY orders DESC"),
-                new Statement2("point lookup by _id", "SELECT * FROM orders WHERE _id = 'C-00042|O-00000042'"));
+                new Timed("point lookup by _id", "SELECT * FROM orders WHERE _id = 'C-00042|O-00000042'"));
         int runs = ctx.options.queryRuns;
         Progress.line("front: one collection, %d runs of each query through the front and to the worker", runs);
-        for (Statement2 q : statements) {
+        for (Timed q : statements) {
             List<Double> through = new ArrayList<>();
             List<Double> direct = new ArrayList<>();
             for (int run = -WARM_UP; run < runs; run++) {
@@ -158,14 +152,14 @@ final class FrontBench {
     /** Two JOINs through the front beside the same statements in one DuckDB holding both tables. */
     private static void joins(Context ctx, Front front, Connection db) throws Exception {
         // The same columns in both, so that the bytes pulled show what pushing the filters down saves.
-        List<Statement2> statements = List.of(
-                new Statement2(
+        List<Timed> statements = List.of(
+                new Timed(
                         "selective JOIN",
                         "SELECT c.name, count(*) AS orders, sum(o.total) AS spent FROM orders o"
                                 + " JOIN customers c ON o.customerId = c.id"
                                 + " WHERE o.status = 'CANCELLED' AND o.total > 900 AND c.tier = 'gold'"
                                 + " GROUP BY c.name ORDER BY spent DESC, c.name LIMIT 20"),
-                new Statement2(
+                new Timed(
                         "unselective JOIN",
                         "SELECT c.tier, o.status, count(DISTINCT c.name) AS customers, count(*) AS orders,"
                                 + " sum(o.total) AS spent FROM orders o JOIN customers c ON o.customerId = c.id"
@@ -173,7 +167,7 @@ final class FrontBench {
         int runs = Math.max(3, ctx.options.queryRuns / 5);
         Progress.line("front: JOINs, %d runs of each through the front and in one DuckDB", runs);
         Map<String, Long> pulled = new HashMap<>();
-        for (Statement2 q : statements) {
+        for (Timed q : statements) {
             List<Double> through = new ArrayList<>();
             List<Double> oneDuckDb = new ArrayList<>();
             for (int run = -1; run < runs; run++) {
@@ -217,7 +211,7 @@ final class FrontBench {
     }
 
     /** The front's rows equal DuckDB's, compared as text in order: a benchmark of a wrong answer measures nothing. */
-    private static void check(Statement2 q, JsonNode answer, List<List<String>> expected) {
+    private static void check(Timed q, JsonNode answer, List<List<String>> expected) {
         List<String> fields = new ArrayList<>();
         answer.path("column_fields").forEach(f -> fields.add(f.path("name").asText()));
         List<List<String>> actual = new ArrayList<>();
@@ -318,27 +312,11 @@ final class FrontBench {
 
     /** The front over the two workers, in this JVM, with its defaults and a fixed catalog. */
     private static Front startFront(Map<String, String> addresses) {
-        Workspaces workspaces = new Workspaces(NAMESPACE);
-        List<DynamoCollection> collections =
-                addresses.keySet().stream().map(FrontBench::collection).toList();
+        Map<String, Front.Sources.Served> collections = new HashMap<>();
+        addresses.forEach((name, address) -> collections.put(name, new Front.Sources.Served(name, address)));
         return Front.start(
-                new Front.Sources(
-                        Catalog.of(collections, workspaces, Set.of(NAMESPACE)),
-                        WorkspaceResources.of(List.of(), workspaces),
-                        WorkspaceResources.of(List.of(), workspaces),
-                        c -> addresses.get(c.getMetadata().getName()),
-                        WorkerKeys.none()),
+                Front.Sources.fixed(NAMESPACE, collections, List.of(), WorkerKeys.none()),
                 FrontSettings.defaults().withPort(0).withNamespaces(Set.of(NAMESPACE), NAMESPACE),
                 ApiKeys.of(FrontKey.of(KEY)));
-    }
-
-    private static DynamoCollection collection(String name) {
-        DynamoCollection c = new DynamoCollection();
-        c.setMetadata(
-                new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
-        DynamoCollectionSpec spec = new DynamoCollectionSpec();
-        spec.setTable(name);
-        c.setSpec(spec);
-        return c;
     }
 }

@@ -1,8 +1,6 @@
 package io.dynamosync.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dynamosync.api.v1alpha1.DynamoCollection;
-import io.dynamosync.api.v1alpha1.DynamoCollectionSpec;
 import io.dynamosync.api.v1alpha1.QueryLambda;
 import io.dynamosync.api.v1alpha1.QueryLambdaParameter;
 import io.dynamosync.api.v1alpha1.QueryLambdaSpec;
@@ -10,9 +8,6 @@ import io.dynamosync.api.v1alpha1.QueryLambdaVersionSpec;
 import io.dynamosync.api.worker.WorkerSettings;
 import io.dynamosync.front.Front;
 import io.dynamosync.front.FrontSettings;
-import io.dynamosync.front.catalog.Catalog;
-import io.dynamosync.front.catalog.WorkspaceResources;
-import io.dynamosync.front.catalog.Workspaces;
 import io.dynamosync.front.http.ApiKeys;
 import io.dynamosync.front.http.FrontKey;
 import io.dynamosync.front.route.WorkerKeys;
@@ -58,6 +53,10 @@ public final class Demo implements AutoCloseable {
 
     /** One collection's worker, its HTTP server and its AWS clients. */
     private record Replica(AwsClients clients, Worker worker, WorkerServer server) {
+        String address() {
+            return "http://127.0.0.1:" + server.port();
+        }
+
         void close() {
             server.close();
             worker.close();
@@ -99,19 +98,17 @@ public final class Demo implements AutoCloseable {
         try {
             replicas.add(replica(aws, COLLECTION, table, data.resolve(COLLECTION), port, apiKey));
             replicas.add(replica(aws, CUSTOMERS, customersTable, data.resolve(CUSTOMERS), 0, apiKey));
-            Map<String, String> addresses = Map.of(
-                    COLLECTION, "http://127.0.0.1:" + replicas.get(0).server().port(),
-                    CUSTOMERS, "http://127.0.0.1:" + replicas.get(1).server().port());
-            Workspaces workspaces = new Workspaces(NAMESPACE);
             Front front = Front.start(
-                    new Front.Sources(
-                            Catalog.of(
-                                    List.of(collection(COLLECTION, table), collection(CUSTOMERS, customersTable)),
-                                    workspaces,
-                                    Set.of(NAMESPACE)),
-                            WorkspaceResources.of(List.of(lambda()), workspaces),
-                            WorkspaceResources.of(List.of(), workspaces),
-                            c -> addresses.get(c.getMetadata().getName()),
+                    Front.Sources.fixed(
+                            NAMESPACE,
+                            Map.of(
+                                    COLLECTION,
+                                    new Front.Sources.Served(
+                                            table, replicas.get(0).address()),
+                                    CUSTOMERS,
+                                    new Front.Sources.Served(
+                                            customersTable, replicas.get(1).address())),
+                            List.of(lambda()),
                             WorkerKeys.same(apiKey)),
                     FrontSettings.defaults().withPort(frontPort).withNamespaces(Set.of(NAMESPACE), NAMESPACE),
                     ApiKeys.of(FrontKey.of(apiKey)));
@@ -146,20 +143,6 @@ public final class Demo implements AutoCloseable {
         WorkerServer server = new WorkerServer(worker, port, ApiKey.of(apiKey));
         worker.start();
         return new Replica(clients, worker, server);
-    }
-
-    /** The collection as its resource on a cluster would name it. */
-    private static DynamoCollection collection(String name, String table) {
-        DynamoCollection collection = new DynamoCollection();
-        collection.setMetadata(new ObjectMetaBuilder()
-                .withNamespace(NAMESPACE)
-                .withName(name)
-                .withCreationTimestamp(Instant.now().toString())
-                .build());
-        DynamoCollectionSpec spec = new DynamoCollectionSpec();
-        spec.setTable(table);
-        collection.setSpec(spec);
-        return collection;
     }
 
     /** {@code commons.spend-by-tier}, as a {@code QueryLambda} resource on a cluster would declare it (README). */

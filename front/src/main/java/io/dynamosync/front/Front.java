@@ -1,6 +1,7 @@
 package io.dynamosync.front;
 
 import io.dynamosync.api.v1alpha1.DynamoCollection;
+import io.dynamosync.api.v1alpha1.DynamoCollectionSpec;
 import io.dynamosync.api.v1alpha1.QueryLambda;
 import io.dynamosync.api.v1alpha1.QueryView;
 import io.dynamosync.front.async.QueryBook;
@@ -14,11 +15,17 @@ import io.dynamosync.front.pull.CrossCollectionQuery;
 import io.dynamosync.front.pull.FrontDuckDb;
 import io.dynamosync.front.route.WorkerClient;
 import io.dynamosync.front.route.WorkerKeys;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -61,7 +68,39 @@ public final class Front implements AutoCloseable {
             WorkspaceResources<QueryLambda> lambdas,
             WorkspaceResources<QueryView> views,
             Function<DynamoCollection, String> workerAddresses,
-            WorkerKeys workerKeys) {}
+            WorkerKeys workerKeys) {
+
+        /** A collection whose worker the caller runs itself: its DynamoDB table and its worker's base URL. */
+        public record Served(String table, String workerAddress) {}
+
+        /**
+         * Fixed sources, for tools that run their own workers (the demo, the benchmarks): {@code collections} by name,
+         * all in {@code namespace}, which is workspace {@code commons}, with {@code lambdas} and no views.
+         */
+        public static Sources fixed(
+                String namespace, Map<String, Served> collections, List<QueryLambda> lambdas, WorkerKeys workerKeys) {
+            Workspaces workspaces = new Workspaces(namespace);
+            List<DynamoCollection> resources = new ArrayList<>();
+            collections.forEach((name, served) -> {
+                DynamoCollection collection = new DynamoCollection();
+                collection.setMetadata(new ObjectMetaBuilder()
+                        .withNamespace(namespace)
+                        .withName(name)
+                        .withCreationTimestamp(Instant.now().toString())
+                        .build());
+                DynamoCollectionSpec spec = new DynamoCollectionSpec();
+                spec.setTable(served.table());
+                collection.setSpec(spec);
+                resources.add(collection);
+            });
+            return new Sources(
+                    Catalog.of(resources, workspaces, Set.of(namespace)),
+                    WorkspaceResources.of(lambdas, workspaces),
+                    WorkspaceResources.of(List.of(), workspaces),
+                    c -> collections.get(c.getMetadata().getName()).workerAddress(),
+                    workerKeys);
+        }
+    }
 
     /** Starts watching and serving; returns once the collections that exist are known and the port is open. */
     public static Front start(KubernetesClient client, FrontSettings settings, ApiKeys keys) {

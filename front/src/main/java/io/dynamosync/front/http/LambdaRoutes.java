@@ -160,7 +160,8 @@ final class LambdaRoutes {
         JsonNode body = Manage.body(ctx);
         String workspace = ctx.pathParam("ws");
         String name = ctx.pathParam("lambda");
-        QueryLambdaVersionSpec[] added = new QueryLambdaVersionSpec[1];
+        // Checked once, before the edit that may be tried again; numbered in it, against the lambda as it is then.
+        QueryLambdaVersionSpec added = versionFrom(body, null);
         QueryLambda edited;
         try {
             edited = writes.edit(workspace, name, lambda -> {
@@ -173,9 +174,9 @@ final class LambdaRoutes {
                     highest = Math.max(highest, number(v.getVersion()));
                 }
                 String next = Integer.toString(Math.max(highest, versions.size()) + 1);
-                added[0] = versionFrom(body, next);
+                added.setVersion(next);
                 lambda.getMetadata().getAnnotations().put(LAST_VERSION, next);
-                versions.add(added[0]);
+                versions.add(added);
                 lambda.getSpec().setVersions(versions);
                 if (body.hasNonNull("description")) {
                     lambda.getSpec().setDescription(body.get("description").asText());
@@ -190,7 +191,7 @@ final class LambdaRoutes {
             createFrom(ctx, writes, named);
             return;
         }
-        Manage.data(ctx, versionJson(edited, added[0]));
+        Manage.data(ctx, versionJson(edited, added));
     }
 
     private void createFrom(Context ctx, ResourceWrites<QueryLambda> writes, JsonNode body) {
