@@ -220,16 +220,15 @@ public final class LocalAws implements AutoCloseable {
                 .append("s3proxy.ignore-unknown-headers=true\n")
                 .append("jclouds.identity=local\n")
                 .append("jclouds.credential=local\n");
-        if (builder.dataDirectory == null) {
-            config.append("jclouds.provider=transient\n");
-        } else {
-            Path blobs = workDirectory.resolve("s3");
-            mkdirs(blobs);
-            config.append("jclouds.provider=filesystem\n")
-                    .append("jclouds.filesystem.basedir=")
-                    .append(blobs)
-                    .append('\n');
-        }
+        // Objects always go to disk, in the kit's own directory unless a data directory keeps them: in memory
+        // S3Proxy answers 500 to every request once some 1.8 GB of objects fill its heap, which a whole test run's
+        // exports and Iceberg warehouses reach in some orders of the tests.
+        Path blobs = workDirectory.resolve("s3");
+        mkdirs(blobs);
+        config.append("jclouds.provider=filesystem-nio2\n")
+                .append("jclouds.filesystem.basedir=")
+                .append(blobs)
+                .append('\n');
         write(properties, config.toString());
         // Without a configuration Logback logs every request at DEBUG, which slows S3Proxy down.
         write(
@@ -240,9 +239,7 @@ public final class LocalAws implements AutoCloseable {
         return ChildJvm.launch(
                 "S3Proxy",
                 ChildJvm.readClasspath("/io/dynamosync/testkit/runtime/s3proxy.classpath"),
-                // In memory (without a data directory) S3Proxy keeps every object on its heap: a million-item export is
-                // some 550 MB gzipped, more while its parts are joined.
-                List.of("-Xmx2g", "-Dlogback.configurationFile=" + logback),
+                List.of("-Xmx1g", "-Dlogback.configurationFile=" + logback),
                 "org.gaul.s3proxy.Main",
                 List.of("--properties", properties.toString()),
                 builder.s3Port,
@@ -474,7 +471,10 @@ public final class LocalAws implements AutoCloseable {
 
         private Builder() {}
 
-        /** Keeps tables and buckets in this directory across restarts, instead of in memory. */
+        /**
+         * Keeps tables and buckets in this directory across restarts. Without it tables are in memory and buckets in a
+         * temporary directory deleted on close.
+         */
         public Builder dataDirectory(Path directory) {
             this.dataDirectory = directory;
             return this;

@@ -40,6 +40,12 @@ class LocalAwsLifecycleIT {
                 directory = aws.workDirectory();
                 assertThat(aws.dynamoDb().listTables().tableNames()).isEmpty();
                 assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
+                if (round == 0) {
+                    // Objects live on disk, not on S3Proxy's heap, which a test run's exports would fill.
+                    aws.s3().createBucket(b -> b.bucket("ondisk"));
+                    aws.s3().putObject(b -> b.bucket("ondisk").key("a/b.txt"), RequestBody.fromString("hello"));
+                    assertThat(directory.resolve("s3/ondisk/a/b.txt")).hasContent("hello");
+                }
             }
             assertThat(pids)
                     .allSatisfy(pid -> assertThat(alive(pid))
