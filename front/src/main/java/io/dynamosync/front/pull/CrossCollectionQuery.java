@@ -11,6 +11,8 @@ import io.dynamosync.front.plan.Pushdown;
 import io.dynamosync.front.plan.QueryPlan;
 import io.dynamosync.front.plan.WorkerSql;
 import io.dynamosync.front.route.WorkerClient;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,12 +38,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.duckdb.DuckDBConnection;
 
 /**
  * Runs a statement that reads several collections (or none): from each collection's worker it pulls the columns the
  * statement uses, filtered by the conditions on that collection alone ({@link Pushdown}), through the worker's query
- * API as JSON and in pages of the worker's row limit, loads them into a fresh {@link FrontDuckDb}, and runs the
- * statement there as written. A collection with more rows to pull than {@link Limits#maxPullRows} fails the query
+ * API as an Arrow stream, loads them into a fresh {@link FrontDuckDb} as they arrive, and runs the statement there
+ * as written. A collection with more rows to pull than {@link Limits#maxPullRows} fails the query
  * with {@code RESOURCEEXCEEDED} rather than answer from part of it. The answer says, per collection, the time its
  * data is synced to ({@code syncedAsOf}), read from its worker before the pull.
  */
@@ -60,15 +65,16 @@ public final class CrossCollectionQuery implements AutoCloseable {
      */
     public record Limits(Duration timeout, int maxRows, int concurrent, long maxPullRows) {}
 
-    /** Each collection's key column, by which pulls page. */
+    /** Each collection's key column. */
     private static final String ID = "_id";
-    /** The parameter carrying the last {@code _id} of a page into the next. */
-    private static final String AFTER = "__front_after";
 
     private final WorkerClient workers;
     private final FrontDuckDb duckdb;
     private final Limits limits;
     private final Semaphore places;
+    /** The native memory of the Arrow batches on their way from the workers into DuckDB. */
+    private final BufferAllocator memory = new RootAllocator();
+
     private final ExecutorService pullers = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "front-pull");
         thread.setDaemon(true);
@@ -140,10 +146,10 @@ public final class CrossCollectionQuery implements AutoCloseable {
     }
 
     /**
-     * Pulls the columns of one collection the statement may use, with its own filters, page by page: each page is
-     * as many rows as the worker answers in one query, in the order of {@code _id}, the next starting after the
-     * last {@code _id} of the one before. So no row comes twice, and each is at least as new as the
-     * {@code syncedAsOf} read before the first page.
+     * Pulls the columns of one collection the statement may use, with its own filters, as one Arrow stream from its
+     * worker, loaded into the front's DuckDB as it arrives. Every row is at least as new as the {@code syncedAsOf}
+     * read before. The worker is asked for one row more than {@link Limits#maxPullRows}, to tell a collection at the
+     * limit from one past it.
      */
     private Pulled pull(
             Connection connection,
@@ -157,76 +163,73 @@ public final class CrossCollectionQuery implements AutoCloseable {
                 CompletableFuture.supplyAsync(() -> workers.syncedAsOf(target.resource(), target.name()), pullers);
         JsonNode schema = workers.schema(target.resource(), target.name());
         Optional<Instant> syncedAsOf = value(synced);
-        List<String> wanted = new ArrayList<>();
+        List<Pulled.Column> wanted = new ArrayList<>();
+        Pulled.Column id = null;
         for (JsonNode column : schema.path("columns")) {
-            String name = column.path("name").asText();
-            if (name.equals(ID)
-                    || plan.statement().selectsStar()
-                    || plan.statement().names().contains(name.toLowerCase(Locale.ROOT))) {
-                wanted.add(name);
+            Pulled.Column c = new Pulled.Column(
+                    column.path("name").asText(), column.path("type").asText());
+            if (plan.statement().selectsStar()
+                    || plan.statement().names().contains(c.name().toLowerCase(Locale.ROOT))) {
+                wanted.add(c);
+            }
+            if (c.name().equals(ID)) {
+                id = c;
             }
         }
-        if (!wanted.contains(ID)) {
-            wanted.add(ID);
+        if (wanted.isEmpty() && id != null) {
+            // A statement that uses no column of it (count(*) over a join) still needs its rows.
+            wanted.add(id);
         }
+        Pulled pulled = new Pulled(target, syncedAsOf, wanted);
         String select;
         synchronized (connection) {
-            select = pageSelect(connection, target, wanted, filters == null ? List.of() : filters);
+            select = pullSelect(connection, target, wanted, filters == null ? List.of() : filters);
+            pulled.create(connection);
         }
         List<QueryRequest.Parameter> parameters = new ArrayList<>();
         for (String name : ParameterText.names(select)) {
-            if (!name.equals(AFTER)) {
-                parameters.add(declared.get(name));
-            }
+            parameters.add(declared.get(name));
         }
-        Pulled pulled = new Pulled(target, syncedAsOf);
-        String after = "";
-        while (true) {
-            List<QueryRequest.Parameter> page = new ArrayList<>(parameters);
-            page.add(new QueryRequest.Parameter(
-                    AFTER, "string", JSON.getNodeFactory().textNode(after)));
-            byte[] body;
-            try {
-                body = JSON.writeValueAsBytes(Map.of("sql", Map.of("query", select, "parameters", page)));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            JsonNode answer = workers.queryJson(target.resource(), target.name(), body);
-            JsonNode results = answer.path("results");
-            if (pulled.rows() + results.size() > limits.maxPullRows()) {
-                throw new ApiError(
-                        400,
-                        ApiError.RESOURCE_EXCEEDED,
-                        "collection " + target.name() + " has more than " + limits.maxPullRows()
-                                + " rows to pull after its own filters, the most the front pulls of one collection;"
-                                + " narrow the query with conditions on that collection alone");
-            }
-            synchronized (connection) {
-                pulled.append(connection, answer);
-            }
-            boolean cut = false;
-            for (JsonNode warning : answer.path("warnings")) {
-                cut |= warning.asText().contains("row limit");
-            }
-            if (!cut || results.isEmpty()) {
-                return pulled;
-            }
-            after = results.get(results.size() - 1).path(ID).asText();
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(Map.of(
+                    "sql", Map.of("query", select, "parameters", parameters, "default_row_limit", (int)
+                            Math.min(Integer.MAX_VALUE, limits.maxPullRows() + 1))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
+        try (InputStream answer = workers.queryArrow(target.resource(), target.name(), body);
+                Connection own = connection.unwrap(DuckDBConnection.class).duplicate()) {
+            pulled.load(own, answer, memory);
+        } catch (IOException e) {
+            throw ApiError.notReady(target.name(), "its worker's answer broke off: " + e.getMessage());
+        }
+        if (pulled.rows() > limits.maxPullRows()) {
+            throw new ApiError(
+                    400,
+                    ApiError.RESOURCE_EXCEEDED,
+                    "collection " + target.name() + " has more than " + limits.maxPullRows()
+                            + " rows to pull after its own filters, the most the front pulls of one collection;"
+                            + " narrow the query with conditions on that collection alone");
+        }
+        return pulled;
     }
 
     /**
-     * The SELECT of one page: the wanted columns, the rows after {@code :__front_after} by {@code _id}, and the
-     * collection's own filters, written back as SQL by DuckDB (whose {@code $name} parameters become the worker's
-     * {@code :name} again).
+     * The SELECT of a pull: the wanted columns and the collection's own filters, written back as SQL by DuckDB
+     * (whose {@code $name} parameters become the worker's {@code :name} again).
      */
-    private static String pageSelect(
-            Connection connection, QueryPlan.Target target, List<String> wanted, List<JsonNode> filters)
+    private static String pullSelect(
+            Connection connection, QueryPlan.Target target, List<Pulled.Column> wanted, List<JsonNode> filters)
             throws SQLException {
         String template = "SELECT "
-                + String.join(", ", wanted.stream().map(WorkerSql::quoted).toList()) + " FROM "
-                + WorkerSql.quoted(target.collection()) + " WHERE " + WorkerSql.quoted(ID) + " > $" + AFTER
-                + " ORDER BY " + WorkerSql.quoted(ID);
+                + String.join(
+                        ", ",
+                        wanted.stream().map(c -> WorkerSql.quoted(c.name())).toList())
+                + " FROM " + WorkerSql.quoted(target.collection());
+        if (filters.isEmpty()) {
+            return template;
+        }
         JsonNode tree;
         try (Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery(
@@ -410,5 +413,6 @@ public final class CrossCollectionQuery implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         pullers.shutdownNow();
+        memory.close();
     }
 }

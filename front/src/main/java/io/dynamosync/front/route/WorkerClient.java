@@ -31,6 +31,9 @@ public final class WorkerClient {
     private static final String QUERIES = "/v1/orgs/self/queries";
     /** The header a worker takes a query's id from (the worker's {@code WorkerServer.QUERY_ID_HEADER}). */
     public static final String QUERY_ID_HEADER = "X-Dynamosync-Query-Id";
+
+    /** The media type of the Arrow streams pulls ask workers for. */
+    public static final String ARROW = "application/vnd.apache.arrow.stream";
     // A worker's numbers as it wrote them: every digit, trailing zeros too.
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -84,8 +87,34 @@ public final class WorkerClient {
      * {@link #cancel} can stop it there.
      */
     public Answer query(DynamoCollection collection, String name, byte[] body, String queryId) {
+        return query(collection, name, body, queryId, "application/json");
+    }
+
+    /**
+     * Runs a query on the worker for its rows as an Arrow stream, which the caller reads and closes; fails as the
+     * worker failed when it answers with an error.
+     */
+    public InputStream queryArrow(DynamoCollection collection, String name, byte[] body) {
+        Answer answer = query(collection, name, body, null, ARROW);
+        if (answer.status() == 200 && answer.contentType().startsWith(ARROW)) {
+            return answer.body();
+        }
+        JsonNode json;
+        try (InputStream in = answer.body()) {
+            json = JSON.readTree(in);
+        } catch (IOException e) {
+            throw ApiError.notReady(name, "its worker's answer broke off: " + e.getMessage());
+        }
+        if (answer.status() == 200) {
+            throw ApiError.notReady(name, "its worker answers no Arrow stream; run a worker of the front's release");
+        }
+        throw WorkerErrors.of(answer.status(), json == null ? JSON.createObjectNode() : json, name);
+    }
+
+    private Answer query(DynamoCollection collection, String name, byte[] body, String queryId, String accept) {
         HttpRequest.Builder request = request(collection, QUERIES)
                 .header("Content-Type", "application/json")
+                .header("Accept", accept)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (queryId != null) {
             request.header(QUERY_ID_HEADER, queryId);
@@ -122,21 +151,6 @@ public final class WorkerClient {
         } catch (ApiError e) {
             return false;
         }
-    }
-
-    /** Runs a query on the worker and reads its whole JSON answer, failing as the worker failed. */
-    public JsonNode queryJson(DynamoCollection collection, String name, byte[] body) {
-        Answer answer = query(collection, name, body);
-        JsonNode json;
-        try (InputStream in = answer.body()) {
-            json = JSON.readTree(in);
-        } catch (IOException e) {
-            throw ApiError.notReady(name, "its worker's answer broke off: " + e.getMessage());
-        }
-        if (answer.status() != 200) {
-            throw WorkerErrors.of(answer.status(), json, name);
-        }
-        return json;
     }
 
     /** The collection's columns, each with its DuckDB type: {@code {"columns": [{"name", "type"}]}}. */

@@ -13,6 +13,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.duckdb.DuckDBResultSet;
 
 /**
  * A stand-in for one collection's worker with the worker's API shape (query API, {@code /v1/schema},
@@ -32,6 +37,11 @@ final class FakeWorker implements AutoCloseable {
     /** How long each query waits before it is answered, for queries that take a while. */
     final AtomicReference<java.time.Duration> delay = new AtomicReference<>(java.time.Duration.ZERO);
 
+    /** Whether Arrow answers end without their end-of-stream marker, as a worker stopped mid-answer sends them. */
+    final java.util.concurrent.atomic.AtomicBoolean cutArrow = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static final String ARROW = "application/vnd.apache.arrow.stream";
+    private final BufferAllocator memory = new RootAllocator();
     private final Connection db;
     private final Javalin app;
     private final int maxRows;
@@ -62,7 +72,15 @@ final class FakeWorker implements AutoCloseable {
                                     p.path("type").asText().equals("string") ? "'" + value + "'" : value);
                         }
                         try {
-                            ctx.contentType("application/json").result(run(sql).toString());
+                            String accept = ctx.header("Accept");
+                            if (accept != null && accept.contains(ARROW)) {
+                                int limit = body.path("sql")
+                                        .path("default_row_limit")
+                                        .asInt(Integer.MAX_VALUE);
+                                ctx.status(200).contentType(ARROW).result(arrow(sql, limit));
+                            } else {
+                                ctx.contentType("application/json").result(run(sql).toString());
+                            }
                         } catch (SQLException e) {
                             ctx.status(400)
                                     .contentType("application/json")
@@ -102,6 +120,30 @@ final class FakeWorker implements AutoCloseable {
                                     .result("{\"stream\":{\"syncedAsOf\":\"2026-12-07T06:00:00Z\"}}"));
                 })
                 .start("127.0.0.1", 0);
+    }
+
+    /** The rows as an Arrow stream, as the worker answers a pull: batches until the limit is reached. */
+    private byte[] arrow(String sql, int limit) throws SQLException, java.io.IOException {
+        synchronized (db) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (Statement s = db.createStatement();
+                    ResultSet rs = s.executeQuery(sql);
+                    ArrowReader reader =
+                            (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(memory, 64)) {
+                ArrowStreamWriter writer = new ArrowStreamWriter(
+                        reader.getVectorSchemaRoot(), reader, java.nio.channels.Channels.newChannel(out));
+                writer.start();
+                long written = 0;
+                while (written < limit && reader.loadNextBatch()) {
+                    written += reader.getVectorSchemaRoot().getRowCount();
+                    writer.writeBatch();
+                }
+                writer.end();
+            }
+            byte[] bytes = out.toByteArray();
+            // A worker that stops mid-answer sends what it wrote, without the end-of-stream marker.
+            return cutArrow.get() ? java.util.Arrays.copyOf(bytes, bytes.length - 8) : bytes;
+        }
     }
 
     private ObjectNode run(String sql) throws SQLException {
@@ -148,5 +190,6 @@ final class FakeWorker implements AutoCloseable {
     public void close() throws SQLException {
         app.stop();
         db.close();
+        memory.close();
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dynamosync.worker.Worker;
 import io.dynamosync.worker.config.SettingsException;
 import io.dynamosync.worker.metrics.WorkerMetrics;
+import io.dynamosync.worker.query.ArrowOutput;
 import io.dynamosync.worker.query.QueryAdmission;
 import io.dynamosync.worker.query.QueryFailure;
 import io.dynamosync.worker.query.QueryRequest;
@@ -191,6 +192,7 @@ public final class WorkerServer implements AutoCloseable {
         if (!admitted(ctx, apiKey, queryId)) {
             return;
         }
+        ArrowOutput arrow = null;
         try {
             requireQueries();
             QueryRequest request;
@@ -203,10 +205,26 @@ public final class WorkerServer implements AutoCloseable {
                                 + e.getOriginalMessage().lines().findFirst().orElse("")
                                 + "; expected {\"sql\": {\"query\": \"...\"}}");
             }
+            if (wantsArrow(ctx)) {
+                arrow = queries.arrow(() -> {
+                    ctx.status(200).contentType(ArrowOutput.MEDIA_TYPE);
+                    return ctx.outputStream();
+                });
+                queries.run(request, queryId, arrow);
+                return;
+            }
             ctx.contentType("application/json").result(JSON.writeValueAsString(queries.run(request, queryId)));
-        } catch (QueryFailure e) {
-            fail(ctx, e, queryId);
         } catch (RuntimeException e) {
+            if (arrow != null && arrow.opened()) {
+                // The status went out with the first bytes: the stream ends without its end-of-stream marker, which
+                // tells the reader that rows are missing.
+                LOG.warn("query {}: the Arrow answer ended early: {}", queryId, e.getMessage());
+                return;
+            }
+            if (e instanceof QueryFailure failure) {
+                fail(ctx, failure, queryId);
+                return;
+            }
             LOG.error("query {} failed unexpectedly", queryId, e);
             fail(
                     ctx,
@@ -214,6 +232,12 @@ public final class WorkerServer implements AutoCloseable {
                             500, QueryFailure.INTERNAL, "the worker failed to answer the query: " + e, null, null),
                     queryId);
         }
+    }
+
+    /** Whether the request asks for the rows as an Arrow stream, as the query front's pulls do. */
+    private static boolean wantsArrow(Context ctx) {
+        String accept = ctx.header("Accept");
+        return accept != null && accept.contains(ArrowOutput.MEDIA_TYPE);
     }
 
     private static boolean admitted(Context ctx, ApiKey apiKey, String queryId) throws JsonProcessingException {

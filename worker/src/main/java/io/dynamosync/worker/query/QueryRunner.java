@@ -1,12 +1,12 @@
 package io.dynamosync.worker.query;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.worker.sql.SqlText;
 import io.dynamosync.worker.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -25,6 +25,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,9 @@ public final class QueryRunner implements AutoCloseable {
     private final BlockingQueue<Connection> connections;
 
     private final QueryAdmission.Gate gate;
+    /** The native memory Arrow answers' batches are exported through; one batch a stream at a time. */
+    private final BufferAllocator arrowMemory = new RootAllocator();
+
     private final Set<Statement> running = ConcurrentHashMap.newKeySet();
     /** The statements running, by query id, for {@link #cancel(String)}. */
     private final Map<String, Statement> byId = new ConcurrentHashMap<>();
@@ -150,10 +155,17 @@ public final class QueryRunner implements AutoCloseable {
 
     /** Runs one query; throws {@link QueryFailure} with what to tell the client when it cannot. */
     public QueryResponse run(QueryRequest request, String queryId) {
+        return run(request, queryId, JsonOutput.INSTANCE);
+    }
+
+    /**
+     * Runs one query into {@code output}; throws {@link QueryFailure} with what to tell the client when it cannot.
+     */
+    public <T> T run(QueryRequest request, String queryId, QueryOutput<T> output) {
         long start = System.nanoTime();
         String outcome = "COMPLETED";
         try {
-            return runChecked(request, queryId, start);
+            return runChecked(request, queryId, start, output);
         } catch (QueryFailure e) {
             outcome = e.reason();
             throw e;
@@ -167,14 +179,19 @@ public final class QueryRunner implements AutoCloseable {
         }
     }
 
-    private QueryResponse runChecked(QueryRequest request, String queryId, long start) {
+    /** An Arrow stream of the rows, written to the body {@code body} opens once the statement runs. */
+    public ArrowOutput arrow(ArrowOutput.Body body) {
+        return new ArrowOutput(arrowMemory, body);
+    }
+
+    private <T> T runChecked(QueryRequest request, String queryId, long start, QueryOutput<T> output) {
         QueryRequest.Sql sql = request == null ? null : request.sql();
         if (sql == null || sql.query() == null || sql.query().isBlank()) {
             throw QueryFailure.badRequest(
                     QueryFailure.INVALID_INPUT,
                     "the request needs sql.query, e.g. {\"sql\": {\"query\": \"SELECT 1\"}}");
         }
-        int limit = maxRows;
+        long limit = output.rowLimited() ? maxRows : Long.MAX_VALUE;
         if (sql.defaultRowLimit() != null) {
             if (sql.defaultRowLimit() < 1) {
                 throw QueryFailure.badRequest(
@@ -217,7 +234,11 @@ public final class QueryRunner implements AutoCloseable {
             } catch (QueryFailure e) {
                 throw withParameterHint(e, text, declared);
             }
-            return execute(connection, rewritten.sql(), values, limit, checked, queryId, start, text, declared);
+            return execute(
+                    connection,
+                    rewritten.sql(),
+                    values,
+                    new Run<>(limit, checked, queryId, start, text, declared, output));
         } catch (SQLException e) {
             throw withParameterHint(DuckDbErrors.of(e.getMessage(), rewritten.sql()), text, declared);
         } finally {
@@ -228,45 +249,39 @@ public final class QueryRunner implements AutoCloseable {
         }
     }
 
-    private QueryResponse execute(
-            Connection connection,
-            String sql,
-            List<Object> values,
-            int limit,
+    /** A query's run, beside its connection and statement. */
+    private record Run<T>(
+            long limit,
             StatementCheck.Checked checked,
             String queryId,
             long start,
             SqlText text,
-            Map<String, QueryParameter> declared)
-            throws SQLException {
+            Map<String, QueryParameter> declared,
+            QueryOutput<T> output) {}
+
+    private <T> T execute(Connection connection, String sql, List<Object> values, Run<T> run) throws SQLException {
         try (Statement transaction = connection.createStatement()) {
             transaction.execute("BEGIN TRANSACTION READ ONLY");
         }
         try {
-            return executeInTransaction(connection, sql, values, limit, checked, queryId, start, text, declared);
+            return executeInTransaction(connection, sql, values, run);
         } finally {
             try (Statement transaction = connection.createStatement()) {
                 transaction.execute("ROLLBACK");
             } catch (SQLException e) {
-                LOG.debug("rollback after query {}: {}", queryId, e.getMessage());
+                LOG.debug("rollback after query {}: {}", run.queryId(), e.getMessage());
             }
         }
     }
 
-    private QueryResponse executeInTransaction(
-            Connection connection,
-            String sql,
-            List<Object> values,
-            int limit,
-            StatementCheck.Checked checked,
-            String queryId,
-            long start,
-            SqlText text,
-            Map<String, QueryParameter> declared)
+    private <T> T executeInTransaction(Connection connection, String sql, List<Object> values, Run<T> run)
             throws SQLException {
+        String queryId = run.queryId();
         // Before the query: another statement on the connection would end its streamed result.
-        List<String> collections = collections(connection, checked.tables());
-        ExactProjection.Plan plan = exactPlan(connection, sql, checked);
+        List<String> collections = collections(connection, run.checked().tables());
+        ExactProjection.Plan plan = run.output().exactNumbers()
+                ? exactPlan(connection, sql, run.checked())
+                : ExactProjection.Plan.unchanged(sql);
         PreparedStatement prepared;
         try {
             prepared = connection.prepareStatement(plan.sql());
@@ -311,39 +326,9 @@ public final class QueryRunner implements AutoCloseable {
                     admission.longAfter().toMillis(),
                     TimeUnit.MILLISECONDS);
             try (ResultSet rs = statement.executeQuery()) {
-                ResultSetMetaData meta = rs.getMetaData();
-                Answer answer = new Answer(meta, plan.hidden());
-                List<ObjectNode> rows = new ArrayList<>();
-                boolean truncated = false;
-                while (rs.next()) {
-                    if (rows.size() == limit) {
-                        truncated = true;
-                        break;
-                    }
-                    rows.add(answer.row(rs));
-                }
-                List<String> warnings = new ArrayList<>();
-                if (truncated) {
-                    warnings.add("the results were cut at " + limit
-                            + " rows, the row limit; add a LIMIT or narrow the query to see the rest");
-                }
-                warnings.addAll(answer.approximations(plan.computedWith()));
-                declared.values().stream()
-                        .filter(QueryParameter::approximate)
-                        .forEach(
-                                p -> warnings.add(
-                                        "approximate: parameter :" + p.name()
-                                                + " has more digits or a wider exponent than DECIMAL(38) holds, so it binds as the nearest DOUBLE"));
-                return new QueryResponse(
-                        queryId,
-                        collections,
-                        rows,
-                        answer.fields(),
-                        rows.size(),
-                        new QueryResponse.Stats(
-                                Duration.ofNanos(System.nanoTime() - start).toMillis()),
-                        warnings.isEmpty() ? null : warnings,
-                        "COMPLETED");
+                return run.output()
+                        .write(new QueryOutput.Result(
+                                rs, plan, collections, run.limit(), run.declared(), queryId, run.start()));
             } finally {
                 limitTimer.cancel(false);
                 // Cancelled before it ran, or waited for if running, so a long place taken is always given back.
@@ -356,7 +341,7 @@ public final class QueryRunner implements AutoCloseable {
                 running.remove(statement);
                 byId.remove(queryId, statement);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | IOException e) {
             if (cancelled.remove(queryId)) {
                 throw new QueryFailure(400, QueryFailure.CANCELLED, "the query was cancelled", null, null);
             }
@@ -378,7 +363,10 @@ public final class QueryRunner implements AutoCloseable {
                         null,
                         null);
             }
-            throw withParameterHint(DuckDbErrors.of(e.getMessage(), sql), text, declared);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("the answer could not be written: " + io.getMessage(), io);
+            }
+            throw withParameterHint(DuckDbErrors.of(e.getMessage(), sql), run.text(), run.declared());
         }
     }
 
@@ -539,6 +527,7 @@ public final class QueryRunner implements AutoCloseable {
         running.forEach(QueryRunner::cancel);
         timer.shutdownNow();
         closeConnections();
+        arrowMemory.close();
     }
 
     private void closeConnections() {

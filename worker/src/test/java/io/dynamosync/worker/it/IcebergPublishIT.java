@@ -91,7 +91,7 @@ class IcebergPublishIT {
         return Awaitility.await()
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(250))
-                .failFast("the worker exited; its log:\n" + worker.log(), () -> !worker.isAlive())
+                .failFast(worker::requireAlive)
                 .until(worker::status, s -> s != null && condition.test(s));
     }
 

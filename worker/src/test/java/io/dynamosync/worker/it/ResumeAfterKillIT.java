@@ -38,7 +38,7 @@ class ResumeAfterKillIT {
                 .atMost(timeout)
                 .pollInterval(poll)
                 .pollDelay(Duration.ZERO)
-                .failFast("the worker exited; its log:\n" + worker.log(), () -> !worker.isAlive())
+                .failFast(worker::requireAlive)
                 .until(worker::status, s -> s != null && condition.test(s));
     }
 

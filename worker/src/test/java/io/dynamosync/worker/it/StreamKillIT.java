@@ -28,7 +28,7 @@ class StreamKillIT {
         return Awaitility.await()
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(100))
-                .failFast("the worker exited; its log:\n" + worker.log(), () -> !worker.isAlive())
+                .failFast(worker::requireAlive)
                 .until(worker::status, s -> s != null && condition.test(s));
     }
 

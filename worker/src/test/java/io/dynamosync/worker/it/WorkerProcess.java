@@ -53,6 +53,7 @@ public final class WorkerProcess implements AutoCloseable {
                         maxHeap,
                         "-XX:+ExitOnOutOfMemoryError",
                         "-XX:+UseSerialGC",
+                        "--add-opens=java.base/java.nio=ALL-UNNAMED",
                         "-cp",
                         System.getProperty("java.class.path"),
                         "io.dynamosync.worker.WorkerMain",
@@ -93,6 +94,13 @@ public final class WorkerProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Throws, with the worker's log so far, when it has exited: for Awaitility's {@code failFast}. */
+    public void requireAlive() {
+        if (!process.isAlive()) {
+            throw new AssertionError("the worker exited; its log:\n" + log());
+        }
     }
 
     public boolean isAlive() {
