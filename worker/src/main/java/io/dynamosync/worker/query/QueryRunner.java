@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
@@ -42,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class QueryRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryRunner.class);
-    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** Told of every query's outcome ({@code COMPLETED} or the failure's type) and duration, for the metrics. */
     @FunctionalInterface
@@ -70,7 +68,7 @@ public final class QueryRunner implements AutoCloseable {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
     /**
-     * Locks the store's database down (see {@link #lockDown(Connection)}) and readies the runner.
+     * Locks the store's database down (see {@link Confinement#lockDown(Connection)}) and readies the runner.
      *
      * @param admission how many queries may run at once, and how many of them long
      */
@@ -92,7 +90,7 @@ public final class QueryRunner implements AutoCloseable {
             boolean streaming = true;
             for (int i = 0; i < admission.running(); i++) {
                 Connection connection = connect();
-                streaming &= streamResults(connection);
+                streaming &= Confinement.streamResults(connection);
                 connections.add(connection);
                 if (store.retention().isPresent()) {
                     store.retention().get().hideExpired(connection, store.collection());
@@ -103,53 +101,11 @@ public final class QueryRunner implements AutoCloseable {
                         "another query runner locked the store's configuration first: this one's results are not streamed");
             }
             try (Connection connection = connect()) {
-                lockDown(connection);
+                Confinement.lockDown(connection);
             }
         } catch (SQLException e) {
             closeConnections();
             throw new IllegalStateException("cannot lock the store down for queries: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Has DuckDB hand the results of this connection's queries over as they are made, rather than
-     * all at once when the query ends, so reading stops at the row limit; false when the
-     * configuration is locked already.
-     */
-    private static boolean streamResults(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("SET SESSION jdbc_stream_results = true");
-            return true;
-        } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("locked")) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Turns off every file and network access from SQL (read_csv, COPY, ATTACH, INSTALL, LOAD,
-     * httpfs...) and locks the configuration so no statement can turn it back on. Both are
-     * settings of the whole database, so the store's writer runs under them too; it needs
-     * neither, as it only writes its own file and reads values it binds itself.
-     */
-    static void lockDown(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            boolean locked;
-            try (ResultSet rs = s.executeQuery(
-                    "SELECT current_setting('lock_configuration'), current_setting('enable_external_access')")) {
-                rs.next();
-                locked = rs.getBoolean(1);
-                if (locked && rs.getBoolean(2)) {
-                    throw new IllegalStateException(
-                            "the store's configuration is locked with external access on; queries would not be confined");
-                }
-            }
-            if (!locked) {
-                s.execute("SET enable_external_access = false");
-                s.execute("SET lock_configuration = true");
-            }
         }
     }
 
@@ -200,7 +156,7 @@ public final class QueryRunner implements AutoCloseable {
             }
             limit = Math.min(limit, sql.defaultRowLimit());
         }
-        Map<String, QueryParameter> declared = declared(sql.parameters());
+        Map<String, QueryParameter> declared = DeclaredParameters.of(sql.parameters());
         // The hosted service's * EXCEPT (a, b) is DuckDB's * EXCLUDE (a, b), as in transformations.
         SqlText text = new SqlText(new SqlText(sql.query()).exceptAsExclude());
         SqlText.Rewritten rewritten = text.bind(declared.keySet());
@@ -232,7 +188,7 @@ public final class QueryRunner implements AutoCloseable {
             try {
                 checked = StatementCheck.check(connection, rewritten.sql());
             } catch (QueryFailure e) {
-                throw withParameterHint(e, text, declared);
+                throw DeclaredParameters.withHint(e, text, declared);
             }
             return execute(
                     connection,
@@ -240,7 +196,7 @@ public final class QueryRunner implements AutoCloseable {
                     values,
                     new Run<>(limit, checked, queryId, start, text, declared, output));
         } catch (SQLException e) {
-            throw withParameterHint(DuckDbErrors.of(e.getMessage(), rewritten.sql()), text, declared);
+            throw DeclaredParameters.withHint(DuckDbErrors.of(e.getMessage(), rewritten.sql()), text, declared);
         } finally {
             if (connection != null) {
                 connections.add(connection);
@@ -366,7 +322,7 @@ public final class QueryRunner implements AutoCloseable {
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("the answer could not be written: " + io.getMessage(), io);
             }
-            throw withParameterHint(DuckDbErrors.of(e.getMessage(), sql), run.text(), run.declared());
+            throw DeclaredParameters.withHint(DuckDbErrors.of(e.getMessage(), sql), run.text(), run.declared());
         }
     }
 
@@ -407,54 +363,10 @@ public final class QueryRunner implements AutoCloseable {
         return collections;
     }
 
-    private static Map<String, QueryParameter> declared(List<QueryParameter> parameters) {
-        Map<String, QueryParameter> declared = new LinkedHashMap<>();
-        if (parameters == null) {
-            return declared;
-        }
-        for (QueryParameter parameter : parameters) {
-            if (parameter == null
-                    || parameter.name() == null
-                    || !PARAMETER_NAME.matcher(parameter.name()).matches()) {
-                throw QueryFailure.badRequest(
-                        QueryFailure.INVALID_INPUT,
-                        "each parameter needs a name of letters, digits and _ " + "(used as :name in the query), was "
-                                + (parameter == null ? "null" : "'" + parameter.name() + "'"));
-            }
-            if (declared.put(parameter.name(), parameter) != null) {
-                throw QueryFailure.badRequest(
-                        QueryFailure.INVALID_INPUT, "parameter :" + parameter.name() + " is declared twice");
-            }
-        }
-        return declared;
-    }
-
-    /** A syntax error next to an undeclared {@code :name} most likely comes from it; say so. */
-    private static QueryFailure withParameterHint(
-            QueryFailure failure, SqlText text, Map<String, QueryParameter> declared) {
-        Set<String> undeclared = text.undeclared(declared);
-        if (!failure.reason().equals(QueryFailure.PARSE_ERROR) || undeclared.isEmpty()) {
-            return failure;
-        }
-        return new QueryFailure(
-                failure.status(),
-                failure.reason(),
-                failure.getMessage() + " (the query uses :" + String.join(", :", undeclared)
-                        + ", which sql.parameters does not declare)",
-                failure.line(),
-                failure.column());
-    }
-
     /** The collection's columns, their types and the attributes they hold; exact companions are no column of their own. */
     public CollectionSchema schema() {
-        List<CollectionSchema.Column> columns = new ArrayList<>();
         try (Connection connection = connect()) {
-            ExactColumns exact = ExactColumns.read(connection, store.collection());
-            for (CollectionSchema.Column column : columns(connection)) {
-                if (!exact.isCompanion(column.name())) {
-                    columns.add(column);
-                }
-            }
+            return CollectionSchema.read(connection, store.collection());
         } catch (SQLException e) {
             throw new QueryFailure(
                     500,
@@ -463,22 +375,6 @@ public final class QueryRunner implements AutoCloseable {
                     null,
                     null);
         }
-        return new CollectionSchema(store.collection(), columns);
-    }
-
-    private List<CollectionSchema.Column> columns(Connection connection) throws SQLException {
-        List<CollectionSchema.Column> columns = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("SELECT c.column_name, c.data_type, m.attribute "
-                + "FROM information_schema.columns c LEFT JOIN _columns m ON m.column_name = c.column_name "
-                + "WHERE c.table_schema = 'main' AND c.table_name = ? ORDER BY c.ordinal_position")) {
-            query.setString(1, store.collection());
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(new CollectionSchema.Column(rs.getString(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-        }
-        return columns;
     }
 
     /**
