@@ -5,17 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dynamosync.testkit.front.AwsCall;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,11 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Answers the calls DynamoDB Local lacks, as AWS does: point-in-time recovery
@@ -50,7 +41,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class ExportService implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ExportService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TARGET_PREFIX = "DynamoDB_20120810";
     private static final Set<String> OPERATIONS = Set.of(
@@ -272,7 +262,8 @@ public final class ExportService implements AutoCloseable {
                 clientToken);
         exportsByArn.put(export.arn, export);
         exportOrder.add(export.arn);
-        jobs.submit(() -> run(export));
+        jobs.submit(() ->
+                new ExportWriter(dynamoDb, new ExportObjects(s3, partBytes), dataFiles, minimumDuration).write(export));
         return export;
     }
 
@@ -312,98 +303,6 @@ public final class ExportService implements AutoCloseable {
         return answer;
     }
 
-    private void run(Export export) {
-        long started = System.nanoTime();
-        String base = (export.prefix == null || export.prefix.isEmpty() ? "" : trimSlashes(export.prefix) + "/")
-                + "AWSDynamoDB/" + export.id + "/";
-        try {
-            objects().put(export.bucket, base + "_started", new byte[0]);
-            ExportTableScan.DataFiles files = new ExportTableScan(dynamoDb, dataFiles).write(export.table);
-            StringBuilder manifestFiles = new StringBuilder();
-            try {
-                for (int i = 0; i < files.contents().size(); i++) {
-                    Path gz = files.contents().get(i);
-                    String key = base + "data/" + randomName() + ".json.gz";
-                    objects().upload(export.bucket, key, gz);
-                    byte[] md5 = ExportObjects.md5(gz);
-                    ObjectNode line = JSON.createObjectNode();
-                    line.put("itemCount", files.counts().get(i));
-                    line.put("md5Checksum", Base64.getEncoder().encodeToString(md5));
-                    line.put("etag", HexFormat.of().formatHex(md5));
-                    line.put("dataFileS3Key", key);
-                    manifestFiles.append(JSON.writeValueAsString(line)).append('\n');
-                }
-            } finally {
-                for (Path gz : files.contents()) {
-                    Files.deleteIfExists(gz);
-                }
-            }
-            byte[] manifestBytes = manifestFiles.toString().getBytes(StandardCharsets.UTF_8);
-            objects().put(export.bucket, base + "manifest-files.json", manifestBytes);
-            objects()
-                    .put(
-                            export.bucket,
-                            base + "manifest-files.checksum",
-                            HexFormat.of()
-                                    .formatHex(ExportObjects.md5(manifestBytes))
-                                    .getBytes(StandardCharsets.UTF_8));
-
-            long remaining = minimumDuration.toNanos() - (System.nanoTime() - started);
-            if (remaining > 0) {
-                TimeUnit.NANOSECONDS.sleep(remaining);
-            }
-            Instant end = Instant.now();
-            ObjectNode summary = JSON.createObjectNode();
-            summary.put("version", "2020-06-30");
-            summary.put("exportArn", export.arn);
-            summary.put("startTime", export.startTime.toString());
-            summary.put("endTime", end.toString());
-            summary.put("tableArn", export.tableArn);
-            summary.put("tableId", export.tableId);
-            summary.put("exportTime", export.exportTime.toString());
-            summary.put("s3Bucket", export.bucket);
-            summary.put("s3Prefix", export.prefix);
-            summary.put("s3SseAlgorithm", export.sseAlgorithm);
-            summary.put("s3SseKmsKeyId", export.kmsKeyId);
-            summary.put("manifestFilesS3Key", base + "manifest-files.json");
-            summary.put("billedSizeBytes", files.billedBytes());
-            summary.put("itemCount", files.items());
-            summary.put("outputFormat", "DYNAMODB_JSON");
-            byte[] summaryBytes = JSON.writeValueAsBytes(summary);
-            objects().put(export.bucket, base + "manifest-summary.json", summaryBytes);
-            objects()
-                    .put(
-                            export.bucket,
-                            base + "manifest-summary.checksum",
-                            HexFormat.of()
-                                    .formatHex(ExportObjects.md5(summaryBytes))
-                                    .getBytes(StandardCharsets.UTF_8));
-            export.complete(end, base + "manifest-summary.json", files.items(), files.billedBytes());
-        } catch (NoSuchBucketException e) {
-            export.fail(
-                    "S3NoSuchBucket",
-                    "The specified bucket does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket)");
-        } catch (S3Exception e) {
-            String code = e.statusCode() == 403
-                    ? "S3AccessDenied"
-                    : e.awsErrorDetails().errorCode() != null
-                            ? "S3" + e.awsErrorDetails().errorCode()
-                            : "UNKNOWN";
-            String message = e.awsErrorDetails().errorMessage();
-            export.fail(code, message != null ? message : "S3 answered HTTP " + e.statusCode() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            export.fail("UNKNOWN", "the test kit stopped while the export ran");
-        } catch (RuntimeException | IOException e) {
-            LOG.warn("export {} failed", export.arn, e);
-            export.fail("UNKNOWN", e.toString());
-        }
-    }
-
-    private ExportObjects objects() {
-        return new ExportObjects(s3, partBytes);
-    }
-
     private JsonNode describeTable(String table) {
         ObjectNode request = JSON.createObjectNode();
         request.put("TableName", table);
@@ -432,24 +331,6 @@ public final class ExportService implements AutoCloseable {
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    private static String trimSlashes(String prefix) {
-        String p = prefix;
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        return p;
-    }
-
-    private static String randomName() {
-        // AWS names data files with 26 lower-case base32 characters.
-        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-        StringBuilder name = new StringBuilder(26);
-        for (int i = 0; i < 26; i++) {
-            name.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return name.toString();
-    }
-
     static BigDecimal epochSeconds(Instant instant) {
         return BigDecimal.valueOf(instant.toEpochMilli()).movePointLeft(3);
     }
@@ -476,113 +357,6 @@ public final class ExportService implements AutoCloseable {
         ServiceError(String code, String message) {
             super(message);
             this.code = code;
-        }
-    }
-
-    /** One export and its progress; the job thread completes it while callers describe it. */
-    private static final class Export {
-        final String arn;
-        final String id;
-        final String tableArn;
-        final String table;
-        final String tableId;
-        final Instant exportTime;
-        final Instant startTime;
-        final String bucket;
-        final String bucketOwner;
-        final String prefix;
-        final String sseAlgorithm;
-        final String kmsKeyId;
-        final String clientToken;
-        private volatile String status = "IN_PROGRESS";
-        private volatile Instant endTime;
-        private volatile String manifest;
-        private volatile long itemCount;
-        private volatile long billedBytes;
-        private volatile String failureCode;
-        private volatile String failureMessage;
-
-        Export(
-                String arn,
-                String id,
-                String tableArn,
-                String table,
-                String tableId,
-                Instant exportTime,
-                Instant startTime,
-                String bucket,
-                String bucketOwner,
-                String prefix,
-                String sseAlgorithm,
-                String kmsKeyId,
-                String clientToken) {
-            this.arn = arn;
-            this.id = id;
-            this.tableArn = tableArn;
-            this.table = table;
-            this.tableId = tableId;
-            this.exportTime = exportTime;
-            this.startTime = startTime;
-            this.bucket = bucket;
-            this.bucketOwner = bucketOwner;
-            this.prefix = prefix;
-            this.sseAlgorithm = sseAlgorithm;
-            this.kmsKeyId = kmsKeyId;
-            this.clientToken = clientToken == null ? UUID.randomUUID().toString() : clientToken;
-        }
-
-        synchronized void complete(Instant end, String manifestKey, long items, long billed) {
-            this.manifest = manifestKey;
-            this.itemCount = items;
-            this.billedBytes = billed;
-            this.endTime = end;
-            this.status = "COMPLETED";
-        }
-
-        synchronized void fail(String code, String message) {
-            this.failureCode = code;
-            this.failureMessage = message;
-            this.endTime = Instant.now();
-            this.status = "FAILED";
-        }
-
-        synchronized ObjectNode describe() {
-            ObjectNode d = JSON.createObjectNode();
-            d.put("ExportArn", arn);
-            d.put("ExportStatus", status);
-            d.put("StartTime", epochSeconds(startTime));
-            if (endTime != null) {
-                d.put("EndTime", epochSeconds(endTime));
-            }
-            if (manifest != null) {
-                d.put("ExportManifest", manifest);
-            }
-            d.put("TableArn", tableArn);
-            d.put("TableId", tableId);
-            d.put("ExportTime", epochSeconds(exportTime));
-            d.put("ClientToken", clientToken);
-            d.put("S3Bucket", bucket);
-            if (bucketOwner != null) {
-                d.put("S3BucketOwner", bucketOwner);
-            }
-            if (prefix != null) {
-                d.put("S3Prefix", prefix);
-            }
-            d.put("S3SseAlgorithm", sseAlgorithm == null ? "AES256" : sseAlgorithm);
-            if (kmsKeyId != null) {
-                d.put("S3SseKmsKeyId", kmsKeyId);
-            }
-            if (failureCode != null) {
-                d.put("FailureCode", failureCode);
-                d.put("FailureMessage", failureMessage);
-            }
-            d.put("ExportFormat", "DYNAMODB_JSON");
-            d.put("ExportType", "FULL_EXPORT");
-            if ("COMPLETED".equals(status)) {
-                d.put("BilledSizeBytes", billedBytes);
-                d.put("ItemCount", itemCount);
-            }
-            return d;
         }
     }
 }
