@@ -72,6 +72,8 @@ public final class CrossCollectionQuery implements AutoCloseable {
     private final FrontDuckDb duckdb;
     private final Limits limits;
     private final Semaphore places;
+    /** Each query's own database, opened ahead. */
+    private final FreshDatabases databases;
     /** The native memory of the Arrow batches on their way from the workers into DuckDB. */
     private final BufferAllocator memory = new RootAllocator();
 
@@ -91,6 +93,7 @@ public final class CrossCollectionQuery implements AutoCloseable {
         this.duckdb = duckdb;
         this.limits = limits;
         this.places = new Semaphore(limits.concurrent());
+        this.databases = new FreshDatabases(duckdb);
     }
 
     /** Runs the plan's statement; the answer has the hosted service's query response shape. */
@@ -111,7 +114,7 @@ public final class CrossCollectionQuery implements AutoCloseable {
                             + " try again shortly");
         }
         // Confined from the start: loading the pulled rows needs neither files nor settings.
-        try (Connection connection = duckdb.open()) {
+        try (Connection connection = databases.take()) {
             Map<String, QueryRequest.Parameter> declared = declared(plan, sql);
             Map<String, List<JsonNode>> filters = Pushdown.filters(plan);
             // Every collection at once: each pull waits on its own worker.
@@ -412,6 +415,7 @@ public final class CrossCollectionQuery implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        databases.close();
         pullers.shutdownNow();
         memory.close();
     }
