@@ -118,12 +118,13 @@ public final class CrossCollectionQuery implements AutoCloseable {
             Map<String, QueryRequest.Parameter> declared = declared(plan, sql);
             Map<String, List<JsonNode>> filters = Pushdown.filters(plan);
             // Every collection at once: each pull waits on its own worker.
+            PullStreams streams = new PullStreams();
             List<CompletableFuture<Pulled>> pulls = new ArrayList<>();
             for (QueryPlan.Target target : plan.collections()) {
                 pulls.add(CompletableFuture.supplyAsync(
                         () -> {
                             try {
-                                return pull(connection, plan, target, filters.get(target.name()), declared);
+                                return pull(connection, plan, target, filters.get(target.name()), declared, streams);
                             } catch (SQLException e) {
                                 throw new IllegalStateException("DuckDB could not write a pull's SQL: " + e, e);
                             }
@@ -133,7 +134,7 @@ public final class CrossCollectionQuery implements AutoCloseable {
             Map<String, Instant> syncedAsOf = new LinkedHashMap<>();
             List<Pulled> pulled = new ArrayList<>();
             for (CompletableFuture<Pulled> pull : pulls) {
-                Pulled p = joined(pull, pulls);
+                Pulled p = joined(pull, pulls, streams);
                 pulled.add(p);
                 p.syncedAsOf().ifPresent(t -> syncedAsOf.put(p.target().name(), t));
             }
@@ -159,7 +160,8 @@ public final class CrossCollectionQuery implements AutoCloseable {
             QueryPlan plan,
             QueryPlan.Target target,
             List<JsonNode> filters,
-            Map<String, QueryRequest.Parameter> declared)
+            Map<String, QueryRequest.Parameter> declared,
+            PullStreams streams)
             throws SQLException {
         // Read before the pull, so that the pulled rows are at least as new as this; beside the columns, not after.
         CompletableFuture<Optional<Instant>> synced =
@@ -201,7 +203,8 @@ public final class CrossCollectionQuery implements AutoCloseable {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream answer = workers.queryArrow(target.resource(), target.name(), body);
+        try (InputStream answer =
+                        streams.opened(target.name(), workers.queryArrow(target.resource(), target.name(), body));
                 Connection own = connection.unwrap(DuckDBConnection.class).duplicate()) {
             pulled.load(own, answer, memory);
         } catch (IOException e) {
@@ -264,12 +267,23 @@ public final class CrossCollectionQuery implements AutoCloseable {
         }
     }
 
-    /** A pull's result; the first failure of any pull fails the query, without waiting for the others. */
-    private static Pulled joined(CompletableFuture<Pulled> pull, List<CompletableFuture<Pulled>> all) {
+    /**
+     * A pull's result. The first failure of any pull fails the query: the other pulls' streams are closed, which ends
+     * their loading at once, and they are waited for, so that no pull outlives its query's place and database.
+     */
+    private static Pulled joined(
+            CompletableFuture<Pulled> pull, List<CompletableFuture<Pulled>> all, PullStreams streams) {
         try {
             return pull.join();
         } catch (CompletionException e) {
-            all.forEach(p -> p.cancel(true));
+            streams.abandon();
+            try {
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ignored) {
+                // Each ended, one way or another, or is left to its worker's time limit.
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
@@ -417,6 +431,10 @@ public final class CrossCollectionQuery implements AutoCloseable {
         timer.shutdownNow();
         databases.close();
         pullers.shutdownNow();
-        memory.close();
+        try {
+            memory.close();
+        } catch (IllegalStateException e) {
+            // A pull's batch still held while the front stops.
+        }
     }
 }

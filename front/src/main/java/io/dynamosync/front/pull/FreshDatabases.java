@@ -42,6 +42,9 @@ final class FreshDatabases implements AutoCloseable {
     }
 
     private CompletableFuture<Connection> openAhead() {
+        if (opener.isShutdown()) {
+            return CompletableFuture.failedFuture(new SQLException("the front is stopping"));
+        }
         return CompletableFuture.supplyAsync(
                 () -> {
                     try {

@@ -112,8 +112,15 @@ final class Pulled {
                         "collection " + target.name() + "'s rows to pull do not fit in the memory the front gives one"
                                 + " query; narrow the query with conditions on that collection alone");
             }
-            if (e.getMessage() != null && e.getMessage().contains("ArrowArrayStream")) {
-                throw ApiError.notReady(target.name(), "its worker's answer broke off: " + e.getMessage());
+            if (!in.ended()) {
+                // The stream broke before its end: DuckDB says so with the reader's whole stack trace.
+                String first = e.getMessage() == null
+                        ? "no message"
+                        : e.getMessage().lines().findFirst().orElse("");
+                throw ApiError.notReady(
+                        target.name(),
+                        "its worker's answer broke off before its last rows ("
+                                + first.substring(0, Math.min(200, first.length())) + ")");
             }
             throw e;
         } catch (IOException e) {

@@ -39,6 +39,8 @@ final class FakeWorker implements AutoCloseable {
 
     /** Whether Arrow answers end without their end-of-stream marker, as a worker stopped mid-answer sends them. */
     final java.util.concurrent.atomic.AtomicBoolean cutArrow = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether Arrow answers break off in the middle of their last batch, as a dropped connection leaves them. */
+    final java.util.concurrent.atomic.AtomicBoolean cutArrowMidBatch = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static final String ARROW = "application/vnd.apache.arrow.stream";
     private final BufferAllocator memory = new RootAllocator();
@@ -142,6 +144,9 @@ final class FakeWorker implements AutoCloseable {
             }
             byte[] bytes = out.toByteArray();
             // A worker that stops mid-answer sends what it wrote, without the end-of-stream marker.
+            if (cutArrowMidBatch.get()) {
+                return java.util.Arrays.copyOf(bytes, bytes.length - 20);
+            }
             return cutArrow.get() ? java.util.Arrays.copyOf(bytes, bytes.length - 8) : bytes;
         }
     }

@@ -264,6 +264,16 @@ class FrontServerTest {
         } finally {
             customers.cutArrow.set(false);
         }
+        // Broken in the middle of a batch, as a connection that drops mid-transfer.
+        customers.cutArrowMidBatch.set(true);
+        try {
+            Answer broken = query("SELECT count(*) AS n FROM commons.orders o, crm.customers c");
+            assertThat(broken.status()).isEqualTo(503);
+            assertThat(broken.body().path("type").asText()).isEqualTo("NOT_READY");
+            assertThat(broken.body().path("message").asText()).contains("crm.customers", "broke off");
+        } finally {
+            customers.cutArrowMidBatch.set(false);
+        }
 
         // events has 5 rows, more than the 4 the front pulls of one collection, unless its own filters narrow it.
         Answer answer = query("SELECT * FROM commons.orders o, crm.events e");

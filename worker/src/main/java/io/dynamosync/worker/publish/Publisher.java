@@ -122,7 +122,7 @@ public final class Publisher implements AutoCloseable {
     /**
      * Lets DuckDB write and read the publisher's scratch directory, and nothing else beyond the store: the query
      * runner then turns external access off for the whole database and locks the configuration (see
-     * {@code QueryRunner.lockDown}), which would otherwise refuse the publisher's {@code COPY}. Call before it does.
+     * {@code Confinement.lockDown}), which would otherwise refuse the publisher's {@code COPY}. Call before it does.
      * Queries stay read-only statements, so they gain at most a read of the Parquet copies of their own replica.
      */
     public void allowScratchDirectory() {

@@ -37,6 +37,8 @@ public interface QueryOutput<T> {
      * @param limit the most rows to answer; more are cut, with a warning where the output has one
      * @param declared the request's parameters, by name
      * @param start when the query was received, in {@link System#nanoTime()}
+     * @param stopped whether the query was cancelled or ran out of time, for outputs that fetch rows in batches:
+     *     DuckDB does not interrupt a result that is being exported
      */
     record Result(
             ResultSet rows,
@@ -45,5 +47,6 @@ public interface QueryOutput<T> {
             long limit,
             Map<String, QueryParameter> declared,
             String queryId,
-            long start) {}
+            long start,
+            java.util.function.BooleanSupplier stopped) {}
 }

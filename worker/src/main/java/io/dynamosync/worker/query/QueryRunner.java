@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * Runs users' SQL against the collection's store so that a query can harm neither the data
  * nor the host: one read-only statement (see {@link StatementCheck}), in a read-only
  * transaction, on a database whose file and network access is off and whose configuration is
- * locked, cancelled at the time limit, and cut at the row limit. Results stream from DuckDB (the
+ * locked, cancelled at the time limit, and, as JSON, cut at the row limit. Results stream from DuckDB (the
  * runner sets each of its connections to stream before the configuration is locked), so the row
- * limit bounds the memory an answer takes. How many run at once, and how many of those may run
+ * limit bounds the memory a JSON answer takes; an Arrow answer ({@link ArrowOutput}) holds one batch at a time. How many run at once, and how many of those may run
  * long, is the {@link QueryAdmission}'s.
  */
 public final class QueryRunner implements AutoCloseable {
@@ -284,7 +284,14 @@ public final class QueryRunner implements AutoCloseable {
             try (ResultSet rs = statement.executeQuery()) {
                 return run.output()
                         .write(new QueryOutput.Result(
-                                rs, plan, collections, run.limit(), run.declared(), queryId, run.start()));
+                                rs,
+                                plan,
+                                collections,
+                                run.limit(),
+                                run.declared(),
+                                queryId,
+                                run.start(),
+                                () -> timedOut.get() || stoppedLong.get() || cancelled.contains(queryId)));
             } finally {
                 limitTimer.cancel(false);
                 // Cancelled before it ran, or waited for if running, so a long place taken is always given back.
@@ -423,7 +430,12 @@ public final class QueryRunner implements AutoCloseable {
         running.forEach(QueryRunner::cancel);
         timer.shutdownNow();
         closeConnections();
-        arrowMemory.close();
+        try {
+            arrowMemory.close();
+        } catch (IllegalStateException e) {
+            // A stream's batch still held by a handler that has not ended: the process is stopping anyway.
+            LOG.warn("closing the Arrow answers' memory: {}", e.getMessage());
+        }
     }
 
     private void closeConnections() {

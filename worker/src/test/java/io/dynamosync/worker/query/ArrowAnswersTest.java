@@ -89,6 +89,48 @@ class ArrowAnswersTest {
         }
     }
 
+    @Test
+    void aFailureAfterTheFirstBatchEndsTheStreamSoThatReadingItFails() throws Exception {
+        try (Store store = Store.open(directory, "orders", Transformation.IDENTITY);
+                QueryRunner runner = runner(store)) {
+            load(store, 1_000);
+
+            // The statement fails at a row far past the first batch, after the body opened.
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            ArrowOutput output = runner.arrow(() -> body);
+            assertThatThrownBy(() -> runner.run(
+                            request(
+                                    "SELECT CASE WHEN r.range < 500000 THEN r.range ELSE error('row ' || r.range)"
+                                            + " END AS n FROM range(1000000) r",
+                                    null),
+                            "q-cut-short",
+                            output))
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(output.opened()).isTrue();
+            byte[] bytes = body.toByteArray();
+            assertThat(Arrays.copyOfRange(bytes, bytes.length - 8, bytes.length))
+                    .isNotEqualTo(END_OF_STREAM);
+            try (Connection pulled = DriverManager.getConnection("jdbc:duckdb:")) {
+                assertThatThrownBy(() -> pull(pulled, bytes)).isInstanceOf(SQLException.class);
+            }
+
+            // Cancelled once the first batch went out (so is a query at its time limit): the stream ends there too.
+            ByteArrayOutputStream cancelledBody = new ByteArrayOutputStream();
+            ArrowOutput cancelled = runner.arrow(() -> {
+                runner.cancel("q-cancelled");
+                return cancelledBody;
+            });
+            assertThatThrownBy(() -> runner.run(
+                            request("SELECT o._id, r.range FROM orders o, range(1000) r", null),
+                            "q-cancelled",
+                            cancelled))
+                    .isInstanceOfSatisfying(
+                            QueryFailure.class, f -> assertThat(f.reason()).isEqualTo(QueryFailure.CANCELLED));
+            byte[] cut = cancelledBody.toByteArray();
+            assertThat(Arrays.copyOfRange(cut, cut.length - 8, cut.length)).isNotEqualTo(END_OF_STREAM);
+        }
+    }
+
     private static void load(Store store, int items) {
         Batch batch = new Batch();
         for (int i = 0; i < items; i++) {
