@@ -69,7 +69,6 @@ public final class CrossCollectionQuery implements AutoCloseable {
     private static final String ID = "_id";
 
     private final WorkerClient workers;
-    private final FrontDuckDb duckdb;
     private final Limits limits;
     private final Semaphore places;
     /** Each query's own database, opened ahead. */
@@ -90,7 +89,6 @@ public final class CrossCollectionQuery implements AutoCloseable {
 
     public CrossCollectionQuery(WorkerClient workers, FrontDuckDb duckdb, Limits limits) {
         this.workers = workers;
-        this.duckdb = duckdb;
         this.limits = limits;
         this.places = new Semaphore(limits.concurrent());
         this.databases = new FreshDatabases(duckdb);
